@@ -1,0 +1,3 @@
+"""techtransfer: an open platform for the transfer and commercialisation of S&T achievements."""
+
+__version__ = "0.1.0"

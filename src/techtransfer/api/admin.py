@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from techtransfer.api.models import PersonalAccessToken
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "scope", "created_at", "last_used_at", "revoked_at")
+    exclude = ("digest",)
+    readonly_fields = ("prefix", "user", "created_at", "last_used_at")

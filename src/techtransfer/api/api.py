@@ -1,0 +1,94 @@
+"""The API root: /api/v1/, one error shape, authentication, and each app's router mounted."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from techtransfer.api.auth import API_AUTH
+from techtransfer.api.endpoints import router as tokens_router
+from techtransfer.audit.api import router as audit_router
+from techtransfer.core.api import router as core_router
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.jobs.api import router as jobs_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="techtransfer API",
+    version="1",
+    description=(
+        "科技成果转移转化平台开放接口 · Open API of the techtransfer platform. "
+        "Authenticate with `Authorization: Bearer tt_…` (personal access token) or the browser session. "
+        'Errors always have the shape {"code", "message", "details"}; send `Accept-Language: en` for English.'
+    ),
+    auth=API_AUTH,  # type: ignore[arg-type]
+    urls_namespace="api-v1",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: dict[str, object] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
+    return error_response(request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields})
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, Errors.NOT_AUTHENTICATED.code, str(Errors.NOT_AUTHENTICATED.message))
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return error_response(request, 403, Errors.PERMISSION_DENIED.code, str(Errors.PERMISSION_DENIED.message))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, Errors.NOT_FOUND.code, str(Errors.NOT_FOUND.message))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403:
+        return error_response(request, 403, "csrf_failed", _("The request was refused (CSRF check failed)."))
+    return error_response(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if settings.DEBUG:
+        raise exc
+    logger.exception("unhandled API error")
+    return error_response(
+        request,
+        500,
+        "server_error",
+        _("Something went wrong on our side. The error was logged with request id %(id)s.")
+        % {"id": getattr(request, "request_id", "")},
+    )
+
+
+api.add_router("/", core_router)
+api.add_router("/", audit_router)
+api.add_router("/", jobs_router)
+api.add_router("/", tokens_router)

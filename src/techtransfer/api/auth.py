@@ -1,0 +1,61 @@
+"""API authentication: personal access tokens (Bearer), the browser session, or anonymous.
+
+Every operation accepts all three; endpoints that need a person call `require_user`. A read-scoped
+token may only use safe methods. A malformed, revoked or expired token is refused (401) rather than
+treated as anonymous, so a client with a broken token learns about it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+
+from techtransfer.api import tokens
+from techtransfer.core.choices import TokenScope
+from techtransfer.core.errors import DomainError, Errors
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = tokens.authenticate(token)
+        if found is None:
+            raise DomainError(Errors.NOT_AUTHENTICATED)
+        if request.method not in SAFE_METHODS and found.scope != TokenScope.WRITE:
+            raise DomainError(Errors.READ_ONLY_TOKEN)
+        request.user = found.user
+        request.auth_via = "token"  # type: ignore[attr-defined]
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django session cookie; CSRF is checked for unsafe methods, as for any form."""
+
+    param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Only a logged-in session needs the CSRF check; anonymous calls fall through to `anonymous`.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            request.auth_via = "session"  # type: ignore[attr-defined]
+            return request.user
+        return None
+
+
+def anonymous(request: HttpRequest) -> Any:
+    if request.headers.get("Authorization"):
+        raise DomainError(Errors.NOT_AUTHENTICATED)
+    request.user = AnonymousUser()
+    request.auth_via = "anonymous"  # type: ignore[attr-defined]
+    return "anonymous"
+
+
+API_AUTH = [TokenAuth(), SessionAuth(), anonymous]

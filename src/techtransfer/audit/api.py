@@ -1,0 +1,64 @@
+"""Read-only API over audit events; no endpoint can change or delete one."""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from techtransfer.audit.access import events_visible_to, may_browse_audit
+from techtransfer.audit.filters import AuditEventFilterSet
+from techtransfer.audit.models import AuditEvent
+from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.errors import DomainError, Errors
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    created_at: datetime.datetime
+    actor: str | None
+    organisation_id: int | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    comment: str
+    request_id: str
+    ip: str | None
+
+    @staticmethod
+    def resolve_actor(obj: AuditEvent) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+
+class AuditFilters(Schema):
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    actor: str | None = None
+    organisation: int | None = None
+    request_id: str | None = None
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+
+@router.get("/audit/events", response=list[AuditEventOut])
+@paginate(PageNumberPagination)
+def list_events(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEvent]:
+    user = require_user(request)
+    if not may_browse_audit(user):
+        raise DomainError(Errors.PERMISSION_DENIED)
+    data = {
+        k: (v.isoformat() if isinstance(v, datetime.datetime) else v)
+        for k, v in filters.dict().items()
+        if v is not None
+    }
+    fs = AuditEventFilterSet(data, queryset=events_visible_to(user))
+    if not fs.is_valid():
+        raise DomainError(Errors.VALIDATION, details=dict(fs.errors))
+    return fs.qs

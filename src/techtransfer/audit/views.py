@@ -1,0 +1,34 @@
+"""The audit log page: filter, paginate, export (as a background job)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from techtransfer.audit.access import events_visible_to, may_browse_audit
+from techtransfer.audit.filters import AuditEventFilterSet
+from techtransfer.jobs.services import start_job
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not may_browse_audit(request.user):  # type: ignore[arg-type]
+        raise Http404
+    fs = AuditEventFilterSet(request.GET or None, queryset=events_visible_to(request.user))  # type: ignore[arg-type]
+    page = Paginator(fs.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"filter": fs, "page": page})
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest) -> HttpResponse:
+    if not may_browse_audit(request.user):  # type: ignore[arg-type]
+        raise Http404
+    fs = AuditEventFilterSet(request.POST, queryset=events_visible_to(request.user))  # type: ignore[arg-type]
+    params = {k: str(v) for k, v in fs.data.items() if k in fs.filters and v}
+    job = start_job(actor=request.user, kind="audit.export_csv", params=params)
+    return redirect("jobs:detail", pk=job.pk)

@@ -1,0 +1,71 @@
+"""Stable, bilingual error codes.
+
+Services raise `DomainError` with one of the `ErrorCode`s below. The API turns it into
+`{"code", "message", "details"}` with the message in the request's language (zh-hans or en); the
+web views show the same message next to the form. Codes never change once released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    message: Promise | str
+    http_status: int = 400
+
+
+class Errors:
+    NOT_FOUND = ErrorCode("not_found", _("The object does not exist or you may not see it."), 404)
+    PERMISSION_DENIED = ErrorCode("permission_denied", _("You are not allowed to do this."), 403)
+    NOT_AUTHENTICATED = ErrorCode("not_authenticated", _("Please log in or send a valid access token."), 401)
+    READ_ONLY_TOKEN = ErrorCode("read_only_token", _("This access token may only read."), 403)
+    VALIDATION = ErrorCode("validation_error", _("Some fields are not valid."), 422)
+    INVALID_TRANSITION = ErrorCode(
+        "invalid_transition", _("This action is not possible in the record's current state."), 409
+    )
+    USCC_INVALID = ErrorCode(
+        "uscc_invalid", _("The unified social credit code is not valid (GB 32100-2015 check failed)."), 400
+    )
+    USCC_TAKEN = ErrorCode("uscc_taken", _("An organisation with this unified social credit code exists."), 409)
+    REGION_UNKNOWN = ErrorCode("region_unknown", _("Unknown administrative division code."), 400)
+    OUTSIDE_JURISDICTION = ErrorCode("outside_jurisdiction", _("This organisation is outside your jurisdiction."), 403)
+    ROLE_NOT_ALLOWED = ErrorCode(
+        "role_not_allowed", _("This role is only available in a government science department."), 400
+    )
+    ALREADY_MEMBER = ErrorCode("already_member", _("This person is already a member."), 409)
+    INVITATION_INVALID = ErrorCode(
+        "invitation_invalid", _("This invitation has expired, was used or does not exist."), 400
+    )
+    LAST_ADMIN = ErrorCode("last_admin", _("An organisation must keep at least one admin."), 409)
+    USERNAME_TAKEN = ErrorCode("username_taken", _("This user name is taken."), 409)
+    UPLOAD_TYPE = ErrorCode("upload_type", _("This file type is not accepted."), 400)
+    UPLOAD_SIZE = ErrorCode("upload_size", _("The file is too large."), 400)
+    JOB_NOT_CANCELLABLE = ErrorCode("job_not_cancellable", _("This job has already finished."), 409)
+
+
+class DomainError(Exception):
+    """A rule of the platform refused an action. Carries a stable code and a bilingual message."""
+
+    def __init__(self, error: ErrorCode, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(error.code)
+        self.error = error
+        self.details = details or {}
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+    @property
+    def message(self) -> str:
+        return str(self.error.message)
+
+    @property
+    def http_status(self) -> int:
+        return self.error.http_status

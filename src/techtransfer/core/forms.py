@@ -1,0 +1,194 @@
+"""Forms for organisation registration, profile editing, invitations and reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core import uscc
+from techtransfer.core.choices import OrganisationType, Role
+from techtransfer.core.errors import DomainError
+from techtransfer.core.models import Organisation, Region
+
+USCC_MESSAGES = {
+    "length": _("The code must have exactly 18 characters."),
+    "character": _("The code may only contain digits and the capital letters A–Y except I, O, S, V and Z."),
+    "check": _("The last character does not match the GB 32100-2015 check character. Please check the code."),
+}
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes and ARIA attributes on every widget, so templates stay plain."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        if field.help_text:
+            widget.attrs["aria-describedby"] = f"id_{name}_help"
+        if form.is_bound and name in form.errors:
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] += " is-invalid"
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        style_fields(self)
+
+
+class StyledModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        style_fields(self)
+
+
+class RegionChoiceMixin(StyledForm):
+    """Province → city → county selects; the most specific chosen level is the region."""
+
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Region.objects.filter(parent__isnull=True), empty_label=_("— choose —")
+    )
+    city = forms.CharField(label=_("City"), required=False)
+    county = forms.CharField(label=_("County / district"), required=False)
+
+    def clean_region(self) -> Region | None:
+        province = self.cleaned_data.get("province")
+        if province is None:
+            return None
+        code = self.cleaned_data.get("county") or self.cleaned_data.get("city") or province.code
+        region = Region.objects.filter(code=code).first()
+        if region is None or not province.contains(region):
+            self.add_error("city", _("Choose a city and county inside the chosen province."))
+            return None
+        return region
+
+
+class OrganisationRegistrationForm(RegionChoiceMixin):
+    name = forms.CharField(label=_("Organisation name"), min_length=2, max_length=128)
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    type = forms.ChoiceField(label=_("Organisation type"), choices=OrganisationType.choices)
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        help_text=_("18 characters, as printed on the business licence (GB 32100-2015)."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
+    admin_username = forms.RegexField(
+        label=_("Your user name"),
+        regex=r"^[\w.@+-]{3,150}$",
+        error_messages={"invalid": _("3–150 letters, digits or . @ + - _")},
+    )
+    admin_display_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
+    admin_email = forms.EmailField(label=_("Your e-mail"))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    field_order = [
+        "name", "name_en", "type", "uscc", "province", "city", "county", "address", "website",
+        "description", "contact_phone", "admin_username", "admin_display_name", "admin_email",
+        "password1", "password2",
+    ]  # fmt: skip
+
+    def clean_uscc(self) -> str:
+        code = uscc.normalise(self.cleaned_data["uscc"])
+        reason = uscc.problem(code)
+        if reason is not None:
+            raise forms.ValidationError(USCC_MESSAGES[reason], code=f"uscc_{reason}")
+        if Organisation.objects.filter(uscc=code).exists():
+            raise forms.ValidationError(
+                _("An organisation with this unified social credit code exists."), code="uscc_taken"
+            )
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["region"] = self.clean_region()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class OrganisationProfileForm(StyledModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "name_en", "address", "website", "description", "contact_email", "contact_phone"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class InvitationForm(StyledForm):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisation.type != OrganisationType.GOVERNMENT:
+            self.fields["role"].choices = [  # type: ignore[attr-defined]
+                c for c in Role.choices if c[0] not in (Role.GOV_REVIEWER, Role.GOV_OFFICIAL)
+            ]
+
+
+class AcceptWithAccountForm(StyledForm):
+    username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]{3,150}$")
+    display_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class ReviewForm(StyledForm):
+    action = forms.ChoiceField(
+        choices=[("verify", _("Verify")), ("suspend", _("Suspend")), ("reinstate", _("Reinstate"))]
+    )
+    comment = forms.CharField(
+        label=_("Comment or reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MemberRoleForm(StyledForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    field = exc.details.get("field")
+    if isinstance(field, str) and field in form.fields:
+        form.add_error(field, exc.message)
+        return
+    for name, messages in exc.details.items():
+        if name in form.fields and isinstance(messages, list):
+            for m in messages:
+                form.add_error(name, str(m))
+            return
+    form.add_error(None, exc.message)

@@ -1,0 +1,70 @@
+"""Jurisdiction: which regions a government account may act on.
+
+A reviewer or official of a county science department acts on its county, of a city department on
+the city and its counties, of the province department on the whole province. Every app asks
+`may_act_on_region()` for one object and filters lists with `jurisdiction_q()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, Role
+from techtransfer.core.models import Membership, Region, User
+
+_ALL_GOV_ROLES: frozenset[str] = frozenset(str(r) for r in GOVERNMENT_ROLES)
+
+
+def government_regions(user: User, roles: Iterable[str] = _ALL_GOV_ROLES) -> list[Region]:
+    """Regions of the government departments in which `user` holds one of `roles`.
+
+    Only active memberships of verified government organisations count; the result is cached on the
+    user object for the duration of a request.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    key = "_gov_regions_" + ",".join(sorted(roles))
+    cached: list[Region] | None = getattr(user, key, None)
+    if cached is None:
+        cached = [
+            m.organisation.region
+            for m in Membership.objects.filter(
+                user=user,
+                is_active=True,
+                role__in=list(roles),
+                organisation__type=OrganisationType.GOVERNMENT,
+                organisation__status=OrganisationStatus.VERIFIED,
+            ).select_related("organisation__region")
+        ]
+        setattr(user, key, cached)
+    return cached
+
+
+def may_act_on_region(user: User, region: Region | str, *, roles: Iterable[str] = (Role.GOV_REVIEWER,)) -> bool:
+    """May this government account act on `region` (a Region or a 6-digit code)?
+
+    True when the user holds one of `roles` in a verified government department whose region is the
+    target region or contains it. Platform admins may act everywhere.
+    """
+    if user.is_authenticated and getattr(user, "is_platform_admin", False):
+        return True
+    code = region if isinstance(region, str) else region.code
+    return any(code.startswith(r.prefix) for r in government_regions(user, frozenset(str(r) for r in roles)))
+
+
+def jurisdiction_q(user: User, field: str = "region", *, roles: Iterable[str] = (Role.GOV_REVIEWER,)) -> Q:
+    """A filter selecting rows whose `field` (a Region foreign key) lies in the user's jurisdiction.
+
+    Returns a filter that matches nothing when the user has no government role.
+    """
+    if user.is_authenticated and getattr(user, "is_platform_admin", False):
+        return Q()
+    regions = government_regions(user, frozenset(str(r) for r in roles))
+    if not regions:
+        return Q(pk__in=[])
+    q = Q()
+    for region in regions:
+        q |= Q(**{f"{field}__code__startswith": region.prefix})
+    return q

@@ -1,0 +1,37 @@
+"""Small role questions asked by access checks and services."""
+
+from __future__ import annotations
+
+from techtransfer.core.choices import Role
+from techtransfer.core.models import Membership, Organisation, User
+
+
+def membership_of(user: User, organisation: Organisation | int) -> Membership | None:
+    """The user's active membership in `organisation`, cached per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    cache: dict[int, Membership | None] = user.__dict__.setdefault("_membership_cache", {})
+    if org_id not in cache:
+        cache[org_id] = (
+            Membership.objects.filter(user=user, organisation_id=org_id, is_active=True)
+            .select_related("organisation")
+            .first()
+        )
+    return cache[org_id]
+
+
+def is_member(user: User, organisation: Organisation | int) -> bool:
+    return membership_of(user, organisation) is not None
+
+
+def is_org_admin(user: User, organisation: Organisation | int) -> bool:
+    m = membership_of(user, organisation)
+    return m is not None and m.role == Role.ORG_ADMIN
+
+
+def forget(user: User) -> None:
+    """Drop cached role answers after a membership change."""
+    user.__dict__.pop("_membership_cache", None)
+    for key in [k for k in user.__dict__ if k.startswith("_gov_regions_")]:
+        user.__dict__.pop(key)

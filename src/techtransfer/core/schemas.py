@@ -1,0 +1,112 @@
+"""API schemas for regions, organisations, people and memberships."""
+
+import datetime
+
+from ninja import Field, Schema
+from pydantic import EmailStr
+
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None = Field(None, alias="parent_id")
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    type: OrganisationType
+    uscc: str
+    region: RegionOut
+    website: str
+    description: str
+    status: OrganisationStatus
+    is_demo: bool
+    verified_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class OrganisationRegisterIn(Schema):
+    name: str = Field(..., min_length=2, max_length=128)
+    name_en: str = Field("", max_length=200)
+    type: OrganisationType
+    uscc: str = Field(..., min_length=18, max_length=18)
+    region: str = Field(..., pattern=r"^\d{6}$")
+    address: str = Field("", max_length=200)
+    website: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+    contact_phone: str = Field("", max_length=32)
+    admin_username: str = Field(..., min_length=3, max_length=150, pattern=r"^[\w.@+-]+$")
+    admin_email: EmailStr
+    admin_password: str = Field(..., min_length=10, max_length=128)
+    admin_display_name: str = Field("", max_length=64)
+
+
+class OrganisationUpdateIn(Schema):
+    name: str | None = Field(None, min_length=2, max_length=128)
+    name_en: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=200)
+    website: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    contact_email: EmailStr | None = None
+    contact_phone: str | None = Field(None, max_length=32)
+
+
+class TransitionIn(Schema):
+    comment: str = Field("", max_length=2000)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class MembershipOut(Schema):
+    id: int
+    user: UserOut
+    organisation_id: int
+    role: Role
+    is_active: bool
+    created_at: datetime.datetime
+
+
+class MyMembershipOut(Schema):
+    id: int
+    organisation: OrganisationOut
+    role: Role
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    is_platform_admin: bool
+    memberships: list[MyMembershipOut]
+
+
+class InvitationIn(Schema):
+    email: EmailStr
+    role: Role = Role.MEMBER
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: Role
+    expires_at: datetime.datetime
+    token: str | None = None
+
+
+class MembershipUpdateIn(Schema):
+    role: Role
+
+
+class RegisteredOut(Schema):
+    organisation: OrganisationOut
+    admin: UserOut

@@ -1,0 +1,416 @@
+"""Every write to organisations, people, memberships and invitations.
+
+Each function runs in one transaction, writes an audit event for each change and schedules e-mail
+only after commit. Callers pass clean values (forms and API schemas validate first) and an actor.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.audit.services import diff, record_event, snapshot
+from techtransfer.core import uscc
+from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, Role
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.jurisdiction import may_act_on_region
+from techtransfer.core.models import Invitation, Membership, Organisation, Region, User
+from techtransfer.core.roles import forget, is_org_admin
+from techtransfer.core.workflow import Workflow, transition
+
+ORGANISATION_VERIFICATION = Workflow(
+    model=Organisation,
+    transitions=[
+        transition("verify", [OrganisationStatus.REGISTERED], OrganisationStatus.VERIFIED, _("Verify")),
+        transition(
+            "suspend",
+            [OrganisationStatus.REGISTERED, OrganisationStatus.VERIFIED],
+            OrganisationStatus.SUSPENDED,
+            _("Suspend"),
+        ),
+        transition("reinstate", [OrganisationStatus.SUSPENDED], OrganisationStatus.VERIFIED, _("Reinstate")),
+    ],
+)
+
+ORGANISATION_EDITABLE_FIELDS = (
+    "name",
+    "name_en",
+    "address",
+    "website",
+    "description",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def _region(code: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise DomainError(Errors.REGION_UNKNOWN, details={"region": code})
+    return region
+
+
+def _check_role_for(organisation: Organisation, role: str) -> None:
+    if role in GOVERNMENT_ROLES and organisation.type != OrganisationType.GOVERNMENT:
+        raise DomainError(Errors.ROLE_NOT_ALLOWED, details={"role": role})
+
+
+@transaction.atomic
+def register_organisation(
+    *,
+    name: str,
+    type: str,
+    uscc_code: str,
+    region_code: str,
+    admin_username: str,
+    admin_email: str,
+    admin_password: str,
+    admin_display_name: str = "",
+    name_en: str = "",
+    address: str = "",
+    website: str = "",
+    description: str = "",
+    contact_phone: str = "",
+    is_demo: bool = False,
+) -> tuple[Organisation, User]:
+    """Self-service registration: a new organisation (status `registered`) and its first admin.
+
+    Refuses an invalid or already registered credit code, an unknown region and a taken user name;
+    nothing is saved when any check fails. Writes `organisation.create`, `user.create` and
+    `membership.create` events. A government reviewer of the region verifies the organisation later.
+    """
+    code = uscc.normalise(uscc_code)
+    if not uscc.is_valid(code):
+        raise DomainError(Errors.USCC_INVALID, details={"field": "uscc", "reason": uscc.problem(code)})
+    if Organisation.objects.filter(uscc=code).exists():
+        raise DomainError(Errors.USCC_TAKEN, details={"field": "uscc"})
+    if User.objects.filter(username__iexact=admin_username).exists():
+        raise DomainError(Errors.USERNAME_TAKEN, details={"field": "admin_username"})
+    region = _region(region_code)
+    user = User(username=admin_username, email=admin_email, display_name=admin_display_name, is_demo=is_demo)
+    try:
+        validate_password(admin_password, user)
+    except ValidationError as exc:
+        raise DomainError(Errors.VALIDATION, details={"admin_password": [str(m) for m in exc.messages]}) from exc
+    user.set_password(admin_password)
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.create(
+                name=name,
+                name_en=name_en,
+                type=type,
+                uscc=code,
+                region=region,
+                address=address,
+                website=website,
+                description=description,
+                contact_email=admin_email,
+                contact_phone=contact_phone,
+                is_demo=is_demo,
+            )
+            user.save()
+    except IntegrityError as exc:  # a concurrent registration took the code or the user name
+        raise DomainError(Errors.USCC_TAKEN, details={"field": "uscc"}) from exc
+    membership = Membership.objects.create(user=user, organisation=org, role=Role.ORG_ADMIN)
+    record_event(
+        actor=user,
+        action="organisation.create",
+        obj=org,
+        organisation=org,
+        changes=snapshot(org, ["name", "type", "uscc", "region", "status"]),
+    )
+    record_event(actor=user, action="user.create", obj=user, organisation=org, changes={"username": user.username})
+    record_event(
+        actor=user, action="membership.create", obj=membership, organisation=org, changes={"role": membership.role}
+    )
+    return org, user
+
+
+def _reviewer_guard(actor: User) -> Any:
+    def guard(org: Organisation) -> None:
+        if not may_act_on_region(actor, org.region_id):
+            raise DomainError(Errors.OUTSIDE_JURISDICTION)
+        if org.memberships.filter(user=actor, is_active=True).exists() and not actor.is_platform_admin:
+            # nobody verifies their own organisation
+            raise DomainError(Errors.PERMISSION_DENIED)
+
+    return guard
+
+
+def verify_organisation(*, actor: User, organisation_id: int, comment: str = "") -> Organisation:
+    """A government reviewer whose jurisdiction covers the organisation's region verifies it."""
+
+    def update(org: Organisation) -> list[str]:
+        org.verified_at = timezone.now()
+        org.verified_by = actor
+        org.status_reason = comment
+        return ["verified_at", "verified_by", "status_reason"]
+
+    return ORGANISATION_VERIFICATION.apply(
+        pk=organisation_id,
+        action="verify",
+        actor=actor,
+        guard=_reviewer_guard(actor),
+        update=update,
+        organisation=lambda org: org,
+        comment=comment,
+    )
+
+
+def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> Organisation:
+    """Suspend a registered or verified organisation; the reason is required and shown to it."""
+    if not reason.strip():
+        raise DomainError(Errors.VALIDATION, details={"reason": [_gettext("A reason is required.")]})
+
+    def update(org: Organisation) -> list[str]:
+        org.status_reason = reason
+        return ["status_reason"]
+
+    return ORGANISATION_VERIFICATION.apply(
+        pk=organisation_id,
+        action="suspend",
+        actor=actor,
+        guard=_reviewer_guard(actor),
+        update=update,
+        organisation=lambda org: org,
+        comment=reason,
+    )
+
+
+def reinstate_organisation(*, actor: User, organisation_id: int, comment: str = "") -> Organisation:
+    """Lift a suspension."""
+
+    def update(org: Organisation) -> list[str]:
+        org.status_reason = comment
+        return ["status_reason"]
+
+    return ORGANISATION_VERIFICATION.apply(
+        pk=organisation_id,
+        action="reinstate",
+        actor=actor,
+        guard=_reviewer_guard(actor),
+        update=update,
+        organisation=lambda org: org,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def update_organisation(*, actor: User, organisation_id: int, data: dict[str, Any]) -> Organisation:
+    """An org admin edits the profile fields; identity fields (type, code, region) stay as verified."""
+    org = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    if org is None:
+        raise DomainError(Errors.NOT_FOUND)
+    if not (is_org_admin(actor, org) or actor.is_platform_admin):
+        raise DomainError(Errors.PERMISSION_DENIED)
+    fields = [f for f in ORGANISATION_EDITABLE_FIELDS if f in data]
+    before = snapshot(org, fields)
+    for f in fields:
+        setattr(org, f, data[f])
+    changes = diff(before, snapshot(org, fields))
+    if changes:
+        org.save(update_fields=[*changes, "updated_at"])
+        record_event(actor=actor, action="organisation.update", obj=org, organisation=org, changes=changes)
+    return org
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_member(*, actor: User, organisation_id: int, email: str, role: str) -> tuple[Invitation, str]:
+    """An org admin invites a person by e-mail. Returns the invitation and the one-time token.
+
+    The e-mail with the link is sent after commit; only the token's hash is stored.
+    """
+    org = Organisation.objects.filter(pk=organisation_id).first()
+    if org is None:
+        raise DomainError(Errors.NOT_FOUND)
+    if not (is_org_admin(actor, org) or actor.is_platform_admin):
+        raise DomainError(Errors.PERMISSION_DENIED)
+    _check_role_for(org, role)
+    if Membership.objects.filter(organisation=org, user__email__iexact=email, is_active=True).exists():
+        raise DomainError(Errors.ALREADY_MEMBER, details={"field": "email"})
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=org,
+        email=email,
+        role=role,
+        token_hash=_hash_token(raw),
+        invited_by=actor,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    record_event(
+        actor=actor,
+        action="invitation.create",
+        obj=invitation,
+        organisation=org,
+        changes={"email": email, "role": role},
+    )
+    link = f"{settings.SITE_URL}/invitations/{raw}/"
+    subject = _gettext("Invitation to join %(org)s on techtransfer") % {"org": org.name}
+    body = _gettext(
+        "%(who)s invites you to join %(org)s as %(role)s. Open this link within %(days)s days: %(link)s"
+    ) % {
+        "who": actor,
+        "org": org.name,
+        "role": Role(role).label,
+        "days": settings.INVITATION_VALID_DAYS,
+        "link": link,
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
+    return invitation, raw
+
+
+def find_invitation(raw_token: str) -> Invitation | None:
+    """The open invitation for this token, or None when unknown, used, revoked or expired."""
+    inv = Invitation.objects.select_related("organisation").filter(token_hash=_hash_token(raw_token)).first()
+    if inv is None or inv.accepted_at or inv.revoked_at or inv.expires_at <= timezone.now():
+        return None
+    return inv
+
+
+@transaction.atomic
+def accept_invitation(*, raw_token: str, user: User) -> Membership:
+    """The invited person (logged in) accepts: the membership is created or re-activated."""
+    inv = Invitation.objects.select_for_update().filter(token_hash=_hash_token(raw_token)).first()
+    if inv is None or inv.accepted_at or inv.revoked_at or inv.expires_at <= timezone.now():
+        raise DomainError(Errors.INVITATION_INVALID)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation_id=inv.organisation_id, defaults={"role": inv.role}
+    )
+    if not created:
+        if membership.is_active:
+            raise DomainError(Errors.ALREADY_MEMBER)
+        membership.is_active = True
+        membership.role = inv.role
+        membership.save(update_fields=["is_active", "role"])
+    inv.accepted_at = timezone.now()
+    inv.accepted_by = user
+    inv.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        actor=user,
+        action="invitation.accept",
+        obj=inv,
+        organisation=inv.organisation,
+        changes={"accepted_at": [None, inv.accepted_at]},
+    )
+    record_event(
+        actor=user,
+        action="membership.create" if created else "membership.reactivate",
+        obj=membership,
+        organisation=inv.organisation,
+        changes={"role": membership.role, "is_active": True},
+    )
+    forget(user)
+    return membership
+
+
+@transaction.atomic
+def register_user_and_accept(
+    *, raw_token: str, username: str, password: str, display_name: str = ""
+) -> tuple[User, Membership]:
+    """A person without an account registers from an invitation link and joins in one step."""
+    inv = find_invitation(raw_token)
+    if inv is None:
+        raise DomainError(Errors.INVITATION_INVALID)
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(Errors.USERNAME_TAKEN, details={"field": "username"})
+    user = User(username=username, email=inv.email, display_name=display_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(Errors.VALIDATION, details={"password": [str(m) for m in exc.messages]}) from exc
+    user.set_password(password)
+    user.save()
+    record_event(
+        actor=user, action="user.create", obj=user, organisation=inv.organisation, changes={"username": username}
+    )
+    return user, accept_invitation(raw_token=raw_token, user=user)
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: User, invitation_id: int) -> Invitation:
+    inv = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    if inv is None or not (is_org_admin(actor, inv.organisation_id) or actor.is_platform_admin):
+        raise DomainError(Errors.NOT_FOUND)
+    if inv.accepted_at or inv.revoked_at:
+        raise DomainError(Errors.INVITATION_INVALID)
+    inv.revoked_at = timezone.now()
+    inv.save(update_fields=["revoked_at"])
+    record_event(
+        actor=actor, action="invitation.revoke", obj=inv, organisation=inv.organisation, changes={"revoked": True}
+    )
+    return inv
+
+
+def _lock_admins(org_id: int) -> int:
+    return (
+        Membership.objects.select_for_update()
+        .filter(organisation_id=org_id, role=Role.ORG_ADMIN, is_active=True)
+        .count()
+    )
+
+
+@transaction.atomic
+def change_member_role(*, actor: User, membership_id: int, role: str) -> Membership:
+    """An org admin changes a member's role; the last admin cannot be demoted."""
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "user").filter(pk=membership_id).first()
+    )
+    if membership is None or not (is_org_admin(actor, membership.organisation_id) or actor.is_platform_admin):
+        raise DomainError(Errors.NOT_FOUND)
+    _check_role_for(membership.organisation, role)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ORG_ADMIN and _lock_admins(membership.organisation_id) <= 1:
+        raise DomainError(Errors.LAST_ADMIN)
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(
+        actor=actor,
+        action="membership.update",
+        obj=membership,
+        organisation=membership.organisation,
+        changes={"role": [before, role]},
+    )
+    forget(membership.user)
+    return membership
+
+
+@transaction.atomic
+def deactivate_member(*, actor: User, membership_id: int) -> Membership:
+    """An org admin removes a member (the row stays, inactive, for the audit trail)."""
+    membership = (
+        Membership.objects.select_for_update().select_related("organisation", "user").filter(pk=membership_id).first()
+    )
+    if membership is None or not (is_org_admin(actor, membership.organisation_id) or actor.is_platform_admin):
+        raise DomainError(Errors.NOT_FOUND)
+    if not membership.is_active:
+        return membership
+    if membership.role == Role.ORG_ADMIN and _lock_admins(membership.organisation_id) <= 1:
+        raise DomainError(Errors.LAST_ADMIN)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    record_event(
+        actor=actor,
+        action="membership.deactivate",
+        obj=membership,
+        organisation=membership.organisation,
+        changes={"is_active": [True, False]},
+    )
+    forget(membership.user)
+    return membership

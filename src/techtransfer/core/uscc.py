@@ -1,0 +1,48 @@
+"""Unified social credit code (统一社会信用代码) validation per GB 32100-2015.
+
+The code has 18 characters: registration authority (1), organisation category (1), the 6-digit
+administrative division code, the 9-character organisation code (GB 11714, itself with a check
+character) and a final check character computed over the first 17 with weights 3^i mod 31.
+"""
+
+from __future__ import annotations
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
+_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, 16, …
+
+
+def check_character(first17: str) -> str:
+    """Return the GB 32100-2015 check character for the first 17 characters."""
+    total = sum(_VALUE[ch] * w for ch, w in zip(first17, _WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise(code: str) -> str:
+    return code.strip().upper().replace(" ", "")
+
+
+def problem(code: str) -> str | None:
+    """Return None when `code` is valid, else the reason: 'length', 'character' or 'check'."""
+    code = normalise(code)
+    if len(code) != 18:
+        return "length"
+    if any(ch not in _VALUE for ch in code):
+        return "character"
+    if not code[2:8].isdigit():
+        return "character"
+    if check_character(code[:17]) != code[17]:
+        return "check"
+    return None
+
+
+def is_valid(code: str) -> bool:
+    return problem(code) is None
+
+
+def make(prefix17: str) -> str:
+    """Complete a 17-character prefix with its check character (used for demo and test data)."""
+    prefix17 = normalise(prefix17)
+    if len(prefix17) != 17:
+        raise ValueError("prefix must have 17 characters")
+    return prefix17 + check_character(prefix17)

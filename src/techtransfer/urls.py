@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from techtransfer.api.api import api
+from techtransfer.web import views as web_views
+from techtransfer.web.forms import LoginForm
+
+urlpatterns = [
+    path("", include("techtransfer.web.urls")),
+    path("", include("techtransfer.core.urls")),
+    path("", include("techtransfer.audit.urls")),
+    path("", include("techtransfer.jobs.urls")),
+    path("healthz", web_views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,62 @@
+"""Home, workspace and health."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from techtransfer.audit.access import may_browse_audit
+from techtransfer.core import selectors as core_selectors
+from techtransfer.core.choices import OrganisationStatus, OrganisationType
+from techtransfer.core.models import Organisation
+from techtransfer.jobs.access import jobs_visible_to
+from techtransfer.jobs.selectors import worker_status
+from techtransfer.web.stats import turnover_series
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    counts = dict(
+        Organisation.objects.filter(status=OrganisationStatus.VERIFIED)
+        .values_list("type")
+        .annotate(n=Count("pk"))
+        .values_list("type", "n")
+    )
+    by_type = [{"name": str(label), "value": counts.get(value, 0)} for value, label in OrganisationType.choices]
+    return render(
+        request,
+        "web/home.html",
+        {"series": turnover_series(), "by_type": by_type, "verified_total": sum(counts.values())},
+    )
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "memberships": core_selectors.memberships_for(user),  # type: ignore[arg-type]
+        "pending": core_selectors.pending_verifications(user)[:50],  # type: ignore[arg-type]
+        "jobs": jobs_visible_to(user)[:5],  # type: ignore[arg-type]
+        "may_audit": may_browse_audit(user),  # type: ignore[arg-type]
+    }
+    return render(request, "web/workspace.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and worker status; 503 when the database does not answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:  # report, never raise: this is what monitors read
+        return JsonResponse({"status": "error", "database": {"status": "error", "error": str(exc)[:200]}}, status=503)
+    worker = worker_status()
+    overall = "ok" if worker["status"] == "ok" else "degraded"
+    return JsonResponse({"status": overall, "database": db, "worker": worker})
