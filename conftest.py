@@ -1,0 +1,110 @@
+"""Shared pytest set-up: tasks run in-process, regions loaded once, named personas.
+
+Personas (all in Jiangxi):
+- province_reviewer / province_official: 江西省科学技术厅 (360000)
+- city_reviewer: 南昌市科学技术局 (360100), county_reviewer: 南昌县科学技术局 (360121)
+- ganzhou_reviewer: 赣州市科学技术局 (360700), outside Nanchang
+- applicant_admin / applicant_member: an enterprise in 南昌县 (360121), status registered
+- outsider: member of a verified university in 东湖区 (360102)
+- platform_admin: is_staff
+"""
+
+import os
+
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("TECHTRANSFER_VAR_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
+
+import pytest  # noqa: E402
+
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from techtransfer.core.regions_loader import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions()
+
+
+@pytest.fixture
+def gov_orgs(db):  # type: ignore[no-untyped-def]
+    from techtransfer.core.tests.factories import OrganisationFactory
+
+    return {
+        "province": OrganisationFactory(type=OrganisationType.GOVERNMENT, region_id="360000", name="江西省科学技术厅"),
+        "city": OrganisationFactory(type=OrganisationType.GOVERNMENT, region_id="360100", name="南昌市科学技术局"),
+        "county": OrganisationFactory(type=OrganisationType.GOVERNMENT, region_id="360121", name="南昌县科学技术局"),
+        "ganzhou": OrganisationFactory(type=OrganisationType.GOVERNMENT, region_id="360700", name="赣州市科学技术局"),
+    }
+
+
+def _person(username: str, org, role: str):  # type: ignore[no-untyped-def]
+    from techtransfer.core.tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def province_reviewer(gov_orgs):  # type: ignore[no-untyped-def]
+    return _person("province_reviewer", gov_orgs["province"], Role.GOV_REVIEWER)
+
+
+@pytest.fixture
+def province_official(gov_orgs):  # type: ignore[no-untyped-def]
+    return _person("province_official", gov_orgs["province"], Role.GOV_OFFICIAL)
+
+
+@pytest.fixture
+def city_reviewer(gov_orgs):  # type: ignore[no-untyped-def]
+    return _person("city_reviewer", gov_orgs["city"], Role.GOV_REVIEWER)
+
+
+@pytest.fixture
+def county_reviewer(gov_orgs):  # type: ignore[no-untyped-def]
+    return _person("county_reviewer", gov_orgs["county"], Role.GOV_REVIEWER)
+
+
+@pytest.fixture
+def ganzhou_reviewer(gov_orgs):  # type: ignore[no-untyped-def]
+    return _person("ganzhou_reviewer", gov_orgs["ganzhou"], Role.GOV_REVIEWER)
+
+
+@pytest.fixture
+def applicant_org(db):  # type: ignore[no-untyped-def]
+    from techtransfer.core.tests.factories import OrganisationFactory
+
+    return OrganisationFactory(
+        type=OrganisationType.ENTERPRISE, region_id="360121", status=OrganisationStatus.REGISTERED, name="南昌县测试企业"
+    )
+
+
+@pytest.fixture
+def applicant_admin(applicant_org):  # type: ignore[no-untyped-def]
+    return _person("applicant_admin", applicant_org, Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def applicant_member(applicant_org):  # type: ignore[no-untyped-def]
+    return _person("applicant_member", applicant_org, Role.MEMBER)
+
+
+@pytest.fixture
+def other_org(db):  # type: ignore[no-untyped-def]
+    from techtransfer.core.tests.factories import OrganisationFactory
+
+    return OrganisationFactory(type=OrganisationType.UNIVERSITY, region_id="360102", name="东湖测试大学")
+
+
+@pytest.fixture
+def outsider(other_org):  # type: ignore[no-untyped-def]
+    return _person("outsider", other_org, Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def platform_admin(db):  # type: ignore[no-untyped-def]
+    from techtransfer.core.tests.factories import UserFactory
+
+    return UserFactory(username="platform_admin", is_staff=True)

@@ -1,0 +1,45 @@
+"""factory_boy factories for people and organisations. Credit codes are valid (GB 32100 check)."""
+
+import factory
+
+from techtransfer.core import uscc
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.models import Membership, Organisation, User
+
+PASSWORD = "Test-passw0rd-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    display_name = factory.LazyAttribute(lambda u: u.username)
+    password = factory.django.Password(PASSWORD)
+
+
+def _uscc(n: int) -> str:
+    body = f"{n:09d}"
+    return uscc.make("91360100" + body)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"测试机构{n}")
+    type = OrganisationType.ENTERPRISE
+    uscc = factory.Sequence(_uscc)
+    region_id = "360102"
+    status = OrganisationStatus.VERIFIED
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.MEMBER
