@@ -14,9 +14,9 @@ import os
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("TECHTRANSFER_VAR_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
 
-import pytest  # noqa: E402
+import pytest
 
-from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role  # noqa: E402
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +25,12 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
     with django_db_blocker.unblock():
         load_regions()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    # PBKDF2 at production strength costs ~0.3 s per user; tests hash dozens of them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -77,7 +83,10 @@ def applicant_org(db):  # type: ignore[no-untyped-def]
     from techtransfer.core.tests.factories import OrganisationFactory
 
     return OrganisationFactory(
-        type=OrganisationType.ENTERPRISE, region_id="360121", status=OrganisationStatus.REGISTERED, name="南昌县测试企业"
+        type=OrganisationType.ENTERPRISE,
+        region_id="360121",
+        status=OrganisationStatus.REGISTERED,
+        name="南昌县测试企业",
     )
 
 

@@ -109,7 +109,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ConfigError("DATABASE_URL must point to SQLite or PostgreSQL")
 DATABASES = {"default": _db}
@@ -140,6 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6.0 default, opted into now
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 
 # --- I18n -----------------------------------------------------------------------------------------
@@ -153,6 +153,7 @@ USE_TZ = True
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

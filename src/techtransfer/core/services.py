@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
@@ -171,7 +171,7 @@ def verify_organisation(*, actor: User, organisation_id: int, comment: str = "")
 def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> Organisation:
     """Suspend a registered or verified organisation; the reason is required and shown to it."""
     if not reason.strip():
-        raise DomainError(Errors.VALIDATION, details={"reason": [_gettext("A reason is required.")]})
+        raise DomainError(Errors.VALIDATION, details={"reason": [gettext("A reason is required.")]})
 
     def update(org: Organisation) -> list[str]:
         org.status_reason = reason
@@ -260,10 +260,8 @@ def invite_member(*, actor: User, organisation_id: int, email: str, role: str) -
         changes={"email": email, "role": role},
     )
     link = f"{settings.SITE_URL}/invitations/{raw}/"
-    subject = _gettext("Invitation to join %(org)s on techtransfer") % {"org": org.name}
-    body = _gettext(
-        "%(who)s invites you to join %(org)s as %(role)s. Open this link within %(days)s days: %(link)s"
-    ) % {
+    subject = gettext("Invitation to join %(org)s on techtransfer") % {"org": org.name}
+    body = gettext("%(who)s invites you to join %(org)s as %(role)s. Open this link within %(days)s days: %(link)s") % {
         "who": actor,
         "org": org.name,
         "role": Role(role).label,

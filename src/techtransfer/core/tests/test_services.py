@@ -115,7 +115,9 @@ def test_suspend_needs_a_reason_then_reinstate(applicant_org, city_reviewer):
 
 def test_update_profile_records_only_changed_fields(applicant_org, applicant_admin, applicant_member):
     services.update_organisation(
-        actor=applicant_admin, organisation_id=applicant_org.pk, data={"name": applicant_org.name, "address": "南昌县1号"}
+        actor=applicant_admin,
+        organisation_id=applicant_org.pk,
+        data={"name": applicant_org.name, "address": "南昌县1号"},
     )
     event = AuditEvent.objects.get(action="organisation.update")
     assert event.changes == {"address": ["", "南昌县1号"]}
@@ -142,11 +144,15 @@ def test_invitation_round_trip(applicant_org, applicant_admin, django_capture_on
 
 
 def test_expired_and_revoked_invitations_are_refused(applicant_org, applicant_admin, outsider):
-    inv, raw = services.invite_member(actor=applicant_admin, organisation_id=applicant_org.pk, email="a@b.org", role="member")
+    inv, raw = services.invite_member(
+        actor=applicant_admin, organisation_id=applicant_org.pk, email="a@b.org", role="member"
+    )
     Invitation.objects.filter(pk=inv.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     with pytest.raises(DomainError):
         services.accept_invitation(raw_token=raw, user=outsider)
-    inv2, raw2 = services.invite_member(actor=applicant_admin, organisation_id=applicant_org.pk, email="c@d.org", role="member")
+    inv2, raw2 = services.invite_member(
+        actor=applicant_admin, organisation_id=applicant_org.pk, email="c@d.org", role="member"
+    )
     services.revoke_invitation(actor=applicant_admin, invitation_id=inv2.pk)
     with pytest.raises(DomainError):
         services.accept_invitation(raw_token=raw2, user=outsider)

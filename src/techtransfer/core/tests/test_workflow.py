@@ -47,7 +47,9 @@ def test_verification_table():
 
 
 @pytest.mark.django_db
-def test_apply_moves_saves_audits_and_runs_side_effect_after_commit(applicant_org, county_reviewer, django_capture_on_commit_callbacks):
+def test_apply_moves_saves_audits_and_runs_side_effect_after_commit(
+    applicant_org, county_reviewer, django_capture_on_commit_callbacks
+):
     seen = []
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         org = ORGANISATION_VERIFICATION.apply(
