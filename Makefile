@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install system-deps lint typecheck pytest migrate demo worker web messages bench
+.PHONY: run test install system-deps lint typecheck pytest migrate demo worker web messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,4 +55,4 @@ test: install system-deps lint typecheck
 	$(VENV)/bin/pytest
 
 messages: install
-	cd src/techtransfer && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete -i "tests/*" && ../../$(PY) ../../manage.py compilemessages
+	cd src/techtransfer && TECHTRANSFER_VAR_DIR=$(CURDIR)/var ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete -i "tests/*" && TECHTRANSFER_VAR_DIR=$(CURDIR)/var ../../$(PY) ../../manage.py compilemessages

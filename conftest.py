@@ -9,11 +9,6 @@ Personas (all in Jiangxi):
 - platform_admin: is_staff
 """
 
-import os
-
-os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("TECHTRANSFER_VAR_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
-
 import pytest
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
@@ -28,9 +23,11 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings):  # type: ignore[no-untyped-def]
     # PBKDF2 at production strength costs ~0.3 s per user; tests hash dozens of them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in-process when their transaction commits (django-tasks resets its backends on change).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture

@@ -139,7 +139,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6.0 default, opted into now
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 
 # --- I18n -----------------------------------------------------------------------------------------

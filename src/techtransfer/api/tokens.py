@@ -57,6 +57,7 @@ def authenticate(raw: str) -> PersonalAccessToken | None:
 
 @transaction.atomic
 def revoke_token(*, user: User, token_id: int) -> PersonalAccessToken:
+    """The owner revokes a token (idempotent); another user's token looks like a missing one."""
     token = PersonalAccessToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
         raise DomainError(Errors.NOT_FOUND)

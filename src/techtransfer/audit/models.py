@@ -21,7 +21,7 @@ class AuditEvent(models.Model):
     """One create, update or transition of one object, written in the same transaction as the change.
 
     Rows are never updated or deleted: the model refuses it, the queryset refuses it, and database
-    triggers (see migration 0002) refuse UPDATE on every backend and DELETE on PostgreSQL.
+    triggers (see migration 0003) refuse UPDATE on every backend and DELETE on PostgreSQL.
     """
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

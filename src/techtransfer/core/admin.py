@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from techtransfer.core.models import Invitation, Membership, Organisation, Region, User
 
@@ -37,6 +38,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     raw_id_fields = ("region", "verified_by")
     readonly_fields = ("status", "verified_at", "verified_by")
     inlines = (MembershipInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Invitation)

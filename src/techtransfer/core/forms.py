@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core import uscc
@@ -135,7 +136,15 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
         return data
 
 
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganisationProfileForm(StyledModelForm):
+    formfield_callback = _https_urls
+
     class Meta:
         model = Organisation
         fields = ["name", "name_en", "address", "website", "description", "contact_email", "contact_phone"]

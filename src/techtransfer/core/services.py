@@ -341,6 +341,7 @@ def register_user_and_accept(
 
 @transaction.atomic
 def revoke_invitation(*, actor: User, invitation_id: int) -> Invitation:
+    """An org admin withdraws an open invitation; its link stops working. Writes `invitation.revoke`."""
     inv = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
     if inv is None or not (is_org_admin(actor, inv.organisation_id) or actor.is_platform_admin):
         raise DomainError(Errors.NOT_FOUND)

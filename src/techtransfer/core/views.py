@@ -66,7 +66,14 @@ def register(request: HttpRequest) -> HttpResponse:
                 _("%(org)s is registered. A government reviewer of your region will verify it.") % {"org": org.name},
             )
             return redirect("core:organisation", pk=org.pk)
-    return render(request, "core/register.html", {"form": form})
+    # After a refused submit, offer the cities and counties of what was chosen, with their names.
+    province, city = request.POST.get("province", ""), request.POST.get("city", "")
+    context = {
+        "form": form,
+        "cities": selectors.children_of(province) if province.isdigit() else [],
+        "counties": selectors.children_of(city) if city.isdigit() else [],
+    }
+    return render(request, "core/register.html", context)
 
 
 @require_GET

@@ -1,0 +1,153 @@
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from techtransfer.api import tokens
+from techtransfer.api.models import PersonalAccessToken
+from techtransfer.audit.models import AuditEvent
+from techtransfer.core import uscc
+from techtransfer.core.models import Organisation
+from techtransfer.core.tests.factories import PASSWORD, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_errors_have_one_shape_in_the_requested_language(client):
+    en = client.get("/api/v1/organisations/999999", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en == {"code": "not_found", "message": "The object does not exist or you may not see it.", "details": {}}
+    zh = client.get("/api/v1/organisations/999999", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert zh == {"code": "not_found", "message": "对象不存在或您无权查看。", "details": {}}
+
+
+def test_validation_errors_name_the_fields(client):
+    response = client.post(
+        "/api/v1/organisations", {"name": "x"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["message"] == "Some fields are not valid."
+    assert set(body["details"]["fields"]) == {
+        "name",
+        "type",
+        "uscc",
+        "region",
+        "admin_username",
+        "admin_email",
+        "admin_password",
+    }
+
+
+def test_self_registration_through_the_api(client):
+    payload = {
+        "name": "API注册企业",
+        "type": "enterprise",
+        "uscc": uscc.make("91360121MA3500009"),
+        "region": "360121",
+        "admin_username": "apiuser",
+        "admin_email": "api@example.org",
+        "admin_password": PASSWORD,
+    }
+    response = client.post("/api/v1/organisations", payload, content_type="application/json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["organisation"]["status"] == "registered"
+    assert body["organisation"]["region"]["code"] == "360121"
+    assert body["admin"]["username"] == "apiuser"
+    bad = dict(
+        payload, uscc=payload["uscc"][:17] + ("0" if payload["uscc"][17] != "0" else "1"), admin_username="second"
+    )
+    response = client.post("/api/v1/organisations", bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["code"] == "uscc_invalid"
+    assert Organisation.objects.count() == 1
+
+
+def test_pagination_shape_and_bounds(client):
+    for _ in range(3):
+        OrganisationFactory()
+    body = client.get("/api/v1/organisations?page=2&page_size=2").json()
+    assert (body["count"], body["page"], body["page_size"], body["pages"], len(body["items"])) == (3, 2, 2, 2, 1)
+    assert client.get("/api/v1/organisations?page_size=1000").status_code == 422
+    assert client.get("/api/v1/organisations?page=9").json()["items"] == []
+
+
+def test_organisation_list_query_budget(client, django_assert_max_num_queries):
+    for _ in range(15):
+        OrganisationFactory()
+    with django_assert_max_num_queries(3):
+        body = client.get("/api/v1/organisations?page_size=15").json()
+    assert len(body["items"]) == 15
+
+
+def test_filters_on_the_api(client):
+    OrganisationFactory(name="赣州稀土", region_id="360702", type="enterprise")
+    OrganisationFactory(name="南昌大学X", region_id="360102", type="university")
+    names = lambda q: [o["name"] for o in client.get("/api/v1/organisations" + q).json()["items"]]  # noqa: E731
+    assert names("?region=360700") == ["赣州稀土"]
+    assert names("?type=university") == ["南昌大学X"]
+    assert names("?q=稀土") == ["赣州稀土"]
+
+
+def test_tokens_scope_revocation_and_minting(applicant_admin, applicant_org):
+    session = Client()
+    session.force_login(applicant_admin)
+    created = session.post("/api/v1/tokens", {"name": "ci", "scope": "read"}, content_type="application/json")
+    assert created.status_code == 201
+    raw = created.json()["token"]
+    assert raw.startswith("tt_")
+    stored = PersonalAccessToken.objects.get()
+    assert raw.split("_", 2)[2] not in stored.digest
+    api = Client()
+    assert api.get("/api/v1/me", **bearer(raw)).json()["username"] == "applicant_admin"
+    refused = api.patch(
+        f"/api/v1/organisations/{applicant_org.pk}", {"address": "x"}, content_type="application/json", **bearer(raw)
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "read_only_token"
+    _, write_raw = tokens.create_token(user=applicant_admin, name="w", scope="write")
+    ok = api.patch(
+        f"/api/v1/organisations/{applicant_org.pk}",
+        {"address": "南昌县2号"},
+        content_type="application/json",
+        **bearer(write_raw),
+    )
+    assert ok.status_code == 200
+    minted = api.post("/api/v1/tokens", {"name": "x"}, content_type="application/json", **bearer(write_raw))
+    assert minted.status_code == 403
+    assert session.delete(f"/api/v1/tokens/{stored.pk}").status_code == 200
+    gone = api.get("/api/v1/me", **bearer(raw))
+    assert gone.status_code == 401
+    assert gone.json()["code"] == "not_authenticated"
+    assert set(AuditEvent.objects.filter(object_type="api.personalaccesstoken").values_list("action", flat=True)) == {
+        "token.create",
+        "token.revoke",
+    }
+
+
+def test_malformed_and_expired_tokens_are_refused_not_anonymous(applicant_admin):
+    api = Client()
+    assert api.get("/api/v1/organisations", **bearer("tt_nope_nope")).status_code == 401
+    token, raw = tokens.create_token(user=applicant_admin, name="old", scope="read")
+    PersonalAccessToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    assert api.get("/api/v1/organisations", **bearer(raw)).status_code == 401
+
+
+def test_session_writes_need_csrf(applicant_admin, applicant_org):
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(applicant_admin)
+    response = c.patch(f"/api/v1/organisations/{applicant_org.pk}", {"address": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+
+
+def test_openapi_and_local_docs(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/organisations" in spec["paths"]
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "cdn.jsdelivr.net" not in docs

@@ -1,0 +1,146 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from techtransfer.audit.models import AuditEvent
+from techtransfer.audit.services import record_event
+from techtransfer.core import services
+from techtransfer.core.tests.factories import OrganisationFactory
+from techtransfer.jobs.models import Job, JobStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_events_carry_request_id_and_ip(applicant_org, county_reviewer):
+    c = Client(REMOTE_ADDR="10.1.2.3")
+    c.force_login(county_reviewer)
+    response = c.post(f"/organisations/{applicant_org.pk}/review/", {"action": "verify"}, HTTP_X_REQUEST_ID="req-42")
+    assert response["X-Request-ID"] == "req-42"
+    event = AuditEvent.objects.get(action="organisation.verify")
+    assert (event.request_id, event.ip, event.actor, event.organisation) == (
+        "req-42",
+        "10.1.2.3",
+        county_reviewer,
+        applicant_org,
+    )
+
+
+def test_events_cannot_be_changed_or_deleted(applicant_org):
+    event = record_event(actor=None, action="test.create", obj=applicant_org)
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+def test_database_refuses_updates_even_in_raw_sql(applicant_org):
+    event = record_event(actor=None, action="test.create", obj=applicant_org)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'forged' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.create"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE trigger exists on PostgreSQL only")
+def test_postgresql_refuses_raw_deletes(applicant_org):
+    event = record_event(actor=None, action="test.create", obj=applicant_org)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_who_sees_which_events(
+    applicant_org,
+    applicant_admin,
+    applicant_member,
+    county_reviewer,
+    ganzhou_reviewer,
+    province_official,
+    platform_admin,
+):
+    far = OrganisationFactory(region_id="360702")
+    services.update_organisation(actor=applicant_admin, organisation_id=applicant_org.pk, data={"address": "南昌县"})
+    record_event(actor=None, action="test.far", obj=far, organisation=far)
+
+    def seen(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c, c.get("/api/v1/audit/events?page_size=100")
+
+    _, r = seen(None)
+    assert r.status_code == 401
+    _, r = seen(applicant_member)
+    assert r.status_code == 403
+    for user, expected in [
+        (applicant_admin, {"organisation.update"}),
+        (county_reviewer, {"organisation.update"}),
+        (ganzhou_reviewer, {"test.far"}),
+        (province_official, {"organisation.update", "test.far"}),
+        (platform_admin, {"organisation.update", "test.far"}),
+    ]:
+        c, r = seen(user)
+        assert r.status_code == 200, user
+        assert {e["action"] for e in r.json()["items"]} == expected, user
+        page = c.get("/audit/")
+        assert page.status_code == 200
+    member = Client()
+    member.force_login(applicant_member)
+    assert member.get("/audit/").status_code == 404
+
+
+def test_filters_on_page_and_api(applicant_org, applicant_admin, platform_admin):
+    services.update_organisation(actor=applicant_admin, organisation_id=applicant_org.pk, data={"address": "1"})
+    record_event(actor=None, action="test.other", obj=applicant_org)
+    c = Client()
+    c.force_login(platform_admin)
+    items = c.get("/api/v1/audit/events?action=organisation.").json()["items"]
+    assert [e["action"] for e in items] == ["organisation.update"]
+    assert items[0]["changes"] == {"address": ["", "1"]}
+    assert items[0]["actor"] == "applicant_admin"
+    html = c.get("/audit/?actor=applicant_admin").content.decode()
+    assert "organisation.update" in html and "test.other" not in html
+
+
+def test_audit_page_query_budget(platform_admin, applicant_org, django_assert_max_num_queries):
+    for i in range(30):
+        record_event(actor=platform_admin, action=f"test.{i}", obj=applicant_org, organisation=applicant_org)
+    c = Client()
+    c.force_login(platform_admin)
+    with django_assert_max_num_queries(8):
+        assert c.get("/audit/").status_code == 200
+
+
+def test_export_runs_as_a_job_and_produces_csv(platform_admin, applicant_org, django_capture_on_commit_callbacks):
+    for i in range(3):
+        record_event(actor=platform_admin, action=f"test.export{i}", obj=applicant_org, organisation=applicant_org)
+    c = Client()
+    c.force_login(platform_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post("/audit/export/", {"action": "test.export"})
+    job = Job.objects.get(kind="audit.export_csv")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.percentage, job.result) == (JobStatus.SUCCEEDED, 100, {"rows": 3})
+    download = c.get(f"/jobs/{job.pk}/download/")
+    content = b"".join(download.streaming_content).decode("utf-8-sig")
+    lines = content.strip().splitlines()
+    assert lines[0].startswith("time,actor,organisation,action")
+    assert [line.split(",")[3] for line in lines[1:]] == ["test.export0", "test.export1", "test.export2"]
+
+
+def test_someone_else_cannot_see_or_download_the_export(
+    platform_admin, outsider, applicant_org, django_capture_on_commit_callbacks
+):
+    c = Client()
+    c.force_login(platform_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post("/audit/export/", {})
+    job = Job.objects.get()
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(f"/jobs/{job.pk}/").status_code == 404
+    assert other.get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert other.get(f"/api/v1/jobs/{job.pk}").status_code == 404

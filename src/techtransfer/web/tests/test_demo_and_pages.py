@@ -1,0 +1,56 @@
+import pytest
+from django.test import Client
+
+from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.models import Organisation, User
+from techtransfer.web.demo import DEMO_PASSWORD, ORGS, PEOPLE, load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_is_marked():
+    first = load_demo()
+    assert first == {"organisations": len(ORGS), "people": len(PEOPLE) + 1}
+    assert load_demo() == {"organisations": 0, "people": 0}
+    orgs = Organisation.objects.all()
+    assert orgs.count() == len(ORGS)
+    assert all(o.is_demo and o.name.startswith("[演示] ") for o in orgs)
+    assert all(u.is_demo for u in User.objects.all())
+    assert orgs.filter(status=OrganisationStatus.REGISTERED).count() == 1
+    c = Client()
+    assert c.login(username="gov_county", password=DEMO_PASSWORD)
+    workspace = c.get("/workspace/").content.decode()
+    assert "南昌县示范智能装备有限公司" in workspace  # waiting for this reviewer
+
+
+def test_home_shows_the_real_turnover_series(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="turnover-data"' in html
+    assert "1584.87" in html  # Jiangxi 2023, 亿元, from the statistical yearbook series
+    assert '<html lang="zh-hans">' in html
+
+
+def test_english_switch(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_registration_form_keeps_input_and_explains_errors(client):
+    response = client.post(
+        "/register/",
+        {
+            "name": "保留的名称",
+            "type": "enterprise",
+            "uscc": "91350100M000100Y44",
+            "province": "360000",
+            "city": "360100",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="保留的名称"' in html
+    assert "does not match the GB 32100-2015 check character" in html
+    assert '<option value="360100" selected>南昌市</option>' in html
+    assert Organisation.objects.count() == 0
