@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
+from techtransfer.audit.admin_mixins import AuditedAdminMixin
 from techtransfer.core.models import Invitation, Membership, Organisation, Region, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "is_demo")
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("techtransfer", {"fields": ("display_name", "phone", "is_demo")}))
 
@@ -31,7 +32,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "type", "uscc", "region", "status", "is_demo")
     list_filter = ("type", "status", "is_demo")
     search_fields = ("name", "uscc")
@@ -42,7 +43,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at", "revoked_at")
     exclude = ("token_hash",)
     raw_id_fields = ("organisation", "invited_by", "accepted_by")

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from techtransfer.audit.admin_mixins import AuditedAdminMixin
 from techtransfer.jobs.models import Job, WorkerHeartbeat
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "status", "percentage", "created_by", "created_at", "finished_at")
     list_filter = ("status", "kind")
     readonly_fields = ("log", "result", "params")

@@ -144,3 +144,24 @@ def test_someone_else_cannot_see_or_download_the_export(
     assert other.get(f"/jobs/{job.pk}/").status_code == 404
     assert other.get(f"/jobs/{job.pk}/download/").status_code == 404
     assert other.get(f"/api/v1/jobs/{job.pk}").status_code == 404
+
+
+def test_django_admin_changes_are_audited_without_secrets(platform_admin, applicant_org):
+    platform_admin.is_superuser = True
+    platform_admin.save()
+    c = Client()
+    c.force_login(platform_admin)
+    response = c.post(
+        "/admin/core/user/add/",
+        {
+            "username": "added",
+            "password1": "Another-passw0rd-1",
+            "password2": "Another-passw0rd-1",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.admin_create")
+    assert event.actor == platform_admin
+    assert "Another-passw0rd-1" not in str(event.changes)
+    assert event.changes["password1"] == ["***", "***"]
