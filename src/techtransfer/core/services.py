@@ -272,19 +272,21 @@ def invite_member(*, actor: User, organisation_id: int, email: str, role: str) -
     return invitation, raw
 
 
+def _is_open(inv: Invitation | None) -> bool:
+    return inv is not None and not inv.accepted_at and not inv.revoked_at and inv.expires_at > timezone.now()
+
+
 def find_invitation(raw_token: str) -> Invitation | None:
     """The open invitation for this token, or None when unknown, used, revoked or expired."""
     inv = Invitation.objects.select_related("organisation").filter(token_hash=_hash_token(raw_token)).first()
-    if inv is None or inv.accepted_at or inv.revoked_at or inv.expires_at <= timezone.now():
-        return None
-    return inv
+    return inv if _is_open(inv) else None
 
 
 @transaction.atomic
 def accept_invitation(*, raw_token: str, user: User) -> Membership:
     """The invited person (logged in) accepts: the membership is created or re-activated."""
     inv = Invitation.objects.select_for_update().filter(token_hash=_hash_token(raw_token)).first()
-    if inv is None or inv.accepted_at or inv.revoked_at or inv.expires_at <= timezone.now():
+    if inv is None or not _is_open(inv):
         raise DomainError(Errors.INVITATION_INVALID)
     membership, created = Membership.objects.get_or_create(
         user=user, organisation_id=inv.organisation_id, defaults={"role": inv.role}
