@@ -143,10 +143,9 @@ def _https_urls(field: Any, **kwargs: Any) -> Any:
 
 
 class OrganisationProfileForm(StyledModelForm):
-    formfield_callback = _https_urls
-
     class Meta:
         model = Organisation
+        formfield_callback = _https_urls
         fields = ["name", "name_en", "address", "website", "description", "contact_email", "contact_phone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
