@@ -26,25 +26,21 @@ class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
                 else [str(before.get(name, "")), str(form.cleaned_data.get(name, ""))]
                 for name in form.changed_data
             }
-            record_event(
-                actor=request.user,
-                action=f"{obj._meta.model_name}.{'admin_update' if change else 'admin_create'}",
-                obj=obj,
-                changes=changes,
-                comment="Django admin",
-            )
+            _record(request, obj, "admin_update" if change else "admin_create", changes)
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            record_event(
-                actor=request.user, action=f"{obj._meta.model_name}.admin_delete", obj=obj, comment="Django admin"
-            )
+            _record(request, obj, "admin_delete")
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
             for obj in queryset:
-                record_event(
-                    actor=request.user, action=f"{obj._meta.model_name}.admin_delete", obj=obj, comment="Django admin"
-                )
+                _record(request, obj, "admin_delete")
             super().delete_queryset(request, queryset)
+
+
+def _record(request: HttpRequest, obj: models.Model, verb: str, changes: dict[str, Any] | None = None) -> None:
+    record_event(
+        actor=request.user, action=f"{obj._meta.model_name}.{verb}", obj=obj, changes=changes, comment="Django admin"
+    )
