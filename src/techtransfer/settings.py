@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "techtransfer.core",
     "techtransfer.audit",
     "techtransfer.jobs",
+    "techtransfer.achievements",
     "techtransfer.api",
     "techtransfer.web",
 ]

@@ -14,7 +14,7 @@ from techtransfer.audit.context import current
 from techtransfer.audit.models import AuditEvent
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
@@ -22,9 +22,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     return value
 
 
@@ -34,7 +34,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
-        values[name] = _jsonable(getattr(obj, attname))
+        values[name] = jsonable(getattr(obj, attname))
     return values
 
 
@@ -64,7 +64,7 @@ def record_event(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        changes=_jsonable(changes or {}),
+        changes=jsonable(changes or {}),
         comment=comment,
         request_id=ctx.request_id,
         ip=ctx.ip,

@@ -68,3 +68,15 @@ def jurisdiction_q(user: User, field: str = "region", *, roles: Iterable[str] = 
     for region in regions:
         q |= Q(**{f"{field}__code__startswith": region.prefix})
     return q
+
+
+def reviews_for_region(user: User, code: str) -> bool:
+    """Is `user` a reviewer of the government department of exactly this region?
+
+    Used by multi-level review routes, where each step belongs to one level (county, city or
+    province) rather than to everyone whose jurisdiction contains the region. Platform admins may
+    act on every step.
+    """
+    if user.is_authenticated and getattr(user, "is_platform_admin", False):
+        return True
+    return any(r.code == code for r in government_regions(user, frozenset({str(Role.GOV_REVIEWER)})))

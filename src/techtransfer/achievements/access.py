@@ -1,0 +1,73 @@
+"""Who sees and acts on achievements. "Forbidden" looks like "not found".
+
+- Anyone: published records whose secrecy level is public.
+- Members of the owning organisation: all its records (drafts too), including internal ones.
+- Government reviewers and officials: records of their jurisdiction once submitted to them
+  (never drafts), including internal ones.
+- Platform admins: everything.
+"""
+
+from typing import Literal
+
+from django.db.models import Q, QuerySet
+
+from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
+from techtransfer.achievements.models import Achievement
+from techtransfer.core.choices import GOVERNMENT_ROLES
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.jurisdiction import jurisdiction_q, may_act_on_region, reviews_for_region
+from techtransfer.core.models import Membership, User
+from techtransfer.core.roles import is_member, is_org_admin
+
+S = AchievementStatus
+PRIVATE_STATES = frozenset({S.DRAFT, S.PENDING_CONFIRMATION})
+PUBLIC_Q = Q(status=S.PUBLISHED, secrecy=SecrecyLevel.PUBLIC)
+
+AchievementAction = Literal["view", "edit", "review", "manage"]
+
+
+def achievements_visible_to(user: User) -> QuerySet[Achievement]:
+    qs = Achievement.objects.select_related("organisation", "region")
+    if user.is_authenticated and user.is_platform_admin:
+        return qs
+    q = PUBLIC_Q
+    if user.is_authenticated:
+        org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+        if org_ids:
+            q |= Q(organisation_id__in=org_ids)
+        gov = jurisdiction_q(user, "region", roles=GOVERNMENT_ROLES)
+        q |= gov & ~Q(status__in=list(PRIVATE_STATES))
+    return qs.filter(q)
+
+
+def public_achievements() -> QuerySet[Achievement]:
+    return Achievement.objects.filter(PUBLIC_Q).select_related("organisation", "region")
+
+
+def can_on_achievement(user: User, a: Achievement, action: AchievementAction) -> bool:
+    if user.is_authenticated and user.is_platform_admin:
+        return True
+    if action == "view":
+        if a.status == S.PUBLISHED and a.secrecy == SecrecyLevel.PUBLIC:
+            return True
+        if is_member(user, a.organisation_id):
+            return True
+        return a.status not in PRIVATE_STATES and may_act_on_region(user, a.region_id, roles=GOVERNMENT_ROLES)
+    if action == "edit":
+        return a.created_by_id == user.pk or is_org_admin(user, a.organisation_id)
+    if action == "manage":
+        return is_org_admin(user, a.organisation_id)
+    if action == "review":
+        return a.holder_region_id is not None and reviews_for_region(user, a.holder_region_id)
+    return False
+
+
+def get_achievement_for_user(user: User, pk: int, *, action: AchievementAction = "view") -> Achievement:
+    a = (
+        Achievement.objects.select_related("organisation", "region", "holder_region", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if a is None or not can_on_achievement(user, a, "view") or not can_on_achievement(user, a, action):
+        raise DomainError(Errors.NOT_FOUND)
+    return a

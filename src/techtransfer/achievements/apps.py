@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AchievementsConfig(AppConfig):
+    name = "techtransfer.achievements"
+    label = "achievements"
+    verbose_name = _("Achievements registry")

@@ -1,0 +1,170 @@
+"""Classifications of the national 科技成果登记表 and of the plan, as TextChoices.
+
+The 67 disciplines (学科) are those of the CSL dataset, shipped in data/discipline_to_category.tsv.
+"""
+
+import csv
+import functools
+from pathlib import Path
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class AchievementKind(models.TextChoices):
+    """The three kinds of the registration form; the value's digit is the type digit of the number."""
+
+    APPLIED = "applied", _("Applied technology")
+    BASIC = "basic", _("Basic theory")
+    SOFT = "soft", _("Soft science")
+
+
+KIND_DIGIT = {AchievementKind.APPLIED: "1", AchievementKind.BASIC: "2", AchievementKind.SOFT: "3"}
+
+
+class AchievementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for the organisation to confirm")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PUBLISHED = "published", _("Published")
+    RETURNED = "returned", _("Returned for changes")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+class SecrecyLevel(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal only")
+
+
+# Values a form or import may send that the platform must refuse (classified results are not registered here).
+CLASSIFIED_LEVELS = frozenset({"secret", "confidential", "top_secret", "秘密", "机密", "绝密"})
+
+
+class InnovationAttribute(models.TextChoices):
+    ORIGINAL = "original", _("Original innovation")
+    ABSORBED = "absorbed", _("Re-innovation after introduction and absorption")
+    SECONDARY = "secondary", _("Secondary development of domestic technology")
+
+
+class EmbodimentForm(models.TextChoices):
+    NEW_TECHNOLOGY = "technology", _("New technology")
+    NEW_PROCESS = "process", _("New process")
+    NEW_PRODUCT = "product", _("New product")
+    NEW_MATERIAL = "material", _("New material")
+    NEW_DEVICE = "device", _("New device")
+    NEW_VARIETY = "variety", _("New variety")
+    SOFTWARE = "software", _("Computer software")
+    PAPER = "paper", _("Paper or monograph")
+    REPORT = "report", _("Research report")
+    STANDARD = "standard", _("Standard")
+    OTHER = "other", _("Other")
+
+
+class EvaluationLevel(models.TextChoices):
+    INTERNATIONAL_LEADING = "intl_leading", _("International leading")
+    INTERNATIONAL_ADVANCED = "intl_advanced", _("International advanced")
+    DOMESTIC_LEADING = "dom_leading", _("Domestic leading")
+    DOMESTIC_ADVANCED = "dom_advanced", _("Domestic advanced")
+    NOT_EVALUATED = "not_evaluated", _("Not evaluated")
+
+
+class Stage(models.TextChoices):
+    EARLY = "early", _("Early stage")
+    MIDDLE = "middle", _("Middle stage")
+    MATURE = "mature", _("Mature")
+
+
+def stage_for_trl(trl: int) -> str:
+    """Default mapping (GB/T 22900-2009 Appendix A): 初期 ≈ TRL 1–4, 中期 ≈ 5–6, 成熟 ≈ 7–9."""
+    if trl <= 4:
+        return Stage.EARLY
+    if trl <= 6:
+        return Stage.MIDDLE
+    return Stage.MATURE
+
+
+TRL_RANGE = {Stage.EARLY: (1, 4), Stage.MIDDLE: (5, 6), Stage.MATURE: (7, 9)}
+
+
+class PlanIndustry(models.TextChoices):
+    """The seven industries the action plan names."""
+
+    AVIATION = "aviation", _("Aviation manufacturing")
+    SSL = "ssl", _("Semiconductor lighting")
+    BIOMED = "biomed", _("Biology and new medicine")
+    NGIT = "ngit", _("New-generation information technology")
+    NEW_MATERIALS = "new_materials", _("New materials")
+    NEW_ENERGY = "new_energy", _("New energy")
+    GREEN = "green", _("Energy saving and environmental protection")
+
+
+class EmergingIndustry(models.TextChoices):
+    """战略性新兴产业分类(2018), its nine areas."""
+
+    NGIT = "1", _("New-generation information technology industry")
+    EQUIPMENT = "2", _("High-end equipment manufacturing industry")
+    MATERIALS = "3", _("New materials industry")
+    BIO = "4", _("Biology industry")
+    NEV = "5", _("New-energy vehicle industry")
+    ENERGY = "6", _("New energy industry")
+    GREEN = "7", _("Energy saving and environmental protection industry")
+    DIGITAL_CREATIVE = "8", _("Digital creative industry")
+    SERVICES = "9", _("Related services industry")
+
+
+# GB/T 4754-2017 sections (门类). A sector code is a section letter optionally followed by the
+# 2-digit division, 3-digit group or 4-digit class code.
+GBT4754_SECTIONS = {
+    "A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业", "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业", "F": "批发和零售业", "G": "交通运输、仓储和邮政业", "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业", "J": "金融业", "K": "房地产业", "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业", "N": "水利、环境和公共设施管理业", "O": "居民服务、修理和其他服务业",
+    "P": "教育", "Q": "卫生和社会工作", "R": "文化、体育和娱乐业", "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}  # fmt: skip
+
+
+class TransferMode(models.TextChoices):
+    ASSIGNMENT = "assignment", _("Assignment (转让)")
+    LICENCE = "licence", _("Licence (许可)")
+    EQUITY = "equity", _("Equity investment (作价入股)")
+    JOINT_DEVELOPMENT = "joint_development", _("Joint development (合作开发)")
+    SERVICE = "service", _("Technical service (技术服务)")
+    OTHER = "other", _("Other")
+
+
+class IPKind(models.TextChoices):
+    INVENTION_PATENT = "invention_patent", _("Invention patent")
+    UTILITY_MODEL = "utility_model", _("Utility model patent")
+    DESIGN_PATENT = "design_patent", _("Design patent")
+    SOFTWARE_COPYRIGHT = "software_copyright", _("Software copyright")
+    STANDARD = "standard", _("Standard")
+    PLANT_VARIETY = "plant_variety", _("Plant variety")
+    OTHER = "other", _("Other")
+
+
+class FundingSource(models.TextChoices):
+    NATIONAL = "national", _("National programme")
+    PROVINCIAL = "provincial", _("Provincial programme")
+    MUNICIPAL = "municipal", _("Municipal or county programme")
+    ENTERPRISE = "enterprise", _("Enterprise funds")
+    OWN = "own", _("Own funds of the organisation")
+    INTERNATIONAL = "international", _("International cooperation")
+    OTHER = "other", _("Other")
+    NONE = "none", _("No funding")
+
+
+@functools.cache
+def disciplines() -> dict[str, str]:
+    """The 67 disciplines (学科) → their category (门类)."""
+    with open(DATA / "discipline_to_category.tsv", encoding="utf-8") as f:
+        return {row["discipline"]: row["category"] for row in csv.DictReader(f, delimiter="\t")}
+
+
+def discipline_choices() -> list[tuple[str, str]]:
+    return [(d, d) for d in disciplines()]

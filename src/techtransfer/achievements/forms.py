@@ -1,0 +1,138 @@
+"""The one validation of achievement data, shared by the web form, the importer and the API."""
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.choices import (
+    CLASSIFIED_LEVELS,
+    SecrecyLevel,
+    Stage,
+    TransferMode,
+    discipline_choices,
+    disciplines,
+    stage_for_trl,
+)
+from techtransfer.achievements.errors import AchievementErrors
+from techtransfer.achievements.models import Achievement
+from techtransfer.achievements.services import DATA_FIELDS
+from techtransfer.core.forms import StyledModelForm
+
+MAX_KEYWORDS = 8
+_SPLIT = re.compile(r"[|,，;；、\n]+")
+
+
+class MonthField(forms.CharField):
+    """A year-month (YYYY-MM) stored as the first day of that month."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2024-06"})
+
+    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        text = str(value or "").strip()
+        if not text:
+            return None
+        m = re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?(-\d{1,2})?", text)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise forms.ValidationError(_("Enter a year and month, for example 2024-06."), code="month")
+        return datetime.date(int(m.group(1)), int(m.group(2)), 1)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+
+
+class KeywordsField(forms.CharField):
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list | tuple):
+            items = [str(v).strip() for v in value]
+        else:
+            items = [k.strip() for k in _SPLIT.split(str(value or ""))]
+        seen: list[str] = []
+        for k in items:
+            if k and k not in seen:
+                seen.append(k)
+        return seen
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(value) > MAX_KEYWORDS:
+            raise forms.ValidationError(
+                _("At most %(max)d keywords, got %(n)d."),
+                code="too_many_keywords",
+                params={"max": MAX_KEYWORDS, "n": len(value)},
+            )
+        for k in value:
+            if len(k) > 40:
+                raise forms.ValidationError(
+                    _("Keyword “%(k)s” is longer than 40 characters."), code="keyword_length", params={"k": k}
+                )
+
+    def prepare_value(self, value: Any) -> Any:
+        return "；".join(value) if isinstance(value, list) else value
+
+
+SECRECY_INPUT = [*SecrecyLevel.choices, ("secret", _("Classified (secret or above)"))]
+
+
+class AchievementForm(StyledModelForm):
+    research_start = MonthField(label=_("Research start (year-month)"), required=False)
+    research_end = MonthField(label=_("Research end (year-month)"), required=False)
+    keywords = KeywordsField(
+        label=_("Keywords"), required=True, help_text=_("Up to 8, separated by ；, comma or |."), max_length=400
+    )
+    secrecy = forms.ChoiceField(label=_("Secrecy level"), choices=SECRECY_INPUT, initial=SecrecyLevel.PUBLIC)
+    transfer_modes = forms.MultipleChoiceField(
+        label=_("Intended transfer modes"),
+        choices=TransferMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    discipline = forms.ChoiceField(label=_("Discipline"), required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("— from TRL —")), *Stage.choices], required=False,
+        help_text=_("Left empty, it follows the TRL: 1–4 early, 5–6 middle, 7–9 mature."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Achievement
+        fields = list(DATA_FIELDS)
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 8, "maxlength": 2000})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— choose —")), *discipline_choices()]
+        self.fields["discipline"].choices = choices  # type: ignore[attr-defined]
+        self.fields["abstract"].max_length = 2000  # type: ignore[attr-defined]
+
+    def clean_secrecy(self) -> str:
+        value = str(self.cleaned_data["secrecy"])
+        if value in CLASSIFIED_LEVELS:
+            raise forms.ValidationError(str(AchievementErrors.CLASSIFIED.message), code="classified_refused")
+        return value
+
+    def clean_transfer_modes(self) -> list[str]:
+        return [str(m) for m in self.cleaned_data.get("transfer_modes") or []]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("research_start"), data.get("research_end")
+        if start and end and end < start:
+            self.add_error("research_end", _("The research cannot end before it starts."))
+        trl = data.get("trl")
+        if trl and not data.get("stage"):
+            data["stage"] = stage_for_trl(int(trl))
+        if not data.get("price_negotiable") and data.get("price") is None:
+            self.add_error("price", _("Give a price or mark it negotiable."))
+        discipline = data.get("discipline")
+        if discipline and discipline not in disciplines():
+            self.add_error("discipline", _("Unknown discipline."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values for the services (only data fields)."""
+        return {k: self.cleaned_data[k] for k in DATA_FIELDS if k in self.cleaned_data}

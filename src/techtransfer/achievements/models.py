@@ -1,0 +1,259 @@
+"""The achievements registry: records (科技成果), their contributors, IP items, attachments,
+registration-number counters, review routes and pending revisions of published records."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.choices import (
+    AchievementKind,
+    AchievementStatus,
+    EmbodimentForm,
+    EmergingIndustry,
+    EvaluationLevel,
+    FundingSource,
+    InnovationAttribute,
+    IPKind,
+    PlanIndustry,
+    SecrecyLevel,
+    Stage,
+)
+
+gbt4754_validator = RegexValidator(
+    r"^[A-T](\d{2}(\d{1,2})?)?$", _("A GB/T 4754-2017 code: a section letter A–T, optionally with 2–4 digits.")
+)
+
+
+class Achievement(models.Model):
+    """One registered S&T achievement, following the national 科技成果登记表.
+
+    Drafted by a member of `organisation`, confirmed by its org admin, reviewed along the review
+    route of its region, and published with a 12-digit registration number by
+    `services.approve_achievement`. Every change goes through `services`; published records are
+    edited through `AchievementRevision` so that the public version stays until the change is approved.
+    """
+
+    Status = AchievementStatus
+    Kind = AchievementKind
+
+    kind = models.CharField(_("kind"), max_length=8, choices=AchievementKind.choices, default=AchievementKind.APPLIED)
+    name = models.CharField(_("achievement name"), max_length=200)
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="achievements", verbose_name=_("organisation")
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"),
+        help_text=_("Taken from the organisation; decides who reviews."),
+    )  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommending_unit = models.CharField(_("recommending unit"), max_length=200, blank=True)
+    research_start = models.DateField(_("research start (year-month)"), null=True, blank=True)
+    research_end = models.DateField(_("research end (year-month)"), null=True, blank=True)
+    secrecy = models.CharField(
+        _("secrecy level"), max_length=10, choices=SecrecyLevel.choices, default=SecrecyLevel.PUBLIC
+    )
+    attribute = models.CharField(
+        _("innovation attribute"),
+        max_length=10,
+        choices=InnovationAttribute.choices,
+        default=InnovationAttribute.ORIGINAL,
+    )
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    embodiment = models.CharField(
+        _("form of embodiment"), max_length=12, choices=EmbodimentForm.choices, default=EmbodimentForm.NEW_TECHNOLOGY
+    )
+    evaluation_level = models.CharField(
+        _("evaluation level"), max_length=16, choices=EvaluationLevel.choices, default=EvaluationLevel.NOT_EVALUATED
+    )
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, default=Stage.EARLY)
+    trl = models.PositiveSmallIntegerField(
+        _("technology readiness level (TRL)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    discipline = models.CharField(_("discipline"), max_length=32, blank=True, db_index=True)
+    discipline_category = models.CharField(_("discipline category"), max_length=16, blank=True)
+    plan_industry = models.CharField(
+        _("industry (action plan)"), max_length=16, choices=PlanIndustry.choices, blank=True
+    )
+    emerging_industry = models.CharField(
+        _("strategic emerging industry (2018)"), max_length=2, choices=EmergingIndustry.choices, blank=True
+    )
+    sector_code = models.CharField(
+        _("GB/T 4754-2017 sector code"), max_length=5, blank=True, validators=[gbt4754_validator]
+    )
+    funding_source = models.CharField(
+        _("funding source"), max_length=16, choices=FundingSource.choices, default=FundingSource.NONE
+    )
+    funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
+    funding_project_number = models.CharField(_("project number"), max_length=64, blank=True)
+    transfer_modes = models.JSONField(_("intended transfer modes"), default=list, blank=True)
+    price = models.DecimalField(
+        _("price (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    price_negotiable = models.BooleanField(_("price negotiable"), default=True)
+    abstract = models.TextField(_("abstract"), max_length=2000)
+    contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=24, choices=AchievementStatus.choices, default=AchievementStatus.DRAFT, db_index=True
+    )
+    holder_region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewing level"), help_text=_("The region whose science department holds the record now."),
+    )  # fmt: skip
+    review_comment = models.TextField(_("last review comment"), blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=12, unique=True, null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    renewal_reminded_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("Attribution of imported records."))
+    is_demo = models.BooleanField(_("demo record"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-published_at", "-pk"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        indexes: ClassVar = [
+            models.Index(fields=["status", "region"]),
+            models.Index(fields=["status", "plan_industry"]),
+            models.Index(fields=["status", "stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contributor(models.Model):
+    """A completing organisation or person, in order, with their contribution."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("Organisation")
+        PERSON = "person", _("Person")
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="contributors")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    contribution = models.CharField(_("contribution"), max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["kind", "position"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["achievement", "kind", "position"], name="ach_contributor_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IPItem(models.Model):
+    """A patent, software copyright, standard or plant variety attached to an achievement.
+
+    Application and publication numbers are kept as text (they carry letters, dots and check digits).
+    """
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="ip_items")
+    kind = models.CharField(_("IP type"), max_length=20, choices=IPKind.choices)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    application_number = models.CharField(_("application number"), max_length=64, blank=True)
+    publication_number = models.CharField(_("publication / registration number"), max_length=64, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["pk"]
+
+    def __str__(self) -> str:
+        return self.application_number or self.publication_number or self.title
+
+
+class Attachment(models.Model):
+    """A PDF or image attached to an achievement, checked by content on upload."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="achievements/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationCounter(models.Model):
+    """The last serial used per registering body, year and type; incremented under a row lock."""
+
+    body_code = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField()
+    type_digit = models.CharField(max_length=1)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["body_code", "year", "type_digit"], name="ach_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_code}{self.year}{self.type_digit}:{self.last_serial}"
+
+
+class ReviewRoute(models.Model):
+    """Which government levels review records from a region, lowest first (configurable per region).
+
+    The most specific route wins (county, then city, then province). Levels without a verified
+    government department are skipped. Without any route the province reviews alone.
+    """
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+        PROVINCE = "province", _("Province")
+
+    region = models.OneToOneField("core.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    levels = models.JSONField(_("levels, lowest first"), default=list)
+    body_code = models.CharField(
+        _("registering body code"), max_length=3, blank=True,
+        help_text=_("3-digit code used in registration numbers; defaults to the first 3 digits of the region code."),
+    )  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.region}: {' → '.join(self.levels)}"
+
+
+class AchievementRevision(models.Model):
+    """Proposed changes to a published achievement, reviewed before they replace the public version."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="revisions")
+    changes = models.JSONField(_("changed fields"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-submitted_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["achievement"], condition=models.Q(status="pending"), name="ach_one_pending_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} ({self.get_status_display()})"

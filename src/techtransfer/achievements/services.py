@@ -1,0 +1,516 @@
+"""Every write to the achievements registry: drafts, the review workflow, numbers, revisions, renewal.
+
+Flow: a member drafts and submits → the org admin confirms → the reviewers of each level of the
+region's review route (county → city → province, configurable) start the review and approve, the
+last level publishes and a registration number is assigned. Any reviewer step may return the
+record with comments; the last may reject. Published records are edited through revisions.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.choices import KIND_DIGIT, AchievementStatus, disciplines, stage_for_trl
+from techtransfer.achievements.errors import AchievementErrors
+from techtransfer.achievements.models import (
+    Achievement,
+    AchievementRevision,
+    Contributor,
+    IPItem,
+    RegistrationCounter,
+    ReviewRoute,
+)
+from techtransfer.audit.services import diff, jsonable, record_event, snapshot
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, RegionLevel
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
+from techtransfer.core.models import Organisation, Region, User
+from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
+
+S = AchievementStatus
+
+ACHIEVEMENT_WORKFLOW: Workflow[Achievement] = Workflow(
+    model=Achievement,
+    transitions=[
+        transition("submit", [S.DRAFT, S.RETURNED], S.PENDING_CONFIRMATION, _("Submit to my organisation")),
+        transition("confirm", [S.PENDING_CONFIRMATION], S.SUBMITTED, _("Confirm and send for review")),
+        transition("decline", [S.PENDING_CONFIRMATION], S.RETURNED, _("Send back to the author")),
+        transition("pass_on", [S.UNDER_REVIEW], S.SUBMITTED, _("Approve and pass to the next level")),
+        # start_review, publish, return, reject, withdraw, expire: the shared review table.
+        *[t for t in REVIEW_TRANSITIONS if t.action != "submit"],
+    ],
+)
+
+# Fields a form, an import row or an API payload may set directly.
+DATA_FIELDS = (
+    "kind", "name", "recommending_unit", "research_start", "research_end", "secrecy", "attribute", "keywords",
+    "embodiment", "evaluation_level", "stage", "trl", "discipline", "plan_industry", "emerging_industry",
+    "sector_code", "funding_source", "funding_programme", "funding_project_number", "transfer_modes", "price",
+    "price_negotiable", "abstract", "contact_name", "contact_phone", "contact_email",
+)  # fmt: skip
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+VALIDITY = datetime.timedelta(days=365)
+
+
+# --- review routes -------------------------------------------------------------------------------
+
+
+def _ancestors(region: Region) -> dict[str, Region]:
+    chain: dict[str, Region] = {}
+    node: Region | None = region
+    while node is not None:
+        chain[node.level] = node
+        node = node.parent
+    return chain
+
+
+def review_levels(region: Region) -> list[Region]:
+    """The regions whose science departments review records from `region`, lowest first."""
+    chain = _ancestors(region)
+    route = (
+        ReviewRoute.objects.filter(region__in=list(chain.values())).select_related("region").order_by("-region__code")
+    )
+    routes = {r.region.level: r for r in route}
+    chosen = next(
+        (routes[lvl] for lvl in (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE) if lvl in routes), None
+    )
+    levels = chosen.levels if chosen else [RegionLevel.PROVINCE]
+    candidates = [chain[lvl] for lvl in levels if lvl in chain]
+    with_department = set(
+        Organisation.objects.filter(
+            type=OrganisationType.GOVERNMENT, status=OrganisationStatus.VERIFIED, region__in=candidates
+        ).values_list("region_id", flat=True)
+    )
+    return [r for r in candidates if r.code in with_department]
+
+
+def body_code_for(region: Region) -> str:
+    chain = _ancestors(region)
+    route = (
+        ReviewRoute.objects.filter(region__in=list(chain.values()))
+        .exclude(body_code="")
+        .order_by("-region__code")
+        .first()
+    )
+    return route.body_code if route else chain[RegionLevel.PROVINCE].code[:3]
+
+
+def next_registration_number(*, body_code: str, year: int, kind: str) -> str:
+    """12 digits: body code (3) + year (4) + type digit (1) + serial (4). Call inside a transaction.
+
+    The counter row is locked (`select_for_update`) and incremented with F(); two approvals at the
+    same moment wait for each other and get consecutive serials.
+    """
+    digit = KIND_DIGIT[kind]  # type: ignore[index]
+    counter, _created = RegistrationCounter.objects.get_or_create(body_code=body_code, year=year, type_digit=digit)
+    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
+    if counter.last_serial >= 9999:
+        raise DomainError(AchievementErrors.SERIALS_EXHAUSTED)
+    RegistrationCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + 1)
+    counter.refresh_from_db(fields=["last_serial"])
+    return f"{body_code}{year:04d}{digit}{counter.last_serial:04d}"
+
+
+# --- drafts ----------------------------------------------------------------------------------------
+
+
+def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: data[k] for k in DATA_FIELDS if k in data}
+    if "trl" in values and not data.get("stage"):
+        values["stage"] = stage_for_trl(int(values["trl"]))
+    if "discipline" in values:
+        values["discipline_category"] = disciplines().get(values["discipline"], "")
+    return values
+
+
+def _set_children(
+    achievement: Achievement,
+    contributors: Iterable[Mapping[str, Any]] | None,
+    ip_items: Iterable[Mapping[str, Any]] | None,
+) -> None:
+    if contributors is not None:
+        achievement.contributors.all().delete()
+        positions: dict[str, int] = {}
+        rows = []
+        for c in contributors:
+            kind = str(c["kind"])
+            positions[kind] = positions.get(kind, 0) + 1
+            rows.append(
+                Contributor(
+                    achievement=achievement,
+                    kind=kind,
+                    position=positions[kind],
+                    name=c["name"],
+                    affiliation=c.get("affiliation", ""),
+                    contribution=c.get("contribution", ""),
+                )
+            )
+        Contributor.objects.bulk_create(rows)
+    if ip_items is not None:
+        achievement.ip_items.all().delete()
+        IPItem.objects.bulk_create(
+            [
+                IPItem(
+                    achievement=achievement,
+                    kind=i["kind"],
+                    title=i.get("title", ""),
+                    application_number=i.get("application_number", ""),
+                    publication_number=i.get("publication_number", ""),
+                )
+                for i in ip_items
+            ]
+        )
+
+
+@transaction.atomic
+def create_achievement(
+    *,
+    actor: User,
+    organisation_id: int,
+    data: Mapping[str, Any],
+    contributors: Iterable[Mapping[str, Any]] | None = None,
+    ip_items: Iterable[Mapping[str, Any]] | None = None,
+    source: str = "",
+    is_demo: bool = False,
+) -> Achievement:
+    """A member of the organisation creates a draft from validated `data` (see forms.AchievementForm)."""
+    org = Organisation.objects.filter(pk=organisation_id).first()
+    if org is None or not (is_member(actor, org) or actor.is_platform_admin):
+        raise DomainError(Errors.NOT_FOUND)
+    achievement = Achievement.objects.create(
+        organisation=org, region_id=org.region_id, created_by=actor, source=source, is_demo=is_demo, **_normalise(data)
+    )
+    _set_children(achievement, contributors, ip_items)
+    record_event(
+        actor=actor,
+        action="achievement.create",
+        obj=achievement,
+        organisation=org,
+        changes=snapshot(achievement, ["name", "kind", "status"]),
+    )
+    return achievement
+
+
+def can_edit(user: User, achievement: Achievement) -> bool:
+    return (
+        achievement.created_by_id == user.pk
+        or is_org_admin(user, achievement.organisation_id)
+        or user.is_platform_admin
+    )
+
+
+@transaction.atomic
+def update_achievement(
+    *,
+    actor: User,
+    achievement_id: int,
+    data: Mapping[str, Any],
+    contributors: Iterable[Mapping[str, Any]] | None = None,
+    ip_items: Iterable[Mapping[str, Any]] | None = None,
+) -> Achievement:
+    """Edit a draft or a returned record. Published records change through `propose_revision`."""
+    achievement = Achievement.objects.select_for_update().filter(pk=achievement_id).first()
+    if achievement is None or not can_edit(actor, achievement):
+        raise DomainError(Errors.NOT_FOUND)
+    if achievement.status not in EDITABLE_STATES:
+        raise DomainError(AchievementErrors.NOT_EDITABLE, details={"status": achievement.status})
+    values = _normalise(data)
+    before = snapshot(achievement, list(values))
+    for k, v in values.items():
+        setattr(achievement, k, v)
+    changes = diff(before, snapshot(achievement, list(values)))
+    if changes:
+        achievement.save(update_fields=[*changes, "updated_at"])
+    _set_children(achievement, contributors, ip_items)
+    if changes or contributors is not None or ip_items is not None:
+        record_event(
+            actor=actor,
+            action="achievement.update",
+            obj=achievement,
+            organisation=achievement.organisation,
+            changes=changes,
+        )
+    return achievement
+
+
+# --- workflow ----------------------------------------------------------------------------------------
+
+
+def _org(a: Achievement) -> Organisation:
+    return a.organisation
+
+
+def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
+    """The author (or an org admin) submits to the organisation; an org admin's submission is also confirmed."""
+
+    def guard(a: Achievement) -> None:
+        if not can_edit(actor, a):
+            raise DomainError(Errors.NOT_FOUND)
+        if a.organisation.status != OrganisationStatus.VERIFIED:
+            raise DomainError(AchievementErrors.ORG_NOT_VERIFIED)
+
+    a = ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
+    )
+    if is_org_admin(actor, a.organisation_id):
+        a = confirm_achievement(actor=actor, achievement_id=a.pk)
+    return a
+
+
+def confirm_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
+    """The org admin confirms; the record goes to the first level of its region's review route."""
+    holder: dict[str, Region] = {}
+
+    def guard(a: Achievement) -> None:
+        if not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):
+            raise DomainError(Errors.NOT_FOUND)
+        levels = review_levels(a.region)
+        if not levels:
+            raise DomainError(AchievementErrors.NO_REVIEWER)
+        holder["first"] = levels[0]
+
+    def update(a: Achievement) -> list[str]:
+        a.holder_region = holder["first"]
+        return ["holder_region"]
+
+    return ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="confirm", actor=actor, guard=guard, update=update, organisation=_org, comment=comment
+    )
+
+
+def decline_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
+    """The org admin sends a submission back to its author with a comment."""
+
+    def guard(a: Achievement) -> None:
+        if not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):
+            raise DomainError(Errors.NOT_FOUND)
+
+    def update(a: Achievement) -> list[str]:
+        a.review_comment = comment
+        return ["review_comment"]
+
+    return ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="decline", actor=actor, guard=guard, update=update, organisation=_org, comment=comment
+    )
+
+
+def _holder_guard(actor: User) -> Any:
+    def guard(a: Achievement) -> None:
+        if a.holder_region_id is None or not reviews_for_region(actor, a.holder_region_id):
+            raise DomainError(Errors.NOT_FOUND)
+
+    return guard
+
+
+def start_review(*, actor: User, achievement_id: int) -> Achievement:
+    """A reviewer of the level that holds the record takes it up."""
+    return ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="start_review", actor=actor, guard=_holder_guard(actor), organisation=_org
+    )
+
+
+def approve_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
+    """Approve at the holding level: pass to the next level, or publish at the last one.
+
+    Publishing assigns the registration number (locked counter, unique), `published_at` and a
+    validity of one year (renewed yearly by the organisation).
+    """
+    with transaction.atomic():
+        a = Achievement.objects.select_for_update().select_related("region").filter(pk=achievement_id).first()
+        if a is None:
+            raise DomainError(Errors.NOT_FOUND)
+        _holder_guard(actor)(a)
+        levels = [r.code for r in review_levels(a.region)]
+        current = a.holder_region_id
+        later = levels[levels.index(current) + 1 :] if current in levels else []
+        if later:
+
+            def pass_update(x: Achievement) -> list[str]:
+                x.holder_region_id = later[0]
+                x.review_comment = comment
+                return ["holder_region", "review_comment"]
+
+            return ACHIEVEMENT_WORKFLOW.apply(
+                pk=a.pk, action="pass_on", actor=actor, guard=_holder_guard(actor), update=pass_update,
+                organisation=_org, comment=comment,
+            )  # fmt: skip
+
+        def publish_update(x: Achievement) -> list[str]:
+            now = timezone.now()
+            x.registration_number = next_registration_number(
+                body_code=body_code_for(x.region), year=timezone.localdate(now).year, kind=x.kind
+            )
+            x.published_at = now
+            x.valid_until = timezone.localdate(now) + VALIDITY
+            x.holder_region = None
+            x.review_comment = comment
+            return ["registration_number", "published_at", "valid_until", "holder_region", "review_comment"]
+
+        return ACHIEVEMENT_WORKFLOW.apply(
+            pk=a.pk, action="publish", actor=actor, guard=_holder_guard(actor), update=publish_update,
+            organisation=_org, comment=comment,
+        )  # fmt: skip
+
+
+def return_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
+    """The holding level returns the record to the applicant with comments (required)."""
+    if not comment.strip():
+        raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Say what must change."))]})
+
+    def update(a: Achievement) -> list[str]:
+        a.review_comment = comment
+        a.holder_region = None
+        return ["review_comment", "holder_region"]
+
+    return ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="return", actor=actor, guard=_holder_guard(actor), update=update,
+        organisation=_org, comment=comment,
+    )  # fmt: skip
+
+
+def reject_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
+    """The holding level rejects the record for good (reason required)."""
+    if not comment.strip():
+        raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Give the reason."))]})
+
+    def update(a: Achievement) -> list[str]:
+        a.review_comment = comment
+        a.holder_region = None
+        return ["review_comment", "holder_region"]
+
+    return ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="reject", actor=actor, guard=_holder_guard(actor), update=update,
+        organisation=_org, comment=comment,
+    )  # fmt: skip
+
+
+def withdraw_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
+    """The organisation withdraws a published record from public view (its number stays reserved)."""
+
+    def guard(a: Achievement) -> None:
+        if not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):
+            raise DomainError(Errors.NOT_FOUND)
+
+    return ACHIEVEMENT_WORKFLOW.apply(
+        pk=achievement_id, action="withdraw", actor=actor, guard=guard, organisation=_org, comment=comment
+    )
+
+
+def expire_achievement(*, achievement_id: int) -> Achievement:
+    """The system expires a published record whose validity ended (see `expire_due`)."""
+    return ACHIEVEMENT_WORKFLOW.apply(pk=achievement_id, action="expire", actor=None, organisation=_org)
+
+
+@transaction.atomic
+def renew_achievement(*, actor: User, achievement_id: int) -> Achievement:
+    """The organisation confirms the record is still current: validity extends one year from today."""
+    a = Achievement.objects.select_for_update().filter(pk=achievement_id).first()
+    if a is None or not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):
+        raise DomainError(Errors.NOT_FOUND)
+    if a.status != S.PUBLISHED:
+        raise DomainError(Errors.INVALID_TRANSITION, details={"action": "renew", "state": a.status})
+    before = snapshot(a, ["valid_until"])
+    a.valid_until = timezone.localdate() + VALIDITY
+    a.renewal_reminded_at = None
+    a.save(update_fields=["valid_until", "renewal_reminded_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action="achievement.renew",
+        obj=a,
+        organisation=a.organisation,
+        changes=diff(before, snapshot(a, ["valid_until"])),
+    )
+    return a
+
+
+def expire_due(*, today: datetime.date | None = None) -> list[int]:
+    """Expire every published record whose `valid_until` has passed; returns their ids."""
+    today = today or timezone.localdate()
+    ids = list(Achievement.objects.filter(status=S.PUBLISHED, valid_until__lt=today).values_list("pk", flat=True))
+    for pk in ids:
+        expire_achievement(achievement_id=pk)
+    return ids
+
+
+# --- revisions of published records -------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_revision(*, actor: User, achievement_id: int, data: Mapping[str, Any]) -> AchievementRevision:
+    """Changes to a published record wait for review; the published version stays public meanwhile."""
+    a = Achievement.objects.select_for_update().filter(pk=achievement_id).first()
+    if a is None or not can_edit(actor, a):
+        raise DomainError(Errors.NOT_FOUND)
+    if a.status != S.PUBLISHED:
+        raise DomainError(AchievementErrors.NOT_EDITABLE, details={"status": a.status})
+    if a.revisions.filter(status=AchievementRevision.Status.PENDING).exists():
+        raise DomainError(AchievementErrors.REVISION_PENDING)
+    values = _normalise(data)
+    current = snapshot(a, list(values))
+    proposed = {k: v for k, v in snapshot_values(values).items() if current.get(k) != v}
+    if not proposed:
+        raise DomainError(AchievementErrors.NOTHING_CHANGED)
+    revision = AchievementRevision.objects.create(achievement=a, changes=proposed, submitted_by=actor)
+    record_event(
+        actor=actor,
+        action="achievement.propose_revision",
+        obj=a,
+        organisation=a.organisation,
+        changes={k: [current.get(k), v] for k, v in proposed.items()},
+    )
+    return revision
+
+
+def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as JSON stores them (dates and decimals as text), to compare with `snapshot`."""
+    return {k: jsonable(v) for k, v in values.items()}
+
+
+@transaction.atomic
+def decide_revision(*, actor: User, revision_id: int, approve: bool, comment: str = "") -> AchievementRevision:
+    """A reviewer whose jurisdiction covers the record approves (applies) or rejects a revision."""
+    revision = (
+        AchievementRevision.objects.select_for_update().select_related("achievement").filter(pk=revision_id).first()
+    )
+    if revision is None or not may_act_on_region(actor, revision.achievement.region_id):
+        raise DomainError(Errors.NOT_FOUND)
+    if revision.status != AchievementRevision.Status.PENDING:
+        raise DomainError(Errors.INVALID_TRANSITION, details={"action": "decide", "state": revision.status})
+    a = Achievement.objects.select_for_update().get(pk=revision.achievement_id)
+    revision.status = AchievementRevision.Status.APPROVED if approve else AchievementRevision.Status.REJECTED
+    revision.decided_by = actor
+    revision.decided_at = timezone.now()
+    revision.comment = comment
+    revision.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    changes: dict[str, Any] = {}
+    if approve:
+        form_values = _revision_values(a, revision.changes)
+        before = snapshot(a, list(form_values))
+        for k, v in form_values.items():
+            setattr(a, k, v)
+        a.save(update_fields=[*form_values, "updated_at"])
+        changes = diff(before, snapshot(a, list(form_values)))
+    record_event(
+        actor=actor,
+        action="achievement.approve_revision" if approve else "achievement.reject_revision",
+        obj=a,
+        organisation=a.organisation,
+        changes=changes,
+        comment=comment,
+    )
+    return revision
+
+
+def _revision_values(a: Achievement, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn JSON-stored values back into field values (dates, decimals) through the model fields."""
+    values: dict[str, Any] = {}
+    for name, raw in stored.items():
+        field = a._meta.get_field(name)
+        values[name] = field.to_python(raw)  # type: ignore[union-attr]
+    return values
