@@ -11,6 +11,7 @@ from techtransfer.web.forms import LoginForm
 urlpatterns = [
     path("", include("techtransfer.web.urls")),
     path("", include("techtransfer.core.urls")),
+    path("", include("techtransfer.achievements.urls")),
     path("", include("techtransfer.audit.urls")),
     path("", include("techtransfer.jobs.urls")),
     path("healthz", web_views.healthz, name="healthz"),

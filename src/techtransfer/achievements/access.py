@@ -62,6 +62,18 @@ def can_on_achievement(user: User, a: Achievement, action: AchievementAction) ->
     return False
 
 
+def is_insider(user: User, a: Achievement) -> bool:
+    """Members of the owning organisation, government in its jurisdiction and platform admins see the
+    workflow: where the record is, who holds it, and its history."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_platform_admin
+        or is_member(user, a.organisation_id)
+        or may_act_on_region(user, a.region_id, roles=GOVERNMENT_ROLES)
+    )
+
+
 def get_achievement_for_user(user: User, pk: int, *, action: AchievementAction = "view") -> Achievement:
     a = (
         Achievement.objects.select_related("organisation", "region", "holder_region", "created_by")

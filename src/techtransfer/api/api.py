@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from techtransfer.achievements.api import router as achievements_router
 from techtransfer.api.auth import API_AUTH
 from techtransfer.api.endpoints import router as tokens_router
 from techtransfer.audit.api import router as audit_router
@@ -89,6 +90,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/", core_router)
+api.add_router("/", achievements_router)
 api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
 api.add_router("/", tokens_router)

@@ -188,7 +188,7 @@ class MemberRoleForm(StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+def apply_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service's refusal next to the field it names, or above the form."""
     field = exc.details.get("field")
     if isinstance(field, str) and field in form.fields:

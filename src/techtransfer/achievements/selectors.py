@@ -1,0 +1,70 @@
+"""Reads for achievement pages, the API and (later) dashboards and search."""
+
+from django.db.models import Q, QuerySet
+
+from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.models import Achievement, AchievementRevision
+from techtransfer.audit.models import AuditEvent
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.jurisdiction import government_regions, jurisdiction_q
+from techtransfer.core.models import Membership, Organisation, User
+
+S = AchievementStatus
+
+
+def timeline(achievement: Achievement) -> QuerySet[AuditEvent]:
+    """Every recorded step of one record, oldest first: what the applicant sees as its history."""
+    return (
+        AuditEvent.objects.filter(object_type="achievements.achievement", object_id=str(achievement.pk))
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def holder_department(achievement: Achievement) -> Organisation | None:
+    """The government department holding the record now (None when the organisation holds it)."""
+    if achievement.holder_region_id is None:
+        return None
+    return Organisation.objects.filter(
+        type=OrganisationType.GOVERNMENT, status=OrganisationStatus.VERIFIED, region_id=achievement.holder_region_id
+    ).first()
+
+
+def mine(user: User) -> QuerySet[Achievement]:
+    """Records of the user's organisations, newest change first."""
+    org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    return (
+        Achievement.objects.filter(organisation_id__in=org_ids)
+        .select_related("organisation", "holder_region")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def review_queue(user: User) -> QuerySet[Achievement]:
+    """Records held by the levels this user reviews (submitted or under review)."""
+    codes = [r.code for r in government_regions(user, frozenset({str(Role.GOV_REVIEWER)}))]
+    q = Q(holder_region_id__in=codes)
+    if user.is_platform_admin:
+        q = Q(holder_region__isnull=False)
+    return (
+        Achievement.objects.filter(q, status__in=[S.SUBMITTED, S.UNDER_REVIEW])
+        .select_related("organisation", "holder_region")
+        .order_by("updated_at", "pk")
+    )
+
+
+def pending_revisions(user: User) -> QuerySet[AchievementRevision]:
+    return (
+        AchievementRevision.objects.filter(
+            jurisdiction_q(user, "achievement__region"), status=AchievementRevision.Status.PENDING
+        )
+        .select_related("achievement", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def waiting_for_confirmation(user: User) -> QuerySet[Achievement]:
+    admin_of = Membership.objects.filter(user=user, is_active=True, role=Role.ORG_ADMIN).values("organisation_id")
+    return Achievement.objects.filter(organisation_id__in=admin_of, status=S.PENDING_CONFIRMATION).select_related(
+        "created_by"
+    )

@@ -1,0 +1,233 @@
+"""Achievement pages: public list and detail, my records, create and edit, review actions."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from techtransfer.achievements import access, selectors, services
+from techtransfer.achievements.children import ChildrenForm, format_contributors, format_ip_items
+from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.filters import AchievementFilterSet
+from techtransfer.achievements.forms import AchievementForm
+from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
+from techtransfer.core.errors import DomainError
+from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.models import Membership, User
+
+S = AchievementStatus
+PAGE_SIZE = 20
+
+
+def _fetch(request: HttpRequest, pk: int, action: access.AchievementAction = "view") -> Achievement:
+    try:
+        return access.get_achievement_for_user(request.user, pk, action=action)  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def achievement_list(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("sort", "-published")
+    fs = AchievementFilterSet(data, queryset=access.public_achievements())
+    style_fields(fs.form)
+    page = Paginator(fs.qs if fs.is_valid() else fs.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "achievements/list.html", {"filter": fs, "page": page})
+
+
+def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
+    """The workflow buttons this user may press on this record now."""
+    if not user.is_authenticated:
+        return []
+    out: list[tuple[str, str]] = []
+    labels = {t.action: str(t.label) for t in services.ACHIEVEMENT_WORKFLOW.transitions.values()}
+    editor = access.can_on_achievement(user, a, "edit")
+    manager = access.can_on_achievement(user, a, "manage")
+    reviewer = access.can_on_achievement(user, a, "review")
+    if a.status in (S.DRAFT, S.RETURNED) and editor:
+        out.append(("submit", labels["submit"]))
+    if a.status == S.PENDING_CONFIRMATION and manager:
+        out += [("confirm", labels["confirm"]), ("decline", labels["decline"])]
+    if reviewer and a.status == S.SUBMITTED:
+        out += [("start_review", labels["start_review"]), ("return", labels["return"])]
+    if reviewer and a.status == S.UNDER_REVIEW:
+        out += [("approve", _("Approve")), ("return", labels["return"]), ("reject", labels["reject"])]
+    if a.status == S.PUBLISHED and manager:
+        out += [("renew", _("Confirm still current (renew one year)")), ("withdraw", labels["withdraw"])]
+    return out
+
+
+@require_GET
+def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _fetch(request, pk)
+    user = request.user
+    insider = access.is_insider(user, a)  # type: ignore[arg-type]
+    context: dict[str, Any] = {
+        "a": a,
+        "organisations": [c for c in a.contributors.all() if c.kind == Contributor.Kind.ORGANISATION],
+        "people": [c for c in a.contributors.all() if c.kind == Contributor.Kind.PERSON],
+        "ip_items": a.ip_items.all(),
+        "actions": _actions(user, a),  # type: ignore[arg-type]
+        "can_edit": user.is_authenticated and access.can_on_achievement(user, a, "edit"),  # type: ignore[arg-type]
+        "insider": insider,
+        "holder": selectors.holder_department(a),
+        "timeline": selectors.timeline(a) if insider else [],
+        "pending_revision": a.revisions.filter(status=AchievementRevision.Status.PENDING).first(),
+    }
+    return render(request, "achievements/detail.html", context)
+
+
+def _org_choices(user: User) -> list[tuple[int, str]]:
+    return [
+        (m.organisation_id, m.organisation.name)
+        for m in Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_create(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    orgs = _org_choices(user)
+    if not orgs:
+        messages.error(request, _("Join or register an organisation first."))
+        return redirect("web:workspace")
+    form = AchievementForm(request.POST or None)
+    children = ChildrenForm(request.POST or None)
+    chosen = request.POST.get("organisation") or str(orgs[0][0])
+    if request.method == "POST" and form.is_valid() and children.is_valid():
+        try:
+            with transaction.atomic():
+                a = services.create_achievement(
+                    actor=user,
+                    organisation_id=int(chosen),
+                    data=form.values(),
+                    contributors=children.contributors(),
+                    ip_items=children.cleaned_data["ip_items"],
+                )
+        except (DomainError, ValueError) as exc:
+            if isinstance(exc, DomainError):
+                apply_domain_error(form, exc)
+            else:
+                form.add_error(None, _("Choose one of your organisations."))
+        else:
+            messages.success(request, _("Draft saved. Submit it when it is complete."))
+            return redirect("achievements:detail", pk=a.pk)
+    context = {"form": form, "children": children, "orgs": orgs, "chosen": chosen, "creating": True}
+    return render(request, "achievements/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _fetch(request, pk, "edit")
+    user: User = request.user  # type: ignore[assignment]
+    published = a.status == S.PUBLISHED
+    if not published and a.status not in services.EDITABLE_STATES:
+        messages.error(request, _("This record cannot be edited in its current state."))
+        return redirect("achievements:detail", pk=a.pk)
+    initial_children = {
+        "contributor_organisations": format_contributors(a, Contributor.Kind.ORGANISATION),
+        "contributor_people": format_contributors(a, Contributor.Kind.PERSON),
+        "ip_items": format_ip_items(a),
+    }
+    form = AchievementForm(request.POST or None, instance=a)
+    children = ChildrenForm(request.POST or None, initial=initial_children)
+    if request.method == "POST" and form.is_valid() and children.is_valid():
+        # The ModelForm changed `a` in memory; services work from the locked database row.
+        try:
+            if published:
+                services.propose_revision(actor=user, achievement_id=a.pk, data=form.values())
+                messages.success(
+                    request, _("Your changes were sent for review; the published version stays public until then.")
+                )
+            else:
+                services.update_achievement(
+                    actor=user,
+                    achievement_id=a.pk,
+                    data=form.values(),
+                    contributors=children.contributors(),
+                    ip_items=children.cleaned_data["ip_items"],
+                )
+                messages.success(request, _("Saved."))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("achievements:detail", pk=a.pk)
+    context = {"form": form, "children": children, "a": a, "published": published, "creating": False}
+    return render(request, "achievements/form.html", context)
+
+
+ACTIONS = {
+    "submit": lambda user, pk, c: services.submit_achievement(actor=user, achievement_id=pk, comment=c),
+    "confirm": lambda user, pk, c: services.confirm_achievement(actor=user, achievement_id=pk, comment=c),
+    "decline": lambda user, pk, c: services.decline_achievement(actor=user, achievement_id=pk, comment=c),
+    "start_review": lambda user, pk, c: services.start_review(actor=user, achievement_id=pk),
+    "approve": lambda user, pk, c: services.approve_achievement(actor=user, achievement_id=pk, comment=c),
+    "return": lambda user, pk, c: services.return_achievement(actor=user, achievement_id=pk, comment=c),
+    "reject": lambda user, pk, c: services.reject_achievement(actor=user, achievement_id=pk, comment=c),
+    "withdraw": lambda user, pk, c: services.withdraw_achievement(actor=user, achievement_id=pk, comment=c),
+    "renew": lambda user, pk, c: services.renew_achievement(actor=user, achievement_id=pk),
+}
+
+
+@login_required
+@require_POST
+def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _fetch(request, pk)
+    action = request.POST.get("action", "")
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](request.user, a.pk, request.POST.get("comment", "").strip())
+    except DomainError as exc:
+        extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
+        messages.error(request, f"{exc.message} {extra}".strip())
+    else:
+        messages.success(request, _("Done."))
+    return redirect("achievements:detail", pk=a.pk)
+
+
+@login_required
+@require_POST
+def revision_decide(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
+    a = _fetch(request, pk)
+    try:
+        services.decide_revision(
+            actor=request.user,  # type: ignore[arg-type]
+            revision_id=revision_id,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("achievements:detail", pk=a.pk)
+
+
+@login_required
+@require_GET
+def my_achievements(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    page = Paginator(selectors.mine(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "achievements/mine.html", {"page": page})
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "queue": selectors.review_queue(user)[:200],
+        "revisions": selectors.pending_revisions(user)[:200],
+        "confirmations": selectors.waiting_for_confirmation(user)[:200],
+    }
+    return render(request, "achievements/review_queue.html", context)
