@@ -246,8 +246,12 @@ def _org(a: Achievement) -> Organisation:
     return a.organisation
 
 
+@transaction.atomic
 def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
-    """The author (or an org admin) submits to the organisation; an org admin's submission is also confirmed."""
+    """The author (or an org admin) submits to the organisation; an org admin's submission is also confirmed.
+
+    Both steps are one transaction: when the confirmation is refused (no reviewer) nothing changes.
+    """
 
     def guard(a: Achievement) -> None:
         if not can_edit(actor, a):

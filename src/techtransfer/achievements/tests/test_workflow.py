@@ -1,0 +1,291 @@
+"""The achievement review workflow: table, multi-level routes, numbers, revisions, renewal and expiry."""
+
+import datetime
+import itertools
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from techtransfer.achievements import services
+from techtransfer.achievements.choices import AchievementStatus as S
+from techtransfer.achievements.errors import AchievementErrors
+from techtransfer.achievements.models import Achievement, AchievementRevision, RegistrationCounter, ReviewRoute
+from techtransfer.achievements.tests.factories import AchievementFactory
+from techtransfer.audit.models import AuditEvent
+from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    ("draft", "submit"): "pending_confirmation",
+    ("returned", "submit"): "pending_confirmation",
+    ("pending_confirmation", "confirm"): "submitted",
+    ("pending_confirmation", "decline"): "returned",
+    ("under_review", "pass_on"): "submitted",
+    ("submitted", "start_review"): "under_review",
+    ("under_review", "publish"): "published",
+    ("submitted", "return"): "returned",
+    ("under_review", "return"): "returned",
+    ("under_review", "reject"): "rejected",
+    ("published", "withdraw"): "withdrawn",
+    ("published", "expire"): "expired",
+}
+
+
+def test_transition_table_is_exactly_the_expected_one():
+    wf = services.ACHIEVEMENT_WORKFLOW
+    for state, action in itertools.product(S.values, wf.transitions):
+        target = EXPECTED.get((state, action))
+        assert wf.can(state, action) is (target is not None), (state, action)
+        if target:
+            assert wf.transitions[action].target == target
+
+
+@pytest.fixture
+def verified(applicant_org):
+    Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)
+    applicant_org.refresh_from_db()
+    return applicant_org
+
+
+@pytest.fixture
+def three_levels(gov_orgs):
+    ReviewRoute.objects.create(region_id="360000", levels=["county", "city", "province"])
+
+
+@pytest.fixture
+def draft(verified, applicant_member):
+    return AchievementFactory(organisation=verified, created_by=applicant_member)
+
+
+def test_full_path_through_county_city_and_province(
+    draft, applicant_member, applicant_admin, county_reviewer, city_reviewer, province_reviewer, three_levels
+):
+    a = services.submit_achievement(actor=applicant_member, achievement_id=draft.pk)
+    assert a.status == S.PENDING_CONFIRMATION
+    a = services.confirm_achievement(actor=applicant_admin, achievement_id=a.pk)
+    assert (a.status, a.holder_region_id) == (S.SUBMITTED, "360121")
+    for reviewer, next_holder in [(county_reviewer, "360100"), (city_reviewer, "360000")]:
+        services.start_review(actor=reviewer, achievement_id=a.pk)
+        a = services.approve_achievement(actor=reviewer, achievement_id=a.pk, comment="同意")
+        assert (a.status, a.holder_region_id) == (S.SUBMITTED, next_holder)
+    services.start_review(actor=province_reviewer, achievement_id=a.pk)
+    a = services.approve_achievement(actor=province_reviewer, achievement_id=a.pk)
+    year = timezone.localdate().year
+    assert a.status == S.PUBLISHED
+    assert a.registration_number == f"360{year}10001"
+    assert a.holder_region_id is None
+    assert a.valid_until == timezone.localdate() + datetime.timedelta(days=365)
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(a.pk), object_type="achievements.achievement")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "achievement.submit", "achievement.confirm",
+        "achievement.start_review", "achievement.pass_on", "achievement.start_review", "achievement.pass_on",
+        "achievement.start_review", "achievement.publish",
+    ]  # fmt: skip
+
+
+def test_only_the_holding_level_acts(
+    draft, applicant_admin, county_reviewer, city_reviewer, ganzhou_reviewer, three_levels
+):
+    a = services.submit_achievement(
+        actor=applicant_admin, achievement_id=draft.pk
+    )  # an admin's submission is confirmed
+    assert (a.status, a.holder_region_id) == (S.SUBMITTED, "360121")
+    for outsider in (city_reviewer, ganzhou_reviewer):
+        with pytest.raises(DomainError) as exc:
+            services.start_review(actor=outsider, achievement_id=a.pk)
+        assert exc.value.error == Errors.NOT_FOUND
+    assert Achievement.objects.get(pk=a.pk).status == S.SUBMITTED
+    services.start_review(actor=county_reviewer, achievement_id=a.pk)
+
+
+def test_default_route_is_the_province_alone(draft, applicant_admin, province_reviewer, gov_orgs):
+    a = services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    assert a.holder_region_id == "360000"
+    services.start_review(actor=province_reviewer, achievement_id=a.pk)
+    a = services.approve_achievement(actor=province_reviewer, achievement_id=a.pk)
+    assert a.status == S.PUBLISHED
+
+
+def test_levels_without_a_department_are_skipped(draft, applicant_admin, gov_orgs):
+    Organisation.objects.filter(pk=gov_orgs["county"].pk).update(status=OrganisationStatus.SUSPENDED)
+    ReviewRoute.objects.create(region_id="360000", levels=["county", "city", "province"])
+    a = services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    assert a.holder_region_id == "360100"
+
+
+def test_no_department_means_no_confirmation(draft, applicant_admin):
+    with pytest.raises(DomainError) as exc:
+        services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    assert exc.value.error == AchievementErrors.NO_REVIEWER
+    assert Achievement.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_unverified_organisation_cannot_submit(applicant_org, applicant_member):
+    a = AchievementFactory(organisation=applicant_org, created_by=applicant_member)
+    with pytest.raises(DomainError) as exc:
+        services.submit_achievement(actor=applicant_member, achievement_id=a.pk)
+    assert exc.value.error == AchievementErrors.ORG_NOT_VERIFIED
+
+
+def test_return_needs_a_comment_then_resubmit(draft, applicant_admin, province_reviewer, gov_orgs):
+    a = services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    with pytest.raises(DomainError) as exc:
+        services.return_achievement(actor=province_reviewer, achievement_id=a.pk, comment=" ")
+    assert exc.value.error == Errors.VALIDATION
+    a = services.return_achievement(actor=province_reviewer, achievement_id=a.pk, comment="请补充知识产权信息")
+    assert (a.status, a.review_comment, a.holder_region_id) == (S.RETURNED, "请补充知识产权信息", None)
+    services.update_achievement(actor=applicant_admin, achievement_id=a.pk, data={"name": "改后的名称"})
+    a = services.submit_achievement(actor=applicant_admin, achievement_id=a.pk)
+    assert a.status == S.SUBMITTED
+
+
+def test_reject_and_no_edit_afterwards(draft, applicant_admin, province_reviewer, gov_orgs):
+    a = services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    services.start_review(actor=province_reviewer, achievement_id=a.pk)
+    a = services.reject_achievement(actor=province_reviewer, achievement_id=a.pk, comment="不属于科技成果")
+    assert a.status == S.REJECTED
+    with pytest.raises(DomainError) as exc:
+        services.update_achievement(actor=applicant_admin, achievement_id=a.pk, data={"name": "x"})
+    assert exc.value.error == AchievementErrors.NOT_EDITABLE
+
+
+def test_forbidden_moves_write_nothing(draft, applicant_member, applicant_admin, province_reviewer, gov_orgs):
+    with pytest.raises(DomainError) as exc:
+        services.approve_achievement(actor=province_reviewer, achievement_id=draft.pk)
+    assert exc.value.error == Errors.NOT_FOUND  # nobody holds a draft
+    with pytest.raises(DomainError) as exc:
+        services.withdraw_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    assert exc.value.error == Errors.INVALID_TRANSITION
+    a = services.submit_achievement(actor=applicant_member, achievement_id=draft.pk)
+    with pytest.raises(DomainError):
+        services.confirm_achievement(actor=applicant_member, achievement_id=a.pk)  # members do not confirm
+    assert Achievement.objects.get(pk=a.pk).status == S.PENDING_CONFIRMATION
+    assert (
+        AuditEvent.objects.filter(
+            action__in=["achievement.publish", "achievement.withdraw", "achievement.confirm"]
+        ).count()
+        == 0
+    )
+
+
+def publish(a, admin, reviewer):
+    services.submit_achievement(actor=admin, achievement_id=a.pk)
+    services.start_review(actor=reviewer, achievement_id=a.pk)
+    return services.approve_achievement(actor=reviewer, achievement_id=a.pk)
+
+
+def test_numbers_count_per_kind_and_year(verified, applicant_admin, province_reviewer, gov_orgs):
+    year = timezone.localdate().year
+    numbers = [
+        publish(
+            AchievementFactory(organisation=verified, created_by=applicant_admin, kind=k),
+            applicant_admin,
+            province_reviewer,
+        ).registration_number
+        for k in ("applied", "applied", "soft")
+    ]
+    assert numbers == [f"360{year}10001", f"360{year}10002", f"360{year}30001"]
+    assert all(len(n) == 12 for n in numbers)
+
+
+def test_body_code_comes_from_the_route(verified, applicant_admin, province_reviewer, gov_orgs):
+    ReviewRoute.objects.create(region_id="360000", levels=["province"], body_code="361")
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin), applicant_admin, province_reviewer
+    )
+    assert a.registration_number.startswith("361")
+
+
+def test_serials_run_out_at_9999(verified, applicant_admin, province_reviewer, gov_orgs):
+    RegistrationCounter.objects.create(
+        body_code="360", year=timezone.localdate().year, type_digit="1", last_serial=9999
+    )
+    a = AchievementFactory(organisation=verified, created_by=applicant_admin)
+    services.submit_achievement(actor=applicant_admin, achievement_id=a.pk)
+    services.start_review(actor=province_reviewer, achievement_id=a.pk)
+    with pytest.raises(DomainError) as exc:
+        services.approve_achievement(actor=province_reviewer, achievement_id=a.pk)
+    assert exc.value.error == AchievementErrors.SERIALS_EXHAUSTED
+    assert Achievement.objects.get(pk=a.pk).status == S.UNDER_REVIEW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_approvals_get_different_numbers(applicant_org, applicant_admin, province_reviewer, gov_orgs):
+    if connection.vendor == "sqlite":
+        pytest.skip("threads cannot share the in-memory SQLite test database; the PostgreSQL lane runs this test")
+    Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)
+    records = [AchievementFactory(organisation=applicant_org, created_by=applicant_admin) for _ in range(2)]
+    for a in records:
+        services.submit_achievement(actor=applicant_admin, achievement_id=a.pk)
+        services.start_review(actor=province_reviewer, achievement_id=a.pk)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def approve(pk: int) -> None:
+        try:
+            barrier.wait()
+            services.approve_achievement(actor=province_reviewer, achievement_id=pk)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=approve, args=(a.pk,)) for a in records]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(
+        Achievement.objects.filter(pk__in=[a.pk for a in records]).values_list("registration_number", flat=True)
+    )
+    year = timezone.localdate().year
+    assert numbers == [f"360{year}10001", f"360{year}10002"]
+
+
+def test_revision_keeps_the_public_version_until_approved(
+    verified, applicant_admin, province_reviewer, county_reviewer, gov_orgs
+):
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin, name="旧名称"),
+        applicant_admin,
+        province_reviewer,
+    )
+    revision = services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "新名称", "trl": 7})
+    assert revision.changes == {"name": "新名称", "trl": 7, "stage": "mature"}
+    assert Achievement.objects.get(pk=a.pk).name == "旧名称"
+    with pytest.raises(DomainError) as exc:
+        services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "第三个"})
+    assert exc.value.error == AchievementErrors.REVISION_PENDING
+    with pytest.raises(DomainError):
+        services.decide_revision(actor=applicant_admin, revision_id=revision.pk, approve=True)
+    services.decide_revision(actor=county_reviewer, revision_id=revision.pk, approve=True, comment="可以")
+    a.refresh_from_db()
+    assert (a.name, a.trl, a.stage, a.status) == ("新名称", 7, "mature", S.PUBLISHED)
+    assert AchievementRevision.objects.get().status == AchievementRevision.Status.APPROVED
+    event = AuditEvent.objects.get(action="achievement.approve_revision")
+    assert event.changes["name"] == ["旧名称", "新名称"]
+
+
+def test_renewal_and_expiry(verified, applicant_admin, province_reviewer, gov_orgs):
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin), applicant_admin, province_reviewer
+    )
+    today = timezone.localdate()
+    assert services.expire_due(today=today) == []
+    Achievement.objects.filter(pk=a.pk).update(valid_until=today - datetime.timedelta(days=1))
+    services.renew_achievement(actor=applicant_admin, achievement_id=a.pk)
+    assert services.expire_due(today=today) == []
+    Achievement.objects.filter(pk=a.pk).update(valid_until=today - datetime.timedelta(days=1))
+    assert services.expire_due(today=today) == [a.pk]
+    assert Achievement.objects.get(pk=a.pk).status == S.EXPIRED
+    assert AuditEvent.objects.get(action="achievement.expire").actor is None
