@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from techtransfer.achievements.choices import IPKind
+from techtransfer.achievements.choices import IP_KIND_ALIASES, IPKind
 from techtransfer.achievements.models import Achievement, Contributor
 
 
@@ -31,6 +31,8 @@ def parse_contributors(text: str, kind: str) -> list[dict[str, Any]]:
 
 
 def _ip_kind(text: str) -> str | None:
+    if text in IP_KIND_ALIASES:
+        return str(IP_KIND_ALIASES[text])
     for value, label in IPKind.choices:
         if text in (value, str(label)):
             return str(value)

@@ -148,6 +148,15 @@ class IPKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Chinese names people type for IP types, whatever the interface language.
+IP_KIND_ALIASES = {
+    "发明专利": IPKind.INVENTION_PATENT, "实用新型": IPKind.UTILITY_MODEL, "实用新型专利": IPKind.UTILITY_MODEL,
+    "外观设计": IPKind.DESIGN_PATENT, "外观设计专利": IPKind.DESIGN_PATENT, "软件著作权": IPKind.SOFTWARE_COPYRIGHT,
+    "计算机软件著作权": IPKind.SOFTWARE_COPYRIGHT, "标准": IPKind.STANDARD, "植物新品种": IPKind.PLANT_VARIETY,
+    "其他": IPKind.OTHER,
+}  # fmt: skip
+
+
 class FundingSource(models.TextChoices):
     NATIONAL = "national", _("National programme")
     PROVINCIAL = "provincial", _("Provincial programme")

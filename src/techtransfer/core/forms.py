@@ -34,7 +34,9 @@ def style_fields(form: forms.BaseForm) -> None:
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
         if field.help_text:
             widget.attrs["aria-describedby"] = f"id_{name}_help"
-        if form.is_bound and name in form.errors:
+        # `_errors` stays None until validation ran; touching `form.errors` here would validate the
+        # form during __init__, before subclasses finish setting up their fields.
+        if form._errors and name in form._errors:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["class"] += " is-invalid"
 
