@@ -36,7 +36,8 @@ def style_fields(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = f"id_{name}_help"
         # `_errors` stays None until validation ran; touching `form.errors` here would validate the
         # form during __init__, before subclasses finish setting up their fields.
-        if form._errors and name in form._errors:
+        errors = getattr(form, "_errors", None)
+        if errors and name in errors:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["class"] += " is-invalid"
 
