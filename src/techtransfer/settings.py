@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 from techtransfer.env import ConfigError, env_bool, env_choice, env_int, env_list, env_path, env_str
 
@@ -177,6 +178,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# django-filter: the empty choice of every filter select reads "All".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # --- Platform -------------------------------------------------------------------------------------
 DEMO_MODE = env_bool("DEMO_MODE", False)

@@ -23,6 +23,11 @@ from techtransfer.core.models import Membership, User
 
 S = AchievementStatus
 PAGE_SIZE = 20
+PRIMARY_FILTERS = ("q", "plan_industry", "discipline", "stage", "region", "transfer_mode", "sort")
+MORE_FILTERS = (
+    "kind", "emerging_industry", "sector", "trl_min", "trl_max", "price_min", "price_max", "ip_kind",
+    "organisation_type", "year",
+)  # fmt: skip
 
 
 def _fetch(request: HttpRequest, pk: int, action: access.AchievementAction = "view") -> Achievement:
@@ -39,7 +44,14 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     fs = AchievementFilterSet(data, queryset=access.public_achievements())
     style_fields(fs.form)
     page = Paginator(fs.qs if fs.is_valid() else fs.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "achievements/list.html", {"filter": fs, "page": page})
+    context = {
+        "filter": fs,
+        "page": page,
+        "primary_filters": PRIMARY_FILTERS,
+        "more_filters": MORE_FILTERS,
+        "more_open": any(request.GET.get(f) for f in MORE_FILTERS),
+    }
+    return render(request, "achievements/list.html", context)
 
 
 def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
