@@ -7,12 +7,16 @@ record with comments; the last may reject. Published records are edited through 
 """
 
 import datetime
+from functools import partial
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import KIND_DIGIT, AchievementStatus, disciplines, stage_for_trl
@@ -26,10 +30,10 @@ from techtransfer.achievements.models import (
     ReviewRoute,
 )
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
-from techtransfer.core.choices import OrganisationStatus, OrganisationType, RegionLevel
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, RegionLevel, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
-from techtransfer.core.models import Organisation, Region, User
+from techtransfer.core.models import Membership, Organisation, Region, User
 from techtransfer.core.roles import is_member, is_org_admin
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 
@@ -440,6 +444,59 @@ def expire_due(*, today: datetime.date | None = None) -> list[int]:
     for pk in ids:
         expire_achievement(achievement_id=pk)
     return ids
+
+
+REMIND_BEFORE = datetime.timedelta(days=30)
+
+
+def send_renewal_reminders(*, today: datetime.date | None = None) -> list[int]:
+    """E-mail the admins of organisations whose published records expire within 30 days, once per record.
+
+    Marks `renewal_reminded_at` with a conditional update, so two runs never remind twice; renewing
+    clears the mark for the next year. Returns the ids reminded.
+    """
+    today = today or timezone.localdate()
+    due = Achievement.objects.filter(
+        status=S.PUBLISHED, valid_until__lte=today + REMIND_BEFORE, renewal_reminded_at__isnull=True
+    ).select_related("organisation")
+    reminded: list[int] = []
+    for a in due:
+        with transaction.atomic():
+            if not Achievement.objects.filter(pk=a.pk, renewal_reminded_at__isnull=True).update(
+                renewal_reminded_at=timezone.now()
+            ):
+                continue
+            recipients = sorted(
+                {
+                    *Membership.objects.filter(
+                        organisation_id=a.organisation_id, role=Role.ORG_ADMIN, is_active=True
+                    ).values_list("user__email", flat=True),
+                    a.contact_email,
+                }
+                - {""}
+            )
+            record_event(
+                actor=None,
+                action="achievement.renewal_reminder",
+                obj=a,
+                organisation=a.organisation,
+                changes={"valid_until": str(a.valid_until), "recipients": len(recipients)},
+            )
+            subject = gettext("Please confirm that “%(name)s” is still current") % {"name": a.name}
+            body = gettext(
+                "The registry entry %(number)s “%(name)s” is valid until %(date)s. Open %(link)s and choose "
+                "“Confirm still current” to keep it public for another year."
+            ) % {
+                "number": a.registration_number,
+                "name": a.name,
+                "date": a.valid_until,
+                "link": f"{settings.SITE_URL}/achievements/{a.pk}/",
+            }
+            transaction.on_commit(
+                partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+            )
+            reminded.append(a.pk)
+    return reminded
 
 
 # --- revisions of published records -------------------------------------------------------------------

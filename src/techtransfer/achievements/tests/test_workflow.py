@@ -289,3 +289,32 @@ def test_renewal_and_expiry(verified, applicant_admin, province_reviewer, gov_or
     assert services.expire_due(today=today) == [a.pk]
     assert Achievement.objects.get(pk=a.pk).status == S.EXPIRED
     assert AuditEvent.objects.get(action="achievement.expire").actor is None
+
+
+def test_renewal_reminder_is_sent_once(
+    verified, applicant_admin, province_reviewer, gov_orgs, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from techtransfer.jobs.periodic import run_due
+
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin, name="将到期成果"),
+        applicant_admin,
+        province_reviewer,
+    )
+    today = timezone.localdate()
+    assert services.send_renewal_reminders(today=today) == []
+    Achievement.objects.filter(pk=a.pk).update(valid_until=today + datetime.timedelta(days=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_renewal_reminders(today=today) == [a.pk]
+        assert services.send_renewal_reminders(today=today) == []
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [applicant_admin.email]
+    assert "将到期成果" in mail.outbox[0].subject
+    services.renew_achievement(actor=applicant_admin, achievement_id=a.pk)
+    assert Achievement.objects.get(pk=a.pk).renewal_reminded_at is None
+    now = timezone.now()
+    assert run_due(now) == ["achievements.renewal"]
+    assert run_due(now + datetime.timedelta(hours=1)) == []
+    assert run_due(now + datetime.timedelta(hours=25)) == ["achievements.renewal"]

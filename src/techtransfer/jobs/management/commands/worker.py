@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -15,13 +16,24 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from techtransfer.jobs.models import WorkerHeartbeat
+from techtransfer.jobs.periodic import run_due
 
 HEARTBEAT_SECONDS = 5.0
 logger = logging.getLogger(__name__)
 
 
+PERIODIC_SECONDS = 300.0
+
+
 def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
+    last_periodic = 0.0
     while not stop.is_set():
+        if time.monotonic() - last_periodic >= PERIODIC_SECONDS:
+            last_periodic = time.monotonic()
+            try:
+                run_due()
+            except Exception:  # maintenance must never stop the heartbeat
+                logger.warning("periodic maintenance failed", exc_info=True)
         try:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=worker_id,
