@@ -7,8 +7,8 @@ record with comments; the last may reject. Published records are edited through 
 """
 
 import datetime
-from functools import partial
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from django.conf import settings
