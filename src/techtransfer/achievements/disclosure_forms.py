@@ -20,7 +20,9 @@ _SEPARATOR = re.compile(r"\s*[|,，;；\t]\s*")
 class InventorsField(forms.CharField):
     """One inventor a line: “name | share % | affiliation”, in the order of their contribution."""
 
-    widget = forms.Textarea(attrs={"rows": 4, "placeholder": "张三 | 60 | 化学学院\n李四 | 40 | 化学学院"})
+    widget = forms.Textarea(
+        attrs={"rows": 4, "placeholder": _("Zhang San | 60 | School of Chemistry\nLi Si | 40 | School of Chemistry")}
+    )
 
     def to_python(self, value: Any) -> list[dict[str, str]]:  # type: ignore[override]
         if isinstance(value, list):

@@ -102,6 +102,24 @@ def state_counts(qs: QuerySet[FundedProject], *, today: datetime.date | None = N
     return qs.aggregate(**{str(s): models.Count("pk", filter=state_q(s, today=today)) for s in ReportState.values})
 
 
+def state_counts_by_programme(
+    programme_ids: list[int], *, today: datetime.date | None = None
+) -> dict[int, dict[str, int]]:
+    """{programme id: {state: number of projects}} for the given programmes (one query)."""
+    today = today or timezone.localdate()
+    rows = (
+        FundedProject.objects.filter(programme_id__in=programme_ids)
+        .order_by()
+        .values("programme_id")
+        .annotate(**{str(s): models.Count("pk", filter=state_q(s, today=today)) for s in ReportState.values})
+    )
+    empty = {str(s): 0 for s in ReportState.values}
+    result = {pk: dict(empty) for pk in programme_ids}
+    for row in rows:
+        result[row["programme_id"]] = {str(s): row[str(s)] for s in ReportState.values}
+    return result
+
+
 def report_state(project: FundedProject, *, today: datetime.date | None = None) -> str:
     """The state of one project on `today`."""
     today = today or timezone.localdate()

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -56,16 +55,13 @@ def _project(request: HttpRequest, pk: int, action: ProjectAction = "view") -> F
 @login_required
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    no_report = Q(projects__reports__isnull=True)
-    qs = programmes_visible_to(_user(request)).annotate(
-        total=Count("projects", distinct=True),
-        filed=Count("projects", filter=Q(projects__reports__isnull=False), distinct=True),
-        overdue=Count("projects", filter=no_report & Q(projects__report_due__lt=today), distinct=True),
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(programmes_visible_to(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = services.state_counts_by_programme([p.pk for p in page.object_list])
+    rows = [(p, counts[p.pk], sum(counts[p.pk].values())) for p in page.object_list]
     may_create = bool(managed_department_ids(_user(request))) or _user(request).is_platform_admin
-    return render(request, "achievements/report_programme_list.html", {"page": page, "may_create": may_create})
+    return render(
+        request, "achievements/report_programme_list.html", {"page": page, "rows": rows, "may_create": may_create}
+    )
 
 
 def _departments(user: User) -> list[tuple[int, str]]:
