@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("techtransfer.achievements.urls")),
     path("", include("techtransfer.audit.urls")),
     path("", include("techtransfer.jobs.urls")),
+    path("", include("techtransfer.achievements.urls_disclosure")),
+    path("", include("techtransfer.achievements.urls_reports")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -8,4 +8,5 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("Achievements registry")
 
     def ready(self) -> None:
-        from techtransfer.achievements import periodic  # noqa: F401  (registers the daily maintenance)
+        # Register the daily maintenance and the reminder job kind.
+        from techtransfer.achievements import periodic, report_jobs  # noqa: F401

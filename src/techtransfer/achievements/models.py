@@ -257,3 +257,208 @@ class AchievementRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.achievement} ({self.get_status_display()})"
+
+
+# =====================================================================================================
+# Service-invention disclosures (职务科技成果披露) and funded-project reports (成果汇交).
+# Services: disclosures.py, reports.py; access: disclosure_access.py.
+# =====================================================================================================
+
+
+class DisclosureStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the transfer office")
+    UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
+    RETURNED = "returned", _("Returned for changes")
+    DECIDED = "decided", _("Decided")
+
+
+class DisclosureDecision(models.TextChoices):
+    KEEP_KNOW_HOW = "keep_know_how", _("Keep as know-how (technical secret)")
+    FILE_PATENT = "file_patent", _("File a patent application")
+    PUBLISH = "publish", _("Publish (open the results)")
+    ASSIGN_TO_INVENTORS = "assign_to_inventors", _("Assign rights to the inventors (ownership-reform pilot)")
+
+
+class DisclosureVisibility(models.TextChoices):
+    """A ladder: each level adds readers to the one before it."""
+
+    PRIVATE = "private", _("Private to the organisation")
+    GOVERNMENT = "government", _("Visible to the government science departments")
+    PUBLIC_SUMMARY = "public_summary", _("Public summary only")
+    PUBLIC = "public", _("Fully public")
+
+
+class Disclosure(models.Model):
+    """A service invention disclosed by a researcher to their organisation's transfer office.
+
+    Only universities, research institutes and hospitals take disclosures. The discloser drafts and
+    submits; the transfer office (the organisation's admins) assesses, returns it for changes or
+    decides what happens to the invention, with reasons. `visibility` widens the readership step by
+    step (see `disclosure_access`). `disclosures.convert_to_achievement` turns a decided disclosure
+    into an achievement draft once; `achievement` links to it. Every change goes through `disclosures`.
+    """
+
+    Status = DisclosureStatus
+    Decision = DisclosureDecision
+    Visibility = DisclosureVisibility
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("organisation")
+    )
+    discloser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("discloser")
+    )
+    title = models.CharField(_("title of the invention"), max_length=200)
+    # [{"name": str, "share": "60.00", "affiliation": str}, ...] in order; shares are decimal text, sum 100.
+    inventors = models.JSONField(_("inventors"), default=list)
+    technical_field = models.CharField(_("technical field"), max_length=100)
+    problem = models.TextField(_("problem solved"), max_length=4000)
+    solution = models.TextField(_("technical solution"), max_length=8000)
+    advantages = models.TextField(_("advantages"), max_length=4000, blank=True)
+    prior_art = models.TextField(_("prior art"), max_length=4000, blank=True)
+    commercial_potential = models.TextField(_("commercial potential"), max_length=4000, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_comment = models.TextField(_("what must change"), blank=True)
+    assessment_notes = models.TextField(
+        _("internal assessment notes"), blank=True, help_text=_("Seen only by the transfer office.")
+    )
+    decision = models.CharField(_("decision"), max_length=24, choices=DisclosureDecision.choices, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=DisclosureVisibility.choices, default=DisclosureVisibility.PRIVATE
+    )
+    public_summary = models.TextField(_("public summary"), max_length=1000, blank=True)
+    achievement = models.OneToOneField(
+        Achievement, on_delete=models.SET_NULL, null=True, blank=True, related_name="disclosure",
+        verbose_name=_("registry record"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-updated_at", "-pk"]
+        verbose_name = _("invention disclosure")
+        verbose_name_plural = _("invention disclosures")
+        indexes: ClassVar = [models.Index(fields=["organisation", "status"]), models.Index(fields=["visibility"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def description(self) -> str:
+        """Problem, solution and advantages as one text (the abstract of the registry record)."""
+        return "\n\n".join(p for p in (self.problem, self.solution, self.advantages) if p.strip())
+
+
+class FundingProgramme(models.Model):
+    """A funding programme (科技计划) of a government science department whose projects must report results.
+
+    Managed by the officials and admins of `department`. A project's report is due
+    `report_due_days` after the project ends unless the project says otherwise.
+    """
+
+    name = models.CharField(_("programme name"), max_length=200)
+    department = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="funding_programmes",
+        verbose_name=_("owner department"),
+    )  # fmt: skip
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    report_due_days = models.PositiveSmallIntegerField(
+        _("report due (days after the project ends)"), default=90, validators=[MaxValueValidator(730)]
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-year", "name", "pk"]
+        verbose_name = _("funding programme")
+        verbose_name_plural = _("funding programmes")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class FundedProject(models.Model):
+    """A project funded by a programme, whose owner organisation must file an achievement report.
+
+    Its state (pending, filed, overdue) is derived: filed once a report exists, overdue when the day
+    after `report_due` has begun without one (see `reports.with_report_state`).
+    """
+
+    programme = models.ForeignKey(
+        FundingProgramme, on_delete=models.CASCADE, related_name="projects", verbose_name=_("programme")
+    )
+    number = models.CharField(_("project number"), max_length=64)
+    title = models.CharField(_("project title"), max_length=200)
+    owner = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="funded_projects",
+        verbose_name=_("owner organisation"),
+    )  # fmt: skip
+    principal_investigator = models.CharField(_("principal investigator"), max_length=64)
+    end_date = models.DateField(_("end date"))
+    report_due = models.DateField(_("report due"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["report_due", "pk"]
+        verbose_name = _("funded project")
+        verbose_name_plural = _("funded projects")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["programme", "number"], name="ach_project_number_unique")
+        ]
+        indexes: ClassVar = [models.Index(fields=["programme", "report_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class ProjectReport(models.Model):
+    """An achievement report (成果汇交) filed for a funded project, optionally naming a registry record."""
+
+    project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="reports")
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.SET_NULL, null=True, blank=True, related_name="project_reports",
+        verbose_name=_("registry record"),
+    )  # fmt: skip
+    summary = models.TextField(_("summary of the results"), max_length=4000)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-filed_at", "-pk"]
+        verbose_name = _("project report")
+        verbose_name_plural = _("project reports")
+
+    def __str__(self) -> str:
+        return f"{self.project} @ {self.filed_at:%Y-%m-%d}"
+
+
+class ReportReminder(models.Model):
+    """One reminder about an overdue report; the unique (project, day) pair limits them to one a day."""
+
+    project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(_("sent on"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipients = models.JSONField(_("recipients"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-sent_on", "-pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["project", "sent_on"], name="ach_one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.sent_on}"

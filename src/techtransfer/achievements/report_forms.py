@@ -1,0 +1,82 @@
+"""Forms of funding programmes, funded projects and project reports."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.models import Achievement
+from techtransfer.core import uscc
+from techtransfer.core.forms import StyledForm
+from techtransfer.core.models import Organisation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgrammeForm(StyledForm):
+    department = forms.TypedChoiceField(label=_("Owner department"), coerce=int)
+    name = forms.CharField(label=_("Programme name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    report_due_days = forms.IntegerField(
+        label=_("Report due (days after the project ends)"), min_value=0, max_value=730, initial=90
+    )
+
+    def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = departments  # type: ignore[attr-defined]
+        self.fields["year"].initial = datetime.date.today().year
+
+
+class OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An organisation named by its unified social credit code."""
+
+    def to_python(self, value: Any) -> Organisation | None:
+        return super().to_python(uscc.normalise(str(value or "")) or None)  # type: ignore[no-any-return]
+
+
+class ProjectForm(StyledForm):
+    number = forms.CharField(label=_("Project number"), max_length=64)
+    title = forms.CharField(label=_("Project title"), max_length=200)
+    owner = OwnerField(
+        label=_("Owner organisation (unified social credit code)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="uscc",
+        widget=forms.TextInput(attrs={"maxlength": 18}),
+        error_messages={"invalid_choice": _("No organisation with this unified social credit code is registered.")},
+    )
+    principal_investigator = forms.CharField(label=_("Principal investigator"), max_length=64)
+    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    report_due = forms.DateField(
+        label=_("Report due"), required=False, widget=DateInput(),
+        help_text=_("Left empty: the programme's number of days after the end date."),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        end, due = data.get("end_date"), data.get("report_due")
+        if end and due and due < end:
+            self.add_error("report_due", _("The report cannot be due before the project ends."))
+        return data
+
+
+class ReportForm(StyledForm):
+    summary = forms.CharField(
+        label=_("Summary of the results"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    achievement = forms.ModelChoiceField(
+        label=_("Registry record (optional)"), queryset=Achievement.objects.none(), required=False,
+        empty_label=_("— none —"),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, achievements: QuerySet[Achievement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].queryset = achievements  # type: ignore[attr-defined]
