@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("techtransfer.core.urls")),
     path("", include("techtransfer.audit.urls")),
     path("", include("techtransfer.jobs.urls")),
+    path("catalogues/", include("techtransfer.achievements.urls_catalogue")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",
