@@ -7,6 +7,7 @@ may see (`catalogue_access.catalogue_entries`), already in order; numbering rest
 """
 
 import functools
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -15,10 +16,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from techtransfer.achievements.catalogue_access import catalogue_entries
 from techtransfer.achievements.choices import TransferMode
 from techtransfer.achievements.models import Catalogue, CatalogueEntry
 
@@ -427,6 +431,9 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
         ),
     )
     toc.levelStyles = [styles["toc"]]
+    # Known titles up front: the first pass already lays the contents out at full length, so the
+    # second pass only fills in page numbers (two passes instead of three).
+    toc.addEntries([(0, f"{r.number}. {escape(r.name)}", 0, f"entry-{r.number}") for r in rows])
     story += [toc, PageBreak()]
 
     labels = headers()
@@ -467,7 +474,32 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
 
 
 EXPORTERS = {"xlsx": export_xlsx, "docx": export_docx, "pdf": export_pdf}
+CACHE_SECONDS = 3600
 
 
 def export(catalogue: Catalogue, entries: Sequence[CatalogueEntry], fmt: str) -> bytes:
     return EXPORTERS[fmt](catalogue, entries)
+
+
+def export_for_download(catalogue: Catalogue, fmt: str) -> bytes:
+    """The export of what readers see; published catalogues are cached (a PDF of 300 entries takes seconds).
+
+    A published catalogue is frozen, but its records may still change (approved revisions, renamed
+    organisations, withdrawals), so the cache key carries a fingerprint of them and the language.
+    """
+    entries = catalogue_entries(catalogue)
+    if catalogue.status != Catalogue.Status.PUBLISHED:
+        return export(catalogue, list(entries), fmt)
+    fingerprint = entries.aggregate(
+        n=Count("pk"),
+        ids=Sum("achievement_id"),
+        records=Max("achievement__updated_at"),
+        organisations=Max("achievement__organisation__updated_at"),
+    )
+    raw = f"{catalogue.pk}|{fmt}|{get_language()}|{catalogue.updated_at}|{catalogue.owner.updated_at}|{fingerprint}"
+    key = "catalogue-export:" + hashlib.sha256(raw.encode()).hexdigest()
+    data: bytes | None = cache.get(key)
+    if data is None:
+        data = export(catalogue, list(entries), fmt)
+        cache.set(key, data, CACHE_SECONDS)
+    return data

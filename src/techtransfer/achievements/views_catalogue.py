@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from techtransfer.achievements import catalogue_access as access
 from techtransfer.achievements import catalogues as services
-from techtransfer.achievements.catalogue_exports import CONTENT_TYPES, export, export_filename
+from techtransfer.achievements.catalogue_exports import CONTENT_TYPES, export_filename, export_for_download
 from techtransfer.achievements.catalogue_forms import (
     AddEntryForm,
     AdmitForm,
@@ -111,7 +111,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     catalogue = _fetch(request, pk)
-    data = export(catalogue, list(access.catalogue_entries(catalogue)), fmt)
+    data = export_for_download(catalogue, fmt)
     response = FileResponse(_chunks(data), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition(export_filename(catalogue, fmt), f"catalogue-{pk}.{fmt}")
     response["Content-Length"] = str(len(data))

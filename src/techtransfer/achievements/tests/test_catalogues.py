@@ -7,6 +7,7 @@ import subprocess
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -44,6 +45,11 @@ def events(catalogue: Catalogue) -> list[str]:
 
 def names(catalogue: Catalogue) -> list[str]:
     return [e.achievement.name for e in catalogue.entries.order_by("position").select_related("achievement")]
+
+
+@pytest.fixture(autouse=True)
+def _empty_export_cache():
+    cache.clear()
 
 
 @pytest.fixture
@@ -644,3 +650,28 @@ def test_list_and_page_query_budgets(client, dept, province_official, django_ass
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/catalogues/{big.pk}/edit/").status_code == 200
     assert len(ctx.captured_queries) <= 14
+
+
+def test_published_exports_are_cached_until_a_record_changes(published_catalogue, record, monkeypatch):
+    from techtransfer.achievements import catalogue_exports
+
+    calls = []
+    real = catalogue_exports.export
+
+    def counting(catalogue, entries, fmt):
+        calls.append([e.achievement.name for e in entries])
+        return real(catalogue, entries, fmt)
+
+    monkeypatch.setattr(catalogue_exports, "export", counting)
+    first = catalogue_exports.export_for_download(published_catalogue, "xlsx")
+    assert catalogue_exports.export_for_download(published_catalogue, "xlsx") == first
+    assert calls == [["稀土永磁材料低成本制备技术"]]
+    record.name = "稀土永磁材料低成本制备技术（修订）"
+    record.save()
+    catalogue_exports.export_for_download(published_catalogue, "xlsx")
+    assert calls[-1] == ["稀土永磁材料低成本制备技术（修订）"]
+    published_catalogue.status = Catalogue.Status.DRAFT
+    published_catalogue.save()
+    catalogue_exports.export_for_download(published_catalogue, "xlsx")
+    catalogue_exports.export_for_download(published_catalogue, "xlsx")
+    assert len(calls) == 4  # drafts change without touching the catalogue row: never cached
