@@ -64,12 +64,12 @@ def _trim(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def entry_rows(entries: Iterable[CatalogueEntry]) -> list[EntryRow]:
-    """Rows numbered 1..n in the given order (load entries with `catalogue_entries` to avoid queries)."""
+def entry_rows(entries: Iterable[CatalogueEntry], *, start: int = 1) -> list[EntryRow]:
+    """Rows numbered from `start` in the given order (load entries with `catalogue_entries` to avoid queries)."""
     rows = []
     modes = dict(TransferMode.choices)
     sep = _list_separator()
-    for number, entry in enumerate(entries, start=1):
+    for number, entry in enumerate(entries, start=start):
         a = entry.achievement
         industry = a.get_plan_industry_display() if a.plan_industry else a.get_emerging_industry_display()
         rows.append(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from techtransfer.achievements import catalogue_access as access
 from techtransfer.achievements import catalogues as services
-from techtransfer.achievements.catalogue_exports import CONTENT_TYPES, export_filename, export_for_download
+from techtransfer.achievements.catalogue_exports import CONTENT_TYPES, entry_rows, export_filename, export_for_download
 from techtransfer.achievements.catalogue_forms import (
     AddEntryForm,
     AdmitForm,
@@ -98,6 +98,7 @@ def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "catalogue": catalogue,
         "page": page,
+        "rows": entry_rows(page.object_list, start=page.start_index()),
         "can_edit": access.may_edit_catalogue(_user(request), catalogue),
         "is_published": catalogue.status == Catalogue.Status.PUBLISHED,
         "formats": list(CONTENT_TYPES),
