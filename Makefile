@@ -15,13 +15,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the browser tests need: chromium and a CJK font. Installed only when missing.
+# Debian packages the tests need: chromium and a CJK font (browser tests), poppler-utils (pdftotext
+# reads the catalogue PDFs back). Installed only when missing.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || ! command -v pdftotext >/dev/null; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium and fonts-wqy-microhei"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
-	  else echo "warning: /usr/bin/chromium or fonts-wqy-microhei missing and cannot be installed here"; fi; \
+	    echo "installing chromium, fonts-wqy-microhei and poppler-utils"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null; \
+	  else echo "warning: chromium, fonts-wqy-microhei or poppler-utils missing and cannot be installed here"; fi; \
 	fi
 
 migrate: install

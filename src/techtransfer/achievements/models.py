@@ -462,3 +462,112 @@ class ReportReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.sent_on}"
+
+
+# --- catalogues (成果目录) ------------------------------------------------------------------------
+# Published lists of achievements compiled by a government science department, such as
+# "2026 先进适用科技成果目录 · 新材料". Services: catalogues.py; who sees what: catalogue_access.py.
+
+
+class Catalogue(models.Model):
+    """A catalogue of published achievements compiled by a government science department (`owner`).
+
+    Built from filters over published records plus manual curation while in `draft`; frozen once
+    `published` (withdraw and reopen it to change it). A `military_to_civilian` catalogue (军转民推广目录)
+    is seen only by the owner department, platform admins and members of the verified organisations
+    it admits (`CatalogueAccess`). Every change goes through `catalogues.py` and writes an audit event.
+    """
+
+    class Kind(models.TextChoices):
+        ADVANCED_APPLICABLE = "advanced_applicable", _("Advanced applicable technologies (先进适用科技成果)")
+        MILITARY_TO_CIVILIAN = "military_to_civilian", _("Military-to-civilian promotion (军转民推广目录)")
+        OTHER = "other", _("Other catalogue")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.ADVANCED_APPLICABLE)
+    owner = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="catalogues",
+        verbose_name=_("compiled by"), help_text=_("A government science department."),
+    )  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    criteria = models.JSONField(
+        _("filter criteria"), default=list, blank=True,
+        help_text=_("The filters used to add entries, in order, each with the number of records it added."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-year", "-published_at", "-pk"]
+        verbose_name = _("catalogue")
+        verbose_name_plural = _("catalogues")
+        indexes: ClassVar = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.kind == self.Kind.MILITARY_TO_CIVILIAN
+
+
+class CatalogueEntry(models.Model):
+    """One achievement in a catalogue, at `position` (1, 2, 3 … without gaps), with an editorial note.
+
+    Only published, public achievements are added. A record withdrawn or expired later stays in the
+    catalogue's table but is hidden from readers and exports until the owner removes it.
+    """
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="entries")
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.PROTECT, related_name="catalogue_entries", verbose_name=_("achievement")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    note = models.TextField(_("editorial note"), max_length=1000, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["position", "pk"]
+        verbose_name = _("catalogue entry")
+        verbose_name_plural = _("catalogue entries")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["catalogue", "achievement"], name="ach_catalogue_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalogue} #{self.position}"
+
+
+class CatalogueAccess(models.Model):
+    """A verified organisation admitted by the owner to a military-to-civilian catalogue.
+
+    Members of the organisation see the published catalogue while the organisation stays verified.
+    """
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="access_grants")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="catalogue_grants", verbose_name=_("organisation")
+    )
+    admitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    admitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["organisation__name", "pk"]
+        verbose_name = _("catalogue access")
+        verbose_name_plural = _("catalogue access")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["catalogue", "organisation"], name="ach_catalogue_access_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.catalogue}"

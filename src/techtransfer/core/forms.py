@@ -22,7 +22,13 @@ USCC_MESSAGES = {
 
 
 def style_fields(form: forms.BaseForm) -> None:
-    """Bootstrap classes and ARIA attributes on every widget, so templates stay plain."""
+    """Bootstrap classes and ARIA attributes on every widget, so templates stay plain.
+
+    Reads errors only once validation has run (`_errors`): asking `form.errors` here would validate
+    from `__init__`, before subclasses finish setting up their fields (choices, querysets), and
+    cache errors against the unfinished fields.
+    """
+    errors = getattr(form, "_errors", None) or {}
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -34,10 +40,7 @@ def style_fields(form: forms.BaseForm) -> None:
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
         if field.help_text:
             widget.attrs["aria-describedby"] = f"id_{name}_help"
-        # `_errors` stays None until validation ran; touching `form.errors` here would validate the
-        # form during __init__, before subclasses finish setting up their fields.
-        errors = getattr(form, "_errors", None)
-        if errors and name in errors:
+        if form.is_bound and name in errors:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["class"] += " is-invalid"
 
