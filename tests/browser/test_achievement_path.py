@@ -1,6 +1,8 @@
 """The whole registry path in a browser: register an organisation, get it verified, register an
 achievement, submit it, review and approve it; the record then appears in the public list."""
 
+import subprocess
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -95,3 +97,24 @@ def test_register_submit_review_publish(live_server, chromium_browser: Browser, 
     expect(visitor.locator("#achievement-results")).to_contain_text(ACHIEVEMENT)
     expect(visitor.locator("#achievement-results")).to_contain_text(number)
     visitor.screenshot(path=str(screenshot_dir / "achievements-public-list.png"), full_page=True)
+
+    # 6. The province department puts it into a catalogue and publishes it; the PDF lists it.
+    gov.goto(f"{base}/catalogues/new/")
+    gov.fill("#id_title", "2026 先进适用科技成果目录 · 新能源")
+    gov.click("main form button[type=submit]")
+    gov.select_option("#id_plan_industry", "new_energy")
+    gov.click("section[aria-labelledby=filters-heading] form[method=get] button[type=submit]")
+    expect(gov.locator("#preview li")).to_have_count(1)
+    gov.click("#preview form button[type=submit]")
+    expect(gov.locator("#catalogue-entries tbody tr")).to_have_count(1)
+    gov.click("button[name=action][value=publish]")
+    expect(gov.locator("#entries")).to_contain_text(ACHIEVEMENT)
+    with gov.expect_download() as info:
+        gov.click("#downloads a[href$='/download/pdf/']")
+    pdf = screenshot_dir / "achievement-path-catalogue.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    # `make system-deps` installs poppler-utils for pdftotext.
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert number in text
+    assert ACHIEVEMENT[:10] in text.replace("\n", "")
