@@ -23,6 +23,9 @@ USCC_MESSAGES = {
 
 def style_fields(form: forms.BaseForm) -> None:
     """Bootstrap classes and ARIA attributes on every widget, so templates stay plain."""
+    # `_errors`, not `errors`: reading `errors` here would validate a bound form during __init__,
+    # before subclasses have finished setting up their fields (choices, limits).
+    errors = form._errors if form.is_bound else None
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -34,7 +37,7 @@ def style_fields(form: forms.BaseForm) -> None:
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
         if field.help_text:
             widget.attrs["aria-describedby"] = f"id_{name}_help"
-        if form.is_bound and name in form.errors:
+        if errors and name in errors:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["class"] += " is-invalid"
 
