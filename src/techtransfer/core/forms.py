@@ -25,7 +25,7 @@ def style_fields(form: forms.BaseForm) -> None:
     """Bootstrap classes and ARIA attributes on every widget, so templates stay plain."""
     # `_errors`, not `errors`: reading `errors` here would validate a bound form during __init__,
     # before subclasses have finished setting up their fields (choices, limits).
-    errors = form._errors if form.is_bound else None
+    errors = getattr(form, "_errors", None) if form.is_bound else None
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
