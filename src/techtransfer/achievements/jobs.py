@@ -103,7 +103,7 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
         if outcome.cancelled:
             Job.objects.filter(pk=ctx.job.pk).update(result={**outcome.result(), "cancelled": True})
             raise JobCancelled()
-        summary = _("%(created)d created, %(errors)d problems in %(rows)d rows.") % {
+        summary = _("Rows: %(rows)d · created: %(created)d · problems: %(errors)d") % {
             "created": len(outcome.created),
             "errors": outcome.errors,
             "rows": outcome.rows,

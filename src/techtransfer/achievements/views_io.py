@@ -63,7 +63,7 @@ def import_achievements(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "achievements/import.html",
-        {"form": form, "has_organisations": organisations.exists(), "max_rows": io.MAX_ROWS},
+        {"form": form, "has_organisations": organisations.exists(), "max_rows": f"{io.MAX_ROWS:,}"},
     )
 
 

@@ -441,7 +441,9 @@ def test_the_import_job_shows_progress_and_its_report(
     assert job.organisation_id == applicant_org.pk and job.params["name"] == "成果.xlsx"
     assert seen[0] == (7, 14) and seen[-1] == (7, 7) and len(seen) >= 3  # checked, saved, summary
     page = c.get(f"/jobs/{job.pk}/")
-    assert "2 created, 5 problems in 7 rows." in page.content.decode() and 'id="job-download"' in page.content.decode()
+    assert (
+        "Rows: 7 · created: 2 · problems: 5" in page.content.decode() and 'id="job-download"' in page.content.decode()
+    )
     content = b"".join(c.get(f"/jobs/{job.pk}/download/").streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(stdio.StringIO(content)))
     assert lines == [["row", "field", "message"], *[[str(r), f, m] for r, f, m in BAD_REPORT]]
