@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("techtransfer.web.urls")),
     path("", include("techtransfer.core.urls")),
     path("", include("techtransfer.achievements.urls")),
+    path("", include("techtransfer.achievements.urls_io")),
     path("", include("techtransfer.audit.urls")),
     path("", include("techtransfer.jobs.urls")),
     path("", include("techtransfer.achievements.urls_disclosure")),

@@ -8,5 +8,5 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("Achievements registry")
 
     def ready(self) -> None:
-        # Register the daily maintenance and the reminder job kind.
-        from techtransfer.achievements import periodic, report_jobs  # noqa: F401
+        # Register the daily maintenance and the job kinds (import, export, report reminders).
+        from techtransfer.achievements import jobs, periodic, report_jobs  # noqa: F401

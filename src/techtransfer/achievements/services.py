@@ -575,3 +575,22 @@ def _revision_values(a: Achievement, stored: Mapping[str, Any]) -> dict[str, Any
         field = a._meta.get_field(name)
         values[name] = field.to_python(raw)  # type: ignore[union-attr]
     return values
+
+
+# --- bulk numbering (demo loading) ----------------------------------------------------------------------
+
+
+def reserve_registration_numbers(*, body_code: str, year: int, kind: str, count: int) -> list[str]:
+    """`count` consecutive registration numbers at once, from the same counter and in the same format
+    as `next_registration_number`. Call inside a transaction; the counter row is locked and advanced once.
+
+    For publishing many records in one go (demo data): one locked update instead of one per record.
+    """
+    digit = KIND_DIGIT[kind]  # type: ignore[index]
+    counter, _created = RegistrationCounter.objects.get_or_create(body_code=body_code, year=year, type_digit=digit)
+    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
+    first = counter.last_serial + 1
+    if counter.last_serial + count > 9999:
+        raise DomainError(AchievementErrors.SERIALS_EXHAUSTED)
+    RegistrationCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + count)
+    return [f"{body_code}{year:04d}{digit}{serial:04d}" for serial in range(first, first + count)]

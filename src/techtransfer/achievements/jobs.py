@@ -1,0 +1,141 @@
+"""Background jobs of the achievements registry: bulk import and export (see `io`).
+
+Both run in the language of the person who started them (`params["language"]`), so the report's
+messages and the exported labels read as the page did.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import IO, Any
+
+from django.core.files.storage import default_storage
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements import io
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.models import Organisation, User
+from techtransfer.core.roles import is_member
+from techtransfer.jobs.models import Job
+from techtransfer.jobs.registry import register
+from techtransfer.jobs.runtime import JobCancelled, JobContext
+from techtransfer.jobs.services import start_job
+
+IMPORT_DIR = "imports/"
+
+
+def start_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    upload: IO[bytes],
+    name: str,
+    fmt: io.FileFormat,
+    mode: str,
+    language: str,
+) -> Job:
+    """Store the (already checked) upload under MEDIA_ROOT/imports/ and start the import job.
+
+    Only members of the organisation (and platform admins) may import into it; others get NOT_FOUND.
+    The job deletes the stored file when it ends.
+    """
+    if not (actor.is_platform_admin or is_member(actor, organisation)):
+        raise DomainError(Errors.NOT_FOUND)
+    path = default_storage.save(f"{IMPORT_DIR}{uuid.uuid4().hex}.{fmt}", upload)
+    params = {"path": path, "name": name[:200], "format": fmt, "organisation": organisation.pk, "mode": mode,
+              "language": language}  # fmt: skip
+    try:
+        return start_job(actor=actor, kind="achievements.import", params=params, organisation=organisation)
+    except Exception:
+        default_storage.delete(path)
+        raise
+
+
+def start_export(*, actor: User, fmt: io.FileFormat, filters: Mapping[str, str], language: str) -> Job:
+    """Start an export of the public list (or of an organisation's records, for its members)."""
+    org = filters.get("organisation", "")
+    if org and not (actor.is_platform_admin or (org.isdigit() and is_member(actor, int(org)))):
+        raise DomainError(Errors.NOT_FOUND)
+    params = {**{k: v for k, v in filters.items() if k in io.EXPORT_FILTERS and v}, "format": fmt, "language": language}
+    return start_job(actor=actor, kind="achievements.export", params=params)
+
+
+def _creator(ctx: JobContext) -> User:
+    if not ctx.job.created_by_id:
+        raise ValueError("this job needs the user who started it")
+    return User.objects.get(pk=ctx.job.created_by_id)
+
+
+@register("achievements.import", _("Import achievements"))
+def import_achievements(ctx: JobContext) -> dict[str, Any]:
+    """Import the stored upload into the organisation; the report (row, field, message) is the result file.
+
+    Params: path (under MEDIA_ROOT/imports/), name (the uploaded file name), format (csv | xlsx),
+    organisation (id), mode (all_or_nothing | accept_valid), language. The upload is deleted afterwards.
+    """
+    params = ctx.params
+    path = str(params["path"])
+    if not path.startswith(IMPORT_DIR) or ".." in path:
+        raise ValueError("the upload must be stored under imports/")
+    user = _creator(ctx)
+    fmt: io.FileFormat = "xlsx" if params.get("format") == "xlsx" else "csv"
+    stamp = f"{timezone.localtime():%Y%m%d-%H%M%S}"
+    with translation.override(str(params.get("language") or translation.get_language())):
+        try:
+            with default_storage.open(path, "rb") as f:
+                content = f.read()
+            ctx.log(f"{params.get('name', '')}: {len(content):,} bytes, mode {params['mode']}")
+            outcome = io.import_file(
+                actor=user,
+                organisation_id=int(str(params["organisation"])),
+                content=content,
+                fmt=fmt,
+                mode=str(params["mode"]),
+                progress=ctx.progress,
+                check_cancelled=ctx.check_cancelled,
+            )
+        finally:
+            default_storage.delete(path)
+        # Saved even when cancelled: rows committed before the cancel must not go unreported.
+        ctx.save_file(f"import-report-{stamp}.csv", io.report_csv(outcome.problems))
+        if outcome.cancelled:
+            Job.objects.filter(pk=ctx.job.pk).update(result={**outcome.result(), "cancelled": True})
+            raise JobCancelled()
+        summary = _("Rows: %(rows)d · created: %(created)d · problems: %(errors)d") % {
+            "created": len(outcome.created),
+            "errors": outcome.errors,
+            "rows": outcome.rows,
+        }
+        ctx.progress(outcome.rows, outcome.rows, str(summary))
+        ctx.log(str(summary))
+    return outcome.result()
+
+
+@register("achievements.export", _("Export achievements"))
+def export_achievements(ctx: JobContext) -> dict[str, Any]:
+    """Export the public records (or one organisation's, for its members) matching the saved filters.
+
+    Params: format (csv | xlsx), language, and the filters of `io.EXPORT_FILTERS`.
+    """
+    params = ctx.params
+    user = _creator(ctx)
+    fmt: io.FileFormat = "xlsx" if params.get("format") == "xlsx" else "csv"
+    filters = {k: str(params[k]) for k in io.EXPORT_FILTERS if params.get(k)}
+    with translation.override(str(params.get("language") or translation.get_language())):
+        qs = io.export_queryset(user, filters)
+        total = qs.count()
+        ctx.log(f"{total} records to export as {fmt}")
+
+        def rows() -> Any:
+            for i, a in enumerate(qs.iterator(chunk_size=500), start=1):
+                if i % 200 == 0:
+                    ctx.check_cancelled()
+                    ctx.progress(i, total, f"{i}/{total}")
+                yield a
+
+        content = io.export_file(rows(), fmt)
+    ctx.progress(total, total, f"{total}/{total}")
+    ctx.save_file(f"achievements-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}", content)
+    return {"rows": total}
