@@ -29,6 +29,7 @@ migrate: install
 	$(PY) -m techtransfer.cli migrate --noinput
 
 demo: migrate
+	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo_achievements
 	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo
 
 run: demo

@@ -142,6 +142,7 @@ class Filters(Schema):
     emerging_industry: str | None = None
     sector: str | None = None
     discipline: str | None = None
+    category: str | None = None
     stage: str | None = None
     trl_min: int | None = None
     trl_max: int | None = None

@@ -43,6 +43,7 @@ class AchievementFilterSet(django_filters.FilterSet):
     )
     sector = django_filters.CharFilter(method="filter_sector", label=_("GB/T 4754 sector code starts with"))
     discipline = django_filters.ChoiceFilter(choices=discipline_choices, label=_("Discipline"))
+    category = django_filters.CharFilter(field_name="discipline_category", label=_("Discipline category"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     trl_min = django_filters.NumberFilter(field_name="trl", lookup_expr="gte", label=_("TRL from"))
     trl_max = django_filters.NumberFilter(field_name="trl", lookup_expr="lte", label=_("TRL to"))

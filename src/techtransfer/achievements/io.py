@@ -25,7 +25,7 @@ import filetype
 from django import forms
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font
 from techtransfer.achievements import services
 from techtransfer.achievements.access import public_achievements
 from techtransfer.achievements.choices import CLASSIFIED_LEVELS, IPKind
+from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.io_format import (
     CHOICE_CLASSES,
@@ -59,7 +60,7 @@ from techtransfer.achievements.io_format import (
 )
 from techtransfer.achievements.models import Achievement, Contributor
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.core.models import Region, User
+from techtransfer.core.models import User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.jobs.runtime import JobCancelled
@@ -834,15 +835,12 @@ def export_file(achievements: Iterable[Achievement], fmt: FileFormat) -> bytes:
 
 # --- what an export contains ---------------------------------------------------------------------------
 
-EXPORT_FILTERS = ("q", "kind", "discipline", "category", "plan_industry", "stage", "region", "organisation")
+EXPORT_FILTERS = tuple(AchievementFilterSet.base_filters)
 
 
 def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievement]:
-    """Published public records, or all records of an organisation the user belongs to, filtered.
-
-    Filters: q (name or abstract contains), kind, discipline, category, plan_industry, stage,
-    region (a region code: the region and everything inside it), organisation (id; members only).
-    """
+    """Published public records, or all records of an organisation the user belongs to, filtered by
+    the public list's FilterSet (the same parameters as the list page and the API)."""
     org = str(filters.get("organisation") or "")
     if org:
         if not org.isdigit() or not (user.is_platform_admin or is_member(user, int(org))):
@@ -850,15 +848,6 @@ def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievem
         qs = Achievement.objects.filter(organisation_id=int(org))
     else:
         qs = public_achievements()
-    exact = {"kind": "kind", "discipline": "discipline", "category": "discipline_category",
-             "plan_industry": "plan_industry", "stage": "stage"}  # fmt: skip
-    for param, lookup in exact.items():
-        if filters.get(param):
-            qs = qs.filter(**{lookup: str(filters[param])})
-    if filters.get("q"):
-        q = str(filters["q"])
-        qs = qs.filter(Q(name__icontains=q) | Q(abstract__icontains=q))
-    if filters.get("region"):
-        region = Region.objects.filter(code=str(filters["region"])).first()
-        qs = qs.filter(region_id__startswith=region.prefix) if region else qs.none()
+    fs = AchievementFilterSet({k: v for k, v in filters.items() if k != "organisation"}, queryset=qs)
+    qs = fs.qs if fs.is_valid() else qs.none()
     return qs.select_related("organisation").prefetch_related("contributors", "ip_items").order_by("pk")

@@ -25,7 +25,7 @@ S = AchievementStatus
 PAGE_SIZE = 20
 PRIMARY_FILTERS = ("q", "plan_industry", "discipline", "stage", "region", "transfer_mode", "sort")
 MORE_FILTERS = (
-    "kind", "emerging_industry", "sector", "trl_min", "trl_max", "price_min", "price_max", "ip_kind",
+    "kind", "emerging_industry", "category", "sector", "trl_min", "trl_max", "price_min", "price_max", "ip_kind",
     "organisation_type", "year",
 )  # fmt: skip
 

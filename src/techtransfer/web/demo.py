@@ -151,6 +151,60 @@ def load_demo() -> dict[str, int]:
     return created
 
 
+# The demo organisations that hold achievements, and who imports them (their org admins).
+ACHIEVEMENT_HOLDERS = ("univ", "inst", "ent", "hospital")
+
+
+def load_demo_records(*, limit: int | None = None) -> int:
+    """Load the demo achievements (real CSL / FewCLUE paper metadata) into the demo organisations,
+    through the importer, and publish them. Idempotent. Also sets Jiangxi's review route to
+    city → province so that the demo shows a two-level review."""
+    from techtransfer.achievements.demo import load_demo_achievements
+    from techtransfer.achievements.models import ReviewRoute
+
+    load_demo()
+    ReviewRoute.objects.get_or_create(region_id="360000", defaults={"levels": ["city", "province"]})
+    specs = {spec.key: spec for spec in ORGS}
+    admins = {p.org: p.username for p in PEOPLE if p.role == Role.ORG_ADMIN}
+    orgs = {
+        key: Organisation.objects.select_related("region").get(uscc=demo_uscc(specs[key]))
+        for key in ACHIEVEMENT_HOLDERS
+    }
+    key_of = {org.pk: key for key, org in orgs.items()}
+
+    def actor_for(org: Organisation) -> User:
+        return User.objects.get(username=admins[key_of[org.pk]])
+
+    created = load_demo_achievements(organisations=list(orgs.values()), actor_for=actor_for, limit=limit)
+    load_demo_catalogue()
+    return created
+
+
+DEMO_CATALOGUE = "[演示] 2026 先进适用科技成果目录 · 新材料"
+
+
+def load_demo_catalogue() -> None:
+    """A published catalogue of new-materials records, compiled by the demo province department."""
+    from techtransfer.achievements import catalogues
+    from techtransfer.achievements.models import Catalogue
+
+    if Catalogue.objects.filter(title=DEMO_CATALOGUE).exists():
+        return
+    official = User.objects.get(username="gov_official")
+    department = Organisation.objects.get(uscc=demo_uscc(next(o for o in ORGS if o.key == "gov-jx")))
+    catalogue = catalogues.create_catalogue(
+        actor=official,
+        owner_id=department.pk,
+        data={"title": DEMO_CATALOGUE, "year": 2026, "kind": Catalogue.Kind.ADVANCED_APPLICABLE,
+              "description": "演示目录：新材料领域已登记发布的科技成果。"},
+    )  # fmt: skip
+    ids = catalogues.matching_ids(catalogues.CatalogueCriteria(plan_industry="new_materials"))[:40]
+    for pk in ids:
+        catalogues.add_entry(actor=official, catalogue_id=catalogue.pk, achievement_id=pk)
+    if ids:
+        catalogues.publish_catalogue(actor=official, catalogue_id=catalogue.pk)
+
+
 def accounts_table() -> list[tuple[str, str, str]]:
     rows = [("platform_admin", "平台管理员 / platform admin", "—")]
     names = {o.key: o.name for o in ORGS}

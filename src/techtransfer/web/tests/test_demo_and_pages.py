@@ -54,3 +54,16 @@ def test_registration_form_keeps_input_and_explains_errors(client):
     assert "does not match the GB 32100-2015 check character" in html
     assert '<option value="360100" selected>南昌市</option>' in html
     assert Organisation.objects.count() == 0
+
+
+def test_demo_records_load_once_with_route_and_catalogue():
+    from techtransfer.achievements.models import Achievement, Catalogue, ReviewRoute
+    from techtransfer.web.demo import DEMO_CATALOGUE, load_demo_records
+
+    created = load_demo_records(limit=30)
+    assert created == Achievement.objects.count() > 0
+    assert load_demo_records(limit=30) == 0
+    assert ReviewRoute.objects.get(region_id="360000").levels == ["city", "province"]
+    assert Achievement.objects.filter(status="published", is_demo=True).count() == created
+    catalogue = Catalogue.objects.get(title=DEMO_CATALOGUE)
+    assert (catalogue.status == "published") is (catalogue.entries.count() > 0)
