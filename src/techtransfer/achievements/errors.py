@@ -17,6 +17,7 @@ class AchievementErrors:
     NO_REVIEWER = ErrorCode("no_reviewer", _("No verified government science department reviews this region yet."), 409)
     NOT_EDITABLE = ErrorCode("not_editable", _("This record cannot be edited in its current state."), 409)
     REVISION_PENDING = ErrorCode("revision_pending", _("A change to this record is already waiting for review."), 409)
+    TOO_MANY_ATTACHMENTS = ErrorCode("too_many_attachments", _("At most 10 attachments per record."), 409)
     NOTHING_CHANGED = ErrorCode("nothing_changed", _("Nothing was changed."), 400)
     SERIALS_EXHAUSTED = ErrorCode(
         "serials_exhausted", _("All 9,999 registration numbers of this year and type are used."), 409

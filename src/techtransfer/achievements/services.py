@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +25,7 @@ from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.achievements.models import (
     Achievement,
     AchievementRevision,
+    Attachment,
     Contributor,
     IPItem,
     RegistrationCounter,
@@ -35,6 +37,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, Region, User
 from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 
 S = AchievementStatus
@@ -241,6 +244,55 @@ def update_achievement(
             changes=changes,
         )
     return achievement
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+MAX_ATTACHMENTS = 10
+
+
+@transaction.atomic
+def add_attachment(*, actor: User, achievement_id: int, file: UploadedFile) -> Attachment:
+    """Attach a PDF or image to a draft or returned record; the type is checked from the content."""
+    a = Achievement.objects.select_for_update().filter(pk=achievement_id).first()
+    if a is None or not can_edit(actor, a):
+        raise DomainError(Errors.NOT_FOUND)
+    if a.status not in EDITABLE_STATES:
+        raise DomainError(AchievementErrors.NOT_EDITABLE, details={"status": a.status})
+    if a.attachments.count() >= MAX_ATTACHMENTS:
+        raise DomainError(AchievementErrors.TOO_MANY_ATTACHMENTS, details={"max": MAX_ATTACHMENTS})
+    name = (file.name or "file").rsplit("/", 1)[-1][:200]
+    mime = check_uploaded_file(file, name=name, size=file.size or 0)
+    attachment = Attachment(achievement=a, name=name, mime=mime, size=file.size or 0, uploaded_by=actor)
+    attachment.file.save(name, file, save=False)
+    attachment.save()
+    record_event(
+        actor=actor,
+        action="achievement.add_attachment",
+        obj=a,
+        organisation=a.organisation,
+        changes={"attachment": name, "mime": mime, "size": attachment.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, actor: User, attachment_id: int) -> None:
+    """Remove an attachment from a draft or returned record (the file is deleted after commit)."""
+    attachment = Attachment.objects.select_related("achievement").filter(pk=attachment_id).first()
+    if attachment is None or not can_edit(actor, attachment.achievement):
+        raise DomainError(Errors.NOT_FOUND)
+    a = Achievement.objects.select_for_update().get(pk=attachment.achievement_id)
+    if a.status not in EDITABLE_STATES:
+        raise DomainError(AchievementErrors.NOT_EDITABLE, details={"status": a.status})
+    storage, path = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    record_event(
+        actor=actor, action="achievement.remove_attachment", obj=a, organisation=a.organisation,
+        changes={"attachment": attachment.name},
+    )  # fmt: skip
+    if path:
+        transaction.on_commit(partial(storage.delete, path))
 
 
 # --- workflow ----------------------------------------------------------------------------------------

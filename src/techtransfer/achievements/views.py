@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,6 +92,10 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "holder": selectors.holder_department(a),
         "timeline": selectors.timeline(a) if insider else [],
         "pending_revision": a.revisions.filter(status=AchievementRevision.Status.PENDING).first(),
+        "attachments": a.attachments.all(),
+        "can_attach": user.is_authenticated
+        and a.status in services.EDITABLE_STATES
+        and access.can_on_achievement(user, a, "edit"),  # type: ignore[arg-type]
     }
     return render(request, "achievements/detail.html", context)
 
@@ -243,3 +247,45 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "confirmations": selectors.waiting_for_confirmation(user)[:200],
     }
     return render(request, "achievements/review_queue.html", context)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _fetch(request, pk, "edit")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            services.add_attachment(actor=request.user, achievement_id=a.pk, file=upload)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("File attached."))
+    return redirect("achievements:detail", pk=a.pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    a = _fetch(request, pk, "edit")
+    if not a.attachments.filter(pk=attachment_id).exists():
+        raise Http404
+    try:
+        services.remove_attachment(actor=request.user, attachment_id=attachment_id)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("achievements:detail", pk=a.pk)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """Anyone who may see the record may download its attachments."""
+    a = _fetch(request, pk)
+    attachment = a.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.mime
+    )
