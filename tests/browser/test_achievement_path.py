@@ -73,7 +73,7 @@ def test_register_submit_review_publish(live_server, chromium_browser: Browser, 
     applicant.select_option("#id_discipline", "材料科学与工程")
     applicant.select_option("#id_plan_industry", "new_energy")
     applicant.check("input[name=transfer_modes][value=licence]")
-    applicant.fill("#id_contributor_people", "张三 | 南昌县浏览器成果公司 | 工艺设计")
+    applicant.fill("#id_contributor_people", "张三（南昌县浏览器成果公司）：工艺设计")
     applicant.click("#achievement-form button[type=submit]")
     expect(applicant.locator("#achievement-status")).to_have_text("草稿")
     applicant.click("button[name=action][value=submit]")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.achievements import access, selectors, services
-from techtransfer.achievements.children import ChildrenForm, format_contributors, format_ip_items
+from techtransfer.achievements.children import ChildrenForm, initial_text
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
@@ -149,11 +149,7 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not published and a.status not in services.EDITABLE_STATES:
         messages.error(request, _("This record cannot be edited in its current state."))
         return redirect("achievements:detail", pk=a.pk)
-    initial_children = {
-        "contributor_organisations": format_contributors(a, Contributor.Kind.ORGANISATION),
-        "contributor_people": format_contributors(a, Contributor.Kind.PERSON),
-        "ip_items": format_ip_items(a),
-    }
+    initial_children = initial_text(a)
     form = AchievementForm(request.POST or None, instance=a)
     children = ChildrenForm(request.POST or None, initial=initial_children)
     if request.method == "POST" and form.is_valid() and children.is_valid():

@@ -153,8 +153,8 @@ def test_web_form_keeps_input_on_error_and_saves_children(org, applicant_member)
     data.update(
         {
             "organisation": org.pk,
-            "contributor_people": "张三 | 南昌县测试企业 | 设计",
-            "ip_items": "发明专利 | 一种方法 | CN1 | CN2",
+            "contributor_people": "张三（南昌县测试企业）：设计",
+            "ip_items": "发明专利：一种方法：CN1：CN2",
         }
     )
     response = c.post("/achievements/new/", data, HTTP_ACCEPT_LANGUAGE="en")
@@ -170,9 +170,9 @@ def test_web_form_keeps_input_on_error_and_saves_children(org, applicant_member)
         ("person", "张三", "南昌县测试企业", "设计")
     ]
     assert [(i.kind, i.application_number) for i in a.ip_items.all()] == [("invention_patent", "CN1")]
-    bad_line = dict(data, ip_items="专利? | x")
+    bad_line = dict(data, ip_items="专利?：x：：")
     html = c.post("/achievements/new/", bad_line, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Line 1: unknown IP type" in html
+    assert "Entry 1: unknown IP type" in html
 
 
 def test_public_list_filters_and_query_budget(
