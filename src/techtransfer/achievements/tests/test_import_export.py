@@ -15,7 +15,6 @@ from django.utils import translation
 from techtransfer.achievements import io, services
 from techtransfer.achievements.access import public_achievements
 from techtransfer.achievements.demo import load_demo_achievements, name_from_abstract
-from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.achievements.models import Achievement
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError
@@ -45,7 +44,7 @@ BAD_ROWS = [
 BAD_REPORT = [
     (3, "学科", "Select a valid choice. 外星学 is not one of the available choices."),
     (4, "关键词", "At most 8 keywords, got 9."),
-    (5, "密级", str(AchievementErrors.CLASSIFIED.message)),
+    (5, "密级", "Classified results cannot be registered on this platform. Register them through the secrecy channel."),
     (6, "研究起始时间", "Enter a year and month, for example 2024-06."),
     (7, "成果名称", "This field is required."),
 ]
