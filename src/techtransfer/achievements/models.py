@@ -20,6 +20,7 @@ from techtransfer.achievements.choices import (
     PlanIndustry,
     SecrecyLevel,
     Stage,
+    TransferMode,
 )
 
 gbt4754_validator = RegexValidator(
@@ -128,6 +129,11 @@ class Achievement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def transfer_mode_labels(self) -> list[str]:
+        labels = dict(TransferMode.choices)
+        return [str(labels.get(m, m)) for m in self.transfer_modes or []]
 
 
 class Contributor(models.Model):

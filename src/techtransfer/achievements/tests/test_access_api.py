@@ -196,3 +196,11 @@ def test_public_list_filters_and_query_budget(
         assert client.get("/achievements/").status_code == 200
     with django_assert_max_num_queries(6):
         assert len(client.get("/api/v1/achievements?page_size=12").json()["items"]) == 12
+
+
+def test_detail_shows_transfer_modes_by_name(org, applicant_member):
+    a = AchievementFactory(organisation=org, created_by=applicant_member, transfer_modes=["licence", "equity"])
+    c = Client()
+    c.force_login(applicant_member)
+    html = c.get(f"/achievements/{a.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "许可、作价入股" in html
