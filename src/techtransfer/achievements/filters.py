@@ -47,7 +47,7 @@ class AchievementFilterSet(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     trl_min = django_filters.NumberFilter(field_name="trl", lookup_expr="gte", label=_("TRL from"))
     trl_max = django_filters.NumberFilter(field_name="trl", lookup_expr="lte", label=_("TRL to"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region"))
     transfer_mode = django_filters.ChoiceFilter(
         choices=TransferMode.choices, method="filter_transfer_mode", label=_("Transfer mode")
     )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from techtransfer.achievements.models import Achievement, AchievementRevision, C
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
+from techtransfer.core.selectors import region_filter_choices
 
 S = AchievementStatus
 PAGE_SIZE = 20
@@ -42,6 +44,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("sort", "-published")
     fs = AchievementFilterSet(data, queryset=access.public_achievements())
+    fs.form.fields["region"].widget = forms.Select(choices=region_filter_choices())
     style_fields(fs.form)
     page = Paginator(fs.qs if fs.is_valid() else fs.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

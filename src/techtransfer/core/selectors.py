@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from techtransfer.core.choices import OrganisationStatus, Role
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q
@@ -31,3 +34,24 @@ def provinces() -> QuerySet[Region]:
 
 def children_of(code: str) -> QuerySet[Region]:
     return Region.objects.filter(parent_id=code).order_by("code")
+
+
+@functools.cache
+def _region_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    provinces = list(Region.objects.filter(parent__isnull=True).order_by("code"))
+    cities: dict[str, list[Region]] = {}
+    for city in Region.objects.filter(level="city").order_by("code"):
+        cities.setdefault(city.parent_id or "", []).append(city)
+    return tuple(
+        (p.name, ((p.code, p.name), *((c.code, c.name) for c in cities.get(p.code, []) if c.name != "市辖区")))
+        for p in provinces
+    )
+
+
+def region_filter_choices() -> list[tuple[str, object]]:
+    """Provinces and their cities, grouped by province, for region filters (a code selects everything inside).
+
+    The regions never change while the process runs (they come from a shipped file), so the list is
+    built once per process.
+    """
+    return [("", _("All")), *[(name, list(options)) for name, options in _region_groups()]]

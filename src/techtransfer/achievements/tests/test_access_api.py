@@ -204,3 +204,9 @@ def test_detail_shows_transfer_modes_by_name(org, applicant_member):
     c.force_login(applicant_member)
     html = c.get(f"/achievements/{a.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "许可、作价入股" in html
+
+
+def test_region_filter_offers_provinces_and_cities(client):
+    html = client.get("/achievements/?region=360100").content.decode()
+    assert '<option value="360100" selected>南昌市</option>' in html
+    assert '<optgroup label="江西省">' in html
