@@ -41,7 +41,15 @@ def test_job_runs_once_even_if_delivered_twice(platform_admin, django_capture_on
     assert job.task_id != ""
     assert run_job.call(job.pk) == "skipped"
     assert [job.pk] == CALLS
-    assert AuditEvent.objects.get(action="job.create").object_id == str(job.pk)
+    assert list(
+        AuditEvent.objects.filter(object_id=str(job.pk), object_type="jobs.job")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == [
+        "job.create",
+        "job.start",
+        "job.succeed",
+    ]
 
 
 def test_a_failing_runner_marks_the_job_failed_with_its_log(platform_admin, django_capture_on_commit_callbacks):
@@ -51,6 +59,7 @@ def test_a_failing_runner_marks_the_job_failed_with_its_log(platform_admin, djan
     assert job.status == JobStatus.FAILED
     assert job.message == "boom"
     assert "failed: boom" in job.log
+    assert AuditEvent.objects.get(action="job.fail").comment == "boom"
 
 
 def test_cancel_and_cancel_again(platform_admin):
