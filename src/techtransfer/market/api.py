@@ -136,7 +136,7 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, Listi
     return 201, services.create_listing(actor=user, organisation_id=payload.organisation_id, data=_input(payload))
 
 
-@router.post("/market/listings/{pk}/{action}", response=ListingOut)
+@router.post("/market/listings/{pk}/do/{action}", response=ListingOut)
 def listing_transition(request: HttpRequest, pk: int, action: str, payload: CommentIn) -> Listing:
     """submit, withdraw (the listing's organisation); start_review, publish, return, reject (reviewers)."""
     user = require_user(request)
