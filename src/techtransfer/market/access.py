@@ -115,11 +115,14 @@ def can_on_deal(user: User, deal: Deal, action: DealAction) -> bool:
 
 
 def get_deal_for_user(user: User, pk: int, *, action: DealAction = "view") -> Deal:
-    deal = Deal.objects.select_related("listing", "listing__organisation", "listing__region", "buyer").filter(pk=pk)
-    found = deal.first()
-    if found is None or not can_on_deal(user, found, "view") or not can_on_deal(user, found, action):
+    deal = (
+        Deal.objects.select_related("listing", "listing__organisation", "listing__region", "buyer")
+        .filter(pk=pk)
+        .first()
+    )
+    if deal is None or not can_on_deal(user, deal, "view") or not can_on_deal(user, deal, action):
         raise DomainError(Errors.NOT_FOUND)
-    return found
+    return deal
 
 
 def can_on_auction(user: User, session: AuctionSession, action: AuctionAction) -> bool:
