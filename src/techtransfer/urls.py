@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("techtransfer.jobs.urls")),
     path("", include("techtransfer.achievements.urls_disclosure")),
     path("", include("techtransfer.achievements.urls_reports")),
+    path("", include("techtransfer.market.urls")),
     path("catalogues/", include("techtransfer.achievements.urls_catalogue")),
     path("healthz", web_views.healthz, name="healthz"),
     path(

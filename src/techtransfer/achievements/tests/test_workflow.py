@@ -315,6 +315,7 @@ def test_renewal_reminder_is_sent_once(
     services.renew_achievement(actor=applicant_admin, achievement_id=a.pk)
     assert Achievement.objects.get(pk=a.pk).renewal_reminded_at is None
     now = timezone.now()
-    assert run_due(now) == ["achievements.renewal"]
-    assert run_due(now + datetime.timedelta(hours=1)) == []
-    assert run_due(now + datetime.timedelta(hours=25)) == ["achievements.renewal"]
+    # Other apps register their own maintenance; only this one's schedule is asserted here.
+    assert "achievements.renewal" in run_due(now)
+    assert "achievements.renewal" not in run_due(now + datetime.timedelta(hours=1))
+    assert "achievements.renewal" in run_due(now + datetime.timedelta(hours=25))

@@ -1,0 +1,142 @@
+"""Who sees and acts on listings, deals and auctions. "Forbidden" looks like "not found".
+
+- Anyone: published listings and their auctions.
+- Members of the listing's organisation: all its listings (drafts too), their deals and auctions.
+- Members of a buyer organisation: their own deals.
+- Government reviewers and officials: listings of their jurisdiction once submitted (never drafts)
+  and the deals on them; reviewers of the region review listings.
+- Platform admins: everything.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db.models import Q, QuerySet
+
+from techtransfer.core.choices import GOVERNMENT_ROLES
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.jurisdiction import jurisdiction_q, may_act_on_region
+from techtransfer.core.models import Membership, User
+from techtransfer.core.roles import is_member
+from techtransfer.market.choices import ListingStatus
+from techtransfer.market.models import AuctionSession, Deal, Listing
+
+S = ListingStatus
+PRIVATE_STATES = frozenset({S.DRAFT})
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+
+ListingAction = Literal["view", "edit", "manage", "review"]
+DealAction = Literal["view", "seller", "buyer", "party"]
+AuctionAction = Literal["view", "organise"]
+
+
+def _org_ids(user: User) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    cached: list[int] | None = getattr(user, "_market_org_ids", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+        setattr(user, "_market_org_ids", cached)  # noqa: B010 (a per-request cache on the user object)
+    return cached
+
+
+def public_listings() -> QuerySet[Listing]:
+    return Listing.objects.filter(status=S.PUBLISHED).select_related("organisation", "region", "achievement")
+
+
+def listings_visible_to(user: User) -> QuerySet[Listing]:
+    qs = Listing.objects.select_related("organisation", "region", "achievement")
+    if user.is_authenticated and user.is_platform_admin:
+        return qs
+    q = Q(status=S.PUBLISHED)
+    if user.is_authenticated:
+        org_ids = _org_ids(user)
+        if org_ids:
+            q |= Q(organisation_id__in=org_ids)
+        q |= jurisdiction_q(user, "region", roles=GOVERNMENT_ROLES) & ~Q(status__in=list(PRIVATE_STATES))
+    return qs.filter(q)
+
+
+def can_on_listing(user: User, listing: Listing, action: ListingAction) -> bool:
+    if not user.is_authenticated:
+        return action == "view" and listing.status == S.PUBLISHED
+    if user.is_platform_admin:
+        return True
+    member = is_member(user, listing.organisation_id)
+    if action == "view":
+        if listing.status == S.PUBLISHED or member:
+            return True
+        return listing.status not in PRIVATE_STATES and may_act_on_region(
+            user, listing.region_id, roles=GOVERNMENT_ROLES
+        )
+    if action == "edit":
+        return member and listing.status in EDITABLE_STATES
+    if action == "manage":
+        return member
+    if action == "review":
+        return may_act_on_region(user, listing.region_id)
+    return False
+
+
+def get_listing_for_user(user: User, pk: int, *, action: ListingAction = "view") -> Listing:
+    listing = Listing.objects.select_related("organisation", "region", "achievement").filter(pk=pk).first()
+    if listing is None or not can_on_listing(user, listing, "view") or not can_on_listing(user, listing, action):
+        raise DomainError(Errors.NOT_FOUND)
+    return listing
+
+
+def deals_visible_to(user: User) -> QuerySet[Deal]:
+    qs = Deal.objects.select_related("listing", "listing__organisation", "buyer")
+    if user.is_authenticated and user.is_platform_admin:
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    org_ids = _org_ids(user)
+    q = Q(listing__organisation_id__in=org_ids) | Q(buyer_id__in=org_ids)
+    q |= jurisdiction_q(user, "listing__region", roles=GOVERNMENT_ROLES)
+    return qs.filter(q)
+
+
+def can_on_deal(user: User, deal: Deal, action: DealAction) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    seller = is_member(user, deal.listing.organisation_id)
+    buyer = is_member(user, deal.buyer_id)
+    if action == "seller":
+        return seller
+    if action == "buyer":
+        return buyer
+    if action == "party":
+        return seller or buyer
+    return seller or buyer or may_act_on_region(user, deal.listing.region_id, roles=GOVERNMENT_ROLES)
+
+
+def get_deal_for_user(user: User, pk: int, *, action: DealAction = "view") -> Deal:
+    deal = (
+        Deal.objects.select_related("listing", "listing__organisation", "listing__region", "buyer")
+        .filter(pk=pk)
+        .first()
+    )
+    if deal is None or not can_on_deal(user, deal, "view") or not can_on_deal(user, deal, action):
+        raise DomainError(Errors.NOT_FOUND)
+    return deal
+
+
+def can_on_auction(user: User, session: AuctionSession, action: AuctionAction) -> bool:
+    if not can_on_listing(user, session.listing, "view"):
+        return False
+    if action == "organise":
+        return user.is_authenticated and (user.is_platform_admin or is_member(user, session.listing.organisation_id))
+    return True
+
+
+def get_auction_for_user(user: User, pk: int, *, action: AuctionAction = "view") -> AuctionSession:
+    session = (
+        AuctionSession.objects.select_related("listing", "listing__organisation", "best_bid").filter(pk=pk).first()
+    )
+    if session is None or not can_on_auction(user, session, action):
+        raise DomainError(Errors.NOT_FOUND)
+    return session

@@ -1,0 +1,186 @@
+"""REST endpoints of the market: listings (list with the market FilterSet, read, create, review),
+watchlist, interests, deals and bids. Same services and access checks as the pages."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.market import access, services
+from techtransfer.market.filters import ListingFilterSet
+from techtransfer.market.models import AuctionSession, Bid, Deal, Listing
+
+router = Router(tags=["market"])
+
+
+class ListingOut(Schema):
+    id: int
+    title: str
+    achievement_id: int | None
+    patent_numbers: str
+    organisation_id: int
+    organisation_name: str = Field(..., alias="organisation.name")
+    region_code: str = Field(..., alias="region_id")
+    mode: str
+    industry: str
+    price_min: Decimal | None
+    price_max: Decimal | None
+    price_negotiable: bool
+    listed_from: datetime.date
+    listed_until: datetime.date
+    status: str
+    description: str
+    published_at: datetime.datetime | None
+
+
+class ListingIn(Schema):
+    organisation_id: int
+    mode: str
+    listed_from: datetime.date
+    listed_until: datetime.date
+    achievement_id: int | None = None
+    patent_numbers: str = Field("", max_length=200)
+    title: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+    industry: str = ""
+    price_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    price_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    price_negotiable: bool = True
+
+
+class ListingFilters(Schema):
+    q: str | None = None
+    mode: str | None = None
+    industry: str | None = None
+    region: str | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    has_auction: bool | None = None
+    sort: str | None = None
+
+
+class CommentIn(Schema):
+    comment: str = Field("", max_length=2000)
+
+
+class DealIn(Schema):
+    buyer_id: int
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    note: str = Field("", max_length=2000)
+
+
+class DealOut(Schema):
+    id: int
+    listing_id: int
+    buyer_id: int
+    amount: Decimal
+    status: str
+    source: str
+    agreed_at: datetime.datetime | None
+
+
+class BidIn(Schema):
+    organisation_id: int
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+
+
+class BidOut(Schema):
+    sequence: int
+    organisation_id: int
+    amount: Decimal
+    placed_at: datetime.datetime
+
+
+class AuctionOut(Schema):
+    id: int
+    listing_id: int
+    status: str
+    reserve_price: Decimal
+    min_increment: Decimal
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    best_amount: Decimal | None
+    bid_count: int
+    deal_id: int | None
+
+
+@router.get("/market/listings", response=list[ListingOut])
+@paginate(PageNumberPagination)
+def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> QuerySet[Listing]:
+    """Published listings, filtered exactly as on the market page."""
+    data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
+    data.setdefault("sort", "-published")
+    fs = ListingFilterSet(data, queryset=access.public_listings())
+    if not fs.is_valid():
+        raise DomainError(Errors.VALIDATION, details={"fields": {k: [str(m) for m in v] for k, v in fs.errors.items()}})
+    return fs.qs
+
+
+@router.get("/market/listings/{pk}", response=ListingOut)
+def get_listing(request: HttpRequest, pk: int) -> Listing:
+    return access.get_listing_for_user(request.user, pk)  # type: ignore[arg-type]
+
+
+def _input(payload: ListingIn) -> services.ListingInput:
+    return services.ListingInput(**payload.dict(exclude={"organisation_id"}))
+
+
+@router.post("/market/listings", response={201: ListingOut})
+def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, Listing]:
+    user = require_user(request)
+    return 201, services.create_listing(actor=user, organisation_id=payload.organisation_id, data=_input(payload))
+
+
+@router.post("/market/listings/{pk}/do/{action}", response=ListingOut)
+def listing_transition(request: HttpRequest, pk: int, action: str, payload: CommentIn) -> Listing:
+    """submit, withdraw (the listing's organisation); start_review, publish, return, reject (reviewers)."""
+    user = require_user(request)
+    listing = access.get_listing_for_user(user, pk)
+    if action == "submit":
+        return services.submit_listing(actor=user, listing_id=listing.pk)
+    if action == "withdraw":
+        return services.withdraw_listing(actor=user, listing_id=listing.pk)
+    if action == "watch":
+        services.watch(actor=user, listing_id=listing.pk)
+        return listing
+    return services.review_listing(actor=user, listing_id=listing.pk, action=action, comment=payload.comment)
+
+
+@router.post("/market/listings/{pk}/deals", response={201: DealOut})
+def open_deal(request: HttpRequest, pk: int, payload: DealIn) -> tuple[int, Deal]:
+    user = require_user(request)
+    listing = access.get_listing_for_user(user, pk)
+    deal = services.open_deal(
+        actor=user, listing_id=listing.pk, buyer_id=payload.buyer_id, amount=payload.amount, note=payload.note
+    )
+    return 201, deal
+
+
+@router.get("/market/deals/{pk}", response=DealOut)
+def get_deal(request: HttpRequest, pk: int) -> Deal:
+    return access.get_deal_for_user(require_user(request), pk)
+
+
+@router.post("/market/deals/{pk}/agree", response=DealOut)
+def agree_deal(request: HttpRequest, pk: int) -> Deal:
+    user = require_user(request)
+    return services.agree_deal(actor=user, deal_id=access.get_deal_for_user(user, pk).pk)
+
+
+@router.get("/market/auctions/{pk}", response=AuctionOut)
+def get_auction(request: HttpRequest, pk: int) -> AuctionSession:
+    return access.get_auction_for_user(request.user, pk)  # type: ignore[arg-type]
+
+
+@router.post("/market/auctions/{pk}/bids", response={201: BidOut})
+def place_bid(request: HttpRequest, pk: int, payload: BidIn) -> tuple[int, Bid]:
+    user = require_user(request)
+    session = access.get_auction_for_user(user, pk)
+    return 201, services.place_bid(
+        actor=user, session_id=session.pk, organisation_id=payload.organisation_id, amount=payload.amount
+    )

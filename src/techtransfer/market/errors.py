@@ -1,0 +1,32 @@
+"""Stable error codes of the technology market."""
+
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core.errors import ErrorCode
+
+
+class MarketErrors:
+    ACHIEVEMENT_NOT_PUBLISHED = ErrorCode(
+        "listing_achievement_not_published", _("Only a published achievement can be listed."), 400
+    )
+    SUBJECT_MISSING = ErrorCode(
+        "listing_subject_missing", _("Choose a published achievement or give the patent numbers."), 400
+    )
+    PRICE_RANGE = ErrorCode("listing_price_range", _("The lowest asking price must not exceed the highest."), 400)
+    PERIOD = ErrorCode("listing_period", _("The listing must end on or after the day it starts."), 400)
+    ORGANISATION_NOT_VERIFIED = ErrorCode(
+        "organisation_not_verified", _("Your organisation must be verified before it can list or trade."), 409
+    )
+    NOT_EDITABLE = ErrorCode("listing_not_editable", _("Only a draft or returned listing can be changed."), 409)
+    NOT_PUBLISHED = ErrorCode("listing_not_published", _("This listing is not open on the market."), 409)
+    OWN_LISTING = ErrorCode("own_listing", _("Your organisation cannot buy its own listing."), 409)
+    TOO_MANY_ATTACHMENTS = ErrorCode("listing_too_many_attachments", _("A listing has at most 10 files."), 400)
+    AMOUNT = ErrorCode("deal_amount", _("The amount must be greater than zero."), 400)
+    AUCTION_TIMES = ErrorCode("auction_times", _("The auction must end after it starts."), 400)
+    AUCTION_NOT_OPEN = ErrorCode("auction_not_open", _("This auction is not accepting bids now."), 409)
+    AUCTION_NOT_ENDED = ErrorCode("auction_not_ended", _("This auction has not reached its end time."), 409)
+    AUCTION_RUNNING = ErrorCode("auction_running", _("This listing already has an auction that is not closed."), 409)
+    DEPOSIT_NOT_PAID = ErrorCode(
+        "deposit_not_paid", _("The organiser has not recorded your organisation's deposit as paid."), 409
+    )
+    BID_TOO_LOW = ErrorCode("bid_too_low", _("The bid is below the minimum acceptable amount."), 409)

@@ -1,0 +1,84 @@
+"""Reads of the market for its pages, the API, the achievements page and the contracts app."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from techtransfer.core.jurisdiction import jurisdiction_q
+from techtransfer.core.models import Membership, User
+from techtransfer.market.access import listings_visible_to
+from techtransfer.market.choices import DealStatus, ListingStatus
+from techtransfer.market.models import AuctionSession, Bid, Deal, Interest, Listing, Watch
+
+
+def listings_for_achievement(achievement_id: int, *, user: User | None = None) -> QuerySet[Listing]:
+    """Listings of one achievement, newest first: the published ones, or all the user may see."""
+    base = listings_visible_to(user) if user is not None else Listing.objects.filter(status=ListingStatus.PUBLISHED)
+    return base.filter(achievement_id=achievement_id).order_by("-created_at", "-pk")
+
+
+def deals_for_achievement(achievement_id: int, *, include_cancelled: bool = False) -> QuerySet[Deal]:
+    """Deals on any listing of one achievement (the achievement → listing → deal path), oldest first.
+
+    Used by the achievements page and by the contracts app to link a contract to its deal.
+    """
+    qs = Deal.objects.filter(listing__achievement_id=achievement_id).select_related("listing", "buyer")
+    if not include_cancelled:
+        qs = qs.exclude(status=DealStatus.CANCELLED)
+    return qs.order_by("created_at", "pk")
+
+
+def deals_for_listing(listing: Listing) -> QuerySet[Deal]:
+    return listing.deals.select_related("buyer").order_by("created_at", "pk")
+
+
+def comparable_deal_amounts(*, industry: str, mode: str, exclude_listing_id: int | None = None) -> list[Decimal]:
+    """Amounts of agreed deals on listings of the same industry and mode (the market approach)."""
+    qs = Deal.objects.filter(status=DealStatus.AGREED, listing__industry=industry, listing__mode=mode)
+    if exclude_listing_id is not None:
+        qs = qs.exclude(listing_id=exclude_listing_id)
+    return list(qs.order_by("amount").values_list("amount", flat=True))
+
+
+def watchlist(user: User) -> QuerySet[Listing]:
+    return (
+        Listing.objects.filter(watches__user=user)
+        .select_related("organisation", "region")
+        .order_by("-watches__created_at", "-pk")
+    )
+
+
+def watched_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Watch.objects.filter(user=user).values_list("listing_id", flat=True))
+
+
+def interests_for_listing(listing: Listing) -> QuerySet[Interest]:
+    return listing.interests.select_related("organisation", "user")
+
+
+def bids_for_session(session: AuctionSession) -> QuerySet[Bid]:
+    return session.bids.select_related("organisation").order_by("-sequence")
+
+
+def auctions_for_listing(listing: Listing) -> QuerySet[AuctionSession]:
+    return listing.auctions.order_by("-starts_at", "-pk")
+
+
+def review_queue(user: User) -> QuerySet[Listing]:
+    """Submitted or under-review listings in the reviewer's jurisdiction, oldest change first."""
+    return (
+        Listing.objects.filter(
+            jurisdiction_q(user, "region"), status__in=[ListingStatus.SUBMITTED, ListingStatus.UNDER_REVIEW]
+        )
+        .select_related("organisation", "region")
+        .order_by("updated_at", "pk")
+    )
+
+
+def my_listings(user: User) -> QuerySet[Listing]:
+    org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    return Listing.objects.filter(organisation_id__in=org_ids).select_related("organisation").order_by("-updated_at")

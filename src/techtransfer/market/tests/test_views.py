@@ -1,0 +1,141 @@
+"""Market pages and the API: filters shared by both, query budgets, forms that keep input."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from techtransfer.market.choices import ListingMode
+from techtransfer.market.choices import ListingStatus as S
+from techtransfer.market.filters import ListingFilterSet
+from techtransfer.market.models import Listing
+from techtransfer.market.tests.factories import ListingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def market(seller, applicant_member, buyer):  # type: ignore[no-untyped-def]
+    def make(title: str, mode: str, low: str, high: str | None, **kw: object) -> Listing:
+        return ListingFactory(
+            title=title, mode=mode, price_min=Decimal(low), price_max=Decimal(high) if high else None,
+            organisation=kw.pop("organisation", seller), created_by=applicant_member, status=kw.pop("status", S.PUBLISHED),
+            published_at=timezone.now(), **kw,
+        )  # fmt: skip
+
+    return {
+        "a": make("永磁电机许可", ListingMode.NON_EXCLUSIVE_LICENCE, "50", "80"),
+        "b": make("锂电池转让", ListingMode.ASSIGNMENT, "300", None),
+        "c": make("稀土分离入股", ListingMode.EQUITY, "120", "200", organisation=buyer),
+        "draft": make("草稿", ListingMode.ASSIGNMENT, "10", None, status=S.DRAFT),
+    }
+
+
+def titles(qs) -> set[str]:  # type: ignore[no-untyped-def]
+    return {x.title for x in qs}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"永磁电机许可", "锂电池转让", "稀土分离入股"}),
+        ({"mode": "assignment"}, {"锂电池转让"}),
+        ({"price_min": "100"}, {"锂电池转让", "稀土分离入股"}),
+        ({"price_max": "100"}, {"永磁电机许可"}),
+        ({"price_min": "70", "price_max": "150"}, {"永磁电机许可", "稀土分离入股"}),
+        ({"region": "360100"}, {"永磁电机许可", "锂电池转让", "稀土分离入股"}),
+        ({"region": "360121"}, {"永磁电机许可", "锂电池转让"}),
+        ({"q": "稀土"}, {"稀土分离入股"}),
+    ],
+)
+def test_filterset(market, params, expected):
+    from techtransfer.market.access import public_listings
+
+    fs = ListingFilterSet(params, queryset=public_listings())
+    assert fs.is_valid()
+    assert titles(fs.qs) == expected
+
+
+def test_market_page_filters_and_query_budget(client, market, django_assert_max_num_queries):
+    for i in range(15):
+        ListingFactory(organisation=market["a"].organisation, status=S.PUBLISHED, title=f"批量{i}")
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("market:list"), {"mode": "non_exclusive_licence"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "永磁电机许可" in body and "锂电池转让" not in body and "草稿" not in body
+
+
+def test_api_list_uses_the_same_filters(client, market, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/v1/market/listings", {"mode": "equity"})
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["count"] == 1
+    item = payload["items"][0]
+    assert (item["title"], item["price_min"], item["price_max"], item["region_code"]) == (
+        "稀土分离入股", "120.00", "200.00", "360102",
+    )  # fmt: skip
+
+
+def test_api_hides_drafts_from_outsiders(client, market, outsider):
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/market/listings/{market['draft'].pk}").status_code == 404
+
+
+def test_detail_shows_the_achievement_listing_deal_path(client, listing, published_achievement):
+    response = client.get(reverse("market:detail", args=[listing.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert published_achievement.registration_number in body and "no deal yet" in body
+
+
+def test_draft_detail_is_not_found_for_outsiders(client, market, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("market:detail", args=[market["draft"].pk])).status_code == 404
+
+
+def test_create_form_keeps_input_on_error(client, seller, applicant_member, published_achievement):
+    client.force_login(applicant_member)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("market:create"),
+        {
+            "organisation": seller.pk, "achievement": published_achievement.pk, "mode": "assignment",
+            "price_min": "300", "price_max": "100", "listed_from": today.isoformat(),
+            "listed_until": (today + datetime.timedelta(days=30)).isoformat(), "description": "保留的描述",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "保留的描述" in body and "must not exceed" in body
+    assert Listing.objects.count() == 0
+    response = client.post(
+        reverse("market:create"),
+        {
+            "organisation": seller.pk, "achievement": published_achievement.pk, "mode": "assignment",
+            "price_min": "100", "listed_from": today.isoformat(),
+            "listed_until": (today + datetime.timedelta(days=30)).isoformat(),
+        },
+    )  # fmt: skip
+    listing = Listing.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("market:detail", args=[listing.pk])
+    assert listing.title == published_achievement.name
+
+
+def test_watch_then_watchlist_page(client, listing, outsider):
+    client.force_login(outsider)
+    client.post(reverse("market:watch", args=[listing.pk]), {"on": "1"})
+    response = client.get(reverse("market:watchlist"))
+    assert listing.title in response.content.decode()
+
+
+def test_reviewer_publishes_from_the_page(client, seller, applicant_member, county_reviewer):
+    listing = ListingFactory(organisation=seller, created_by=applicant_member, status=S.UNDER_REVIEW)
+    client.force_login(county_reviewer)
+    assert listing.title in client.get(reverse("market:review_queue")).content.decode()
+    client.post(reverse("market:action", args=[listing.pk, "publish"]))
+    listing.refresh_from_db()
+    assert listing.status == S.PUBLISHED

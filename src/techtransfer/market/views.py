@@ -1,0 +1,450 @@
+"""Market pages: the market list with filters, listings and their review, watchlists, interests,
+deals, auctions and the valuation aid. Views parse input, fetch through `access`, call one service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from techtransfer.core.errors import DomainError
+from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.models import Organisation, User
+from techtransfer.market import access, selectors, services
+from techtransfer.market.choices import AuctionStatus, DealStatus, ListingStatus
+from techtransfer.market.filters import ListingFilterSet
+from techtransfer.market.forms import (
+    AttachmentForm,
+    AuctionForm,
+    BidForm,
+    CancelForm,
+    DealForm,
+    DepositForm,
+    InterestForm,
+    ListingForm,
+    ReviewForm,
+)
+from techtransfer.market.models import AuctionSession, Deal, Listing
+from techtransfer.market.valuation import valuate
+from techtransfer.market.valuation_forms import ValuationForm
+from techtransfer.market.valuation_pdf import valuation_pdf
+
+S = ListingStatus
+PAGE_SIZE = 20
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _listing(request: HttpRequest, pk: int, action: access.ListingAction = "view") -> Listing:
+    try:
+        return access.get_listing_for_user(_user(request), pk, action=action)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _deal(request: HttpRequest, pk: int, action: access.DealAction = "view") -> Deal:
+    try:
+        return access.get_deal_for_user(_user(request), pk, action=action)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _auction(request: HttpRequest, pk: int, action: access.AuctionAction = "view") -> AuctionSession:
+    try:
+        return access.get_auction_for_user(_user(request), pk, action=action)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def market_list(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("sort", "-published")
+    fs = ListingFilterSet(data, queryset=access.public_listings())
+    style_fields(fs.form)
+    page = Paginator(fs.qs if fs.is_valid() else fs.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": fs, "page": page, "watched": selectors.watched_ids(_user(request))}
+    return render(request, "market/list.html", context)
+
+
+def _listing_actions(user: User, listing: Listing) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    labels = {t.action: str(t.label) for t in services.LISTING_WORKFLOW.transitions.values()}
+    out: list[tuple[str, str]] = []
+    manager = access.can_on_listing(user, listing, "manage")
+    reviewer = access.can_on_listing(user, listing, "review")
+    for action in services.LISTING_WORKFLOW.allowed_actions(listing.status):
+        name = action.action
+        allowed = manager if name in ("submit", "withdraw") else reviewer and name != "expire"
+        if allowed:
+            out.append((name, labels[name]))
+    return out
+
+
+@require_GET
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk)
+    user = _user(request)
+    manager = user.is_authenticated and access.can_on_listing(user, listing, "manage")
+    deals = [d for d in selectors.deals_for_listing(listing) if access.can_on_deal(user, d, "view")]
+    actions = _listing_actions(user, listing)
+    context: dict[str, Any] = {
+        "listing": listing,
+        "attachments": listing.attachments.all(),
+        "actions": actions,
+        "show_comment": any(a in ("publish", "return", "reject") for a, _label in actions),
+        "manager": manager,
+        "can_edit": user.is_authenticated and access.can_on_listing(user, listing, "edit"),
+        "deals": deals,
+        "auctions": selectors.auctions_for_listing(listing),
+        "interests": selectors.interests_for_listing(listing) if manager else [],
+        "watched": listing.pk in selectors.watched_ids(user),
+        "open": listing.status == S.PUBLISHED,
+        "review_form": ReviewForm(),
+        "attachment_form": AttachmentForm(),
+    }
+    if user.is_authenticated and listing.status == S.PUBLISHED and not manager:
+        context["interest_form"] = InterestForm(user=user)
+        context["deal_form"] = DealForm(user=user)
+    return render(request, "market/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    initial = {"achievement": request.GET.get("achievement")} if request.GET.get("achievement") else {}
+    form = ListingForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.create_listing(
+                actor=user, organisation_id=form.cleaned_data["organisation"], data=form.values()
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Add materials and submit it for review."))
+            return redirect("market:detail", pk=listing.pk)
+    return render(request, "market/form.html", {"form": form, "title": _("New listing")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk, "edit")
+    user = _user(request)
+    initial = {
+        "organisation": listing.organisation_id, "achievement": listing.achievement_id,
+        "patent_numbers": listing.patent_numbers, "title": listing.title, "description": listing.description,
+        "mode": listing.mode, "industry": listing.industry, "price_min": listing.price_min,
+        "price_max": listing.price_max, "price_negotiable": listing.price_negotiable,
+        "listed_from": listing.listed_from, "listed_until": listing.listed_until,
+    }  # fmt: skip
+    form = ListingForm(request.POST or None, user=user, initial=initial)
+    form.fields["organisation"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_listing(actor=user, listing_id=listing.pk, data=form.values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Listing saved."))
+            return redirect("market:detail", pk=listing.pk)
+    return render(request, "market/form.html", {"form": form, "title": _("Edit listing"), "listing": listing})
+
+
+@login_required
+@require_POST
+def listing_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk, "edit")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_listing_attachment(actor=_user(request), listing_id=listing.pk, file=form.cleaned_data["file"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("File attached."))
+    else:
+        messages.error(request, _("Choose a file."))
+    return redirect("market:detail", pk=listing.pk)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    listing = _listing(request, pk)
+    attachment = listing.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.mime
+    )
+
+
+@login_required
+@require_POST
+def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    listing = _listing(request, pk)
+    user = _user(request)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "submit":
+            services.submit_listing(actor=user, listing_id=listing.pk)
+        elif action == "withdraw":
+            services.withdraw_listing(actor=user, listing_id=listing.pk)
+        elif action in ("start_review", "publish", "return", "reject"):
+            services.review_listing(actor=user, listing_id=listing.pk, action=action, comment=comment)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        for values in exc.details.values():
+            if isinstance(values, list):
+                for v in values:
+                    messages.error(request, str(v))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("market:detail", pk=listing.pk)
+
+
+@login_required
+@require_POST
+def listing_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk)
+    on = request.POST.get("on", "1") == "1"
+    try:
+        services.watch(actor=_user(request), listing_id=listing.pk, on=on)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or "market:watchlist")
+
+
+@login_required
+@require_GET
+def watchlist(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.watchlist(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "market/watchlist.html", {"page": page})
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_listings(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "market/mine.html", {"page": page, "title": _("My listings")})
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.review_queue(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "market/mine.html", {"page": page, "title": _("Listings to review")})
+
+
+@login_required
+@require_POST
+def listing_interest(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk)
+    user = _user(request)
+    form = InterestForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            services.express_interest(
+                actor=user, listing_id=listing.pk, organisation_id=form.cleaned_data["organisation"],
+                message=form.cleaned_data["message"],
+            )  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The seller sees your interest."))
+    else:
+        messages.error(request, _("Choose one of your organisations."))
+    return redirect("market:detail", pk=listing.pk)
+
+
+@login_required
+@require_POST
+def deal_open(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk)
+    user = _user(request)
+    form = DealForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            deal = services.open_deal(
+                actor=user, listing_id=listing.pk, buyer_id=form.cleaned_data["organisation"],
+                amount=form.cleaned_data["amount"], note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Deal proposed; the seller may now agree."))
+            return redirect("market:deal", pk=deal.pk)
+    return render(request, "market/form.html", {"form": form, "title": _("Propose a deal"), "listing": listing})
+
+
+@login_required
+@require_GET
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = _deal(request, pk)
+    user = _user(request)
+    context = {
+        "deal": deal,
+        "listing": deal.listing,
+        "can_agree": deal.status == DealStatus.NEGOTIATING and access.can_on_deal(user, deal, "seller"),
+        "can_cancel": deal.status != DealStatus.CANCELLED and access.can_on_deal(user, deal, "party"),
+        "cancel_form": CancelForm(),
+    }
+    return render(request, "market/deal_detail.html", context)
+
+
+@login_required
+@require_POST
+def deal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    deal = _deal(request, pk)
+    user = _user(request)
+    try:
+        if action == "agree":
+            services.agree_deal(actor=user, deal_id=deal.pk)
+        elif action == "cancel":
+            services.cancel_deal(actor=user, deal_id=deal.pk, reason=request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("market:deal", pk=deal.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def auction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk, "manage")
+    form = AuctionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_auction(actor=_user(request), listing_id=listing.pk, data=form.values())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Auction scheduled."))
+            return redirect("market:auction", pk=session.pk)
+    return render(request, "market/form.html", {"form": form, "title": _("Schedule an auction"), "listing": listing})
+
+
+def _bidders(session: AuctionSession) -> list[Organisation]:
+    ids = set(session.listing.interests.values_list("organisation_id", flat=True))
+    ids |= set(session.deposits.values_list("organisation_id", flat=True))
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+@require_GET
+def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _auction(request, pk)
+    user = _user(request)
+    organiser = access.can_on_auction(user, session, "organise")
+    context: dict[str, Any] = {
+        "session": session,
+        "listing": session.listing,
+        "bids": selectors.bids_for_session(session)[:50],
+        "organiser": organiser,
+        "deposits": session.deposits.select_related("organisation") if organiser else [],
+        "is_open": session.status == AuctionStatus.SCHEDULED,
+    }
+    if organiser:
+        context["deposit_form"] = DepositForm(bidders=_bidders(session))
+    elif user.is_authenticated and session.status == AuctionStatus.SCHEDULED:
+        context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid()})
+    return render(request, "market/auction_detail.html", context)
+
+
+@login_required
+@require_POST
+def auction_bid(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _auction(request, pk)
+    user = _user(request)
+    form = BidForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            services.place_bid(
+                actor=user, session_id=session.pk, organisation_id=form.cleaned_data["organisation"],
+                amount=form.cleaned_data["amount"],
+            )  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            if "minimum" in exc.details:
+                messages.error(request, _("Minimum now: %(m)s") % {"m": exc.details["minimum"]})
+        else:
+            messages.success(request, _("Bid accepted."))
+    else:
+        messages.error(request, _("Give an amount and choose one of your organisations."))
+    return redirect("market:auction", pk=session.pk)
+
+
+@login_required
+@require_POST
+def auction_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _auction(request, pk, "organise")
+    form = DepositForm(request.POST, bidders=_bidders(session))
+    if form.is_valid():
+        try:
+            services.record_deposit(
+                actor=_user(request), session_id=session.pk, organisation_id=form.cleaned_data["organisation"],
+                status=form.cleaned_data["status"],
+            )  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Deposit recorded."))
+    else:
+        messages.error(request, _("Choose a bidder and a status."))
+    return redirect("market:auction", pk=session.pk)
+
+
+@login_required
+@require_POST
+def auction_close(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _auction(request, pk, "organise")
+    try:
+        closed = services.close_auction(actor=_user(request), session_id=session.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("market:auction", pk=session.pk)
+    if closed.deal_id is not None:
+        messages.success(request, _("Auction closed; the winner's deal is recorded."))
+        return redirect("market:deal", pk=closed.deal_id)
+    messages.info(request, _("Auction closed without a valid bid."))
+    return redirect("market:auction", pk=session.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def valuation(request: HttpRequest) -> HttpResponse:
+    """The valuation aid; `?listing=<id>` fills in the subject and the comparables' industry and mode."""
+    listing: Listing | None = None
+    if request.GET.get("listing", "").isdigit():
+        listing = _listing(request, int(request.GET["listing"]))
+    initial: dict[str, Any] = {}
+    if listing is not None:
+        initial = {"subject": listing.title, "industry": listing.industry, "mode": listing.mode}
+    form = ValuationForm(request.POST or None, initial=initial)
+    sheet = None
+    if request.method == "POST" and form.is_valid():
+        inputs = form.values()
+        comparables: list[Decimal] = selectors.comparable_deal_amounts(
+            industry=inputs.industry, mode=inputs.mode, exclude_listing_id=listing.pk if listing else None
+        )
+        sheet = valuate(inputs, comparables)
+        if "pdf" in request.POST:
+            response = HttpResponse(valuation_pdf(sheet), content_type="application/pdf")
+            response["Content-Disposition"] = 'attachment; filename="valuation.pdf"'
+            return response
+    return render(request, "market/valuation.html", {"form": form, "sheet": sheet, "listing": listing})
