@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from techtransfer.achievements import access, selectors, services
+from techtransfer.achievements import access, panels, selectors, services
 from techtransfer.achievements.children import ChildrenForm, initial_text
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.filters import AchievementFilterSet
@@ -96,6 +96,7 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.timeline(a) if insider else [],
         "pending_revision": a.revisions.filter(status=AchievementRevision.Status.PENDING).first(),
         "attachments": a.attachments.all(),
+        "panels": panels.render_all(request, a),
         "can_attach": user.is_authenticated
         and a.status in services.EDITABLE_STATES
         and access.can_on_achievement(user, a, "edit"),  # type: ignore[arg-type]

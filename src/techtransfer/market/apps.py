@@ -9,4 +9,4 @@ class MarketConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the periodic maintenance (closing auctions past their end, expiring listings).
-        from techtransfer.market import periodic  # noqa: F401
+        from techtransfer.market import panels, periodic  # noqa: F401  (panel on achievement pages)

@@ -103,3 +103,12 @@ def test_api_listing_create_and_submit(client, seller, applicant_member, publish
     assert client.post(url, {}, content_type="application/json").status_code == 422  # a reason is required
     response = client.post(url, {"comment": "材料不全"}, content_type="application/json")
     assert response.status_code == 409  # reject only from under review
+
+
+def test_achievement_page_shows_the_market_panel(client):
+    from techtransfer.achievements.tests.factories_catalogue import PublishedAchievementFactory
+
+    a = PublishedAchievementFactory(name="面板测试成果")
+    html = client.get(f"/achievements/{a.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="achievement-market"' in html
+    assert "Not listed." in html
