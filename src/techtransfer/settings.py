@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "techtransfer.audit",
     "techtransfer.jobs",
     "techtransfer.achievements",
+    "techtransfer.needs",
     "techtransfer.api",
     "techtransfer.web",
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("techtransfer.achievements.urls_disclosure")),
     path("", include("techtransfer.achievements.urls_reports")),
     path("catalogues/", include("techtransfer.achievements.urls_catalogue")),
+    path("", include("techtransfer.needs.urls")),
+    path("", include("techtransfer.needs.urls_challenge")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",
