@@ -107,6 +107,11 @@ class Challenge(models.Model):
     def organisation_id(self) -> int:
         return self.need.organisation_id
 
+    @property
+    def eligible_type_labels(self) -> list[str]:
+        labels = dict(SolverType.choices)
+        return [str(labels.get(t, t)) for t in self.eligible_types]
+
     def split_decimals(self) -> list[Decimal]:
         return [Decimal(str(s)) for s in self.split]
 
