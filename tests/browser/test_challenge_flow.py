@@ -104,7 +104,10 @@ def test_post_challenge_submit_score_award_feedback(live_server, chromium_browse
     login(expert, base, "panel_expert")
     expert.goto(challenge_url)
     expert.click("#declare-conflicts")
-    for title, a, b, comment in (("晶界扩散方案", "90", "80", "路线成熟"), ("涂层方案", "60", "50", "涂层耐温性论证不足")):
+    for title, a, b, comment in (
+        ("晶界扩散方案", "90", "80", "路线成熟"),
+        ("涂层方案", "60", "50", "涂层耐温性论证不足"),
+    ):
         expert.goto(challenge_url)
         expert.click(f"#proposals a:text('{title}')")
         inputs = expert.locator("#score-form input[type=number]")
