@@ -20,6 +20,7 @@ urlpatterns = [
     path("catalogues/", include("techtransfer.achievements.urls_catalogue")),
     path("", include("techtransfer.needs.urls")),
     path("", include("techtransfer.needs.urls_challenge")),
+    path("", include("techtransfer.notifications.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -21,6 +21,7 @@ from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Organisation, Region, User
 from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.needs import notices
 from techtransfer.needs.choices import ChallengeStatus, RankBand, SolverType
 from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.models import AgreementAcceptance, Challenge, Criterion, Expert, Need, Proposal, Score
@@ -156,6 +157,7 @@ def add_expert(*, actor: User, challenge_id: int, username: str) -> Expert:
     if Proposal.objects.filter(challenge=challenge, solver=user).exists():
         raise DomainError(NeedErrors.CONFLICTED, details={"field": "username"})
     expert = Expert.objects.create(challenge=challenge, user=user)
+    notices.put_on_panel(challenge, user.pk)
     record_event(
         actor=actor, action="challenge.add_expert", obj=challenge, organisation=_org(challenge),
         changes={"expert": user.username},
@@ -238,6 +240,7 @@ def submit_proposal(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
     )  # fmt: skip
     # The audit row names the proposal but never copies its content.
     record_event(actor=actor, action="proposal.submit", obj=proposal, changes={"version": 1})
+    notices.proposal_received(challenge)
     return proposal
 
 
@@ -425,4 +428,5 @@ def award_challenge(*, actor: User, challenge_id: int, winner_ids: Sequence[int]
         actor=actor, action="challenge.award", obj=challenge, organisation=_org(challenge),
         changes={"winners": list(winner_ids), "amounts": [str(a) for a in amounts]},
     )  # fmt: skip
+    notices.results_out(challenge)
     return challenge

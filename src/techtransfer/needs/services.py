@@ -20,6 +20,7 @@ from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member, is_org_admin
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow
+from techtransfer.needs import notices
 from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.models import Need
 
@@ -123,10 +124,14 @@ def review_need(*, actor: User, need_id: int, action: str, comment: str = "") ->
             return ["review_comment"]
         return []
 
-    return NEED_WORKFLOW.apply(
-        pk=need_id, action=action, actor=actor, guard=_reviewer_guard(actor), update=update, organisation=_org,
-        comment=comment,
-    )  # fmt: skip
+    with transaction.atomic():
+        need = NEED_WORKFLOW.apply(
+            pk=need_id, action=action, actor=actor, guard=_reviewer_guard(actor), update=update, organisation=_org,
+            comment=comment,
+        )  # fmt: skip
+        if action != "start_review":
+            notices.need_reviewed(need, action)
+    return need
 
 
 def withdraw_need(*, actor: User, need_id: int, comment: str = "") -> Need:
