@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "techtransfer.notifications",
     "techtransfer.achievements",
     "techtransfer.needs",
+    "techtransfer.matchmaking",
     "techtransfer.api",
     "techtransfer.web",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("techtransfer.needs.urls")),
     path("", include("techtransfer.needs.urls_challenge")),
     path("", include("techtransfer.notifications.urls")),
+    path("", include("techtransfer.matchmaking.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -17,6 +17,7 @@ from techtransfer.audit.api import router as audit_router
 from techtransfer.core.api import router as core_router
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs.api import router as jobs_router
+from techtransfer.matchmaking.api import router as matchmaking_router
 from techtransfer.needs.api import router as needs_router
 from techtransfer.notifications.api import router as notifications_router
 
@@ -98,3 +99,4 @@ api.add_router("/", jobs_router)
 api.add_router("/", tokens_router)
 api.add_router("/", needs_router)
 api.add_router("/", notifications_router)
+api.add_router("/", matchmaking_router)

@@ -9,9 +9,9 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from techtransfer.core.choices import OrganisationType
-from techtransfer.core.models import Region
+from techtransfer.core.models import Region, User
 from techtransfer.needs.choices import SolverType
-from techtransfer.needs.models import Challenge, Proposal
+from techtransfer.needs.models import Challenge, Need, Proposal
 
 
 def challenge_statistics(challenge: Challenge) -> dict[str, Any]:
@@ -41,3 +41,10 @@ def challenge_statistics(challenge: Challenge) -> dict[str, Any]:
             {"name": str(OrganisationType(t).label), "value": n} for t, n in org_types.most_common()
         ],
     }
+
+
+def need_for_matchmaking(user: User, pk: int) -> Need:
+    """A need `user` may see, for starting an inquiry about it (raises DomainError NOT_FOUND)."""
+    from techtransfer.needs.access import get_need_for_user
+
+    return get_need_for_user(user, pk)
