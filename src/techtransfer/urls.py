@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("techtransfer.needs.urls_challenge")),
     path("", include("techtransfer.notifications.urls")),
     path("", include("techtransfer.matchmaking.urls")),
+    path("", include("techtransfer.matchmaking.urls_events")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -13,3 +13,15 @@ class InquiryStatus(models.TextChoices):
 
 
 FINAL_STATES = frozenset({InquiryStatus.CONTRACT_SIGNED, InquiryStatus.CLOSED})
+
+
+class ItemStatus(models.TextChoices):
+    INVITED = "invited", _("Invited by the organiser")
+    PROPOSED = "proposed", _("Proposed by its owner")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class ResultKind(models.TextChoices):
+    INTENTION = "intention", _("Intention signed")
+    CONTRACT = "contract", _("Contract signed")
