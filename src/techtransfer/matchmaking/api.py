@@ -1,6 +1,7 @@
 """Inquiry endpoints, for participants only (members of both sides and the broker)."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,8 +9,9 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from techtransfer.core.api_support import PageNumberPagination, require_user
-from techtransfer.matchmaking import access, services
-from techtransfer.matchmaking.models import Inquiry, Message
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.matchmaking import access, events, services
+from techtransfer.matchmaking.models import Event, Inquiry, Message, Result
 
 router = Router(tags=["matchmaking"])
 
@@ -89,3 +91,39 @@ def change_status(request: HttpRequest, pk: int, payload: StatusIn) -> Inquiry:
     user = require_user(request)
     access.get_inquiry_for_user(user, pk)
     return services.change_status(actor=user, inquiry_id=pk, **payload.dict())
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    theme: str
+    description: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    organiser_id: int
+
+
+class ResultOut(Schema):
+    kind: str
+    parties: str
+    amount: Decimal
+
+
+@router.get("/events", response=list[EventOut])
+@paginate(PageNumberPagination)
+def list_events(request: HttpRequest) -> QuerySet[Event]:
+    return Event.objects.order_by("-starts_on", "-pk")
+
+
+@router.get("/events/{pk}/results", response=list[ResultOut])
+def event_results(request: HttpRequest, pk: int) -> list[Result]:
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise DomainError(Errors.NOT_FOUND)
+    return list(event.results.all())
+
+
+@router.post("/events/{pk}/register", response={204: None})
+def register(request: HttpRequest, pk: int) -> tuple[int, None]:
+    events.register(actor=require_user(request), event_id=pk)
+    return 204, None

@@ -17,6 +17,7 @@ from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.needs import access, challenge_access, challenges, selectors, services
 from techtransfer.needs.challenge_forms import ProposalForm
+from techtransfer.needs.choices import SolverType
 from techtransfer.needs.filters import NeedFilterSet
 from techtransfer.needs.forms import NeedForm
 from techtransfer.needs.models import Challenge, Need, Proposal
@@ -295,3 +296,63 @@ def score(request: HttpRequest, pk: int, payload: ScoreIn) -> tuple[int, Any]:
     challenge_access.get_proposal_for_user(user, pk)
     s = challenges.score_proposal(actor=user, proposal_id=pk, values=payload.values, comment=payload.comment)
     return 201, s
+
+
+class ChallengeIn(Schema):
+    need_id: int
+    bounty: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    split: list[Decimal] = Field(..., min_length=1, description="Percent per winning place, adding up to 100")
+    deadline: datetime.datetime
+    eligible_types: list[str] = Field(..., min_length=1)
+    eligible_regions: list[str] = []
+    agreement: str = Field(..., min_length=1, max_length=8000)
+    criteria: list[tuple[str, int]] = Field(
+        ..., min_length=1, description="[name, weight] pairs; weights add up to 100"
+    )
+
+
+class IdsIn(Schema):
+    ids: list[int] = []
+    note: str = Field("", max_length=500)
+
+
+class AwardIn(Schema):
+    winner_ids: list[int] = Field(..., min_length=1, description="Shortlisted proposals, first place first")
+    announcement: str = Field("", max_length=4000)
+
+
+@router.post("/challenges", response={201: ChallengeOut})
+def create_challenge(request: HttpRequest, payload: ChallengeIn) -> tuple[int, Challenge]:
+    """Run a published need as a challenge (the need's author or an admin of its organisation)."""
+    user = require_user(request)
+    access.get_need_for_user(user, payload.need_id, action="edit")
+    bad = [t for t in payload.eligible_types if t not in {c.value for c in SolverType}]
+    if bad:
+        raise DomainError(Errors.VALIDATION, details={"fields": {"eligible_types": bad}})
+    return 201, challenges.create_challenge(actor=user, **payload.dict())
+
+
+@router.post("/challenges/{pk}/conflicts", response={204: None})
+def declare_conflicts(request: HttpRequest, pk: int, payload: IdsIn) -> tuple[int, None]:
+    """An assigned expert declares conflicts (possibly none), once, after the deadline."""
+    user = require_user(request)
+    challenge_access.get_challenge_for_user(user, pk)
+    challenges.declare_conflicts(actor=user, challenge_id=pk, proposal_ids=payload.ids, note=payload.note)
+    return 204, None
+
+
+@router.post("/challenges/{pk}/shortlist", response={204: None})
+def shortlist(request: HttpRequest, pk: int, payload: IdsIn) -> tuple[int, None]:
+    user = require_user(request)
+    challenge_access.get_challenge_for_user(user, pk)
+    challenges.set_shortlist(actor=user, challenge_id=pk, proposal_ids=payload.ids)
+    return 204, None
+
+
+@router.post("/challenges/{pk}/award", response=ChallengeOut)
+def award(request: HttpRequest, pk: int, payload: AwardIn) -> Challenge:
+    user = require_user(request)
+    challenge_access.get_challenge_for_user(user, pk)
+    return challenges.award_challenge(
+        actor=user, challenge_id=pk, winner_ids=payload.winner_ids, announcement=payload.announcement
+    )

@@ -95,3 +95,17 @@ def test_event_pages_validate(client, province_official):
         reverse("events:create"), {"title": "会", "theme": "题", "starts_on": "2026-12-10", "ends_on": "2026-12-11"}
     )
     assert ok.status_code == 302
+
+
+def test_events_api(client, event, province_official, outsider):
+    events.record_result(
+        actor=province_official, event_id=event.pk, kind="contract", parties="甲—乙", amount=Decimal("9.90")
+    )
+    assert client.get("/api/v1/events").json()["count"] == 1
+    assert client.get(f"/api/v1/events/{event.pk}/results").json() == [
+        {"kind": "contract", "parties": "甲—乙", "amount": "9.90"}
+    ]
+    assert client.post(f"/api/v1/events/{event.pk}/register").status_code == 401
+    client.force_login(outsider)
+    assert client.post(f"/api/v1/events/{event.pk}/register").status_code == 204
+    assert event.registrations.count() == 1
