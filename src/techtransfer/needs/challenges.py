@@ -267,7 +267,13 @@ def revise_proposal(*, actor: User, proposal_id: int, expected_version: int, dat
     proposal.team_members = data.get("team_members", "") if proposal.solver_type == SolverType.TEAM else ""
     proposal.version = expected_version + 1
     proposal.revised_at = timezone.now()
-    proposal.save(update_fields=["title", "approach", "team_members", "version", "revised_at"])
+    # Conditional on the version as well as locked: databases without row locks (SQLite) stay safe.
+    changed = Proposal.objects.filter(pk=proposal.pk, version=expected_version).update(
+        title=proposal.title, approach=proposal.approach, team_members=proposal.team_members,
+        version=proposal.version, revised_at=proposal.revised_at,
+    )  # fmt: skip
+    if changed != 1:
+        raise DomainError(NeedErrors.STALE_VERSION, details={"current_version": expected_version + 1})
     record_event(
         actor=actor, action="proposal.revise", obj=proposal, changes={"version": [expected_version, proposal.version]}
     )
