@@ -70,3 +70,13 @@ def test_statistics_page(client, world, django_assert_max_num_queries):
     assert stats["regions"] == [{"name": "东湖区", "value": 2}] or stats["regions"][0]["value"] == 2
     assert {t["value"] for t in stats["solver_types"]} == {1}
     assert "echarts.min.js" in response.content.decode()
+
+
+def test_list_query_budgets(client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("challenges:list")).status_code == 200
+    client.force_login(world.seeker)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/api/v1/challenges/{world.challenge.pk}/proposals").json()["count"] == 2
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/needs").json()["count"] == 2
