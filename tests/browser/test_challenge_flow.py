@@ -137,3 +137,10 @@ def test_post_challenge_submit_score_award_feedback(live_server, chromium_browse
     expect(loser.locator("#announcement")).to_contain_text("6000.00")
     expect(loser.locator("#proposals")).to_have_count(0)
     loser.screenshot(path=str(screenshot_dir / "challenge-feedback.png"), full_page=True)
+
+    # 8. The statistics page draws its charts with ECharts.
+    loser.click("#stats-link")
+    expect(loser.locator("#solver-count")).to_contain_text("2")
+    expect(loser.locator("#trend-chart canvas")).to_have_count(1)
+    expect(loser.locator("#regions-chart canvas")).to_have_count(1)
+    loser.screenshot(path=str(screenshot_dir / "challenge-statistics.png"), full_page=True)
