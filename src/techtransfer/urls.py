@@ -19,6 +19,11 @@ urlpatterns = [
     path("", include("techtransfer.achievements.urls_reports")),
     path("", include("techtransfer.market.urls")),
     path("catalogues/", include("techtransfer.achievements.urls_catalogue")),
+    path("", include("techtransfer.needs.urls")),
+    path("", include("techtransfer.needs.urls_challenge")),
+    path("", include("techtransfer.notifications.urls")),
+    path("", include("techtransfer.matchmaking.urls")),
+    path("", include("techtransfer.matchmaking.urls_events")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -68,3 +68,10 @@ def waiting_for_confirmation(user: User) -> QuerySet[Achievement]:
     return Achievement.objects.filter(organisation_id__in=admin_of, status=S.PENDING_CONFIRMATION).select_related(
         "created_by"
     )
+
+
+def achievement_for_matchmaking(user: User, pk: int) -> Achievement:
+    """An achievement `user` may see, for starting an inquiry about it (raises DomainError NOT_FOUND)."""
+    from techtransfer.achievements.access import get_achievement_for_user
+
+    return get_achievement_for_user(user, pk)

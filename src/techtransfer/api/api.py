@@ -18,6 +18,9 @@ from techtransfer.core.api import router as core_router
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs.api import router as jobs_router
 from techtransfer.market.api import router as market_router
+from techtransfer.matchmaking.api import router as matchmaking_router
+from techtransfer.needs.api import router as needs_router
+from techtransfer.notifications.api import router as notifications_router
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +99,6 @@ api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
 api.add_router("/", market_router)
 api.add_router("/", tokens_router)
+api.add_router("/", needs_router)
+api.add_router("/", notifications_router)
+api.add_router("/", matchmaking_router)

@@ -210,3 +210,19 @@ def accounts_table() -> list[tuple[str, str, str]]:
     names = {o.key: o.name for o in ORGS}
     rows += [(p.username, str(Role(p.role).label), names[p.org]) for p in PEOPLE]
     return rows
+
+
+def load_demo_need_records(*, limit: int | None = None) -> int:
+    """Demo technology needs (real problem statements, see needs/demo_data) posted by the demo rare-earth
+    enterprise in Ganzhou and published by the Ganzhou reviewer. Loads the demo organisations first."""
+    from techtransfer.needs.demo import load_demo_needs
+
+    load_demo()
+    specs = {o.key: o for o in ORGS}
+    enterprise = Organisation.objects.select_related("region").get(uscc=demo_uscc(specs["ent"]))
+    return load_demo_needs(
+        organisation=enterprise,
+        actor=User.objects.get(username="ent_admin"),
+        reviewer=User.objects.get(username="gov_ganzhou"),
+        limit=limit,
+    )

@@ -1,0 +1,129 @@
+"""Inquiry endpoints, for participants only (members of both sides and the broker)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.matchmaking import access, events, services
+from techtransfer.matchmaking.models import Event, Inquiry, Message, Result
+
+router = Router(tags=["matchmaking"])
+
+
+class InquiryOut(Schema):
+    id: int
+    subject: str
+    initiator_id: int
+    recipient_id: int
+    need_id: int | None
+    achievement_id: int | None
+    broker_id: int | None
+    status: str
+    close_reason: str
+    meeting_at: datetime.datetime | None
+    contract_reference: str
+    updated_at: datetime.datetime
+
+
+class MessageOut(Schema):
+    id: int
+    author_id: int
+    body: str
+    created_at: datetime.datetime
+
+
+class InquiryIn(Schema):
+    organisation_id: int
+    subject: str = Field(..., min_length=1, max_length=200)
+    message: str = Field(..., min_length=1, max_length=4000)
+    need_id: int | None = None
+    achievement_id: int | None = None
+    recipient_id: int | None = None
+
+
+class MessageIn(Schema):
+    body: str = Field(..., min_length=1, max_length=4000)
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str = Field("", max_length=500)
+    contract_reference: str = Field("", max_length=64)
+
+
+@router.get("/inquiries", response=list[InquiryOut])
+@paginate(PageNumberPagination)
+def list_inquiries(request: HttpRequest) -> QuerySet[Inquiry]:
+    return access.inquiries_visible_to(require_user(request))
+
+
+@router.get("/inquiries/{pk}", response=InquiryOut)
+def get_inquiry(request: HttpRequest, pk: int) -> Inquiry:
+    return access.get_inquiry_for_user(require_user(request), pk)
+
+
+@router.post("/inquiries", response={201: InquiryOut})
+def start(request: HttpRequest, payload: InquiryIn) -> tuple[int, Inquiry]:
+    user = require_user(request)
+    return 201, services.start_inquiry(actor=user, **payload.dict())
+
+
+@router.get("/inquiries/{pk}/messages", response=list[MessageOut])
+def thread(request: HttpRequest, pk: int) -> list[Message]:
+    return list(access.get_inquiry_for_user(require_user(request), pk).messages.all())
+
+
+@router.post("/inquiries/{pk}/messages", response={201: MessageOut})
+def post_message(request: HttpRequest, pk: int, payload: MessageIn) -> tuple[int, Message]:
+    user = require_user(request)
+    access.get_inquiry_for_user(user, pk)
+    return 201, services.post_message(actor=user, inquiry_id=pk, body=payload.body)
+
+
+@router.post("/inquiries/{pk}/status", response=InquiryOut)
+def change_status(request: HttpRequest, pk: int, payload: StatusIn) -> Inquiry:
+    user = require_user(request)
+    access.get_inquiry_for_user(user, pk)
+    return services.change_status(actor=user, inquiry_id=pk, **payload.dict())
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    theme: str
+    description: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    organiser_id: int
+
+
+class ResultOut(Schema):
+    kind: str
+    parties: str
+    amount: Decimal
+
+
+@router.get("/events", response=list[EventOut])
+@paginate(PageNumberPagination)
+def list_events(request: HttpRequest) -> QuerySet[Event]:
+    return Event.objects.order_by("-starts_on", "-pk")
+
+
+@router.get("/events/{pk}/results", response=list[ResultOut])
+def event_results(request: HttpRequest, pk: int) -> list[Result]:
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise DomainError(Errors.NOT_FOUND)
+    return list(event.results.all())
+
+
+@router.post("/events/{pk}/register", response={204: None})
+def register(request: HttpRequest, pk: int) -> tuple[int, None]:
+    events.register(actor=require_user(request), event_id=pk)
+    return 204, None

@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InquiryStatus(models.TextChoices):
+    """contacted → negotiating → intention signed → contract signed, or closed with a reason."""
+
+    CONTACTED = "contacted", _("Contacted")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    INTENTION_SIGNED = "intention_signed", _("Intention signed")
+    CONTRACT_SIGNED = "contract_signed", _("Contract signed")
+    CLOSED = "closed", _("Closed")
+
+
+FINAL_STATES = frozenset({InquiryStatus.CONTRACT_SIGNED, InquiryStatus.CLOSED})
+
+
+class ItemStatus(models.TextChoices):
+    INVITED = "invited", _("Invited by the organiser")
+    PROPOSED = "proposed", _("Proposed by its owner")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class ResultKind(models.TextChoices):
+    INTENTION = "intention", _("Intention signed")
+    CONTRACT = "contract", _("Contract signed")

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core.errors import ErrorCode
+
+
+class MatchErrors:
+    SAME_ORGANISATION = ErrorCode("inquiry_same_org", _("An inquiry needs two different organisations."), 400)
+    NOT_A_BROKER = ErrorCode(
+        "inquiry_not_broker", _("This account is not a technology broker of a verified organisation."), 400
+    )
+    REASON_REQUIRED = ErrorCode("inquiry_reason_required", _("Give a reason for closing."), 400)
+    FINISHED = ErrorCode("inquiry_finished", _("This inquiry is finished."), 409)
+    NO_TARGET = ErrorCode("inquiry_no_target", _("Choose a need, an achievement or an organisation."), 400)

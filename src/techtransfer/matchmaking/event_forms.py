@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core.forms import StyledForm
+from techtransfer.matchmaking.choices import ResultKind
+
+
+class EventForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    theme = forms.CharField(label=_("Theme"), max_length=200)
+    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=forms.Textarea)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day must not be before the first day."))
+        return data
+
+
+class ItemForm(StyledForm):
+    need = forms.IntegerField(label=_("Need number"), required=False, min_value=1)
+    achievement = forms.IntegerField(label=_("Achievement number"), required=False, min_value=1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("need")) == bool(data.get("achievement")):
+            raise forms.ValidationError(_("Give either a need or an achievement."))
+        return data
+
+
+class SessionForm(StyledForm):
+    title = forms.CharField(label=_("Session"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    link = forms.CharField(label=_("Video link"), max_length=300, required=False)
+
+
+class ResultForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResultKind.choices)
+    parties = forms.CharField(label=_("Parties"), max_length=300)
+    amount = forms.DecimalField(label=_("Amount (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -1,0 +1,155 @@
+"""Matchmaking (对接): inquiries between two organisations about a need, an achievement or in general,
+with a message thread, meetings, a status path and an optional technology broker."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.matchmaking.choices import InquiryStatus, ItemStatus, ResultKind
+
+
+class Inquiry(models.Model):
+    """One matchmaking record. Participants: members of both organisations and the assigned broker.
+
+    `contract_reference` links to the technology contract once it is registered in the market (a
+    registration number until the market app provides a model to point at).
+    """
+
+    Status = InquiryStatus
+
+    subject = models.CharField(_("subject"), max_length=200)
+    initiator = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    recipient = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    achievement = models.ForeignKey(
+        "achievements.Achievement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    broker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="brokered_inquiries",
+        verbose_name=_("technology broker"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.CONTACTED, db_index=True
+    )
+    close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
+    meeting_at = models.DateTimeField(_("next meeting"), null=True, blank=True)
+    meeting_note = models.CharField(_("meeting place or link"), max_length=300, blank=True)
+    contract_reference = models.CharField(_("contract registration number"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-updated_at", "-pk"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Message(models.Model):
+    """One message of an inquiry's thread; append-only."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}: {self.body[:40]}"
+
+
+class Event(models.Model):
+    """An online matchmaking event (线上对接会) organised by a government science department."""
+
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=200)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    organiser = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-starts_on", "-pk"]
+        verbose_name = _("matchmaking event")
+        verbose_name_plural = _("matchmaking events")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventItem(models.Model):
+    """A need or an achievement on an event's programme: invited by the organiser or proposed by its owner."""
+
+    Status = ItemStatus
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="items")
+    need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    achievement = models.ForeignKey(
+        "achievements.Achievement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["event", "need"], name="mm_item_need_once"),
+            models.UniqueConstraint(fields=["event", "achievement"], name="mm_item_achievement_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.need or self.achievement)
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["event", "user"], name="mm_registration_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.event_id}"
+
+
+class Session(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("session"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    link = models.CharField(_("video link"), max_length=300, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Result(models.Model):
+    """What came out of an event: an intention or a contract between parties, with its amount."""
+
+    Kind = ResultKind
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="results")
+    kind = models.CharField(_("kind"), max_length=12, choices=ResultKind.choices)
+    parties = models.CharField(_("parties"), max_length=300)
+    amount = models.DecimalField(_("amount (10,000 yuan)"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.parties} {self.amount}"

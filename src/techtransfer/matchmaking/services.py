@@ -1,0 +1,182 @@
+"""Every write to matchmaking: start an inquiry, post messages, schedule meetings, move along the
+status path, assign a broker, link the contract.
+
+Status path (one explicit table): contacted → negotiating → intention signed → contract signed; any
+unfinished inquiry may be closed with a reason. Each change locks the inquiry row, writes an audit
+event and notifies the other participants after the change (inbox row in the same transaction).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from techtransfer.achievements.selectors import achievement_for_matchmaking
+from techtransfer.audit.services import record_event
+from techtransfer.core.choices import OrganisationStatus, Role
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.models import Membership, Organisation, User
+from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.matchmaking.choices import FINAL_STATES, InquiryStatus
+from techtransfer.matchmaking.errors import MatchErrors
+from techtransfer.matchmaking.models import Inquiry, Message
+from techtransfer.needs.selectors import need_for_matchmaking
+from techtransfer.notifications.registry import register_kind
+from techtransfer.notifications.services import notify
+
+S = InquiryStatus
+INQUIRY = register_kind("matchmaking.inquiry", _("Matchmaking inquiries and messages"))
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEGOTIATING: frozenset({S.CONTACTED}),
+    S.INTENTION_SIGNED: frozenset({S.NEGOTIATING}),
+    S.CONTRACT_SIGNED: frozenset({S.INTENTION_SIGNED}),
+    S.CLOSED: frozenset({S.CONTACTED, S.NEGOTIATING, S.INTENTION_SIGNED}),
+}
+
+
+def is_participant(user: User, inquiry: Inquiry) -> bool:
+    if not user.is_authenticated:
+        return False
+    return bool(
+        user.is_platform_admin
+        or inquiry.broker_id == user.pk
+        or is_member(user, inquiry.initiator_id)
+        or is_member(user, inquiry.recipient_id)
+    )
+
+
+def is_broker(user: User) -> bool:
+    return Membership.objects.filter(
+        user=user, is_active=True, role=Role.BROKER, organisation__status=OrganisationStatus.VERIFIED
+    ).exists()
+
+
+def _others(inquiry: Inquiry, actor: User) -> list[int]:
+    ids = set(
+        Membership.objects.filter(
+            organisation_id__in=[inquiry.initiator_id, inquiry.recipient_id], is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    if inquiry.broker_id:
+        ids.add(inquiry.broker_id)
+    ids.discard(actor.pk)
+    return sorted(ids)
+
+
+def _tell(inquiry: Inquiry, actor: User, title: str) -> None:
+    notify(user_ids=_others(inquiry, actor), kind=INQUIRY, title=title,
+           url=reverse("matchmaking:detail", args=[inquiry.pk]))  # fmt: skip
+
+
+@transaction.atomic
+def start_inquiry(
+    *,
+    actor: User,
+    organisation_id: int,
+    subject: str,
+    message: str,
+    need_id: int | None = None,
+    achievement_id: int | None = None,
+    recipient_id: int | None = None,
+) -> Inquiry:
+    """A member of `organisation_id` contacts the owner of a need, of an achievement, or an organisation."""
+    initiator = Organisation.objects.filter(pk=organisation_id).first()
+    if initiator is None or not is_member(actor, initiator):
+        raise DomainError(Errors.NOT_FOUND)
+    need = need_for_matchmaking(actor, need_id) if need_id else None
+    achievement = achievement_for_matchmaking(actor, achievement_id) if achievement_id else None
+    if need is not None:
+        recipient_id = need.organisation_id
+    elif achievement is not None:
+        recipient_id = achievement.organisation_id
+    if recipient_id is None or not Organisation.objects.filter(pk=recipient_id).exists():
+        raise DomainError(MatchErrors.NO_TARGET)
+    if recipient_id == initiator.pk:
+        raise DomainError(MatchErrors.SAME_ORGANISATION)
+    inquiry = Inquiry.objects.create(
+        subject=subject, initiator=initiator, recipient_id=recipient_id, need=need, achievement=achievement,
+        created_by=actor,
+    )  # fmt: skip
+    Message.objects.create(inquiry=inquiry, author=actor, body=message)
+    record_event(actor=actor, action="inquiry.start", obj=inquiry, organisation=initiator,
+                 changes={"recipient": recipient_id, "need": need_id, "achievement": achievement_id})  # fmt: skip
+    _tell(inquiry, actor, _("New inquiry: %(subject)s") % {"subject": subject})
+    return inquiry
+
+
+def _locked(actor: User, inquiry_id: int) -> Inquiry:
+    inquiry = Inquiry.objects.select_for_update().filter(pk=inquiry_id).first()
+    if inquiry is None or not is_participant(actor, inquiry):
+        raise DomainError(Errors.NOT_FOUND)
+    return inquiry
+
+
+@transaction.atomic
+def post_message(*, actor: User, inquiry_id: int, body: str) -> Message:
+    """A participant writes in the thread (also after the inquiry is finished, for the record)."""
+    inquiry = _locked(actor, inquiry_id)
+    message = Message.objects.create(inquiry=inquiry, author=actor, body=body)
+    inquiry.save(update_fields=["updated_at"])
+    record_event(actor=actor, action="inquiry.message", obj=inquiry, changes={"message": message.pk})
+    _tell(inquiry, actor, _("New message about %(subject)s") % {"subject": inquiry.subject})
+    return message
+
+
+@transaction.atomic
+def schedule_meeting(*, actor: User, inquiry_id: int, at: datetime.datetime, note: str) -> Inquiry:
+    inquiry = _locked(actor, inquiry_id)
+    if inquiry.status in FINAL_STATES:
+        raise DomainError(MatchErrors.FINISHED)
+    inquiry.meeting_at, inquiry.meeting_note = at, note
+    inquiry.save(update_fields=["meeting_at", "meeting_note", "updated_at"])
+    record_event(actor=actor, action="inquiry.meeting", obj=inquiry, changes={"meeting_at": at, "note": note})
+    _tell(inquiry, actor, _("Meeting scheduled: %(subject)s") % {"subject": inquiry.subject})
+    return inquiry
+
+
+@transaction.atomic
+def change_status(
+    *, actor: User, inquiry_id: int, status: str, reason: str = "", contract_reference: str = ""
+) -> Inquiry:
+    """Move along the status path; closing needs a reason; a contract reference may be given when signed."""
+    inquiry = _locked(actor, inquiry_id)
+    if status not in TRANSITIONS or inquiry.status not in TRANSITIONS[status]:
+        raise DomainError(Errors.INVALID_TRANSITION, details={"state": inquiry.status, "action": status})
+    if status == S.CLOSED and not reason.strip():
+        raise DomainError(MatchErrors.REASON_REQUIRED, details={"field": "reason"})
+    before = inquiry.status
+    inquiry.status = status
+    inquiry.close_reason = reason.strip() if status == S.CLOSED else ""
+    if status == S.CONTRACT_SIGNED:
+        inquiry.contract_reference = contract_reference.strip()
+    inquiry.save(update_fields=["status", "close_reason", "contract_reference", "updated_at"])
+    record_event(actor=actor, action="inquiry.status", obj=inquiry,
+                 changes={"status": [before, status], "reason": inquiry.close_reason})  # fmt: skip
+    _tell(inquiry, actor, _("%(subject)s: %(status)s") % {"subject": inquiry.subject,
+                                                          "status": inquiry.get_status_display()})  # fmt: skip
+    return inquiry
+
+
+@transaction.atomic
+def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
+    """An admin of either organisation (or a platform admin) assigns a technology broker, who then sees both sides."""
+    inquiry = _locked(actor, inquiry_id)
+    if not (
+        actor.is_platform_admin
+        or is_org_admin(actor, inquiry.initiator_id)
+        or is_org_admin(actor, inquiry.recipient_id)
+    ):
+        raise DomainError(Errors.NOT_FOUND)
+    broker = User.objects.filter(username=username.strip(), is_active=True).first()
+    if broker is None or not is_broker(broker):
+        raise DomainError(MatchErrors.NOT_A_BROKER, details={"field": "username"})
+    before = inquiry.broker_id
+    inquiry.broker = broker
+    inquiry.save(update_fields=["broker", "updated_at"])
+    record_event(actor=actor, action="inquiry.assign_broker", obj=inquiry, changes={"broker": [before, broker.pk]})
+    title = _("You broker the inquiry %(subject)s") % {"subject": inquiry.subject}
+    notify(user_ids=[broker.pk], kind=INQUIRY, title=title, url=reverse("matchmaking:detail", args=[inquiry.pk]))
+    return inquiry

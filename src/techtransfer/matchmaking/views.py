@@ -1,0 +1,130 @@
+"""Matchmaking pages: my inquiries, start one, the thread with status, meeting and broker, broker numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from techtransfer.core.errors import DomainError
+from techtransfer.core.forms import apply_domain_error
+from techtransfer.core.models import Membership, User
+from techtransfer.matchmaking import access, selectors, services
+from techtransfer.matchmaking.forms import BrokerForm, InquiryForm, MeetingForm, MessageForm, StatusForm
+from techtransfer.matchmaking.models import Inquiry
+
+
+def _fetch(request: HttpRequest, pk: int) -> Inquiry:
+    try:
+        return access.get_inquiry_for_user(request.user, pk)  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def inquiry_list(request: HttpRequest) -> HttpResponse:
+    qs = access.inquiries_visible_to(request.user)  # type: ignore[arg-type]
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "matchmaking/list.html", {"page": page})
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_start(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    orgs = [(m.organisation_id, m.organisation.name)
+            for m in Membership.objects.filter(user=user, is_active=True).select_related("organisation")]  # fmt: skip
+    if not orgs:
+        messages.error(request, _("Join or register an organisation first."))
+        return redirect("web:workspace")
+    target = {k: _int(request.GET.get(k) or request.POST.get(k)) for k in ("need", "achievement", "organisation")}
+    form = InquiryForm(request.POST or None)
+    chosen = request.POST.get("from") or str(orgs[0][0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = services.start_inquiry(
+                actor=user, organisation_id=_int(chosen) or 0, subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"], need_id=target["need"], achievement_id=target["achievement"],
+                recipient_id=target["organisation"],
+            )  # fmt: skip
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Inquiry sent."))
+            return redirect("matchmaking:detail", inquiry.pk)
+    return render(request, "matchmaking/start.html", {"form": form, "orgs": orgs, "chosen": chosen, "target": target})
+
+
+def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, Any]:
+    return {
+        "inquiry": inquiry,
+        "thread": inquiry.messages.select_related("author"),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "status_form": forms.get("status_form") or StatusForm(),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "broker_form": forms.get("broker_form") or BrokerForm(),
+    }
+
+
+@login_required
+@require_GET
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _fetch(request, pk)
+    return render(request, "matchmaking/detail.html", _context(request, inquiry))
+
+
+@login_required
+@require_POST
+def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """One endpoint per form on the thread page: message, status, meeting, broker."""
+    inquiry = _fetch(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    form: Any
+    call: Callable[[dict[str, Any]], object]
+    if what == "message":
+        form = MessageForm(request.POST)
+        call = lambda d: services.post_message(actor=user, inquiry_id=pk, body=d["body"])  # noqa: E731
+    elif what == "status":
+        form = StatusForm(request.POST)
+        call = lambda d: services.change_status(  # noqa: E731
+            actor=user,
+            inquiry_id=pk,
+            status=d["status"],
+            reason=d["reason"],
+            contract_reference=d["contract_reference"],
+        )
+    elif what == "meeting":
+        form = MeetingForm(request.POST)
+        call = lambda d: services.schedule_meeting(actor=user, inquiry_id=pk, at=d["at"], note=d["note"])  # noqa: E731
+    elif what == "broker":
+        form = BrokerForm(request.POST)
+        call = lambda d: services.assign_broker(actor=user, inquiry_id=pk, username=d["username"])  # noqa: E731
+    else:
+        raise Http404
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect("matchmaking:detail", pk)
+    ctx = _context(request, inquiry, **{f"{what}_form": form})
+    return render(request, "matchmaking/detail.html", ctx, status=400)
+
+
+@login_required
+@require_GET
+def brokers(request: HttpRequest) -> HttpResponse:
+    return render(request, "matchmaking/brokers.html", {"rows": selectors.broker_numbers()})

@@ -1,0 +1,172 @@
+"""Forms of challenges: set-up, proposals, panel, conflicts, scores, shortlist and award."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core.forms import StyledForm
+from techtransfer.core.models import Organisation, Region
+from techtransfer.needs.choices import SolverType
+from techtransfer.needs.models import Criterion, Proposal
+
+DEFAULT_AGREEMENT = _(
+    "I will keep the full problem description confidential, submit only work I have the right to "
+    "submit, and accept that the seeker decides the award within the published rules."
+)
+
+
+def _checkbox_plain(form: forms.Form, *names: str) -> None:
+    for name in names:
+        form.fields[name].widget.attrs.pop("class", None)
+
+
+class ChallengeForm(StyledForm):
+    bounty = forms.DecimalField(label=_("Bounty (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("1"))
+    split = forms.CharField(
+        label=_("Shares of the winners (%)"), initial="100",
+        help_text=_("One percentage per winning place, separated by commas, adding up to 100, e.g. 60,40."),
+    )  # fmt: skip
+    deadline = forms.DateTimeField(
+        label=_("Submission deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    eligible_types = forms.MultipleChoiceField(
+        label=_("Eligible solvers"), choices=SolverType.choices, widget=forms.CheckboxSelectMultiple,
+        initial=[t.value for t in SolverType],
+    )  # fmt: skip
+    eligible_regions = forms.CharField(
+        label=_("Eligible regions"), required=False,
+        help_text=_("Region codes separated by commas (360000 for the whole province); empty: everywhere."),
+    )  # fmt: skip
+    criteria = forms.CharField(
+        label=_("Evaluation criteria"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One criterion per line as “name | weight”; the weights add up to 100."),
+    )  # fmt: skip
+    agreement = forms.CharField(label=_("Solver agreement"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].initial = DEFAULT_AGREEMENT
+        _checkbox_plain(self, "eligible_types")
+
+    def clean_split(self) -> list[Decimal]:
+        try:
+            shares = [Decimal(p.strip()) for p in self.cleaned_data["split"].replace("，", ",").split(",") if p.strip()]
+        except InvalidOperation as exc:
+            raise forms.ValidationError(_("Write numbers separated by commas.")) from exc
+        if not shares or any(s <= 0 for s in shares) or sum(shares) != 100:
+            raise forms.ValidationError(_("The shares of the bounty must be positive and add up to exactly 100%."))
+        return shares
+
+    def clean_eligible_regions(self) -> list[str]:
+        codes = [c.strip() for c in self.cleaned_data["eligible_regions"].replace("，", ",").split(",") if c.strip()]
+        unknown = [c for c in codes if not Region.objects.filter(code=c).exists()]
+        if unknown:
+            raise forms.ValidationError(_("Unknown region codes: %(codes)s") % {"codes": ", ".join(unknown)})
+        return codes
+
+    def clean_criteria(self) -> list[tuple[str, int]]:
+        rows: list[tuple[str, int]] = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            name, sep, weight = line.rpartition("|")
+            if not sep or not name.strip() or not weight.strip().isdigit():
+                raise forms.ValidationError(_("Write each criterion as “name | weight”, e.g. “Feasibility | 40”."))
+            rows.append((name.strip()[:200], int(weight.strip())))
+        if not rows or any(w <= 0 for _n, w in rows) or sum(w for _n, w in rows) != 100:
+            raise forms.ValidationError(_("Criteria weights must be positive and add up to exactly 100."))
+        return rows
+
+
+class ProposalForm(StyledForm):
+    solver_type = forms.ChoiceField(label=_("I submit as"), choices=SolverType.choices)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
+    team_members = forms.CharField(label=_("Team members"), max_length=500, required=False)
+    region = forms.CharField(label=_("Your region code"), max_length=6, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    approach = forms.CharField(
+        label=_("Proposed solution"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, challenge_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            memberships__user=user, memberships__is_active=True
+        )
+        choices = [(v, lbl) for v, lbl in SolverType.choices if v in challenge_types]
+        self.fields["solver_type"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        solver_type = data.get("solver_type")
+        if solver_type == SolverType.ORGANISATION:
+            if data.get("organisation") is None:
+                self.add_error("organisation", _("Choose the organisation you submit for."))
+        else:
+            region = Region.objects.filter(code=(data.get("region") or "").strip()).first()
+            if region is None:
+                self.add_error("region", _("Unknown administrative division code."))
+            data["region"] = region
+        if solver_type == SolverType.TEAM and not (data.get("team_members") or "").strip():
+            self.add_error("team_members", _("Name the members of the team."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ExpertForm(StyledForm):
+    username = forms.CharField(label=_("User name of the expert"), max_length=150)
+
+
+class ConflictForm(StyledForm):
+    conflicts = forms.MultipleChoiceField(
+        label=_("Proposals I have a conflict of interest with"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, proposals: list[Proposal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(p.pk, f"{p.title} — {p.solver}") for p in proposals]
+        self.fields["conflicts"].choices = choices  # type: ignore[attr-defined]
+        _checkbox_plain(self, "conflicts")
+
+
+class ScoreForm(StyledForm):
+    comment = forms.CharField(
+        label=_("Comment for the solver"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"c{c.pk}"] = forms.IntegerField(
+                label=f"{c.name} ({c.weight}%)", min_value=0, max_value=100,
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+            )  # fmt: skip
+        self.order_fields([*(f"c{c.pk}" for c in criteria), "comment"])
+
+    def values(self) -> dict[int, int]:
+        return {c.pk: int(self.cleaned_data[f"c{c.pk}"]) for c in self.criteria}
+
+
+class AwardForm(StyledForm):
+    winners = forms.CharField(
+        label=_("Winners in order of place"), help_text=_("Choose shortlisted proposals from first place down.")
+    )
+    announcement = forms.CharField(
+        label=_("Public announcement"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_winners(self) -> list[int]:
+        parts = [p.strip() for p in self.cleaned_data["winners"].split(",") if p.strip()]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Choose at least one winner."))
+        return [int(p) for p in parts]

@@ -1,0 +1,63 @@
+"""The FilterSet of the public needs list, shared by the HTML list and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.needs.choices import CooperationMode
+from techtransfer.needs.models import Need
+
+ORDERING = {
+    "-published": ("-published_at", "-pk"),
+    "deadline": ("deadline", "pk"),
+    "-budget": ("-budget_max", "-pk"),
+}
+
+
+class NeedFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Words in title or summary"))
+    industry = django_filters.ChoiceFilter(choices=PlanIndustry.choices, label=_("Industry"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    cooperation_mode = django_filters.ChoiceFilter(
+        choices=CooperationMode.choices, method="filter_mode", label=_("Cooperation mode")
+    )
+    budget_min = django_filters.NumberFilter(
+        field_name="budget_max", lookup_expr="gte", label=_("Budget at least (10,000 yuan)")
+    )
+    challenge = django_filters.BooleanFilter(method="filter_challenge", label=_("Runs as a challenge"))
+    demo = django_filters.BooleanFilter(field_name="is_demo", label=_("Demo records"))
+    sort = django_filters.ChoiceFilter(
+        choices=[("-published", _("Newest")), ("deadline", _("Deadline")), ("-budget", _("Budget"))],
+        method="filter_sort", label=_("Sort"),
+    )  # fmt: skip
+
+    class Meta:
+        model = Need
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        for word in value.split()[:5]:
+            qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        return qs
+
+    def filter_region(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        code = value.strip()
+        if len(code) != 6 or not code.isdigit():
+            return qs.none()
+        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        return qs.filter(region__code__startswith=prefix)
+
+    def filter_mode(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        # JSON list membership, portable between SQLite and PostgreSQL.
+        return qs.filter(cooperation_modes__icontains=f'"{value}"')
+
+    def filter_challenge(self, qs: QuerySet[Need], name: str, value: bool | None) -> QuerySet[Need]:
+        if value is None:
+            return qs
+        return qs.filter(challenge__isnull=not value)
+
+    def filter_sort(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        return qs.order_by(*ORDERING.get(value, ORDERING["-published"]))

@@ -1,0 +1,82 @@
+"""The one validation of need data, used by the web form, the API and the demo loader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.core.forms import StyledForm
+from techtransfer.core.models import Region
+from techtransfer.needs.choices import Confidentiality, CooperationMode
+
+
+class NeedForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Public summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Everyone sees this, also when the full text is for verified accounts only."),
+    )  # fmt: skip
+    description = forms.CharField(label=_("Problem description"), max_length=8000, widget=forms.Textarea)
+    indicators = forms.CharField(
+        label=_("Technical indicators to reach"), max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *PlanIndustry.choices], required=False)
+    region = forms.CharField(
+        label=_("Region code"), max_length=6, required=False,
+        help_text=_("6-digit administrative division code; empty: your organisation's region."),
+    )  # fmt: skip
+    budget_min = forms.DecimalField(
+        label=_("Budget from (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    budget_max = forms.DecimalField(
+        label=_("Budget to (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    cooperation_modes = forms.MultipleChoiceField(
+        label=_("Preferred cooperation modes"), choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.SUMMARY
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Checkbox lists render as a list; Bootstrap's form-control would draw a box around it.
+        self.fields["cooperation_modes"].widget.attrs.pop("class", None)
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data.get("region", "").strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("Unknown administrative division code."))
+        return region
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("budget_min"), data.get("budget_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("budget_max", _("The upper end of the budget must not be below the lower end."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """Service input: only the set fields; an empty region means "the organisation's region"."""
+        values = dict(self.cleaned_data)
+        if values.get("region") is None:
+            values.pop("region", None)
+        values["industry"] = values.get("industry") or ""
+        values["indicators"] = values.get("indicators") or ""
+        return values
+
+
+class CommentForm(StyledForm):
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

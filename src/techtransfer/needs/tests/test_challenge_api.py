@@ -1,0 +1,57 @@
+"""The challenge API end to end, under the same rules as the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from techtransfer.needs.models import Challenge
+from techtransfer.needs.tests.conftest import after
+from techtransfer.needs.tests.factories import published_need
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+
+
+def test_create_challenge_validates_and_refuses_strangers(
+    client, applicant_org, applicant_admin, county_reviewer, outsider
+):
+    need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
+    payload = {
+        "need_id": need.pk, "bounty": "5000.00", "split": ["70", "20"], "deadline": (timezone.now().replace(year=2030)).isoformat(),
+        "eligible_types": ["individual"], "agreement": "协议", "criteria": [["可行性", 100]],
+    }  # fmt: skip
+    client.force_login(outsider)
+    assert client.post("/api/v1/challenges", payload, content_type=JSON).status_code == 404
+    client.force_login(applicant_admin)
+    bad = client.post("/api/v1/challenges", payload, content_type=JSON)
+    assert bad.status_code == 400 and bad.json()["code"] == "challenge_split_invalid"
+    payload["split"] = ["70", "30"]
+    ok = client.post("/api/v1/challenges", payload, content_type=JSON)
+    assert ok.status_code == 201 and ok.json()["split"] == ["70", "30"]
+    assert Challenge.objects.get().bounty == 5000
+
+
+def test_score_shortlist_award_through_the_api(client, world):
+    ch = world.challenge
+    c1, c2 = ch.criteria.order_by("position")
+    with after(ch):
+        client.force_login(world.expert)
+        assert client.post(f"/api/v1/challenges/{ch.pk}/conflicts", {"ids": []}, content_type=JSON).status_code == 204
+        r = client.post(f"/api/v1/proposals/{world.proposal.pk}/score",
+                        {"values": {str(c1.pk): 90, str(c2.pk): 80}, "comment": "好"}, content_type=JSON)  # fmt: skip
+        assert r.status_code == 201 and r.json()["total"] == "86.00"
+        again = client.post(f"/api/v1/proposals/{world.proposal.pk}/score",
+                            {"values": {str(c1.pk): 1, str(c2.pk): 1}}, content_type=JSON)  # fmt: skip
+        assert again.status_code == 409 and again.json()["code"] == "score_locked"
+        client.force_login(world.other_solver)
+        assert client.post(f"/api/v1/challenges/{ch.pk}/award", {"winner_ids": [world.other_proposal.pk]},
+                           content_type=JSON).status_code == 404  # fmt: skip
+        client.force_login(world.seeker)
+        assert client.post(f"/api/v1/challenges/{ch.pk}/shortlist", {"ids": [world.proposal.pk]},
+                           content_type=JSON).status_code == 204  # fmt: skip
+        r = client.post(f"/api/v1/challenges/{ch.pk}/award", {"winner_ids": [world.proposal.pk]}, content_type=JSON)
+        assert r.status_code == 200 and r.json()["status"] == "awarded"
+    client.force_login(world.other_solver)
+    mine = client.get(f"/api/v1/challenges/{ch.pk}/proposals").json()["items"]
+    assert [(p["title"], p["rank_band"]) for p in mine] == [("方案乙", "not_scored")]

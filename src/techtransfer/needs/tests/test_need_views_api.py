@@ -1,0 +1,108 @@
+"""Needs pages and API: public list with filters and a query budget, detail, create, demo loader."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from techtransfer.core.choices import ReviewStatus
+from techtransfer.needs.choices import Confidentiality
+from techtransfer.needs.demo import load_demo_needs, title_from
+from techtransfer.needs.models import Need
+from techtransfer.needs.tests.factories import published_need, verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def needs(applicant_org, applicant_admin, county_reviewer):  # type: ignore[no-untyped-def]
+    a = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
+    b = published_need(
+        org=applicant_org, author=applicant_admin, reviewer=county_reviewer, title="锂电池隔膜孔隙率", industry="new_energy",
+        cooperation_modes=["service"], confidentiality=Confidentiality.PUBLIC,
+    )  # fmt: skip
+    return a, b
+
+
+def test_public_list_filters_and_query_budget(client, needs, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("needs:list"))
+    assert response.status_code == 200
+    assert [n.pk for n in response.context["page"]] == [needs[1].pk, needs[0].pk]
+    response = client.get(reverse("needs:list"), {"industry": "new_energy"})
+    assert [n.pk for n in response.context["page"]] == [needs[1].pk]
+    response = client.get(reverse("needs:list"), {"cooperation_mode": "commissioned"})
+    assert [n.pk for n in response.context["page"]] == [needs[0].pk]
+    response = client.get(reverse("needs:list"), {"region": "360100"})
+    assert response.context["page"].paginator.count == 2
+    response = client.get(reverse("needs:list"), {"q": "隔膜"})
+    assert [n.pk for n in response.context["page"]] == [needs[1].pk]
+
+
+def test_detail_shows_summary_only_to_anonymous(client, needs):
+    response = client.get(reverse("needs:detail", args=[needs[0].pk]))
+    assert response.status_code == 200
+    assert "完整问题描述" not in response.content.decode()
+    assert "need-summary-only" in response.content.decode()
+    response = client.get(reverse("needs:detail", args=[needs[1].pk]))
+    assert "完整问题描述" in response.content.decode()
+
+
+def test_create_form_keeps_input_on_error(client, applicant_org, applicant_admin):
+    verify(applicant_org)
+    client.force_login(applicant_admin)
+    response = client.post(
+        reverse("needs:create"),
+        {"title": "测试需求", "summary": "摘要", "description": "描述", "budget_min": "50", "budget_max": "10",
+         "cooperation_modes": ["service"], "confidentiality": "summary"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors["budget_max"]
+    assert 'value="测试需求"' in response.content.decode()
+    assert Need.objects.count() == 0
+    response = client.post(
+        reverse("needs:create"),
+        {"title": "测试需求", "summary": "摘要", "description": "描述", "cooperation_modes": ["service"],
+         "confidentiality": "summary", "organisation": applicant_org.pk},
+    )  # fmt: skip
+    need = Need.objects.get()
+    assert response.status_code == 302 and need.status == ReviewStatus.DRAFT and need.region_id == "360121"
+
+
+def test_api_list_hides_full_text_and_create_validates(client, needs, applicant_org, applicant_admin):
+    body = client.get("/api/v1/needs").json()
+    assert body["count"] == 2
+    by_id = {n["id"]: n for n in body["items"]}
+    assert by_id[needs[0].pk]["description"] is None
+    assert by_id[needs[1].pk]["description"].startswith("完整问题描述")
+    client.force_login(applicant_admin)
+    bad = client.post(
+        "/api/v1/needs", {"organisation_id": applicant_org.pk, "title": "x", "summary": "s", "description": "d",
+                          "cooperation_modes": ["nope"]}, content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 422 and "cooperation_modes" in bad.json()["details"]["fields"]
+    ok = client.post(
+        "/api/v1/needs", {"organisation_id": applicant_org.pk, "title": "x", "summary": "s", "description": "d",
+                          "cooperation_modes": ["service"]}, content_type="application/json",
+    )  # fmt: skip
+    assert ok.status_code == 201 and ok.json()["status"] == "draft"
+    assert (
+        client.post(f"/api/v1/needs/{ok.json()['id']}/submit", {}, content_type="application/json").json()["status"]
+        == "submitted"
+    )
+
+
+def test_demo_loader_is_idempotent(applicant_org, applicant_admin, county_reviewer):
+    verify(applicant_org)
+    assert load_demo_needs(organisation=applicant_org, actor=applicant_admin, reviewer=county_reviewer, limit=3) == 3
+    assert load_demo_needs(organisation=applicant_org, actor=applicant_admin, reviewer=county_reviewer, limit=3) == 0
+    needs = list(Need.objects.order_by("pk"))
+    assert all(n.is_demo and n.status == ReviewStatus.PUBLISHED for n in needs)
+    assert needs[0].source == "CSL (github.com/ydli-ai/CSL, Apache-2.0) problem statement P-csl-dev-0002"
+    assert (
+        needs[0].title == "观察补肾活血汤治疗老年单纯收缩期高血压(肾虚血瘀证)患者的临床疗效及对血管内皮功能的影响"[:40]
+    )
+
+
+def test_title_from_strips_label_and_cuts_at_clause():
+    assert title_from("目的:分析总结加拿大药品价格监测模式,以期为完善提供参考.") == "分析总结加拿大药品价格监测模式"

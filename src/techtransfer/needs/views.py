@@ -1,0 +1,169 @@
+"""Need pages: public list and detail, my needs, create and edit, the review queue and actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from techtransfer.core.choices import ReviewStatus
+from techtransfer.core.errors import DomainError
+from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.models import Membership, User
+from techtransfer.needs import access, services
+from techtransfer.needs.filters import NeedFilterSet
+from techtransfer.needs.forms import CommentForm, NeedForm
+from techtransfer.needs.models import Challenge, Need
+
+S = ReviewStatus
+PAGE_SIZE = 20
+
+
+def _fetch(request: HttpRequest, pk: int, action: access.NeedAction = "view") -> Need:
+    try:
+        return access.get_need_for_user(request.user, pk, action=action)  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def need_list(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("sort", "-published")
+    fs = NeedFilterSet(data, queryset=access.public_needs().select_related("challenge"))
+    style_fields(fs.form)
+    page = Paginator(fs.qs if fs.is_valid() else fs.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/list.html", {"filter": fs, "page": page})
+
+
+def _actions(user: User, need: Need) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    labels = {t.action: str(t.label) for t in services.NEED_WORKFLOW.transitions.values()}
+    out: list[tuple[str, str]] = []
+    editor = services.can_edit_need(user, need)
+    reviewer = services.can_review_need(user, need)
+    if editor and need.status in services.EDITABLE_STATES:
+        out.append(("submit", labels["submit"]))
+    if reviewer and need.status == S.SUBMITTED:
+        out += [("start_review", labels["start_review"]), ("return", labels["return"])]
+    if reviewer and need.status == S.UNDER_REVIEW:
+        out += [("publish", labels["publish"]), ("return", labels["return"]), ("reject", labels["reject"])]
+    if editor and need.status == S.PUBLISHED:
+        out.append(("withdraw", labels["withdraw"]))
+    return out
+
+
+@require_GET
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _fetch(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    challenge = Challenge.objects.filter(need=need).first()
+    context: dict[str, Any] = {
+        "need": need,
+        "full_text": access.may_read_full_text(user, need),
+        "actions": _actions(user, need),
+        "can_edit": services.can_edit_need(user, need) and need.status in services.EDITABLE_STATES,
+        "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
+        "challenge": challenge,
+        "comment_form": CommentForm(),
+    }
+    return render(request, "needs/detail.html", context)
+
+
+def _org_choices(user: User) -> list[tuple[int, str]]:
+    return [
+        (m.organisation_id, m.organisation.name)
+        for m in Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_create(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    orgs = _org_choices(user)
+    if not orgs:
+        messages.error(request, _("Join or register an organisation first."))
+        return redirect("web:workspace")
+    form = NeedForm(request.POST or None)
+    chosen = request.POST.get("organisation") or str(orgs[0][0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.create_need(actor=user, organisation_id=int(chosen), data=form.values())
+        except (DomainError, ValueError) as exc:
+            if isinstance(exc, DomainError):
+                apply_domain_error(form, exc)
+            else:
+                form.add_error(None, _("Choose one of your organisations."))
+        else:
+            messages.success(request, _("Draft saved. Submit it for review when it is complete."))
+            return redirect("needs:detail", need.pk)
+    return render(request, "needs/form.html", {"form": form, "orgs": orgs, "chosen": chosen, "need": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _fetch(request, pk, "edit")
+    initial = {
+        "title": need.title, "summary": need.summary, "description": need.description, "indicators": need.indicators,
+        "industry": need.industry, "region": need.region_id, "budget_min": need.budget_min,
+        "budget_max": need.budget_max, "cooperation_modes": need.cooperation_modes, "deadline": need.deadline,
+        "confidentiality": need.confidentiality,
+    }  # fmt: skip
+    form = NeedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_need(actor=request.user, need_id=need.pk, data=form.values())  # type: ignore[arg-type]
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("needs:detail", need.pk)
+    return render(request, "needs/form.html", {"form": form, "need": need})
+
+
+@login_required
+@require_POST
+def need_action(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _fetch(request, pk)
+    action = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")[:2000]
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        if action == "submit":
+            services.submit_need(actor=user, need_id=need.pk, comment=comment)
+        elif action == "withdraw":
+            services.withdraw_need(actor=user, need_id=need.pk, comment=comment)
+        else:
+            services.review_need(actor=user, need_id=need.pk, action=action, comment=comment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("needs:detail", need.pk)
+
+
+@login_required
+@require_GET
+def my_needs(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    qs = access.needs_visible_to(user).filter(organisation_id__in=org_ids).order_by("-updated_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/mine.html", {"page": page, "title": _("My organisation's needs")})
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    qs = access.review_queue(request.user).order_by("updated_at", "pk")  # type: ignore[arg-type]
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/mine.html", {"page": page, "title": _("Needs to review")})

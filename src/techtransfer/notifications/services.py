@@ -1,0 +1,74 @@
+"""Sending notifications, marking them read and changing preferences.
+
+`notify` is called by a domain service inside its transaction: inbox rows are written in the same
+transaction (so a rolled-back change notifies nobody) and e-mails go out only after commit, through
+Django's mail backend (the console backend in the demo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from techtransfer.audit.services import record_event
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.models import User
+from techtransfer.notifications.models import Notification, Preference
+
+
+def _send(emails: list[str], subject: str, body: str) -> None:
+    for address in emails:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+
+
+def notify(*, user_ids: Iterable[int], kind: str, title: str, body: str = "", url: str = "") -> int:
+    """Tell each user what happened, as each chose. Returns the number of inbox rows written."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return 0
+    prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids, kind=kind)}
+    users = list(User.objects.filter(pk__in=ids, is_active=True).only("pk", "email"))
+    rows = [
+        Notification(user=u, kind=kind, title=title[:200], body=body, url=url[:300])
+        for u in users
+        if prefs.get(u.pk) is None or prefs[u.pk].in_app
+    ]
+    Notification.objects.bulk_create(rows)
+    emails = [u.email for u in users if u.email and (prefs.get(u.pk) is None or prefs[u.pk].email)]
+    if emails:
+        link = f"{settings.SITE_URL}{url}" if url else ""
+        transaction.on_commit(partial(_send, emails, title[:200], "\n\n".join(x for x in (body, link) if x)))
+    return len(rows)
+
+
+def mark_read(*, actor: User, notification_id: int | None = None) -> int:
+    """Mark one notification (or, with None, all) of the actor as read. Returns how many changed."""
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_id is not None:
+        if not Notification.objects.filter(user=actor, pk=notification_id).exists():
+            raise DomainError(Errors.NOT_FOUND)
+        qs = qs.filter(pk=notification_id)
+    # A conditional update: two tabs marking at once count each row once.
+    return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_preferences(*, actor: User, choices: Mapping[str, tuple[bool, bool]]) -> None:
+    """Store (in_app, email) per kind for the actor; audited."""
+    for kind, (in_app, email) in choices.items():
+        Preference.objects.update_or_create(user=actor, kind=kind, defaults={"in_app": in_app, "email": email})
+    record_event(
+        actor=actor, action="notifications.preferences", obj=actor,
+        changes={k: {"in_app": v[0], "email": v[1]} for k, v in choices.items()},
+    )  # fmt: skip
+
+
+def unread_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

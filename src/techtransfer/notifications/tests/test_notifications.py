@@ -1,0 +1,56 @@
+"""Inbox rows, unread counts, e-mail after commit, per-user preferences."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from techtransfer.core.tests.factories import UserFactory
+from techtransfer.notifications import services
+from techtransfer.notifications.models import Notification
+from techtransfer.notifications.registry import register_kind
+
+RESULTS = register_kind("tests.results", "Results")
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_respects_preferences_and_sends_mail_after_commit(django_capture_on_commit_callbacks):
+    a, b, c = UserFactory(username="a"), UserFactory(username="b"), UserFactory(username="c")
+    services.set_preferences(actor=b, choices={"k": (False, True)})
+    services.set_preferences(actor=c, choices={"k": (True, False)})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify(user_ids=[a.pk, b.pk, c.pk], kind="k", title="标题", url="/x/") == 2
+    assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["a", "c"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    assert services.unread_count(a) == 1
+
+
+def test_inbox_mark_read_and_count(client):
+    a, b = UserFactory(username="a"), UserFactory(username="b")
+    services.notify(user_ids=[a.pk], kind="k", title="一", url="/needs/")
+    services.notify(user_ids=[a.pk], kind="k", title="二")
+    n = Notification.objects.filter(user=a).order_by("pk").first()
+    client.force_login(b)
+    assert client.post(reverse("notifications:read", args=[n.pk])).status_code == 404
+    assert client.get("/api/v1/notifications").json()["count"] == 0
+    client.force_login(a)
+    page = client.get(reverse("notifications:inbox"))
+    assert 'id="unread-count">2<' in page.content.decode()
+    response = client.post(reverse("notifications:read", args=[n.pk]))
+    assert response.status_code == 302 and response["Location"] == "/needs/"
+    assert client.get("/api/v1/notifications/unread-count").json() == {"unread": 1}
+    client.post(reverse("notifications:read_all"))
+    assert services.unread_count(a) == 0
+
+
+def test_preferences_page_lists_registered_kinds(client):
+    a = UserFactory(username="a")
+    client.force_login(a)
+    page = client.get(reverse("notifications:preferences"))
+    assert f'name="{RESULTS}__email"' in page.content.decode()
+    client.post(reverse("notifications:preferences"), {f"{RESULTS}__in_app": "on"})
+    services.notify(user_ids=[a.pk], kind=RESULTS, title="结果")
+    assert Notification.objects.filter(user=a, kind=RESULTS).count() == 1
+    mail.outbox.clear()
