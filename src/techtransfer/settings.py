@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "techtransfer.audit",
     "techtransfer.jobs",
     "techtransfer.achievements",
+    "techtransfer.contracts",
     "techtransfer.api",
     "techtransfer.web",
 ]
