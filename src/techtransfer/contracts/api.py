@@ -1,8 +1,6 @@
 """REST endpoints for contracts: list and read (permission-filtered), create a draft, each transition,
 and the statistics totals of a scope."""
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 from typing import Any
