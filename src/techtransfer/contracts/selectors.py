@@ -214,3 +214,10 @@ def contract_rows(prefix: str, year: int | None) -> QuerySet[Contract]:
         .select_related("organisation", "seller_region", "buyer_region")
         .order_by("registered_at", "pk")
     )
+
+
+def registered_contracts_for_achievement(achievement_id: int) -> QuerySet[Contract]:
+    """The registered contracts that transfer an achievement: the last link of the path achievement →
+    listing → deal → contract, for the achievement's page (counts and numbers only; each contract's
+    own page stays behind its permission check)."""
+    return registered().filter(achievement_id=achievement_id).order_by("registered_at", "pk")

@@ -133,7 +133,7 @@ def test_numbers_count_per_point_and_never_collide(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_registrations_get_different_numbers(seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]
+def test_simultaneous_registrations_get_different_numbers(regions, seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]
     if connection.vendor == "sqlite":
         pytest.skip("threads cannot share the in-memory SQLite test database; the PostgreSQL lane runs this test")
     records = [submitted(seller, applicant_admin) for _ in range(4)]
