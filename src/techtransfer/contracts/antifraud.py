@@ -25,7 +25,7 @@ DEFAULT_WINDOW_DAYS = 365
 
 
 def window_days() -> int:
-    return int(getattr(settings, "CONTRACTS_CIRCULAR_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
+    return int(getattr(settings, "CONTRACTS_CIRCULAR_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))  # env, see settings
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -193,3 +193,114 @@ def test_login_with_password_works_for_contract_pages(contracts, applicant_membe
     c = Client()
     assert c.login(username="applicant_member", password=PASSWORD)
     assert c.get(f"/contracts/{contracts['registered'].pk}/").status_code == 200
+
+
+API_PAYLOAD = {
+    "name": "API 登记的技术开发合同",
+    "contract_type": "development",
+    "subtype": "cooperative",
+    "tech_field": "new_energy",
+    "signed_on": "2026-05-01",
+    "term_start": "2026-05-01",
+    "term_end": "2027-04-30",
+    "contract_amount": "600000.00",
+    "non_technical_costs": "100000.00",
+    "parties": [{"role": "buyer", "name": "赣州买方企业", "uscc": BUYER_USCC, "region_code": "360702"}],
+}
+
+
+def test_api_create_submit_register(seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]
+    owner = client_for(applicant_admin)
+    response = owner.post(
+        "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["technology_amount"], body["seller_region_code"]) == ("draft", "500000.00", "360121")
+    pk = body["id"]
+    services_attach(applicant_admin, pk)
+    assert owner.post(f"/api/v1/contracts/{pk}/submit").json()["status"] == "submitted"
+    refused = client_for(county_reviewer).post(
+        f"/api/v1/contracts/{pk}/register", {"checklist": {"signed": True}}, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "contract_checklist")
+    checklist = dict.fromkeys(
+        ("signed", "technical_content", "parties", "amounts", "ip_ownership", "related_parties"), True
+    )
+    done = client_for(county_reviewer).post(
+        f"/api/v1/contracts/{pk}/register", {"checklist": checklist}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["registration_number"].startswith("360121")
+    assert owner.post(f"/api/v1/contracts/{pk}/register", {}, content_type="application/json").status_code == 404
+
+
+def services_attach(user, pk) -> None:  # type: ignore[no-untyped-def]
+    from techtransfer.contracts import services
+
+    services.attach_signed_contract(actor=user, contract_id=pk, upload=pdf())
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"non_technical_costs": "700000.00"}, 400, "contract_amounts"),
+        ({"subtype": "patent"}, 400, "contract_subtype"),
+        ({"contract_amount": "-5"}, 400, "contract_amounts"),
+        ({"tech_field": "space_opera"}, 422, "validation_error"),
+        (
+            {"parties": [{"role": "buyer", "name": "x", "uscc": "91360700MA00000019", "region_code": "360702"}]},
+            400,
+            "uscc_invalid",
+        ),
+        ({"parties": [{"role": "buyer", "name": "x", "region_code": "999999"}]}, 400, "region_unknown"),
+        ({"parties": []}, 400, "contract_parties"),
+    ],
+)
+def test_api_refuses_bad_contracts_and_saves_nothing(seller, applicant_admin, change, status, code) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(applicant_admin).post(
+        "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk, **change}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert Contract.objects.count() == 0
+
+
+def test_api_cannot_create_for_another_organisation(seller, outsider) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(outsider).post(
+        "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk}, content_type="application/json"
+    )
+    assert response.status_code == 404 and Contract.objects.count() == 0
+
+
+def test_api_list_query_budget(
+    contracts, seller, applicant_admin, county_reviewer, platform_admin, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        registered(seller, applicant_admin, county_reviewer)
+    c = client_for(platform_admin)
+    with django_assert_max_num_queries(6):
+        response = c.get("/api/v1/contracts?status=registered")
+    assert response.json()["count"] == 6
+
+
+def test_statistics_page_query_budget(contracts, province_official, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(province_official)
+    with django_assert_max_num_queries(30):
+        assert c.get("/contracts/statistics/?region=360000&year=all").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("province_official", 200),
+        ("platform_admin", 200),
+        ("city_reviewer", 404),
+        ("applicant_admin", 404),
+        (None, 302),
+    ],
+)
+def test_subsidies_page_permission_matrix(who, status, contracts, request) -> None:  # type: ignore[no-untyped-def]
+    user = request.getfixturevalue(who) if who else None
+    response = client_for(user).get("/contracts/subsidies/")
+    assert response.status_code == status
+    if status == 200:
+        assert "江西省网上常设技术市场交易补助（2020）" in response.content.decode()

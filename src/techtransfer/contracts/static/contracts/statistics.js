@@ -18,7 +18,7 @@
       ]
     });
   }
-  bars("chart-month", data.by_month);
+  if (data.by_month.length) { bars("chart-month", data.by_month); }
   bars("chart-type", data.by_type);
   bars("chart-field", data.by_field);
   var h = init("chart-history");
@@ -31,11 +31,12 @@
     function pick(ys, vs) { var m = {}; ys.forEach(function (y, i) { m[y] = vs[i]; }); return axis.map(function (y) { return m[y] === undefined ? null : m[y]; }); }
     if (data.history.province) { series.push({ name: data.history.province.name, type: "bar", data: pick(data.history.province.years, data.history.province.values) }); }
     if (data.history.national) { series.push({ name: data.history.national.name, type: "line", yAxisIndex: 1, data: pick(data.history.national.years, data.history.national.values) }); }
-    series.push({ name: zh ? "本平台登记" : "Registered here", type: "line", data: pick(data.by_year.map(function (r) { return r.name; }), data.by_year.map(function (r) { return r.tech / 10000; })) });
+    series.push({ name: zh ? "本平台登记" : "Registered here", type: "line", yAxisIndex: 2, data: pick(data.by_year.map(function (r) { return r.name; }), data.by_year.map(function (r) { return r.tech / 10000; })) });
     h.setOption({
-      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 60, right: 60, bottom: 30 },
+      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 60, right: 110, bottom: 30 },
       xAxis: { type: "category", data: axis },
-      yAxis: [{ type: "value" }, { type: "value" }],
+      // The platform's own series has its own axis: it is tiny beside the yearbook totals.
+      yAxis: [{ type: "value" }, { type: "value" }, { type: "value", position: "right", offset: 55 }],
       series: series
     });
   }
