@@ -26,4 +26,7 @@ class ContractErrors:
     SERIALS_EXHAUSTED = ErrorCode(
         "contract_serials_exhausted", _("All 999,999 registration numbers of this point and year are used."), 409
     )
+    ACHIEVEMENT = ErrorCode(
+        "contract_achievement", _("The achievement must be a registered record of the seller organisation."), 400
+    )
     DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)

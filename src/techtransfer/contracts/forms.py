@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.achievements.models import Achievement
+from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.contracts.amounts import amount_problems
 from techtransfer.contracts.choices import RECOGNITION_CHECKLIST, SUBTYPES, NatureCode
 from techtransfer.contracts.models import Contract
@@ -59,14 +59,14 @@ class ContractForm(StyledModelForm):
         if self.instance.pk and self.instance.achievement_id and not self.is_bound:
             self.initial["achievement_number"] = self.instance.achievement.registration_number or ""
 
-    def clean_achievement_number(self) -> Achievement | None:
+    def clean_achievement_number(self) -> int | None:
         number = self.cleaned_data.get("achievement_number", "").strip()
         if not number:
             return None
-        a = Achievement.objects.filter(registration_number=number).first()
-        if a is None:
+        pk = registered_achievement_id(number)
+        if pk is None:
             raise forms.ValidationError(_("No registered achievement has this number."))
-        return a
+        return pk
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -96,8 +96,7 @@ class ContractForm(StyledModelForm):
         """Service input (`services.DATA_FIELDS`)."""
         d = self.cleaned_data
         out = {k: d[k] for k in self.Meta.fields}
-        achievement = d.get("achievement_number")
-        out["achievement_id"] = achievement.pk if achievement is not None else None
+        out["achievement_id"] = d.get("achievement_number")
         return out
 
 

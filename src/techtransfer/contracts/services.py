@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements.selectors import is_registered_achievement_of
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
 from techtransfer.contracts import antifraud
 from techtransfer.contracts.amounts import amount_problems, technology_amount
@@ -148,6 +149,13 @@ def _check_party(role: str, p: Mapping[str, Any]) -> None:
         raise DomainError(Errors.REGION_UNKNOWN, details={"party": role, "field": f"{role}_region"})
 
 
+def _check_achievement(organisation_id: int, values: Mapping[str, Any]) -> None:
+    """A linked achievement must be one of the seller organisation's registered records."""
+    pk = values.get("achievement_id")
+    if pk and not is_registered_achievement_of(int(pk), organisation_id):
+        raise DomainError(ContractErrors.ACHIEVEMENT, details={"field": "achievement_number"})
+
+
 def _apply_values(contract: Contract, values: Mapping[str, Any]) -> list[str]:
     fields = []
     for name in DATA_FIELDS:
@@ -209,6 +217,7 @@ def create_contract(
     if not is_member(actor, organisation_id) and not actor.is_platform_admin:
         raise DomainError(Errors.NOT_FOUND)
     _check_data(data)
+    _check_achievement(organisation_id, data)
     with transaction.atomic():
         org = Organisation.objects.get(pk=organisation_id)
         contract = Contract(organisation=org, created_by=actor, is_demo=is_demo)
@@ -236,6 +245,7 @@ def update_contract(
         if contract.status not in EDITABLE_STATES:
             raise DomainError(ContractErrors.NOT_EDITABLE)
         _check_data({**{name: getattr(contract, name) for name in DATA_FIELDS}, **data})
+        _check_achievement(contract.organisation_id, data)
         before = snapshot(contract, DATA_FIELDS)
         fields = _apply_values(contract, data)
         contract.save(update_fields=[*fields, "updated_at"])

@@ -215,3 +215,26 @@ def test_registered_contract_is_not_editable(seller, applicant_admin, county_rev
     assert exc.value.error == ContractErrors.NOT_EDITABLE
     with pytest.raises(DomainError):
         services.attach_signed_contract(actor=applicant_admin, contract_id=c.pk, upload=pdf())
+
+
+def test_the_path_from_a_registered_achievement_to_the_contract(
+    seller, applicant_admin, county_reviewer, outsider
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from techtransfer.achievements.models import Achievement
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    mine = AchievementFactory(organisation=seller, created_by=applicant_admin)
+    Achievement.objects.filter(pk=mine.pk).update(registration_number="360202610042")
+    other = AchievementFactory(organisation=outsider.memberships.get().organisation, created_by=outsider)
+    Achievement.objects.filter(pk=other.pk).update(registration_number="360202610043")
+    with pytest.raises(DomainError) as exc:
+        draft(seller, applicant_admin, achievement_id=other.pk)
+    assert exc.value.error == ContractErrors.ACHIEVEMENT
+    c = registered(seller, applicant_admin, county_reviewer, achievement_id=mine.pk, deal_reference="DEAL-7")
+    assert list(selectors.registered_contracts_for_achievement(mine.pk)) == [c]
+    client = Client()
+    client.force_login(applicant_admin)
+    path = client.get(f"/contracts/{c.pk}/").content.decode()
+    assert "360202610042" in path and "DEAL-7" in path and c.registration_number in path
