@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "techtransfer.market",
     "techtransfer.needs",
     "techtransfer.matchmaking",
+    "techtransfer.contracts",
     "techtransfer.api",
     "techtransfer.web",
 ]
@@ -147,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+# Contracts between the same two parties in opposite directions within this many days are flagged.
+CONTRACTS_CIRCULAR_WINDOW_DAYS = env_int("CONTRACTS_CIRCULAR_WINDOW_DAYS", 365, minimum=1)
 
 # --- I18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("techtransfer.notifications.urls")),
     path("", include("techtransfer.matchmaking.urls")),
     path("", include("techtransfer.matchmaking.urls_events")),
+    path("", include("techtransfer.contracts.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -75,3 +75,20 @@ def achievement_for_matchmaking(user: User, pk: int) -> Achievement:
     from techtransfer.achievements.access import get_achievement_for_user
 
     return get_achievement_for_user(user, pk)
+
+
+# --- used by contracts (the path achievement → listing → deal → contract) --------------------------
+
+
+def registered_achievement_id(number: str, *, organisation_id: int | None = None) -> int | None:
+    """The id of the achievement with this registration number (of this organisation, if given)."""
+    qs = Achievement.objects.filter(registration_number=number.strip())
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs.values_list("pk", flat=True).first()
+
+
+def is_registered_achievement_of(achievement_id: int, organisation_id: int) -> bool:
+    return Achievement.objects.filter(
+        pk=achievement_id, organisation_id=organisation_id, registration_number__isnull=False
+    ).exists()

@@ -14,6 +14,7 @@ from techtransfer.achievements.api import router as achievements_router
 from techtransfer.api.auth import API_AUTH
 from techtransfer.api.endpoints import router as tokens_router
 from techtransfer.audit.api import router as audit_router
+from techtransfer.contracts.api import router as contracts_router
 from techtransfer.core.api import router as core_router
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs.api import router as jobs_router
@@ -102,3 +103,4 @@ api.add_router("/", tokens_router)
 api.add_router("/", needs_router)
 api.add_router("/", notifications_router)
 api.add_router("/", matchmaking_router)
+api.add_router("/", contracts_router)

@@ -1,0 +1,113 @@
+"""Who sees and acts on contracts and their statistics. "Forbidden" looks like "not found".
+
+- Members of the seller organisation: its contracts in every state.
+- Members of a buyer or intermediary organisation linked as a party: the contract once submitted.
+- Government reviewers and officials: contracts whose seller region lies in their jurisdiction once
+  submitted, and registered contracts whose buyer region does (absorption).
+- Registration officials (government reviewers of the seller's region) register, refuse, amend and
+  cancel. Platform admins: everything.
+- Statistics: government reviewers and officials for their jurisdiction, platform admins for all;
+  the public sees totals only.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from techtransfer.contracts.choices import ContractStatus
+from techtransfer.contracts.models import Contract, ContractParty
+from techtransfer.contracts.services import EDITABLE_STATES, may_register
+from techtransfer.core.choices import GOVERNMENT_ROLES
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.jurisdiction import government_regions, jurisdiction_q, may_act_on_region
+from techtransfer.core.models import Membership, Region, User
+from techtransfer.core.roles import is_member
+
+ContractAction = Literal["view", "edit", "register"]
+S = ContractStatus
+
+
+def _org_ids(user: User) -> list[int]:
+    return list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+
+
+def contracts_visible_to(user: User) -> QuerySet[Contract]:
+    qs = Contract.objects.select_related("organisation", "seller_region", "buyer_region", "registration_point")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_platform_admin:
+        return qs
+    q = Q(pk__in=[])
+    org_ids = _org_ids(user)
+    if org_ids:
+        q |= Q(organisation_id__in=org_ids)
+        party = ContractParty.objects.filter(contract=OuterRef("pk"), organisation_id__in=org_ids)
+        q |= Exists(party) & ~Q(status=S.DRAFT)
+    q |= jurisdiction_q(user, "seller_region", roles=GOVERNMENT_ROLES) & ~Q(status=S.DRAFT)
+    q |= jurisdiction_q(user, "buyer_region", roles=GOVERNMENT_ROLES) & Q(status=S.REGISTERED)
+    return qs.filter(q)
+
+
+def can_on_contract(user: User, c: Contract, action: ContractAction) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin:
+        return True
+    if action == "view":
+        if is_member(user, c.organisation_id):
+            return True
+        if c.status == S.DRAFT:
+            return False
+        if c.seller_region_id and may_act_on_region(user, c.seller_region_id, roles=GOVERNMENT_ROLES):
+            return True
+        if (
+            c.status == S.REGISTERED
+            and c.buyer_region_id
+            and may_act_on_region(user, c.buyer_region_id, roles=GOVERNMENT_ROLES)
+        ):
+            return True
+        org_ids = _org_ids(user)
+        return bool(org_ids) and c.parties.filter(organisation_id__in=org_ids).exists()
+    if action == "edit":
+        return c.status in EDITABLE_STATES and is_member(user, c.organisation_id)
+    if action == "register":
+        return may_register(user, c)
+    return False
+
+
+def get_contract_for_user(user: User, pk: int, *, action: ContractAction = "view") -> Contract:
+    c = (
+        Contract.objects.select_related(
+            "organisation", "seller_region", "buyer_region", "registration_point", "achievement", "decided_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if c is None or not can_on_contract(user, c, "view") or not can_on_contract(user, c, action):
+        raise DomainError(Errors.NOT_FOUND)
+    return c
+
+
+def statistics_regions(user: User) -> list[Region] | None:
+    """The regions whose statistics `user` may read: None means everything (platform admins), an
+    empty list nothing."""
+    if not user.is_authenticated:
+        return []
+    if user.is_platform_admin:
+        return None
+    return government_regions(user, frozenset(str(r) for r in GOVERNMENT_ROLES))
+
+
+def may_see_statistics(user: User) -> bool:
+    regions = statistics_regions(user)
+    return regions is None or bool(regions)
+
+
+def may_see_region_statistics(user: User, prefix: str) -> bool:
+    """May `user` read the statistics of the region with this code prefix ("" = all of China)?"""
+    regions = statistics_regions(user)
+    if regions is None:
+        return True
+    return bool(prefix) and any(prefix.startswith(r.prefix) for r in regions)

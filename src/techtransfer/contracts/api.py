@@ -1,0 +1,182 @@
+"""REST endpoints for contracts: list and read (permission-filtered), create a draft, each transition,
+and the statistics totals of a scope."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from techtransfer.contracts import access, selectors, services
+from techtransfer.contracts.choices import ContractSubtype, ContractType, IPType, NatureCode, PlanCategory, TechField
+from techtransfer.contracts.filters import ContractFilterSet
+from techtransfer.contracts.models import Contract
+from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.models import Region
+
+router = Router(tags=["contracts"])
+
+
+class PartyIO(Schema):
+    role: str
+    name: str = Field(..., max_length=200)
+    uscc: str = Field("", max_length=18)
+    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    nature: NatureCode = NatureCode.ENTERPRISE
+    country: str = Field("CHN", pattern="^[A-Z]{3}$")
+    legal_representative: str = Field("", max_length=64)
+
+
+class ContractOut(Schema):
+    id: int
+    name: str
+    status: str
+    registration_number: str | None
+    organisation_id: int
+    contract_type: str
+    subtype: str
+    tech_field: str
+    ip_type: str
+    plan_category: str
+    signed_on: datetime.date
+    term_start: datetime.date
+    term_end: datetime.date
+    contract_amount: Decimal
+    non_technical_costs: Decimal
+    carrier_costs: Decimal
+    technology_amount: Decimal
+    seller_region_code: str | None
+    buyer_region_code: str | None
+    achievement_id: int | None
+    deal_reference: str
+    registered_at: datetime.datetime | None
+    is_demo: bool
+
+    @staticmethod
+    def resolve_seller_region_code(obj: Contract) -> str | None:
+        return obj.seller_region_id
+
+    @staticmethod
+    def resolve_buyer_region_code(obj: Contract) -> str | None:
+        return obj.buyer_region_id
+
+
+class ContractIn(Schema):
+    organisation_id: int
+    name: str = Field(..., min_length=1, max_length=200)
+    contract_type: ContractType
+    subtype: ContractSubtype | None = None
+    tech_field: TechField
+    ip_type: IPType = IPType.NONE
+    plan_category: PlanCategory = PlanCategory.NONE
+    signed_on: datetime.date
+    term_start: datetime.date
+    term_end: datetime.date
+    contract_amount: Decimal = Field(..., max_digits=16, decimal_places=2)
+    non_technical_costs: Decimal = Field(Decimal(0), max_digits=16, decimal_places=2)
+    carrier_costs: Decimal = Field(Decimal(0), max_digits=16, decimal_places=2)
+    carrier_note: str = Field("", max_length=500)
+    summary: str = Field("", max_length=4000)
+    deal_reference: str = Field("", max_length=64)
+    parties: list[PartyIO]
+
+
+class DecisionIn(Schema):
+    checklist: dict[str, bool] = {}
+    reason: str = Field("", max_length=1000)
+
+
+class FilterIn(Schema):
+    q: str | None = None
+    status: str | None = None
+    contract_type: str | None = None
+    tech_field: str | None = None
+    year: int | None = None
+
+
+class TotalsOut(Schema):
+    prefix: str
+    year: int | None
+    output_count: int
+    output_contract_amount: Decimal
+    output_technology_amount: Decimal
+    absorption_count: int
+    absorption_technology_amount: Decimal
+
+
+@router.get("/contracts", response=list[ContractOut])
+@paginate(PageNumberPagination)
+def list_contracts(request: HttpRequest, filters: Query[FilterIn]) -> QuerySet[Contract]:
+    user = require_user(request)
+    data = {k: v for k, v in filters.dict().items() if v is not None}
+    fs = ContractFilterSet(data, queryset=access.contracts_visible_to(user))
+    if not fs.is_valid():
+        raise DomainError(Errors.VALIDATION, details={"fields": fs.errors.get_json_data()})
+    return fs.qs
+
+
+@router.get("/contracts/statistics", response=TotalsOut)
+def contract_totals(request: HttpRequest, region: str = "", year: int | None = None) -> dict[str, Any]:
+    user = require_user(request)
+    prefix = ""
+    if region:
+        r = Region.objects.filter(code=region).first()
+        if r is None:
+            raise DomainError(Errors.REGION_UNKNOWN)
+        prefix = r.prefix
+    if not access.may_see_region_statistics(user, prefix):
+        raise DomainError(Errors.NOT_FOUND)
+    st = selectors.statistics(prefix, year)
+    return {
+        "prefix": prefix,
+        "year": year,
+        "output_count": st.output.count,
+        "output_contract_amount": st.output.contract_amount,
+        "output_technology_amount": st.output.technology_amount,
+        "absorption_count": st.absorption.count,
+        "absorption_technology_amount": st.absorption.technology_amount,
+    }
+
+
+@router.get("/contracts/{contract_id}", response=ContractOut)
+def get_contract(request: HttpRequest, contract_id: int) -> Contract:
+    return access.get_contract_for_user(require_user(request), contract_id)
+
+
+@router.post("/contracts", response={201: ContractOut})
+def create_contract(request: HttpRequest, payload: ContractIn) -> tuple[int, Contract]:
+    user = require_user(request)
+    data = payload.dict(exclude={"organisation_id", "parties"})
+    data["subtype"] = data.get("subtype") or ""
+    parties = {p.role: {**p.dict(exclude={"role", "region_code"}), "region_id": p.region_code} for p in payload.parties}
+    contract = services.create_contract(actor=user, organisation_id=payload.organisation_id, data=data, parties=parties)
+    return 201, contract
+
+
+@router.post("/contracts/{contract_id}/submit", response=ContractOut)
+def submit_contract(request: HttpRequest, contract_id: int) -> Contract:
+    user = require_user(request)
+    access.get_contract_for_user(user, contract_id, action="edit")
+    return services.submit_contract(actor=user, contract_id=contract_id)
+
+
+@router.post("/contracts/{contract_id}/register", response=ContractOut)
+def register_contract(request: HttpRequest, contract_id: int, payload: DecisionIn) -> Contract:
+    user = require_user(request)
+    access.get_contract_for_user(user, contract_id, action="register")
+    return services.register_contract(
+        actor=user, contract_id=contract_id, checklist=payload.checklist, comment=payload.reason
+    )
+
+
+@router.post("/contracts/{contract_id}/refuse", response=ContractOut)
+def refuse_contract(request: HttpRequest, contract_id: int, payload: DecisionIn) -> Contract:
+    user = require_user(request)
+    access.get_contract_for_user(user, contract_id, action="register")
+    return services.refuse_contract(
+        actor=user, contract_id=contract_id, reason=payload.reason, checklist=payload.checklist
+    )

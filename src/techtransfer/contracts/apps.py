@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "techtransfer.contracts"
+    label = "contracts"
+    verbose_name = _("Technology contract registration")

@@ -1,0 +1,154 @@
+"""Demo contracts between the demo organisations of `techtransfer.web.demo`, all marked demo.
+
+`load_demo_contracts()` creates about forty contracts through the real services (draft → signed PDF
+→ submit → register or refuse), spread over the months of the current year so that the statistics
+pages show trends, flows between regions and subsidies. Names carry the `[演示]` prefix and
+`is_demo` is set. Idempotent: nothing happens when demo contracts exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from techtransfer.contracts import services
+from techtransfer.contracts.choices import SUBTYPES, ContractType, IPType, TechField
+from techtransfer.contracts.models import Contract
+from techtransfer.core import uscc
+from techtransfer.core.models import Organisation, User
+from techtransfer.web.demo import ORGS, PEOPLE, PREFIX, demo_uscc, load_demo
+
+SELLERS = ("univ", "inst", "ent", "hospital")
+LOCAL_BUYERS = ("ent", "ent-new", "inst", "hospital", "univ")
+# Buyers outside the platform (made-up, valid credit codes), to show absorption outside Jiangxi.
+EXTERNAL_BUYERS = (
+    ("[演示] 深圳示范电子有限公司", "440305", "91440300"),
+    ("[演示] 杭州示范新能源有限公司", "330106", "91330100"),
+    ("[演示] 长沙示范农业科技有限公司", "430104", "91430100"),
+    ("[演示] 北京示范医疗器械有限公司", "110108", "91110000"),
+)
+TYPE_NAMES = {
+    ContractType.DEVELOPMENT: "技术开发",
+    ContractType.TRANSFER: "技术转让",
+    ContractType.LICENSING: "技术许可",
+    ContractType.CONSULTING: "技术咨询",
+    ContractType.SERVICE: "技术服务",
+}
+CHECKLIST = {
+    "signed": True,
+    "technical_content": True,
+    "parties": True,
+    "amounts": True,
+    "ip_ownership": True,
+    "related_parties": True,
+}
+SUBJECTS = {
+    TechField.NEW_MATERIALS: "稀土永磁材料晶界扩散工艺",
+    TechField.ELECTRONIC_INFORMATION: "工业视觉缺陷检测软件",
+    TechField.ADVANCED_MANUFACTURING: "数控机床热误差补偿技术",
+    TechField.AGRICULTURE: "赣南脐橙黄龙病快速检测方法",
+    TechField.BIOMEDICINE: "中药配方颗粒质量控制方法",
+    TechField.NEW_ENERGY: "锂电池正极材料回收工艺",
+    TechField.ENVIRONMENT: "稀土尾矿废水处理技术",
+    TechField.URBAN_SOCIAL: "城市排水管网智能监测系统",
+}
+
+
+def _pdf(title: str) -> SimpleUploadedFile:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer)
+    c.drawString(72, 760, "Demo technology contract (signed copy placeholder)")
+    c.drawString(72, 740, title.encode("ascii", "ignore").decode() or "demo")
+    c.showPage()
+    c.save()
+    return SimpleUploadedFile("contract.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+def _org(key: str) -> Organisation:
+    spec = next(o for o in ORGS if o.key == key)
+    return Organisation.objects.select_related("region").get(uscc=demo_uscc(spec))
+
+
+def _admin(key: str) -> User:
+    name = next(p.username for p in PEOPLE if p.org == key and p.role == "org_admin")
+    return User.objects.get(username=name)
+
+
+def _party(org: Organisation) -> dict[str, Any]:
+    return {"name": org.name, "uscc": org.uscc, "region_id": org.region_id, "organisation_id": org.pk}
+
+
+def load_demo_contracts(count: int = 40) -> int:
+    """Create `count` demo contracts (most registered, a few waiting or refused). Returns how many."""
+    if Contract.objects.filter(is_demo=True).exists():
+        return 0
+    load_demo()
+    rng = random.Random(2026)
+    registrar = User.objects.get(username="gov_province")
+    today = timezone.localdate()
+    months = list(range(1, today.month + 1))
+    created = 0
+    for i in range(count):
+        seller_key = SELLERS[i % len(SELLERS)]
+        seller = _org(seller_key)
+        actor = _admin(seller_key)
+        if i % 5 == 4:
+            name, region, prefix = EXTERNAL_BUYERS[(i // 5) % len(EXTERNAL_BUYERS)]
+            body = f"{i:09d}"
+            buyer = {"name": name, "uscc": uscc.make(prefix + body), "region_id": region}
+        else:
+            key = next(k for k in LOCAL_BUYERS[i % 3 :] + LOCAL_BUYERS if k != seller_key)
+            buyer = _party(_org(key))
+        parties: dict[str, Any] = {"buyer": buyer}
+        if i % 7 == 0:
+            parties["intermediary"] = _party(_org("agency"))
+        if i == 13:  # one related-party case for the officials' queue
+            parties["seller"] = {"legal_representative": "王示范"}
+            buyer["legal_representative"] = "王示范"
+        ctype = rng.choice(list(ContractType))
+        subtype = SUBTYPES.get(ctype, ("",))[rng.randrange(len(SUBTYPES.get(ctype, ("",))))]
+        field = rng.choice(list(SUBJECTS))
+        amount = Decimal(rng.randrange(50, 3000) * 1000)
+        non_tech = (amount * Decimal(rng.choice([0, 0, 5, 10, 20])) / 100).quantize(Decimal("0.01"))
+        month = months[i * len(months) // count]
+        signed = datetime.date(today.year, month, min(1 + i % 27, 28))
+        title = f"{PREFIX}{SUBJECTS[field]}{TYPE_NAMES[ctype]}合同"
+        data: dict[str, Any] = {
+            "name": title,
+            "contract_type": ctype,
+            "subtype": subtype,
+            "tech_field": field,
+            "ip_type": IPType.PATENT if ctype in (ContractType.TRANSFER, ContractType.LICENSING) else IPType.NONE,
+            "signed_on": signed,
+            "term_start": signed,
+            "term_end": signed + datetime.timedelta(days=365 * rng.randint(1, 3)),
+            "contract_amount": amount,
+            "non_technical_costs": non_tech,
+            "carrier_costs": Decimal(0),
+            "summary": "演示数据：合同内容为虚构。Demo data: the contract is made up.",
+        }
+        contract = services.create_contract(
+            actor=actor, organisation_id=seller.pk, data=data, parties=parties, is_demo=True
+        )
+        services.attach_signed_contract(actor=actor, contract_id=contract.pk, upload=_pdf(title))
+        services.submit_contract(actor=actor, contract_id=contract.pk)
+        created += 1
+        if i in (count - 1, count - 2, 13):
+            continue  # left waiting for registration
+        if i == count - 3:
+            services.refuse_contract(
+                actor=registrar, contract_id=contract.pk, reason="演示：标的主要为设备买卖，不属于技术合同。"
+            )
+            continue
+        services.register_contract(actor=registrar, contract_id=contract.pk, checklist=CHECKLIST, comment="演示")
+        registered_at = timezone.make_aware(datetime.datetime(today.year, month, min(signed.day + 3, 28), 10, 0))
+        Contract.objects.filter(pk=contract.pk).update(registered_at=min(registered_at, timezone.now()))
+    return created

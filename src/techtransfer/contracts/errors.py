@@ -1,0 +1,32 @@
+"""Error codes of contract registration (stable, bilingual)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core.errors import ErrorCode
+
+
+class ContractErrors:
+    ORG_NOT_VERIFIED = ErrorCode(
+        "contract_org_not_verified", _("Your organisation must be verified before it registers contracts."), 409
+    )
+    NO_REGISTRATION_POINT = ErrorCode(
+        "no_registration_point",
+        _("No verified government science department registers contracts for this region."),
+        409,
+    )
+    NOT_EDITABLE = ErrorCode("contract_not_editable", _("This contract cannot be edited in its current state."), 409)
+    AMOUNTS = ErrorCode("contract_amounts", _("The amounts are not consistent."), 400)
+    SUBTYPE = ErrorCode("contract_subtype", _("This subtype does not belong to the contract type."), 400)
+    PARTIES = ErrorCode("contract_parties", _("A contract needs a seller and a buyer with complete data."), 400)
+    FILE_MISSING = ErrorCode("contract_file_missing", _("Attach the signed contract (PDF) before submitting."), 400)
+    CHECKLIST = ErrorCode(
+        "contract_checklist", _("Every recognition condition must be confirmed before registering."), 400
+    )
+    REASON_REQUIRED = ErrorCode("contract_reason_required", _("Give a reason."), 400)
+    SERIALS_EXHAUSTED = ErrorCode(
+        "contract_serials_exhausted", _("All 999,999 registration numbers of this point and year are used."), 409
+    )
+    ACHIEVEMENT = ErrorCode(
+        "contract_achievement", _("The achievement must be a registered record of the seller organisation."), 400
+    )
+    DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)

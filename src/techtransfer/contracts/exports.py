@@ -1,0 +1,80 @@
+"""The statistics workbook (XLSX, openpyxl): one sheet per breakdown plus the underlying contracts."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from techtransfer.contracts import selectors
+from techtransfer.contracts.selectors import Row
+
+
+def _rows_sheet(ws: Worksheet, title: str, rows: Iterable[Row]) -> None:
+    ws.title = title[:31]
+    ws.append([_("Item"), _("Contracts"), _("Contract amount (yuan)"), _("Technology transaction amount (yuan)")])
+    for r in rows:
+        ws.append([r.label, r.count, r.contract_amount, r.technology_amount])
+
+
+def statistics_workbook(prefix: str, year: int | None) -> bytes:
+    st = selectors.statistics(prefix, year)
+    wb = Workbook()
+    _rows_sheet(
+        wb.active,
+        _("Summary"),
+        [_label(st.output, _("Output (seller in scope)")), _label(st.absorption, _("Absorption (buyer in scope)"))],
+    )  # type: ignore[arg-type]
+    sheets = [
+        (_("By month"), st.by_month),
+        (_("By year"), st.by_year),
+        (_("By contract type"), st.by_type),
+        (_("By technical field"), st.by_field),
+        (_("By organisation type"), st.by_org_type),
+        (_("By buyer nature"), st.by_buyer_nature),
+        (_("Output by region"), st.output_by_region),
+        (_("Absorption by region"), st.absorption_by_region),
+    ]
+    for title, rows in sheets:
+        _rows_sheet(wb.create_sheet(), title, rows)
+    ws = wb.create_sheet(_("Flows")[:31])
+    ws.append([_("Seller region"), _("Buyer region"), _("Contracts"), _("Technology transaction amount (yuan)")])
+    for s, b, n, ta in st.flows:
+        ws.append([s, b, n, ta])
+    matrix = wb.create_sheet(_("Flow matrix")[:31])
+    matrix.append([_("Seller \\ buyer"), *st.flow_regions])
+    for name, values in zip(st.flow_regions, selectors.flow_matrix(st.flows, st.flow_regions), strict=True):
+        matrix.append([name, *values])
+    ws = wb.create_sheet(_("Contracts")[:31])
+    ws.append(
+        [
+            _("Registration number"), _("Name"), _("Seller"), _("Seller region"), _("Buyer region"), _("Contract type"),
+            _("Technical field"), _("Registered at"), _("Contract amount (yuan)"),
+            _("Technology transaction amount (yuan)"),
+        ]
+    )  # fmt: skip
+    for c in selectors.contract_rows(prefix, year):
+        ws.append(
+            [
+                c.registration_number, c.name, c.organisation.name, c.seller_region_id, c.buyer_region_id or "",
+                c.get_contract_type_display(), c.get_tech_field_display(),
+                c.registered_at.strftime("%Y-%m-%d") if c.registered_at else "", c.contract_amount,
+                c.technology_amount,
+            ]
+        )  # fmt: skip
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _label(row: Row, label: str) -> Row:
+    return Row(row.key, label, row.count, row.contract_amount, row.technology_amount)

@@ -1,0 +1,244 @@
+"""Forms of contract registration: the contract with its figures, one form per party, decisions.
+
+`ContractForm` is the one validation of contract data for pages; the API reuses the service checks
+(`services._check_data`) through the same `amounts` rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.selectors import registered_achievement_id
+from techtransfer.contracts.amounts import amount_problems
+from techtransfer.contracts.choices import RECOGNITION_CHECKLIST, SUBTYPES, NatureCode
+from techtransfer.contracts.models import Contract
+from techtransfer.core import uscc
+from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm
+from techtransfer.core.models import Organisation, Region
+
+MONEY_HELP = _("Yuan, two decimals at most.")
+
+
+class ContractForm(StyledModelForm):
+    achievement_number = forms.CharField(
+        label=_("Achievement registration number"),
+        required=False,
+        max_length=32,
+        help_text=_("Optional: the registered achievement this contract transfers."),
+    )
+
+    class Meta:
+        model = Contract
+        fields = (
+            "name", "contract_type", "subtype", "tech_field", "ip_type", "plan_category", "signed_on", "term_start",
+            "term_end", "contract_amount", "non_technical_costs", "carrier_costs", "carrier_note", "summary",
+            "deal_reference",
+        )  # fmt: skip
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}),
+            "term_start": forms.DateInput(attrs={"type": "date"}),
+            "term_end": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "non_technical_costs": _("Equipment, instruments, parts, raw materials bought under the contract."),
+            "carrier_costs": _(
+                "Of the non-technical costs, the direct cost of a reasonable quantity of items that carry the "
+                "technology (合理数量标的物); it stays in the technology transaction amount."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("non_technical_costs", "carrier_costs"):
+            self.fields[name].required = False
+        if self.instance.pk and self.instance.achievement_id and not self.is_bound:
+            self.initial["achievement_number"] = self.instance.achievement.registration_number or ""
+
+    def clean_achievement_number(self) -> int | None:
+        number = self.cleaned_data.get("achievement_number", "").strip()
+        if not number:
+            return None
+        pk = registered_achievement_id(number)
+        if pk is None:
+            raise forms.ValidationError(_("No registered achievement has this number."))
+        return pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("non_technical_costs", "carrier_costs"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = Decimal(0)
+        if not any(f in self.errors for f in ("contract_amount", "non_technical_costs", "carrier_costs")):
+            for p in amount_problems(
+                data.get("contract_amount"),
+                data.get("non_technical_costs"),
+                data.get("carrier_costs"),
+                data.get("carrier_note") or "",
+            ):
+                self.add_error(p.field, p.message)
+        ctype, subtype = data.get("contract_type") or "", data.get("subtype") or ""
+        allowed = SUBTYPES.get(ctype, ())
+        if ctype and allowed and subtype not in allowed:
+            self.add_error("subtype", _("Choose a subtype of this contract type."))
+        elif ctype and not allowed and subtype:
+            self.add_error("subtype", _("This contract type has no subtypes."))
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("The term must end on or after it starts."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """Service input (`services.DATA_FIELDS`)."""
+        d = self.cleaned_data
+        out = {k: d[k] for k in self.Meta.fields}
+        out["achievement_id"] = d.get("achievement_number")
+        return out
+
+
+class PartyForm(StyledForm):
+    """One party (prefix seller / buyer / intermediary). The seller's name, code and region come from
+    the registering organisation when left empty."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    region = forms.CharField(
+        label=_("Region code (GB/T 2260)"), max_length=6, required=False, help_text=_("6 digits, e.g. 360121.")
+    )
+    nature = forms.ChoiceField(label=_("Nature"), choices=NatureCode.choices, initial=NatureCode.ENTERPRISE)
+    country = forms.CharField(label=_("Country code (ISO 3166)"), max_length=3, initial="CHN")
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=64, required=False)
+    controlling_uscc = forms.CharField(
+        label=_("Credit code of the controlling organisation"),
+        max_length=18,
+        required=False,
+        help_text=_("Optional; must be an organisation on the platform."),
+    )
+
+    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
+        self.party_required = required
+        super().__init__(*args, **kwargs)
+
+    def clean_uscc(self) -> str:
+        code = uscc.normalise(self.cleaned_data.get("uscc", ""))
+        if code and (problem := uscc.problem(code)):
+            raise forms.ValidationError(USCC_MESSAGES[problem])
+        return code
+
+    def clean_region(self) -> Region | None:
+        code = self.cleaned_data.get("region", "").strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("Unknown administrative division code."))
+        return region
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data.get("country", "").strip().upper() or "CHN"
+        if len(country) != 3 or not country.isalpha():
+            raise forms.ValidationError(_("Three letters, e.g. CHN."))
+        return country
+
+    def clean_controlling_uscc(self) -> Organisation | None:
+        code = uscc.normalise(self.cleaned_data.get("controlling_uscc", ""))
+        if not code:
+            return None
+        org = Organisation.objects.filter(uscc=code).first()
+        if org is None:
+            raise forms.ValidationError(_("No organisation on the platform has this credit code."))
+        return org
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.party_required and not (data.get("name") or "").strip():
+            self.add_error("name", _("This field is required."))
+        named = bool((data.get("name") or "").strip())
+        missing_region = data.get("country") == "CHN" and not data.get("region") and "region" not in self.errors
+        if named and missing_region and self.party_required:
+            self.add_error("region", _("Parties in China need a region code."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        region = d.get("region")
+        ctrl = d.get("controlling_uscc")
+        return {
+            "name": (d.get("name") or "").strip(),
+            "uscc": d.get("uscc") or "",
+            "region_id": region.code if region is not None else None,
+            "nature": d.get("nature") or NatureCode.ENTERPRISE,
+            "country": d.get("country") or "CHN",
+            "legal_representative": (d.get("legal_representative") or "").strip(),
+            "controlling_organisation_id": ctrl.pk if ctrl is not None else None,
+        }
+
+
+def party_initial(contract: Contract, role: str) -> dict[str, Any]:
+    p = next((p for p in contract.parties.all() if p.role == role), None)
+    if p is None:
+        return {}
+    return {
+        "name": p.name,
+        "uscc": p.uscc,
+        "region": p.region_id or "",
+        "nature": p.nature,
+        "country": p.country,
+        "legal_representative": p.legal_representative,
+        "controlling_uscc": p.controlling_organisation.uscc if p.controlling_organisation else "",
+    }
+
+
+class FileForm(StyledForm):
+    file = forms.FileField(label=_("Signed contract (PDF)"))
+
+
+class DecisionForm(StyledForm):
+    """Register or refuse: the recognition checklist plus a comment or reason."""
+
+    reason = forms.CharField(
+        label=_("Comment or reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in RECOGNITION_CHECKLIST:
+            self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)  # type: ignore[arg-type]
+        from techtransfer.core.forms import style_fields
+
+        style_fields(self)
+
+    def checklist(self) -> dict[str, bool]:
+        return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _label in RECOGNITION_CHECKLIST}
+
+
+class AmendForm(StyledForm):
+    contract_amount = forms.DecimalField(label=_("Contract amount (yuan)"), max_digits=16, decimal_places=2)
+    non_technical_costs = forms.DecimalField(
+        label=_("Non-technical costs (yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    carrier_costs = forms.DecimalField(
+        label=_("Of which reasonable carrier costs (yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    carrier_note = forms.CharField(label=_("Carrier justification"), max_length=500, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            for p in amount_problems(
+                data.get("contract_amount"),
+                data.get("non_technical_costs"),
+                data.get("carrier_costs"),
+                data.get("carrier_note") or "",
+            ):
+                self.add_error(p.field if p.field in self.fields else None, p.message)
+        return data
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)

@@ -1,0 +1,223 @@
+"""Statistics of registered contracts, and the historical yearbook series beside them.
+
+Only contracts in status registered count, with their current (amended) figures. A scope is a region
+code prefix ("" = everywhere, "36" Jiangxi, "3601" Nanchang, "360121" one county) and optionally a
+registration year. Output (输出) counts contracts whose seller lies in the scope, absorption (吸纳)
+those whose buyer does; the headline totals are output, the way the yearbooks count provinces.
+Amounts are yuan (`Decimal`); pages show 万元.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from techtransfer.contracts.choices import ContractStatus, ContractType, NatureCode, PartyRole, TechField
+from techtransfer.contracts.models import Contract, HistoricalTurnover
+from techtransfer.core.choices import OrganisationType
+from techtransfer.core.models import Region
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    count: int = 0
+    contract_amount: Decimal = ZERO
+    technology_amount: Decimal = ZERO
+
+
+@dataclass
+class Statistics:
+    prefix: str
+    year: int | None
+    output: Row
+    absorption: Row
+    by_month: list[Row] = field(default_factory=list)
+    by_year: list[Row] = field(default_factory=list)
+    by_type: list[Row] = field(default_factory=list)
+    by_field: list[Row] = field(default_factory=list)
+    by_org_type: list[Row] = field(default_factory=list)
+    by_buyer_nature: list[Row] = field(default_factory=list)
+    output_by_region: list[Row] = field(default_factory=list)
+    absorption_by_region: list[Row] = field(default_factory=list)
+    flows: list[tuple[str, str, int, Decimal]] = field(default_factory=list)
+    flow_regions: list[str] = field(default_factory=list)
+
+
+def registered() -> QuerySet[Contract]:
+    return Contract.objects.filter(status=ContractStatus.REGISTERED)
+
+
+def output_contracts(prefix: str, year: int | None = None) -> QuerySet[Contract]:
+    qs = registered().filter(seller_region__code__startswith=prefix) if prefix else registered()
+    return qs.filter(registered_at__year=year) if year else qs
+
+
+def absorption_contracts(prefix: str, year: int | None = None) -> QuerySet[Contract]:
+    qs = (
+        registered().filter(buyer_region__code__startswith=prefix)
+        if prefix
+        else registered().exclude(buyer_region=None)
+    )
+    return qs.filter(registered_at__year=year) if year else qs
+
+
+def _sums(qs: QuerySet[Contract]) -> dict[str, Any]:
+    return qs.aggregate(n=Count("pk"), ca=Sum("contract_amount"), ta=Sum("technology_amount"))
+
+
+def _row(key: str, label: str, agg: dict[str, Any]) -> Row:
+    return Row(key, label, int(agg.get("n") or 0), agg.get("ca") or ZERO, agg.get("ta") or ZERO)
+
+
+def _grouped(qs: QuerySet[Contract], by: str, labels: dict[str, str], all_keys: bool = True) -> list[Row]:
+    found = {
+        str(r[by]): r
+        for r in qs.values(by).annotate(n=Count("pk"), ca=Sum("contract_amount"), ta=Sum("technology_amount"))
+    }
+    keys = list(labels) if all_keys else []
+    keys += [k for k in found if k not in keys]
+    return [_row(k, labels.get(k, k), found.get(k, {})) for k in keys]
+
+
+def child_length(prefix: str) -> int:
+    """How many code digits identify the next level down inside the scope."""
+    return {0: 2, 2: 4, 4: 6}.get(len(prefix), 6)
+
+
+def group_code(code: str | None, prefix: str) -> str:
+    """The region a code is counted under: the next level inside the scope, the province outside it."""
+    if not code:
+        return ""
+    if code.startswith(prefix):
+        return code[: child_length(prefix)]
+    return code[:2]
+
+
+def region_label(group: str, names: dict[str, str]) -> str:
+    return names.get(group.ljust(6, "0"), group) if group else "—"
+
+
+def _region_names(groups: set[str]) -> dict[str, str]:
+    codes = {g.ljust(6, "0") for g in groups if g}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _by_region(qs: QuerySet[Contract], field_name: str, prefix: str) -> list[Row]:
+    buckets: dict[str, Row] = {}
+    for r in qs.values(field_name).annotate(n=Count("pk"), ca=Sum("contract_amount"), ta=Sum("technology_amount")):
+        g = group_code(r[field_name], prefix)
+        row = buckets.setdefault(g, Row(g, ""))
+        row.count += int(r["n"])
+        row.contract_amount += r["ca"] or ZERO
+        row.technology_amount += r["ta"] or ZERO
+    names = _region_names(set(buckets))
+    for row in buckets.values():
+        row.label = region_label(row.key, names)
+    return sorted(buckets.values(), key=lambda r: (-r.technology_amount, r.key))
+
+
+def statistics(prefix: str = "", year: int | None = None) -> Statistics:
+    """Every breakdown of the scope. Each breakdown of output sums to `output` exactly."""
+    out_qs = output_contracts(prefix, year)
+    abs_qs = absorption_contracts(prefix, year)
+    st = Statistics(
+        prefix=prefix,
+        year=year,
+        output=_row("output", "output", _sums(out_qs)),
+        absorption=_row("absorption", "absorption", _sums(abs_qs)),
+    )
+    if year:
+        months = {
+            int(r["m"]): r
+            for r in out_qs.annotate(m=ExtractMonth("registered_at"))
+            .values("m")
+            .annotate(n=Count("pk"), ca=Sum("contract_amount"), ta=Sum("technology_amount"))
+        }
+        st.by_month = [_row(str(m), f"{m}", months.get(m, {})) for m in range(1, 13)]
+    years = output_contracts(prefix).annotate(y=ExtractYear("registered_at")).values("y")
+    st.by_year = [
+        _row(str(r["y"]), str(r["y"]), r)
+        for r in years.annotate(n=Count("pk"), ca=Sum("contract_amount"), ta=Sum("technology_amount")).order_by("y")
+    ]
+    st.by_type = _grouped(out_qs, "contract_type", {k: str(v) for k, v in ContractType.choices})
+    st.by_field = _grouped(out_qs, "tech_field", {k: str(v) for k, v in TechField.choices})
+    st.by_org_type = _grouped(out_qs, "organisation__type", {k: str(v) for k, v in OrganisationType.choices})
+    # One buyer per contract (unique constraint), so the join does not multiply rows.
+    buyer_nature = out_qs.filter(parties__role=PartyRole.BUYER)
+    st.by_buyer_nature = _grouped(buyer_nature, "parties__nature", {k: str(v) for k, v in NatureCode.choices})
+    st.output_by_region = _by_region(out_qs, "seller_region_id", prefix)
+    st.absorption_by_region = _by_region(abs_qs, "buyer_region_id", prefix)
+    st.flows, st.flow_regions = _flows(prefix, year)
+    return st
+
+
+def _flows(prefix: str, year: int | None) -> tuple[list[tuple[str, str, int, Decimal]], list[str]]:
+    """Seller group → buyer group with contract count and technology amount, for every registered
+    contract with its seller or its buyer in the scope."""
+    qs = registered().exclude(buyer_region=None)
+    if prefix:
+        qs = qs.filter(Q(seller_region__code__startswith=prefix) | Q(buyer_region__code__startswith=prefix))
+    if year:
+        qs = qs.filter(registered_at__year=year)
+    pairs: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, ZERO])
+    for r in qs.values("seller_region_id", "buyer_region_id").annotate(n=Count("pk"), ta=Sum("technology_amount")):
+        key = (group_code(r["seller_region_id"], prefix), group_code(r["buyer_region_id"], prefix))
+        pairs[key][0] += int(r["n"])
+        pairs[key][1] += r["ta"] or ZERO
+    names = _region_names({g for pair in pairs for g in pair})
+    flows = [
+        (region_label(s, names), region_label(b, names), v[0], v[1])
+        for (s, b), v in sorted(pairs.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    ]
+    regions = sorted({f[0] for f in flows} | {f[1] for f in flows})
+    return flows, regions
+
+
+def flow_matrix(flows: list[tuple[str, str, int, Decimal]], regions: list[str]) -> list[list[Decimal]]:
+    """Rows = seller regions, columns = buyer regions, technology amount (yuan)."""
+    index = {r: i for i, r in enumerate(regions)}
+    m = [[ZERO for _ in regions] for _ in regions]
+    for s, b, _n, ta in flows:
+        m[index[s]][index[b]] += ta
+    return m
+
+
+def history(prefix: str) -> dict[str, Any]:
+    """The yearbook series for the scope's province (if any) and the 31-province sum, in 亿元."""
+    out: dict[str, Any] = {}
+    province = prefix[:2].ljust(6, "0") if prefix else ""
+    for code in {province, ""}:
+        rows = list(HistoricalTurnover.objects.filter(region_code=code).order_by("year"))
+        if rows:
+            out["province" if code else "national"] = {
+                "name": rows[0].region_name,
+                "source": rows[0].source,
+                "years": [r.year for r in rows],
+                "values": [float((r.turnover_10k / 10000).quantize(Decimal("0.01"))) for r in rows],
+            }
+    return out
+
+
+def contract_rows(prefix: str, year: int | None) -> QuerySet[Contract]:
+    """The underlying contracts of the output figures, for exports."""
+    return (
+        output_contracts(prefix, year)
+        .select_related("organisation", "seller_region", "buyer_region")
+        .order_by("registered_at", "pk")
+    )
+
+
+def registered_contracts_for_achievement(achievement_id: int) -> QuerySet[Contract]:
+    """The registered contracts that transfer an achievement: the last link of the path achievement →
+    listing → deal → contract, for the achievement's page (counts and numbers only; each contract's
+    own page stays behind its permission check)."""
+    return registered().filter(achievement_id=achievement_id).order_by("registered_at", "pk")

@@ -1,0 +1,492 @@
+"""Every write to contract registration: drafts, parties, the signed file, the registration workflow,
+registration numbers, amendments and cancellations.
+
+Flow: a member of the seller organisation drafts the contract with its parties and attaches the signed
+PDF, then submits it to the registration point of the seller's region (the nearest verified
+government science department: county, else city, else province); submitting runs the related-party
+checks. A government reviewer whose jurisdiction covers the seller's region checks the recognition
+conditions and registers (a number is assigned) or refuses with a reason. Registered contracts change
+only through amendments and cancellations, each kept as a `ContractAmendment` row and an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.selectors import is_registered_achievement_of
+from techtransfer.audit.services import diff, jsonable, record_event, snapshot
+from techtransfer.contracts import antifraud
+from techtransfer.contracts.amounts import amount_problems, technology_amount
+from techtransfer.contracts.choices import (
+    CHECKLIST_KEYS,
+    SUBTYPES,
+    AmendmentKind,
+    ContractStatus,
+    PartyRole,
+)
+from techtransfer.contracts.errors import ContractErrors
+from techtransfer.contracts.models import Contract, ContractAmendment, ContractCounter, ContractParty
+from techtransfer.core import uscc
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.jurisdiction import may_act_on_region
+from techtransfer.core.models import Organisation, Region, User
+from techtransfer.core.roles import is_member
+from techtransfer.core.uploads import check_uploaded_file
+from techtransfer.core.workflow import Workflow, transition
+
+S = ContractStatus
+
+CONTRACT_WORKFLOW: Workflow[Contract] = Workflow(
+    model=Contract,
+    transitions=[
+        transition("submit", [S.DRAFT, S.REFUSED], S.SUBMITTED, _("Submit for registration")),
+        transition("register", [S.SUBMITTED], S.REGISTERED, _("Register")),
+        transition("refuse", [S.SUBMITTED], S.REFUSED, _("Refuse")),
+        transition("cancel", [S.REGISTERED], S.CANCELLED, _("Cancel the registration")),
+    ],
+)
+
+# Fields a form or API payload may set directly; technology_amount is always derived.
+DATA_FIELDS = (
+    "name", "contract_type", "subtype", "tech_field", "ip_type", "plan_category", "signed_on", "term_start",
+    "term_end", "contract_amount", "non_technical_costs", "carrier_costs", "carrier_note", "summary",
+    "achievement_id", "deal_reference",
+)  # fmt: skip
+# Fields an amendment of a registered contract may change.
+AMENDABLE_FIELDS = (
+    "name", "contract_type", "subtype", "tech_field", "ip_type", "plan_category", "term_end", "contract_amount",
+    "non_technical_costs", "carrier_costs", "carrier_note",
+)  # fmt: skip
+PARTY_FIELDS = (
+    "name", "uscc", "region_id", "nature", "country", "legal_representative", "organisation_id",
+    "controlling_organisation_id",
+)  # fmt: skip
+EDITABLE_STATES = frozenset({S.DRAFT, S.REFUSED})
+SERIAL_MAX = 999_999
+
+
+# --- registration points and numbers -------------------------------------------------------------
+
+
+def registration_point_for(region: Region) -> Organisation | None:
+    """The nearest verified government science department whose region is `region` or contains it."""
+    chain: list[str] = []
+    node: Region | None = region
+    while node is not None:
+        chain.append(node.code)
+        node = node.parent
+    found = {
+        o.region_id: o
+        for o in Organisation.objects.filter(
+            type=OrganisationType.GOVERNMENT, status=OrganisationStatus.VERIFIED, region_id__in=chain
+        ).order_by("pk")
+    }
+    return next((found[code] for code in chain if code in found), None)
+
+
+def next_contract_number(*, point_code: str, year: int) -> str:
+    """16 digits: the registration point's GB/T 2260 code (6) + year (4) + serial (6).
+
+    The full 6-digit code (rather than a 3-digit prefix) keeps two points of one province apart, so
+    numbers never collide across points. Call inside a transaction: the counter row is locked
+    (`select_for_update`) and incremented with F(); two registrations at the same moment wait for each
+    other and get consecutive serials.
+    """
+    counter, _created = ContractCounter.objects.get_or_create(point_code=point_code, year=year)
+    counter = ContractCounter.objects.select_for_update().get(pk=counter.pk)
+    if counter.last_serial >= SERIAL_MAX:
+        raise DomainError(ContractErrors.SERIALS_EXHAUSTED)
+    ContractCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + 1)
+    counter.refresh_from_db(fields=["last_serial"])
+    return f"{point_code}{year:04d}{counter.last_serial:06d}"
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def _check_data(values: Mapping[str, Any]) -> None:
+    """Raise DomainError naming the field when the figures, subtype or dates are inconsistent."""
+    problems = amount_problems(
+        values.get("contract_amount"),
+        values.get("non_technical_costs"),
+        values.get("carrier_costs"),
+        str(values.get("carrier_note") or ""),
+    )
+    if problems:
+        raise DomainError(ContractErrors.AMOUNTS, details={p.field: [p.message] for p in problems})
+    ctype = str(values.get("contract_type") or "")
+    subtype = str(values.get("subtype") or "")
+    allowed = SUBTYPES.get(ctype, ())
+    if (subtype and subtype not in allowed) or (allowed and not subtype):
+        raise DomainError(ContractErrors.SUBTYPE, details={"field": "subtype"})
+    start, end = values.get("term_start"), values.get("term_end")
+    if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+        raise DomainError(ContractErrors.DATES, details={"field": "term_end"})
+
+
+def _check_party(role: str, p: Mapping[str, Any]) -> None:
+    code = str(p.get("uscc") or "")
+    if code and not uscc.is_valid(code):
+        raise DomainError(Errors.USCC_INVALID, details={"party": role, "field": f"{role}_uscc"})
+    if not str(p.get("name") or "").strip():
+        raise DomainError(ContractErrors.PARTIES, details={"party": role, "field": f"{role}_name"})
+    country = str(p.get("country") or "CHN")
+    if len(country) != 3 or not country.isalpha() or not country.isupper():
+        raise DomainError(ContractErrors.PARTIES, details={"party": role, "field": f"{role}_country"})
+    if country == "CHN" and not p.get("region_id"):
+        raise DomainError(ContractErrors.PARTIES, details={"party": role, "field": f"{role}_region"})
+    if p.get("region_id") and not Region.objects.filter(code=p["region_id"]).exists():
+        raise DomainError(Errors.REGION_UNKNOWN, details={"party": role, "field": f"{role}_region"})
+
+
+def _check_achievement(organisation_id: int, values: Mapping[str, Any]) -> None:
+    """A linked achievement must be one of the seller organisation's registered records."""
+    pk = values.get("achievement_id")
+    if pk and not is_registered_achievement_of(int(pk), organisation_id):
+        raise DomainError(ContractErrors.ACHIEVEMENT, details={"field": "achievement_number"})
+
+
+def _apply_values(contract: Contract, values: Mapping[str, Any]) -> list[str]:
+    fields = []
+    for name in DATA_FIELDS:
+        if name in values:
+            setattr(contract, name, values[name])
+            fields.append(name)
+    contract.non_technical_costs = contract.non_technical_costs or Decimal(0)
+    contract.carrier_costs = contract.carrier_costs or Decimal(0)
+    contract.technology_amount = technology_amount(
+        contract.contract_amount, contract.non_technical_costs, contract.carrier_costs
+    )
+    return [*fields, "non_technical_costs", "carrier_costs", "technology_amount"]
+
+
+def _set_parties(contract: Contract, parties: Mapping[str, Mapping[str, Any]]) -> None:
+    """Replace the parties; the seller is always the registering organisation."""
+    seller = dict(parties.get(PartyRole.SELLER, {}))
+    org = contract.organisation
+    seller.setdefault("name", org.name)
+    seller["name"] = seller.get("name") or org.name
+    seller["uscc"] = seller.get("uscc") or org.uscc
+    seller["region_id"] = seller.get("region_id") or org.region_id
+    seller["organisation_id"] = org.pk
+    rows: dict[str, dict[str, Any]] = {PartyRole.SELLER.value: seller}
+    for other in (PartyRole.BUYER.value, PartyRole.INTERMEDIARY.value):
+        if parties.get(other) and str(parties[other].get("name") or "").strip():
+            rows[other] = dict(parties[other])
+    if PartyRole.BUYER.value not in rows:
+        raise DomainError(ContractErrors.PARTIES, details={"party": "buyer", "field": "buyer_name"})
+    for role, p in rows.items():
+        _check_party(role, p)
+    contract.parties.all().delete()
+    for role, p in rows.items():
+        values = {k: p[k] for k in PARTY_FIELDS if k in p and p[k] is not None}
+        if "uscc" in values:
+            values["uscc"] = uscc.normalise(str(values["uscc"]))
+        ContractParty.objects.create(contract=contract, role=role, **values)
+    contract.seller_region_id = rows[PartyRole.SELLER.value].get("region_id")
+    contract.buyer_region_id = rows[PartyRole.BUYER.value].get("region_id") or None
+    contract.save(update_fields=["seller_region", "buyer_region", "updated_at"])
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+
+
+def create_contract(
+    *,
+    actor: User,
+    organisation_id: int,
+    data: Mapping[str, Any],
+    parties: Mapping[str, Mapping[str, Any]],
+    is_demo: bool = False,
+) -> Contract:
+    """Draft a contract for `organisation_id`, of which `actor` must be an active member.
+
+    `data` holds `DATA_FIELDS`, `parties` maps role → party fields (seller fields default to the
+    organisation's). Validates amounts, subtype, dates and parties; writes one audit event.
+    """
+    if not is_member(actor, organisation_id) and not actor.is_platform_admin:
+        raise DomainError(Errors.NOT_FOUND)
+    _check_data(data)
+    _check_achievement(organisation_id, data)
+    with transaction.atomic():
+        org = Organisation.objects.get(pk=organisation_id)
+        contract = Contract(organisation=org, created_by=actor, is_demo=is_demo)
+        _apply_values(contract, data)
+        contract.save()
+        _set_parties(contract, parties)
+        record_event(
+            actor=actor,
+            action="contract.create",
+            obj=contract,
+            organisation=org,
+            changes={k: [None, jsonable(v)] for k, v in data.items()},
+        )
+    return contract
+
+
+def update_contract(
+    *, actor: User, contract_id: int, data: Mapping[str, Any], parties: Mapping[str, Mapping[str, Any]] | None = None
+) -> Contract:
+    """Change a draft or refused contract (members of its organisation only); `data` may be partial."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().select_related("organisation").get(pk=contract_id)
+        if not is_member(actor, contract.organisation_id) and not actor.is_platform_admin:
+            raise DomainError(Errors.NOT_FOUND)
+        if contract.status not in EDITABLE_STATES:
+            raise DomainError(ContractErrors.NOT_EDITABLE)
+        _check_data({**{name: getattr(contract, name) for name in DATA_FIELDS}, **data})
+        _check_achievement(contract.organisation_id, data)
+        before = snapshot(contract, DATA_FIELDS)
+        fields = _apply_values(contract, data)
+        contract.save(update_fields=[*fields, "updated_at"])
+        if parties is not None:
+            _set_parties(contract, parties)
+        record_event(
+            actor=actor,
+            action="contract.update",
+            obj=contract,
+            organisation=contract.organisation,
+            changes=diff(before, snapshot(contract, DATA_FIELDS)),
+        )
+    return contract
+
+
+def attach_signed_contract(*, actor: User, contract_id: int, upload: UploadedFile) -> Contract:
+    """Store the signed contract PDF (checked by content) on a draft or refused contract."""
+    check_uploaded_file(upload, name=upload.name or "", size=upload.size or 0, allowed=frozenset({"pdf"}))
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract_id)
+        if not is_member(actor, contract.organisation_id) and not actor.is_platform_admin:
+            raise DomainError(Errors.NOT_FOUND)
+        if contract.status not in EDITABLE_STATES:
+            raise DomainError(ContractErrors.NOT_EDITABLE)
+        contract.file.save(f"contract-{contract.pk}.pdf", upload, save=False)
+        contract.save(update_fields=["file", "updated_at"])
+        record_event(
+            actor=actor,
+            action="contract.attach",
+            obj=contract,
+            organisation=contract.organisation,
+            changes={"file": [None, upload.name]},
+        )
+    return contract
+
+
+# --- workflow -------------------------------------------------------------------------------------
+
+
+def submit_contract(*, actor: User, contract_id: int) -> Contract:
+    """Send a draft (or refused) contract to the registration point of the seller's region.
+
+    Preconditions: actor is a member of the verified seller organisation; parties complete; the signed
+    PDF attached; a registration point exists. Side effect: the related-party checks run again and
+    replace the contract's flags.
+    """
+
+    def guard(c: Contract) -> None:
+        if not is_member(actor, c.organisation_id) and not actor.is_platform_admin:
+            raise DomainError(Errors.NOT_FOUND)
+        if c.organisation.status != OrganisationStatus.VERIFIED:
+            raise DomainError(ContractErrors.ORG_NOT_VERIFIED)
+        if not c.file:
+            raise DomainError(ContractErrors.FILE_MISSING, details={"field": "file"})
+        roles = set(c.parties.values_list("role", flat=True))
+        if not {PartyRole.SELLER, PartyRole.BUYER} <= roles or c.seller_region is None:
+            raise DomainError(ContractErrors.PARTIES)
+        point = registration_point_for(c.seller_region)
+        if point is None:
+            raise DomainError(ContractErrors.NO_REGISTRATION_POINT)
+        c.registration_point = point
+
+    def update(c: Contract) -> Iterable[str]:
+        c.submitted_at = timezone.now()
+        c.decision_reason = ""
+        return ["registration_point", "submitted_at", "decision_reason"]
+
+    with transaction.atomic():
+        contract = CONTRACT_WORKFLOW.apply(
+            pk=contract_id,
+            action="submit",
+            actor=actor,
+            guard=guard,
+            update=update,
+            organisation=lambda c: c.organisation,
+        )
+        antifraud.flag_contract(contract)
+    return contract
+
+
+def may_register(user: User, contract: Contract) -> bool:
+    """Registration officials: government reviewers whose jurisdiction covers the seller's region."""
+    return contract.seller_region_id is not None and may_act_on_region(
+        user, contract.seller_region_id, roles=(Role.GOV_REVIEWER,)
+    )
+
+
+def _clean_checklist(checklist: Mapping[str, Any]) -> dict[str, bool]:
+    return {k: bool(checklist.get(k)) for k in CHECKLIST_KEYS}
+
+
+def register_contract(*, actor: User, contract_id: int, checklist: Mapping[str, Any], comment: str = "") -> Contract:
+    """Register a submitted contract: every recognition condition confirmed, number assigned.
+
+    The checklist is stored with the decision. The number comes from the locked counter of the
+    registration point and the current year (see `next_contract_number`).
+    """
+    clean = _clean_checklist(checklist)
+
+    def guard(c: Contract) -> None:
+        if not may_register(actor, c):
+            raise DomainError(Errors.NOT_FOUND)
+        if not all(clean.values()):
+            missing = [k for k, v in clean.items() if not v]
+            raise DomainError(ContractErrors.CHECKLIST, details={"missing": missing})
+
+    def update(c: Contract) -> Iterable[str]:
+        now = timezone.now()
+        point = Organisation.objects.get(pk=c.registration_point_id or 0)
+        c.registration_number = next_contract_number(point_code=point.region_id, year=timezone.localdate(now).year)
+        c.registered_at = now
+        c.decided_by = actor
+        c.checklist = clean
+        c.decision_reason = comment
+        return ["registration_number", "registered_at", "decided_by", "checklist", "decision_reason"]
+
+    return CONTRACT_WORKFLOW.apply(
+        pk=contract_id,
+        action="register",
+        actor=actor,
+        guard=guard,
+        update=update,
+        organisation=lambda c: c.organisation,
+        comment=comment,
+    )
+
+
+def refuse_contract(
+    *, actor: User, contract_id: int, reason: str, checklist: Mapping[str, Any] | None = None
+) -> Contract:
+    """Refuse a submitted contract with a reason (and the checklist as examined)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(ContractErrors.REASON_REQUIRED, details={"field": "reason"})
+
+    def guard(c: Contract) -> None:
+        if not may_register(actor, c):
+            raise DomainError(Errors.NOT_FOUND)
+
+    def update(c: Contract) -> Iterable[str]:
+        c.decided_by = actor
+        c.checklist = _clean_checklist(checklist or {})
+        c.decision_reason = reason
+        return ["decided_by", "checklist", "decision_reason"]
+
+    return CONTRACT_WORKFLOW.apply(
+        pk=contract_id,
+        action="refuse",
+        actor=actor,
+        guard=guard,
+        update=update,
+        organisation=lambda c: c.organisation,
+        comment=reason,
+    )
+
+
+def amend_contract(*, actor: User, contract_id: int, changes: Mapping[str, Any], reason: str) -> ContractAmendment:
+    """Change the figures of a registered contract (registration officials only), keeping history.
+
+    Writes a `ContractAmendment` with the before/after values and an audit event; the contract row
+    holds the new current values, which statistics and subsidies read.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(ContractErrors.REASON_REQUIRED, details={"field": "reason"})
+    wanted = {k: v for k, v in changes.items() if k in AMENDABLE_FIELDS}
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().select_related("organisation").filter(pk=contract_id).first()
+        if contract is None or not may_register(actor, contract):
+            raise DomainError(Errors.NOT_FOUND)
+        if contract.status != S.REGISTERED:
+            raise DomainError(Errors.INVALID_TRANSITION, details={"action": "amend", "state": contract.status})
+        merged = {**snapshot(contract, DATA_FIELDS), **wanted}
+        for name in ("contract_amount", "non_technical_costs", "carrier_costs"):
+            merged[name] = Decimal(str(merged[name]))
+        for name in ("term_start", "term_end", "signed_on"):
+            if isinstance(merged.get(name), str):
+                merged[name] = datetime.date.fromisoformat(merged[name])
+        _check_data(merged)
+        tracked = [*AMENDABLE_FIELDS, "technology_amount"]
+        before = snapshot(contract, tracked)
+        for k, v in wanted.items():
+            setattr(contract, k, v)
+        contract.technology_amount = technology_amount(
+            contract.contract_amount, contract.non_technical_costs, contract.carrier_costs
+        )
+        after = snapshot(contract, tracked)
+        changed = diff(before, after)
+        if not changed:
+            raise DomainError(Errors.VALIDATION, details={"field": "reason"})
+        contract.save(update_fields=[*tracked, "updated_at"])
+        amendment = ContractAmendment.objects.create(
+            contract=contract,
+            kind=AmendmentKind.AMEND,
+            before={k: v[0] for k, v in changed.items()},
+            after={k: v[1] for k, v in changed.items()},
+            reason=reason,
+            actor=actor,
+        )
+        record_event(
+            actor=actor,
+            action="contract.amend",
+            obj=contract,
+            organisation=contract.organisation,
+            changes=changed,
+            comment=reason,
+        )
+    return amendment
+
+
+def cancel_contract(*, actor: User, contract_id: int, reason: str) -> Contract:
+    """Cancel a registration (注销): status cancelled, a `ContractAmendment` of kind cancel, an event.
+
+    Cancelled contracts leave the statistics; the number stays reserved.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(ContractErrors.REASON_REQUIRED, details={"field": "reason"})
+
+    def guard(c: Contract) -> None:
+        if not may_register(actor, c):
+            raise DomainError(Errors.NOT_FOUND)
+
+    def update(c: Contract) -> Iterable[str]:
+        ContractAmendment.objects.create(
+            contract=c,
+            kind=AmendmentKind.CANCEL,
+            before={"status": S.REGISTERED.value},
+            after={"status": S.CANCELLED.value},
+            reason=reason,
+            actor=actor,
+        )
+        c.decision_reason = reason
+        return ["decision_reason"]
+
+    return CONTRACT_WORKFLOW.apply(
+        pk=contract_id,
+        action="cancel",
+        actor=actor,
+        guard=guard,
+        update=update,
+        organisation=lambda c: c.organisation,
+        comment=reason,
+    )

@@ -1,0 +1,306 @@
+"""Pages and API: who sees what (forbidden looks like not found), the forms, query budgets."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from techtransfer.contracts.choices import ContractStatus
+from techtransfer.contracts.models import Contract
+from techtransfer.contracts.tests.factories import BUYER_USCC, draft, pdf, registered, submitted
+from techtransfer.core.tests.factories import PASSWORD
+
+S = ContractStatus
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def contracts(seller, applicant_admin, county_reviewer):  # type: ignore[no-untyped-def]
+    return {
+        "draft": draft(seller, applicant_admin, name="草稿合同"),
+        "submitted": submitted(seller, applicant_admin, name="待登记合同"),
+        "registered": registered(seller, applicant_admin, county_reviewer, name="已登记合同"),
+    }
+
+
+# who → which of draft / submitted / registered they may open
+MATRIX = {
+    None: (False, False, False),
+    "applicant_member": (True, True, True),
+    "county_reviewer": (False, True, True),
+    "city_reviewer": (False, True, True),
+    "province_official": (False, True, True),
+    "ganzhou_reviewer": (False, False, True),  # the buyer is in Ganzhou: absorption
+    "outsider": (False, False, False),
+    "platform_admin": (True, True, True),
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_detail_visibility_matrix(who, contracts, request) -> None:  # type: ignore[no-untyped-def]
+    user = request.getfixturevalue(who) if who else None
+    c = client_for(user)
+    seen = tuple(
+        c.get(f"/contracts/{contracts[k].pk}/").status_code == 200 for k in ("draft", "submitted", "registered")
+    )
+    assert seen == MATRIX[who]
+    if user is not None:
+        api = {
+            k: c.get(f"/api/v1/contracts/{contracts[k].pk}").status_code for k in ("draft", "submitted", "registered")
+        }
+        assert tuple(v == 200 for v in api.values()) == MATRIX[who]
+        assert set(api.values()) <= {200, 404}
+
+
+def test_anonymous_is_sent_to_login(contracts) -> None:  # type: ignore[no-untyped-def]
+    assert Client().get(f"/contracts/{contracts['registered'].pk}/").status_code == 302
+    assert Client().get("/api/v1/contracts").status_code == 401
+
+
+def test_lists_are_filtered_by_permission(contracts, applicant_member, ganzhou_reviewer, outsider) -> None:  # type: ignore[no-untyped-def]
+    def names(user):  # type: ignore[no-untyped-def]
+        data = client_for(user).get("/api/v1/contracts").json()
+        return sorted(i["name"] for i in data["items"])
+
+    assert names(applicant_member) == ["已登记合同", "待登记合同", "草稿合同"]
+    assert names(ganzhou_reviewer) == ["已登记合同"]
+    assert names(outsider) == []
+
+
+def test_list_page_query_budget(contracts, applicant_member, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(applicant_member)
+    with django_assert_max_num_queries(8):
+        response = c.get("/contracts/")
+    assert response.status_code == 200
+    assert "已登记合同" in response.content.decode()
+
+
+def test_registration_queue_shows_submitted_contracts_in_jurisdiction(
+    contracts, county_reviewer, ganzhou_reviewer
+) -> None:  # type: ignore[no-untyped-def]
+    assert "待登记合同" in client_for(county_reviewer).get("/contracts/registration/").content.decode()
+    assert "待登记合同" not in client_for(ganzhou_reviewer).get("/contracts/registration/").content.decode()
+
+
+def test_create_page_keeps_the_input_when_refused(seller, applicant_admin) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(applicant_admin)
+    assert c.get("/contracts/new/").status_code == 200
+    data = {
+        "organisation": seller.pk, "name": "测试合同", "contract_type": "development", "subtype": "commissioned",
+        "tech_field": "agriculture", "ip_type": "none", "plan_category": "none", "signed_on": "2026-03-01",
+        "term_start": "2026-03-01", "term_end": "2027-03-01", "contract_amount": "100000",
+        "non_technical_costs": "150000", "carrier_costs": "0",
+        "buyer-name": "买方", "buyer-uscc": BUYER_USCC, "buyer-region": "360702", "buyer-nature": "enterprise",
+        "buyer-country": "CHN", "seller-nature": "enterprise", "seller-country": "CHN",
+        "intermediary-nature": "enterprise", "intermediary-country": "CHN",
+    }  # fmt: skip
+    response = c.post("/contracts/new/", data)
+    assert response.status_code == 200
+    assert "Non-technical costs cannot be more than the contract amount." in response.content.decode()
+    assert 'value="150000"' in response.content.decode()
+    assert Contract.objects.count() == 0
+    data["non_technical_costs"] = "20000"
+    data["buyer-uscc"] = "91360700MA00000019"
+    response = c.post("/contracts/new/", data)
+    assert response.status_code == 200 and Contract.objects.count() == 0
+    data["buyer-uscc"] = BUYER_USCC
+    response = c.post("/contracts/new/", data)
+    contract = Contract.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/contracts/{contract.pk}/"
+    assert contract.technology_amount == Decimal("80000.00")
+
+
+def test_upload_submit_and_register_through_the_pages(seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]
+    contract = draft(seller, applicant_admin)
+    owner = client_for(applicant_admin)
+    owner.post(f"/contracts/{contract.pk}/file/", {"file": pdf()})
+    owner.post(f"/contracts/{contract.pk}/action/", {"action": "submit"})
+    assert Contract.objects.get(pk=contract.pk).status == S.SUBMITTED
+    official = client_for(county_reviewer)
+    page = official.get(f"/contracts/{contract.pk}/").content.decode()
+    assert 'id="decision-form"' in page
+    data = {
+        "action": "register",
+        **{
+            f"check_{k}": "on"
+            for k in ("signed", "technical_content", "parties", "amounts", "ip_ownership", "related_parties")
+        },
+    }
+    official.post(f"/contracts/{contract.pk}/action/", data)
+    contract.refresh_from_db()
+    assert contract.status == S.REGISTERED
+    download = official.get(f"/contracts/{contract.pk}/file/download/")
+    assert download.status_code == 200
+    refused = client_for(applicant_admin).post(f"/contracts/{contract.pk}/action/", {"action": "cancel", "reason": "x"})
+    assert refused.status_code == 404
+    assert Contract.objects.get(pk=contract.pk).status == S.REGISTERED
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("province_official", 200),
+        ("province_reviewer", 200),
+        ("county_reviewer", 200),
+        ("platform_admin", 200),
+        ("applicant_admin", 404),
+        ("outsider", 404),
+    ],
+)
+def test_statistics_pages_permission_matrix(who, status, contracts, request) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(request.getfixturevalue(who))
+    assert c.get("/contracts/statistics/").status_code == status
+    assert c.get("/contracts/statistics/export.xlsx").status_code == status
+    assert c.get("/api/v1/contracts/statistics?region=360000").status_code == (
+        200 if who in ("province_official", "province_reviewer", "platform_admin") else 404
+    )
+
+
+def test_a_county_official_cannot_read_the_province(contracts, county_reviewer) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(county_reviewer)
+    assert c.get("/contracts/statistics/?region=360000").status_code == 404
+    assert c.get("/contracts/statistics/?region=360121&year=all").status_code == 200
+
+
+def test_statistics_page_and_export_show_the_registered_contract(contracts, province_official) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(province_official)
+    page = c.get("/contracts/statistics/?region=360000&year=all").content.decode()
+    assert '<span id="output-count">1</span>' in page
+    assert "800,000.00" in page
+    response = c.get("/contracts/statistics/export.xlsx?region=360000&year=all")
+    wb = load_workbook(io.BytesIO(response.content))
+    summary = list(wb.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert summary[0][1:] == (1, 1000000, 800000)
+    rows = list(wb["Contracts"].iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == ["已登记合同"]
+
+
+def test_public_summary_shows_totals_only(contracts) -> None:  # type: ignore[no-untyped-def]
+    page = Client().get("/contracts/statistics/summary/").content.decode()
+    assert "800,000.00" in page
+    assert "已登记合同" not in page
+
+
+def test_login_with_password_works_for_contract_pages(contracts, applicant_member) -> None:  # type: ignore[no-untyped-def]
+    c = Client()
+    assert c.login(username="applicant_member", password=PASSWORD)
+    assert c.get(f"/contracts/{contracts['registered'].pk}/").status_code == 200
+
+
+API_PAYLOAD = {
+    "name": "API 登记的技术开发合同",
+    "contract_type": "development",
+    "subtype": "cooperative",
+    "tech_field": "new_energy",
+    "signed_on": "2026-05-01",
+    "term_start": "2026-05-01",
+    "term_end": "2027-04-30",
+    "contract_amount": "600000.00",
+    "non_technical_costs": "100000.00",
+    "parties": [{"role": "buyer", "name": "赣州买方企业", "uscc": BUYER_USCC, "region_code": "360702"}],
+}
+
+
+def test_api_create_submit_register(seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]
+    owner = client_for(applicant_admin)
+    response = owner.post(
+        "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["technology_amount"], body["seller_region_code"]) == ("draft", "500000.00", "360121")
+    pk = body["id"]
+    services_attach(applicant_admin, pk)
+    assert owner.post(f"/api/v1/contracts/{pk}/submit").json()["status"] == "submitted"
+    refused = client_for(county_reviewer).post(
+        f"/api/v1/contracts/{pk}/register", {"checklist": {"signed": True}}, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "contract_checklist")
+    checklist = dict.fromkeys(
+        ("signed", "technical_content", "parties", "amounts", "ip_ownership", "related_parties"), True
+    )
+    done = client_for(county_reviewer).post(
+        f"/api/v1/contracts/{pk}/register", {"checklist": checklist}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["registration_number"].startswith("360121")
+    assert owner.post(f"/api/v1/contracts/{pk}/register", {}, content_type="application/json").status_code == 404
+
+
+def services_attach(user, pk) -> None:  # type: ignore[no-untyped-def]
+    from techtransfer.contracts import services
+
+    services.attach_signed_contract(actor=user, contract_id=pk, upload=pdf())
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"non_technical_costs": "700000.00"}, 400, "contract_amounts"),
+        ({"subtype": "patent"}, 400, "contract_subtype"),
+        ({"contract_amount": "-5"}, 400, "contract_amounts"),
+        ({"tech_field": "space_opera"}, 422, "validation_error"),
+        (
+            {"parties": [{"role": "buyer", "name": "x", "uscc": "91360700MA00000019", "region_code": "360702"}]},
+            400,
+            "uscc_invalid",
+        ),
+        ({"parties": [{"role": "buyer", "name": "x", "region_code": "999999"}]}, 400, "region_unknown"),
+        ({"parties": []}, 400, "contract_parties"),
+    ],
+)
+def test_api_refuses_bad_contracts_and_saves_nothing(seller, applicant_admin, change, status, code) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(applicant_admin).post(
+        "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk, **change}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert Contract.objects.count() == 0
+
+
+def test_api_cannot_create_for_another_organisation(seller, outsider) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(outsider).post(
+        "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk}, content_type="application/json"
+    )
+    assert response.status_code == 404 and Contract.objects.count() == 0
+
+
+def test_api_list_query_budget(
+    contracts, seller, applicant_admin, county_reviewer, platform_admin, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        registered(seller, applicant_admin, county_reviewer)
+    c = client_for(platform_admin)
+    with django_assert_max_num_queries(6):
+        response = c.get("/api/v1/contracts?status=registered")
+    assert response.json()["count"] == 6
+
+
+def test_statistics_page_query_budget(contracts, province_official, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(province_official)
+    with django_assert_max_num_queries(30):
+        assert c.get("/contracts/statistics/?region=360000&year=all").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("province_official", 200),
+        ("platform_admin", 200),
+        ("city_reviewer", 404),
+        ("applicant_admin", 404),
+        (None, 302),
+    ],
+)
+def test_subsidies_page_permission_matrix(who, status, contracts, request) -> None:  # type: ignore[no-untyped-def]
+    user = request.getfixturevalue(who) if who else None
+    response = client_for(user).get("/contracts/subsidies/")
+    assert response.status_code == status
+    if status == 200:
+        assert "江西省网上常设技术市场交易补助（2020）" in response.content.decode()
