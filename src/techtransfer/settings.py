@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "techtransfer.audit",
     "techtransfer.jobs",
     "techtransfer.achievements",
+    "techtransfer.search",
     "techtransfer.api",
     "techtransfer.web",
 ]
@@ -157,6 +158,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Search ----------------------------------------------------------------------------------
+# The tantivy index (derived data: `techtransfer reindex` rebuilds it from the database).
+SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "search")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

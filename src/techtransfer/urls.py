@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("techtransfer.achievements.urls_disclosure")),
     path("", include("techtransfer.achievements.urls_reports")),
     path("catalogues/", include("techtransfer.achievements.urls_catalogue")),
+    path("", include("techtransfer.search.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -17,6 +17,7 @@ from techtransfer.audit.api import router as audit_router
 from techtransfer.core.api import router as core_router
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs.api import router as jobs_router
+from techtransfer.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +95,4 @@ api.add_router("/", achievements_router)
 api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
 api.add_router("/", tokens_router)
+api.add_router("/", search_router)
