@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
         from django.apps import apps
 
         from techtransfer.audit.hooks import register_after_event
-        from techtransfer.search import jobs  # noqa: F401  (the reindex job kind)
+        from techtransfer.search import jobs, periodic  # noqa: F401  (reindex job kind, catch-up)
         from techtransfer.search.outbox import on_objects_changed
 
         # Each app's search.py registers its declarations when imported.

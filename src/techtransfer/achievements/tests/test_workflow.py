@@ -315,6 +315,10 @@ def test_renewal_reminder_is_sent_once(
     services.renew_achievement(actor=applicant_admin, achievement_id=a.pk)
     assert Achievement.objects.get(pk=a.pk).renewal_reminded_at is None
     now = timezone.now()
-    assert run_due(now) == ["achievements.renewal"]
-    assert run_due(now + datetime.timedelta(hours=1)) == []
-    assert run_due(now + datetime.timedelta(hours=25)) == ["achievements.renewal"]
+
+    def registry_runs(at: datetime.datetime) -> list[str]:  # other apps' periodic runs (search) aside
+        return [name for name in run_due(at) if name.startswith("achievements.")]
+
+    assert registry_runs(now) == ["achievements.renewal"]
+    assert registry_runs(now + datetime.timedelta(hours=1)) == []
+    assert registry_runs(now + datetime.timedelta(hours=25)) == ["achievements.renewal"]

@@ -110,3 +110,17 @@ def test_bulk_demo_publishing_enqueues_every_record(index_dir, worker_down, veri
     page_ids = set(Achievement.objects.filter(is_demo=True).values_list("name", flat=True))
     found = {t for name in page_ids for t in hits(name) if t == name}
     assert found == page_ids
+
+
+def test_worker_start_catches_up_through_its_periodic_run(
+    index_dir, worker_down, verified, applicant_member, applicant_admin, province_reviewer,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from techtransfer.jobs.periodic import run_due
+
+    a = draft(verified, applicant_member, name=NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(a, applicant_admin, province_reviewer)
+    assert hits("钙钛矿") == []
+    assert "search.catch_up" in run_due()  # what the worker's heartbeat does when it starts
+    assert hits("钙钛矿") == [NAME]

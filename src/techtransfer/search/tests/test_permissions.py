@@ -67,3 +67,14 @@ def test_page_and_api_hide_them_too(client, records, outsider):
     assert [r["title"] for r in data["results"]] == [PUBLIC_NAME]
     assert data["total"] == 1
     assert data["types"] == [{"value": "achievement", "label": "科技成果", "count": 1}]
+
+
+def test_only_verified_organisations_are_found(index_dir, applicant_org, other_org):
+    from techtransfer.search.services import reindex
+
+    reindex()
+    # other_org (a verified university) is found; applicant_org is still only registered.
+    assert [h.title for h in search(AnonymousUser(), {"query": "东湖测试大学"}).results.hits] == [other_org.name]
+    # Any word matches (OR), so the university shares "测试"; the registered enterprise never shows.
+    assert [h.title for h in search(AnonymousUser(), {"query": "南昌县测试企业"}).results.hits] == [other_org.name]
+    assert applicant_org.status == "registered"

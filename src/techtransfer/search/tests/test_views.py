@@ -97,3 +97,11 @@ def test_reindex_command_shows_progress(published):
     text = out.getvalue()
     assert "6/6" in text  # one achievement and five verified organisations
     assert "Indexed 6 documents" in text
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, published):
+    r = client.get(reverse("search:search"), {"q": "永磁"}, headers={"HX-Request": "true"})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert 'id="search-hits"' in body
+    assert "<html" not in body
