@@ -75,6 +75,12 @@ def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
         yield document(a)
 
 
+def of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
+    """Public records of these organisations (their documents carry the organisation's name)."""
+    ids = [int(p) for p in org_pks if p.isdigit()]
+    return [str(pk) for pk in public_achievements().filter(organisation_id__in=ids).values_list("pk", flat=True)]
+
+
 def keywords() -> Iterable[str]:
     """The domain dictionary: every keyword of a public record."""
     for kws in public_achievements().values_list("keywords", flat=True).iterator(chunk_size=2000):
@@ -90,6 +96,7 @@ register(
         load=load,
         terms=keywords,
         count=lambda: public_achievements().count(),
+        dependents={"core.organisation": of_organisations},
         filters=(
             FilterSpec("plan_industry", _("Industry"), value_label=_label(PlanIndustry)),
             FilterSpec("discipline", _("Discipline")),

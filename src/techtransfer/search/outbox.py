@@ -14,7 +14,7 @@ from django.utils import timezone
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import BackendBusy
 from techtransfer.search.models import SearchOutbox
-from techtransfer.search.registry import SearchDocument, type_for_model
+from techtransfer.search.registry import SearchDocument, is_indexed, type_for_model, types
 
 CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
 BATCH = 500
@@ -25,7 +25,7 @@ def on_objects_changed(object_type: str, object_ids: Sequence[str]) -> None:
 
     Runs inside the caller's transaction; the task is enqueued on commit (once per transaction).
     """
-    if type_for_model(object_type) is None:
+    if not is_indexed(object_type):
         return
     SearchOutbox.objects.bulk_create([SearchOutbox(object_type=object_type, object_id=i) for i in object_ids])
     schedule_apply()
@@ -93,6 +93,11 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
         by_type: dict[str, set[str]] = {}
         for row in rows:
             by_type.setdefault(row.object_type, set()).add(row.object_id)
+        # Documents built from other objects (an achievement shows its organisation's name).
+        for st in types().values():
+            for source, our_pks in st.dependents.items():
+                if source in by_type:
+                    by_type.setdefault(st.model_label, set()).update(our_pks(sorted(by_type[source])))
         upserts: list[SearchDocument] = []
         deletes: list[str] = []
         for model_label, pks in by_type.items():

@@ -9,7 +9,7 @@ count can only come from a record the user may see.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -73,6 +73,8 @@ class SearchType:
     filters: tuple[FilterSpec, ...] = ()
     terms: Callable[[], Iterable[str]] = lambda: ()
     count: Callable[[], int] = lambda: 0  # how many documents `load(None)` yields (progress display)
+    # Other object types whose change alters these documents: {"app.model": pks of theirs → our pks}.
+    dependents: Mapping[str, Callable[[Sequence[str]], Iterable[str]]] = field(default_factory=dict)
 
 
 _TYPES: dict[str, SearchType] = {}
@@ -93,3 +95,8 @@ def get_type(name: str) -> SearchType:
 
 def type_for_model(model_label: str) -> SearchType | None:
     return next((t for t in _TYPES.values() if t.model_label == model_label), None)
+
+
+def is_indexed(model_label: str) -> bool:
+    """Does a change of `model_label` objects touch the index (as documents or as their sources)?"""
+    return any(t.model_label == model_label or model_label in t.dependents for t in _TYPES.values())

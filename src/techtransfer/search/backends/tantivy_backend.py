@@ -199,6 +199,9 @@ class TantivyBackend(SearchBackend):
         clauses = self._filter_clauses(request)
         if text_query is not None:
             clauses.append((tantivy.Occur.Must, text_query))
+        elif request.query.strip():
+            # Only punctuation or symbols: nothing to match (an empty query browses everything).
+            clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query()))
         query = tantivy.Query.boolean_query(clauses)
         searcher = self.index.searcher()
         result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)

@@ -124,3 +124,19 @@ def test_worker_start_catches_up_through_its_periodic_run(
     assert hits("钙钛矿") == []
     assert "search.catch_up" in run_due()  # what the worker's heartbeat does when it starts
     assert hits("钙钛矿") == [NAME]
+
+
+def test_renaming_the_organisation_refreshes_its_records(
+    index_dir, verified, applicant_member, applicant_admin, province_reviewer, django_capture_on_commit_callbacks
+):
+    from techtransfer.core import services as core_services
+
+    a = draft(verified, applicant_member, name=NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(a, applicant_admin, province_reviewer)
+    assert hits("赣江光伏") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.update_organisation(
+            actor=applicant_admin, organisation_id=verified.pk, data={"name": "赣江光伏科技"}
+        )
+    assert hits("赣江光伏", type_names=["achievement"]) == [NAME]

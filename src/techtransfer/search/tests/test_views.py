@@ -38,6 +38,18 @@ def test_page_shows_results_with_links_snippets_and_facets(client, published, dj
     assert 'id="facet-plan_industry"' in body
 
 
+def test_api_answers_within_a_query_budget(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        r = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "new_energy"})
+    assert r.status_code == 200
+    assert [x["title"] for x in r.json()["results"]] == [NAME]
+
+
+def test_punctuation_only_query_finds_nothing_and_empty_query_browses(client, published):
+    assert client.get("/api/v1/search", {"q": "！？（）"}).json()["total"] == 0
+    assert client.get("/api/v1/search", {"q": "", "type": "achievement"}).json()["total"] == 1
+
+
 def test_filters_inside_the_engine(client, published):
     def total(**params):  # type: ignore[no-untyped-def]
         return client.get("/api/v1/search", {"q": "永磁", **params}).json()["total"]
