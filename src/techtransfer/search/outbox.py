@@ -94,10 +94,10 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
         for row in rows:
             by_type.setdefault(row.object_type, set()).add(row.object_id)
         # Documents built from other objects (an achievement shows its organisation's name).
-        for st in types().values():
-            for source, our_pks in st.dependents.items():
+        for declared in types().values():
+            for source, our_pks in declared.dependents.items():
                 if source in by_type:
-                    by_type.setdefault(st.model_label, set()).update(our_pks(sorted(by_type[source])))
+                    by_type.setdefault(declared.model_label, set()).update(our_pks(sorted(by_type[source])))
         upserts: list[SearchDocument] = []
         deletes: list[str] = []
         for model_label, pks in by_type.items():
