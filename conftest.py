@@ -22,8 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         load_regions()
 
 
+@pytest.fixture(scope="session")
+def _search_index_root(tmp_path_factory):  # type: ignore[no-untyped-def]
+    return tmp_path_factory.mktemp("search-index")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings, _search_index_root):  # type: ignore[no-untyped-def]
+    # The search index of the suite lives in a temporary directory, never under ./var.
+    settings.SEARCH_INDEX_DIR = _search_index_root
     # PBKDF2 at production strength costs ~0.3 s per user; tests hash dozens of them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in-process when their transaction commits (django-tasks resets its backends on change).

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "techtransfer.needs",
     "techtransfer.matchmaking",
     "techtransfer.contracts",
+    "techtransfer.search",
     "techtransfer.api",
     "techtransfer.web",
 ]
@@ -165,6 +166,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Search ----------------------------------------------------------------------------------
+# The tantivy index (derived data: `techtransfer reindex` rebuilds it from the database).
+SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "search")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

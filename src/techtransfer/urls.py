@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("techtransfer.matchmaking.urls")),
     path("", include("techtransfer.matchmaking.urls_events")),
     path("", include("techtransfer.contracts.urls")),
+    path("", include("techtransfer.search.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path(
         "login/",

@@ -28,6 +28,7 @@ from techtransfer.achievements import io
 from techtransfer.achievements.choices import AchievementKind, AchievementStatus, PlanIndustry
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.services import VALIDITY, body_code_for, reserve_registration_numbers
+from techtransfer.audit.hooks import objects_changed
 from techtransfer.audit.services import record_event
 from techtransfer.core.choices import OrganisationType
 from techtransfer.core.models import Organisation, User
@@ -248,6 +249,9 @@ def _publish(batches: list[tuple[Organisation, User, list[int]]]) -> None:
                 valid_until=timezone.localdate(published_at) + VALIDITY,
             )
     for org, actor, ids in batches:
+        # One audit event per organisation covers the bulk update; the changed records are announced
+        # one by one so that the search outbox indexes each of them.
+        objects_changed(Achievement._meta.label_lower, ids)
         if ids:
             record_event(
                 actor=actor,

@@ -22,6 +22,7 @@ from techtransfer.market.api import router as market_router
 from techtransfer.matchmaking.api import router as matchmaking_router
 from techtransfer.needs.api import router as needs_router
 from techtransfer.notifications.api import router as notifications_router
+from techtransfer.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
 
@@ -104,3 +105,4 @@ api.add_router("/", needs_router)
 api.add_router("/", notifications_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", contracts_router)
+api.add_router("/", search_router)

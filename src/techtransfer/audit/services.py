@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from techtransfer.audit.context import current
+from techtransfer.audit.hooks import objects_changed
 from techtransfer.audit.models import AuditEvent
 
 
@@ -55,9 +56,10 @@ def record_event(
     """Append one audit event for `obj`. Call inside the transaction that made the change.
 
     `actor` is a User or None (system); request id and IP come from the current request context.
+    Listeners registered with `audit.hooks` (the search outbox) hear about the change here.
     """
     ctx = current()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         organisation=organisation,
         action=action,
@@ -69,3 +71,5 @@ def record_event(
         request_id=ctx.request_id,
         ip=ctx.ip,
     )
+    objects_changed(event.object_type, [event.object_id])
+    return event

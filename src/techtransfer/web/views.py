@@ -15,6 +15,7 @@ from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
 from techtransfer.jobs.access import jobs_visible_to
 from techtransfer.jobs.selectors import worker_status
+from techtransfer.search.outbox import lag as search_lag
 from techtransfer.web.stats import turnover_series
 
 
@@ -49,7 +50,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and worker status; 503 when the database does not answer."""
+    """Database, worker and search-index lag (unapplied outbox rows); 503 when the database does not answer."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -59,4 +60,4 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": {"status": "error", "error": str(exc)[:200]}}, status=503)
     worker = worker_status()
     overall = "ok" if worker["status"] == "ok" else "degraded"
-    return JsonResponse({"status": overall, "database": db, "worker": worker})
+    return JsonResponse({"status": overall, "database": db, "worker": worker, "search_index": search_lag()})

@@ -55,7 +55,8 @@ def test_apply_moves_saves_audits_and_runs_side_effect_after_commit(
         org = ORGANISATION_VERIFICATION.apply(
             pk=applicant_org.pk, action="verify", actor=county_reviewer, comment="ok", after_commit=seen.append
         )
-    assert len(callbacks) == 1
+    # The side effect, and the search index update (organisations are searchable).
+    assert len(callbacks) == 2
     assert seen == [org]
     applicant_org.refresh_from_db()
     assert applicant_org.status == OrganisationStatus.VERIFIED

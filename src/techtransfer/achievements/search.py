@@ -1,0 +1,112 @@
+"""What the search engine indexes of the achievements registry.
+
+Only public records (published, secrecy "public": `access.public_achievements`) are indexed, with
+the visibility token "public"; drafts, records under review, internal records and expired ones are
+removed from the index when they change. Records visible to members or reviewers only are therefore
+never findable through search yet (their own lists serve them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.access import public_achievements
+from techtransfer.achievements.choices import AchievementKind, PlanIndustry, Stage, TransferMode
+from techtransfer.achievements.models import Achievement
+from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
+
+
+def _label(choices: type[PlanIndustry] | type[Stage] | type[AchievementKind] | type[TransferMode]):  # type: ignore[no-untyped-def]
+    labels = dict(choices.choices)
+
+    def value_label(value: str) -> str:
+        return str(labels.get(value, ""))
+
+    return value_label
+
+
+def region_prefixes(code: str) -> list[str]:
+    """ "360121" → ["36", "3601", "360121"]: a filter on any enclosing region matches."""
+    return [p for p in dict.fromkeys([code[:2], code[:4], code]) if p] if code else []
+
+
+def document(a: Achievement) -> SearchDocument:
+    published = timezone.localdate(a.published_at).year if a.published_at else None
+    filters: dict[str, list[str | int | float]] = {
+        "plan_industry": [a.plan_industry] if a.plan_industry else [],
+        "discipline": [a.discipline] if a.discipline else [],
+        "stage": [a.stage],
+        "kind": [a.kind],
+        "transfer_mode": list(a.transfer_modes or []),
+        "region": list(region_prefixes(a.region_id or "")),
+    }
+    if a.trl is not None:
+        filters["trl"] = [a.trl]
+    if a.price is not None:
+        filters["price"] = [float(a.price)]
+    if published is not None:
+        filters["year"] = [published]
+    return SearchDocument(
+        type="achievement",
+        pk=str(a.pk),
+        title=a.name,
+        url=reverse("achievements:detail", args=[a.pk]),
+        fields={
+            "title": a.name,
+            "keywords": " ".join(a.keywords or []),
+            "body": a.abstract,
+            "organisation": a.organisation.name,
+        },
+        filters=filters,
+        visibility=[PUBLIC],
+        summary=a.abstract,
+    )
+
+
+def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
+    qs = public_achievements().order_by("pk")
+    if pks is not None:
+        qs = qs.filter(pk__in=[int(p) for p in pks if p.isdigit()])
+    for a in qs.iterator(chunk_size=1000):
+        yield document(a)
+
+
+def of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
+    """Public records of these organisations (their documents carry the organisation's name)."""
+    ids = [int(p) for p in org_pks if p.isdigit()]
+    return [str(pk) for pk in public_achievements().filter(organisation_id__in=ids).values_list("pk", flat=True)]
+
+
+def keywords() -> Iterable[str]:
+    """The domain dictionary: every keyword of a public record."""
+    for kws in public_achievements().values_list("keywords", flat=True).iterator(chunk_size=2000):
+        yield from kws or []
+
+
+register(
+    SearchType(
+        name="achievement",
+        label=_("Achievements"),
+        model_label=Achievement._meta.label_lower,
+        fields={"title": 3.0, "keywords": 2.0, "body": 1.0, "organisation": 0.5},
+        load=load,
+        terms=keywords,
+        count=lambda: public_achievements().count(),
+        dependents={"core.organisation": of_organisations},
+        filters=(
+            FilterSpec("plan_industry", _("Industry"), value_label=_label(PlanIndustry)),
+            FilterSpec("discipline", _("Discipline")),
+            FilterSpec("stage", _("Stage"), value_label=_label(Stage)),
+            FilterSpec("kind", _("Kind"), value_label=_label(AchievementKind)),
+            FilterSpec("transfer_mode", _("Transfer mode"), value_label=_label(TransferMode)),
+            FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
+            FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
+            FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),
+            FilterSpec("year", _("Year published"), kind=FilterKind.INT, facet=False),
+        ),
+    )
+)

@@ -1,0 +1,58 @@
+"""What the search engine indexes of organisations: verified ones only (the public directory).
+
+Registered and suspended organisations are removed from the index when they change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.core.choices import OrganisationStatus, OrganisationType
+from techtransfer.core.models import Organisation
+from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
+
+_TYPE_LABELS = dict(OrganisationType.choices)
+
+
+def document(o: Organisation) -> SearchDocument:
+    code = o.region_id or ""
+    return SearchDocument(
+        type="organisation",
+        pk=str(o.pk),
+        title=o.name,
+        url=reverse("core:organisation", args=[o.pk]),
+        fields={"title": f"{o.name} {o.name_en}".strip(), "body": o.description},
+        filters={
+            "org_type": [o.type],
+            "region": [p for p in dict.fromkeys([code[:2], code[:4], code]) if p],
+        },
+        visibility=[PUBLIC],
+        summary=o.description or o.address,
+    )
+
+
+def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
+    qs = Organisation.objects.filter(status=OrganisationStatus.VERIFIED).order_by("pk")
+    if pks is not None:
+        qs = qs.filter(pk__in=[int(p) for p in pks if p.isdigit()])
+    for o in qs.iterator(chunk_size=1000):
+        yield document(o)
+
+
+register(
+    SearchType(
+        name="organisation",
+        label=_("Organisations"),
+        model_label=Organisation._meta.label_lower,
+        fields={"title": 3.0, "body": 1.0},
+        load=load,
+        count=lambda: Organisation.objects.filter(status=OrganisationStatus.VERIFIED).count(),
+        filters=(
+            FilterSpec("org_type", _("Organisation type"), value_label=lambda v: str(_TYPE_LABELS.get(v, ""))),
+            FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
+        ),
+    )
+)

@@ -1,0 +1,32 @@
+"""Search backends behind one interface (`base.SearchBackend`)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from techtransfer.search.backends.base import SearchBackend
+
+_lock = threading.Lock()
+_backends: dict[Path, SearchBackend] = {}
+
+
+def get_backend(path: Path | None = None) -> SearchBackend:
+    """The process-wide backend for the index at `path` (settings.SEARCH_INDEX_DIR by default)."""
+    from techtransfer.search.backends.tantivy_backend import TantivyBackend
+    from techtransfer.search.registry import types
+
+    where = Path(path or settings.SEARCH_INDEX_DIR)
+    with _lock:
+        backend = _backends.get(where)
+        if backend is None:
+            backend = _backends[where] = TantivyBackend(where, list(types().values()))
+        return backend
+
+
+def reset_backends() -> None:
+    """Forget the open indexes (tests point SEARCH_INDEX_DIR somewhere new)."""
+    with _lock:
+        _backends.clear()

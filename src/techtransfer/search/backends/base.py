@@ -1,0 +1,66 @@
+"""The interface every search backend implements, and the values it exchanges."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from techtransfer.search.registry import SearchDocument
+
+
+@dataclass
+class SearchRequest:
+    """A query. `visibility` is mandatory: only documents carrying one of these tokens can match."""
+
+    query: str
+    visibility: frozenset[str]
+    types: Sequence[str] = ()
+    terms: dict[str, list[str]] = field(default_factory=dict)  # keyword and prefix filters (any of)
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    limit: int = 10
+    offset: int = 0
+    facets: Sequence[str] = ()  # keyword filters to count; "type" counts record types
+    highlight: bool = True
+
+
+@dataclass
+class SearchHit:
+    type: str
+    pk: str
+    score: float
+    title: str
+    url: str
+    snippet: str  # HTML with <mark>, already escaped
+    matched_terms: list[str]
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]
+    query_terms: list[str]
+
+
+class BackendBusy(RuntimeError):
+    """Another process holds the index writer; try again later."""
+
+
+Progress = Callable[[int, int | None], None]
+
+
+class SearchBackend(abc.ABC):
+    @abc.abstractmethod
+    def search(self, request: SearchRequest) -> SearchResults: ...
+
+    @abc.abstractmethod
+    def apply(self, upserts: Iterable[SearchDocument], deletes: Iterable[str]) -> None:
+        """Replace the documents `upserts` and remove the uids `deletes`, in one commit."""
+
+    @abc.abstractmethod
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Replace the whole index with `documents` in one commit; returns how many were indexed."""
+
+    @abc.abstractmethod
+    def count(self) -> int: ...

@@ -1,0 +1,269 @@
+"""The embedded lexical backend: tantivy on disk, fed with pre-segmented Chinese.
+
+Each declared text field becomes an indexed field of whitespace-separated tokens (rjieba words plus
+`_`-prefixed character bigrams, see `search.text`); BM25 scores are summed over fields with the
+declared weights. Filters, visibility and record types are tantivy clauses, so they are applied
+inside the engine and facets are tantivy term aggregations over the same query.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from techtransfer.search import text
+from techtransfer.search.backends.base import (
+    BackendBusy,
+    Progress,
+    SearchBackend,
+    SearchHit,
+    SearchRequest,
+    SearchResults,
+)
+from techtransfer.search.registry import FilterKind, SearchDocument, SearchType
+
+TOKENIZER = "ws"
+SNIPPET_CHARS = 160
+BATCH = 2000
+
+
+def _analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.lowercase()).build()
+
+
+class TantivyBackend(SearchBackend):
+    def __init__(self, path: Path, search_types: Sequence[SearchType], heap_size: int = 128_000_000) -> None:
+        self.path = path
+        self.heap_size = heap_size
+        self.weights: dict[str, float] = {}
+        self.filter_kinds: dict[str, FilterKind] = {}
+        for st in search_types:
+            for name, weight in st.fields.items():
+                self.weights[name] = max(weight, self.weights.get(name, 0.0))
+            for spec in st.filters:
+                self.filter_kinds[spec.name] = spec.kind
+        self.schema = self._schema()
+        self._write_lock = threading.Lock()
+        self.index = self._open()
+        for st in search_types:
+            text.add_terms(st.terms())
+
+    # --- schema ---------------------------------------------------------------------------
+    def _schema(self) -> tantivy.Schema:
+        sb = tantivy.SchemaBuilder()
+        sb.add_text_field("uid", stored=True, tokenizer_name="raw")
+        sb.add_text_field("type", stored=True, fast=True, tokenizer_name="raw")
+        sb.add_text_field("visibility", tokenizer_name="raw")
+        sb.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
+        for name in sorted(self.weights):
+            sb.add_text_field(f"f_{name}", tokenizer_name=TOKENIZER)
+        for name, kind in sorted(self.filter_kinds.items()):
+            if kind == FilterKind.INT:
+                sb.add_integer_field(f"x_{name}", indexed=True, fast=True)
+            elif kind == FilterKind.FLOAT:
+                sb.add_float_field(f"x_{name}", indexed=True, fast=True)
+            else:
+                sb.add_text_field(f"x_{name}", fast=kind == FilterKind.KEYWORD, tokenizer_name="raw")
+        return sb.build()
+
+    def _fingerprint(self) -> str:
+        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 1})
+
+    def _open(self) -> tantivy.Index:
+        marker = self.path / "techtransfer-schema.json"
+        if self.path.exists() and (not marker.exists() or marker.read_text() != self._fingerprint()):
+            # The declarations changed: the old index cannot answer; start empty (run `reindex`).
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        marker.write_text(self._fingerprint())
+        index.register_tokenizer(TOKENIZER, _analyzer())
+        return index
+
+    # --- writing --------------------------------------------------------------------------
+    def _document(self, doc: SearchDocument) -> tantivy.Document:
+        d = tantivy.Document()
+        d.add_text("uid", doc.uid)
+        d.add_text("type", doc.type)
+        for token in doc.visibility:
+            d.add_text("visibility", token)
+        body = " ".join(v for v in doc.fields.values() if v)
+        payload = {"type": doc.type, "pk": doc.pk, "title": doc.title, "url": doc.url, "text": doc.summary or body}
+        d.add_text("payload", json.dumps(payload, ensure_ascii=False))
+        for name, value in doc.fields.items():
+            if name in self.weights and value:
+                d.add_text(f"f_{name}", " ".join(text.index_tokens(value)))
+        for name, values in doc.filters.items():
+            kind = self.filter_kinds.get(name)
+            for v in values:
+                if kind == FilterKind.INT:
+                    d.add_integer(f"x_{name}", int(v))
+                elif kind == FilterKind.FLOAT:
+                    d.add_float(f"x_{name}", float(v))
+                elif kind is not None and v != "":
+                    d.add_text(f"x_{name}", str(v))
+        return d
+
+    def _writer(self) -> tantivy.IndexWriter:
+        try:
+            return self.index.writer(heap_size=self.heap_size, num_threads=0)
+        except ValueError as exc:
+            raise BackendBusy(str(exc)) from exc
+
+    def apply(self, upserts: Iterable[SearchDocument], deletes: Iterable[str]) -> None:
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                for uid in deletes:
+                    writer.delete_documents_by_term("uid", uid)
+                for doc in upserts:
+                    writer.delete_documents_by_term("uid", doc.uid)
+                    writer.add_document(self._document(doc))
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        self.index.reload()
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        n = 0
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                writer.delete_all_documents()
+                for doc in documents:
+                    writer.add_document(self._document(doc))
+                    n += 1
+                    if progress is not None and n % BATCH == 0:
+                        progress(n, None)
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        self.index.reload()
+        if progress is not None:
+            progress(n, n)
+        return n
+
+    def count(self) -> int:
+        self.index.reload()
+        return int(self.index.searcher().num_docs)
+
+    # --- reading --------------------------------------------------------------------------
+    def _text_query(self, tokens: Sequence[str]) -> tantivy.Query | None:
+        clauses = []
+        for token in tokens:
+            for name, weight in self.weights.items():
+                q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
+        return tantivy.Query.boolean_query(clauses) if clauses else None
+
+    def _filter_clauses(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        must = tantivy.Occur.Must
+        schema = self.schema
+        out = [(must, tantivy.Query.term_set_query(schema, "visibility", sorted(request.visibility) or ["-"]))]
+        if request.types:
+            out.append((must, tantivy.Query.term_set_query(schema, "type", list(request.types))))
+        for name, values in request.terms.items():
+            if name in self.filter_kinds and values:
+                out.append((must, tantivy.Query.term_set_query(schema, f"x_{name}", [str(v) for v in values])))
+        for name, (lo, hi) in request.ranges.items():
+            kind = self.filter_kinds.get(name)
+            if kind not in (FilterKind.INT, FilterKind.FLOAT) or (lo is None and hi is None):
+                continue
+            ftype = tantivy.FieldType.Integer if kind == FilterKind.INT else tantivy.FieldType.Float
+            cast = int if kind == FilterKind.INT else float
+            out.append(
+                (
+                    must,
+                    tantivy.Query.range_query(
+                        schema, f"x_{name}", ftype, None if lo is None else cast(lo), None if hi is None else cast(hi)
+                    ),
+                )
+            )
+        return out
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        tokens = text.query_tokens(request.query)
+        text_query = self._text_query(tokens)
+        clauses = self._filter_clauses(request)
+        if text_query is not None:
+            clauses.append((tantivy.Occur.Must, text_query))
+        elif request.query.strip():
+            # Only punctuation or symbols: nothing to match (an empty query browses everything).
+            clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query()))
+        query = tantivy.Query.boolean_query(clauses)
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)
+        words = text.display_terms(tokens)
+        hits = []
+        for score, address in result.hits[: request.limit]:
+            stored = searcher.doc(address)
+            payload: dict[str, Any] = json.loads(str(stored.get_first("payload")))
+            snippet, matched = highlight(payload.get("text", ""), words) if request.highlight else ("", [])
+            hits.append(
+                SearchHit(
+                    type=payload["type"],
+                    pk=payload["pk"],
+                    score=float(score),
+                    title=payload["title"],
+                    url=payload["url"],
+                    snippet=snippet,
+                    matched_terms=matched,
+                )
+            )
+        facets = self._facets(searcher, query, request.facets) if request.facets else {}
+        return SearchResults(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facets, query_terms=words)
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, names: Sequence[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        spec: dict[str, Any] = {}
+        for name in names:
+            if name == "type":
+                spec[name] = {"terms": {"field": "type", "size": 50}}
+            elif self.filter_kinds.get(name) == FilterKind.KEYWORD:
+                spec[name] = {"terms": {"field": f"x_{name}", "size": 100}}
+        if not spec:
+            return {}
+        raw = searcher.aggregate(query, spec)
+        return {
+            name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])] for name in spec
+        }
+
+
+def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
+    """An escaped snippet of `source` around the first matched term, terms wrapped in <mark>.
+
+    Matching runs on the normalised text (simplified, half-width, lower case); when normalising
+    keeps the length, positions map back onto the original text, otherwise the normalised text is
+    shown.
+    """
+    norm = text.normalise(source)
+    shown = source if len(norm) == len(source) else norm
+    matched = [t for t in dict.fromkeys(terms) if t and t in norm]
+    if not matched:
+        return html.escape(shown[:SNIPPET_CHARS]) + ("…" if len(shown) > SNIPPET_CHARS else ""), []
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(matched, key=len, reverse=True)))
+    first = pattern.search(norm)
+    start = max(0, (first.start() if first else 0) - 30)
+    end = min(len(norm), start + SNIPPET_CHARS)
+    parts: list[str] = ["…" if start > 0 else ""]
+    pos = start
+    for m in pattern.finditer(norm, start, end):
+        parts.append(html.escape(shown[pos : m.start()]))
+        parts.append("<mark>" + html.escape(shown[m.start() : m.end()]) + "</mark>")
+        pos = m.end()
+    parts.append(html.escape(shown[pos:end]))
+    parts.append("…" if end < len(norm) else "")
+    return "".join(parts), matched

@@ -1,0 +1,21 @@
+"""The reindex job kind: rebuild the search index from the database, watched on the job page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.jobs.registry import register
+from techtransfer.jobs.runtime import JobContext
+
+
+@register("search.reindex", _("Rebuild the search index"))
+def reindex_job(ctx: JobContext) -> dict[str, Any]:
+    from techtransfer.search.services import reindex
+
+    def progress(done: int, total: int | None) -> None:
+        ctx.check_cancelled()
+        ctx.progress(done, total or done + 1, str(_("Indexed %(done)d records") % {"done": done}))
+
+    return {"indexed": reindex(progress=progress)}

@@ -1,0 +1,78 @@
+"""`techtransfer bench retrieval|classify …`: the benchmarks of bench/README.md on any files in the
+format of ../shared/bench."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Benchmarks: retrieval (nDCG@10, Recall@10, MRR@10, latency) and classification (accuracy, macro-F1)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="bench", required=True)
+        r = sub.add_parser("retrieval", help="Index a corpus and score queries against relevance judgments.")
+        r.add_argument("--corpus", required=True, type=Path, help="TSV: docid, title, text")
+        r.add_argument("--queries", required=True, type=Path, help="TSV: qid, text, qtype")
+        r.add_argument("--qrels", required=True, type=Path, help="TSV: qid, docid, relevance")
+        r.add_argument("--out", type=Path, help="Write the result as JSON here")
+        c = sub.add_parser("classify", help="Train a text classifier and score it on a test file.")
+        c.add_argument("--train", required=True, type=Path)
+        c.add_argument("--test", type=Path, help="Scored file; without it a stratified part of --train is held out")
+        c.add_argument("--label-column", default="label")
+        c.add_argument("--text-columns", default="title,text", help="Columns joined as the input text")
+        c.add_argument("--holdout", type=float, default=0.2, help="Fraction held out when --test is absent")
+        c.add_argument("--seed", type=int, default=0)
+        c.add_argument("--out", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for key in ("corpus", "queries", "qrels", "train", "test"):
+            path = options.get(key)
+            if path is not None and not path.is_file():
+                raise CommandError(f"--{key}: no such file: {path}")
+        run = self._retrieval if options["bench"] == "retrieval" else self._classify
+        result = run(options)
+        if options.get("out"):
+            options["out"].write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            self.stdout.write(f"written to {options['out']}")
+
+    def _retrieval(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.bench import run_retrieval
+
+        result = run_retrieval(
+            corpus=options["corpus"], queries=options["queries"], qrels=options["qrels"], progress=self.stderr.write
+        ).as_dict()
+        self.stdout.write(f"documents {result['documents']}, index build {result['index_build_seconds']} s "
+                          f"({result['build_docs_per_second']} docs/s)")  # fmt: skip
+        self.stdout.write(f"{'qtype':<20}{'queries':>8}{'nDCG@10':>10}{'R@10':>8}{'MRR@10':>8}")
+        rows = [*result["per_qtype"].items(), ("overall", result["overall"])]
+        for name, s in rows:
+            self.stdout.write(
+                f"{name:<20}{s['queries']:>8}{s['ndcg@10']:>10.4f}{s['recall@10']:>8.4f}{s['mrr@10']:>8.4f}"
+            )
+        lat = result["latency_ms"]
+        self.stdout.write(f"query latency p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)")
+        return result
+
+    def _classify(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.classify import run_classification
+
+        result = run_classification(
+            train=options["train"],
+            test=options["test"],
+            label_column=options["label_column"],
+            text_columns=[c.strip() for c in options["text_columns"].split(",") if c.strip()],
+            holdout=options["holdout"],
+            seed=options["seed"],
+        )
+        self.stdout.write(
+            f"train {result['train_rows']} rows, test {result['test_rows']} rows, {result['classes']} classes "
+            f"({result['method']})"
+        )
+        self.stdout.write(f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}")
+        return result

@@ -1,0 +1,102 @@
+"""What is searchable: each domain app declares its record types in its own `search.py`.
+
+A declaration names the text fields and their weights, the filters (facets), and a loader that turns
+primary keys into `SearchDocument`s. The engine works only from these declarations and never
+imports a domain app's models. Documents carry a `visibility` list: the index filters every query
+by the visibility tokens the user holds (see `search.permissions`), so a result, a facet value or a
+count can only come from a record the user may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.functional import Promise
+
+PUBLIC = "public"
+
+
+class FilterKind(StrEnum):
+    KEYWORD = "keyword"  # exact values, may be several per document; a facet
+    PREFIX = "prefix"  # hierarchical codes (regions): the document stores every prefix
+    INT = "int"  # integer range (TRL, year)
+    FLOAT = "float"  # number range (price)
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    name: str
+    label: Promise | str
+    kind: FilterKind = FilterKind.KEYWORD
+    facet: bool = True
+    # Display label of one value (choices); the raw value is shown when this returns "".
+    value_label: Callable[[str], str] = lambda value: ""
+
+
+@dataclass
+class SearchDocument:
+    """One record as the index sees it. `fields` holds the text of each declared field."""
+
+    type: str
+    pk: str
+    title: str
+    url: str
+    fields: dict[str, str]
+    filters: dict[str, list[str | int | float]] = field(default_factory=dict)
+    visibility: list[str] = field(default_factory=lambda: [PUBLIC])
+    summary: str = ""
+
+    @property
+    def uid(self) -> str:
+        return f"{self.type}:{self.pk}"
+
+
+Loader = Callable[[Sequence[str] | None], Iterator[SearchDocument]]
+
+
+@dataclass(frozen=True)
+class SearchType:
+    """A searchable record type.
+
+    `load(pks)` yields the documents of `pks` that belong in the index (all of them with None);
+    a pk it does not yield is removed from the index. `model_label` ("app.model") is the object type
+    whose changes (announced through `audit.hooks`) re-index a document.
+    """
+
+    name: str
+    label: Promise | str
+    model_label: str
+    fields: dict[str, float]
+    load: Loader
+    filters: tuple[FilterSpec, ...] = ()
+    terms: Callable[[], Iterable[str]] = lambda: ()
+    count: Callable[[], int] = lambda: 0  # how many documents `load(None)` yields (progress display)
+    # Other object types whose change alters these documents: {"app.model": pks of theirs → our pks}.
+    dependents: Mapping[str, Callable[[Sequence[str]], Iterable[str]]] = field(default_factory=dict)
+
+
+_TYPES: dict[str, SearchType] = {}
+
+
+def register(search_type: SearchType) -> SearchType:
+    _TYPES[search_type.name] = search_type
+    return search_type
+
+
+def types() -> dict[str, SearchType]:
+    return dict(_TYPES)
+
+
+def get_type(name: str) -> SearchType:
+    return _TYPES[name]
+
+
+def type_for_model(model_label: str) -> SearchType | None:
+    return next((t for t in _TYPES.values() if t.model_label == model_label), None)
+
+
+def is_indexed(model_label: str) -> bool:
+    """Does a change of `model_label` objects touch the index (as documents or as their sources)?"""
+    return any(t.model_label == model_label or model_label in t.dependents for t in _TYPES.values())

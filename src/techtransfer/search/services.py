@@ -1,0 +1,128 @@
+"""Searching (one entry point for the page, the API and the benchmark) and rebuilding the index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from techtransfer.search import text
+from techtransfer.search.backends import get_backend
+from techtransfer.search.backends.base import SearchBackend, SearchRequest, SearchResults
+from techtransfer.search.models import SearchOutbox
+from techtransfer.search.permissions import visibility_for
+from techtransfer.search.registry import FilterKind, SearchDocument, types
+
+MAX_QUERY_CHARS = 200
+PAGE_SIZE = 20
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[tuple[str, str, int]]  # value, display label, count
+    selected: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    query: str
+    results: SearchResults
+    facets: list[Facet]
+    type_counts: list[tuple[str, str, int]]
+    took_ms: float
+
+
+def _facet_specs(type_names: list[str]) -> dict[str, Any]:
+    specs: dict[str, Any] = {}
+    for st in types().values():
+        if type_names and st.name not in type_names:
+            continue
+        for spec in st.filters:
+            specs.setdefault(spec.name, spec)
+    return specs
+
+
+def build_request(
+    *,
+    user: Any,
+    query: str,
+    type_names: list[str] | None = None,
+    terms: Mapping[str, list[str]] | None = None,
+    ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    facets: bool = True,
+) -> SearchRequest:
+    """The request for `user`: their visibility tokens are always part of it."""
+    names = [n for n in (type_names or []) if n in types()]
+    specs = _facet_specs(names)
+    return SearchRequest(
+        query=query[:MAX_QUERY_CHARS],
+        visibility=visibility_for(user),
+        types=names,
+        terms={k: v for k, v in (terms or {}).items() if k in specs and v},
+        ranges={k: v for k, v in (ranges or {}).items() if k in specs},
+        limit=limit,
+        offset=offset,
+        facets=(["type", *[n for n, s in specs.items() if s.facet and s.kind == FilterKind.KEYWORD]] if facets else []),
+    )
+
+
+def run(request: SearchRequest, backend: SearchBackend | None = None) -> SearchResults:
+    """Run a request on the backend. The benchmark calls this too, with its own backend."""
+    return (backend or get_backend()).search(request)
+
+
+def search(user: Any, request_kwargs: Mapping[str, Any]) -> SearchPage:
+    """Search for `user`; facets and counts come from the same permission-filtered query."""
+    started = time.perf_counter()
+    request = build_request(user=user, **request_kwargs)
+    results = run(request)
+    specs = _facet_specs(list(request.types))
+    type_labels = {name: str(st.label) for name, st in types().items()}
+    facets = []
+    for name, buckets in results.facets.items():
+        if name == "type":
+            continue
+        spec = specs[name]
+        values = [(v, spec.value_label(v) or v, c) for v, c in buckets]
+        facets.append(Facet(name, str(spec.label), values, list(request.terms.get(name, []))))
+    type_counts = [(v, type_labels.get(v, v), c) for v, c in results.facets.get("type", [])]
+    return SearchPage(
+        query=request.query,
+        results=results,
+        facets=facets,
+        type_counts=type_counts,
+        took_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def all_documents() -> Iterator[SearchDocument]:
+    for st in types().values():
+        text.add_terms(st.terms())
+        yield from st.load(None)
+
+
+def reindex(*, progress: Callable[[int, int | None], None] | None = None) -> int:
+    """Rebuild the index from the database; outbox rows older than the start are marked done.
+
+    Rows written while the rebuild runs stay pending: the worker applies them afterwards, so no
+    change made during the rebuild is lost.
+    """
+    started = timezone.now()
+    total = sum(st.count() for st in types().values())
+
+    def step(done: int, _total: int | None) -> None:
+        if progress is not None:
+            progress(done, max(total, done) if _total is None else _total)
+
+    n = get_backend().rebuild(all_documents(), progress=step)
+    with transaction.atomic():
+        SearchOutbox.objects.filter(done_at__isnull=True, created_at__lt=started).update(done_at=timezone.now())
+    return n

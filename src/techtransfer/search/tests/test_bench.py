@@ -1,0 +1,87 @@
+"""The benchmark commands on tiny files whose scores are worked out by hand."""
+
+import json
+import math
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from techtransfer.search.bench import mrr_at_k, ndcg_at_k, recall_at_k
+
+CORPUS = """docid\ttitle\ttext\tsource
+d1\t\t锂离子电池正极材料的制备工艺\tt
+d2\t\t稀土永磁电机的矢量控制策略\tt
+d3\t\t水稻种植的节水灌溉技术\tt
+d4\t\t废旧锂电池回收与梯级利用\tt
+"""
+QUERIES = """qid\ttext\tqtype\tsplit
+q1\t稀土永磁电机\ttitle\tdev
+q2\t锂电池\ttopic_keyword\tdev
+q3\t节水灌溉\ttitle\tdev
+q4\t没有判断的查询\ttitle\tdev
+"""
+# q3 is judged against d1 on purpose: the engine finds d3, so q3 scores 0 everywhere.
+QRELS = """qid\tdocid\trelevance\tsplit
+q1\td2\t1\tdev
+q2\td1\t1\tdev
+q2\td4\t1\tdev
+q3\td1\t1\tdev
+"""
+
+
+def test_metric_functions_by_hand():
+    rels = {"b": 1, "c": 2}
+    # DCG = 1/log2(3) + 2/log2(4); ideal = 2/log2(2) + 1/log2(3)
+    expected = (1 / math.log2(3) + 1) / (2 + 1 / math.log2(3))
+    assert ndcg_at_k(["a", "b", "c"], rels) == pytest.approx(expected)
+    assert round(expected, 4) == 0.6199
+    assert recall_at_k(["a", "b"], rels) == 0.5
+    assert mrr_at_k(["a", "b", "c"], rels) == 0.5
+    assert mrr_at_k(["a"], rels) == 0.0
+    assert ndcg_at_k(["x"] * 10 + ["b"], rels) == 0.0  # beyond the cut-off
+
+
+def test_retrieval_command_gives_the_hand_computed_scores(tmp_path):
+    for name, content in (("corpus.tsv", CORPUS), ("queries.tsv", QUERIES), ("qrels.tsv", QRELS)):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    out = tmp_path / "result.json"
+    call_command(
+        "bench", "retrieval", "--corpus", str(tmp_path / "corpus.tsv"), "--queries", str(tmp_path / "queries.tsv"),
+        "--qrels", str(tmp_path / "qrels.tsv"), "--out", str(out),
+    )  # fmt: skip
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["documents"] == 4
+    assert result["skipped_queries_without_judgments"] == 1
+    # q1: d2 first → 1, 1, 1.  q2: d1 and d4 are the only documents with 锂/电池 → 1, 1, 1.  q3: 0, 0, 0.
+    assert result["per_qtype"] == {
+        "title": {"queries": 2, "ndcg@10": 0.5, "recall@10": 0.5, "mrr@10": 0.5},
+        "topic_keyword": {"queries": 1, "ndcg@10": 1.0, "recall@10": 1.0, "mrr@10": 1.0},
+    }
+    assert result["overall"] == {"queries": 3, "ndcg@10": 0.6667, "recall@10": 0.6667, "mrr@10": 0.6667}
+    assert set(result["latency_ms"]) == {"p50", "p95", "mean"}
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="--corpus: no such file"):
+        call_command("bench", "retrieval", "--corpus", str(tmp_path / "nope.tsv"), "--queries", "x", "--qrels", "y")
+
+
+def test_classify_command_on_a_tiny_split(tmp_path):
+    train = "id\ttitle\ttext\tlabel\n" + "".join(
+        f"{i}\t{t}\t{t}的研究\t{label}\n"
+        for i, (t, label) in enumerate(
+            [("锂电池正极", "材料"), ("锂电池负极", "材料"), ("正极材料合成", "材料"),
+             ("水稻灌溉", "农业"), ("小麦灌溉", "农业"), ("水稻育种", "农业")]
+        )
+    )  # fmt: skip
+    test = "id\ttitle\ttext\tlabel\n1\t锂电池材料\t正极\t材料\n2\t水稻小麦\t灌溉\t农业\n"
+    (tmp_path / "train.tsv").write_text(train, encoding="utf-8")
+    (tmp_path / "test.tsv").write_text(test, encoding="utf-8")
+    out = tmp_path / "c.json"
+    call_command(
+        "bench", "classify", "--train", str(tmp_path / "train.tsv"), "--test", str(tmp_path / "test.tsv"),
+        "--label-column", "label", "--out", str(out),
+    )  # fmt: skip
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert (result["train_rows"], result["test_rows"], result["classes"]) == (6, 2, 2)
+    assert (result["accuracy"], result["macro_f1"]) == (1.0, 1.0)

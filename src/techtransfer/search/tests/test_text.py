@@ -1,0 +1,53 @@
+"""Normalisation and segmentation: what the index and the query see."""
+
+import pytest
+
+from techtransfer.search import text
+from techtransfer.search.backends.tantivy_backend import highlight
+
+
+def test_traditional_input_becomes_simplified():
+    assert text.normalise("鋰離子電池的機器學習") == "锂离子电池的机器学习"
+
+
+def test_full_width_digits_letters_and_punctuation_become_half_width_lower_case():
+    assert text.normalise("５Ｇ基站，ＴＲＬ７级") == "5g基站,trl7级"
+
+
+def test_mixed_chinese_and_english_keeps_the_english_terms():
+    tokens = text.query_tokens("基于LSTM的锂离子电池寿命预测 Python")
+    words = text.display_terms(tokens)
+    assert "lstm" in words and "python" in words
+    assert "锂离子电池" in words or "锂离子" in words
+    assert "基于" not in words  # a stopword
+    # Character bigrams of every Chinese run are added for recall, marked with "_".
+    assert "_电池" in tokens and "_寿命" in tokens
+
+
+def test_traditional_and_full_width_queries_give_the_simplified_tokens():
+    assert text.query_tokens("鋰離子電池") == text.query_tokens("锂离子电池")
+    assert text.query_tokens("ＬＳＴＭ２０２４") == text.query_tokens("lstm2024")
+
+
+def test_domain_terms_are_kept_whole():
+    before = text.display_terms(text.query_tokens("钙钛矿叠层电池"))
+    assert "钙钛矿叠层电池" not in before
+    text.add_terms(["钙钛矿叠层电池"])
+    assert "钙钛矿叠层电池" in text.display_terms(text.query_tokens("新型钙钛矿叠层电池"))
+
+
+@pytest.mark.parametrize(
+    ("source", "terms", "snippet", "matched"),
+    [
+        (
+            "本发明涉及锂电池<正极>材料。",
+            ["锂电池", "正极"],
+            "本发明涉及<mark>锂电池</mark>&lt;<mark>正极</mark>&gt;材料。",
+            ["锂电池", "正极"],
+        ),
+        ("无关文本", ["电池"], "无关文本", []),
+        ("採用LSTM模型", ["lstm"], "採用<mark>LSTM</mark>模型", ["lstm"]),
+    ],
+)
+def test_highlight_marks_matched_terms_in_escaped_text(source, terms, snippet, matched):
+    assert highlight(source, terms) == (snippet, matched)

@@ -1,0 +1,119 @@
+"""The search page, the API endpoint, /healthz and the reindex command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from techtransfer.search.models import SearchOutbox
+from techtransfer.search.outbox import apply_pending
+from techtransfer.search.tests.helpers import draft, publish
+
+pytestmark = pytest.mark.django_db
+
+NAME = "一种稀土永磁电机的控制方法"
+
+
+@pytest.fixture
+def published(
+    index_dir, verified, applicant_member, applicant_admin, province_reviewer, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    a = draft(
+        verified, applicant_member, name=NAME, abstract="提出一种稀土永磁同步电机的矢量控制方法。",
+        keywords=["永磁电机", "矢量控制"], plan_industry="new_energy", trl=7, price=80,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(a, applicant_admin, province_reviewer)
+    return a
+
+
+def test_page_shows_results_with_links_snippets_and_facets(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        r = client.get(reverse("search:search"), {"q": "永磁电机 控制"})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert f'href="{reverse("achievements:detail", args=[published.pk])}"' in body
+    assert "<mark>" in body
+    assert 'id="facet-plan_industry"' in body
+
+
+def test_api_answers_within_a_query_budget(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        r = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "new_energy"})
+    assert r.status_code == 200
+    assert [x["title"] for x in r.json()["results"]] == [NAME]
+
+
+def test_punctuation_only_query_finds_nothing_and_empty_query_browses(client, published):
+    assert client.get("/api/v1/search", {"q": "！？（）"}).json()["total"] == 0
+    assert client.get("/api/v1/search", {"q": "", "type": "achievement"}).json()["total"] == 1
+
+
+def test_filters_inside_the_engine(client, published):
+    def total(**params):  # type: ignore[no-untyped-def]
+        return client.get("/api/v1/search", {"q": "永磁", **params}).json()["total"]
+
+    assert total() == 1
+    assert total(trl_min=7, trl_max=9) == 1
+    assert total(trl_min=8) == 0
+    assert total(price_max=100) == 1
+    assert total(price_max=50) == 0
+    assert total(region="36") == 1  # Jiangxi contains 南昌县
+    assert total(region="3607") == 0  # Ganzhou does not
+    assert total(plan_industry="new_energy") == 1
+    assert total(plan_industry="biomed") == 0
+    assert total(type="organisation") == 0
+
+
+def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
+    r = client.get(reverse("search:search"), {"q": "电机", "trl_min": "12", "region": "abc"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert 'value="电机"' in body
+    api = client.get("/api/v1/search", {"q": "电机", "trl_min": "5", "trl_max": "3"})
+    assert api.status_code == 422
+    assert list(api.json()["details"]["fields"]) == ["trl_max"]
+
+
+def test_empty_page_shows_only_the_form(client, index_dir):
+    r = client.get(reverse("search:search"))
+    assert r.status_code == 200
+    assert 'id="search-hits"' not in r.content.decode()
+
+
+def test_healthz_reports_index_lag(
+    client,
+    index_dir,
+    worker_down,
+    verified,
+    applicant_member,
+    applicant_admin,
+    province_reviewer,
+    django_capture_on_commit_callbacks,
+):  # type: ignore[no-untyped-def]
+    a = draft(verified, applicant_member, name=NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(a, applicant_admin, province_reviewer)
+    pending = SearchOutbox.objects.filter(done_at__isnull=True).count()
+    lag = client.get("/healthz").json()["search_index"]
+    assert lag["pending"] == pending > 0
+    assert lag["oldest_seconds"] >= 0
+    apply_pending()
+    assert client.get("/healthz").json()["search_index"] == {"pending": 0, "oldest_seconds": 0.0}
+
+
+def test_reindex_command_shows_progress(published):
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    text = out.getvalue()
+    assert "6/6" in text  # one achievement and five verified organisations
+    assert "Indexed 6 documents" in text
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, published):
+    r = client.get(reverse("search:search"), {"q": "永磁"}, headers={"HX-Request": "true"})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert 'id="search-hits"' in body
+    assert "<html" not in body

@@ -1,0 +1,139 @@
+"""Chinese-aware text processing shared by indexing and querying.
+
+Normalisation: traditional → simplified (OpenCC t2s), full-width → half-width (NFKC), lower case.
+Segmentation: rjieba `cut_for_search` words (with the domain dictionary built from the registered
+keywords) plus character bigrams of every CJK run, for recall on words the dictionary misses.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import rjieba
+
+try:  # OpenCC is a declared dependency; without it traditional input is only NFKC-normalised.
+    import opencc
+
+    _T2S: opencc.OpenCC | None = opencc.OpenCC("t2s")
+except ImportError:  # pragma: no cover
+    _T2S = None
+
+_JIEBA = rjieba.Jieba()
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(
+    r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff._+\-]*"
+)
+# Single characters and function words that match nearly everything.
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "在",
+        "对",
+        "为",
+        "是",
+        "其",
+        "等",
+        "并",
+        "中",
+        "以",
+        "于",
+        "由",
+        "从",
+        "将",
+        "被",
+        "把",
+        "之",
+        "而",
+        "也",
+        "上",
+        "下",
+        "一",
+        "一种",
+        "通过",
+        "进行",
+        "采用",
+        "基于",
+        "研究",
+        "方法",
+        "分析",
+        "结果",
+        "表明",
+    ]
+)
+_added_terms: set[str] = set()
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters, digits and punctuation become ASCII), simplified script, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    if _T2S is not None:
+        text = _T2S.convert(text)
+    return text.lower()
+
+
+def add_terms(terms: Iterable[str]) -> int:
+    """Teach the segmenter domain terms (registered keywords); returns how many were new."""
+    added = 0
+    for raw in terms:
+        term = normalise(raw).strip()
+        if 2 <= len(term) <= 20 and term not in _added_terms and _CJK.fullmatch(term):
+            _JIEBA.add_word(term, None, None)
+            _added_terms.add(term)
+            added += 1
+    return added
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(normalised: str) -> tuple[str, ...]:
+    out = []
+    for w in _JIEBA.cut_for_search(normalised):
+        w = w.strip()
+        if w and w not in STOPWORDS and _WORD.fullmatch(w) and (len(w) > 1 or w.isascii()):
+            out.append(w)
+    return tuple(out)
+
+
+def words(text: str) -> list[str]:
+    """Segmented words of already normalised text, without stopwords and single CJK characters."""
+    return list(_words(text)) if len(text) < 200 else [w for w in _words.__wrapped__(text)]
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams of every CJK run of normalised text (a lone character stays a unigram)."""
+    out: list[str] = []
+    for run in _CJK.findall(text):
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def index_tokens(text: str) -> list[str]:
+    """Tokens stored for a document field: words and bigrams."""
+    norm = normalise(text)
+    return words(norm) + ["_" + b for b in bigrams(norm)]
+
+
+def query_tokens(query: str) -> list[str]:
+    """Distinct tokens of a query, in order: words first, then bigrams (prefixed with `_`)."""
+    norm = normalise(query)
+    seen: dict[str, None] = {}
+    for t in words(norm):
+        seen.setdefault(t, None)
+    for b in bigrams(norm):
+        seen.setdefault("_" + b, None)
+    return list(seen)
+
+
+def display_terms(tokens: Iterable[str]) -> list[str]:
+    """The words among query tokens (for "matched terms"), without bigram markers."""
+    return [t for t in tokens if not t.startswith("_")]

@@ -1,0 +1,53 @@
+"""The search page: one box over every registered record type, with facets and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from techtransfer.search import services
+from techtransfer.search.forms import MAX_PAGE, SearchForm
+
+
+@dataclass
+class _Paginator:
+    num_pages: int
+    count: int
+
+
+@dataclass
+class ResultPage:
+    """Just enough of Django's Page for web/_pagination.html."""
+
+    number: int
+    paginator: _Paginator
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.paginator.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        kwargs = form.request_kwargs()
+        result = services.search(request.user, kwargs)
+        number = kwargs["offset"] // services.PAGE_SIZE + 1
+        pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
+        context.update(result=result, page=ResultPage(number, _Paginator(pages, result.results.total)))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    template = "search/_results.html" if request.headers.get("HX-Request") else "search/search.html"
+    return render(request, template, context, status=status)
