@@ -6,3 +6,6 @@ class ContractsConfig(AppConfig):
     name = "techtransfer.contracts"
     label = "contracts"
     verbose_name = _("Technology contract registration")
+
+    def ready(self) -> None:
+        from techtransfer.contracts import panels  # noqa: F401  (panel on achievement pages)

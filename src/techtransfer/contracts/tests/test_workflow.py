@@ -238,3 +238,6 @@ def test_the_path_from_a_registered_achievement_to_the_contract(
     client.force_login(applicant_admin)
     path = client.get(f"/contracts/{c.pk}/").content.decode()
     assert "360202610042" in path and "DEAL-7" in path and c.registration_number in path
+    # …and the achievement's own page ends the path with the contract's registration number.
+    page = client.get(f"/achievements/{mine.pk}/").content.decode()
+    assert 'id="achievement-contracts"' in page and c.registration_number in page
