@@ -315,7 +315,12 @@ def set_visibility(*, actor: User, disclosure_id: int, visibility: str, public_s
 
     The public-summary level needs a summary text. Writes `disclosure.set_visibility`.
     """
-    d = Disclosure.objects.select_for_update().select_related("organisation").filter(pk=disclosure_id).first()
+    d = (
+        Disclosure.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk=disclosure_id)
+        .first()
+    )
     if d is None or not is_transfer_office(actor, d):
         raise DomainError(Errors.NOT_FOUND)
     if visibility not in V.values:

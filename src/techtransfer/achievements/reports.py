@@ -237,7 +237,9 @@ def file_report(*, actor: User, project_id: int, summary: str, achievement_id: i
     A project may receive several reports (one per result); the first makes it filed. Writes
     `projectreport.create`.
     """
-    project = FundedProject.objects.select_for_update().select_related("programme").filter(pk=project_id).first()
+    project = (
+        FundedProject.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=project_id).first()
+    )
     if project is None or not is_member(actor, project.owner_id):
         raise DomainError(Errors.NOT_FOUND)
     summary = summary.strip()

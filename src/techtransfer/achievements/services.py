@@ -382,7 +382,12 @@ def approve_achievement(*, actor: User, achievement_id: int, comment: str = "") 
     validity of one year (renewed yearly by the organisation).
     """
     with transaction.atomic():
-        a = Achievement.objects.select_for_update().select_related("region").filter(pk=achievement_id).first()
+        a = (
+            Achievement.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .filter(pk=achievement_id)
+            .first()
+        )
         if a is None:
             raise DomainError(Errors.NOT_FOUND)
         _holder_guard(actor)(a)
@@ -589,7 +594,10 @@ def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
 def decide_revision(*, actor: User, revision_id: int, approve: bool, comment: str = "") -> AchievementRevision:
     """A reviewer whose jurisdiction covers the record approves (applies) or rejects a revision."""
     revision = (
-        AchievementRevision.objects.select_for_update().select_related("achievement").filter(pk=revision_id).first()
+        AchievementRevision.objects.select_for_update(of=("self",))
+        .select_related("achievement")
+        .filter(pk=revision_id)
+        .first()
     )
     if revision is None or not may_act_on_region(actor, revision.achievement.region_id):
         raise DomainError(Errors.NOT_FOUND)

@@ -239,7 +239,7 @@ def update_contract(
 ) -> Contract:
     """Change a draft or refused contract (members of its organisation only); `data` may be partial."""
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().select_related("organisation").get(pk=contract_id)
+        contract = Contract.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=contract_id)
         if not is_member(actor, contract.organisation_id) and not actor.is_platform_admin:
             raise DomainError(Errors.NOT_FOUND)
         if contract.status not in EDITABLE_STATES:
@@ -413,7 +413,12 @@ def amend_contract(*, actor: User, contract_id: int, changes: Mapping[str, Any],
         raise DomainError(ContractErrors.REASON_REQUIRED, details={"field": "reason"})
     wanted = {k: v for k, v in changes.items() if k in AMENDABLE_FIELDS}
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().select_related("organisation").filter(pk=contract_id).first()
+        contract = (
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk=contract_id)
+            .first()
+        )
         if contract is None or not may_register(actor, contract):
             raise DomainError(Errors.NOT_FOUND)
         if contract.status != S.REGISTERED:

@@ -369,7 +369,10 @@ def _lock_admins(org_id: int) -> int:
 def change_member_role(*, actor: User, membership_id: int, role: str) -> Membership:
     """An org admin changes a member's role; the last admin cannot be demoted."""
     membership = (
-        Membership.objects.select_for_update().select_related("organisation", "user").filter(pk=membership_id).first()
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation", "user")
+        .filter(pk=membership_id)
+        .first()
     )
     if membership is None or not (is_org_admin(actor, membership.organisation_id) or actor.is_platform_admin):
         raise DomainError(Errors.NOT_FOUND)
@@ -396,7 +399,10 @@ def change_member_role(*, actor: User, membership_id: int, role: str) -> Members
 def deactivate_member(*, actor: User, membership_id: int) -> Membership:
     """An org admin removes a member (the row stays, inactive, for the audit trail)."""
     membership = (
-        Membership.objects.select_for_update().select_related("organisation", "user").filter(pk=membership_id).first()
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation", "user")
+        .filter(pk=membership_id)
+        .first()
     )
     if membership is None or not (is_org_admin(actor, membership.organisation_id) or actor.is_platform_admin):
         raise DomainError(Errors.NOT_FOUND)

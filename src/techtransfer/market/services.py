@@ -414,7 +414,9 @@ def create_auction(*, actor: User, listing_id: int, data: AuctionInput) -> Aucti
 
 
 def _locked_session(session_id: int) -> AuctionSession:
-    session = AuctionSession.objects.select_for_update().select_related("listing").filter(pk=session_id).first()
+    session = (
+        AuctionSession.objects.select_for_update(of=("self",)).select_related("listing").filter(pk=session_id).first()
+    )
     if session is None:
         raise DomainError(Errors.NOT_FOUND)
     return session

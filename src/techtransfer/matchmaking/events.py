@@ -110,7 +110,10 @@ def add_item(*, actor: User, event_id: int, need_id: int | None = None, achievem
 def decide_item(*, actor: User, item_id: int, accept: bool) -> EventItem:
     """The organiser accepts or declines a proposed item; the owner accepts or declines an invitation."""
     item = (
-        EventItem.objects.select_for_update().select_related("event", "need", "achievement").filter(pk=item_id).first()
+        EventItem.objects.select_for_update(of=("self",))
+        .select_related("event", "need", "achievement")
+        .filter(pk=item_id)
+        .first()
     )
     if item is None:
         raise DomainError(Errors.NOT_FOUND)

@@ -85,7 +85,7 @@ def is_open(challenge: Challenge, now: datetime.datetime | None = None) -> bool:
 
 
 def _locked_challenge(pk: int) -> Challenge:
-    challenge = Challenge.objects.select_for_update().select_related("need").filter(pk=pk).first()
+    challenge = Challenge.objects.select_for_update(of=("self",)).select_related("need").filter(pk=pk).first()
     if challenge is None:
         raise DomainError(Errors.NOT_FOUND)
     return challenge
@@ -112,7 +112,7 @@ def create_challenge(
     criteria: Sequence[tuple[str, int]],
 ) -> Challenge:
     """The seeker runs its published need as a challenge. Criteria weights must add up to 100."""
-    need = Need.objects.select_for_update().select_related("organisation").filter(pk=need_id).first()
+    need = Need.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=need_id).first()
     if need is None or not (
         actor.is_platform_admin or need.created_by_id == actor.pk or is_org_admin(actor, need.organisation_id)
     ):
