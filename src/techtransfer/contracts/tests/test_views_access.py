@@ -92,6 +92,7 @@ def test_registration_queue_shows_submitted_contracts_in_jurisdiction(
 
 def test_create_page_keeps_the_input_when_refused(seller, applicant_admin) -> None:  # type: ignore[no-untyped-def]
     c = client_for(applicant_admin)
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     assert c.get("/contracts/new/").status_code == 200
     data = {
         "organisation": seller.pk, "name": "测试合同", "contract_type": "development", "subtype": "commissioned",
@@ -172,6 +173,7 @@ def test_a_county_official_cannot_read_the_province(contracts, county_reviewer) 
 
 def test_statistics_page_and_export_show_the_registered_contract(contracts, province_official) -> None:  # type: ignore[no-untyped-def]
     c = client_for(province_official)
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     page = c.get("/contracts/statistics/?region=360000&year=all").content.decode()
     assert '<span id="output-count">1</span>' in page
     assert "800,000.00" in page

@@ -222,6 +222,7 @@ def test_bid_page_shows_refusal(client, session, outsider, buyer):
         starts_at=timezone.now() - minutes(5), ends_at=timezone.now() + minutes(60)
     )
     client.force_login(outsider)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     response = client.post(
         reverse("market:bid", args=[session.pk]), {"organisation": buyer.pk, "amount": "50"}, follow=True
     )

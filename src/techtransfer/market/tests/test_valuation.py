@@ -123,6 +123,7 @@ def test_valuation_page_computes_and_downloads(client, listing):
 
 @pytest.mark.django_db
 def test_valuation_form_keeps_input_and_explains_bad_revenues(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     form = {"subject": "x", "revenues": "100 abc", "royalty_rate": "5", "technology_share": "30",
             "discount_rate": "10", "obsolescence": "0"}  # fmt: skip
     body = client.post(reverse("market:valuation"), form).content.decode()

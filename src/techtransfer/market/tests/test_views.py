@@ -86,6 +86,7 @@ def test_api_hides_drafts_from_outsiders(client, market, outsider):
 
 
 def test_detail_shows_the_achievement_listing_deal_path(client, listing, published_achievement):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     response = client.get(reverse("market:detail", args=[listing.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -99,6 +100,7 @@ def test_draft_detail_is_not_found_for_outsiders(client, market, outsider):
 
 def test_create_form_keeps_input_on_error(client, seller, applicant_member, published_achievement):
     client.force_login(applicant_member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     today = timezone.localdate()
     response = client.post(
         reverse("market:create"),
