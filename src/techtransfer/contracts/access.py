@@ -34,7 +34,9 @@ def _org_ids(user: User) -> list[int]:
 
 
 def contracts_visible_to(user: User) -> QuerySet[Contract]:
-    qs = Contract.objects.select_related("organisation", "seller_region", "buyer_region", "registration_point")
+    qs = Contract.objects.select_related(
+        "organisation", "seller_region", "buyer_region", "registration_point", "achievement", "deal"
+    )
     if not user.is_authenticated:
         return qs.none()
     if user.is_platform_admin:

@@ -52,6 +52,7 @@ class ContractOut(Schema):
     seller_region_code: str | None
     buyer_region_code: str | None
     achievement_id: int | None
+    deal_id: int | None
     deal_reference: str
     registered_at: datetime.datetime | None
     is_demo: bool
@@ -81,6 +82,7 @@ class ContractIn(Schema):
     carrier_costs: Decimal = Field(Decimal(0), max_digits=16, decimal_places=2)
     carrier_note: str = Field("", max_length=500)
     summary: str = Field("", max_length=4000)
+    deal_id: int | None = Field(None, description="An agreed market deal on a listing of the seller organisation.")
     deal_reference: str = Field("", max_length=64)
     parties: list[PartyIO]
 

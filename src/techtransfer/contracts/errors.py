@@ -29,4 +29,10 @@ class ContractErrors:
     ACHIEVEMENT = ErrorCode(
         "contract_achievement", _("The achievement must be a registered record of the seller organisation."), 400
     )
+    DEAL = ErrorCode(
+        "contract_deal", _("The deal must be an agreed market deal on a listing of the seller organisation."), 400
+    )
+    DEAL_TAKEN = ErrorCode(
+        "contract_deal_taken", _("This deal is already linked to another contract that is not cancelled."), 409
+    )
     DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)

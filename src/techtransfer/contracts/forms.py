@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.selectors import registered_achievement_id
@@ -19,8 +20,18 @@ from techtransfer.contracts.models import Contract
 from techtransfer.core import uscc
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm
 from techtransfer.core.models import Organisation, Region
+from techtransfer.market.models import Deal
 
 MONEY_HELP = _("Yuan, two decimals at most.")
+
+
+def deal_label(deal: Deal) -> str:
+    return _("Deal #%(pk)s · %(title)s · %(buyer)s · %(amount)s (10,000 yuan)") % {
+        "pk": deal.pk,
+        "title": deal.listing.title,
+        "buyer": deal.buyer.name,
+        "amount": deal.amount,
+    }
 
 
 class ContractForm(StyledModelForm):
@@ -36,7 +47,7 @@ class ContractForm(StyledModelForm):
         fields = (
             "name", "contract_type", "subtype", "tech_field", "ip_type", "plan_category", "signed_on", "term_start",
             "term_end", "contract_amount", "non_technical_costs", "carrier_costs", "carrier_note", "summary",
-            "deal_reference",
+            "deal", "deal_reference",
         )  # fmt: skip
         widgets = {
             "signed_on": forms.DateInput(attrs={"type": "date"}),
@@ -52,8 +63,13 @@ class ContractForm(StyledModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, deals: QuerySet[Deal] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        deal_field = self.fields["deal"]
+        assert isinstance(deal_field, forms.ModelChoiceField)
+        deal_field.queryset = deals if deals is not None else Deal.objects.none()
+        deal_field.label_from_instance = deal_label  # type: ignore[method-assign,assignment]
+        deal_field.help_text = _("Optional: the agreed market deal this contract carries out (your listings only).")
         for name in ("non_technical_costs", "carrier_costs"):
             self.fields[name].required = False
         if self.instance.pk and self.instance.achievement_id and not self.is_bound:
@@ -95,8 +111,9 @@ class ContractForm(StyledModelForm):
     def values(self) -> dict[str, Any]:
         """Service input (`services.DATA_FIELDS`)."""
         d = self.cleaned_data
-        out = {k: d[k] for k in self.Meta.fields}
+        out = {k: d[k] for k in self.Meta.fields if k != "deal"}
         out["achievement_id"] = d.get("achievement_number")
+        out["deal_id"] = d["deal"].pk if d.get("deal") else None
         return out
 
 

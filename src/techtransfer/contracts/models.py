@@ -79,7 +79,8 @@ class Contract(models.Model):
         Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer region"), null=True, blank=True
     )
     file = models.FileField(_("signed contract (PDF)"), upload_to="contracts/%Y/", blank=True)
-    # The path achievement → listing → deal → contract; the market app fills deal_reference later.
+    # The path achievement → listing → deal → contract. `deal` is an agreed deal of the platform's
+    # market; `deal_reference` names a deal made elsewhere (an offline negotiation, a matchmaking event).
     achievement = models.ForeignKey(
         "achievements.Achievement",
         on_delete=models.SET_NULL,
@@ -88,7 +89,15 @@ class Contract(models.Model):
         related_name="contracts",
         verbose_name=_("achievement"),
     )
-    deal_reference = models.CharField(_("deal reference"), max_length=64, blank=True)
+    deal = models.ForeignKey(
+        "market.Deal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("market deal"),
+    )
+    deal_reference = models.CharField(_("other deal reference"), max_length=64, blank=True)
     checklist = models.JSONField(_("recognition checklist"), default=dict, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=1000, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -109,6 +118,14 @@ class Contract(models.Model):
             models.Index(fields=["status", "registered_at"]),
             models.Index(fields=["status", "seller_region"]),
             models.Index(fields=["status", "buyer_region"]),
+        ]
+        constraints: ClassVar = [
+            # A market deal is registered once: only a cancelled registration frees it for another.
+            models.UniqueConstraint(
+                fields=["deal"],
+                condition=models.Q(deal__isnull=False) & ~models.Q(status=ContractStatus.CANCELLED),
+                name="contract_one_active_per_deal",
+            ),
         ]
 
     def __str__(self) -> str:

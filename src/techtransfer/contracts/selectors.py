@@ -20,9 +20,21 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from techtransfer.contracts.choices import ContractStatus, ContractType, NatureCode, PartyRole, TechField
 from techtransfer.contracts.models import Contract, HistoricalTurnover
 from techtransfer.core.choices import OrganisationType
-from techtransfer.core.models import Region
+from techtransfer.core.models import Membership, Region, User
+from techtransfer.market.models import Deal
+from techtransfer.market.selectors import agreed_deals_of_sellers
 
 ZERO = Decimal("0.00")
+
+
+def deals_open_for_contract(user: User, *, contract: Contract | None = None) -> QuerySet[Deal]:
+    """Agreed market deals the user's organisations sold, that no active contract registers yet
+    (the contract being edited keeps its own deal)."""
+    org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+    taken = Contract.objects.filter(deal__isnull=False).exclude(status=ContractStatus.CANCELLED)
+    if contract is not None:
+        taken = taken.exclude(pk=contract.pk)
+    return agreed_deals_of_sellers(org_ids).exclude(pk__in=taken.values("deal_id"))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,7 @@ from techtransfer.core.models import Organisation, Region, User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import Workflow, transition
+from techtransfer.market.selectors import agreed_deals_of_sellers
 
 S = ContractStatus
 
@@ -60,7 +61,7 @@ CONTRACT_WORKFLOW: Workflow[Contract] = Workflow(
 DATA_FIELDS = (
     "name", "contract_type", "subtype", "tech_field", "ip_type", "plan_category", "signed_on", "term_start",
     "term_end", "contract_amount", "non_technical_costs", "carrier_costs", "carrier_note", "summary",
-    "achievement_id", "deal_reference",
+    "achievement_id", "deal_id", "deal_reference",
 )  # fmt: skip
 # Fields an amendment of a registered contract may change.
 AMENDABLE_FIELDS = (
@@ -156,6 +157,40 @@ def _check_achievement(organisation_id: int, values: Mapping[str, Any]) -> None:
         raise DomainError(ContractErrors.ACHIEVEMENT, details={"field": "achievement_number"})
 
 
+def _check_deal(organisation_id: int, values: dict[str, Any], *, contract_id: int | None = None) -> None:
+    """A linked deal must be agreed, on a listing of the seller organisation, and not registered by
+    another active contract. Without an achievement given, the listing's achievement is taken."""
+    pk = values.get("deal_id")
+    if not pk:
+        return
+    deal = agreed_deals_of_sellers([organisation_id]).filter(pk=int(pk)).first()
+    if deal is None:
+        raise DomainError(ContractErrors.DEAL, details={"field": "deal"})
+    taken = Contract.objects.filter(deal_id=deal.pk).exclude(status=S.CANCELLED)
+    if contract_id is not None:
+        taken = taken.exclude(pk=contract_id)
+    if taken.exists():
+        raise DomainError(ContractErrors.DEAL_TAKEN, details={"field": "deal"})
+    achievement_id = deal.listing.achievement_id
+    if (
+        not values.get("achievement_id")
+        and achievement_id
+        and is_registered_achievement_of(achievement_id, organisation_id)
+    ):
+        values["achievement_id"] = achievement_id
+
+
+def _save_linked(contract: Contract, update_fields: list[str] | None = None) -> None:
+    """Save; a deal that a concurrent draft linked first (the partial unique constraint) is refused."""
+    try:
+        with transaction.atomic():
+            contract.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if contract.deal_id is None:
+            raise
+        raise DomainError(ContractErrors.DEAL_TAKEN, details={"field": "deal"}) from exc
+
+
 def _apply_values(contract: Contract, values: Mapping[str, Any]) -> list[str]:
     fields = []
     for name in DATA_FIELDS:
@@ -216,13 +251,15 @@ def create_contract(
     """
     if not is_member(actor, organisation_id) and not actor.is_platform_admin:
         raise DomainError(Errors.NOT_FOUND)
+    data = dict(data)
     _check_data(data)
+    _check_deal(organisation_id, data)
     _check_achievement(organisation_id, data)
     with transaction.atomic():
         org = Organisation.objects.get(pk=organisation_id)
         contract = Contract(organisation=org, created_by=actor, is_demo=is_demo)
         _apply_values(contract, data)
-        contract.save()
+        _save_linked(contract)
         _set_parties(contract, parties)
         record_event(
             actor=actor,
@@ -245,10 +282,12 @@ def update_contract(
         if contract.status not in EDITABLE_STATES:
             raise DomainError(ContractErrors.NOT_EDITABLE)
         _check_data({**{name: getattr(contract, name) for name in DATA_FIELDS}, **data})
+        data = dict(data)
+        _check_deal(contract.organisation_id, data, contract_id=contract.pk)
         _check_achievement(contract.organisation_id, data)
         before = snapshot(contract, DATA_FIELDS)
         fields = _apply_values(contract, data)
-        contract.save(update_fields=[*fields, "updated_at"])
+        _save_linked(contract, update_fields=[*fields, "updated_at"])
         if parties is not None:
             _set_parties(contract, parties)
         record_event(

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.contracts import access, services
-from techtransfer.contracts.choices import ContractStatus, PartyRole
+from techtransfer.contracts.choices import ContractStatus, ContractSubtype, ContractType, PartyRole
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.forms import (
     AmendForm,
@@ -26,10 +27,13 @@ from techtransfer.contracts.forms import (
     party_initial,
 )
 from techtransfer.contracts.models import Contract
+from techtransfer.contracts.selectors import deals_open_for_contract
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, User
+from techtransfer.market.choices import ListingMode
+from techtransfer.market.models import Deal
 
 S = ContractStatus
 PAGE_SIZE = 20
@@ -96,9 +100,14 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Join or register an organisation first."))
         return redirect("web:workspace")
     data = request.POST or None
-    form = ContractForm(data)
+    deals = deals_open_for_contract(user)
+    form = ContractForm(data, deals=deals)
     parties = _party_forms(data)
     chosen = request.POST.get("organisation") or str(orgs[0][0])
+    if data is None and (deal := _deal_from_query(request, deals)) is not None:
+        form.initial.update(_initial_from_deal(deal))
+        parties[PartyRole.BUYER.value].initial.update(_buyer_initial(deal))
+        chosen = str(deal.listing.organisation_id)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in parties.values()):
         org_id = int(chosen) if chosen.isdigit() and int(chosen) in dict(orgs) else orgs[0][0]
         try:
@@ -117,6 +126,41 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A market deal's mode suggests the contract type (the seller can change it before saving).
+_MODE_TO_TYPE = {
+    ListingMode.ASSIGNMENT: (ContractType.TRANSFER, ""),
+    ListingMode.EQUITY: (ContractType.TRANSFER, ""),
+    ListingMode.EXCLUSIVE_LICENCE: (ContractType.LICENSING, ""),
+    ListingMode.SOLE_LICENCE: (ContractType.LICENSING, ""),
+    ListingMode.NON_EXCLUSIVE_LICENCE: (ContractType.LICENSING, ""),
+    ListingMode.JOINT_DEVELOPMENT: (ContractType.DEVELOPMENT, ContractSubtype.COOPERATIVE),
+}
+
+
+def _deal_from_query(request: HttpRequest, deals: QuerySet[Deal]) -> Deal | None:
+    raw = request.GET.get("deal", "")
+    return deals.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def _initial_from_deal(deal: Deal) -> dict[str, Any]:
+    """The contract draft a deal implies: its title, amount (万元 → yuan), type and achievement."""
+    ctype, subtype = _MODE_TO_TYPE.get(ListingMode(deal.listing.mode), (ContractType.TRANSFER, ""))
+    achievement = deal.listing.achievement
+    return {
+        "deal": deal.pk,
+        "name": deal.listing.title[:200],
+        "contract_amount": deal.amount * 10000,
+        "contract_type": ctype,
+        "subtype": subtype,
+        "achievement_number": achievement.registration_number if achievement is not None else "",
+    }
+
+
+def _buyer_initial(deal: Deal) -> dict[str, Any]:
+    buyer = deal.buyer
+    return {"name": buyer.name, "uscc": buyer.uscc, "region": buyer.region_id or ""}
+
+
 def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainError) -> None:
     party = exc.details.get("party")
     if isinstance(party, str) and party in parties:
@@ -132,7 +176,7 @@ def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainEr
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _fetch(request, pk, "edit")
     data = request.POST or None
-    form = ContractForm(data, instance=contract)
+    form = ContractForm(data, instance=contract, deals=deals_open_for_contract(request.user, contract=contract))  # type: ignore[arg-type]
     parties = _party_forms(data, contract)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in parties.values()):
         try:

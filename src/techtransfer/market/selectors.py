@@ -30,6 +30,18 @@ def deals_for_achievement(achievement_id: int, *, include_cancelled: bool = Fals
     return qs.order_by("created_at", "pk")
 
 
+def agreed_deals_of_sellers(organisation_ids: list[int]) -> QuerySet[Deal]:
+    """Agreed deals whose listing belongs to one of `organisation_ids` (the seller side), newest first.
+
+    The contracts app narrows these to the deals that have no active registration yet.
+    """
+    return (
+        Deal.objects.filter(status=DealStatus.AGREED, listing__organisation_id__in=organisation_ids)
+        .select_related("listing", "listing__achievement", "buyer")
+        .order_by("-agreed_at", "-pk")
+    )
+
+
 def deals_for_listing(listing: Listing) -> QuerySet[Deal]:
     return listing.deals.select_related("buyer").order_by("created_at", "pk")
 

@@ -302,6 +302,9 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_agree": deal.status == DealStatus.NEGOTIATING and access.can_on_deal(user, deal, "seller"),
         "can_cancel": deal.status != DealStatus.CANCELLED and access.can_on_deal(user, deal, "party"),
         "cancel_form": CancelForm(),
+        # The next link of the path: the seller registers the technology contract that carries out the deal.
+        "can_register_contract": deal.status == DealStatus.AGREED and access.can_on_deal(user, deal, "seller"),
+        "contracts": list(deal.contracts.order_by("created_at", "pk")),  # type: ignore[attr-defined]
     }
     return render(request, "market/deal_detail.html", context)
 

@@ -1,0 +1,173 @@
+"""A contract carries out an agreed market deal: the link is checked, unique while active, prefilled from
+the deal page, and shown on the contract, the deal and the achievement pages."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.tests.factories import AchievementFactory
+from techtransfer.contracts import selectors, services
+from techtransfer.contracts.choices import ContractStatus, ContractType
+from techtransfer.contracts.errors import ContractErrors
+from techtransfer.contracts.models import Contract
+from techtransfer.contracts.tests.factories import buyer, contract_data, draft, registered
+from techtransfer.core.errors import DomainError
+from techtransfer.market import services as market
+from techtransfer.market.choices import ListingMode, ListingStatus
+from techtransfer.market.models import Deal
+from techtransfer.market.tests.factories import ListingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def achievement(seller, applicant_admin):  # type: ignore[no-untyped-def]
+    return AchievementFactory(
+        organisation=seller,
+        created_by=applicant_admin,
+        status=AchievementStatus.PUBLISHED,
+        registration_number="360202610077",
+        published_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def listing(seller, applicant_admin, achievement):  # type: ignore[no-untyped-def]
+    return ListingFactory(
+        organisation=seller,
+        created_by=applicant_admin,
+        achievement=achievement,
+        patent_numbers="",
+        mode=ListingMode.EXCLUSIVE_LICENCE,
+        status=ListingStatus.PUBLISHED,
+        published_at=timezone.now(),
+        listed_until=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def agreed(listing, outsider, other_org, applicant_admin) -> Deal:  # type: ignore[no-untyped-def]
+    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("150.00"))
+    return market.agree_deal(actor=applicant_admin, deal_id=deal.pk)
+
+
+def test_a_contract_links_an_agreed_deal_and_takes_its_achievement(seller, applicant_admin, agreed, achievement):
+    c = draft(seller, applicant_admin, deal_id=agreed.pk)
+    assert (c.deal_id, c.achievement_id) == (agreed.pk, achievement.pk)
+    assert list(selectors.deals_open_for_contract(applicant_admin)) == []
+    assert list(selectors.deals_open_for_contract(applicant_admin, contract=c)) == [agreed]
+
+
+def test_a_negotiating_deal_or_another_sellers_deal_is_refused(
+    seller, applicant_admin, listing, outsider, other_org, gov_orgs
+):  # type: ignore[no-untyped-def]
+    open_deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("9"))
+    with pytest.raises(DomainError) as exc:
+        draft(seller, applicant_admin, deal_id=open_deal.pk)
+    assert exc.value.error == ContractErrors.DEAL
+    assert exc.value.details == {"field": "deal"}
+    # The buyer's side cannot register the deal as the seller.
+    market.agree_deal(actor=applicant_admin, deal_id=open_deal.pk)
+    with pytest.raises(DomainError) as exc:
+        services.create_contract(
+            actor=outsider,
+            organisation_id=other_org.pk,
+            data={**contract_data(), "deal_id": open_deal.pk},
+            parties={"buyer": buyer()},
+        )
+    assert exc.value.error == ContractErrors.DEAL
+    assert Contract.objects.count() == 0
+
+
+def test_one_active_contract_per_deal_until_it_is_cancelled(seller, applicant_admin, county_reviewer, agreed):  # type: ignore[no-untyped-def]
+    first = registered(seller, applicant_admin, county_reviewer, deal_id=agreed.pk)
+    with pytest.raises(DomainError) as exc:
+        draft(seller, applicant_admin, deal_id=agreed.pk)
+    assert exc.value.error == ContractErrors.DEAL_TAKEN
+    other = draft(seller, applicant_admin)
+    with pytest.raises(DomainError) as exc:
+        services.update_contract(actor=applicant_admin, contract_id=other.pk, data={"deal_id": agreed.pk})
+    assert exc.value.error == ContractErrors.DEAL_TAKEN
+    services.cancel_contract(actor=county_reviewer, contract_id=first.pk, reason="合同解除")
+    assert Contract.objects.get(pk=first.pk).status == ContractStatus.CANCELLED
+    services.update_contract(actor=applicant_admin, contract_id=other.pk, data={"deal_id": agreed.pk})
+    assert Contract.objects.get(pk=other.pk).deal_id == agreed.pk
+
+
+def test_the_database_refuses_a_second_active_contract_for_a_deal(seller, applicant_admin, agreed):
+    """The partial unique constraint backs the service check (two drafts racing for one deal)."""
+    first = draft(seller, applicant_admin, deal_id=agreed.pk)
+    second = draft(seller, applicant_admin)
+    second.deal_id = agreed.pk
+    with pytest.raises(DomainError) as exc:
+        services._save_linked(second, update_fields=["deal"])
+    assert exc.value.error == ContractErrors.DEAL_TAKEN
+    assert list(Contract.objects.filter(deal_id=agreed.pk)) == [first]
+
+
+def test_the_deal_page_leads_to_a_prefilled_contract_form(seller, applicant_admin, agreed, other_org, achievement):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(applicant_admin)
+    deal_page = client.get(f"/market/deals/{agreed.pk}/").content.decode()
+    assert f'href="/contracts/new/?deal={agreed.pk}"' in deal_page
+    form = client.get(f"/contracts/new/?deal={agreed.pk}")
+    assert form.status_code == 200
+    f = form.context["form"]
+    assert f.initial["deal"] == agreed.pk
+    assert f.initial["contract_amount"] == Decimal("1500000.00")
+    assert f.initial["contract_type"] == ContractType.LICENSING
+    assert f.initial["achievement_number"] == "360202610077"
+    assert form.context["parties"]["buyer"].initial["name"] == other_org.name
+    assert [d.pk for d in f.fields["deal"].queryset] == [agreed.pk]
+
+
+def test_the_buyer_sees_no_register_link_and_cannot_prefill(agreed, outsider):
+    client = Client()
+    client.force_login(outsider)
+    assert "/contracts/new/?deal=" not in client.get(f"/market/deals/{agreed.pk}/").content.decode()
+    form = client.get(f"/contracts/new/?deal={agreed.pk}")
+    assert "deal" not in form.context["form"].initial
+
+
+def test_the_path_is_shown_on_contract_deal_and_achievement_pages(
+    seller, applicant_admin, county_reviewer, agreed, achievement
+):  # type: ignore[no-untyped-def]
+    c = registered(seller, applicant_admin, county_reviewer, deal_id=agreed.pk)
+    client = Client()
+    client.force_login(applicant_admin)
+    contract_page = client.get(f"/contracts/{c.pk}/").content.decode()
+    assert f'href="/market/deals/{agreed.pk}/"' in contract_page
+    assert f'href="/market/listings/{agreed.listing_id}/"' in contract_page
+    assert "360202610077" in contract_page and c.registration_number in contract_page
+    deal_page = client.get(f"/market/deals/{agreed.pk}/").content.decode()
+    assert c.registration_number in deal_page and "/contracts/new/?deal=" in deal_page
+    achievement_page = client.get(f"/achievements/{achievement.pk}/").content.decode()
+    assert f'href="/market/deals/{agreed.pk}/"' in achievement_page and c.registration_number in achievement_page
+
+
+def test_api_takes_and_returns_the_deal(seller, applicant_admin, agreed):
+    client = Client()
+    client.force_login(applicant_admin)
+    payload = {
+        "organisation_id": seller.pk,
+        "name": "稀土永磁专利独占许可合同",
+        "contract_type": "licensing",
+        "tech_field": "new_materials",
+        "signed_on": "2026-03-01",
+        "term_start": "2026-03-01",
+        "term_end": "2027-02-28",
+        "contract_amount": "1500000.00",
+        "deal_id": agreed.pk,
+        "parties": [{"role": "buyer", "name": "买方", "region_code": "360702", "nature": "enterprise"}],
+    }
+    response = client.post("/api/v1/contracts", payload, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["deal_id"] == agreed.pk
+    again = client.post("/api/v1/contracts", payload, content_type="application/json")
+    assert (again.status_code, again.json()["code"]) == (409, "contract_deal_taken")
