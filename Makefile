@@ -30,6 +30,7 @@ migrate: install
 
 demo: migrate
 	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo_achievements
+	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo_market
 	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo_contracts
 	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo_needs
 	DEMO_MODE=1 $(PY) -m techtransfer.cli load_demo

@@ -22,6 +22,8 @@ from techtransfer.contracts.choices import SUBTYPES, ContractType, IPType, TechF
 from techtransfer.contracts.models import Contract
 from techtransfer.core import uscc
 from techtransfer.core.models import Organisation, User
+from techtransfer.market.choices import DealStatus, ListingMode
+from techtransfer.market.models import Deal
 from techtransfer.web.demo import ORGS, PEOPLE, PREFIX, demo_uscc, load_demo
 
 SELLERS = ("univ", "inst", "ent", "hospital")
@@ -39,6 +41,24 @@ TYPE_NAMES = {
     ContractType.LICENSING: "技术许可",
     ContractType.CONSULTING: "技术咨询",
     ContractType.SERVICE: "技术服务",
+}
+_DEAL_TYPES = {
+    ListingMode.ASSIGNMENT: ContractType.TRANSFER,
+    ListingMode.EQUITY: ContractType.TRANSFER,
+    ListingMode.EXCLUSIVE_LICENCE: ContractType.LICENSING,
+    ListingMode.SOLE_LICENCE: ContractType.LICENSING,
+    ListingMode.NON_EXCLUSIVE_LICENCE: ContractType.LICENSING,
+    ListingMode.JOINT_DEVELOPMENT: ContractType.DEVELOPMENT,
+}
+# The action plan's industries (a listing's industry) → the statistics' technical fields.
+_TECH_FIELDS = {
+    "aviation": TechField.AEROSPACE,
+    "ssl": TechField.ELECTRONIC_INFORMATION,
+    "biomed": TechField.BIOMEDICINE,
+    "ngit": TechField.ELECTRONIC_INFORMATION,
+    "new_materials": TechField.NEW_MATERIALS,
+    "new_energy": TechField.NEW_ENERGY,
+    "green": TechField.ENVIRONMENT,
 }
 CHECKLIST = {
     "signed": True,
@@ -87,10 +107,62 @@ def _party(org: Organisation) -> dict[str, Any]:
 
 
 def load_demo_contracts(count: int = 40) -> int:
-    """Create `count` demo contracts (most registered, a few waiting or refused). Returns how many."""
-    if Contract.objects.filter(is_demo=True).exists():
-        return 0
+    """Create `count` demo contracts (most registered, a few waiting or refused), then register a contract
+    for each agreed demo market deal that has none. Returns how many contracts were created."""
     load_demo()
+    created = 0 if Contract.objects.filter(is_demo=True, deal__isnull=True).exists() else _load_contracts(count)
+    return created + _contracts_for_demo_deals()
+
+
+def _contracts_for_demo_deals() -> int:
+    """The last link of the demo path: agreed deals on demo listings become registered contracts."""
+    registrar = User.objects.get(username="gov_province")
+    sellers = {_org(key).pk: _admin(key) for key in SELLERS}
+    deals = (
+        Deal.objects.filter(status=DealStatus.AGREED, listing__achievement__is_demo=True, contracts__isnull=True)
+        .select_related("listing", "buyer")
+        .order_by("pk")
+    )
+    created = 0
+    for deal in deals:
+        actor = sellers.get(deal.listing.organisation_id)
+        if actor is None:
+            continue
+        ctype = _DEAL_TYPES.get(ListingMode(deal.listing.mode), ContractType.TRANSFER)
+        signed = timezone.localdate() - datetime.timedelta(days=7 + deal.pk % 20)
+        title = f"{PREFIX}{deal.listing.title[:60]}{TYPE_NAMES[ctype]}合同"
+        data: dict[str, Any] = {
+            "name": title,
+            "contract_type": ctype,
+            "subtype": "cooperative"
+            if ctype == ContractType.DEVELOPMENT
+            else ("patent" if ctype == ContractType.TRANSFER else ""),
+            "tech_field": _TECH_FIELDS.get(deal.listing.industry, TechField.ADVANCED_MANUFACTURING),
+            "ip_type": IPType.PATENT if ctype != ContractType.DEVELOPMENT else IPType.NONE,
+            "signed_on": signed,
+            "term_start": signed,
+            "term_end": signed + datetime.timedelta(days=730),
+            "contract_amount": deal.amount * 10000,
+            "non_technical_costs": Decimal(0),
+            "carrier_costs": Decimal(0),
+            "deal_id": deal.pk,
+            "summary": "演示数据：由技术市场成交生成的合同，内容为虚构。Demo data: made up, from a market deal.",
+        }
+        contract = services.create_contract(
+            actor=actor,
+            organisation_id=deal.listing.organisation_id,
+            data=data,
+            parties={"buyer": _party(deal.buyer)},
+            is_demo=True,
+        )
+        services.attach_signed_contract(actor=actor, contract_id=contract.pk, upload=_pdf(title))
+        services.submit_contract(actor=actor, contract_id=contract.pk)
+        services.register_contract(actor=registrar, contract_id=contract.pk, checklist=CHECKLIST, comment="演示")
+        created += 1
+    return created
+
+
+def _load_contracts(count: int) -> int:
     rng = random.Random(2026)
     registrar = User.objects.get(username="gov_province")
     today = timezone.localdate()
