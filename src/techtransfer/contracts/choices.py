@@ -10,12 +10,13 @@ and 2022 editions; verify against the current edition before relying on the labe
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for registration")
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("contract status", "Registered")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
 

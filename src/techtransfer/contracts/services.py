@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techtransfer.achievements.selectors import is_registered_achievement_of
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
@@ -51,7 +52,7 @@ CONTRACT_WORKFLOW: Workflow[Contract] = Workflow(
     model=Contract,
     transitions=[
         transition("submit", [S.DRAFT, S.REFUSED], S.SUBMITTED, _("Submit for registration")),
-        transition("register", [S.SUBMITTED], S.REGISTERED, _("Register")),
+        transition("register", [S.SUBMITTED], S.REGISTERED, pgettext_lazy("contract registration", "Register")),
         transition("refuse", [S.SUBMITTED], S.REFUSED, _("Refuse")),
         transition("cancel", [S.REGISTERED], S.CANCELLED, _("Cancel the registration")),
     ],

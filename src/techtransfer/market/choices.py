@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techtransfer.core.choices import ReviewStatus
 
@@ -37,6 +38,6 @@ class AuctionStatus(models.TextChoices):
 
 
 class DepositStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("deposit status", "Pending")
     PAID = "paid", _("Paid")
     REFUNDED = "refunded", _("Refunded")

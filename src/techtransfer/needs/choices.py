@@ -6,6 +6,7 @@ classifications (`achievements.choices.PlanIndustry`), so needs and achievements
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CooperationMode(models.TextChoices):
@@ -27,7 +28,7 @@ class Confidentiality(models.TextChoices):
 class ChallengeStatus(models.TextChoices):
     """Open means "accepting proposals until the deadline"; the evaluation phase follows from the clock."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("challenge status", "Open")
     AWARDED = "awarded", _("Awarded")
     CANCELLED = "cancelled", _("Cancelled")
 
