@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +32,7 @@ from techtransfer.achievements.models import (
 )
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, RegionLevel, Role
+from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, Region, User
@@ -114,14 +114,7 @@ def next_registration_number(*, body_code: str, year: int, kind: str) -> str:
     The counter row is locked (`select_for_update`) and incremented with F(); two approvals at the
     same moment wait for each other and get consecutive serials.
     """
-    digit = KIND_DIGIT[kind]  # type: ignore[index]
-    counter, _created = RegistrationCounter.objects.get_or_create(body_code=body_code, year=year, type_digit=digit)
-    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
-    if counter.last_serial >= 9999:
-        raise DomainError(AchievementErrors.SERIALS_EXHAUSTED)
-    RegistrationCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + 1)
-    counter.refresh_from_db(fields=["last_serial"])
-    return f"{body_code}{year:04d}{digit}{counter.last_serial:04d}"
+    return reserve_registration_numbers(body_code=body_code, year=year, kind=kind, count=1)[0]
 
 
 # --- drafts ----------------------------------------------------------------------------------------
@@ -647,10 +640,8 @@ def reserve_registration_numbers(*, body_code: str, year: int, kind: str, count:
     For publishing many records in one go (demo data): one locked update instead of one per record.
     """
     digit = KIND_DIGIT[kind]  # type: ignore[index]
-    counter, _created = RegistrationCounter.objects.get_or_create(body_code=body_code, year=year, type_digit=digit)
-    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
-    first = counter.last_serial + 1
-    if counter.last_serial + count > 9999:
+    key = {"body_code": body_code, "year": year, "type_digit": digit}
+    serials = take_serials(RegistrationCounter, key=key, maximum=9999, count=count)
+    if serials is None:
         raise DomainError(AchievementErrors.SERIALS_EXHAUSTED)
-    RegistrationCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + count)
-    return [f"{body_code}{year:04d}{digit}{serial:04d}" for serial in range(first, first + count)]
+    return [f"{body_code}{year:04d}{digit}{serial:04d}" for serial in serials]

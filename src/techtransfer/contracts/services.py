@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -38,6 +37,7 @@ from techtransfer.contracts.errors import ContractErrors
 from techtransfer.contracts.models import Contract, ContractAmendment, ContractCounter, ContractParty
 from techtransfer.core import uscc
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, Region, User
@@ -104,13 +104,10 @@ def next_contract_number(*, point_code: str, year: int) -> str:
     (`select_for_update`) and incremented with F(); two registrations at the same moment wait for each
     other and get consecutive serials.
     """
-    counter, _created = ContractCounter.objects.get_or_create(point_code=point_code, year=year)
-    counter = ContractCounter.objects.select_for_update().get(pk=counter.pk)
-    if counter.last_serial >= SERIAL_MAX:
+    serials = take_serials(ContractCounter, key={"point_code": point_code, "year": year}, maximum=SERIAL_MAX)
+    if serials is None:
         raise DomainError(ContractErrors.SERIALS_EXHAUSTED)
-    ContractCounter.objects.filter(pk=counter.pk).update(last_serial=F("last_serial") + 1)
-    counter.refresh_from_db(fields=["last_serial"])
-    return f"{point_code}{year:04d}{counter.last_serial:06d}"
+    return f"{point_code}{year:04d}{serials[0]:06d}"
 
 
 # --- validation -----------------------------------------------------------------------------------
