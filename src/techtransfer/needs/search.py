@@ -55,6 +55,8 @@ def need_filters(need: Need) -> dict[str, list[str | int | float]]:
         # The budget range: both ends, so a price filter finds needs whose budget touches it.
         "price": [float(b) for b in (need.budget_min, need.budget_max) if b is not None],
     }
+    if need.required_trl is not None:
+        filters["trl"] = [need.required_trl]  # the lowest readiness the need asks for
     if need.published_at:
         filters["year"] = [timezone.localdate(need.published_at).year]
     return filters
@@ -199,6 +201,7 @@ register(
         filters=(
             *_SHARED_FILTERS,
             FilterSpec("transfer_mode", _("Transfer mode"), value_label=lambda v: str(_MODES.get(v, ""))),
+            FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),
             FilterSpec("year", _("Year published"), kind=FilterKind.INT, facet=False),
         ),
