@@ -12,7 +12,8 @@ filters the index holds), never from domain models: the search app stays indepen
 Components (each 0…1; `None` = one side does not state it, counted as `UNKNOWN`):
 
 - relevance: the engine's score of the candidate for the source's text (title + keywords + body),
-  divided by the best score among the candidates of that type (the best one has 1.0).
+  divided by the best score among the candidates of that type (the best one has 1.0); candidates
+  below `MIN_RELEVANCE` are not recommended, whatever their fit.
 - industry: 1 when both have the same industry (行业), else 0.
 - region: 1 in the same city (first 4 digits of the region code), 0.5 in the same province, else 0.
 - maturity: the supply's TRL (or the top TRL of its stage) against the need's required TRL: 1 when
@@ -50,6 +51,9 @@ WEIGHTS: dict[str, float] = {
     "mode": 0.05,
 }
 UNKNOWN = 0.5  # a component one side does not state counts half
+# Candidates whose relevance is below this share of the best one's are dropped: structured fit alone
+# (same region, same mode) must not lift an unrelated record into the list.
+MIN_RELEVANCE = 0.15
 CANDIDATES = 20  # candidates fetched per target type before re-ranking
 SHOWN = 5  # recommendations shown per target type
 SIMILAR = 5  # "more like this" results
@@ -288,9 +292,10 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
         items = []
         for h in hits:
             cand = loaded.get(h.pk)
-            if cand is None:
+            relevance = h.score / best
+            if cand is None or relevance < MIN_RELEVANCE:
                 continue
-            parts = components(doc, cand, h.score / best)
+            parts = components(doc, cand, relevance)
             items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))
         items.sort(key=lambda r: (-r.score, r.title))
         groups.append(Group(target, items[:shown]))

@@ -69,4 +69,5 @@ def recommend_panel(request: HttpRequest, type_name: str, pk: str) -> HttpRespon
     if doc is None or type_name not in recommend.TARGETS:
         raise Http404
     groups = recommend.recommend(request.user, doc)
-    return render(request, "search/_recommendations.html", {"source": doc, "groups": groups})
+    any_items = any(g.items for g in groups)
+    return render(request, "search/_recommendations.html", {"source": doc, "groups": groups, "any_items": any_items})

@@ -27,8 +27,9 @@ TITLE = "钕铁硼磁体高温退磁"
 
 
 def _achievement(org, name, abstract, n, **kw):  # type: ignore[no-untyped-def]
+    kw.setdefault("keywords", ["钕铁硼"])
     return AchievementFactory(
-        organisation=org, name=name, abstract=abstract, keywords=["钕铁硼"], status=AchievementStatus.PUBLISHED,
+        organisation=org, name=name, abstract=abstract, status=AchievementStatus.PUBLISHED,
         published_at=timezone.now(), registration_number=f"36020261000{n}", **kw,
     )  # fmt: skip
 
@@ -206,3 +207,19 @@ def test_panels_render_the_why_table_within_a_query_budget(world, client, outsid
     with django_assert_max_num_queries(5):
         r = client.get(reverse("search:similar", args=["achievement", world["fit"].pk]))
     assert r.status_code == 200
+
+
+def test_structured_fit_alone_does_not_recommend_an_unrelated_record(world, outsider):
+    # Same industry, city, maturity, price and mode as the need; its text shares one word only.
+    farm = OrganisationFactory(type=OrganisationType.UNIVERSITY, region_id="360102", name="农业大学")
+    weak = _achievement(
+        farm, "水稻抗倒伏栽培", "水稻抗倒伏栽培管理，田间试验三年，亩产提高，倒伏严重时减产。", 4,
+        plan_industry="new_materials", trl=9, price=Decimal("10"), transfer_modes=["licence"], keywords=["水稻"],
+    )  # fmt: skip
+    reindex()
+    doc = recommend.source_document(outsider, "need", str(world["need"].pk))
+    hits = recommend._hits(outsider, doc, "achievement", {}, recommend.CANDIDATES)
+    scores = {h.pk: h.score for h in hits}
+    assert 0 < scores[str(weak.pk)] / max(scores.values()) < recommend.MIN_RELEVANCE  # a weak candidate
+    titles = [r.title for r in _groups(outsider, "need", world["need"].pk)["achievement"]]
+    assert titles == ["钕铁硼磁体晶界扩散技术", "钕铁硼磁体回收工艺"]
