@@ -158,3 +158,13 @@ def test_published_listing_document_is_public(db, applicant_org):
     doc = listing_document(listing)
     assert doc.visibility == ["public"]
     assert doc.filters["year"] == [timezone.localdate().year]
+
+
+def test_tokens_follow_a_membership_change_without_reindexing(applicant_org, outsider):
+    from techtransfer.core.roles import forget
+    from techtransfer.core.tests.factories import MembershipFactory
+
+    assert f"org:{applicant_org.pk}" not in visibility_for(outsider)
+    MembershipFactory(user=outsider, organisation=applicant_org)
+    forget(outsider)
+    assert f"org:{applicant_org.pk}" in visibility_for(outsider)

@@ -223,3 +223,35 @@ def test_structured_fit_alone_does_not_recommend_an_unrelated_record(world, outs
     assert 0 < scores[str(weak.pk)] / max(scores.values()) < recommend.MIN_RELEVANCE  # a weak candidate
     titles = [r.title for r in _groups(outsider, "need", world["need"].pk)["achievement"]]
     assert titles == ["钕铁硼磁体晶界扩散技术", "钕铁硼磁体回收工艺"]
+
+
+def test_experts_of_the_seekers_panels_are_recommended_to_the_seeker_only(
+    world, applicant_admin, outsider, django_capture_on_commit_callbacks
+):
+    from techtransfer.core.tests.factories import UserFactory
+    from techtransfer.needs import challenges
+    from techtransfer.needs.tests.factories import open_challenge
+    from techtransfer.search.outbox import apply_pending
+
+    UserFactory(username="magnet_expert", display_name="王磁材")
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = open_challenge(need=world["need"], seeker=applicant_admin)
+        challenges.add_expert(actor=applicant_admin, challenge_id=challenge.pk, username="magnet_expert")
+    apply_pending()
+    (expert,) = _groups(applicant_admin, "need", world["need"].pk)["expert"]
+    assert expert.title == "王磁材"
+    assert {k: v for k, v in _parts(expert).items() if k != "relevance"} == {
+        "industry": 1.0, "region": 1.0, "maturity": None, "price": None, "mode": None,
+    }  # fmt: skip
+    assert _groups(outsider, "need", world["need"].pk)["expert"] == []
+    # The challenge page loads "more like this" too; the challenge is as visible as its need.
+    page = _page_for(applicant_admin, reverse("challenges:detail", args=[challenge.pk]))
+    assert f'hx-get="{reverse("search:similar", args=["challenge", challenge.pk])}"' in page
+
+
+def _page_for(user, url):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(url).content.decode()
