@@ -38,7 +38,7 @@ def test_need_page_shows_recommendations(live_server, chromium_browser: Browser,
         title="钕铁硼磁体矫顽力提升", summary="提升钕铁硼磁体矫顽力。", description="钕铁硼磁体",
         status=ReviewStatus.PUBLISHED, published_at=timezone.now(), **fields,
     )  # fmt: skip
-    AchievementFactory(
+    achievement = AchievementFactory(
         organisation=uni, name=ACHIEVEMENT, abstract="通过晶界扩散降低钕铁硼磁体高温退磁。", keywords=["钕铁硼"],
         status=AchievementStatus.PUBLISHED, published_at=timezone.now(), registration_number="360202610009",
         plan_industry="new_materials", trl=7, price=Decimal("100"), transfer_modes=["licence"],
@@ -53,3 +53,9 @@ def test_need_page_shows_recommendations(live_server, chromium_browser: Browser,
     expect(page.locator("#similar-hits")).to_contain_text(similar.title)
     expect(page.locator("#similar-hits")).not_to_contain_text("草稿")
     page.screenshot(path=str(screenshot_dir / "need-recommendations.png"), full_page=True)
+
+    # The achievement's page recommends the need back (through the achievements panel registry).
+    page.goto(f"{base}/achievements/{achievement.pk}/")
+    expect(page.locator("#recommend-need tbody tr").first).to_contain_text(need.title)
+    expect(page.locator("#recommend-need")).not_to_contain_text("草稿")
+    page.screenshot(path=str(screenshot_dir / "achievement-recommendations.png"), full_page=True)

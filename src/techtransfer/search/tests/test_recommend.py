@@ -255,3 +255,13 @@ def _page_for(user, url):  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(user)
     return client.get(url).content.decode()
+
+
+def test_listing_recommends_needs_with_price_read_against_the_budget(world, outsider):
+    groups = _groups(outsider, "listing", world["listing"].pk)
+    (need,) = groups["need"]
+    assert need.pk == str(world["need"].pk)
+    # Asking 250–300 against a budget up to 200 (within 150 %); licence on both sides; same city.
+    parts = _parts(need)
+    assert (parts["price"], parts["mode"], parts["region"], parts["industry"]) == (0.5, 1.0, 1.0, 1.0)
+    assert parts["maturity"] is None  # a listing by patent numbers states no TRL
