@@ -9,13 +9,16 @@ never findable through search yet (their own lists serve them).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import panels
 from techtransfer.achievements.access import public_achievements
-from techtransfer.achievements.choices import AchievementKind, PlanIndustry, Stage, TransferMode
+from techtransfer.achievements.choices import AchievementKind, PlanIndustry, SecrecyLevel, Stage, TransferMode
 from techtransfer.achievements.models import Achievement
 from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
 
@@ -110,3 +113,11 @@ register(
         ),
     )
 )
+
+
+@panels.register
+def search_panels(request: HttpRequest, achievement: Achievement) -> tuple[str, dict[str, Any]] | None:
+    """Recommended needs and enterprises, and "more like this", loaded lazily (indexed records only)."""
+    if achievement.status != Achievement.Status.PUBLISHED or achievement.secrecy != SecrecyLevel.PUBLIC:
+        return None
+    return "search/_record_panels.html", {"type": "achievement", "pk": achievement.pk, "recommend": True}

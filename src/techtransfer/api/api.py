@@ -95,6 +95,8 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+# Search first: its GET /needs/{id}/recommendations must precede the apps' POST /needs/{pk}/{action}.
+api.add_router("/", search_router)
 api.add_router("/", core_router)
 api.add_router("/", achievements_router)
 api.add_router("/", audit_router)
@@ -105,4 +107,3 @@ api.add_router("/", needs_router)
 api.add_router("/", notifications_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", contracts_router)
-api.add_router("/", search_router)

@@ -33,5 +33,6 @@ def is_org_admin(user: User, organisation: Organisation | int) -> bool:
 def forget(user: User) -> None:
     """Drop cached role answers after a membership change."""
     user.__dict__.pop("_membership_cache", None)
+    user.__dict__.pop("_search_visibility", None)  # search.permissions.visibility_for
     for key in [k for k in user.__dict__ if k.startswith("_gov_regions_")]:
         user.__dict__.pop(key)

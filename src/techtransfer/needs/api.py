@@ -41,6 +41,7 @@ class NeedOut(Schema):
     region_code: str
     budget_min: Decimal | None
     budget_max: Decimal | None
+    required_trl: int | None = None
     cooperation_modes: list[str]
     deadline: datetime.date | None
     confidentiality: str
@@ -81,6 +82,7 @@ class NeedIn(Schema):
     region: str = ""
     budget_min: Decimal | None = None
     budget_max: Decimal | None = None
+    required_trl: int | None = None
     cooperation_modes: list[str]
     deadline: datetime.date | None = None
     confidentiality: str = "summary"

@@ -35,6 +35,10 @@ class NeedForm(StyledForm):
     budget_max = forms.DecimalField(
         label=_("Budget to (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
+    required_trl = forms.IntegerField(
+        label=_("Required technology readiness level"), min_value=1, max_value=9, required=False,
+        help_text=_("The lowest TRL (1–9) a solution should have reached; empty: any."),
+    )  # fmt: skip
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Preferred cooperation modes"), choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,11 @@ class Need(models.Model):
         _("budget to (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     cooperation_modes = models.JSONField(_("preferred cooperation modes"), default=list, blank=True)
+    required_trl = models.PositiveSmallIntegerField(
+        _("required technology readiness level"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("The lowest TRL (1–9) a solution should have reached; empty: any."),
+    )  # fmt: skip
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     confidentiality = models.CharField(
         _("confidentiality"), max_length=8, choices=Confidentiality.choices, default=Confidentiality.SUMMARY

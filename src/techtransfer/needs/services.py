@@ -28,7 +28,7 @@ S = ReviewStatus
 NEED_WORKFLOW: Workflow[Need] = Workflow(model=Need, transitions=REVIEW_TRANSITIONS)
 DATA_FIELDS = (
     "title", "summary", "description", "indicators", "industry", "region", "budget_min", "budget_max",
-    "cooperation_modes", "deadline", "confidentiality",
+    "cooperation_modes", "deadline", "confidentiality", "required_trl",
 )  # fmt: skip
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 

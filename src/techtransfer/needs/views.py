@@ -116,7 +116,7 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "title": need.title, "summary": need.summary, "description": need.description, "indicators": need.indicators,
         "industry": need.industry, "region": need.region_id, "budget_min": need.budget_min,
         "budget_max": need.budget_max, "cooperation_modes": need.cooperation_modes, "deadline": need.deadline,
-        "confidentiality": need.confidentiality,
+        "confidentiality": need.confidentiality, "required_trl": need.required_trl,
     }  # fmt: skip
     form = NeedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,8 +1,19 @@
 """Which visibility tokens a user holds. Every query is filtered by them inside the engine.
 
-Only public documents are indexed so far (see the apps' search.py), so everyone, signed in or not,
-holds exactly {"public"}. When members' or reviewers' records get indexed, their documents carry
-tokens such as "org:<id>" or "region:<prefix>" and this function grants them.
+A document carries the tokens of everyone who may see it (see the apps' search.py); a user matches
+it when they hold one of them:
+
+- "public": everyone, signed in or not (published, public records).
+- "admin": platform admins.
+- "org:<id>": active members of organisation <id> (their organisation's drafts and submissions).
+- "orgadmin:<id>": organisation admins of <id> (e.g. the expert panel of its challenges).
+- "user:<pk>": the account itself (e.g. the author of a need sees its challenge's panel).
+- "gov:<prefix>": reviewers and officials of a verified government department whose region has
+  this code prefix ("36", "3601", "360121"); a document stores every prefix of its region, so a
+  department matches everything inside its jurisdiction.
+
+Tokens depend only on the user's memberships, never on the records, so a membership change needs no
+re-indexing. One query per user object (cached on it for the request).
 """
 
 from __future__ import annotations
@@ -11,6 +22,58 @@ from typing import Any
 
 from techtransfer.search.registry import PUBLIC
 
+ADMIN = "admin"
+_CACHE = "_search_visibility"
+
+
+def org_token(org_id: object) -> str:
+    return f"org:{org_id}"
+
+
+def org_admin_token(org_id: object) -> str:
+    return f"orgadmin:{org_id}"
+
+
+def user_token(user_id: object) -> str:
+    return f"user:{user_id}"
+
+
+def gov_tokens(region_code: str) -> list[str]:
+    """The tokens of the government departments whose jurisdiction covers `region_code`."""
+    if not region_code:
+        return []
+    return [f"gov:{p}" for p in dict.fromkeys([region_code[:2], region_code[:4], region_code]) if p]
+
 
 def visibility_for(user: Any) -> frozenset[str]:
-    return frozenset({PUBLIC})
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return frozenset({PUBLIC})
+    cached: frozenset[str] | None = user.__dict__.get(_CACHE)
+    if cached is not None:
+        return cached
+    from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, Role
+    from techtransfer.core.models import Membership
+
+    tokens = {PUBLIC, user_token(user.pk)}
+    if getattr(user, "is_platform_admin", False):
+        tokens.add(ADMIN)
+    gov_roles = {str(r) for r in GOVERNMENT_ROLES}
+    for m in Membership.objects.filter(user=user, is_active=True).select_related("organisation__region"):
+        tokens.add(org_token(m.organisation_id))
+        if m.role == Role.ORG_ADMIN:
+            tokens.add(org_admin_token(m.organisation_id))
+        org = m.organisation
+        if (
+            m.role in gov_roles
+            and org.type == OrganisationType.GOVERNMENT
+            and org.status == OrganisationStatus.VERIFIED
+        ):
+            tokens.add(f"gov:{org.region.prefix}")
+    result = frozenset(tokens)
+    user.__dict__[_CACHE] = result
+    return result
+
+
+def may_see(user: Any, document_visibility: list[str]) -> bool:
+    """Does `user` hold one of the tokens of a document (the same rule the engine applies)?"""
+    return bool(visibility_for(user) & set(document_visibility))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from techtransfer.search import services
+from techtransfer.search import recommend, services
 from techtransfer.search.forms import MAX_PAGE, SearchForm
 
 
@@ -51,3 +51,23 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound and not form.is_valid() else 200
     template = "search/_results.html" if request.headers.get("HX-Request") else "search/search.html"
     return render(request, template, context, status=status)
+
+
+@require_GET
+def similar_panel(request: HttpRequest, type_name: str, pk: str) -> HttpResponse:
+    """ "More like this" for any indexed record (loaded lazily by its detail page); 404 when hidden."""
+    doc = recommend.source_document(request.user, type_name, pk)
+    if doc is None:
+        raise Http404
+    return render(request, "search/_similar.html", {"source": doc, "hits": recommend.similar(request.user, doc)})
+
+
+@require_GET
+def recommend_panel(request: HttpRequest, type_name: str, pk: str) -> HttpResponse:
+    """Recommended matches of a need, achievement or listing, with every part of the score shown."""
+    doc = recommend.source_document(request.user, type_name, pk)
+    if doc is None or type_name not in recommend.TARGETS:
+        raise Http404
+    groups = recommend.recommend(request.user, doc)
+    any_items = any(g.items for g in groups)
+    return render(request, "search/_recommendations.html", {"source": doc, "groups": groups, "any_items": any_items})

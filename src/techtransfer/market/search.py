@@ -1,0 +1,124 @@
+"""What the search engine indexes of the technology market: listings.
+
+Every listing is indexed with the visibility tokens of those who may see it (`market.access`):
+published listings are public; a draft is seen by its organisation's members and platform admins;
+once submitted, government reviewers and officials of its jurisdiction see it too.
+
+The listing mode is kept as its own facet (`listing_mode`) and mapped onto the shared
+`transfer_mode` vocabulary of achievements and needs (the three licence kinds → "licence"), so one
+transfer-mode filter covers every record type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.achievements.search import region_prefixes
+from techtransfer.core.choices import ReviewStatus
+from techtransfer.market.choices import ListingMode
+from techtransfer.market.models import Listing
+from techtransfer.search.permissions import ADMIN, gov_tokens, org_token
+from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
+
+_INDUSTRY = dict(PlanIndustry.choices)
+_MODES = dict(ListingMode.choices)
+
+TRANSFER_MODE = {
+    ListingMode.ASSIGNMENT: "assignment",
+    ListingMode.EXCLUSIVE_LICENCE: "licence",
+    ListingMode.SOLE_LICENCE: "licence",
+    ListingMode.NON_EXCLUSIVE_LICENCE: "licence",
+    ListingMode.EQUITY: "equity",
+    ListingMode.JOINT_DEVELOPMENT: "joint_development",
+}
+
+
+def listing_visibility(listing: Listing) -> list[str]:
+    """Mirror of `market.access.listings_visible_to`."""
+    if listing.status == ReviewStatus.PUBLISHED:
+        return [PUBLIC]
+    tokens = [ADMIN, org_token(listing.organisation_id)]
+    if listing.status != ReviewStatus.DRAFT:
+        tokens += gov_tokens(listing.region_id or "")
+    return tokens
+
+
+def document(listing: Listing) -> SearchDocument:
+    a = listing.achievement
+    filters: dict[str, list[str | int | float]] = {
+        "plan_industry": [listing.industry] if listing.industry else [],
+        "listing_mode": [listing.mode],
+        "transfer_mode": [TRANSFER_MODE[ListingMode(listing.mode)]] if listing.mode in _MODES else [],
+        "region": list(region_prefixes(listing.region_id or "")),
+        "price": [float(p) for p in (listing.price_min, listing.price_max) if p is not None],
+    }
+    if a is not None:
+        filters["stage"] = [a.stage]
+        if a.trl is not None:
+            filters["trl"] = [a.trl]
+        if a.discipline:
+            filters["discipline"] = [a.discipline]
+    if listing.published_at:
+        filters["year"] = [timezone.localdate(listing.published_at).year]
+    return SearchDocument(
+        type="listing",
+        pk=str(listing.pk),
+        title=listing.title,
+        url=reverse("market:detail", args=[listing.pk]),
+        fields={
+            "title": listing.title,
+            "keywords": " ".join(a.keywords or []) if a is not None else "",
+            "body": listing.description or (a.abstract if a is not None else ""),
+            "organisation": listing.organisation.name,
+        },
+        filters=filters,
+        visibility=listing_visibility(listing),
+        summary=listing.description,
+    )
+
+
+def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
+    qs = Listing.objects.select_related("organisation", "achievement").order_by("pk")
+    if pks is not None:
+        qs = qs.filter(pk__in=[int(p) for p in pks if p.isdigit()])
+    for listing in qs.iterator(chunk_size=1000):
+        yield document(listing)
+
+
+def of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
+    ids = [int(p) for p in org_pks if p.isdigit()]
+    return [str(pk) for pk in Listing.objects.filter(organisation_id__in=ids).values_list("pk", flat=True)]
+
+
+def of_achievements(achievement_pks: Sequence[str]) -> Iterable[str]:
+    ids = [int(p) for p in achievement_pks if p.isdigit()]
+    return [str(pk) for pk in Listing.objects.filter(achievement_id__in=ids).values_list("pk", flat=True)]
+
+
+register(
+    SearchType(
+        name="listing",
+        label=_("Market listings"),
+        model_label=Listing._meta.label_lower,
+        fields={"title": 3.0, "keywords": 2.0, "body": 1.0, "organisation": 0.5},
+        load=load,
+        count=lambda: Listing.objects.count(),
+        dependents={"core.organisation": of_organisations, "achievements.achievement": of_achievements},
+        filters=(
+            FilterSpec("plan_industry", _("Industry"), value_label=lambda v: str(_INDUSTRY.get(v, ""))),
+            FilterSpec("listing_mode", _("Listing mode"), value_label=lambda v: str(_MODES.get(v, ""))),
+            FilterSpec("transfer_mode", _("Transfer mode")),
+            FilterSpec("discipline", _("Discipline")),
+            FilterSpec("stage", _("Stage")),
+            FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
+            FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
+            FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),
+            FilterSpec("year", _("Year published"), kind=FilterKind.INT, facet=False),
+        ),
+    )
+)

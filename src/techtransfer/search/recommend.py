@@ -1,0 +1,302 @@
+"""Matching supply with demand, and "more like this".
+
+Both start from the *document* of a record, as its app's `search.py` declares it (the same text and
+filters the index holds), never from domain models: the search app stays independent of the apps.
+
+- `similar(user, type, pk)`: records of the same type whose text resembles this one's.
+- `recommend(user, type, pk)`: for a need, the achievements, listings, experts and institutions that
+  fit it; for an achievement or listing, the needs, challenges and enterprises. Each candidate's
+  score is `Σ weight × component` over the components below, and every component is returned so
+  the page can show why a record was recommended.
+
+Components (each 0…1; `None` = one side does not state it, counted as `UNKNOWN`):
+
+- relevance: the engine's score of the candidate for the source's text (title + keywords + body),
+  divided by the best score among the candidates of that type (the best one has 1.0); candidates
+  below `MIN_RELEVANCE` are not recommended, whatever their fit.
+- industry: 1 when both have the same industry (行业), else 0.
+- region: 1 in the same city (first 4 digits of the region code), 0.5 in the same province, else 0.
+- maturity: the supply's TRL (or the top TRL of its stage) against the need's required TRL: 1 when
+  it reaches it, 0.5 when one level short, else 0.
+- price: the supply's asking price (lower end) against the need's budget (upper end): 1 within the
+  budget, 0.5 up to 50 % above it, else 0.
+- mode: 1 when the transfer/cooperation modes overlap, else 0.
+
+The weights (`WEIGHTS`) live here and nowhere else; docs/adr/00XX-matching-recommendations.md
+explains them. Candidates come from `services.build_request`/`services.run` with the viewer's
+visibility, and each one is re-loaded from the database and checked against the viewer's tokens
+again, so a record the viewer may not see is never recommended, even while the index lags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.search import services
+from techtransfer.search.backends.base import SearchHit
+from techtransfer.search.permissions import may_see
+from techtransfer.search.registry import SearchDocument, types
+
+WEIGHTS: dict[str, float] = {
+    "relevance": 0.50,
+    "industry": 0.15,
+    "region": 0.10,
+    "maturity": 0.10,
+    "price": 0.10,
+    "mode": 0.05,
+}
+UNKNOWN = 0.5  # a component one side does not state counts half
+# Candidates whose relevance is below this share of the best one's are dropped: structured fit alone
+# (same region, same mode) must not lift an unrelated record into the list.
+MIN_RELEVANCE = 0.15
+CANDIDATES = 20  # candidates fetched per target type before re-ranking
+SHOWN = 5  # recommendations shown per target type
+SIMILAR = 5  # "more like this" results
+
+LABELS: dict[str, Promise] = {
+    "relevance": _("Relevance"),
+    "industry": _("Industry"),
+    "region": _("Region"),
+    "maturity": _("Maturity"),
+    "price": _("Price"),
+    "mode": _("Transfer mode"),
+}
+
+# The highest TRL of each stage (GB/T 22900-2009: early 1–4, middle 5–6, mature 7–9).
+STAGE_TRL = {"early": 4, "middle": 6, "mature": 9}
+DEMAND_TYPES = frozenset({"need", "challenge"})
+
+
+@dataclass(frozen=True)
+class Target:
+    type: str
+    label: Promise
+    terms: Mapping[str, list[str]] = field(default_factory=dict)
+
+
+TARGETS: dict[str, tuple[Target, ...]] = {
+    "need": (
+        Target("achievement", _("Achievements")),
+        Target("listing", _("Market listings")),
+        Target("expert", _("Experts")),
+        Target(
+            "organisation",
+            _("Universities and institutes"),
+            {"org_type": ["university", "research_institute", "hospital"]},
+        ),
+    ),
+    "challenge": (
+        Target("achievement", _("Achievements")),
+        Target("expert", _("Experts")),
+        Target("organisation", _("Universities and institutes"), {"org_type": ["university", "research_institute"]}),
+    ),
+    "achievement": (
+        Target("need", _("Technology needs")),
+        Target("challenge", _("Challenges")),
+        Target("organisation", _("Enterprises"), {"org_type": ["enterprise"]}),
+    ),
+    "listing": (
+        Target("need", _("Technology needs")),
+        Target("organisation", _("Enterprises"), {"org_type": ["enterprise"]}),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The structured side of a document, read from its filters."""
+
+    industry: str | None
+    region: str | None
+    trl: int | None
+    price: tuple[float, float] | None
+    modes: frozenset[str]
+
+    @classmethod
+    def of(cls, doc: SearchDocument) -> Profile:
+        f = doc.filters
+        industry = next((str(v) for v in f.get("plan_industry", []) if v), None)
+        regions = [str(v) for v in f.get("region", []) if v]
+        trl: int | None = next((int(v) for v in f.get("trl", [])), None)
+        if trl is None:
+            trl = next((STAGE_TRL[str(v)] for v in f.get("stage", []) if str(v) in STAGE_TRL), None)
+        prices = [float(v) for v in f.get("price", [])]
+        return cls(
+            industry=industry,
+            region=max(regions, key=len) if regions else None,
+            trl=trl,
+            price=(min(prices), max(prices)) if prices else None,
+            modes=frozenset(str(v) for v in f.get("transfer_mode", []) if v),
+        )
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    value: float | None  # None: not stated by one side (counted as UNKNOWN)
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self.name])
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS[self.name]
+
+    @property
+    def mark(self) -> str:
+        if self.value is None:
+            return "?"
+        if self.name == "relevance":
+            return f"{self.value:.2f}"
+        return "✓" if self.value >= 1 else ("½" if self.value > 0 else "✗")
+
+
+@dataclass
+class Recommendation:
+    type: str
+    pk: str
+    title: str
+    url: str
+    snippet: str
+    score: float
+    components: list[Component]
+
+
+@dataclass
+class Group:
+    target: Target
+    items: list[Recommendation]
+
+    @property
+    def label(self) -> str:
+        return str(self.target.label)
+
+
+# --- the components -------------------------------------------------------------------------------
+
+
+def industry_fit(a: Profile, b: Profile) -> Component:
+    if not a.industry or not b.industry:
+        return Component("industry", None)
+    return Component("industry", 1.0 if a.industry == b.industry else 0.0, b.industry)
+
+
+def region_fit(a: Profile, b: Profile) -> Component:
+    if not a.region or not b.region:
+        return Component("region", None)
+    if a.region[:4] == b.region[:4] and len(a.region) >= 4 and len(b.region) >= 4:
+        return Component("region", 1.0, b.region)
+    return Component("region", 0.5 if a.region[:2] == b.region[:2] else 0.0, b.region)
+
+
+def maturity_fit(demand: Profile, supply: Profile) -> Component:
+    if demand.trl is None or supply.trl is None:
+        return Component("maturity", None)
+    detail = f"TRL {supply.trl} / {demand.trl}"
+    if supply.trl >= demand.trl:
+        return Component("maturity", 1.0, detail)
+    return Component("maturity", 0.5 if supply.trl == demand.trl - 1 else 0.0, detail)
+
+
+def price_fit(demand: Profile, supply: Profile) -> Component:
+    if demand.price is None or supply.price is None:
+        return Component("price", None)
+    asking, budget = supply.price[0], demand.price[1]
+    detail = f"{asking:g} / {budget:g}"
+    if asking <= budget:
+        return Component("price", 1.0, detail)
+    return Component("price", 0.5 if asking <= budget * 1.5 else 0.0, detail)
+
+
+def mode_fit(a: Profile, b: Profile) -> Component:
+    if not a.modes or not b.modes:
+        return Component("mode", None)
+    common = sorted(a.modes & b.modes)
+    return Component("mode", 1.0 if common else 0.0, ", ".join(common))
+
+
+def components(source: SearchDocument, candidate: SearchDocument, relevance: float) -> list[Component]:
+    """Every component of the score of `candidate` for `source` (the demand side is the need)."""
+    s, c = Profile.of(source), Profile.of(candidate)
+    demand, supply = (s, c) if source.type in DEMAND_TYPES else (c, s)
+    return [
+        Component("relevance", round(relevance, 4)),
+        industry_fit(s, c),
+        region_fit(s, c),
+        maturity_fit(demand, supply),
+        price_fit(demand, supply),
+        mode_fit(s, c),
+    ]
+
+
+def total(parts: Sequence[Component]) -> float:
+    return round(sum(p.weight * (UNKNOWN if p.value is None else p.value) for p in parts), 4)
+
+
+# --- fetching -------------------------------------------------------------------------------------
+
+
+def source_document(user: Any, type_name: str, pk: str) -> SearchDocument | None:
+    """The document of a record as indexed, when `user` may see it (None otherwise: 404)."""
+    st = types().get(type_name)
+    if st is None:
+        return None
+    doc = next(iter(st.load([str(pk)])), None)
+    if doc is None or not may_see(user, doc.visibility):
+        return None
+    return doc
+
+
+def query_text(doc: SearchDocument) -> str:
+    """Title, keywords and body of the document: the query (build_request cuts it to its limit)."""
+    parts = [doc.fields.get("title", "") or doc.title, doc.fields.get("keywords", ""), doc.fields.get("body", "")]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _hits(
+    user: Any, doc: SearchDocument, type_name: str, terms: Mapping[str, list[str]], limit: int
+) -> list[SearchHit]:
+    request = services.build_request(
+        user=user, query=query_text(doc), type_names=[type_name], terms=dict(terms), limit=limit, facets=False
+    )
+    return [h for h in services.run(request).hits if not (h.type == doc.type and h.pk == doc.pk)]
+
+
+def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[SearchHit]:
+    """Records of the same type as `doc` that `user` may see, most similar first, without `doc`."""
+    return _hits(user, doc, doc.type, {}, limit + 1)[:limit]
+
+
+def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]:
+    """The recommendations for `doc`, one group per target type, each re-ranked by total score."""
+    groups: list[Group] = []
+    registered = types()
+    for target in TARGETS.get(doc.type, ()):
+        st = registered.get(target.type)
+        if st is None:
+            continue
+        hits = _hits(user, doc, target.type, target.terms, CANDIDATES)
+        if not hits:
+            groups.append(Group(target, []))
+            continue
+        best = max(h.score for h in hits) or 1.0
+        # The database is the truth: re-load the candidates and check the viewer may see them.
+        loaded = {d.pk: d for d in st.load([h.pk for h in hits]) if may_see(user, d.visibility)}
+        items = []
+        for h in hits:
+            cand = loaded.get(h.pk)
+            relevance = h.score / best
+            if cand is None or relevance < MIN_RELEVANCE:
+                continue
+            parts = components(doc, cand, relevance)
+            items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))
+        items.sort(key=lambda r: (-r.score, r.title))
+        groups.append(Group(target, items[:shown]))
+    return groups

@@ -1,0 +1,267 @@
+"""Recommendations (need → achievements, listings, experts, institutions; achievement → needs,
+enterprises) with every component of the score, and "more like this"; both only ever show records
+the viewer may see, and answer 404 for a record the viewer may not see."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+
+from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
+from techtransfer.achievements.tests.factories import AchievementFactory
+from techtransfer.core.choices import OrganisationType, ReviewStatus
+from techtransfer.core.tests.factories import OrganisationFactory
+from techtransfer.market.choices import ListingMode
+from techtransfer.market.tests.factories import ListingFactory
+from techtransfer.needs import services as need_services
+from techtransfer.needs.choices import Confidentiality
+from techtransfer.needs.tests.factories import need_data, published_need
+from techtransfer.search import recommend
+from techtransfer.search.services import reindex
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "钕铁硼磁体高温退磁"
+
+
+def _achievement(org, name, abstract, n, **kw):  # type: ignore[no-untyped-def]
+    kw.setdefault("keywords", ["钕铁硼"])
+    return AchievementFactory(
+        organisation=org, name=name, abstract=abstract, status=AchievementStatus.PUBLISHED,
+        published_at=timezone.now(), registration_number=f"36020261000{n}", **kw,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(index_dir, applicant_org, applicant_admin, applicant_member, county_reviewer, other_org):  # type: ignore[no-untyped-def]
+    need = published_need(
+        org=applicant_org, author=applicant_admin, reviewer=county_reviewer, title=TITLE,
+        summary="需要降低钕铁硼磁体的高温不可逆退磁。", description="钕铁硼磁体在180℃下退磁严重。",
+        industry="new_materials", cooperation_modes=["licence"], budget_min=Decimal("50"),
+        budget_max=Decimal("200"), required_trl=6, confidentiality=Confidentiality.PUBLIC,
+    )  # fmt: skip
+    hidden_need = need_services.create_need(
+        actor=applicant_member, organisation_id=applicant_org.pk,
+        data=need_data(title="钕铁硼磁体晶界扩散的草稿需求", summary="钕铁硼磁体晶界扩散"),
+    )  # fmt: skip
+    uni = OrganisationFactory(
+        type=OrganisationType.UNIVERSITY, region_id="360102", name="钕铁硼磁体研究大学", description="钕铁硼磁体"
+    )
+    ganzhou = OrganisationFactory(
+        type=OrganisationType.ENTERPRISE, region_id="360702", name="钕铁硼磁体生产企业", description="钕铁硼磁体"
+    )
+    fit = _achievement(
+        uni, "钕铁硼磁体晶界扩散技术", "通过晶界扩散降低钕铁硼磁体高温退磁。", 1,
+        plan_industry="new_materials", trl=7, price=Decimal("100"), transfer_modes=["licence"],
+    )  # fmt: skip
+    poor = _achievement(
+        ganzhou, "钕铁硼磁体回收工艺", "钕铁硼磁体废料回收再利用。", 2,
+        plan_industry="new_energy", trl=5, price=Decimal("280"), transfer_modes=["assignment"],
+    )  # fmt: skip
+    internal = _achievement(
+        uni, "钕铁硼磁体高温退磁内部方案", "钕铁硼磁体高温退磁的内部方案。", 3, secrecy=SecrecyLevel.INTERNAL,
+        plan_industry="new_materials", trl=9, price=Decimal("10"), transfer_modes=["licence"],
+    )  # fmt: skip
+    listing = ListingFactory(
+        organisation=uni, title="钕铁硼磁体晶界扩散专利许可", industry="new_materials",
+        mode=ListingMode.NON_EXCLUSIVE_LICENCE, price_min=Decimal("250"), price_max=Decimal("300"),
+        status=ReviewStatus.PUBLISHED, published_at=timezone.now(),
+    )  # fmt: skip
+    reindex()
+    return {
+        "need": need, "hidden_need": hidden_need, "uni": uni, "ganzhou": ganzhou, "fit": fit, "poor": poor,
+        "internal": internal, "listing": listing, "other_org": other_org,
+    }  # fmt: skip
+
+
+def _groups(user, type_name, pk):  # type: ignore[no-untyped-def]
+    doc = recommend.source_document(user, type_name, str(pk))
+    assert doc is not None
+    return {g.target.type: g.items for g in recommend.recommend(user, doc)}
+
+
+def _parts(item):  # type: ignore[no-untyped-def]
+    return {c.name: c.value for c in item.components}
+
+
+def test_need_recommendations_show_each_component(world, outsider):
+    groups = _groups(outsider, "need", world["need"].pk)
+    achievements = groups["achievement"]
+    assert [r.pk for r in achievements] == [str(world["fit"].pk), str(world["poor"].pk)]
+    best, poor = achievements
+    # Same industry, same city (南昌), TRL 7 ≥ 6, 100 ≤ budget 200, licence both.
+    assert {k: v for k, v in _parts(best).items() if k != "relevance"} == {
+        "industry": 1.0, "region": 1.0, "maturity": 1.0, "price": 1.0, "mode": 1.0,
+    }  # fmt: skip
+    # Other industry, same province (赣州), TRL 5 one short, 280 within 150 % of 200, assignment only.
+    assert {k: v for k, v in _parts(poor).items() if k != "relevance"} == {
+        "industry": 0.0, "region": 0.5, "maturity": 0.5, "price": 0.5, "mode": 0.0,
+    }  # fmt: skip
+    rel_best, rel_poor = _parts(best)["relevance"], _parts(poor)["relevance"]
+    assert rel_best == 1.0 and 0 < rel_poor <= 1.0
+    assert best.score == pytest.approx(0.5 * rel_best + 0.15 + 0.10 + 0.10 + 0.10 + 0.05, abs=1e-4)
+    assert poor.score == pytest.approx(0.5 * rel_poor + 0.10 * 0.5 + 0.10 * 0.5 + 0.10 * 0.5, abs=1e-4)
+    # The listing asks 250–300 for a budget of 200: within 150 %; its licence mode maps to "licence".
+    (listing,) = groups["listing"]
+    assert (_parts(listing)["price"], _parts(listing)["mode"], _parts(listing)["maturity"]) == (0.5, 1.0, None)
+    # Institutions only (the enterprise is left out); experts of other seekers' panels are hidden.
+    assert [r.pk for r in groups["organisation"]] == [str(world["uni"].pk)]
+    assert groups["expert"] == []
+
+
+def test_unknown_components_count_half(world):
+    parts = [recommend.Component("relevance", 1.0), recommend.Component("industry", None)]
+    assert recommend.total(parts) == 0.5 + 0.15 * 0.5
+    assert sum(recommend.WEIGHTS.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "applicant_member", "platform_admin"])
+def test_an_internal_achievement_is_never_recommended(request, world, persona):
+    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    groups = _groups(user, "need", world["need"].pk)
+    assert str(world["internal"].pk) not in [r.pk for r in groups["achievement"]]
+    assert str(world["fit"].pk) in [r.pk for r in groups["achievement"]]
+
+
+def test_achievement_recommends_needs_the_viewer_may_see_and_enterprises(world, outsider, applicant_member):
+    fit = world["fit"]
+    seen_by_outsider = _groups(outsider, "achievement", fit.pk)
+    assert [r.pk for r in seen_by_outsider["need"]] == [str(world["need"].pk)]
+    assert str(world["ganzhou"].pk) in [r.pk for r in seen_by_outsider["organisation"]]
+    assert str(world["uni"].pk) not in [r.pk for r in seen_by_outsider["organisation"]]
+    # The draft need is recommended to its own organisation's members only.
+    seen_by_member = _groups(applicant_member, "achievement", fit.pk)
+    assert sorted(r.pk for r in seen_by_member["need"]) == sorted([str(world["need"].pk), str(world["hidden_need"].pk)])
+    # From the need side, maturity and price are read the other way round (the need is the demand).
+    need_item = next(r for r in seen_by_outsider["need"] if r.pk == str(world["need"].pk))
+    assert (_parts(need_item)["maturity"], _parts(need_item)["price"]) == (1.0, 1.0)
+
+
+def test_more_like_this_excludes_itself_and_hidden_records(world, client, outsider, applicant_member):
+    client.force_login(outsider)
+    r = client.get(reverse("search:similar", args=["achievement", world["fit"].pk]))
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert reverse("achievements:detail", args=[world["poor"].pk]) in body
+    assert reverse("achievements:detail", args=[world["fit"].pk]) not in body
+    assert reverse("achievements:detail", args=[world["internal"].pk]) not in body
+    data = client.get(f"/api/v1/search/similar/need/{world['need'].pk}").json()
+    assert [x["id"] for x in data["results"]] == []  # the draft is not the outsider's to see
+    client.force_login(applicant_member)
+    data = client.get(f"/api/v1/search/similar/need/{world['need'].pk}").json()
+    assert [x["id"] for x in data["results"]] == [str(world["hidden_need"].pk)]
+
+
+def test_endpoints_answer_404_for_records_the_user_may_not_see(world, client, outsider, applicant_member):
+    client.force_login(outsider)
+    hidden, internal = world["hidden_need"].pk, world["internal"].pk
+    assert client.get(reverse("search:similar", args=["need", hidden])).status_code == 404
+    assert client.get(reverse("search:recommend", args=["need", hidden])).status_code == 404
+    assert client.get(reverse("search:similar", args=["achievement", internal])).status_code == 404
+    assert client.get(reverse("search:similar", args=["nosuchtype", 1])).status_code == 404
+    assert client.get(f"/api/v1/search/similar/need/{hidden}").status_code == 404
+    assert client.get(f"/api/v1/needs/{hidden}/recommendations").status_code == 404
+    assert client.get(f"/api/v1/achievements/{internal}/recommendations").status_code == 404
+    assert client.get("/api/v1/needs/999999/recommendations").status_code == 404
+    client.force_login(applicant_member)
+    assert client.get(reverse("search:recommend", args=["need", hidden])).status_code == 200
+    assert client.get(f"/api/v1/needs/{hidden}/recommendations").status_code == 200
+
+
+def test_api_lists_weights_and_components(world, client):
+    data = client.get(f"/api/v1/needs/{world['need'].pk}/recommendations").json()
+    assert data["weights"] == recommend.WEIGHTS
+    groups = {g["type"]: g for g in data["groups"]}
+    first = groups["achievement"]["results"][0]
+    assert first["id"] == str(world["fit"].pk)
+    assert [c["name"] for c in first["components"]] == ["relevance", "industry", "region", "maturity", "price", "mode"]
+    assert {c["name"]: c["value"] for c in first["components"]}["price"] == 1.0
+
+
+def test_detail_pages_load_the_panels_lazily(world, client):
+    need_page = client.get(reverse("needs:detail", args=[world["need"].pk])).content.decode()
+    assert f'hx-get="{reverse("search:recommend", args=["need", world["need"].pk])}" hx-trigger="load"' in need_page
+    assert f'hx-get="{reverse("search:similar", args=["need", world["need"].pk])}" hx-trigger="load"' in need_page
+    page = client.get(reverse("achievements:detail", args=[world["fit"].pk])).content.decode()
+    assert f'hx-get="{reverse("search:recommend", args=["achievement", world["fit"].pk])}"' in page
+    page = client.get(reverse("market:detail", args=[world["listing"].pk])).content.decode()
+    assert f'hx-get="{reverse("search:similar", args=["listing", world["listing"].pk])}"' in page
+    page = client.get(reverse("core:organisation", args=[world["uni"].pk])).content.decode()
+    assert f'hx-get="{reverse("search:similar", args=["organisation", world["uni"].pk])}"' in page
+
+
+def test_panels_render_the_why_table_within_a_query_budget(world, client, outsider, django_assert_max_num_queries):
+    client.force_login(outsider)
+    # session, user, memberships, notification badge, the need, then one load per target type with
+    # candidates (achievements, listings, experts, organisations): constant in the number of candidates.
+    with django_assert_max_num_queries(9):
+        r = client.get(reverse("search:recommend", args=["need", world["need"].pk]), HTTP_ACCEPT_LANGUAGE="en")
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert 'id="recommend-achievement"' in body
+    assert f'data-pk="{world["fit"].pk}"' in body
+    assert "Industry" in body and "✓" in body
+    # session, user, memberships (visibility), the record, the unread-notification badge
+    with django_assert_max_num_queries(5):
+        r = client.get(reverse("search:similar", args=["achievement", world["fit"].pk]))
+    assert r.status_code == 200
+
+
+def test_structured_fit_alone_does_not_recommend_an_unrelated_record(world, outsider):
+    # Same industry, city, maturity, price and mode as the need; its text shares one word only.
+    farm = OrganisationFactory(type=OrganisationType.UNIVERSITY, region_id="360102", name="农业大学")
+    weak = _achievement(
+        farm, "水稻抗倒伏栽培", "水稻抗倒伏栽培管理，田间试验三年，亩产提高，倒伏严重时减产。", 4,
+        plan_industry="new_materials", trl=9, price=Decimal("10"), transfer_modes=["licence"], keywords=["水稻"],
+    )  # fmt: skip
+    reindex()
+    doc = recommend.source_document(outsider, "need", str(world["need"].pk))
+    hits = recommend._hits(outsider, doc, "achievement", {}, recommend.CANDIDATES)
+    scores = {h.pk: h.score for h in hits}
+    assert 0 < scores[str(weak.pk)] / max(scores.values()) < recommend.MIN_RELEVANCE  # a weak candidate
+    titles = [r.title for r in _groups(outsider, "need", world["need"].pk)["achievement"]]
+    assert titles == ["钕铁硼磁体晶界扩散技术", "钕铁硼磁体回收工艺"]
+
+
+def test_experts_of_the_seekers_panels_are_recommended_to_the_seeker_only(
+    world, applicant_admin, outsider, django_capture_on_commit_callbacks
+):
+    from techtransfer.core.tests.factories import UserFactory
+    from techtransfer.needs import challenges
+    from techtransfer.needs.tests.factories import open_challenge
+    from techtransfer.search.outbox import apply_pending
+
+    UserFactory(username="magnet_expert", display_name="王磁材")
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = open_challenge(need=world["need"], seeker=applicant_admin)
+        challenges.add_expert(actor=applicant_admin, challenge_id=challenge.pk, username="magnet_expert")
+    apply_pending()
+    (expert,) = _groups(applicant_admin, "need", world["need"].pk)["expert"]
+    assert expert.title == "王磁材"
+    assert {k: v for k, v in _parts(expert).items() if k != "relevance"} == {
+        "industry": 1.0, "region": 1.0, "maturity": None, "price": None, "mode": None,
+    }  # fmt: skip
+    assert _groups(outsider, "need", world["need"].pk)["expert"] == []
+    # The challenge page loads "more like this" too; the challenge is as visible as its need.
+    page = _page_for(applicant_admin, reverse("challenges:detail", args=[challenge.pk]))
+    assert f'hx-get="{reverse("search:similar", args=["challenge", challenge.pk])}"' in page
+
+
+def _page_for(user, url):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(url).content.decode()
+
+
+def test_listing_recommends_needs_with_price_read_against_the_budget(world, outsider):
+    groups = _groups(outsider, "listing", world["listing"].pk)
+    (need,) = groups["need"]
+    assert need.pk == str(world["need"].pk)
+    # Asking 250–300 against a budget up to 200 (within 150 %); licence on both sides; same city.
+    parts = _parts(need)
+    assert (parts["price"], parts["mode"], parts["region"], parts["industry"]) == (0.5, 1.0, 1.0, 1.0)
+    assert parts["maturity"] is None  # a listing by patent numbers states no TRL
