@@ -22,7 +22,7 @@ Components (each 0…1; `None` = one side does not state it, counted as `UNKNOWN
   budget, 0.5 up to 50 % above it, else 0.
 - mode: 1 when the transfer/cooperation modes overlap, else 0.
 
-The weights (`WEIGHTS`) live here and nowhere else; docs/adr/00XX-matching-recommendations.md
+The weights (`WEIGHTS`) live here and nowhere else; docs/adr/0018-matching-recommendations.md
 explains them. Candidates come from `services.build_request`/`services.run` with the viewer's
 visibility, and each one is re-loaded from the database and checked against the viewer's tokens
 again, so a record the viewer may not see is never recommended, even while the index lags.
