@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
+from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.search import services
+from techtransfer.search import services, subscriptions
 from techtransfer.search.forms import SearchForm
+from techtransfer.search.models import SearchSubscription
 
 router = Router(tags=["search"])
 
@@ -82,3 +87,77 @@ def search(request: HttpRequest) -> dict[str, Any]:
             for f in page.facets
         ],
     }
+
+
+# --- subscriptions (one's own only) -------------------------------------------------------------
+
+
+class SubscriptionOut(Schema):
+    id: int
+    name: str
+    kind: SearchSubscription.Kind
+    query: str
+    types: list[str]
+    terms: dict[str, list[str]]
+    ranges: dict[str, list[float | None]]
+    frequency: SearchSubscription.Frequency
+    active: bool
+    created_at: datetime.datetime
+    search_url: str
+
+    @staticmethod
+    def resolve_search_url(obj: SearchSubscription) -> str:
+        return subscriptions.search_url(obj)
+
+
+class SubscriptionIn(Schema):
+    name: str = Field("", max_length=100)
+    kind: SearchSubscription.Kind = SearchSubscription.Kind.SEARCH
+    query: str = Field("", max_length=services.MAX_QUERY_CHARS)
+    types: list[str] = Field(default_factory=list, max_length=20)
+    terms: dict[str, list[str]] = Field(default_factory=dict)
+    ranges: dict[str, list[float | None]] = Field(default_factory=dict)
+    frequency: SearchSubscription.Frequency = SearchSubscription.Frequency.DAILY
+
+
+class SubscriptionPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    frequency: SearchSubscription.Frequency | None = None
+    active: bool | None = None
+
+
+@router.get("/search/subscriptions", response=list[SubscriptionOut], summary="My subscriptions")
+@paginate(PageNumberPagination)
+def list_subscriptions(request: HttpRequest) -> QuerySet[SearchSubscription]:
+    return subscriptions.subscriptions_of(require_user(request))
+
+
+@router.post("/search/subscriptions", response={201: SubscriptionOut}, summary="Save a search or interest profile")
+def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, SearchSubscription]:
+    """`terms` are keyword filters and regions ({"plan_industry": ["new_energy"], "region": ["36"]}),
+    `ranges` are [min, max] of trl, price or year. New or changed matching records are notified once."""
+    user = require_user(request)
+    criteria = subscriptions.clean_criteria(
+        query=payload.query, type_names=payload.types, terms=payload.terms, ranges=payload.ranges
+    )
+    sub = subscriptions.create_subscription(
+        actor=user, name=payload.name, criteria=criteria, kind=payload.kind, frequency=payload.frequency
+    )
+    return 201, sub
+
+
+@router.patch("/search/subscriptions/{subscription_id}", response=SubscriptionOut, summary="Rename, pause or resume")
+def update_subscription(request: HttpRequest, subscription_id: int, payload: SubscriptionPatch) -> SearchSubscription:
+    return subscriptions.update_subscription(
+        actor=require_user(request),
+        subscription_id=subscription_id,
+        name=payload.name,
+        frequency=payload.frequency,
+        active=payload.active,
+    )
+
+
+@router.delete("/search/subscriptions/{subscription_id}", response={204: None}, summary="Delete a subscription")
+def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+    subscriptions.delete_subscription(actor=require_user(request), subscription_id=subscription_id)
+    return 204, None
