@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from ninja.pagination import paginate
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import services, subscriptions
+from techtransfer.search import suggest as suggest_module
 from techtransfer.search.forms import SearchForm
 from techtransfer.search.models import SearchSubscription
 
@@ -87,6 +89,27 @@ def search(request: HttpRequest) -> dict[str, Any]:
             for f in page.facets
         ],
     }
+
+
+class SuggestionOut(Schema):
+    text: str
+    kind: str
+    url: str
+    how: str
+
+
+class SuggestOut(Schema):
+    query: str
+    suggestions: list[SuggestionOut]
+
+
+@router.get("/search/suggest", response=SuggestOut, summary="Suggestions as you type")
+def suggest(request: HttpRequest, q: str = "") -> dict[str, Any]:
+    """Keywords and titles of public records matching `q` by prefix, by pinyin (homophone typos)
+    or, for Latin words, within edit distance 1–2. `how` says which: prefix, pinyin or fuzzy."""
+    query = q.strip()[: services.MAX_QUERY_CHARS]
+    found = suggest_module.suggest(query) if query else []
+    return {"query": query, "suggestions": [dataclasses.asdict(s) for s in found]}
 
 
 # --- subscriptions (one's own only) -------------------------------------------------------------

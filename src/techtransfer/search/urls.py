@@ -6,6 +6,7 @@ app_name = "search"
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("search/suggest", views.suggest, name="suggest"),
     path("search/subscriptions/", subscription_views.subscription_list, name="subscriptions"),
     path("search/subscriptions/new/", subscription_views.subscription_create, name="subscription_new"),
     path("search/subscriptions/save/", subscription_views.subscription_save_search, name="subscription_save"),

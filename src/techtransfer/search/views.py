@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from techtransfer.search import services
+from techtransfer.search import suggest as suggest_module
 from techtransfer.search.forms import MAX_PAGE, SearchForm
 
 
@@ -51,3 +52,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound and not form.is_valid() else 200
     template = "search/_results.html" if request.headers.get("HX-Request") else "search/search.html"
     return render(request, template, context, status=status)
+
+
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the search box as one types (htmx fragment); public records only."""
+    query = request.GET.get("q", "").strip()
+    suggestions = suggest_module.suggest(query) if query else []
+    return render(request, "search/_suggest.html", {"suggestions": suggestions, "query": query})
