@@ -17,6 +17,7 @@ notification listing them, after checking again that each record still matches a
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -268,13 +269,24 @@ def _match(changed: list[str]) -> int:
     changed_types = {uid.split(":", 1)[0] for uid in changed}
     subs = SearchSubscription.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk")
     created = 0
+    # Many people save the same search: run each distinct (criteria, visibility) once per batch.
+    memo: dict[tuple[str, ...], list[SearchHit]] = {}
     for sub in subs.iterator(chunk_size=500):
         if sub.types and not changed_types.intersection(sub.types):
             continue
+        criteria = (
+            sub.query,
+            json.dumps(sub.types),
+            json.dumps(sub.terms, sort_keys=True),
+            json.dumps(sub.ranges, sort_keys=True),
+            json.dumps(sorted(services.visibility_for(sub.user))),
+        )
         for start in range(0, len(changed), MATCH_BATCH):
-            hits = matching_hits(sub, changed[start : start + MATCH_BATCH])
-            if hits:
-                created += _record(sub, hits)
+            key = (*criteria, str(start))
+            if key not in memo:
+                memo[key] = matching_hits(sub, changed[start : start + MATCH_BATCH])
+            if memo[key]:
+                created += _record(sub, memo[key])
     return created
 
 
