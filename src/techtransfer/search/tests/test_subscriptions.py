@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.achievements.choices import SecrecyLevel
 from techtransfer.achievements.models import Achievement
@@ -25,6 +25,13 @@ pytestmark = pytest.mark.django_db
 NAME = "一种钙钛矿太阳能电池的封装方法"
 OTHER = "一种稀土永磁电机的控制方法"
 F = SearchSubscription.Frequency
+
+
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    """Notification texts are written in the active language; these tests read the English ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
