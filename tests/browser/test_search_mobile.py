@@ -61,10 +61,12 @@ def test_search_on_a_phone(live_server, chromium_browser: Browser, regions, scre
 
     page.click("#subscribe-form button")
     expect(page.locator("#subscription-form")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "subscription-edit-phone.png"), full_page=True)
     sub = SearchSubscription.objects.get(user=user)
     assert (sub.query, sub.kind) == ("永磁电机", SearchSubscription.Kind.SEARCH)
     page.goto(f"{base}/search/subscriptions/")
     expect(page.locator(f"#subscription-{sub.pk}")).to_contain_text("永磁电机")
+    page.screenshot(path=str(screenshot_dir / "subscriptions-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
     suggest.reset()

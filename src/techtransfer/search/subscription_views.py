@@ -175,12 +175,7 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("search:subscriptions")
-    messages.success(
-        request,
-        gettext("Search saved. You will get a daily digest of new matches; change it here.")
-        if sub.frequency == SearchSubscription.Frequency.DAILY
-        else gettext("Search saved."),
-    )
+    messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))
     return redirect("search:subscription_edit", pk=sub.pk)
 
 
