@@ -29,7 +29,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import record_event
@@ -341,10 +341,14 @@ def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
     notify(
         user_ids=[sub.user_id],
         kind=KIND,
-        title=gettext("%(n)d new records for “%(name)s”") % {"n": len(matches), "name": sub.name},
+        title=_count_title(len(matches), sub.name),
         body="\n".join(lines),
         url=search_url(sub),
     )
+
+
+def _count_title(n: int, name: str) -> str:
+    return ngettext("%(n)d new record for “%(name)s”", "%(n)d new records for “%(name)s”", n) % {"n": n, "name": name}
 
 
 def _due(sub: SearchSubscription, now: datetime.datetime) -> bool:
@@ -402,7 +406,7 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
     notify(
         user_ids=[sub.user_id],
         kind=KIND,
-        title=gettext("%(n)d new records for “%(name)s”") % {"n": len(keep), "name": sub.name},
+        title=_count_title(len(keep), sub.name),
         body="\n".join(lines),
         url=search_url(sub),
     )

@@ -226,3 +226,25 @@ def test_changes_are_audited_and_criteria_are_cleaned(subscriber):
         subscriptions.search_url(sub)
         == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&type=achievement&plan_industry=new_energy&trl_min=6"
     )
+
+
+def test_worker_heartbeat_sends_due_digests(publish_now, subscriber):
+    from techtransfer.jobs.periodic import run_due
+
+    sub = subscribe(subscriber, frequency=F.DAILY)
+    publish_now()
+    assert "search.subscription_digests" in run_due()
+    assert inbox(subscriber) == []  # saved a moment ago: not due yet
+    SearchSubscription.objects.filter(pk=sub.pk).update(last_digest_at=timezone.now() - datetime.timedelta(days=1))
+    assert "search.subscription_digests" in run_due(timezone.now() + datetime.timedelta(hours=1))
+    assert inbox(subscriber) == ["1 new record for “钙钛矿”"]
+
+
+def test_at_most_fifty_subscriptions_each(subscriber, monkeypatch):
+    monkeypatch.setattr(subscriptions, "MAX_PER_USER", 2)
+    subscribe(subscriber, query="电池")
+    subscribe(subscriber, query="电机")
+    with pytest.raises(subscriptions.DomainError) as exc:
+        subscribe(subscriber, query="材料")
+    assert exc.value.code == "subscription_limit"
+    assert SearchSubscription.objects.filter(user=subscriber).count() == 2
