@@ -253,7 +253,7 @@ _state: dict[str, object] = {"suggester": None, "built_at": 0.0, "building": Fal
 
 
 def _ttl() -> float:
-    return float(getattr(settings, "SEARCH_SUGGEST_TTL", 300))
+    return float(settings.SEARCH_SUGGEST_TTL)
 
 
 def _refresh() -> None:
