@@ -71,7 +71,7 @@ def main() -> None:
             for i, u in enumerate(users)
         ]
     )  # fmt: skip
-    batch = [d.uid for d in docs[: args.batch]]
+    batch = docs[: args.batch]
     started = time.perf_counter()
     created = subscriptions.match_changed(batch)
     first = time.perf_counter() - started

@@ -114,7 +114,7 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
             SearchOutbox.objects.filter(claim_token=token).update(claimed_at=None, claim_token="")
             break
         # Before `done_at`: a worker dying here re-applies and re-matches (matches notify at most once).
-        subscriptions.match_changed([doc.uid for doc in upserts])
+        subscriptions.match_changed(upserts)
         SearchOutbox.objects.filter(claim_token=token).update(done_at=timezone.now())
         total.rows += len(rows)
         total.upserted += len(upserts)

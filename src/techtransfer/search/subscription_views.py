@@ -51,7 +51,7 @@ class SubscriptionForm(StyledForm):
         label=_("Search terms or keywords"),
         max_length=services.MAX_QUERY_CHARS,
         required=False,
-        help_text=_("Separate keywords with spaces; a record matching any of them can match."),
+        help_text=_("Spaces separate alternatives: a record is sent when it contains every word of one of them."),
     )
     types = forms.MultipleChoiceField(label=_("Record types"), required=False, choices=())
     plan_industry = forms.MultipleChoiceField(label=_("Industries"), required=False, choices=())

@@ -37,10 +37,10 @@ from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import User
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
-from techtransfer.search import services
+from techtransfer.search import services, text
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.models import SearchSubscription, SubscriptionMatch
-from techtransfer.search.registry import FilterKind, FilterSpec, types
+from techtransfer.search.registry import FilterKind, FilterSpec, SearchDocument, types
 
 logger = logging.getLogger(__name__)
 
@@ -249,23 +249,49 @@ def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHi
     return [h for h in services.run(request).hits if f"{h.type}:{h.pk}" in wanted]
 
 
-def match_changed(uids: Sequence[str]) -> int:
+def phrases_present(query: str, haystack: str) -> bool:
+    """Is one of the query's phrases wholly in the record's normalised text?
+
+    The engine ranks by any shared word or character pair, which suits a results page but would push
+    loosely related records. Spaces separate alternatives ("锂电池 正极 石墨烯": any of them); within
+    a phrase every word must be present ("钙钛矿太阳能电池": 钙钛矿 and 太阳能 and 电池). A query
+    of Latin words only is one phrase. A subscription with filters only has no phrase and passes.
+    """
+    norm = " ".join(text.normalise(query).split())
+    if not norm:
+        return True
+    phrases = [norm] if norm.isascii() else norm.split()
+    for phrase in phrases:
+        if phrase.replace(" ", "") in haystack.replace(" ", ""):
+            return True
+        words = text.words(phrase)
+        if words and all(w in haystack for w in words):
+            return True
+    return False
+
+
+def match_changed(documents: Sequence[SearchDocument]) -> int:
     """The outbox hook: match records just written to the index against every active subscription.
 
-    Returns how many new matches were recorded. A failure is logged and never stops the index from
-    being applied; a record whose matching was lost is matched again at its next change.
+    `documents` are the batch's upserted documents (for the phrase check; visibility and filters
+    are the engine's). Returns how many new matches were recorded. A failure is logged and never
+    stops the index from being applied; a record whose matching was lost is matched again at its
+    next change.
     """
-    changed = sorted(set(uids))
-    if not changed:
+    haystacks = {
+        doc.uid: text.normalise(" ".join([doc.title, *(v for v in doc.fields.values() if v)])) for doc in documents
+    }
+    if not haystacks:
         return 0
     try:
-        return _match(changed)
+        return _match(haystacks)
     except Exception:
-        logger.exception("subscription matching failed for %d records", len(changed))
+        logger.exception("subscription matching failed for %d records", len(haystacks))
         return 0
 
 
-def _match(changed: list[str]) -> int:
+def _match(haystacks: dict[str, str]) -> int:
+    changed = sorted(haystacks)
     changed_types = {uid.split(":", 1)[0] for uid in changed}
     subs = SearchSubscription.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk")
     created = 0
@@ -284,7 +310,8 @@ def _match(changed: list[str]) -> int:
         for start in range(0, len(changed), MATCH_BATCH):
             key = (*criteria, str(start))
             if key not in memo:
-                memo[key] = matching_hits(sub, changed[start : start + MATCH_BATCH])
+                hits = matching_hits(sub, changed[start : start + MATCH_BATCH])
+                memo[key] = [h for h in hits if phrases_present(sub.query, haystacks[f"{h.type}:{h.pk}"])]
             if memo[key]:
                 created += _record(sub, memo[key])
     return created

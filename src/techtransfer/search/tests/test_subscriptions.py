@@ -17,7 +17,7 @@ from techtransfer.search import services, subscriptions
 from techtransfer.search.backends import get_backend
 from techtransfer.search.models import SearchSubscription, SubscriptionMatch
 from techtransfer.search.outbox import apply_pending, on_objects_changed
-from techtransfer.search.registry import PUBLIC, SearchDocument
+from techtransfer.search.registry import PUBLIC, SearchDocument, get_type
 from techtransfer.search.tests.helpers import draft, publish
 
 pytestmark = pytest.mark.django_db
@@ -88,11 +88,12 @@ def test_duplicate_and_concurrent_runs_notify_once(publish_now, subscriber):
     sub = subscribe(subscriber)
     a = publish_now()
     uid = f"achievement:{a.pk}"
-    assert subscriptions.match_changed([uid]) == 0  # a second run of the same batch
+    docs = list(get_type("achievement").load([str(a.pk)]))
+    assert subscriptions.match_changed(docs) == 0  # a second run of the same batch
     # Another worker inserted the match first: this one finds the unique row and stays silent.
     other = subscribe(subscriber, query="太阳能")
     SubscriptionMatch.objects.create(subscription=other, object_uid=uid, notified_at=timezone.now())
-    assert subscriptions.match_changed([uid, uid]) == 0
+    assert subscriptions.match_changed(docs + docs) == 0
     assert len(inbox(subscriber)) == 1
     assert list(sub.matches.values_list("object_uid", flat=True)) == [uid]
 
@@ -117,7 +118,7 @@ def test_record_the_subscriber_may_not_see_never_notifies(publish_now, subscribe
         return frozenset({PUBLIC, "org:7"}) if user.pk == insider.pk else frozenset({PUBLIC})
 
     monkeypatch.setattr(services, "visibility_for", tokens)
-    assert subscriptions.match_changed([member_only.uid]) == 1
+    assert subscriptions.match_changed([member_only]) == 1
     assert inbox(subscriber) == []
     assert inbox(insider) == ["New for “钙钛矿”: 钙钛矿内部成果"]
 
@@ -248,3 +249,30 @@ def test_at_most_fifty_subscriptions_each(subscriber, monkeypatch):
         subscribe(subscriber, query="材料")
     assert exc.value.code == "subscription_limit"
     assert SearchSubscription.objects.filter(user=subscriber).count() == 2
+
+
+def test_every_word_of_a_phrase_must_be_in_the_record(publish_now, subscriber):
+    subscribe(subscriber, query="钙钛矿太阳能电池")
+    subscribe(subscriber, query="石墨烯 永磁电机")  # two alternatives
+    publish_now("一种锂电池正极材料的制备方法")  # shares only 电池: the search page lists it, no push
+    publish_now(NAME)  # 钙钛矿, 太阳能 and 电池 are all there
+    publish_now(OTHER)  # 永磁电机
+    assert inbox(subscriber) == [f"New for “钙钛矿太阳能电池”: {NAME}", f"New for “石墨烯 永磁电机”: {OTHER}"]
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("钙钛矿太阳能电池", "钙钛矿型太阳能电池的封装", True),
+        ("钙钛矿太阳能电池", "锂电池正极材料", False),
+        ("石墨烯 钙钛矿", "钙钛矿薄膜", True),
+        ("鈣鈦礦", "钙钛矿薄膜", True),  # the record text is normalised the same way
+        ("solid state battery", "solid-state lithium battery state", True),
+        ("solid state battery", "lithium battery", False),
+        ("", "anything", True),
+    ],
+)
+def test_phrases_present(query, text, expected):
+    from techtransfer.search.text import normalise
+
+    assert subscriptions.phrases_present(query, normalise(text)) is expected
