@@ -170,6 +170,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- Search ----------------------------------------------------------------------------------
 # The tantivy index (derived data: `techtransfer reindex` rebuilds it from the database).
 SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "search")
+# Seconds before the suggestion table (search box) is rebuilt in the background.
+SEARCH_SUGGEST_TTL = env_int("SEARCH_SUGGEST_TTL", 300, minimum=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

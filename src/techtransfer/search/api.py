@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
+from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.search import recommend, services
+from techtransfer.search import recommend, services, subscriptions
+from techtransfer.search import suggest as suggest_module
 from techtransfer.search.forms import SearchForm
+from techtransfer.search.models import SearchSubscription
 
 router = Router(tags=["search"])
 
@@ -207,3 +214,100 @@ def need_recommendations(request: HttpRequest, need_id: int) -> dict[str, Any]:
 )
 def achievement_recommendations(request: HttpRequest, achievement_id: int) -> dict[str, Any]:
     return _recommendations(request, "achievement", str(achievement_id))
+
+
+class SuggestionOut(Schema):
+    text: str
+    kind: str
+    url: str
+    how: str
+
+
+class SuggestOut(Schema):
+    query: str
+    suggestions: list[SuggestionOut]
+
+
+@router.get("/search/suggest", response=SuggestOut, summary="Suggestions as you type")
+def suggest(request: HttpRequest, q: str = "") -> dict[str, Any]:
+    """Keywords and titles of public records matching `q` by prefix, by pinyin (homophone typos)
+    or, for Latin words, within edit distance 1–2. `how` says which: prefix, pinyin or fuzzy."""
+    query = q.strip()[: services.MAX_QUERY_CHARS]
+    found = suggest_module.suggest(query) if query else []
+    return {"query": query, "suggestions": [dataclasses.asdict(s) for s in found]}
+
+
+# --- subscriptions (one's own only) -------------------------------------------------------------
+
+
+class SubscriptionOut(Schema):
+    id: int
+    name: str
+    kind: SearchSubscription.Kind
+    query: str
+    types: list[str]
+    terms: dict[str, list[str]]
+    ranges: dict[str, list[float | None]]
+    frequency: SearchSubscription.Frequency
+    active: bool
+    created_at: datetime.datetime
+    search_url: str
+
+    @staticmethod
+    def resolve_search_url(obj: SearchSubscription) -> str:
+        return subscriptions.search_url(obj)
+
+
+class SubscriptionIn(Schema):
+    name: str = Field("", max_length=100)
+    kind: SearchSubscription.Kind = SearchSubscription.Kind.SEARCH
+    query: str = Field("", max_length=services.MAX_QUERY_CHARS)
+    types: list[str] = Field(default_factory=list, max_length=20)
+    terms: dict[str, list[str]] = Field(default_factory=dict)
+    ranges: dict[str, list[float | None]] = Field(default_factory=dict)
+    frequency: SearchSubscription.Frequency = SearchSubscription.Frequency.DAILY
+
+
+class SubscriptionPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    frequency: SearchSubscription.Frequency | None = None
+    active: bool | None = None
+
+
+@router.get("/search/subscriptions", response=list[SubscriptionOut], summary="My subscriptions")
+@paginate(PageNumberPagination)
+def list_subscriptions(request: HttpRequest) -> QuerySet[SearchSubscription]:
+    return subscriptions.subscriptions_of(require_user(request))
+
+
+@router.post("/search/subscriptions", response={201: SubscriptionOut}, summary="Save a search or interest profile")
+def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, SearchSubscription]:
+    """`terms` are keyword filters and regions ({"plan_industry": ["new_energy"], "region": ["36"]}),
+    `ranges` are [min, max] of trl, price or year. Spaces in `query` separate alternatives; a record
+    matches when it contains every word of one of them. Each matching new or changed record is
+    notified once."""
+    user = require_user(request)
+    criteria = subscriptions.clean_criteria(
+        query=payload.query, type_names=payload.types, terms=payload.terms, ranges=payload.ranges
+    )
+    sub = subscriptions.create_subscription(
+        actor=user, name=payload.name, criteria=criteria, kind=payload.kind, frequency=payload.frequency
+    )
+    return 201, sub
+
+
+@router.patch("/search/subscriptions/{subscription_id}", response=SubscriptionOut, summary="Rename, pause or resume")
+def update_subscription(request: HttpRequest, subscription_id: int, payload: SubscriptionPatch) -> SearchSubscription:
+    return subscriptions.update_subscription(
+        actor=require_user(request),
+        subscription_id=subscription_id,
+        name=payload.name,
+        frequency=payload.frequency,
+        active=payload.active,
+    )
+
+
+@router.delete("/search/subscriptions/{subscription_id}", response={204: None}, summary="Delete a subscription")
+def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+    subscriptions.delete_subscription(actor=require_user(request), subscription_id=subscription_id)
+    return 204, None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchOutbox(models.Model):
@@ -29,3 +32,70 @@ class SearchOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id}"
+
+
+class SearchSubscription(models.Model):
+    """A saved search or a profile of interests whose new and changed matches are pushed to its owner.
+
+    Both kinds are stored as one engine request (query, types, keyword/prefix `terms`, `ranges`); a
+    profile's keywords become an OR query. Matching runs in `search.subscriptions` after the outbox
+    was applied, with the owner's visibility; `last_digest_at` is when the last digest went out (the
+    creation time at first), so a daily or weekly digest is due one period after it. A paused
+    subscription (`active` False) records no matches and sends nothing.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", _("Saved search")
+        PROFILE = "profile", _("Interest profile")
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="search_subscriptions")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SEARCH)
+    query = models.CharField(_("search terms"), max_length=200, blank=True)
+    types = models.JSONField(_("record types"), default=list, blank=True)
+    terms = models.JSONField(_("filters"), default=dict, blank=True)
+    ranges = models.JSONField(_("ranges"), default=dict, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    last_digest_at = models.DateTimeField(_("last digest sent at"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["active", "frequency"])]
+        verbose_name = _("search subscription")
+        verbose_name_plural = _("search subscriptions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubscriptionMatch(models.Model):
+    """A record that matched a subscription: at most one row per (subscription, record), ever.
+
+    The unique constraint is what makes notification at-most-once: whoever inserts the row (the
+    first of two concurrent workers, the first of two changes of the record) notifies; everyone else
+    finds it there. `notified_at` is empty while the match waits for its digest.
+    """
+
+    subscription = models.ForeignKey(SearchSubscription, on_delete=models.CASCADE, related_name="matches")
+    object_uid = models.CharField(max_length=120)
+    title = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    matched_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["subscription", "object_uid"], name="search_subscription_match_once")
+        ]
+        indexes: ClassVar = [models.Index(fields=["subscription", "notified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.object_uid}"

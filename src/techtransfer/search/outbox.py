@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from techtransfer.search import subscriptions
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import BackendBusy
 from techtransfer.search.models import SearchOutbox
@@ -112,6 +113,8 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
         except BackendBusy:
             SearchOutbox.objects.filter(claim_token=token).update(claimed_at=None, claim_token="")
             break
+        # Before `done_at`: a worker dying here re-applies and re-matches (matches notify at most once).
+        subscriptions.match_changed(upserts)
         SearchOutbox.objects.filter(claim_token=token).update(done_at=timezone.now())
         total.rows += len(rows)
         total.upserted += len(upserts)

@@ -58,6 +58,7 @@ def build_request(
     limit: int = PAGE_SIZE,
     offset: int = 0,
     facets: bool = True,
+    ids: list[str] | None = None,
 ) -> SearchRequest:
     """The request for `user`: their visibility tokens are always part of it."""
     names = [n for n in (type_names or []) if n in types()]
@@ -71,6 +72,7 @@ def build_request(
         limit=limit,
         offset=offset,
         facets=(["type", *[n for n, s in specs.items() if s.facet and s.kind == FilterKind.KEYWORD]] if facets else []),
+        ids=list(ids or []),
     )
 
 

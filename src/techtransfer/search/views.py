@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from techtransfer.search import recommend, services
+from techtransfer.search import suggest as suggest_module
 from techtransfer.search.forms import MAX_PAGE, SearchForm
 
 
@@ -71,3 +72,10 @@ def recommend_panel(request: HttpRequest, type_name: str, pk: str) -> HttpRespon
     groups = recommend.recommend(request.user, doc)
     any_items = any(g.items for g in groups)
     return render(request, "search/_recommendations.html", {"source": doc, "groups": groups, "any_items": any_items})
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the search box as one types (htmx fragment); public records only."""
+    query = request.GET.get("q", "").strip()
+    suggestions = suggest_module.suggest(query) if query else []
+    return render(request, "search/_suggest.html", {"suggestions": suggestions, "query": query})

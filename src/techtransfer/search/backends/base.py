@@ -22,6 +22,7 @@ class SearchRequest:
     offset: int = 0
     facets: Sequence[str] = ()  # keyword filters to count; "type" counts record types
     highlight: bool = True
+    ids: Sequence[str] = ()  # only these uids ("type:pk") when given (subscription matching)
 
 
 @dataclass

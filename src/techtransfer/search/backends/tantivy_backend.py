@@ -174,6 +174,8 @@ class TantivyBackend(SearchBackend):
         out = [(must, tantivy.Query.term_set_query(schema, "visibility", sorted(request.visibility) or ["-"]))]
         if request.types:
             out.append((must, tantivy.Query.term_set_query(schema, "type", list(request.types))))
+        if request.ids:
+            out.append((must, tantivy.Query.term_set_query(schema, "uid", list(request.ids))))
         for name, values in request.terms.items():
             if name in self.filter_kinds and values:
                 out.append((must, tantivy.Query.term_set_query(schema, f"x_{name}", [str(v) for v in values])))

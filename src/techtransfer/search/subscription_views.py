@@ -1,0 +1,224 @@
+"""Pages for one's own subscriptions: list, create an interest profile, save a search, edit, pause, delete.
+
+Every page fetches through `subscriptions.get_subscription_for_user`: another user's subscription is
+a 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.forms import StyledForm
+from techtransfer.core.models import User
+from techtransfer.search import services, subscriptions
+from techtransfer.search.forms import SearchForm
+from techtransfer.search.models import SearchSubscription
+from techtransfer.search.registry import types
+
+PAGE_SIZE = 20
+# Filters this form edits; a saved search keeps its other filters (stage, TRL, price...) unchanged.
+EDITED_TERMS = ("plan_industry", "discipline", "region")
+_REGIONS = RegexValidator(
+    r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
+    _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
+)
+
+
+def _facet_choices() -> dict[str, list[tuple[str, str]]]:
+    """Industry and discipline values present among public records, with their labels."""
+    page = services.search(AnonymousUser(), {"query": "", "limit": 1})
+    return {f.name: [(v, label) for v, label, _n in f.values] for f in page.facets if f.name in EDITED_TERMS}
+
+
+class SubscriptionForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    query = forms.CharField(
+        label=_("Search terms or keywords"),
+        max_length=services.MAX_QUERY_CHARS,
+        required=False,
+        help_text=_("Spaces separate alternatives: a record is sent when it contains every word of one of them."),
+    )
+    types = forms.MultipleChoiceField(label=_("Record types"), required=False, choices=())
+    plan_industry = forms.MultipleChoiceField(label=_("Industries"), required=False, choices=())
+    discipline = forms.MultipleChoiceField(label=_("Disciplines"), required=False, choices=())
+    regions = forms.CharField(
+        label=_("Regions"),
+        required=False,
+        max_length=200,
+        validators=[_REGIONS],
+        help_text=_("Administrative division codes, e.g. 36 (Jiangxi) or 3601 (Nanchang)."),
+    )
+    frequency = forms.ChoiceField(label=_("Notify me"), choices=SearchSubscription.Frequency.choices)
+    active = forms.BooleanField(label=_("Active (untick to pause)"), required=False, initial=True)
+
+    def __init__(self, *args: Any, instance: SearchSubscription | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": instance.name,
+                "query": instance.query,
+                "types": instance.types,
+                "plan_industry": instance.terms.get("plan_industry", []),
+                "discipline": instance.terms.get("discipline", []),
+                "regions": ", ".join(instance.terms.get("region", [])),
+                "frequency": instance.frequency,
+                "active": instance.active,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["types"].choices = [(n, st.label) for n, st in types().items()]  # type: ignore[attr-defined]
+        present = _facet_choices()
+        current = instance.terms if instance is not None else {}
+        for name in ("plan_industry", "discipline"):
+            choices = present.get(name, [])
+            known = {v for v, _label in choices}
+            choices += [(v, v) for v in current.get(name, []) if v not in known]
+            self.fields[name].choices = choices  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["size"] = min(8, max(3, len(choices)))
+        if instance is None:
+            del self.fields["active"]
+
+    def criteria(self) -> subscriptions.Criteria:
+        d = self.cleaned_data
+        kept = {k: v for k, v in (self.instance.terms if self.instance else {}).items() if k not in EDITED_TERMS}
+        terms = {
+            **kept,
+            "plan_industry": d.get("plan_industry") or [],
+            "discipline": d.get("discipline") or [],
+            "region": [r for r in re.split(r"[\s,，;；]+", d.get("regions", "")) if r],
+        }
+        return subscriptions.clean_criteria(
+            query=d.get("query", ""),
+            type_names=d.get("types") or [],
+            terms=terms,
+            ranges=self.instance.ranges if self.instance else {},
+        )
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _own(request: HttpRequest, pk: int) -> SearchSubscription:
+    try:
+        return subscriptions.get_subscription_for_user(_user(request), pk)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        subscriptions.subscriptions_of(_user(request))
+        .annotate(pending=Count("matches", filter=Q(matches__notified_at__isnull=True)), matched=Count("matches"))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(s, subscriptions.describe(s), subscriptions.search_url(s)) for s in page]
+    return render(request, "search/subscriptions.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_create(request: HttpRequest) -> HttpResponse:
+    """A profile of interests: keywords, record types, industries, disciplines, regions."""
+    form = SubscriptionForm(request.POST or None, initial={"frequency": SearchSubscription.Frequency.DAILY})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sub = subscriptions.create_subscription(
+                actor=_user(request),
+                name=form.cleaned_data["name"],
+                criteria=form.criteria(),
+                kind=SearchSubscription.Kind.PROFILE,
+                frequency=form.cleaned_data["frequency"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, gettext("Subscription “%(name)s” saved.") % {"name": sub.name})
+            return redirect("search:subscriptions")
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "search/subscriptions_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def subscription_save_search(request: HttpRequest) -> HttpResponse:
+    """The search page's "subscribe" button: its query string is the search to save."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, gettext("This search cannot be saved: some filters are not valid."))
+        return redirect("search:search")
+    try:
+        sub = subscriptions.create_subscription(
+            actor=_user(request),
+            name=request.POST.get("name", ""),
+            criteria=subscriptions.criteria_from_search(form.request_kwargs()),
+            kind=SearchSubscription.Kind.SEARCH,
+            frequency=SearchSubscription.Frequency.DAILY,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("search:subscriptions")
+    messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))
+    return redirect("search:subscription_edit", pk=sub.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _own(request, pk)
+    form = SubscriptionForm(request.POST or None, instance=sub)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscriptions.update_subscription(
+                actor=_user(request),
+                subscription_id=sub.pk,
+                name=form.cleaned_data["name"],
+                criteria=form.criteria(),
+                frequency=form.cleaned_data["frequency"],
+                active=form.cleaned_data["active"],
+            )
+        except DomainError as exc:
+            if exc.error == Errors.NOT_FOUND:
+                raise Http404 from exc
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, gettext("Subscription saved."))
+            return redirect("search:subscriptions")
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {"form": form, "subscription": sub, "filters": subscriptions.describe(sub)}
+    return render(request, "search/subscriptions_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def subscription_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause or resume."""
+    sub = _own(request, pk)
+    subscriptions.update_subscription(actor=_user(request), subscription_id=sub.pk, active=not sub.active)
+    return redirect("search:subscriptions")
+
+
+@login_required
+@require_POST
+def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _own(request, pk)
+    subscriptions.delete_subscription(actor=_user(request), subscription_id=sub.pk)
+    messages.success(request, gettext("Subscription “%(name)s” deleted.") % {"name": sub.name})
+    return redirect("search:subscriptions")

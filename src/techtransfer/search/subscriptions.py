@@ -1,0 +1,486 @@
+"""Subscriptions (精准推送): saved searches and interest profiles that push new matches to their owner.
+
+Lifecycle. A signed-in user saves a search (one button on the search page) or a profile of
+interests; both are stored as one engine request (`SearchSubscription`). After the outbox has been
+applied to the index, `match_changed` runs each active subscription's request restricted to the
+changed records, through the engine's normal path (`services.build_request` / `services.run`) and
+with the subscriber's visibility tokens, so a record the subscriber may not see never reaches them.
+
+At most once. Each match is a `SubscriptionMatch` row, unique per (subscription, record): whoever
+inserts it notifies, a second change of the record or a second worker finds it and does nothing.
+"Immediately" notifies in the transaction that inserts the row (in-app now, e-mail after commit,
+both through `notifications.services.notify` and the subscriber's preferences for `KIND`); daily
+and weekly subscriptions leave the row pending and `send_digests` (a periodic job) sends one
+notification listing them, after checking again that each record still matches and is visible.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.audit.services import record_event
+from techtransfer.core.errors import DomainError, ErrorCode, Errors
+from techtransfer.core.models import User
+from techtransfer.notifications.registry import register_kind
+from techtransfer.notifications.services import notify
+from techtransfer.search import services, text
+from techtransfer.search.backends.base import SearchHit
+from techtransfer.search.models import SearchSubscription, SubscriptionMatch
+from techtransfer.search.registry import FilterKind, FilterSpec, SearchDocument, types
+
+logger = logging.getLogger(__name__)
+
+KIND = register_kind("search.subscription", _("New records matching my saved searches and interests"))
+
+Frequency = SearchSubscription.Frequency
+PERIODS = {Frequency.DAILY: datetime.timedelta(days=1), Frequency.WEEKLY: datetime.timedelta(days=7)}
+MAX_PER_USER = 50
+MAX_VALUES = 20
+IMMEDIATE_EACH = 5  # more new matches than this in one batch arrive as one list, not one message each
+DIGEST_LIST = 20  # records named in a digest; the rest are counted
+MATCH_BATCH = 500
+
+TOO_MANY = ErrorCode("subscription_limit", _("You have reached the maximum number of subscriptions."), 409)
+NO_CRITERIA = ErrorCode(
+    "subscription_empty", _("A subscription needs search terms or at least one filter; it would match everything."), 422
+)
+
+AUDITED = ("name", "query", "types", "terms", "ranges", "frequency", "active")
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a subscription matches: the arguments of `services.build_request`, cleaned."""
+
+    query: str = ""
+    types: list[str] = field(default_factory=list)
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    ranges: dict[str, list[float | None]] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not (self.query.strip() or self.types or self.terms or self.ranges)
+
+
+def clean_criteria(
+    *,
+    query: str = "",
+    type_names: Iterable[str] = (),
+    terms: Mapping[str, Iterable[str]] | None = None,
+    ranges: Mapping[str, Sequence[float | None]] | None = None,
+) -> Criteria:
+    """Keep only registered types and filters, bounded in size; refuse criteria that match everything."""
+    registered = types()
+    kinds: dict[str, FilterKind] = {}
+    for st in registered.values():
+        for spec in st.filters:
+            kinds.setdefault(spec.name, spec.kind)
+    clean_terms: dict[str, list[str]] = {}
+    for name, values in (terms or {}).items():
+        if kinds.get(name) not in (FilterKind.KEYWORD, FilterKind.PREFIX):
+            continue
+        kept = list(dict.fromkeys(str(v).strip()[:64] for v in values if str(v).strip()))
+        if len(kept) > MAX_VALUES:
+            raise DomainError(Errors.VALIDATION, details={"fields": {name: [gettext("Too many values.")]}})
+        if kept:
+            clean_terms[name] = kept
+    clean_ranges: dict[str, list[float | None]] = {}
+    for name, bounds in (ranges or {}).items():
+        if kinds.get(name) not in (FilterKind.INT, FilterKind.FLOAT) or len(bounds) != 2:
+            continue
+        lo, hi = (None if b is None else float(b) for b in bounds)
+        if lo is not None or hi is not None:
+            clean_ranges[name] = [lo, hi]
+    criteria = Criteria(
+        query=" ".join(query.split())[: services.MAX_QUERY_CHARS],
+        types=[t for t in dict.fromkeys(type_names) if t in registered],
+        terms=clean_terms,
+        ranges=clean_ranges,
+    )
+    if criteria.is_empty():
+        raise DomainError(NO_CRITERIA)
+    return criteria
+
+
+def criteria_from_search(kwargs: Mapping[str, Any]) -> Criteria:
+    """Criteria from `SearchForm.request_kwargs()` (the search page's "subscribe" button)."""
+    return clean_criteria(
+        query=kwargs.get("query", ""),
+        type_names=kwargs.get("type_names", []),
+        terms=kwargs.get("terms", {}),
+        ranges={k: list(v) for k, v in kwargs.get("ranges", {}).items()},
+    )
+
+
+def criteria_of(sub: SearchSubscription) -> Criteria:
+    return Criteria(query=sub.query, types=list(sub.types), terms=dict(sub.terms), ranges=dict(sub.ranges))
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def subscriptions_of(user: User) -> QuerySet[SearchSubscription]:
+    return SearchSubscription.objects.filter(user=user)
+
+
+def get_subscription_for_user(user: User, pk: int) -> SearchSubscription:
+    """The user's own subscription; anybody else's looks like a missing one."""
+    sub = SearchSubscription.objects.filter(pk=pk, user=user).first() if user.is_authenticated else None
+    if sub is None:
+        raise DomainError(Errors.NOT_FOUND)
+    return sub
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+def _snapshot(sub: SearchSubscription) -> dict[str, Any]:
+    return {name: getattr(sub, name) for name in AUDITED}
+
+
+@transaction.atomic
+def create_subscription(
+    *,
+    actor: User,
+    name: str,
+    criteria: Criteria,
+    kind: str = SearchSubscription.Kind.SEARCH,
+    frequency: str = Frequency.DAILY,
+) -> SearchSubscription:
+    """Save a search or an interest profile for `actor`; audited. Matches start with the next change."""
+    # The user row is the lock that keeps two tabs from both passing the limit check.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    if SearchSubscription.objects.filter(user=actor).count() >= MAX_PER_USER:
+        raise DomainError(TOO_MANY)
+    sub = SearchSubscription.objects.create(
+        user=actor,
+        name=(name.strip() or criteria.query or gettext("My subscription"))[:100],
+        kind=kind,
+        query=criteria.query,
+        types=criteria.types,
+        terms=criteria.terms,
+        ranges=criteria.ranges,
+        frequency=frequency,
+    )
+    record_event(actor=actor, action="search.subscription.create", obj=sub, changes=_snapshot(sub))
+    return sub
+
+
+@transaction.atomic
+def update_subscription(
+    *,
+    actor: User,
+    subscription_id: int,
+    name: str | None = None,
+    criteria: Criteria | None = None,
+    frequency: str | None = None,
+    active: bool | None = None,
+) -> SearchSubscription:
+    """Change one's own subscription (criteria, frequency, pause); audited with the changed fields.
+
+    Records already matched stay matched (they are never notified twice); pausing stops matching.
+    """
+    sub = SearchSubscription.objects.select_for_update(of=("self",)).filter(pk=subscription_id, user=actor).first()
+    if sub is None:
+        raise DomainError(Errors.NOT_FOUND)
+    before = _snapshot(sub)
+    if name is not None:
+        sub.name = name.strip()[:100] or sub.name
+    if criteria is not None:
+        sub.query, sub.types, sub.terms, sub.ranges = criteria.query, criteria.types, criteria.terms, criteria.ranges
+    if frequency is not None:
+        sub.frequency = frequency
+    if active is not None:
+        sub.active = active
+    after = _snapshot(sub)
+    changes = {k: [before[k], after[k]] for k in AUDITED if before[k] != after[k]}
+    if changes:
+        sub.save(update_fields=[*changes, "updated_at"])
+        action = "search.subscription.update"
+        if set(changes) == {"active"}:
+            action = "search.subscription.resume" if sub.active else "search.subscription.pause"
+        record_event(actor=actor, action=action, obj=sub, changes=changes)
+    return sub
+
+
+@transaction.atomic
+def delete_subscription(*, actor: User, subscription_id: int) -> None:
+    """Delete one's own subscription and its matches; audited (the event keeps what it was)."""
+    sub = SearchSubscription.objects.select_for_update(of=("self",)).filter(pk=subscription_id, user=actor).first()
+    if sub is None:
+        raise DomainError(Errors.NOT_FOUND)
+    record_event(actor=actor, action="search.subscription.delete", obj=sub, changes=_snapshot(sub))
+    sub.delete()
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHit]:
+    """The records among `uids` that `sub` matches now, as its owner may see them.
+
+    The normal search path with the owner's visibility tokens, restricted to `uids` inside the engine.
+    """
+    request = services.build_request(
+        user=sub.user,
+        query=sub.query,
+        type_names=list(sub.types),
+        terms=sub.terms,
+        ranges={k: (v[0], v[1]) for k, v in sub.ranges.items()},
+        limit=len(uids),
+        facets=False,
+        ids=list(uids),
+    )
+    request.highlight = False
+    wanted = set(uids)
+    return [h for h in services.run(request).hits if f"{h.type}:{h.pk}" in wanted]
+
+
+def phrases_present(query: str, haystack: str) -> bool:
+    """Is one of the query's phrases wholly in the record's normalised text?
+
+    The engine ranks by any shared word or character pair, which suits a results page but would push
+    loosely related records. Spaces separate alternatives ("锂电池 正极 石墨烯": any of them); within
+    a phrase every word must be present ("钙钛矿太阳能电池": 钙钛矿 and 太阳能 and 电池). A query
+    of Latin words only is one phrase. A subscription with filters only has no phrase and passes.
+    """
+    norm = " ".join(text.normalise(query).split())
+    if not norm:
+        return True
+    phrases = [norm] if norm.isascii() else norm.split()
+    for phrase in phrases:
+        if phrase.replace(" ", "") in haystack.replace(" ", ""):
+            return True
+        words = text.words(phrase)
+        if words and all(w in haystack for w in words):
+            return True
+    return False
+
+
+def match_changed(documents: Sequence[SearchDocument]) -> int:
+    """The outbox hook: match records just written to the index against every active subscription.
+
+    `documents` are the batch's upserted documents (for the phrase check; visibility and filters
+    are the engine's). Returns how many new matches were recorded. A failure is logged and never
+    stops the index from being applied; a record whose matching was lost is matched again at its
+    next change.
+    """
+    haystacks = {
+        doc.uid: text.normalise(" ".join([doc.title, *(v for v in doc.fields.values() if v)])) for doc in documents
+    }
+    if not haystacks:
+        return 0
+    try:
+        return _match(haystacks)
+    except Exception:
+        logger.exception("subscription matching failed for %d records", len(haystacks))
+        return 0
+
+
+def _match(haystacks: dict[str, str]) -> int:
+    changed = sorted(haystacks)
+    changed_types = {uid.split(":", 1)[0] for uid in changed}
+    subs = SearchSubscription.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk")
+    created = 0
+    # Many people save the same search: run each distinct (criteria, visibility) once per batch.
+    memo: dict[tuple[str, ...], list[SearchHit]] = {}
+    for sub in subs.iterator(chunk_size=500):
+        if sub.types and not changed_types.intersection(sub.types):
+            continue
+        criteria = (
+            sub.query,
+            json.dumps(sub.types),
+            json.dumps(sub.terms, sort_keys=True),
+            json.dumps(sub.ranges, sort_keys=True),
+            json.dumps(sorted(services.visibility_for(sub.user))),
+        )
+        for start in range(0, len(changed), MATCH_BATCH):
+            key = (*criteria, str(start))
+            if key not in memo:
+                hits = matching_hits(sub, changed[start : start + MATCH_BATCH])
+                memo[key] = [h for h in hits if phrases_present(sub.query, haystacks[f"{h.type}:{h.pk}"])]
+            if memo[key]:
+                created += _record(sub, memo[key])
+    return created
+
+
+def _record(sub: SearchSubscription, hits: list[SearchHit]) -> int:
+    """Insert a match row per hit not matched before; notify at once for immediate subscriptions."""
+    by_uid = {f"{h.type}:{h.pk}": h for h in hits}
+    immediate = sub.frequency == Frequency.IMMEDIATE
+    now = timezone.now()
+    new: list[SubscriptionMatch] = []
+    with transaction.atomic():
+        seen = set(
+            SubscriptionMatch.objects.filter(subscription=sub, object_uid__in=list(by_uid)).values_list(
+                "object_uid", flat=True
+            )
+        )
+        for uid, hit in by_uid.items():
+            if uid in seen:
+                continue
+            try:
+                # A savepoint: a row inserted meanwhile by another worker must not undo the others.
+                with transaction.atomic():
+                    match = SubscriptionMatch.objects.create(
+                        subscription=sub,
+                        object_uid=uid,
+                        title=hit.title[:200],
+                        url=hit.url[:300],
+                        notified_at=now if immediate else None,
+                    )
+            except IntegrityError:
+                continue
+            new.append(match)
+        if immediate and new:
+            _notify(sub, new)
+    return len(new)
+
+
+def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
+    if len(matches) <= IMMEDIATE_EACH:
+        for m in matches:
+            notify(
+                user_ids=[sub.user_id],
+                kind=KIND,
+                title=gettext("New for “%(name)s”: %(title)s") % {"name": sub.name, "title": m.title},
+                body=gettext("A record matching your subscription “%(name)s” was published or changed.")
+                % {"name": sub.name},
+                url=m.url,
+            )
+        return
+    lines = [f"• {m.title}  {settings.SITE_URL}{m.url}" for m in matches[:DIGEST_LIST]]
+    if len(matches) > DIGEST_LIST:
+        lines.append(gettext("… and %(n)d more.") % {"n": len(matches) - DIGEST_LIST})
+    notify(
+        user_ids=[sub.user_id],
+        kind=KIND,
+        title=_count_title(len(matches), sub.name),
+        body="\n".join(lines),
+        url=search_url(sub),
+    )
+
+
+def _count_title(n: int, name: str) -> str:
+    return ngettext("%(n)d new record for “%(name)s”", "%(n)d new records for “%(name)s”", n) % {"n": n, "name": name}
+
+
+def _due(sub: SearchSubscription, now: datetime.datetime) -> bool:
+    period = PERIODS.get(Frequency(sub.frequency))
+    return period is None or sub.last_digest_at <= now - period
+
+
+def send_digests(now: datetime.datetime | None = None) -> int:
+    """The periodic job: one notification per due subscription listing its pending matches.
+
+    Daily and weekly subscriptions are due one period after their last digest; an immediate one
+    with pending matches (it was a digest subscription until lately) is always due. Returns how
+    many digests went out.
+    """
+    now = now or timezone.now()
+    due = Q(frequency=Frequency.IMMEDIATE)
+    for frequency, period in PERIODS.items():
+        due |= Q(frequency=frequency, last_digest_at__lte=now - period)
+    pks = list(
+        SearchSubscription.objects.filter(due, active=True, matches__notified_at__isnull=True)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    return sum(_send_digest(pk, now) for pk in pks)
+
+
+@transaction.atomic
+def _send_digest(pk: int, now: datetime.datetime) -> int:
+    # The row lock serialises two runners; the second finds `last_digest_at` moved and stops.
+    sub = SearchSubscription.objects.select_for_update(of=("self",)).select_related("user").filter(pk=pk).first()
+    if sub is None or not sub.active or not sub.user.is_active or not _due(sub, now):
+        return 0
+    pending = list(sub.matches.filter(notified_at__isnull=True).order_by("matched_at", "pk")[:MATCH_BATCH])
+    if not pending:
+        return 0
+    # Records can have been withdrawn or made private since they matched: ask the engine again.
+    still = {f"{h.type}:{h.pk}" for h in matching_hits(sub, [m.object_uid for m in pending])}
+    gone = [m.pk for m in pending if m.object_uid not in still]
+    keep = [m for m in pending if m.object_uid in still]
+    if gone:
+        SubscriptionMatch.objects.filter(pk__in=gone).delete()
+    sub.last_digest_at = now
+    sub.save(update_fields=["last_digest_at"])
+    if not keep:
+        return 0
+    claimed = SubscriptionMatch.objects.filter(pk__in=[m.pk for m in keep], notified_at__isnull=True).update(
+        notified_at=now
+    )
+    if claimed != len(keep):  # pragma: no cover - impossible under the row lock; never notify twice
+        raise RuntimeError("digest matches were claimed concurrently")
+    lines = [f"• {m.title}  {settings.SITE_URL}{m.url}" for m in keep[:DIGEST_LIST]]
+    if len(keep) > DIGEST_LIST:
+        lines.append(gettext("… and %(n)d more.") % {"n": len(keep) - DIGEST_LIST})
+    notify(
+        user_ids=[sub.user_id],
+        kind=KIND,
+        title=_count_title(len(keep), sub.name),
+        body="\n".join(lines),
+        url=search_url(sub),
+    )
+    return 1
+
+
+# --- display ----------------------------------------------------------------------------------
+
+
+def search_url(sub: SearchSubscription) -> str:
+    """The search page showing what the subscription matches (one region: the page takes one)."""
+    params: list[tuple[str, str]] = [("q", sub.query)] if sub.query else []
+    params += [("type", t) for t in sub.types]
+    for name, values in sub.terms.items():
+        if name == "region":
+            params.append(("region", values[0]))
+        else:
+            params += [(name, v) for v in values]
+    for name, (lo, hi) in sub.ranges.items():
+        if lo is not None:
+            params.append((f"{name}_min", f"{lo:g}"))
+        if hi is not None:
+            params.append((f"{name}_max", f"{hi:g}"))
+    return reverse("search:search") + ("?" + urlencode(params) if params else "")
+
+
+def describe(sub: SearchSubscription) -> list[str]:
+    """Human-readable filters of a subscription ("Industry: New energy", ...)."""
+    labels: dict[str, FilterSpec] = {}
+    for st in types().values():
+        for declared in st.filters:
+            labels.setdefault(declared.name, declared)
+    type_labels = {name: str(st.label) for name, st in types().items()}
+    out = []
+    if sub.types:
+        out.append(f"{gettext('Record type')}: " + ", ".join(type_labels.get(t, t) for t in sub.types))
+    for name, values in sub.terms.items():
+        tspec = labels.get(name)
+        if tspec is None:
+            continue
+        shown = ", ".join((tspec.value_label(v) or v) for v in values)
+        out.append(f"{tspec.label}: {shown}")
+    for name, (lo, hi) in sub.ranges.items():
+        rspec = labels.get(name)
+        if rspec is None:
+            continue
+        lo_s = "" if lo is None else f"{lo:g}"
+        hi_s = "" if hi is None else f"{hi:g}"
+        out.append(f"{rspec.label}: {lo_s}–{hi_s}")
+    return out

@@ -1,0 +1,187 @@
+"""Subscription pages and API: one's own only, every change audited."""
+
+import pytest
+from django.urls import reverse
+
+from techtransfer.audit.models import AuditEvent
+from techtransfer.core.tests.factories import UserFactory
+from techtransfer.search import subscriptions
+from techtransfer.search.models import SearchSubscription
+
+pytestmark = pytest.mark.django_db
+
+F = SearchSubscription.Frequency
+
+
+@pytest.fixture
+def owner(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def sub(owner, index_dir):  # type: ignore[no-untyped-def]
+    return subscriptions.create_subscription(
+        actor=owner, name="钙钛矿", criteria=subscriptions.clean_criteria(query="钙钛矿", ranges={"trl": [6, None]})
+    )
+
+
+def actions() -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_type="search.searchsubscription")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "search:subscription_edit"),
+        ("post", "search:subscription_edit"),
+        ("post", "search:subscription_toggle"),
+        ("post", "search:subscription_delete"),
+    ],
+)
+def test_pages_of_another_users_subscription_are_not_found(client, sub, outsider, method, name):
+    client.force_login(outsider)
+    response = getattr(client, method)(reverse(name, args=[sub.pk]), {"query": "x", "frequency": "weekly"})
+    assert response.status_code == 404
+    sub.refresh_from_db()
+    assert (sub.query, sub.frequency, sub.active) == ("钙钛矿", F.DAILY, True)
+    assert actions() == ["search.subscription.create"]
+
+
+@pytest.mark.parametrize("name", ["search:subscriptions", "search:subscription_new", "search:subscription_save"])
+def test_anonymous_is_sent_to_login(client, name):
+    response = client.get(reverse(name)) if name != "search:subscription_save" else client.post(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not SearchSubscription.objects.exists()
+
+
+def test_list_shows_only_own_subscriptions_within_a_query_budget(client, sub, outsider, django_assert_max_num_queries):
+    subscriptions.create_subscription(
+        actor=outsider, name="别人的订阅", criteria=subscriptions.clean_criteria(query="电机")
+    )
+    client.force_login(sub.user)
+    with django_assert_max_num_queries(6):
+        body = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'id="subscription-{sub.pk}"' in body
+    assert "别人的订阅" not in body
+    assert "Technology readiness level: 6–" in body
+
+
+def test_save_search_from_the_search_page_with_one_button(client, owner, index_dir):
+    client.force_login(owner)
+    page = client.get(reverse("search:search"), {"q": "钙钛矿", "plan_industry": "new_energy"}).content.decode()
+    assert 'id="subscribe-form"' in page
+    url = reverse("search:subscription_save") + "?q=%E9%92%99%E9%92%9B%E7%9F%BF&plan_industry=new_energy&trl_min=5"
+    response = client.post(url)
+    created = SearchSubscription.objects.get(user=owner)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "search:subscription_edit", args=[created.pk]
+    )
+    assert (created.kind, created.query, created.name, created.frequency) == ("search", "钙钛矿", "钙钛矿", F.DAILY)
+    assert (created.terms, created.ranges) == ({"plan_industry": ["new_energy"]}, {"trl": [5.0, None]})
+    assert actions() == ["search.subscription.create"]
+
+
+def test_search_page_offers_login_to_anonymous(client, index_dir):
+    page = client.get(reverse("search:search"), {"q": "钙钛矿"}).content.decode()
+    assert 'id="subscribe-form"' not in page
+    assert f'href="{reverse("login")}?next=' in page
+
+
+def test_create_profile_edit_pause_and_delete(client, owner, index_dir):
+    client.force_login(owner)
+    assert client.get(reverse("search:subscription_new")).status_code == 200
+    response = client.post(
+        reverse("search:subscription_new"),
+        {
+            "name": "我的兴趣",
+            "query": "锂电池 正极",
+            "types": ["achievement"],
+            "regions": "36，3601",
+            "frequency": "weekly",
+        },
+    )
+    assert response.status_code == 302
+    sub = SearchSubscription.objects.get(user=owner)
+    assert (sub.kind, sub.query, sub.types, sub.terms) == (
+        "profile",
+        "锂电池 正极",
+        ["achievement"],
+        {"region": ["36", "3601"]},
+    )
+
+    edit = reverse("search:subscription_edit", args=[sub.pk])
+    assert 'value="36, 3601"' in client.get(edit).content.decode()
+    client.post(edit, {"name": "我的兴趣", "query": "锂电池", "regions": "36", "frequency": "immediate"})
+    sub.refresh_from_db()
+    assert (sub.query, sub.frequency, sub.active, sub.terms) == ("锂电池", F.IMMEDIATE, False, {"region": ["36"]})
+    client.post(reverse("search:subscription_toggle", args=[sub.pk]))
+    sub.refresh_from_db()
+    assert sub.active is True
+    client.post(reverse("search:subscription_delete", args=[sub.pk]))
+    assert not SearchSubscription.objects.exists()
+    assert actions() == [
+        "search.subscription.create", "search.subscription.update",
+        "search.subscription.resume", "search.subscription.delete",
+    ]  # fmt: skip
+
+
+def test_form_refuses_a_subscription_that_matches_everything(client, owner, index_dir):
+    client.force_login(owner)
+    response = client.post(
+        reverse("search:subscription_new"), {"query": " ", "regions": "3x", "frequency": "daily"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Enter region codes" in response.content.decode()
+    response = client.post(
+        reverse("search:subscription_new"), {"query": " ", "frequency": "daily"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "it would match everything" in response.content.decode()
+    assert not SearchSubscription.objects.exists()
+
+
+def test_api_permission_matrix(client, sub, outsider):
+    url = "/api/v1/search/subscriptions"
+    assert client.get(url).status_code == 401
+    assert client.post(url, {"query": "x"}, content_type="application/json").status_code == 401
+    assert client.delete(f"{url}/{sub.pk}").status_code == 401
+
+    client.force_login(outsider)
+    assert client.get(url).json()["count"] == 0
+    assert client.delete(f"{url}/{sub.pk}").status_code == 404
+    assert client.patch(f"{url}/{sub.pk}", {"active": False}, content_type="application/json").status_code == 404
+    assert SearchSubscription.objects.filter(pk=sub.pk, active=True).exists()
+
+    client.force_login(sub.user)
+    items = client.get(url).json()["items"]
+    assert [(i["id"], i["query"], i["ranges"]) for i in items] == [(sub.pk, "钙钛矿", {"trl": [6.0, None]})]
+    assert items[0]["search_url"] == "/search/?q=%E9%92%99%E9%92%9B%E7%9F%BF&trl_min=6"
+
+
+def test_api_create_pause_and_delete_own(client, owner, index_dir):
+    client.force_login(owner)
+    url = "/api/v1/search/subscriptions"
+    created = client.post(
+        url,
+        {"name": "新能源", "kind": "profile", "terms": {"plan_industry": ["new_energy"], "region": ["36"]}, "frequency": "immediate"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201
+    data = created.json()
+    assert (data["kind"], data["terms"], data["frequency"]) == (
+        "profile",
+        {"plan_industry": ["new_energy"], "region": ["36"]},
+        "immediate",
+    )
+    paused = client.patch(f"{url}/{data['id']}", {"active": False}, content_type="application/json")
+    assert paused.json()["active"] is False
+    empty = client.post(url, {"query": ""}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (empty.status_code, empty.json()["code"]) == (422, "subscription_empty")
+    assert client.delete(f"{url}/{data['id']}").status_code == 204
+    assert not SearchSubscription.objects.exists()
+    assert actions() == ["search.subscription.create", "search.subscription.pause", "search.subscription.delete"]

@@ -1,0 +1,282 @@
+"""Subscriptions push each matching record at most once, only to those who may see it."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone, translation
+
+from techtransfer.achievements.choices import SecrecyLevel
+from techtransfer.achievements.models import Achievement
+from techtransfer.audit.models import AuditEvent
+from techtransfer.core.tests.factories import UserFactory
+from techtransfer.notifications.models import Notification
+from techtransfer.notifications.services import set_preferences
+from techtransfer.search import services, subscriptions
+from techtransfer.search.backends import get_backend
+from techtransfer.search.models import SearchSubscription, SubscriptionMatch
+from techtransfer.search.outbox import apply_pending, on_objects_changed
+from techtransfer.search.registry import PUBLIC, SearchDocument, get_type
+from techtransfer.search.tests.helpers import draft, publish
+
+pytestmark = pytest.mark.django_db
+
+NAME = "一种钙钛矿太阳能电池的封装方法"
+OTHER = "一种稀土永磁电机的控制方法"
+F = SearchSubscription.Frequency
+
+
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    """Notification texts are written in the active language; these tests read the English ones."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def subscriber(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="subscriber")
+
+
+def subscribe(user, query="钙钛矿", frequency=F.IMMEDIATE, **criteria):  # type: ignore[no-untyped-def]
+    return subscriptions.create_subscription(
+        actor=user, name=query, criteria=subscriptions.clean_criteria(query=query, **criteria), frequency=frequency
+    )
+
+
+def inbox(user):  # type: ignore[no-untyped-def]
+    return list(
+        Notification.objects.filter(user=user, kind=subscriptions.KIND).order_by("pk").values_list("title", flat=True)
+    )
+
+
+@pytest.fixture
+def publish_now(index_dir, verified, applicant_member, applicant_admin, province_reviewer,
+                django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]  # fmt: skip
+    """Publish a record through the real workflow; the outbox is applied on commit (worker up)."""
+
+    def run(name: str = NAME, **kwargs: object) -> Achievement:
+        kwargs.setdefault("keywords", [])
+        a = draft(verified, applicant_member, name=name, abstract=f"{name}。", **kwargs)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(a, applicant_admin, province_reviewer)
+        return a
+
+    return run
+
+
+def test_matching_record_notifies_once_even_when_changed_again(
+    publish_now, subscriber, django_capture_on_commit_callbacks
+):
+    subscribe(subscriber)
+    a = publish_now()
+    publish_now(OTHER)
+    assert inbox(subscriber) == [f"New for “钙钛矿”: {NAME}"]
+    assert Notification.objects.get(user=subscriber).url == f"/achievements/{a.pk}/"
+    assert [m.to for m in mail.outbox if "钙钛矿" in m.subject] == [[subscriber.email]]
+
+    # The same record changes twice more (each audited change writes an outbox row).
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            on_objects_changed("achievements.achievement", [str(a.pk)])
+    assert SubscriptionMatch.objects.filter(subscription__user=subscriber).count() == 1
+    assert inbox(subscriber) == [f"New for “钙钛矿”: {NAME}"]
+
+
+def test_duplicate_and_concurrent_runs_notify_once(publish_now, subscriber):
+    sub = subscribe(subscriber)
+    a = publish_now()
+    uid = f"achievement:{a.pk}"
+    docs = list(get_type("achievement").load([str(a.pk)]))
+    assert subscriptions.match_changed(docs) == 0  # a second run of the same batch
+    # Another worker inserted the match first: this one finds the unique row and stays silent.
+    other = subscribe(subscriber, query="太阳能")
+    SubscriptionMatch.objects.create(subscription=other, object_uid=uid, notified_at=timezone.now())
+    assert subscriptions.match_changed(docs + docs) == 0
+    assert len(inbox(subscriber)) == 1
+    assert list(sub.matches.values_list("object_uid", flat=True)) == [uid]
+
+
+def test_record_the_subscriber_may_not_see_never_notifies(publish_now, subscriber, monkeypatch):
+    subscribe(subscriber)
+    internal = publish_now(secrecy=SecrecyLevel.INTERNAL)
+    assert Achievement.objects.get(pk=internal.pk).status == Achievement.Status.PUBLISHED
+    assert inbox(subscriber) == []
+    assert not SubscriptionMatch.objects.exists()
+
+    # A document carrying only a member token is in the index; only a holder of the token matches it.
+    member_only = SearchDocument(
+        type="achievement", pk="990001", title="钙钛矿内部成果", url="/achievements/990001/",
+        fields={"title": "钙钛矿内部成果"}, visibility=["org:7"],
+    )  # fmt: skip
+    get_backend().apply([member_only], [])
+    insider = UserFactory(username="insider")
+    subscribe(insider)
+
+    def tokens(user):  # type: ignore[no-untyped-def]
+        return frozenset({PUBLIC, "org:7"}) if user.pk == insider.pk else frozenset({PUBLIC})
+
+    monkeypatch.setattr(services, "visibility_for", tokens)
+    assert subscriptions.match_changed([member_only]) == 1
+    assert inbox(subscriber) == []
+    assert inbox(insider) == ["New for “钙钛矿”: 钙钛矿内部成果"]
+
+
+def test_rolled_back_change_never_notifies(
+    index_dir, verified, applicant_member, applicant_admin, province_reviewer, subscriber,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    subscribe(subscriber)
+    a = draft(verified, applicant_member, name=NAME)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        publish(a, applicant_admin, province_reviewer)
+        raise RuntimeError("crash before commit")
+    apply_pending()
+    subscriptions.send_digests(timezone.now() + datetime.timedelta(days=8))
+    assert inbox(subscriber) == []
+    assert not SubscriptionMatch.objects.exists()
+
+
+def test_digest_collects_matches_and_sends_one(publish_now, subscriber, django_capture_on_commit_callbacks):
+    sub = subscribe(subscriber, query="钙钛矿 永磁", frequency=F.DAILY)
+    first = publish_now()
+    second = publish_now(OTHER)
+    publish_now("一种玉米秸秆还田装置")  # matches nothing
+    assert inbox(subscriber) == []
+    assert sub.matches.filter(notified_at__isnull=True).count() == 2
+
+    assert subscriptions.send_digests() == 0  # not due before a day has passed
+    later = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert subscriptions.send_digests(later) == 1
+    assert inbox(subscriber) == ["2 new records for “钙钛矿 永磁”"]
+    body = Notification.objects.get(user=subscriber).body
+    assert f"/achievements/{first.pk}/" in body and f"/achievements/{second.pk}/" in body
+    assert len([m for m in mail.outbox if m.to == [subscriber.email]]) == 1
+    assert subscriptions.send_digests(later + datetime.timedelta(days=2)) == 0  # nothing pending
+    assert inbox(subscriber) == ["2 new records for “钙钛矿 永磁”"]
+
+
+def test_digest_drops_records_that_stopped_being_visible(publish_now, subscriber, applicant_admin):
+    from techtransfer.achievements import services as achievement_services
+
+    sub = subscribe(subscriber, frequency=F.WEEKLY)
+    a = publish_now()
+    assert sub.matches.count() == 1
+    achievement_services.withdraw_achievement(actor=applicant_admin, achievement_id=a.pk, comment="撤回")
+    apply_pending()
+    assert subscriptions.send_digests(timezone.now() + datetime.timedelta(days=7, minutes=1)) == 0
+    assert inbox(subscriber) == []
+    assert not sub.matches.exists()
+
+
+def test_paused_subscription_matches_nothing_and_preferences_apply(
+    publish_now, subscriber, django_capture_on_commit_callbacks
+):
+    sub = subscribe(subscriber)
+    subscriptions.update_subscription(actor=subscriber, subscription_id=sub.pk, active=False)
+    # A user change re-indexes their expert seats: commit it like the publishing steps below.
+    with django_capture_on_commit_callbacks(execute=True):
+        set_preferences(actor=subscriber, choices={subscriptions.KIND: (True, False)})
+    publish_now()
+    assert inbox(subscriber) == []
+    subscriptions.update_subscription(actor=subscriber, subscription_id=sub.pk, active=True)
+    publish_now("钙钛矿薄膜的低温制备工艺")
+    assert inbox(subscriber) == ["New for “钙钛矿”: 钙钛矿薄膜的低温制备工艺"]
+    assert not [m for m in mail.outbox if m.to == [subscriber.email]]  # e-mail switched off
+
+
+def test_profile_filters_restrict_matches(publish_now, subscriber):
+    subscriptions.create_subscription(
+        actor=subscriber,
+        name="新能源",
+        kind=SearchSubscription.Kind.PROFILE,
+        criteria=subscriptions.clean_criteria(query="钙钛矿 永磁", terms={"plan_industry": ["new_energy"]}),
+        frequency=F.IMMEDIATE,
+    )
+    publish_now(plan_industry="biomed")
+    publish_now(OTHER, plan_industry="new_energy")
+    assert inbox(subscriber) == [f"New for “新能源”: {OTHER}"]
+
+
+def test_changes_are_audited_and_criteria_are_cleaned(subscriber):
+    sub = subscriptions.create_subscription(
+        actor=subscriber,
+        name="",
+        criteria=subscriptions.clean_criteria(
+            query="  电池   封装 ", type_names=["achievement", "nonsense"],
+            terms={"plan_industry": ["new_energy", "new_energy"], "unknown": ["x"]}, ranges={"trl": [6, None]},
+        ),
+    )  # fmt: skip
+    assert (sub.name, sub.query, sub.types) == ("电池 封装", "电池 封装", ["achievement"])
+    assert (sub.terms, sub.ranges) == ({"plan_industry": ["new_energy"]}, {"trl": [6.0, None]})
+    subscriptions.update_subscription(actor=subscriber, subscription_id=sub.pk, frequency=F.WEEKLY)
+    subscriptions.update_subscription(actor=subscriber, subscription_id=sub.pk, active=False)
+    subscriptions.delete_subscription(actor=subscriber, subscription_id=sub.pk)
+    actions = list(
+        AuditEvent.objects.filter(object_type="search.searchsubscription")
+        .order_by("pk")
+        .values_list("action", "changes")
+    )
+    assert [a for a, _ in actions] == [
+        "search.subscription.create", "search.subscription.update",
+        "search.subscription.pause", "search.subscription.delete",
+    ]  # fmt: skip
+    assert actions[1][1] == {"frequency": ["daily", "weekly"]}
+    with pytest.raises(subscriptions.DomainError) as exc:
+        subscriptions.clean_criteria(query="  ", type_names=["nonsense"])
+    assert exc.value.code == "subscription_empty"
+    assert (
+        subscriptions.search_url(sub)
+        == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&type=achievement&plan_industry=new_energy&trl_min=6"
+    )
+
+
+def test_worker_heartbeat_sends_due_digests(publish_now, subscriber):
+    from techtransfer.jobs.periodic import run_due
+
+    sub = subscribe(subscriber, frequency=F.DAILY)
+    publish_now()
+    assert "search.subscription_digests" in run_due()
+    assert inbox(subscriber) == []  # saved a moment ago: not due yet
+    SearchSubscription.objects.filter(pk=sub.pk).update(last_digest_at=timezone.now() - datetime.timedelta(days=1))
+    assert "search.subscription_digests" in run_due(timezone.now() + datetime.timedelta(hours=1))
+    assert inbox(subscriber) == ["1 new record for “钙钛矿”"]
+
+
+def test_at_most_fifty_subscriptions_each(subscriber, monkeypatch):
+    monkeypatch.setattr(subscriptions, "MAX_PER_USER", 2)
+    subscribe(subscriber, query="电池")
+    subscribe(subscriber, query="电机")
+    with pytest.raises(subscriptions.DomainError) as exc:
+        subscribe(subscriber, query="材料")
+    assert exc.value.code == "subscription_limit"
+    assert SearchSubscription.objects.filter(user=subscriber).count() == 2
+
+
+def test_every_word_of_a_phrase_must_be_in_the_record(publish_now, subscriber):
+    subscribe(subscriber, query="钙钛矿太阳能电池")
+    subscribe(subscriber, query="石墨烯 永磁电机")  # two alternatives
+    publish_now("一种锂电池正极材料的制备方法")  # shares only 电池: the search page lists it, no push
+    publish_now(NAME)  # 钙钛矿, 太阳能 and 电池 are all there
+    publish_now(OTHER)  # 永磁电机
+    assert inbox(subscriber) == [f"New for “钙钛矿太阳能电池”: {NAME}", f"New for “石墨烯 永磁电机”: {OTHER}"]
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("钙钛矿太阳能电池", "钙钛矿型太阳能电池的封装", True),
+        ("钙钛矿太阳能电池", "锂电池正极材料", False),
+        ("石墨烯 钙钛矿", "钙钛矿薄膜", True),
+        ("鈣鈦礦", "钙钛矿薄膜", True),  # the record text is normalised the same way
+        ("solid state battery", "solid-state lithium battery state", True),
+        ("solid state battery", "lithium battery", False),
+        ("", "anything", True),
+    ],
+)
+def test_phrases_present(query, text, expected):
+    from techtransfer.search.text import normalise
+
+    assert subscriptions.phrases_present(query, normalise(text)) is expected

@@ -1,0 +1,113 @@
+"""Suggestions as you type: prefix, traditional input, homophone (pinyin) typos, Latin typos; public only."""
+
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from techtransfer.achievements.choices import SecrecyLevel
+from techtransfer.search import suggest
+from techtransfer.search.backends import get_backend
+from techtransfer.search.registry import SearchDocument
+from techtransfer.search.tests.helpers import draft, publish
+
+KEYWORDS = Counter({"太阳能电池": 5, "太阳能": 3, "石墨烯": 4, "graphene": 2, "FPGA": 3, "led": 9, "nanotechnology": 1})
+TITLES = [
+    ("一种太阳能景观灯", "/achievements/1/"),
+    ("基于FPGA的图像处理系统", "/achievements/2/"),
+    ("区块链溯源平台", "/achievements/3/"),
+]
+
+
+@pytest.fixture(scope="module")
+def table() -> suggest.Suggester:
+    return suggest.Suggester(KEYWORDS, TITLES)
+
+
+def texts(found: list[suggest.Suggestion]) -> list[str]:
+    return [s.text for s in found]
+
+
+def test_prefix_ranks_keywords_by_use_then_titles(table):
+    assert texts(table.suggest("太阳")) == ["太阳能电池", "太阳能", "一种太阳能景观灯"]
+    assert {s.how for s in table.suggest("太阳")} == {"prefix"}
+    assert table.suggest("区块")[0] == suggest.Suggestion("区块链溯源平台", "title", "/achievements/3/", "prefix")
+
+
+def test_traditional_and_full_width_input(table):
+    assert texts(table.suggest("太陽能")) == ["太阳能电池", "太阳能", "一种太阳能景观灯"]
+    assert texts(table.suggest("ＦＰＧＡ"))[:2] == ["FPGA", "基于FPGA的图像处理系统"]
+
+
+def test_homophone_typo_and_typed_pinyin(table):
+    found = table.suggest("钛阳能")  # 钛 (tài) for 太 (tài)
+    assert texts(found) == ["太阳能电池", "太阳能", "一种太阳能景观灯"]
+    assert {s.how for s in found} == {"pinyin"}
+    assert texts(table.suggest("湿墨"))[:1] == ["石墨烯"]  # 湿 (shī) for 石 (shí): tones are ignored
+    assert texts(table.suggest("qukuai")) == ["区块链溯源平台"]
+
+
+def test_latin_typos_within_edit_distance(table):
+    assert table.suggest("grpahene")[0] == suggest.Suggestion("graphene", "keyword", "", "fuzzy")
+    assert texts(table.suggest("fgpa"))[:2] == ["fpga", "基于FPGA的图像处理系统"]  # transposition
+    assert texts(table.suggest("nanotecnolgy"))[:1] == ["nanotechnology"]  # two edits in a long word
+    assert texts(table.suggest("grahp")) == ["graphene"]  # the start of a word, one edit
+    assert table.suggest("lad") == []  # short words are not corrected (led, lcd, ... would all match)
+
+
+def test_edit_distance():
+    assert suggest.edit_distance("graphene", "grpahene", 2) == 1
+    assert suggest.edit_distance("abc", "xyz", 1) == 2
+    assert suggest.edit_distance("kitten", "sitting", 3) == 3
+
+
+@pytest.fixture
+def fresh_table(index_dir):  # type: ignore[no-untyped-def]
+    suggest.reset()
+    yield
+    suggest.reset()
+
+
+@pytest.mark.django_db
+def test_endpoints_suggest_only_from_public_records(
+    client, fresh_table, verified, applicant_member, applicant_admin, province_reviewer,
+    django_capture_on_commit_callbacks, django_assert_num_queries,
+):  # fmt: skip
+    public = draft(verified, applicant_member, name="钙钛矿太阳能电池封装方法", keywords=["钙钛矿电池", "perovskite"])
+    internal = draft(
+        verified, applicant_member, name="钙钛矿内部工艺", keywords=["钙钛矿机密配方"], secrecy=SecrecyLevel.INTERNAL
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(public, applicant_admin, province_reviewer)
+        publish(internal, applicant_admin, province_reviewer)
+    # A document only members of organisation 7 may see is in the index too.
+    get_backend().apply(
+        [SearchDocument(type="achievement", pk="990001", title="钙钛矿成员专享", url="/achievements/990001/",
+                        fields={"title": "钙钛矿成员专享"}, visibility=["org:7"])], [],
+    )  # fmt: skip
+
+    client.force_login(applicant_member)  # a member of the organisation that owns the internal record
+    r = client.get(reverse("search:suggest"), {"q": "鈣鈦礦"})  # traditional input
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "钙钛矿电池" in body and f'href="/achievements/{public.pk}/"' in body
+    assert "内部" not in body and "机密" not in body and "成员专享" not in body
+
+    client.logout()
+    with django_assert_num_queries(0):  # the table is built: no database work per keystroke
+        api = client.get("/api/v1/search/suggest", {"q": "盖钛矿"}).json()  # 盖 (gài) for 钙 (gài)
+    assert api["query"] == "盖钛矿"
+    assert [(s["text"], s["kind"], s["how"]) for s in api["suggestions"]] == [
+        ("钙钛矿电池", "keyword", "pinyin"),
+        ("钙钛矿太阳能电池封装方法", "title", "pinyin"),
+    ]
+    latin = client.get("/api/v1/search/suggest", {"q": "perovksite"}).json()["suggestions"]
+    assert [(s["text"], s["how"]) for s in latin][:1] == [("perovskite", "fuzzy")]
+    assert client.get(reverse("search:suggest"), {"q": " "}).content.decode().strip() == ""
+
+
+@pytest.mark.django_db
+def test_search_box_asks_for_suggestions_as_you_type(client, index_dir):
+    body = client.get(reverse("search:search")).content.decode()
+    assert f'hx-get="{reverse("search:suggest")}" hx-trigger="keyup changed delay:250ms"' in body
+    assert 'id="search-suggest"' in body
