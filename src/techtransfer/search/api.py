@@ -1,12 +1,14 @@
-"""GET /api/v1/search: the search page's results as JSON, same validation, same permission filter."""
+"""GET /api/v1/search: the search page's results as JSON, same validation, same permission filter.
+POST /api/v1/classify: suggested discipline and industry for a title and abstract."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from techtransfer.core.api_support import require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import services
 from techtransfer.search.forms import SearchForm
@@ -82,3 +84,31 @@ def search(request: HttpRequest) -> dict[str, Any]:
             for f in page.facets
         ],
     }
+
+
+class ClassifyIn(Schema):
+    title: str = Field("", max_length=4000, description="Title or name of the record")
+    text: str = Field("", max_length=20000, description="Abstract or description")
+
+
+class SuggestionOut(Schema):
+    value: str
+    label: str
+    confidence: float
+
+
+class ClassifyOut(Schema):
+    discipline: list[SuggestionOut]
+    industry: list[SuggestionOut]
+
+
+@router.post("/classify", response=ClassifyOut, summary="Suggest discipline and industry for a text")
+def classify(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
+    """Top-3 disciplines (学科, the achievement form's values) and action-plan industries (PlanIndustry
+    codes) with confidences 0–1, from the shipped classifiers. Login or token required. Texts shorter
+    than 4 characters give empty lists."""
+    require_user(request)
+    from techtransfer.search import classifier
+
+    result = classifier.suggest(payload.title, payload.text)
+    return {key: [vars(s) for s in items] for key, items in result.items()}
