@@ -28,6 +28,8 @@ class Command(BaseCommand):
         c.add_argument("--text-columns", default="title,text", help="Columns joined as the input text")
         c.add_argument("--holdout", type=float, default=0.2, help="Fraction held out when --test is absent")
         c.add_argument("--seed", type=int, default=0)
+        c.add_argument("--c", type=float, default=1.0, help="LinearSVC C")
+        c.add_argument("--features", default="chars", help="chars, words or chars,words (TF-IDF blocks)")
         c.add_argument("--out", type=Path)
         ld = sub.add_parser("load", help="Closed-loop HTTP load test: req/s, latency p50/p95/p99, errors.")
         ld.add_argument("--url", required=True, help="GET this URL, e.g. http://127.0.0.1:8000/search/?q=稀土")
@@ -68,7 +70,12 @@ class Command(BaseCommand):
         return result
 
     def _classify(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.classifier.model import ANALYZERS
         from techtransfer.search.classify import run_classification
+
+        blocks = tuple(b.strip() for b in options["features"].split(",") if b.strip())
+        if not blocks or set(blocks) - set(ANALYZERS):
+            raise CommandError(f"--features: choose from {', '.join(ANALYZERS)}")
 
         result = run_classification(
             train=options["train"],
@@ -77,12 +84,17 @@ class Command(BaseCommand):
             text_columns=[c.strip() for c in options["text_columns"].split(",") if c.strip()],
             holdout=options["holdout"],
             seed=options["seed"],
+            c=options["c"],
+            blocks=blocks,
         )
         self.stdout.write(
             f"train {result['train_rows']} rows, test {result['test_rows']} rows, {result['classes']} classes "
             f"({result['method']})"
         )
-        self.stdout.write(f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}")
+        self.stdout.write(
+            f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}, "
+            f"top-3 accuracy {result['top3_accuracy']:.4f}"
+        )
         return result
 
     def _load(self, options: dict[str, Any]) -> dict[str, Any]:
