@@ -9,7 +9,9 @@ Discipline: a stratified 20 % of the training file (seed 0) is held out to measu
 the softmax temperature; the shipped model is then trained on every row with the same settings.
 Industry: patents are labelled through data/ipc_plan_industry.tsv (IPC prefix → action-plan
 industry; "other" when no code maps, dropped when codes map to two industries); trained on
---patents, measured and temperature-fitted on --patents-dev, shipped trained on both.
+--patents, measured and temperature-fitted on --patents-dev, shipped trained on both. The
+strategic emerging industry (2018, nine areas) model is built the same way from
+data/ipc_emerging_industry.tsv.
 Only the bench training/dev files are read, never a test split. Prints the measurements as JSON.
 """
 
@@ -88,9 +90,10 @@ def build_discipline(path: Path, out: Path, *, c: float, blocks: tuple[str, ...]
     }
 
 
-def ipc_table() -> list[tuple[str, str]]:
-    with open(DATA / "ipc_plan_industry.tsv", encoding="utf-8", newline="") as f:
-        table = [(r["ipc"], r["plan_industry"]) for r in csv.DictReader(f, delimiter="\t")]
+def ipc_table(name: str) -> list[tuple[str, str]]:
+    """IPC prefix → code from data/ipc_<name>.tsv (columns ipc, <name>, note)."""
+    with open(DATA / f"ipc_{name}.tsv", encoding="utf-8", newline="") as f:
+        table = [(r["ipc"], r[name]) for r in csv.DictReader(f, delimiter="\t")]
     return sorted(table, key=lambda x: -len(x[0]))  # longest prefix first
 
 
@@ -116,10 +119,10 @@ def labelled_patents(path: Path, table: list[tuple[str, str]]) -> list[tuple[str
     return out
 
 
-def build_industry(path: Path, dev: Path, out: Path, *, c: float) -> dict[str, object]:
+def build_industry(path: Path, dev: Path, out: Path, *, c: float, field: str) -> dict[str, object]:
     from collections import Counter
 
-    table = ipc_table()
+    table = ipc_table(field)
     fit_rows, dev_rows = labelled_patents(path, table), labelled_patents(dev, table)
     prepare = train.features.prepare
     trained = train.fit([prepare(t, "") for t, _ in fit_rows], [y for _, y in fit_rows], c=c)
@@ -128,19 +131,20 @@ def build_industry(path: Path, dev: Path, out: Path, *, c: float) -> dict[str, o
     predicted = [trained.classes[i] for i in dev_scores.argmax(axis=1)]
     temperature = train.fit_temperature(dev_scores, y_dev, trained.classes)
     industries = sorted({y for y in y_dev if y != OTHER})
-    # Among patents of one of the seven industries: is the best of the seven the right one?
+    # Among patents of one of the industries: is the best of them (never "other") the right one?
     seven = [trained.classes.index(i) for i in industries]
     in_seven = [i for i, y in enumerate(y_dev) if y != OTHER]
     best7 = [industries[int(np.argmax(dev_scores[i, seven]))] for i in in_seven]
     gold7 = [y_dev[i] for i in in_seven]
     final = train.fit([prepare(t, "") for t, _ in fit_rows + dev_rows], [y for _, y in fit_rows + dev_rows], c=c)
     final.temperature = temperature
-    size = train.export(final, out, info={"name": "industry", "train_rows": len(fit_rows) + len(dev_rows), "c": c})
+    info = {"name": out.stem, "field": field, "train_rows": len(fit_rows) + len(dev_rows), "c": c}
+    size = train.export(final, out, info=info)
     return {
         "train_label_counts": dict(Counter(y for _, y in fit_rows).most_common()),
         "dev_rows": len(dev_rows),
-        "dev_8way_incl_other": scores(y_dev, predicted),
-        "dev_7way_among_mapped": {"rows": len(gold7), **scores(gold7, best7, labels=industries)},
+        "dev_incl_other": scores(y_dev, predicted),
+        "dev_among_mapped": {"classes": len(industries), "rows": len(gold7), **scores(gold7, best7, labels=industries)},
         "temperature": round(temperature, 4),
         "shipped": {"train_rows": len(fit_rows) + len(dev_rows), **size},
     }
@@ -159,7 +163,12 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     report = {
         "discipline": build_discipline(args.discipline, args.out / "discipline.npz", c=args.c, blocks=("chars",)),
-        "industry": build_industry(args.patents, args.patents_dev, args.out / "industry.npz", c=args.industry_c),
+        "industry": build_industry(
+            args.patents, args.patents_dev, args.out / "industry.npz", c=args.industry_c, field="plan_industry"
+        ),
+        "emerging_industry": build_industry(
+            args.patents, args.patents_dev, args.out / "emerging.npz", c=args.industry_c, field="emerging_industry"
+        ),
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
 

@@ -100,12 +100,14 @@ class SuggestionOut(Schema):
 class ClassifyOut(Schema):
     discipline: list[SuggestionOut]
     industry: list[SuggestionOut]
+    emerging_industry: list[SuggestionOut]
 
 
 @router.post("/classify", response=ClassifyOut, summary="Suggest discipline and industry for a text")
 def classify(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
-    """Top-3 disciplines (学科, the achievement form's values) and action-plan industries (PlanIndustry
-    codes) with confidences 0–1, from the shipped classifiers. Login or token required. Texts shorter
+    """Top-3 disciplines (学科, the achievement form's values), action-plan industries (PlanIndustry
+    codes) and strategic emerging industries (EmergingIndustry codes) with confidences 0–1, from the
+    shipped classifiers. Login or token required. Texts shorter
     than 4 characters give empty lists."""
     require_user(request)
     from techtransfer.search import classifier

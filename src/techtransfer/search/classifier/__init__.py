@@ -1,4 +1,4 @@
-"""Suggested discipline (学科, 67 classes) and industry for a record's title and abstract.
+"""Suggested discipline (学科, 67 classes) and industries for a record's title and abstract.
 
 Both models ship in data/ (built by scripts/build_classifier.py; nothing is trained or downloaded at
 run time) and are loaded once per process:
@@ -7,6 +7,8 @@ run time) and are loaded once per process:
   discipline values.
 - industry: the same features trained on Chinese patent titles whose IPC codes map to one of the
   action plan's seven industries (data/ipc_plan_industry.tsv); the codes are PlanIndustry values.
+- emerging_industry: the same for the nine areas of 战略性新兴产业分类(2018)
+  (data/ipc_emerging_industry.tsv); the codes are EmergingIndustry values.
 
 Confidences are softmax probabilities with a temperature fitted on held-out rows.
 """
@@ -63,12 +65,24 @@ def _industry_labels() -> dict[str, str]:
     return {}
 
 
+def _emerging_labels() -> dict[str, str]:
+    # The achievements app's classification (a choices list, not a model).
+    from techtransfer.achievements.choices import EmergingIndustry
+
+    return {str(v): str(label) for v, label in EmergingIndustry.choices}
+
+
+TARGETS = ("discipline", "industry", "emerging_industry")
+
+
 def suggest(title: str, body: str = "", k: int = TOP_K) -> dict[str, list[Suggested]]:
-    """Top-k disciplines and industries for the text (empty lists when it is too short)."""
+    """Top-k disciplines, industries and emerging industries for the text (empty lists when it is
+    too short)."""
     title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
     if len((title + body).strip()) < MIN_CHARS:
-        return {"discipline": [], "industry": []}
+        return {key: [] for key in TARGETS}
     industry_labels = _industry_labels()
+    emerging_labels = _emerging_labels()
     return {
         "discipline": [
             Suggested(s.label, discipline_label(s.label), round(s.confidence, 3))
@@ -77,5 +91,9 @@ def suggest(title: str, body: str = "", k: int = TOP_K) -> dict[str, list[Sugges
         "industry": [
             Suggested(s.label, industry_labels.get(s.label, s.label), round(s.confidence, 3))
             for s in load("industry").top(title, body, k, exclude=frozenset({OTHER}))
+        ],
+        "emerging_industry": [
+            Suggested(s.label, emerging_labels.get(s.label, s.label), round(s.confidence, 3))
+            for s in load("emerging").top(title, body, k, exclude=frozenset({OTHER}))
         ],
     }

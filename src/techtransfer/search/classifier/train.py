@@ -66,7 +66,7 @@ def fit(
     }
     for b in blocks:
         vectorizers[b].fit(prepared)
-    trained = Trained(vectorizers, LinearSVC(C=c, class_weight=class_weight), blocks)
+    trained = Trained(vectorizers, LinearSVC(C=c, class_weight=class_weight, random_state=0), blocks)
     trained.model.fit(trained.transform(prepared), labels)
     return trained
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from techtransfer.achievements.choices import PlanIndustry, disciplines
+from techtransfer.achievements.choices import EmergingIndustry, PlanIndustry, disciplines
 from techtransfer.search import classifier
 from techtransfer.search.classifier.model import load
 
@@ -22,13 +22,16 @@ WATER = "城市污水处理厂污泥厌氧消化工艺优化"
 def test_shipped_models_use_the_form_codes():
     assert set(load("discipline").classes) == set(disciplines())
     assert set(load("industry").classes) == {*PlanIndustry.values, classifier.OTHER}
+    # 9 (related services) has no IPC codes, so it is never suggested.
+    assert set(load("emerging").classes) == {*EmergingIndustry.values, classifier.OTHER} - {"9"}
 
 
 def test_suggest_real_chinese_text():
     result = classifier.suggest(TITLE, ABSTRACT)
     assert [s.value for s in result["discipline"]][:1] == ["计算机科学与技术"]
     assert result["industry"][0].value == PlanIndustry.NGIT
-    assert len(result["discipline"]) == len(result["industry"]) == 3
+    assert result["emerging_industry"][0].value == EmergingIndustry.NGIT
+    assert len(result["discipline"]) == len(result["industry"]) == len(result["emerging_industry"]) == 3
     confidences = [s.confidence for s in result["discipline"]]
     assert confidences == sorted(confidences, reverse=True) and 0 < confidences[0] <= 1
     assert classifier.OTHER not in {s.value for s in result["industry"]}
@@ -38,7 +41,7 @@ def test_suggest_real_chinese_text():
 
 
 def test_short_text_gives_nothing():
-    assert classifier.suggest("电机", "") == {"discipline": [], "industry": []}
+    assert classifier.suggest("电机", "") == {"discipline": [], "industry": [], "emerging_industry": []}
 
 
 def test_labels_are_bilingual():
@@ -66,16 +69,18 @@ class TestEndpoint:
                 "abstract": ABSTRACT,
                 "discipline_select": "id_discipline",
                 "industry_select": "id_plan_industry",
+                "emerging_select": "id_emerging_industry",
             },
             headers={"Accept-Language": "en"},
         )
         body = r.content.decode()
         assert r.status_code == 200
-        assert body.count("data-suggest-fill=") == 6
+        assert body.count("data-suggest-fill=") == 9
         assert 'data-suggest-fill="id_discipline" data-suggest-value="计算机科学与技术"' in body
         assert 'data-suggest-fill="id_plan_industry" data-suggest-value="ngit"' in body
         assert "Computer science and technology" in body
         assert "New-generation information technology" in body
+        assert 'data-suggest-fill="id_emerging_industry" data-suggest-value="1"' in body
 
     def test_need_form_asks_for_industry_only(self, client, applicant_member):
         client.force_login(applicant_member)
@@ -107,6 +112,7 @@ def test_api_classify(client, applicant_member):
     assert data["discipline"][0]["value"] == "计算机科学与技术"
     assert data["industry"][0]["value"] == "ngit"
     assert set(data["industry"][0]) == {"value", "label", "confidence"}
+    assert data["emerging_industry"][0]["value"] == "1"
     too_long = client.post("/api/v1/classify", {"title": "x" * 4001}, content_type="application/json")
     assert too_long.status_code == 422
 
