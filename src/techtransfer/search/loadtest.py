@@ -38,14 +38,24 @@ def _connect(scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnec
     return cls(netloc, timeout=timeout)
 
 
-def _client(url: str, deadline: float, timeout: float, headers: dict[str, str], out: _ClientResult) -> None:
+def _target(url: str) -> str:
     parts = urlsplit(url)
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    target = quote(target, safe="/?=&%:+,;@!$'()*~")  # non-ASCII (稀土) is sent percent-encoded
+    return quote(target, safe="/?=&%:+,;@!$'()*~")  # non-ASCII (稀土) is sent percent-encoded
+
+
+def _client(
+    urls: list[str], start: int, deadline: float, timeout: float, headers: dict[str, str], out: _ClientResult
+) -> None:
+    parts = urlsplit(urls[0])
+    targets = [_target(u) for u in urls]
+    n = start
     conn = _connect(parts.scheme, parts.netloc, timeout)
     while time.perf_counter() < deadline:
+        target = targets[n % len(targets)]
+        n += 1
         started = time.perf_counter()
         try:
             conn.request("GET", target, headers=headers)
@@ -71,18 +81,34 @@ def _client(url: str, deadline: float, timeout: float, headers: dict[str, str], 
 
 
 def run_load(
-    *, url: str, clients: int, duration: float, timeout: float = 10.0, headers: dict[str, str] | None = None
+    *,
+    url: str | None = None,
+    urls: list[str] | None = None,
+    clients: int,
+    duration: float,
+    timeout: float = 10.0,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run `clients` closed-loop clients against `url` for `duration` seconds; return the summary."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url}")
+    """Run `clients` closed-loop clients for `duration` seconds against `url`, or cycling through
+    `urls` (all on one host; client i starts at the i-th); return the summary."""
+    urls = list(urls or []) or ([url] if url else [])
+    if not urls:
+        raise ValueError("no URL given")
+    hosts = set()
+    for u in urls:
+        parts = urlsplit(u)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {u}")
+        hosts.add((parts.scheme, parts.netloc))
+    if len(hosts) > 1:
+        raise ValueError("all URLs must be on one host")
     sent_headers = {"Accept-Encoding": "identity", "Connection": "keep-alive", **(headers or {})}
     results = [_ClientResult() for _ in range(clients)]
     started = time.perf_counter()
     deadline = started + duration
     threads = [
-        threading.Thread(target=_client, args=(url, deadline, timeout, sent_headers, r), daemon=True) for r in results
+        threading.Thread(target=_client, args=(urls, i, deadline, timeout, sent_headers, r), daemon=True)
+        for i, r in enumerate(results)
     ]
     for t in threads:
         t.start()
@@ -104,7 +130,7 @@ def run_load(
         return round(percentile(latencies, q) * 1000, 1)
 
     return {
-        "url": url,
+        "url": urls[0] if len(urls) == 1 else f"{len(urls)} URLs, first {urls[0]}",
         "clients": clients,
         "duration_seconds": round(elapsed, 1),
         "requests": ok + errors,

@@ -66,3 +66,15 @@ def test_command_prints_the_summary(server):
     assert "latency p50" in text and "p95" in text and "p99" in text
     with pytest.raises(CommandError, match="not an http"):
         call_command("bench", "load", "--url", "ftp://x/", "--duration", "0.1", stdout=io.StringIO())
+
+
+def test_clients_cycle_through_a_url_file(server, tmp_path):
+    _Handler.paths.clear()
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# queries\n{server}/search/?q=a\n{server}/search/?q=b\n\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("bench", "load", "--urls", str(urls), "--clients", "2", "--duration", "0.3", stdout=out)
+    assert "errors 0" in out.getvalue()
+    assert set(_Handler.paths) == {"/search/?q=a", "/search/?q=b"}
+    with pytest.raises(ValueError, match="one host"):
+        run_load(urls=[f"{server}/", "http://example.org/"], clients=1, duration=0.1)

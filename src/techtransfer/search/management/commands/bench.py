@@ -32,7 +32,8 @@ class Command(BaseCommand):
         c.add_argument("--features", default="chars", help="chars, words or chars,words (TF-IDF blocks)")
         c.add_argument("--out", type=Path)
         ld = sub.add_parser("load", help="Closed-loop HTTP load test: req/s, latency p50/p95/p99, errors.")
-        ld.add_argument("--url", required=True, help="GET this URL, e.g. http://127.0.0.1:8000/search/?q=稀土")
+        ld.add_argument("--url", help="GET this URL, e.g. http://127.0.0.1:8000/search/?q=稀土")
+        ld.add_argument("--urls", type=Path, help="File of URLs, one a line; the clients cycle through them")
         ld.add_argument("--clients", type=int, default=16, help="Concurrent clients (threads)")
         ld.add_argument("--duration", type=float, default=60.0, help="Seconds")
         ld.add_argument("--timeout", type=float, default=10.0, help="Per-request timeout in seconds")
@@ -108,9 +109,18 @@ class Command(BaseCommand):
             if not sep:
                 raise CommandError(f"--header needs 'Name: value': {raw}")
             headers[name.strip()] = value.strip()
+        urls = None
+        if options["urls"] is not None:
+            if not options["urls"].is_file():
+                raise CommandError(f"--urls: no such file: {options['urls']}")
+            lines = options["urls"].read_text(encoding="utf-8").splitlines()
+            urls = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        if not options["url"] and not urls:
+            raise CommandError("give --url or --urls")
         try:
             result = run_load(
                 url=options["url"],
+                urls=urls,
                 clients=options["clients"],
                 duration=options["duration"],
                 timeout=options["timeout"],
