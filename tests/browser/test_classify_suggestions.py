@@ -13,7 +13,7 @@ TITLE = "基于卷积神经网络的遥感图像目标检测算法"
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_typing_a_title_suggests_and_a_click_fills_the_select(
-    live_server, chromium_browser: Browser, applicant_member
+    live_server, chromium_browser: Browser, regions, applicant_member
 ) -> None:
     page = new_page(chromium_browser)
     login(page, live_server.url, applicant_member.username, PASSWORD)
