@@ -1,4 +1,5 @@
-"""GET /api/v1/search: the search page's results as JSON, same validation, same permission filter."""
+"""GET /api/v1/search: the search page's results as JSON, same validation, same permission filter.
+POST /api/v1/classify: suggested discipline and industry for a title and abstract."""
 
 from __future__ import annotations
 
@@ -311,3 +312,33 @@ def update_subscription(request: HttpRequest, subscription_id: int, payload: Sub
 def delete_subscription(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
     subscriptions.delete_subscription(actor=require_user(request), subscription_id=subscription_id)
     return 204, None
+
+
+class ClassifyIn(Schema):
+    title: str = Field("", max_length=4000, description="Title or name of the record")
+    text: str = Field("", max_length=20000, description="Abstract or description")
+
+
+class ClassSuggestionOut(Schema):
+    value: str
+    label: str
+    confidence: float
+
+
+class ClassifyOut(Schema):
+    discipline: list[ClassSuggestionOut]
+    industry: list[ClassSuggestionOut]
+    emerging_industry: list[ClassSuggestionOut]
+
+
+@router.post("/classify", response=ClassifyOut, summary="Suggest discipline and industry for a text")
+def classify(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
+    """Top-3 disciplines (学科, the achievement form's values), action-plan industries (PlanIndustry
+    codes) and strategic emerging industries (EmergingIndustry codes) with confidences 0–1, from the
+    shipped classifiers. Login or token required. Texts shorter
+    than 4 characters give empty lists."""
+    require_user(request)
+    from techtransfer.search import classifier
+
+    result = classifier.suggest(payload.title, payload.text)
+    return {key: [vars(s) for s in items] for key, items in result.items()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from techtransfer.search import subscription_views, views
+from techtransfer.search import subscription_views, views, views_classify
 
 app_name = "search"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("search/subscriptions/<int:pk>/", subscription_views.subscription_edit, name="subscription_edit"),
     path("search/subscriptions/<int:pk>/toggle/", subscription_views.subscription_toggle, name="subscription_toggle"),
     path("search/subscriptions/<int:pk>/delete/", subscription_views.subscription_delete, name="subscription_delete"),
+    path("search/classify/", views_classify.classify_suggest, name="classify"),
 ]

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.forms import MAX_PAGE, SearchForm
+from techtransfer.search.permissions import visibility_for
+
+# The rendered results (hits, facets, pagination) are cached for this many seconds under a key of
+# the caller's visibility tokens, the query string, the language and the index's commit stamp, so
+# a commit to the index (any change applied by the worker, or a rebuild) starts a new key.
+RESULTS_CACHE_SECONDS = 10
 
 
 @dataclass
@@ -39,19 +52,51 @@ class ResultPage:
         return self.number + 1
 
 
-@require_GET
-def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    context: dict[str, object] = {"form": form}
-    if form.is_bound and form.is_valid():
+def _index_stamp() -> str:
+    """Changes with every commit of the index (tantivy rewrites meta.json on commit)."""
+    try:
+        st = os.stat(os.path.join(settings.SEARCH_INDEX_DIR, "meta.json"))
+    except OSError:
+        return "none"
+    return f"{st.st_mtime_ns}-{st.st_size}"
+
+
+def _results_key(request: HttpRequest) -> str:
+    visibility = ",".join(sorted(visibility_for(request.user)))
+    # Signed-in users get a form with their CSRF token in the fragment: key on the token's cookie too.
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if request.user.is_authenticated else ""
+    parts = (
+        str(settings.SEARCH_INDEX_DIR), _index_stamp(), visibility, csrf, get_language() or "", request.GET.urlencode(),
+    )  # fmt: skip
+    raw = "|".join(parts)
+    return "search:results:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _results_html(request: HttpRequest, form: SearchForm) -> str:
+    """The rendered results for a valid form, from the cache when the same caller class asked the
+    same question of the same index version in the last RESULTS_CACHE_SECONDS."""
+    key = _results_key(request)
+    html = cache.get(key)
+    if html is None:
         kwargs = form.request_kwargs()
         result = services.search(request.user, kwargs)
         number = kwargs["offset"] // services.PAGE_SIZE + 1
         pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
-        context.update(result=result, page=ResultPage(number, _Paginator(pages, result.results.total)))
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    template = "search/_results.html" if request.headers.get("HX-Request") else "search/search.html"
-    return render(request, template, context, status=status)
+        context = {"result": result, "page": ResultPage(number, _Paginator(pages, result.results.total))}
+        html = render_to_string("search/_results.html", context, request=request)
+        cache.set(key, html, RESULTS_CACHE_SECONDS)
+    return str(html)
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    valid = form.is_bound and form.is_valid()
+    results = mark_safe(_results_html(request, form)) if valid else ""  # noqa: S308 (our own template)
+    status = 400 if form.is_bound and not valid else 200
+    if request.headers.get("HX-Request"):
+        return HttpResponse(results, status=status)
+    return render(request, "search/search.html", {"form": form, "results_html": results}, status=status)
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""`techtransfer bench retrieval|classify …`: the benchmarks of bench/README.md on any files in the
+"""`techtransfer bench retrieval|classify|load …`: the benchmarks of bench/README.md on any files in the
 format of ../shared/bench."""
 
 from __future__ import annotations
@@ -28,14 +28,25 @@ class Command(BaseCommand):
         c.add_argument("--text-columns", default="title,text", help="Columns joined as the input text")
         c.add_argument("--holdout", type=float, default=0.2, help="Fraction held out when --test is absent")
         c.add_argument("--seed", type=int, default=0)
+        c.add_argument("--c", type=float, default=1.0, help="LinearSVC C")
+        c.add_argument("--features", default="chars", help="chars, words or chars,words (TF-IDF blocks)")
         c.add_argument("--out", type=Path)
+        ld = sub.add_parser("load", help="Closed-loop HTTP load test: req/s, latency p50/p95/p99, errors.")
+        ld.add_argument("--url", help="GET this URL, e.g. http://127.0.0.1:8000/search/?q=稀土")
+        ld.add_argument("--urls", type=Path, help="File of URLs, one a line; the clients cycle through them")
+        ld.add_argument("--clients", type=int, default=16, help="Concurrent clients (threads)")
+        ld.add_argument("--duration", type=float, default=60.0, help="Seconds")
+        ld.add_argument("--timeout", type=float, default=10.0, help="Per-request timeout in seconds")
+        ld.add_argument("--header", action="append", default=[], help="Extra header 'Name: value' (repeatable)")
+        ld.add_argument("--out", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
         for key in ("corpus", "queries", "qrels", "train", "test"):
             path = options.get(key)
             if path is not None and not path.is_file():
                 raise CommandError(f"--{key}: no such file: {path}")
-        run = self._retrieval if options["bench"] == "retrieval" else self._classify
+        runs = {"retrieval": self._retrieval, "classify": self._classify, "load": self._load}
+        run = runs[options["bench"]]
         result = run(options)
         if options.get("out"):
             options["out"].write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -60,7 +71,12 @@ class Command(BaseCommand):
         return result
 
     def _classify(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.classifier.model import ANALYZERS
         from techtransfer.search.classify import run_classification
+
+        blocks = tuple(b.strip() for b in options["features"].split(",") if b.strip())
+        if not blocks or set(blocks) - set(ANALYZERS):
+            raise CommandError(f"--features: choose from {', '.join(ANALYZERS)}")
 
         result = run_classification(
             train=options["train"],
@@ -69,10 +85,56 @@ class Command(BaseCommand):
             text_columns=[c.strip() for c in options["text_columns"].split(",") if c.strip()],
             holdout=options["holdout"],
             seed=options["seed"],
+            c=options["c"],
+            blocks=blocks,
         )
         self.stdout.write(
             f"train {result['train_rows']} rows, test {result['test_rows']} rows, {result['classes']} classes "
             f"({result['method']})"
         )
-        self.stdout.write(f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}")
+        self.stdout.write(
+            f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}, "
+            f"top-3 accuracy {result['top3_accuracy']:.4f}"
+        )
+        return result
+
+    def _load(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.loadtest import run_load
+
+        if options["clients"] < 1 or options["duration"] <= 0:
+            raise CommandError("--clients must be at least 1 and --duration positive")
+        headers = {}
+        for raw in options["header"]:
+            name, sep, value = raw.partition(":")
+            if not sep:
+                raise CommandError(f"--header needs 'Name: value': {raw}")
+            headers[name.strip()] = value.strip()
+        urls = None
+        if options["urls"] is not None:
+            if not options["urls"].is_file():
+                raise CommandError(f"--urls: no such file: {options['urls']}")
+            lines = options["urls"].read_text(encoding="utf-8").splitlines()
+            urls = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        if not options["url"] and not urls:
+            raise CommandError("give --url or --urls")
+        try:
+            result = run_load(
+                url=options["url"],
+                urls=urls,
+                clients=options["clients"],
+                duration=options["duration"],
+                timeout=options["timeout"],
+                headers=headers,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        lat = result["latency_ms"]
+        self.stdout.write(
+            f"{result['clients']} clients, {result['duration_seconds']} s: {result['requests']} requests, "
+            f"{result['requests_per_second']} req/s, errors {result['errors']} {result['statuses']}"
+        )
+        self.stdout.write(
+            f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, max {lat['max']} ms "
+            f"(mean {lat['mean']} ms)"
+        )
         return result

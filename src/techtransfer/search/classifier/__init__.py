@@ -1,0 +1,99 @@
+"""Suggested discipline (学科, 67 classes) and industries for a record's title and abstract.
+
+Both models ship in data/ (built by scripts/build_classifier.py; nothing is trained or downloaded at
+run time) and are loaded once per process:
+- discipline: TF-IDF character 1–3-grams, linear SVM, trained on the CSL / FewCLUE-CSLDCP rows of
+  ../shared/bench/classification/discipline_train.tsv; the codes are the achievement form's
+  discipline values.
+- industry: the same features trained on Chinese patent titles whose IPC codes map to one of the
+  action plan's seven industries (data/ipc_plan_industry.tsv); the codes are PlanIndustry values.
+- emerging_industry: the same for the nine areas of 战略性新兴产业分类(2018)
+  (data/ipc_emerging_industry.tsv); the codes are EmergingIndustry values.
+
+Confidences are softmax probabilities with a temperature fitted on held-out rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+from techtransfer.search.classifier.model import DATA, load
+
+MIN_CHARS = 4
+MAX_CHARS = 4000
+TOP_K = 3
+OTHER = "other"  # the industry model's "none of the seven" class, never suggested
+
+
+@dataclass(frozen=True)
+class Suggested:
+    value: str
+    label: str
+    confidence: float  # 0–1
+
+
+@functools.cache
+def _discipline_names() -> dict[str, tuple[str, str, str]]:
+    """discipline → (category, English name, English category)."""
+    with open(DATA / "discipline_names.tsv", encoding="utf-8", newline="") as f:
+        return {
+            r["discipline"]: (r["category"], r["discipline_en"], r["category_en"])
+            for r in csv.DictReader(f, delimiter="\t")
+        }
+
+
+def discipline_label(value: str) -> str:
+    category, english, english_category = _discipline_names().get(value, ("", "", ""))
+    if (get_language() or "zh-hans").startswith("zh") or not english:
+        return f"{value}（{category}）" if category and category != value else value
+    return f"{english} ({english_category})" if english_category and english_category != english else english
+
+
+def _industry_labels() -> dict[str, str]:
+    # Labels come from the achievements registry's search declaration (PlanIndustry), so the search
+    # app needs no import of the domain app.
+    from techtransfer.search.registry import types
+
+    for st in types().values():
+        for spec in st.filters:
+            if spec.name == "plan_industry" and spec.value_label is not None:
+                return {c: str(spec.value_label(c)) for c in load("industry").classes if c != OTHER}
+    return {}
+
+
+def _emerging_labels() -> dict[str, str]:
+    # The achievements app's classification (a choices list, not a model).
+    from techtransfer.achievements.choices import EmergingIndustry
+
+    return {str(v): str(label) for v, label in EmergingIndustry.choices}
+
+
+TARGETS = ("discipline", "industry", "emerging_industry")
+
+
+def suggest(title: str, body: str = "", k: int = TOP_K) -> dict[str, list[Suggested]]:
+    """Top-k disciplines, industries and emerging industries for the text (empty lists when it is
+    too short)."""
+    title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
+    if len((title + body).strip()) < MIN_CHARS:
+        return {key: [] for key in TARGETS}
+    industry_labels = _industry_labels()
+    emerging_labels = _emerging_labels()
+    return {
+        "discipline": [
+            Suggested(s.label, discipline_label(s.label), round(s.confidence, 3))
+            for s in load("discipline").top(title, body, k)
+        ],
+        "industry": [
+            Suggested(s.label, industry_labels.get(s.label, s.label), round(s.confidence, 3))
+            for s in load("industry").top(title, body, k, exclude=frozenset({OTHER}))
+        ],
+        "emerging_industry": [
+            Suggested(s.label, emerging_labels.get(s.label, s.label), round(s.confidence, 3))
+            for s in load("emerging").top(title, body, k, exclude=frozenset({OTHER}))
+        ],
+    }

@@ -1,0 +1,87 @@
+"""A shipped linear text classifier: TF-IDF features → one score per class → softmax confidences.
+
+The model file (an .npz written by scripts/build_classifier.py, no pickle) holds, for each feature
+block ("chars" 1–3-grams, "words" rjieba words): the vocabulary (one string array) and its IDF; then
+the weight matrix over all blocks (int8, one scale per class), the intercepts, the class labels and
+the softmax temperature fitted on held-out rows. Prediction needs numpy only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from techtransfer.search.classifier import features
+
+DATA = Path(__file__).resolve().parent / "data"
+
+ANALYZERS: dict[str, Callable[[str], list[str]]] = {
+    "chars": features.char_ngrams,
+    "words": features.words,
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    confidence: float
+
+
+class LinearTextModel:
+    def __init__(self, path: Path) -> None:
+        with np.load(path, allow_pickle=False) as z:
+            self.meta = json.loads(str(z["meta"]))
+            self.classes: list[str] = [str(c) for c in z["classes"]]
+            self.blocks: list[tuple[str, dict[str, int], np.ndarray, int]] = []
+            offset = 0
+            for name in self.meta["blocks"]:
+                vocab = {str(t): i for i, t in enumerate(z[f"{name}_vocab"])}
+                self.blocks.append((name, vocab, z[f"{name}_idf"].astype(np.float32), offset))
+                offset += len(vocab)
+            self.weights = z["weights"]  # int8, features × classes
+            self.scale = z["scale"].astype(np.float32)  # one per class
+            self.intercept = z["intercept"].astype(np.float32)
+        self.temperature = float(self.meta["temperature"])
+
+    def _row(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and values of the L2-normalised sublinear TF-IDF row (scikit-learn's formula)."""
+        idx: list[int] = []
+        val: list[float] = []
+        for name, vocab, idf, offset in self.blocks:
+            counts = Counter(t for t in ANALYZERS[name](prepared) if t in vocab)
+            for term, n in counts.items():
+                j = vocab[term]
+                idx.append(offset + j)
+                val.append((1.0 + math.log(n)) * float(idf[j]))
+        values = np.asarray(val, dtype=np.float32)
+        norm = float(np.linalg.norm(values))
+        return np.asarray(idx, dtype=np.int64), (values / norm if norm else values)
+
+    def scores(self, title: str, body: str = "") -> np.ndarray:
+        idx, values = self._row(features.prepare(title, body))
+        raw = values @ self.weights[idx].astype(np.float32) if len(idx) else np.zeros(len(self.classes), np.float32)
+        return raw * self.scale + self.intercept
+
+    def probabilities(self, title: str, body: str = "") -> np.ndarray:
+        s = self.scores(title, body) / self.temperature
+        e = np.exp(s - s.max())
+        return e / e.sum()
+
+    def top(self, title: str, body: str = "", k: int = 3, exclude: frozenset[str] = frozenset()) -> list[Suggestion]:
+        p = self.probabilities(title, body)
+        order = np.argsort(-p)
+        out = [Suggestion(self.classes[i], float(p[i])) for i in order if self.classes[i] not in exclude]
+        return out[:k]
+
+
+@functools.cache
+def load(name: str) -> LinearTextModel:
+    """The shipped model `name` (discipline, industry), loaded once per process."""
+    return LinearTextModel(DATA / f"{name}.npz")
