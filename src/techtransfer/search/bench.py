@@ -1,7 +1,7 @@
 """Benchmarks on files in the format of ../shared/bench (UTF-8 TSV with a header row).
 
-Retrieval runs the real engine: documents go through the same `TantivyBackend` (segmentation,
-bigrams, field weights) into a temporary index, and every query through `services.run`, the call
+Retrieval runs the real engine: documents go through the same `HybridBackend` (segmentation,
+bigrams, field weights, static embeddings) into a temporary index, and every query through `services.run`, the call
 the search page makes, snippets included, so the latency is end to end below the HTTP layer.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from techtransfer.search import services
-from techtransfer.search.backends.base import SearchRequest
-from techtransfer.search.backends.tantivy_backend import TantivyBackend
+from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest
+from techtransfer.search.backends.hybrid import HybridBackend
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
 
 K = 10
@@ -124,8 +124,10 @@ def run_retrieval(
     qrels: Path | str,
     index_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    mode: SearchMode | str = SearchMode.HYBRID,
+    tune: Callable[[SearchBackend], None] | None = None,
 ) -> RetrievalResult:
-    """Index `corpus`, run every judged query, and score the top 10 of each."""
+    """Index `corpus`, run every judged query in `mode`, and score the top 10 of each."""
     say = progress or (lambda _msg: None)
     docs = read_tsv(corpus)
     judgments: dict[str, dict[str, int]] = defaultdict(dict)
@@ -135,12 +137,14 @@ def run_retrieval(
         name="bench", label="bench", model_label="bench.document", fields=BENCH_FIELDS, load=lambda pks: iter(())
     )
     with tempfile.TemporaryDirectory(prefix="tt-bench-", dir=index_dir) as tmp:
-        backend = TantivyBackend(Path(tmp) / "index", [bench_type])
+        backend = HybridBackend(Path(tmp) / "index", [bench_type])
         say(f"indexing {len(docs)} documents")
         started = time.perf_counter()
         backend.rebuild(_documents(docs))
         build = time.perf_counter() - started
-        say(f"indexed in {build:.1f} s; running queries")
+        say(f"indexed in {build:.1f} s; running queries ({mode})")
+        if tune is not None:
+            tune(backend)
         overall = Scores()
         per_type: defaultdict[str, Scores] = defaultdict(Scores)
         latencies: list[float] = []
@@ -151,7 +155,7 @@ def run_retrieval(
             if not rels:
                 skipped += 1
                 continue
-            request = SearchRequest(query=q["text"], visibility=frozenset({PUBLIC}), limit=K)
+            request = SearchRequest(query=q["text"], visibility=frozenset({PUBLIC}), limit=K, mode=SearchMode(mode))
             t0 = time.perf_counter()
             result = services.run(request, backend)
             latencies.append((time.perf_counter() - t0) * 1000)

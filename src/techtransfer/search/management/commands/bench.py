@@ -21,6 +21,9 @@ class Command(BaseCommand):
         r.add_argument("--queries", required=True, type=Path, help="TSV: qid, text, qtype")
         r.add_argument("--qrels", required=True, type=Path, help="TSV: qid, docid, relevance")
         r.add_argument("--out", type=Path, help="Write the result as JSON here")
+        r.add_argument(
+            "--mode", choices=["lexical", "semantic", "hybrid"], default="hybrid", help="Ranking (default hybrid)"
+        )
         c = sub.add_parser("classify", help="Train a text classifier and score it on a test file.")
         c.add_argument("--train", required=True, type=Path)
         c.add_argument("--test", type=Path, help="Scored file; without it a stratified part of --train is held out")
@@ -45,8 +48,13 @@ class Command(BaseCommand):
         from techtransfer.search.bench import run_retrieval
 
         result = run_retrieval(
-            corpus=options["corpus"], queries=options["queries"], qrels=options["qrels"], progress=self.stderr.write
+            corpus=options["corpus"],
+            queries=options["queries"],
+            qrels=options["qrels"],
+            progress=self.stderr.write,
+            mode=options["mode"],
         ).as_dict()
+        result["mode"] = options["mode"]
         self.stdout.write(f"documents {result['documents']}, index build {result['index_build_seconds']} s "
                           f"({result['build_docs_per_second']} docs/s)")  # fmt: skip
         self.stdout.write(f"{'qtype':<20}{'queries':>8}{'nDCG@10':>10}{'R@10':>8}{'MRR@10':>8}")
