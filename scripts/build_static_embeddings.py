@@ -71,7 +71,9 @@ def held_out(bench: Path) -> set[str]:
     return out
 
 
-def material(data: Path, bench: Path) -> tuple[list[tuple[str, str]], list[str], dict[str, int]]:
+def material(
+    data: Path, bench: Path, sentence_pairs: int = 1
+) -> tuple[list[tuple[str, str]], list[str], dict[str, int]]:
     """Training pairs, texts for the vocabulary, and counts of what was used / dropped."""
     blocked = held_out(bench)
     stats: collections.Counter[str] = collections.Counter()
@@ -97,8 +99,8 @@ def material(data: Path, bench: Path) -> tuple[list[tuple[str, str]], list[str],
         sents = sentences(abstract)
         if len(sents) >= 2:
             pairs.append((sents[0], " ".join(sents[1:])))
-            i = random.randrange(1, len(sents))
-            pairs.append((sents[i], " ".join(sents[:i] + sents[i + 1 :])))
+            for i in random.sample(range(1, len(sents)), min(sentence_pairs, len(sents) - 1)):
+                pairs.append((sents[i], " ".join(sents[:i] + sents[i + 1 :])))
         pairs.extend((kw, abstract) for kw in kw_lists[:2])
     stats["abstracts"] = len(abstracts)
     stats["titles"] = len(titles)
@@ -206,7 +208,7 @@ def train(
             loss = loss_of(tr[i : i + batch])
             loss.backward()
             opt.step()
-            total += float(loss)
+            total += float(loss.detach())
         acc = val_acc()
         print(
             f"  epoch {epoch + 1}: loss {total / max(1, len(tr) // batch):.3f}, validation top-1 {acc:.3f}", flush=True
@@ -229,11 +231,12 @@ def main() -> None:
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--temperature", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sentence-pairs", type=int, default=1, help="Other sentence ↔ rest pairs per abstract")
     p.add_argument("--cache", type=Path, help="Keep the USE vectors of the vocabulary here (.npy)")
     args = p.parse_args()
     random.seed(args.seed)
 
-    pairs, texts, stats = material(args.data, args.bench)
+    pairs, texts, stats = material(args.data, args.bench, args.sentence_pairs)
     print("material:", stats, flush=True)
     vocab, freq = build_vocab(texts, args.min_count)
     print(f"vocabulary: {len(vocab)} tokens", flush=True)

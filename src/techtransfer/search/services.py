@@ -73,7 +73,7 @@ def build_request(
         limit=limit,
         offset=offset,
         facets=(["type", *[n for n, s in specs.items() if s.facet and s.kind == FilterKind.KEYWORD]] if facets else []),
-        mode=SearchMode(mode) if mode in SearchMode else SearchMode.HYBRID,
+        mode=SearchMode(mode) if mode in {m.value for m in SearchMode} else SearchMode.HYBRID,
     )
 
 

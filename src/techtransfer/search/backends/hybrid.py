@@ -28,7 +28,9 @@ from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
 from techtransfer.search.semantic.index import Entry, VectorIndex
 
 FUSION = Fusion.SCORE
-ALPHA = 0.5  # weight of the normalised lexical score (score fusion)
+ALPHA = 0.6  # weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA
+SHORT_QUERY_ALPHA = 0.9  # queries of at most SHORT_QUERY_WORDS words: the words decide (topic keywords)
+SHORT_QUERY_WORDS = 2
 RRF_K = 60
 DEPTH = 100  # candidates taken from each side
 # A vector-only candidate needs this cosine similarity: on the dev split the 99th percentile of the
@@ -39,10 +41,14 @@ EMBED_BATCH = 1000
 VectorSync = Callable[["HybridBackend"], None]
 
 
-def document_text(doc: SearchDocument) -> str:
+def document_parts(doc: SearchDocument) -> list[str]:
     """What a document's vector is computed from: its title and its text fields."""
-    parts = [doc.title, *(v for k, v in doc.fields.items() if v and v != doc.title)]
-    return " ".join(p for p in parts if p)
+    parts = [doc.title, *(v for v in doc.fields.values() if v and v != doc.title)]
+    return [p for p in parts if p]
+
+
+def document_text(doc: SearchDocument) -> str:
+    return " ".join(document_parts(doc))
 
 
 def entry(doc: SearchDocument) -> Entry:
@@ -66,6 +72,7 @@ class HybridBackend(SearchBackend):
         self.sync = sync  # brings the vector index up to date with the database (the web process)
         self.fusion = FUSION
         self.alpha = ALPHA
+        self.short_alpha = SHORT_QUERY_ALPHA
         self.depth = DEPTH
         self.min_similarity = MIN_SIMILARITY
 
@@ -79,7 +86,7 @@ class HybridBackend(SearchBackend):
             if d.uid in known:
                 out[i] = known[d.uid]
         if missing:
-            out[missing] = self.encoder.encode([document_text(docs[i]) for i in missing])
+            out[missing] = self.encoder.encode_parts([document_parts(docs[i]) for i in missing])
         return out
 
     def apply(
@@ -145,7 +152,8 @@ class HybridBackend(SearchBackend):
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
             total = len(sem)
         else:
-            ranked = self._fuse(lex.hits, sem, qvec, request.fusion or self.fusion)
+            alpha = self.short_alpha if len(lex.query_terms) <= SHORT_QUERY_WORDS else self.alpha
+            ranked = self._fuse(lex.hits, sem, qvec, request.fusion or self.fusion, alpha)
             total = max(lex.total, len(ranked))
         page = ranked[request.offset : need]
         payloads = self.lexical.payloads([uid for uid, *_ in page], request)
@@ -173,7 +181,12 @@ class HybridBackend(SearchBackend):
         return SearchResults(total=total, hits=hits, facets=lex.facets, query_terms=words)
 
     def _fuse(
-        self, lex_hits: Sequence[SearchHit], sem: Sequence[tuple[str, float]], qvec: np.ndarray, fusion: Fusion
+        self,
+        lex_hits: Sequence[SearchHit],
+        sem: Sequence[tuple[str, float]],
+        qvec: np.ndarray,
+        fusion: Fusion,
+        alpha: float,
     ) -> list[tuple[str, float | None, float | None, float]]:
         """(uid, cosine, BM25, fused score) of the union of both candidate lists, best first."""
         bm25 = {f"{h.type}:{h.pk}": h.score for h in lex_hits}
@@ -191,6 +204,6 @@ class HybridBackend(SearchBackend):
             }
         else:
             top = max(bm25.values(), default=0.0) or 1.0
-            fused = {u: self.alpha * bm25.get(u, 0.0) / top + (1 - self.alpha) * sims.get(u, 0.0) for u in uids}
+            fused = {u: alpha * bm25.get(u, 0.0) / top + (1 - alpha) * sims.get(u, 0.0) for u in uids}
         order = sorted(uids, key=lambda u: -fused[u])
         return [(u, sims.get(u), bm25.get(u), fused[u]) for u in order]

@@ -38,7 +38,6 @@ class StaticEncoder:
         self.matrix = (q.astype(np.float32) * scale[:, None]).astype(np.float32)
         self.dim = int(self.matrix.shape[1])
         self.version = "static-" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        self._zero = np.zeros(self.dim, dtype=np.float32)
 
     def ids(self, raw: str) -> list[int]:
         vocab = self.vocab
@@ -53,14 +52,24 @@ class StaticEncoder:
 
     def encode(self, texts: Sequence[str] | Iterable[str]) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text (a text without known tokens is all zero)."""
-        id_lists = [self.ids(t) for t in texts]
-        out = np.zeros((len(id_lists), self.dim), dtype=np.float32)
+        return self.encode_parts([[t] for t in texts])
+
+    def encode_parts(self, documents: Sequence[Sequence[str]]) -> np.ndarray:
+        """One vector per document made of several texts (fields): the tokens of all its parts.
+
+        Parts are segmented one by one, like the lexical index segments fields, so both share the
+        segmentation cache.
+        """
+        from scipy import sparse
+
+        id_lists = [[i for part in parts if part for i in self.ids(part)] for parts in documents]
         lengths = np.fromiter((len(x) for x in id_lists), dtype=np.int64, count=len(id_lists))
-        nonempty = np.flatnonzero(lengths)
-        if len(nonempty):
-            flat = np.fromiter((i for x in id_lists for i in x), dtype=np.int64, count=int(lengths.sum()))
-            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[nonempty]
-            out[nonempty] = np.add.reduceat(self.matrix[flat], starts, axis=0)
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        flat = np.fromiter((i for x in id_lists for i in x), dtype=np.int64, count=int(indptr[-1]))
+        counts = sparse.csr_matrix(
+            (np.ones(len(flat), dtype=np.float32), flat, indptr), shape=(len(id_lists), len(self.vocab))
+        )
+        out = np.asarray(counts @ self.matrix, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out

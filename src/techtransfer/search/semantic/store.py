@@ -25,9 +25,13 @@ CHUNK = 2000
 
 
 def _text(doc: SearchDocument) -> str:
-    from techtransfer.search.backends.hybrid import document_text
+    return " ".join(document_parts(doc))
 
-    return document_text(doc)
+
+def document_parts(doc: SearchDocument) -> list[str]:
+    from techtransfer.search.backends.hybrid import document_parts
+
+    return document_parts(doc)
 
 
 def content_hash(doc: SearchDocument) -> str:
@@ -64,7 +68,7 @@ def vectors_for(docs: Sequence[SearchDocument]) -> dict[str, np.ndarray]:
         else:
             todo.append(d)
     if todo:
-        for d, v in zip(todo, encoder.encode([_text(d) for d in todo]), strict=True):
+        for d, v in zip(todo, encoder.encode_parts([document_parts(d) for d in todo]), strict=True):
             out[d.uid] = v
     now = timezone.now()
     rows = [

@@ -24,6 +24,13 @@ class Command(BaseCommand):
         r.add_argument(
             "--mode", choices=["lexical", "semantic", "hybrid"], default="hybrid", help="Ranking (default hybrid)"
         )
+        s = sub.add_parser("scale", help="Index the corpus repeated with new ids; time hybrid queries with filters.")
+        s.add_argument("--docs", type=int, default=100_000)
+        s.add_argument(
+            "--corpus", type=Path, default=Path("../shared/bench/retrieval/corpus.tsv"), help="TSV: docid, title, text"
+        )
+        s.add_argument("--queries", type=int, default=300, help="How many timed queries")
+        s.add_argument("--out", type=Path)
         c = sub.add_parser("classify", help="Train a text classifier and score it on a test file.")
         c.add_argument("--train", required=True, type=Path)
         c.add_argument("--test", type=Path, help="Scored file; without it a stratified part of --train is held out")
@@ -36,9 +43,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for key in ("corpus", "queries", "qrels", "train", "test"):
             path = options.get(key)
-            if path is not None and not path.is_file():
+            if isinstance(path, Path) and not path.is_file():
                 raise CommandError(f"--{key}: no such file: {path}")
-        run = self._retrieval if options["bench"] == "retrieval" else self._classify
+        run = {"retrieval": self._retrieval, "scale": self._scale, "classify": self._classify}[options["bench"]]
         result = run(options)
         if options.get("out"):
             options["out"].write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -65,6 +72,23 @@ class Command(BaseCommand):
             )
         lat = result["latency_ms"]
         self.stdout.write(f"query latency p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)")
+        return result
+
+    def _scale(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.bench import run_scale
+
+        result = run_scale(
+            corpus=options["corpus"], docs=options["docs"], queries=options["queries"], progress=self.stderr.write
+        ).as_dict()
+        self.stdout.write(
+            f"documents {result['documents']}: build {result['build_seconds']} s + HNSW {result['hnsw_seconds']} s "
+            f"({result['build_records_per_second']} records/s, segment + embed + index)"
+        )
+        lat = result["hybrid_query_with_filters_ms"]
+        self.stdout.write(
+            f"hybrid query with filters: p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)"
+        )
+        self.stdout.write(f"max RSS {result['max_rss_mb']} MB; index {result['index_mb']}")
         return result
 
     def _classify(self, options: dict[str, Any]) -> dict[str, Any]:
