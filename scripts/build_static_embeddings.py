@@ -3,7 +3,7 @@
 
 Method (model2vec, then contrastive domain adaptation):
 1. Training material: the train/dev parts of ../shared/data (FewCLUE CSLDCP abstracts, FewCLUE CSL
-   abstracts with keywords, CSL category-training titles). Held out: every record whose id contains
+   abstracts with keywords, CSL category-training titles; titles only feed the vocabulary). Held out: every record whose id contains
    "test", every document of the retrieval benchmark's test split and every document judged by a dev
    query (and any training text equal to one of them after normalisation), so neither the test nor the
    dev numbers see their documents.
@@ -12,11 +12,13 @@ Method (model2vec, then contrastive domain adaptation):
 3. Each token embedded alone with USE-multilingual-v3 (512 d), PCA to --dims, SIF weight
    a / (a + p(token)) with p the token's training frequency.
 4. Contrastive adaptation (InfoNCE, in-batch negatives, symmetric) of the table and the token
-   weights on pairs from the training material: first sentence ↔ rest, a random sentence ↔ the
-   others, keywords ↔ abstract. A text's vector is the L2-normalised weighted sum of its rows.
+   weights on pairs from the training material: first sentence ↔ rest, up to --sentence-pairs other
+   sentences ↔ the others, keywords ↔ abstract; the epoch with the best validation top-1 is kept. A text's vector is the L2-normalised weighted sum of its rows.
 5. Stored as int8 rows with a float16 scale per row, the weights folded into the rows.
 
     PYTHONPATH=src python scripts/build_static_embeddings.py --data ../shared/data --bench ../shared/bench
+
+(--cache FILE.npy keeps the USE vectors of the vocabulary between runs.)
 """
 
 from __future__ import annotations
@@ -226,12 +228,12 @@ def main() -> None:
     p.add_argument("--dims", type=int, default=256)
     p.add_argument("--min-count", type=int, default=2)
     p.add_argument("--sif", type=float, default=1e-3)
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--temperature", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--sentence-pairs", type=int, default=1, help="Other sentence ↔ rest pairs per abstract")
+    p.add_argument("--sentence-pairs", type=int, default=4, help="Other sentence ↔ rest pairs per abstract")
     p.add_argument("--cache", type=Path, help="Keep the USE vectors of the vocabulary here (.npy)")
     args = p.parse_args()
     random.seed(args.seed)

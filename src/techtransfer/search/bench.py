@@ -315,3 +315,27 @@ def run_scale(
         rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         index_mb=index_mb,
     )
+
+
+def run_embed(*, corpus: Path | str, chars: int = 300, docs: int = 10_000, batch: int = 1000) -> dict[str, Any]:
+    """Throughput of the runtime encoder (segmentation included, cold word cache) on `chars`-character
+    documents cut from `corpus` (repeated up to `docs`)."""
+    from techtransfer.search import text
+    from techtransfer.search.semantic.encoder import get_encoder
+
+    encoder = get_encoder()
+    rows = [r.get("text", "") for r in read_tsv(corpus) if len(r.get("text", "")) >= chars]
+    texts = [rows[i % len(rows)][:chars] + f" {i}" for i in range(docs)]  # distinct: no cache hits
+    text._words.cache_clear()
+    started = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        encoder.encode(texts[i : i + batch])
+    seconds = time.perf_counter() - started
+    return {
+        "documents": docs,
+        "chars": chars,
+        "seconds": round(seconds, 2),
+        "docs_per_second": round(docs / seconds, 1),
+        "table": encoder.version,
+        "dim": encoder.dim,
+    }

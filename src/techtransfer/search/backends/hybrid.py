@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from techtransfer.search import text
 from techtransfer.search.backends.base import (
     Fusion,
     Progress,
@@ -29,8 +30,10 @@ from techtransfer.search.semantic.index import Entry, VectorIndex
 
 FUSION = Fusion.SCORE
 ALPHA = 0.6  # weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA
-SHORT_QUERY_ALPHA = 0.9  # queries of at most SHORT_QUERY_WORDS words: the words decide (topic keywords)
-SHORT_QUERY_WORDS = 2
+# Queries of at most SHORT_QUERY_CHARS characters (topic keywords, 3–11 characters on dev): the words
+# decide the order, vector-only candidates follow the lexical matches.
+SHORT_QUERY_ALPHA = 1.0
+SHORT_QUERY_CHARS = 12
 RRF_K = 60
 DEPTH = 100  # candidates taken from each side
 # A vector-only candidate needs this cosine similarity: on the dev split the 99th percentile of the
@@ -152,7 +155,8 @@ class HybridBackend(SearchBackend):
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
             total = len(sem)
         else:
-            alpha = self.short_alpha if len(lex.query_terms) <= SHORT_QUERY_WORDS else self.alpha
+            short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
+            alpha = self.short_alpha if short else self.alpha
             ranked = self._fuse(lex.hits, sem, qvec, request.fusion or self.fusion, alpha)
             total = max(lex.total, len(ranked))
         page = ranked[request.offset : need]

@@ -31,6 +31,11 @@ class Command(BaseCommand):
         )
         s.add_argument("--queries", type=int, default=300, help="How many timed queries")
         s.add_argument("--out", type=Path)
+        e = sub.add_parser("embed", help="Throughput of the semantic encoder on documents cut from a corpus.")
+        e.add_argument("--corpus", type=Path, required=True, help="TSV: docid, title, text")
+        e.add_argument("--chars", type=int, default=300)
+        e.add_argument("--docs", type=int, default=10_000)
+        e.add_argument("--out", type=Path)
         c = sub.add_parser("classify", help="Train a text classifier and score it on a test file.")
         c.add_argument("--train", required=True, type=Path)
         c.add_argument("--test", type=Path, help="Scored file; without it a stratified part of --train is held out")
@@ -45,7 +50,12 @@ class Command(BaseCommand):
             path = options.get(key)
             if isinstance(path, Path) and not path.is_file():
                 raise CommandError(f"--{key}: no such file: {path}")
-        run = {"retrieval": self._retrieval, "scale": self._scale, "classify": self._classify}[options["bench"]]
+        run = {
+            "retrieval": self._retrieval,
+            "scale": self._scale,
+            "embed": self._embed,
+            "classify": self._classify,
+        }[options["bench"]]
         result = run(options)
         if options.get("out"):
             options["out"].write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -89,6 +99,16 @@ class Command(BaseCommand):
             f"hybrid query with filters: p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)"
         )
         self.stdout.write(f"max RSS {result['max_rss_mb']} MB; index {result['index_mb']}")
+        return result
+
+    def _embed(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.bench import run_embed
+
+        result = run_embed(corpus=options["corpus"], chars=options["chars"], docs=options["docs"])
+        self.stdout.write(
+            f"{result['documents']} documents of {result['chars']} characters in {result['seconds']} s: "
+            f"{result['docs_per_second']} docs/s (segmentation + lookup + normalise, table {result['table']})"
+        )
         return result
 
     def _classify(self, options: dict[str, Any]) -> dict[str, Any]:
