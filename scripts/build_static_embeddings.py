@@ -3,8 +3,8 @@
 
 Method (model2vec, then contrastive domain adaptation):
 1. Training material: the train/dev parts of ../shared/data (FewCLUE CSLDCP abstracts, FewCLUE CSL
-   abstracts with keywords, CSL category-training titles; titles only feed the vocabulary). Held out: every record whose id contains
-   "test", every document of the retrieval benchmark's test split and every document judged by a dev
+   abstracts with keywords, CSL category-training titles; titles only feed the vocabulary).
+   Held out: every record whose id contains "test", every document of the retrieval benchmark's test split and every document judged by a dev
    query (and any training text equal to one of them after normalisation), so neither the test nor the
    dev numbers see their documents.
 2. Vocabulary: rjieba search-mode words of the normalised training text (the runtime segmentation,
@@ -13,7 +13,8 @@ Method (model2vec, then contrastive domain adaptation):
    a / (a + p(token)) with p the token's training frequency.
 4. Contrastive adaptation (InfoNCE, in-batch negatives, symmetric) of the table and the token
    weights on pairs from the training material: first sentence ↔ rest, up to --sentence-pairs other
-   sentences ↔ the others, keywords ↔ abstract; the epoch with the best validation top-1 is kept. A text's vector is the L2-normalised weighted sum of its rows.
+   sentences ↔ the others, keywords ↔ abstract; the epoch with the best validation top-1 is kept.
+   A text's vector is the L2-normalised weighted sum of its rows.
 5. Stored as int8 rows with a float16 scale per row, the weights folded into the rows.
 
     PYTHONPATH=src python scripts/build_static_embeddings.py --data ../shared/data --bench ../shared/bench
