@@ -4,9 +4,9 @@
 Method (model2vec, then contrastive domain adaptation):
 1. Training material: the train/dev parts of ../shared/data (FewCLUE CSLDCP abstracts, FewCLUE CSL
    abstracts with keywords, CSL category-training titles; titles only feed the vocabulary).
-   Held out: every record whose id contains "test", every document of the retrieval benchmark's test split and every document judged by a dev
-   query (and any training text equal to one of them after normalisation), so neither the test nor the
-   dev numbers see their documents.
+   Held out: every record whose id contains "test", every document of the retrieval benchmark's
+   test split and every document judged by a dev query (and any training text equal to one of them
+   after normalisation), so neither the test nor the dev numbers see their documents.
 2. Vocabulary: rjieba search-mode words of the normalised training text (the runtime segmentation,
    `search.semantic.encoder.tokens`) seen at least --min-count times, plus every CJK character seen.
 3. Each token embedded alone with USE-multilingual-v3 (512 d), PCA to --dims, SIF weight
