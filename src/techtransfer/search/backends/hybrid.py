@@ -29,7 +29,7 @@ from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
 from techtransfer.search.semantic.index import Entry, VectorIndex
 
 FUSION = Fusion.SCORE
-ALPHA = 0.6  # weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA
+ALPHA = 0.55  # weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA
 # Queries of at most SHORT_QUERY_CHARS characters (topic keywords, 3–11 characters on dev): the words
 # decide the order, vector-only candidates follow the lexical matches.
 SHORT_QUERY_ALPHA = 1.0
