@@ -30,6 +30,9 @@ class HitOut(Schema):
     score: float
     snippet: str
     matched_terms: list[str]
+    lexical_score: float | None = None
+    semantic_similarity: float | None = None
+    fused_score: float | None = None
 
 
 class FacetValueOut(Schema):
@@ -56,7 +59,8 @@ class SearchOut(Schema):
 @router.get("/search", response=SearchOut, summary="Search all record types")
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
-    year_min/max, page, and every facet name (plan_industry, discipline, stage, kind,
+    year_min/max, page, mode (hybrid, lexical or semantic), and every facet name (plan_industry,
+    discipline, stage, kind,
     transfer_mode, org_type; repeatable). Only records the caller may see are counted or returned."""
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -77,6 +81,9 @@ def search(request: HttpRequest) -> dict[str, Any]:
                 "score": round(h.score, 4),
                 "snippet": h.snippet,
                 "matched_terms": h.matched_terms,
+                "lexical_score": None if h.lexical_score is None else round(h.lexical_score, 4),
+                "semantic_similarity": None if h.semantic_similarity is None else round(h.semantic_similarity, 4),
+                "fused_score": None if h.fused_score is None else round(h.fused_score, 4),
             }
             for h in page.results.hits
         ],

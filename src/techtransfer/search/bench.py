@@ -1,7 +1,7 @@
 """Benchmarks on files in the format of ../shared/bench (UTF-8 TSV with a header row).
 
-Retrieval runs the real engine: documents go through the same `TantivyBackend` (segmentation,
-bigrams, field weights) into a temporary index, and every query through `services.run`, the call
+Retrieval runs the real engine: documents go through the same `HybridBackend` (segmentation,
+bigrams, field weights, static embeddings) into a temporary index, and every query through `services.run`, the call
 the search page makes, snippets included, so the latency is end to end below the HTTP layer.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from techtransfer.search import services
-from techtransfer.search.backends.base import SearchRequest
-from techtransfer.search.backends.tantivy_backend import TantivyBackend
+from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest
+from techtransfer.search.backends.hybrid import HybridBackend
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
 
 K = 10
@@ -124,8 +124,10 @@ def run_retrieval(
     qrels: Path | str,
     index_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    mode: SearchMode | str = SearchMode.HYBRID,
+    tune: Callable[[SearchBackend], None] | None = None,
 ) -> RetrievalResult:
-    """Index `corpus`, run every judged query, and score the top 10 of each."""
+    """Index `corpus`, run every judged query in `mode`, and score the top 10 of each."""
     say = progress or (lambda _msg: None)
     docs = read_tsv(corpus)
     judgments: dict[str, dict[str, int]] = defaultdict(dict)
@@ -135,12 +137,14 @@ def run_retrieval(
         name="bench", label="bench", model_label="bench.document", fields=BENCH_FIELDS, load=lambda pks: iter(())
     )
     with tempfile.TemporaryDirectory(prefix="tt-bench-", dir=index_dir) as tmp:
-        backend = TantivyBackend(Path(tmp) / "index", [bench_type])
+        backend = HybridBackend(Path(tmp) / "index", [bench_type])
         say(f"indexing {len(docs)} documents")
         started = time.perf_counter()
         backend.rebuild(_documents(docs))
         build = time.perf_counter() - started
-        say(f"indexed in {build:.1f} s; running queries")
+        say(f"indexed in {build:.1f} s; running queries ({mode})")
+        if tune is not None:
+            tune(backend)
         overall = Scores()
         per_type: defaultdict[str, Scores] = defaultdict(Scores)
         latencies: list[float] = []
@@ -151,7 +155,7 @@ def run_retrieval(
             if not rels:
                 skipped += 1
                 continue
-            request = SearchRequest(query=q["text"], visibility=frozenset({PUBLIC}), limit=K)
+            request = SearchRequest(query=q["text"], visibility=frozenset({PUBLIC}), limit=K, mode=SearchMode(mode))
             t0 = time.perf_counter()
             result = services.run(request, backend)
             latencies.append((time.perf_counter() - t0) * 1000)
@@ -173,3 +177,165 @@ def run_retrieval(
         skipped_queries=skipped,
         runs=runs,
     )
+
+
+SCALE_INDUSTRIES = ["C26", "C27", "C35", "C38", "C39", "I63", "I64", "M73", "A01", "D44"]
+SCALE_REGIONS = ["36", "3601", "360121", "3607", "44", "4403", "11", "31"]
+
+
+@dataclass
+class ScaleResult:
+    documents: int
+    build_seconds: float
+    hnsw_seconds: float
+    queries: int
+    latency_ms: dict[str, float]
+    rss_mb: float
+    index_mb: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        total = self.build_seconds + self.hnsw_seconds
+        return {
+            "documents": self.documents,
+            "build_seconds": round(self.build_seconds, 1),
+            "hnsw_seconds": round(self.hnsw_seconds, 1),
+            "build_records_per_second": round(self.documents / max(total, 1e-9), 1),
+            "queries": self.queries,
+            "hybrid_query_with_filters_ms": self.latency_ms,
+            "max_rss_mb": round(self.rss_mb, 1),
+            "index_mb": self.index_mb,
+        }
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def run_scale(
+    *,
+    corpus: Path | str,
+    docs: int,
+    queries: int = 300,
+    index_dir: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
+    seed: int = 0,
+) -> ScaleResult:
+    """Index `docs` documents made by repeating `corpus` with new ids (random industry, region, TRL
+    and, for one in ten, a private visibility token), then time hybrid queries with filters."""
+    import random
+    import resource
+
+    from techtransfer.search.registry import FilterKind, FilterSpec
+
+    say = progress or (lambda _msg: None)
+    rows = read_tsv(corpus)
+    rng = random.Random(seed)
+
+    def documents() -> Iterator[SearchDocument]:
+        for i in range(docs):
+            row = rows[i % len(rows)]
+            region = rng.choice(SCALE_REGIONS)
+            yield SearchDocument(
+                type="bench",
+                pk=f"{row['docid']}-r{i}",
+                title=row.get("title", "") or row["docid"],
+                url="",
+                fields={"title": row.get("title", ""), "body": row.get("text", "")},
+                filters={
+                    "industry": [rng.choice(SCALE_INDUSTRIES)],
+                    "region": [region[:k] for k in (2, 4, 6) if len(region) >= k],
+                    "trl": [rng.randint(1, 9)],
+                },
+                visibility=[PUBLIC] if rng.random() < 0.9 else [f"org:{rng.randint(1, 50)}"],
+                summary=row.get("text", ""),
+            )
+
+    bench_type = SearchType(
+        name="bench",
+        label="bench",
+        model_label="bench.document",
+        fields=BENCH_FIELDS,
+        load=lambda pks: iter(()),
+        filters=(
+            FilterSpec("industry", "industry"),
+            FilterSpec("region", "region", FilterKind.PREFIX),
+            FilterSpec("trl", "trl", FilterKind.INT),
+        ),
+    )
+    with tempfile.TemporaryDirectory(prefix="tt-scale-", dir=index_dir) as tmp:
+        backend = HybridBackend(Path(tmp) / "index", [bench_type])
+        say(f"indexing {docs} documents (segment + embed + index)")
+        started = time.perf_counter()
+        backend.rebuild(documents(), progress=lambda n, _t: say(f"  {n}") if n % 20000 == 0 else None)
+        build = time.perf_counter() - started
+        started = time.perf_counter()
+        hnsw = backend.vectors._ensure_hnsw()
+        hnsw_seconds = time.perf_counter() - started
+        say(f"built in {build:.1f} s (+ HNSW {hnsw_seconds:.1f} s); querying")
+        texts = [r.get("title") or r.get("text", "")[:60] for r in rows]
+        latencies: list[float] = []
+        for _ in range(queries):
+            terms: dict[str, list[str]] = {}
+            ranges: dict[str, tuple[float | None, float | None]] = {}
+            pick = rng.random()
+            if pick < 0.4:
+                terms["industry"] = [rng.choice(SCALE_INDUSTRIES)]
+            if 0.2 < pick < 0.7:
+                terms["region"] = [rng.choice(["36", "3601", "44"])]
+            if pick > 0.5:
+                ranges["trl"] = (rng.randint(3, 6), None)
+            request = SearchRequest(
+                query=rng.choice(texts),
+                visibility=frozenset({PUBLIC, f"org:{rng.randint(1, 50)}"}),
+                terms=terms,
+                ranges=ranges,
+                limit=K,
+                facets=["type", "industry"],
+            )
+            t0 = time.perf_counter()
+            services.run(request, backend)
+            latencies.append((time.perf_counter() - t0) * 1000)
+        vectors_mb = backend.vectors.vectors[: len(backend.vectors.uids)].nbytes / 1e6
+        hnsw_mb = float(hnsw.memory_usage) / 1e6 if hnsw is not None else 0.0
+        index_mb = {
+            "tantivy_on_disk": round(_dir_mb(Path(tmp) / "index"), 1),
+            "vectors_in_memory": round(vectors_mb, 1),
+            "hnsw_in_memory": round(hnsw_mb, 1),
+        }
+    return ScaleResult(
+        documents=docs,
+        build_seconds=build,
+        hnsw_seconds=hnsw_seconds,
+        queries=queries,
+        latency_ms={
+            "p50": round(statistics.median(latencies), 2),
+            "p95": round(_percentile(latencies, 0.95), 2),
+            "mean": round(statistics.fmean(latencies), 2),
+        },
+        rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        index_mb=index_mb,
+    )
+
+
+def run_embed(*, corpus: Path | str, chars: int = 300, docs: int = 10_000, batch: int = 1000) -> dict[str, Any]:
+    """Throughput of the runtime encoder (segmentation included, cold word cache) on `chars`-character
+    documents cut from `corpus` (repeated up to `docs`)."""
+    from techtransfer.search import text
+    from techtransfer.search.semantic.encoder import get_encoder
+
+    encoder = get_encoder()
+    rows = [r.get("text", "") for r in read_tsv(corpus) if len(r.get("text", "")) >= chars]
+    texts = [rows[i % len(rows)][:chars] + f" {i}" for i in range(docs)]  # distinct: no cache hits
+    text._words.cache_clear()
+    started = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        encoder.encode(texts[i : i + batch])
+    seconds = time.perf_counter() - started
+    return {
+        "documents": docs,
+        "chars": chars,
+        "seconds": round(seconds, 2),
+        "docs_per_second": round(docs / seconds, 1),
+        "table": encoder.version,
+        "dim": encoder.dim,
+    }

@@ -41,6 +41,11 @@ class SearchForm(StyledForm):
     year_min = forms.IntegerField(label=_("Published from (year)"), required=False, min_value=1949, max_value=2200)
     year_max = forms.IntegerField(label=_("Published to (year)"), required=False, min_value=1949, max_value=2200)
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    mode = forms.ChoiceField(
+        label=_("Ranking"),
+        required=False,
+        choices=[("hybrid", _("Words and meaning")), ("lexical", _("Words only")), ("semantic", _("Meaning only"))],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,4 +95,5 @@ class SearchForm(StyledForm):
             "ranges": {k: v for k, v in ranges.items() if v != (None, None)},
             "limit": PAGE_SIZE,
             "offset": (page - 1) * PAGE_SIZE,
+            "mode": d.get("mode") or "hybrid",
         }

@@ -99,3 +99,27 @@ class SubscriptionMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.object_uid}"
+
+
+class SearchVector(models.Model):
+    """The semantic vector of one indexed document, kept so the vector index can be rebuilt (and a
+    reindex skips unchanged documents) without embedding again.
+
+    `model_version` names the embedding table; `content_hash` the embedded text. The document's type,
+    visibility tokens and filter values are kept beside it, because the vector index applies them
+    itself. A document removed from the index keeps its row with `active` false until a reindex
+    prunes it, so other processes learn of the removal (they follow `updated_at`).
+    """
+
+    uid = models.CharField(max_length=200, unique=True)
+    model_version = models.CharField(max_length=40)
+    content_hash = models.CharField(max_length=40)
+    vector = models.BinaryField()  # float16, little endian
+    doc_type = models.CharField(max_length=100)
+    visibility = models.JSONField(default=list)
+    filters = models.JSONField(default=dict)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.uid

@@ -16,6 +16,7 @@ from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import BackendBusy
 from techtransfer.search.models import SearchOutbox
 from techtransfer.search.registry import SearchDocument, is_indexed, type_for_model, types
+from techtransfer.search.semantic import store as vector_store
 
 CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
 BATCH = 500
@@ -108,8 +109,10 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
             found = {doc.pk: doc for doc in st.load(sorted(pks))}
             upserts.extend(found.values())
             deletes.extend(f"{st.name}:{pk}" for pk in pks if pk not in found)
+        vectors = vector_store.vectors_for(upserts)  # stored with the model version (rebuild without embedding)
+        vector_store.mark_deleted(deletes)
         try:
-            backend.apply(upserts, deletes)
+            backend.apply(upserts, deletes, vectors)
         except BackendBusy:
             SearchOutbox.objects.filter(claim_token=token).update(claimed_at=None, claim_token="")
             break

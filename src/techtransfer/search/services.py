@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from techtransfer.search import text
 from techtransfer.search.backends import get_backend
-from techtransfer.search.backends.base import SearchBackend, SearchRequest, SearchResults
+from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest, SearchResults
 from techtransfer.search.models import SearchOutbox
 from techtransfer.search.permissions import visibility_for
 from techtransfer.search.registry import FilterKind, SearchDocument, types
+from techtransfer.search.semantic import store as vector_store
 
 MAX_QUERY_CHARS = 200
 PAGE_SIZE = 20
@@ -59,6 +60,7 @@ def build_request(
     offset: int = 0,
     facets: bool = True,
     ids: list[str] | None = None,
+    mode: SearchMode | str = SearchMode.HYBRID,
 ) -> SearchRequest:
     """The request for `user`: their visibility tokens are always part of it."""
     names = [n for n in (type_names or []) if n in types()]
@@ -73,6 +75,7 @@ def build_request(
         offset=offset,
         facets=(["type", *[n for n, s in specs.items() if s.facet and s.kind == FilterKind.KEYWORD]] if facets else []),
         ids=list(ids or []),
+        mode=SearchMode(mode) if mode in {m.value for m in SearchMode} else SearchMode.HYBRID,
     )
 
 
@@ -124,7 +127,25 @@ def reindex(*, progress: Callable[[int, int | None], None] | None = None) -> int
         if progress is not None:
             progress(done, max(total, done) if _total is None else _total)
 
-    n = get_backend().rebuild(all_documents(), progress=step)
+    known: dict[str, Any] = {}
+    seen: set[str] = set()
+
+    def documents() -> Iterator[SearchDocument]:
+        # Vectors are stored (and reused when text and table are unchanged) batch by batch.
+        batch: list[SearchDocument] = []
+        for doc in all_documents():
+            batch.append(doc)
+            if len(batch) >= vector_store.CHUNK:
+                known.update(vector_store.vectors_for(batch))
+                seen.update(d.uid for d in batch)
+                yield from batch
+                batch = []
+        known.update(vector_store.vectors_for(batch))
+        seen.update(d.uid for d in batch)
+        yield from batch
+
+    n = get_backend().rebuild(documents(), progress=step, vectors=known)
+    vector_store.prune(seen, started)
     with transaction.atomic():
         SearchOutbox.objects.filter(done_at__isnull=True, created_at__lt=started).update(done_at=timezone.now())
     return n

@@ -38,7 +38,7 @@ from techtransfer.core.models import User
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 from techtransfer.search import services, text
-from techtransfer.search.backends.base import SearchHit
+from techtransfer.search.backends.base import SearchHit, SearchMode
 from techtransfer.search.models import SearchSubscription, SubscriptionMatch
 from techtransfer.search.registry import FilterKind, FilterSpec, SearchDocument, types
 
@@ -243,6 +243,8 @@ def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHi
         limit=len(uids),
         facets=False,
         ids=list(uids),
+        # A push needs the words (see `phrases_present`); meaning-only neighbours would notify everyone.
+        mode=SearchMode.LEXICAL,
     )
     request.highlight = False
     wanted = set(uids)

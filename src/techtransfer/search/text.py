@@ -91,7 +91,7 @@ def add_terms(terms: Iterable[str]) -> int:
     return added
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def _words(normalised: str) -> tuple[str, ...]:
     out = []
     for w in _JIEBA.cut_for_search(normalised):
@@ -103,7 +103,7 @@ def _words(normalised: str) -> tuple[str, ...]:
 
 def words(text: str) -> list[str]:
     """Segmented words of already normalised text, without stopwords and single CJK characters."""
-    return list(_words(text)) if len(text) < 200 else [w for w in _words.__wrapped__(text)]
+    return list(_words(text))
 
 
 def bigrams(text: str) -> list[str]:

@@ -15,14 +15,20 @@ _backends: dict[Path, SearchBackend] = {}
 
 def get_backend(path: Path | None = None) -> SearchBackend:
     """The process-wide backend for the index at `path` (settings.SEARCH_INDEX_DIR by default)."""
-    from techtransfer.search.backends.tantivy_backend import TantivyBackend
+    from techtransfer.search.backends.hybrid import HybridBackend
     from techtransfer.search.registry import types
+    from techtransfer.search.semantic.store import DatabaseSync
 
     where = Path(path or settings.SEARCH_INDEX_DIR)
     with _lock:
         backend = _backends.get(where)
         if backend is None:
-            backend = _backends[where] = TantivyBackend(where, list(types().values()))
+            backend = _backends[where] = HybridBackend(
+                where,
+                list(types().values()),
+                sync=DatabaseSync(),
+                hnsw_threshold=getattr(settings, "SEARCH_HNSW_THRESHOLD", None),
+            )
         return backend
 
 

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from techtransfer.search.registry import SearchDocument
+
+
+class SearchMode(StrEnum):
+    LEXICAL = "lexical"  # BM25 over segmented words and bigrams
+    SEMANTIC = "semantic"  # nearest vectors of the static embedding table
+    HYBRID = "hybrid"  # both, fused (see `search.hybrid`)
+
+
+class Fusion(StrEnum):
+    RRF = "rrf"  # reciprocal rank fusion
+    SCORE = "score"  # weighted sum of max-normalised BM25 and cosine similarity
 
 
 @dataclass
@@ -23,6 +36,8 @@ class SearchRequest:
     facets: Sequence[str] = ()  # keyword filters to count; "type" counts record types
     highlight: bool = True
     ids: Sequence[str] = ()  # only these uids ("type:pk") when given (subscription matching)
+    mode: SearchMode = SearchMode.HYBRID
+    fusion: Fusion | None = None  # None: the backend's default (chosen on dev data)
 
 
 @dataclass
@@ -34,6 +49,10 @@ class SearchHit:
     url: str
     snippet: str  # HTML with <mark>, already escaped
     matched_terms: list[str]
+    # "Why this result": the parts of the score (None where the mode has no such part).
+    lexical_score: float | None = None  # BM25 summed over fields
+    semantic_similarity: float | None = None  # cosine between query and document vectors
+    fused_score: float | None = None  # what the hybrid ranking sorted by
 
 
 @dataclass
@@ -56,11 +75,18 @@ class SearchBackend(abc.ABC):
     def search(self, request: SearchRequest) -> SearchResults: ...
 
     @abc.abstractmethod
-    def apply(self, upserts: Iterable[SearchDocument], deletes: Iterable[str]) -> None:
+    def apply(
+        self, upserts: Iterable[SearchDocument], deletes: Iterable[str], vectors: Mapping[str, Any] | None = None
+    ) -> None:
         """Replace the documents `upserts` and remove the uids `deletes`, in one commit."""
 
     @abc.abstractmethod
-    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        progress: Progress | None = None,
+        vectors: Mapping[str, Any] | None = None,
+    ) -> int:
         """Replace the whole index with `documents` in one commit; returns how many were indexed."""
 
     @abc.abstractmethod

@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,9 @@ class TantivyBackend(SearchBackend):
         except ValueError as exc:
             raise BackendBusy(str(exc)) from exc
 
-    def apply(self, upserts: Iterable[SearchDocument], deletes: Iterable[str]) -> None:
+    def apply(
+        self, upserts: Iterable[SearchDocument], deletes: Iterable[str], vectors: Mapping[str, Any] | None = None
+    ) -> None:
         with self._write_lock:
             writer = self._writer()
             try:
@@ -134,7 +136,12 @@ class TantivyBackend(SearchBackend):
                 raise
         self.index.reload()
 
-    def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        progress: Progress | None = None,
+        vectors: Mapping[str, Any] | None = None,
+    ) -> int:
         n = 0
         with self._write_lock:
             writer = self._writer()
@@ -222,10 +229,27 @@ class TantivyBackend(SearchBackend):
                     url=payload["url"],
                     snippet=snippet,
                     matched_terms=matched,
+                    lexical_score=float(score),
                 )
             )
         facets = self._facets(searcher, query, request.facets) if request.facets else {}
         return SearchResults(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facets, query_terms=words)
+
+    def payloads(self, uids: Sequence[str], request: SearchRequest) -> dict[str, dict[str, Any]]:
+        """Stored title, url and snippet text of those documents `uids` that `request` may see and
+        that pass its filters (the semantic side shows them; checked here again, so a vector entry
+        that lags behind a permission change cannot show a record)."""
+        if not uids:
+            return {}
+        searcher = self.index.searcher()
+        clauses = [(tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "uid", list(uids)))]
+        query = tantivy.Query.boolean_query(clauses + self._filter_clauses(request))
+        found = searcher.search(query, limit=len(uids))
+        out = {}
+        for _score, address in found.hits:
+            stored = searcher.doc(address)
+            out[str(stored.get_first("uid"))] = json.loads(str(stored.get_first("payload")))
+        return out
 
     def _facets(
         self, searcher: tantivy.Searcher, query: tantivy.Query, names: Sequence[str]

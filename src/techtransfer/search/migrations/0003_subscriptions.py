@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0001_outbox'),
+        ('search', '0002_vectors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -85,3 +85,35 @@ def test_classify_command_on_a_tiny_split(tmp_path):
     result = json.loads(out.read_text(encoding="utf-8"))
     assert (result["train_rows"], result["test_rows"], result["classes"]) == (6, 2, 2)
     assert (result["accuracy"], result["macro_f1"]) == (1.0, 1.0)
+
+
+def test_retrieval_modes_and_scale_command(tmp_path):
+    for name, content in (("corpus.tsv", CORPUS), ("queries.tsv", QUERIES), ("qrels.tsv", QRELS)):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    results = {}
+    for mode in ("lexical", "semantic", "hybrid"):
+        out = tmp_path / f"{mode}.json"
+        call_command(
+            "bench", "retrieval", "--corpus", str(tmp_path / "corpus.tsv"), "--queries", str(tmp_path / "queries.tsv"),
+            "--qrels", str(tmp_path / "qrels.tsv"), "--mode", mode, "--out", str(out),
+        )  # fmt: skip
+        results[mode] = json.loads(out.read_text(encoding="utf-8"))
+        assert results[mode]["mode"] == mode
+    # Lexical and hybrid agree with the hand-computed scores; meaning alone finds q1's document too.
+    assert results["lexical"]["overall"] == results["hybrid"]["overall"] == {
+        "queries": 3, "ndcg@10": 0.6667, "recall@10": 0.6667, "mrr@10": 0.6667,
+    }  # fmt: skip
+    assert results["semantic"]["per_qtype"]["title"]["recall@10"] >= 0.5
+    out = tmp_path / "scale.json"
+    call_command(
+        "bench", "scale", "--docs", "60", "--queries", "5", "--corpus", str(tmp_path / "corpus.tsv"), "--out", str(out)
+    )
+    scale = json.loads(out.read_text(encoding="utf-8"))
+    assert scale["documents"] == 60 and scale["queries"] == 5
+    assert scale["build_records_per_second"] > 0 and scale["hybrid_query_with_filters_ms"]["p95"] > 0
+    assert scale["index_mb"]["hnsw_in_memory"] == 0.0  # 60 entries: exact search, no HNSW
+    out = tmp_path / "embed.json"
+    call_command(
+        "bench", "embed", "--corpus", str(tmp_path / "corpus.tsv"), "--chars", "8", "--docs", "50", "--out", str(out)
+    )
+    assert json.loads(out.read_text(encoding="utf-8"))["documents"] == 50

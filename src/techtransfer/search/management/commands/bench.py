@@ -21,6 +21,21 @@ class Command(BaseCommand):
         r.add_argument("--queries", required=True, type=Path, help="TSV: qid, text, qtype")
         r.add_argument("--qrels", required=True, type=Path, help="TSV: qid, docid, relevance")
         r.add_argument("--out", type=Path, help="Write the result as JSON here")
+        r.add_argument(
+            "--mode", choices=["lexical", "semantic", "hybrid"], default="hybrid", help="Ranking (default hybrid)"
+        )
+        s = sub.add_parser("scale", help="Index the corpus repeated with new ids; time hybrid queries with filters.")
+        s.add_argument("--docs", type=int, default=100_000)
+        s.add_argument(
+            "--corpus", type=Path, default=Path("../shared/bench/retrieval/corpus.tsv"), help="TSV: docid, title, text"
+        )
+        s.add_argument("--queries", type=int, default=300, help="How many timed queries")
+        s.add_argument("--out", type=Path)
+        e = sub.add_parser("embed", help="Throughput of the semantic encoder on documents cut from a corpus.")
+        e.add_argument("--corpus", type=Path, required=True, help="TSV: docid, title, text")
+        e.add_argument("--chars", type=int, default=300)
+        e.add_argument("--docs", type=int, default=10_000)
+        e.add_argument("--out", type=Path)
         c = sub.add_parser("classify", help="Train a text classifier and score it on a test file.")
         c.add_argument("--train", required=True, type=Path)
         c.add_argument("--test", type=Path, help="Scored file; without it a stratified part of --train is held out")
@@ -43,10 +58,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for key in ("corpus", "queries", "qrels", "train", "test"):
             path = options.get(key)
-            if path is not None and not path.is_file():
+            if isinstance(path, Path) and not path.is_file():
                 raise CommandError(f"--{key}: no such file: {path}")
-        runs = {"retrieval": self._retrieval, "classify": self._classify, "load": self._load}
-        run = runs[options["bench"]]
+        run = {
+            "retrieval": self._retrieval,
+            "scale": self._scale,
+            "embed": self._embed,
+            "classify": self._classify,
+            "load": self._load,
+        }[options["bench"]]
         result = run(options)
         if options.get("out"):
             options["out"].write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -56,8 +76,13 @@ class Command(BaseCommand):
         from techtransfer.search.bench import run_retrieval
 
         result = run_retrieval(
-            corpus=options["corpus"], queries=options["queries"], qrels=options["qrels"], progress=self.stderr.write
+            corpus=options["corpus"],
+            queries=options["queries"],
+            qrels=options["qrels"],
+            progress=self.stderr.write,
+            mode=options["mode"],
         ).as_dict()
+        result["mode"] = options["mode"]
         self.stdout.write(f"documents {result['documents']}, index build {result['index_build_seconds']} s "
                           f"({result['build_docs_per_second']} docs/s)")  # fmt: skip
         self.stdout.write(f"{'qtype':<20}{'queries':>8}{'nDCG@10':>10}{'R@10':>8}{'MRR@10':>8}")
@@ -68,6 +93,33 @@ class Command(BaseCommand):
             )
         lat = result["latency_ms"]
         self.stdout.write(f"query latency p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)")
+        return result
+
+    def _scale(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.bench import run_scale
+
+        result = run_scale(
+            corpus=options["corpus"], docs=options["docs"], queries=options["queries"], progress=self.stderr.write
+        ).as_dict()
+        self.stdout.write(
+            f"documents {result['documents']}: build {result['build_seconds']} s + HNSW {result['hnsw_seconds']} s "
+            f"({result['build_records_per_second']} records/s, segment + embed + index)"
+        )
+        lat = result["hybrid_query_with_filters_ms"]
+        self.stdout.write(
+            f"hybrid query with filters: p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)"
+        )
+        self.stdout.write(f"max RSS {result['max_rss_mb']} MB; index {result['index_mb']}")
+        return result
+
+    def _embed(self, options: dict[str, Any]) -> dict[str, Any]:
+        from techtransfer.search.bench import run_embed
+
+        result = run_embed(corpus=options["corpus"], chars=options["chars"], docs=options["docs"])
+        self.stdout.write(
+            f"{result['documents']} documents of {result['chars']} characters in {result['seconds']} s: "
+            f"{result['docs_per_second']} docs/s (segmentation + lookup + normalise, table {result['table']})"
+        )
         return result
 
     def _classify(self, options: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,213 @@
+"""The default backend: tantivy (lexical) and a vector index (semantic) fused into one ranking.
+
+Both sides apply the request's visibility tokens, types and filters inside their engine (tantivy
+clauses; the vector index's masks), so a fused result, and every count, comes only from records the
+user may see. Fusion (`FUSION`, `ALPHA`, `DEPTH`) was chosen on the dev split, see bench/README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from techtransfer.search import text
+from techtransfer.search.backends.base import (
+    Fusion,
+    Progress,
+    SearchBackend,
+    SearchHit,
+    SearchMode,
+    SearchRequest,
+    SearchResults,
+)
+from techtransfer.search.backends.tantivy_backend import TantivyBackend, highlight
+from techtransfer.search.registry import SearchDocument, SearchType
+from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
+from techtransfer.search.semantic.index import Entry, VectorIndex
+
+FUSION = Fusion.SCORE
+ALPHA = 0.55  # weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA
+# Queries of at most SHORT_QUERY_CHARS characters (topic keywords, 3–11 characters on dev): the words
+# decide the order, vector-only candidates follow the lexical matches.
+SHORT_QUERY_ALPHA = 1.0
+SHORT_QUERY_CHARS = 12
+RRF_K = 60
+DEPTH = 100  # candidates taken from each side
+# A vector-only candidate needs this cosine similarity: on the dev split the 99th percentile of the
+# similarity of a query with a random document is 0.36, the 5th percentile of relevant ones 0.40.
+MIN_SIMILARITY = 0.4
+EMBED_BATCH = 1000
+
+VectorSync = Callable[["HybridBackend"], None]
+
+
+def document_parts(doc: SearchDocument) -> list[str]:
+    """What a document's vector is computed from: its title and its text fields."""
+    parts = [doc.title, *(v for v in doc.fields.values() if v and v != doc.title)]
+    return [p for p in parts if p]
+
+
+def document_text(doc: SearchDocument) -> str:
+    return " ".join(document_parts(doc))
+
+
+def entry(doc: SearchDocument) -> Entry:
+    return Entry(uid=doc.uid, type=doc.type, visibility=list(doc.visibility), filters=dict(doc.filters))
+
+
+class HybridBackend(SearchBackend):
+    def __init__(
+        self,
+        path: Path,
+        search_types: Sequence[SearchType],
+        *,
+        encoder: StaticEncoder | None = None,
+        sync: VectorSync | None = None,
+        hnsw_threshold: int | None = None,
+    ) -> None:
+        self.lexical = TantivyBackend(path, search_types)
+        self.encoder = encoder or get_encoder()
+        kwargs = {} if hnsw_threshold is None else {"hnsw_threshold": hnsw_threshold}
+        self.vectors = VectorIndex(self.encoder.dim, self.lexical.filter_kinds, **kwargs)
+        self.sync = sync  # brings the vector index up to date with the database (the web process)
+        self.fusion = FUSION
+        self.alpha = ALPHA
+        self.short_alpha = SHORT_QUERY_ALPHA
+        self.depth = DEPTH
+        self.min_similarity = MIN_SIMILARITY
+
+    # --- writing --------------------------------------------------------------------------
+    def embed(self, docs: Sequence[SearchDocument], known: Mapping[str, Any] | None = None) -> np.ndarray:
+        """Vectors of `docs`: taken from `known` (stored ones) where present, computed otherwise."""
+        known = known or {}
+        out = np.zeros((len(docs), self.encoder.dim), dtype=np.float32)
+        missing = [i for i, d in enumerate(docs) if d.uid not in known]
+        for i, d in enumerate(docs):
+            if d.uid in known:
+                out[i] = known[d.uid]
+        if missing:
+            out[missing] = self.encoder.encode_parts([document_parts(docs[i]) for i in missing])
+        return out
+
+    def apply(
+        self, upserts: Iterable[SearchDocument], deletes: Iterable[str], vectors: Mapping[str, Any] | None = None
+    ) -> None:
+        docs = list(upserts)
+        gone = list(deletes)
+        self.lexical.apply(docs, gone)
+        self.vectors.delete(gone)
+        if docs:
+            self.vectors.upsert([entry(d) for d in docs], self.embed(docs, vectors))
+
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        progress: Progress | None = None,
+        vectors: Mapping[str, Any] | None = None,
+    ) -> int:
+        entries: list[Entry] = []
+        chunks: list[np.ndarray] = []
+        batch: list[SearchDocument] = []
+
+        def flush() -> None:
+            if batch:
+                entries.extend(entry(d) for d in batch)
+                chunks.append(self.embed(batch, vectors))
+                batch.clear()
+
+        def tee() -> Iterator[SearchDocument]:
+            for doc in documents:
+                batch.append(doc)
+                if len(batch) >= EMBED_BATCH:
+                    flush()
+                yield doc
+
+        n = self.lexical.rebuild(tee(), progress=progress)
+        flush()
+        matrix = np.concatenate(chunks) if chunks else np.zeros((0, self.encoder.dim), dtype=np.float32)
+        self.vectors.replace(entries, matrix)
+        return n
+
+    def count(self) -> int:
+        return self.lexical.count()
+
+    # --- reading --------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResults:
+        mode = SearchMode(request.mode)
+        if mode == SearchMode.LEXICAL or not request.query.strip():
+            return self.lexical.search(request)
+        if self.sync is not None:
+            self.sync(self)
+        qvec = self.encoder.encode_one(request.query)
+        if not np.any(qvec):  # no known token: only the lexical side can answer
+            return self.lexical.search(request)
+        need = request.offset + request.limit
+        depth = max(self.depth, need)
+        lex = self.lexical.search(
+            SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0, "highlight": False})
+        )
+        sem = [(u, x) for u, x in self.vectors.search(qvec, request, depth) if x >= self.min_similarity]
+        ranked: list[tuple[str, float | None, float | None, float]]
+        if mode == SearchMode.SEMANTIC:
+            ranked = [(uid, sim, None, sim) for uid, sim in sem]
+            total = len(sem)
+        else:
+            short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
+            alpha = self.short_alpha if short else self.alpha
+            ranked = self._fuse(lex.hits, sem, qvec, request.fusion or self.fusion, alpha)
+            total = max(lex.total, len(ranked))
+        page = ranked[request.offset : need]
+        payloads = self.lexical.payloads([uid for uid, *_ in page], request)
+        words = lex.query_terms
+        hits = []
+        for uid, sim, bm25, fused in page:
+            payload = payloads.get(uid)
+            if payload is None:
+                continue  # removed from the lexical index meanwhile
+            snippet, matched = highlight(payload.get("text", ""), words) if request.highlight else ("", [])
+            hits.append(
+                SearchHit(
+                    type=payload["type"],
+                    pk=payload["pk"],
+                    score=fused,
+                    title=payload["title"],
+                    url=payload["url"],
+                    snippet=snippet,
+                    matched_terms=matched,
+                    lexical_score=bm25,
+                    semantic_similarity=sim,
+                    fused_score=fused,
+                )
+            )
+        return SearchResults(total=total, hits=hits, facets=lex.facets, query_terms=words)
+
+    def _fuse(
+        self,
+        lex_hits: Sequence[SearchHit],
+        sem: Sequence[tuple[str, float]],
+        qvec: np.ndarray,
+        fusion: Fusion,
+        alpha: float,
+    ) -> list[tuple[str, float | None, float | None, float]]:
+        """(uid, cosine, BM25, fused score) of the union of both candidate lists, best first."""
+        bm25 = {f"{h.type}:{h.pk}": h.score for h in lex_hits}
+        sims = dict(sem)
+        missing = [u for u in bm25 if u not in sims]
+        sims.update(self.vectors.similarities(missing, qvec))
+        uids = list(dict.fromkeys([*bm25, *(u for u, _ in sem)]))
+        if fusion == Fusion.RRF:
+            lex_rank = {u: i for i, u in enumerate(bm25)}
+            sem_rank = {u: i for i, (u, _) in enumerate(sem)}
+            fused = {
+                u: (1 / (RRF_K + lex_rank[u] + 1) if u in lex_rank else 0.0)
+                + (1 / (RRF_K + sem_rank[u] + 1) if u in sem_rank else 0.0)
+                for u in uids
+            }
+        else:
+            top = max(bm25.values(), default=0.0) or 1.0
+            fused = {u: alpha * bm25.get(u, 0.0) / top + (1 - alpha) * sims.get(u, 0.0) for u in uids}
+        order = sorted(uids, key=lambda u: -fused[u])
+        return [(u, sims.get(u), bm25.get(u), fused[u]) for u in order]

@@ -1,0 +1,1 @@
+"""Semantic search: a static embedding table (distilled from USE, adapted contrastively) and vector indexes."""
