@@ -82,7 +82,17 @@ def _results_html(request: HttpRequest, form: SearchForm) -> str:
         result = services.search(request.user, kwargs)
         number = kwargs["offset"] // services.PAGE_SIZE + 1
         pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
-        context = {"result": result, "page": ResultPage(number, _Paginator(pages, result.results.total))}
+        # Facet links keep the current query string without the page (built once, not per link).
+        base = request.GET.copy()
+        base.pop("page", None)
+        type_base = base.copy()
+        type_base.pop("type", None)
+        context = {
+            "result": result,
+            "page": ResultPage(number, _Paginator(pages, result.results.total)),
+            "base_qs": base.urlencode(),
+            "type_base_qs": type_base.urlencode(),
+        }
         html = render_to_string("search/_results.html", context, request=request)
         cache.set(key, html, RESULTS_CACHE_SECONDS)
     return str(html)
