@@ -53,6 +53,7 @@ class SearchHit:
     lexical_score: float | None = None  # BM25 summed over fields
     semantic_similarity: float | None = None  # cosine between query and document vectors
     fused_score: float | None = None  # what the hybrid ranking sorted by
+    public: bool = True  # False: only its organisation, reviewers or admins may see it (drafts, internal)
 
 
 @dataclass

@@ -210,6 +210,7 @@ class HybridBackend(SearchBackend):
                     lexical_score=bm25,
                     semantic_similarity=sim,
                     fused_score=fused,
+                    public=bool(payload.get("public", True)),
                 )
             )
         return SearchResults(total=total, hits=hits, facets=lex.facets, query_terms=words)

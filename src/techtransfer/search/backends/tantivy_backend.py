@@ -28,7 +28,7 @@ from techtransfer.search.backends.base import (
     SearchRequest,
     SearchResults,
 )
-from techtransfer.search.registry import FilterKind, SearchDocument, SearchType
+from techtransfer.search.registry import PUBLIC, FilterKind, SearchDocument, SearchType
 
 TOKENIZER = "ws"
 SNIPPET_CHARS = 160
@@ -96,7 +96,10 @@ class TantivyBackend(SearchBackend):
         for token in doc.visibility:
             d.add_text("visibility", token)
         body = " ".join(v for v in doc.fields.values() if v)
-        payload = {"type": doc.type, "pk": doc.pk, "title": doc.title, "url": doc.url, "text": doc.summary or body}
+        payload = {
+            "type": doc.type, "pk": doc.pk, "title": doc.title, "url": doc.url, "text": doc.summary or body,
+            "public": PUBLIC in doc.visibility,
+        }  # fmt: skip
         d.add_text("payload", json.dumps(payload, ensure_ascii=False))
         for name, value in doc.fields.items():
             if name in self.weights and value:
@@ -230,6 +233,7 @@ class TantivyBackend(SearchBackend):
                     snippet=snippet,
                     matched_terms=matched,
                     lexical_score=float(score),
+                    public=bool(payload.get("public", True)),
                 )
             )
         facets = self._facets(searcher, query, request.facets) if request.facets else {}

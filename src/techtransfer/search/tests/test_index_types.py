@@ -168,3 +168,14 @@ def test_tokens_follow_a_membership_change_without_reindexing(applicant_org, out
     MembershipFactory(user=outsider, organisation=applicant_org)
     forget(outsider)
     assert f"org:{applicant_org.pk}" in visibility_for(outsider)
+
+
+def test_hits_say_whether_they_are_public_on_the_page_and_in_the_api(needs_world, applicant_member, client):
+    page = search(applicant_member, {"query": "钕铁硼", "type_names": ["need"]})
+    marks = sorted((h.title, h.public) for h in page.results.hits)
+    assert marks == [("钕铁硼磁体待审需求", False), ("钕铁硼磁体草稿需求", False), ("钕铁硼磁体高温退磁", True)]
+    client.force_login(applicant_member)
+    html = client.get("/search/", {"q": "钕铁硼", "type": "need"}, headers={"accept-language": "en"}).content.decode()
+    assert html.count("search-not-public") == 2
+    api = client.get("/api/v1/search", {"q": "钕铁硼", "type": "need"}).json()
+    assert sorted((r["title"], r["public"]) for r in api["results"]) == marks
