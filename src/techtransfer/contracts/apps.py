@@ -8,4 +8,4 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Technology contract registration")
 
     def ready(self) -> None:
-        from techtransfer.contracts import panels  # noqa: F401  (panel on achievement pages)
+        from techtransfer.contracts import market_hooks, panels  # noqa: F401  (deal guard; achievement panel)

@@ -35,4 +35,15 @@ class ContractErrors:
     DEAL_TAKEN = ErrorCode(
         "contract_deal_taken", _("This deal is already linked to another contract that is not cancelled."), 409
     )
+    DEAL_HAS_CONTRACT = ErrorCode(
+        "deal_has_contract",
+        _(
+            "A technology contract carrying out this deal is in registration or registered; it must be refused or "
+            "cancelled first."
+        ),
+        409,
+    )
+    DEAL_NOT_AGREED = ErrorCode(
+        "contract_deal_not_agreed", _("The linked market deal was cancelled; remove it before submitting."), 409
+    )
     DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)

@@ -44,6 +44,8 @@ from techtransfer.core.models import Organisation, Region, User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import Workflow, transition
+from techtransfer.market.choices import DealStatus
+from techtransfer.market.models import Deal
 from techtransfer.market.selectors import agreed_deals_of_sellers
 
 S = ContractStatus
@@ -337,6 +339,12 @@ def submit_contract(*, actor: User, contract_id: int) -> Contract:
             raise DomainError(ContractErrors.ORG_NOT_VERIFIED)
         if not c.file:
             raise DomainError(ContractErrors.FILE_MISSING, details={"field": "file"})
+        if c.deal_id is not None:
+            # Lock the deal: a cancellation at the same moment (which checks for submitted contracts
+            # under this lock) either happened before and is seen here, or waits and then refuses.
+            deal = Deal.objects.select_for_update(of=("self",)).get(pk=c.deal_id)
+            if deal.status != DealStatus.AGREED:
+                raise DomainError(ContractErrors.DEAL_NOT_AGREED, details={"field": "deal"})
         roles = set(c.parties.values_list("role", flat=True))
         if not {PartyRole.SELLER, PartyRole.BUYER} <= roles or c.seller_region is None:
             raise DomainError(ContractErrors.PARTIES)

@@ -24,6 +24,7 @@ from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
+from techtransfer.market import hooks
 from techtransfer.market.access import EDITABLE_STATES
 from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingStatus
 from techtransfer.market.errors import MarketErrors
@@ -361,6 +362,7 @@ def cancel_deal(*, actor: User, deal_id: int, reason: str) -> Deal:
         parties = (deal.listing.organisation_id, deal.buyer_id)
         if not (actor.is_authenticated and (actor.is_platform_admin or any(is_member(actor, o) for o in parties))):
             raise DomainError(Errors.NOT_FOUND)
+        hooks.check_cancel(deal)
 
     def update(deal: Deal) -> list[str]:
         deal.cancel_reason = reason

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Organisation, User
-from techtransfer.market import access, selectors, services
+from techtransfer.market import access, hooks, selectors, services
 from techtransfer.market.choices import AuctionStatus, DealStatus, ListingStatus
 from techtransfer.market.filters import ListingFilterSet
 from techtransfer.market.forms import (
@@ -300,7 +300,9 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deal": deal,
         "listing": deal.listing,
         "can_agree": deal.status == DealStatus.NEGOTIATING and access.can_on_deal(user, deal, "seller"),
-        "can_cancel": deal.status != DealStatus.CANCELLED and access.can_on_deal(user, deal, "party"),
+        "can_cancel": deal.status != DealStatus.CANCELLED
+        and access.can_on_deal(user, deal, "party")
+        and hooks.cancel_refusal(deal) is None,
         "cancel_form": CancelForm(),
         # The next link of the path: the seller registers the technology contract that carries out the deal.
         "can_register_contract": deal.status == DealStatus.AGREED and access.can_on_deal(user, deal, "seller"),

@@ -171,3 +171,30 @@ def test_api_takes_and_returns_the_deal(seller, applicant_admin, agreed):
     assert response.json()["deal_id"] == agreed.pk
     again = client.post("/api/v1/contracts", payload, content_type="application/json")
     assert (again.status_code, again.json()["code"]) == (409, "contract_deal_taken")
+
+
+def test_a_deal_in_registration_cannot_be_cancelled_until_the_contract_is(
+    seller, applicant_admin, county_reviewer, agreed, outsider
+):  # type: ignore[no-untyped-def]
+    c = registered(seller, applicant_admin, county_reviewer, deal_id=agreed.pk)
+    with pytest.raises(DomainError) as exc:
+        market.cancel_deal(actor=outsider, deal_id=agreed.pk, reason="买方反悔")
+    assert exc.value.error == ContractErrors.DEAL_HAS_CONTRACT
+    client = Client()
+    client.force_login(outsider)
+    assert "/do/cancel/" not in client.get(f"/market/deals/{agreed.pk}/").content.decode()
+    services.cancel_contract(actor=county_reviewer, contract_id=c.pk, reason="合同解除")
+    assert f"/market/deals/{agreed.pk}/do/cancel/" in client.get(f"/market/deals/{agreed.pk}/").content.decode()
+    assert market.cancel_deal(actor=outsider, deal_id=agreed.pk, reason="合同解除").status == "cancelled"
+
+
+def test_a_draft_whose_deal_was_cancelled_cannot_be_submitted(seller, applicant_admin, agreed, outsider):
+    from techtransfer.contracts.tests.factories import pdf
+
+    c = draft(seller, applicant_admin, deal_id=agreed.pk)
+    market.cancel_deal(actor=outsider, deal_id=agreed.pk, reason="买方撤回")  # a draft does not block it
+    services.attach_signed_contract(actor=applicant_admin, contract_id=c.pk, upload=pdf())
+    with pytest.raises(DomainError) as exc:
+        services.submit_contract(actor=applicant_admin, contract_id=c.pk)
+    assert exc.value.error == ContractErrors.DEAL_NOT_AGREED
+    assert Contract.objects.get(pk=c.pk).status == ContractStatus.DRAFT
