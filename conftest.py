@@ -27,6 +27,15 @@ def _search_index_root(tmp_path_factory):  # type: ignore[no-untyped-def]
     return tmp_path_factory.mktemp("search-index")
 
 
+@pytest.fixture
+def regions(transactional_db):  # type: ignore[no-untyped-def]
+    """A transactional test may start after another one flushed the database (regions included, which
+    a migration loads): load the GB/T 2260 regions again. Request it before the personas."""
+    from techtransfer.core.regions_loader import load_regions
+
+    load_regions()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, _search_index_root):  # type: ignore[no-untyped-def]
     # The search index of the suite lives in a temporary directory, never under ./var.

@@ -53,14 +53,6 @@ def page(chromium_browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def regions(transactional_db) -> None:
-    """Transactional tests start from an empty database: load the GB/T 2260 regions."""
-    from techtransfer.core.regions_loader import load_regions
-
-    load_regions()
-
-
-@pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR

@@ -219,7 +219,9 @@ def test_serials_run_out_at_9999(verified, applicant_admin, province_reviewer, g
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_approvals_get_different_numbers(applicant_org, applicant_admin, province_reviewer, gov_orgs):
+def test_two_simultaneous_approvals_get_different_numbers(
+    regions, applicant_org, applicant_admin, province_reviewer, gov_orgs
+):  # type: ignore[no-untyped-def]
     if connection.vendor == "sqlite":
         pytest.skip("threads cannot share the in-memory SQLite test database; the PostgreSQL lane runs this test")
     Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)

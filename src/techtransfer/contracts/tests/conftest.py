@@ -14,11 +14,3 @@ def seller(applicant_org, gov_orgs):  # type: ignore[no-untyped-def]
     applicant_org.status = OrganisationStatus.VERIFIED
     applicant_org.save(update_fields=["status"])
     return applicant_org
-
-
-@pytest.fixture
-def regions(transactional_db):  # type: ignore[no-untyped-def]
-    """A transactional test may start after another one flushed the database: load the regions."""
-    from techtransfer.core.regions_loader import load_regions
-
-    load_regions()
