@@ -13,7 +13,8 @@ Components (each 0…1; `None` = one side does not state it, counted as `UNKNOWN
 
 - relevance: the engine's score of the candidate for the source's text (title + keywords + body),
   divided by the best score among the candidates of that type (the best one has 1.0); candidates
-  below `MIN_RELEVANCE` are not recommended, whatever their fit.
+  below `MIN_RELEVANCE` are not recommended, whatever their fit; nor are those whose meaning
+  similarity with the source (the hybrid engine's cosine) is below `MIN_MEANING`.
 - industry: 1 when both have the same industry (行业), else 0.
 - region: 1 in the same city (first 4 digits of the region code), 0.5 in the same province, else 0.
 - maturity: the supply's TRL (or the top TRL of its stage) against the need's required TRL: 1 when
@@ -54,6 +55,10 @@ UNKNOWN = 0.5  # a component one side does not state counts half
 # Candidates whose relevance is below this share of the best one's are dropped: structured fit alone
 # (same region, same mode) must not lift an unrelated record into the list.
 MIN_RELEVANCE = 0.15
+# Relevance above is relative (the best candidate has 1.0, however poor). The meaning similarity is
+# absolute: a candidate whose cosine with the source is below this is not recommended either. 0.36
+# is the 99th percentile of the cosine between a dev query and a random document (bench/README.md).
+MIN_MEANING = 0.36
 CANDIDATES = 20  # candidates fetched per target type before re-ranking
 SHOWN = 5  # recommendations shown per target type
 SIMILAR = 5  # "more like this" results
@@ -294,6 +299,8 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             cand = loaded.get(h.pk)
             relevance = h.score / best
             if cand is None or relevance < MIN_RELEVANCE:
+                continue
+            if h.semantic_similarity is not None and h.semantic_similarity < MIN_MEANING:
                 continue
             parts = components(doc, cand, relevance)
             items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))

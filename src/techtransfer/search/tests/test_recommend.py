@@ -2,6 +2,7 @@
 enterprises) with every component of the score, and "more like this"; both only ever show records
 the viewer may see, and answer 404 for a record the viewer may not see."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -265,3 +266,23 @@ def test_listing_recommends_needs_with_price_read_against_the_budget(world, outs
     parts = _parts(need)
     assert (parts["price"], parts["mode"], parts["region"], parts["industry"]) == (0.5, 1.0, 1.0, 1.0)
     assert parts["maturity"] is None  # a listing by patent numbers states no TRL
+
+
+def test_a_candidate_unrelated_in_meaning_is_not_recommended(world, outsider, monkeypatch):
+    """The relative relevance gives the best candidate 1.0 however poor it is; an absolute floor on the
+    meaning similarity keeps a lone unrelated candidate out (e.g. the only listing of the market)."""
+    doc = recommend.source_document(outsider, "need", str(world["need"].pk))
+    real = recommend._hits
+
+    def with_similarity(sim):  # type: ignore[no-untyped-def]
+        def hits(*args, **kwargs):  # type: ignore[no-untyped-def]
+            return [dataclasses.replace(h, semantic_similarity=sim) for h in real(*args, **kwargs)]
+
+        return hits
+
+    monkeypatch.setattr(recommend, "_hits", with_similarity(recommend.MIN_MEANING - 0.01))
+    groups = {g.target.type: g.items for g in recommend.recommend(outsider, doc)}
+    assert groups["achievement"] == [] and groups["listing"] == []
+    monkeypatch.setattr(recommend, "_hits", with_similarity(recommend.MIN_MEANING))
+    groups = {g.target.type: g.items for g in recommend.recommend(outsider, doc)}
+    assert [r.pk for r in groups["achievement"]] == [str(world["fit"].pk), str(world["poor"].pk)]
