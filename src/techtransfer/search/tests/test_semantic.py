@@ -76,7 +76,11 @@ def test_vector_index_applies_visibility_and_filters_inside(threshold):
     sims = [s for _, s in public]
     assert sims == sorted(sims, reverse=True)
     exact = sorted((float(vecs[i] @ q), f"t:{i}") for i in range(0, n, 2))[::-1][:5]
-    assert [u for u, _ in index.search(q, _request(), 5)] == [u for _, u in exact]
+    top = [u for u, _ in index.search(q, _request(), 5)]
+    if threshold > n:  # exact numpy: the very same order
+        assert top == [u for _, u in exact]
+    else:  # HNSW is approximate (and its graph differs between builds): at least 4 of the true top 5
+        assert len(top) == 5 and len(set(top) & {u for _, u in exact}) >= 4
     filtered = index.search(
         q, _request(types=["t"], terms={"industry": ["i2"], "region": ["36"]}, ranges={"trl": (3, 7)}), 50
     )
