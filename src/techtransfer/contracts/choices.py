@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from techtransfer.market.choices import ListingMode
+
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -137,3 +139,19 @@ RECOGNITION_CHECKLIST: tuple[tuple[str, object], ...] = (
     ("related_parties", _("Related-party flags, if any, were examined")),
 )
 CHECKLIST_KEYS: tuple[str, ...] = tuple(k for k, _label in RECOGNITION_CHECKLIST)
+
+
+# The contract type (and subtype, when the mode implies one) that carries out a market deal made under
+# a listing mode; the seller can still change both on the contract form.
+_LISTING_MODE_CONTRACT: dict[str, tuple[ContractType, str]] = {
+    ListingMode.ASSIGNMENT: (ContractType.TRANSFER, ""),
+    ListingMode.EQUITY: (ContractType.TRANSFER, ""),
+    ListingMode.EXCLUSIVE_LICENCE: (ContractType.LICENSING, ""),
+    ListingMode.SOLE_LICENCE: (ContractType.LICENSING, ""),
+    ListingMode.NON_EXCLUSIVE_LICENCE: (ContractType.LICENSING, ""),
+    ListingMode.JOINT_DEVELOPMENT: (ContractType.DEVELOPMENT, ContractSubtype.COOPERATIVE.value),
+}
+
+
+def contract_type_for_listing_mode(mode: str) -> tuple[ContractType, str]:
+    return _LISTING_MODE_CONTRACT.get(mode, (ContractType.TRANSFER, ""))

@@ -18,11 +18,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from techtransfer.contracts import services
-from techtransfer.contracts.choices import SUBTYPES, ContractType, IPType, TechField
+from techtransfer.contracts.choices import (
+    CHECKLIST_KEYS,
+    SUBTYPES,
+    ContractType,
+    IPType,
+    TechField,
+    contract_type_for_listing_mode,
+)
 from techtransfer.contracts.models import Contract
 from techtransfer.core import uscc
 from techtransfer.core.models import Organisation, User
-from techtransfer.market.choices import DealStatus, ListingMode
+from techtransfer.market.choices import DealStatus
 from techtransfer.market.models import Deal
 from techtransfer.web.demo import ORGS, PEOPLE, PREFIX, demo_uscc, load_demo
 
@@ -42,14 +49,6 @@ TYPE_NAMES = {
     ContractType.CONSULTING: "技术咨询",
     ContractType.SERVICE: "技术服务",
 }
-_DEAL_TYPES = {
-    ListingMode.ASSIGNMENT: ContractType.TRANSFER,
-    ListingMode.EQUITY: ContractType.TRANSFER,
-    ListingMode.EXCLUSIVE_LICENCE: ContractType.LICENSING,
-    ListingMode.SOLE_LICENCE: ContractType.LICENSING,
-    ListingMode.NON_EXCLUSIVE_LICENCE: ContractType.LICENSING,
-    ListingMode.JOINT_DEVELOPMENT: ContractType.DEVELOPMENT,
-}
 # The action plan's industries (a listing's industry) → the statistics' technical fields.
 _TECH_FIELDS = {
     "aviation": TechField.AEROSPACE,
@@ -60,14 +59,7 @@ _TECH_FIELDS = {
     "new_energy": TechField.NEW_ENERGY,
     "green": TechField.ENVIRONMENT,
 }
-CHECKLIST = {
-    "signed": True,
-    "technical_content": True,
-    "parties": True,
-    "amounts": True,
-    "ip_ownership": True,
-    "related_parties": True,
-}
+CHECKLIST = dict.fromkeys(CHECKLIST_KEYS, True)
 SUBJECTS = {
     TechField.NEW_MATERIALS: "稀土永磁材料晶界扩散工艺",
     TechField.ELECTRONIC_INFORMATION: "工业视觉缺陷检测软件",
@@ -128,15 +120,13 @@ def _contracts_for_demo_deals() -> int:
         actor = sellers.get(deal.listing.organisation_id)
         if actor is None:
             continue
-        ctype = _DEAL_TYPES.get(ListingMode(deal.listing.mode), ContractType.TRANSFER)
+        ctype, subtype = contract_type_for_listing_mode(deal.listing.mode)
         signed = timezone.localdate() - datetime.timedelta(days=7 + deal.pk % 20)
         title = f"{PREFIX}{deal.listing.title[:60]}{TYPE_NAMES[ctype]}合同"
         data: dict[str, Any] = {
             "name": title,
             "contract_type": ctype,
-            "subtype": "cooperative"
-            if ctype == ContractType.DEVELOPMENT
-            else ("patent" if ctype == ContractType.TRANSFER else ""),
+            "subtype": subtype or ("patent" if ctype == ContractType.TRANSFER else ""),
             "tech_field": _TECH_FIELDS.get(deal.listing.industry, TechField.ADVANCED_MANUFACTURING),
             "ip_type": IPType.PATENT if ctype != ContractType.DEVELOPMENT else IPType.NONE,
             "signed_on": signed,

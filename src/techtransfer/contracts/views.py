@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.contracts import access, services
-from techtransfer.contracts.choices import ContractStatus, ContractSubtype, ContractType, PartyRole
+from techtransfer.contracts.choices import ContractStatus, PartyRole, contract_type_for_listing_mode
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.forms import (
     AmendForm,
@@ -32,7 +32,6 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, User
-from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Deal
 
 S = ContractStatus
@@ -126,17 +125,6 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-# A market deal's mode suggests the contract type (the seller can change it before saving).
-_MODE_TO_TYPE = {
-    ListingMode.ASSIGNMENT: (ContractType.TRANSFER, ""),
-    ListingMode.EQUITY: (ContractType.TRANSFER, ""),
-    ListingMode.EXCLUSIVE_LICENCE: (ContractType.LICENSING, ""),
-    ListingMode.SOLE_LICENCE: (ContractType.LICENSING, ""),
-    ListingMode.NON_EXCLUSIVE_LICENCE: (ContractType.LICENSING, ""),
-    ListingMode.JOINT_DEVELOPMENT: (ContractType.DEVELOPMENT, ContractSubtype.COOPERATIVE),
-}
-
-
 def _deal_from_query(request: HttpRequest, deals: QuerySet[Deal]) -> Deal | None:
     raw = request.GET.get("deal", "")
     return deals.filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -144,7 +132,7 @@ def _deal_from_query(request: HttpRequest, deals: QuerySet[Deal]) -> Deal | None
 
 def _initial_from_deal(deal: Deal) -> dict[str, Any]:
     """The contract draft a deal implies: its title, amount (万元 → yuan), type and achievement."""
-    ctype, subtype = _MODE_TO_TYPE.get(ListingMode(deal.listing.mode), (ContractType.TRANSFER, ""))
+    ctype, subtype = contract_type_for_listing_mode(deal.listing.mode)
     achievement = deal.listing.achievement
     return {
         "deal": deal.pk,

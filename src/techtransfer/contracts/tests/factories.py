@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from techtransfer.contracts import services
-from techtransfer.contracts.choices import ContractType, TechField
+from techtransfer.contracts.choices import CHECKLIST_KEYS, ContractType, TechField
 from techtransfer.contracts.models import Contract
 from techtransfer.core import uscc
 from techtransfer.core.models import Organisation, User
@@ -62,14 +62,7 @@ def submitted(org: Organisation, actor: User, **kwargs: Any) -> Contract:
     return services.submit_contract(actor=actor, contract_id=c.pk)
 
 
-FULL_CHECKLIST = {
-    "signed": True,
-    "technical_content": True,
-    "parties": True,
-    "amounts": True,
-    "ip_ownership": True,
-    "related_parties": True,
-}
+FULL_CHECKLIST = dict.fromkeys(CHECKLIST_KEYS, True)
 
 
 def registered(org: Organisation, actor: User, official: User, **kwargs: Any) -> Contract:
