@@ -27,13 +27,17 @@ from techtransfer.market.selectors import agreed_deals_of_sellers
 ZERO = Decimal("0.00")
 
 
+def contracts_holding_deals(*, except_contract_id: int | None = None) -> QuerySet[Contract]:
+    """Contracts that hold their market deal: linked and not cancelled (cancelling frees the deal)."""
+    qs = Contract.objects.filter(deal__isnull=False).exclude(status=ContractStatus.CANCELLED)
+    return qs if except_contract_id is None else qs.exclude(pk=except_contract_id)
+
+
 def deals_open_for_contract(user: User, *, contract: Contract | None = None) -> QuerySet[Deal]:
     """Agreed market deals the user's organisations sold, that no active contract registers yet
     (the contract being edited keeps its own deal)."""
     org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
-    taken = Contract.objects.filter(deal__isnull=False).exclude(status=ContractStatus.CANCELLED)
-    if contract is not None:
-        taken = taken.exclude(pk=contract.pk)
+    taken = contracts_holding_deals(except_contract_id=contract.pk if contract is not None else None)
     return agreed_deals_of_sellers(org_ids).exclude(pk__in=taken.values("deal_id"))
 
 

@@ -35,6 +35,7 @@ from techtransfer.contracts.choices import (
 )
 from techtransfer.contracts.errors import ContractErrors
 from techtransfer.contracts.models import Contract, ContractAmendment, ContractCounter, ContractParty
+from techtransfer.contracts.selectors import contracts_holding_deals
 from techtransfer.core import uscc
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.counters import take_serials
@@ -166,10 +167,7 @@ def _check_deal(organisation_id: int, values: dict[str, Any], *, contract_id: in
     deal = agreed_deals_of_sellers([organisation_id]).filter(pk=int(pk)).first()
     if deal is None:
         raise DomainError(ContractErrors.DEAL, details={"field": "deal"})
-    taken = Contract.objects.filter(deal_id=deal.pk).exclude(status=S.CANCELLED)
-    if contract_id is not None:
-        taken = taken.exclude(pk=contract_id)
-    if taken.exists():
+    if contracts_holding_deals(except_contract_id=contract_id).filter(deal_id=deal.pk).exists():
         raise DomainError(ContractErrors.DEAL_TAKEN, details={"field": "deal"})
     achievement_id = deal.listing.achievement_id
     if (
