@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from techtransfer.core.iterables import batched
 from techtransfer.search import text
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest, SearchResults
@@ -132,17 +133,10 @@ def reindex(*, progress: Callable[[int, int | None], None] | None = None) -> int
 
     def documents() -> Iterator[SearchDocument]:
         # Vectors are stored (and reused when text and table are unchanged) batch by batch.
-        batch: list[SearchDocument] = []
-        for doc in all_documents():
-            batch.append(doc)
-            if len(batch) >= vector_store.CHUNK:
-                known.update(vector_store.vectors_for(batch))
-                seen.update(d.uid for d in batch)
-                yield from batch
-                batch = []
-        known.update(vector_store.vectors_for(batch))
-        seen.update(d.uid for d in batch)
-        yield from batch
+        for batch in batched(all_documents(), vector_store.CHUNK):
+            known.update(vector_store.vectors_for(batch))
+            seen.update(d.uid for d in batch)
+            yield from batch
 
     n = get_backend().rebuild(documents(), progress=step, vectors=known)
     vector_store.prune(seen, started)

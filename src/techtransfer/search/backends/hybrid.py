@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from techtransfer.core.iterables import batched
 from techtransfer.search import text
 from techtransfer.search.backends.base import (
     Fusion,
@@ -135,23 +136,14 @@ class HybridBackend(SearchBackend):
     ) -> int:
         entries: list[Entry] = []
         chunks: list[np.ndarray] = []
-        batch: list[SearchDocument] = []
-
-        def flush() -> None:
-            if batch:
-                entries.extend(entry(d) for d in batch)
-                chunks.append(self.embed(batch, vectors))
-                batch.clear()
 
         def tee() -> Iterator[SearchDocument]:
-            for doc in documents:
-                batch.append(doc)
-                if len(batch) >= EMBED_BATCH:
-                    flush()
-                yield doc
+            for batch in batched(documents, EMBED_BATCH):
+                entries.extend(entry(d) for d in batch)
+                chunks.append(self.embed(batch, vectors))
+                yield from batch
 
         n = self.lexical.rebuild(tee(), progress=progress)
-        flush()
         matrix = np.concatenate(chunks) if chunks else np.zeros((0, self.encoder.dim), dtype=np.float32)
         self.vectors.replace(entries, matrix)
         return n
