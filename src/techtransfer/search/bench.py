@@ -22,6 +22,7 @@ from typing import Any
 from techtransfer.search import services
 from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest
 from techtransfer.search.backends.hybrid import HybridBackend
+from techtransfer.search.permissions import org_token
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
 
 K = 10
@@ -246,7 +247,7 @@ def run_scale(
                     "region": [region[:k] for k in (2, 4, 6) if len(region) >= k],
                     "trl": [rng.randint(1, 9)],
                 },
-                visibility=[PUBLIC] if rng.random() < 0.9 else [f"org:{rng.randint(1, 50)}"],
+                visibility=[PUBLIC] if rng.random() < 0.9 else [org_token(rng.randint(1, 50))],
                 summary=row.get("text", ""),
             )
 
@@ -286,7 +287,7 @@ def run_scale(
                 ranges["trl"] = (rng.randint(3, 6), None)
             request = SearchRequest(
                 query=rng.choice(texts),
-                visibility=frozenset({PUBLIC, f"org:{rng.randint(1, 50)}"}),
+                visibility=frozenset({PUBLIC, org_token(rng.randint(1, 50))}),
                 terms=terms,
                 ranges=ranges,
                 limit=K,

@@ -38,11 +38,16 @@ def user_token(user_id: object) -> str:
     return f"user:{user_id}"
 
 
+def gov_token(prefix: str) -> str:
+    """The token of the government departments whose region has this code prefix."""
+    return f"gov:{prefix}"
+
+
 def gov_tokens(region_code: str) -> list[str]:
     """The tokens of the government departments whose jurisdiction covers `region_code`."""
     if not region_code:
         return []
-    return [f"gov:{p}" for p in dict.fromkeys([region_code[:2], region_code[:4], region_code]) if p]
+    return [gov_token(p) for p in dict.fromkeys([region_code[:2], region_code[:4], region_code]) if p]
 
 
 def visibility_for(user: Any) -> frozenset[str]:
@@ -68,7 +73,7 @@ def visibility_for(user: Any) -> frozenset[str]:
             and org.type == OrganisationType.GOVERNMENT
             and org.status == OrganisationStatus.VERIFIED
         ):
-            tokens.add(f"gov:{org.region.prefix}")
+            tokens.add(gov_token(org.region.prefix))
     result = frozenset(tokens)
     user.__dict__[_CACHE] = result
     return result
