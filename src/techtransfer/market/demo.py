@@ -27,21 +27,17 @@ MODES = list(ListingMode)
 
 
 @dataclass(frozen=True)
-class DemoSeller:
-    organisation: Organisation
-    actor: User
+class DemoParty:
+    """A demo organisation on one side of the market, and the member who acts for it."""
 
-
-@dataclass(frozen=True)
-class DemoBuyer:
     organisation: Organisation
     actor: User
 
 
 def load_demo_market(
     *,
-    sellers: Sequence[DemoSeller],
-    buyers: Sequence[DemoBuyer],
+    sellers: Sequence[DemoParty],
+    buyers: Sequence[DemoParty],
     reviewer: User,
     per_seller: int = 12,
 ) -> dict[str, int]:
@@ -97,7 +93,7 @@ def load_demo_market(
 
 
 def _demo_auction(
-    listing: Listing, sellers: Sequence[DemoSeller], buyers: Sequence[DemoBuyer], rng: random.Random
+    listing: Listing, sellers: Sequence[DemoParty], buyers: Sequence[DemoParty], rng: random.Random
 ) -> int:
     """A bidding session open for a week, deposits paid by the buyers, a few bids already in."""
     seller = next(s for s in sellers if s.organisation.pk == listing.organisation_id)

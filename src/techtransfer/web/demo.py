@@ -231,7 +231,7 @@ def load_demo_need_records(*, limit: int | None = None) -> int:
 def load_demo_market_records(*, per_seller: int = 12) -> dict[str, int]:
     """Demo listings of the university's and the institute's published achievements, deals opened by the
     Ganzhou enterprise and the hospital, and one running auction; reviewed by the province reviewer."""
-    from techtransfer.market.demo import DemoBuyer, DemoSeller, load_demo_market
+    from techtransfer.market.demo import DemoParty, load_demo_market
 
     load_demo()
     specs = {o.key: o for o in ORGS}
@@ -241,8 +241,8 @@ def load_demo_market_records(*, per_seller: int = 12) -> dict[str, int]:
         return Organisation.objects.get(uscc=demo_uscc(specs[key])), User.objects.get(username=admins[key])
 
     return load_demo_market(
-        sellers=[DemoSeller(*side(key)) for key in ("univ", "inst")],
-        buyers=[DemoBuyer(*side(key)) for key in ("ent", "hospital")],
+        sellers=[DemoParty(*side(key)) for key in ("univ", "inst")],
+        buyers=[DemoParty(*side(key)) for key in ("ent", "hospital")],
         reviewer=User.objects.get(username="gov_province"),
         per_seller=per_seller,
     )
