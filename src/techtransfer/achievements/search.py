@@ -20,7 +20,15 @@ from techtransfer.achievements import panels
 from techtransfer.achievements.access import public_achievements
 from techtransfer.achievements.choices import AchievementKind, PlanIndustry, SecrecyLevel, Stage, TransferMode
 from techtransfer.achievements.models import Achievement
-from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
+from techtransfer.search.registry import (
+    PUBLIC,
+    FilterKind,
+    FilterSpec,
+    SearchDocument,
+    SearchType,
+    region_prefixes,
+    register,
+)
 
 
 def _label(choices: type[PlanIndustry] | type[Stage] | type[AchievementKind] | type[TransferMode]):  # type: ignore[no-untyped-def]
@@ -30,11 +38,6 @@ def _label(choices: type[PlanIndustry] | type[Stage] | type[AchievementKind] | t
         return str(labels.get(value, ""))
 
     return value_label
-
-
-def region_prefixes(code: str) -> list[str]:
-    """ "360121" → ["36", "3601", "360121"]: a filter on any enclosing region matches."""
-    return [p for p in dict.fromkeys([code[:2], code[:4], code]) if p] if code else []
 
 
 def document(a: Achievement) -> SearchDocument:

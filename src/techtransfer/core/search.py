@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
-from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
+from techtransfer.search.registry import (
+    PUBLIC,
+    FilterKind,
+    FilterSpec,
+    SearchDocument,
+    SearchType,
+    region_prefixes,
+    register,
+)
 
 _TYPE_LABELS = dict(OrganisationType.choices)
 
@@ -27,7 +35,7 @@ def document(o: Organisation) -> SearchDocument:
         fields={"title": f"{o.name} {o.name_en}".strip(), "body": o.description},
         filters={
             "org_type": [o.type],
-            "region": [p for p in dict.fromkeys([code[:2], code[:4], code]) if p],
+            "region": list(region_prefixes(code)),
         },
         visibility=[PUBLIC],
         summary=o.description or o.address,

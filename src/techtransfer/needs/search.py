@@ -20,12 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.achievements.search import region_prefixes
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.needs.choices import ChallengeStatus, Confidentiality, CooperationMode
 from techtransfer.needs.models import Challenge, Expert, Need
 from techtransfer.search.permissions import ADMIN, gov_tokens, org_admin_token, org_token, user_token
-from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType, register
+from techtransfer.search.registry import (
+    PUBLIC,
+    FilterKind,
+    FilterSpec,
+    SearchDocument,
+    SearchType,
+    region_prefixes,
+    register,
+)
 
 _INDUSTRY = dict(PlanIndustry.choices)
 _MODES = dict(CooperationMode.choices)

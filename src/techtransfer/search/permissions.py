@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from techtransfer.search.registry import PUBLIC
+from techtransfer.search.registry import PUBLIC, region_prefixes
 
 ADMIN = "admin"
 _CACHE = "_search_visibility"
@@ -45,9 +45,7 @@ def gov_token(prefix: str) -> str:
 
 def gov_tokens(region_code: str) -> list[str]:
     """The tokens of the government departments whose jurisdiction covers `region_code`."""
-    if not region_code:
-        return []
-    return [gov_token(p) for p in dict.fromkeys([region_code[:2], region_code[:4], region_code]) if p]
+    return [gov_token(p) for p in region_prefixes(region_code)]
 
 
 def visibility_for(user: Any) -> frozenset[str]:

@@ -25,6 +25,12 @@ class FilterKind(StrEnum):
     FLOAT = "float"  # number range (price)
 
 
+def region_prefixes(code: str) -> list[str]:
+    """ "360121" → ["36", "3601", "360121"]: the values a `PREFIX` filter stores, so a filter on any
+    enclosing region matches (and the government tokens of the departments covering the region)."""
+    return [p for p in dict.fromkeys([code[:2], code[:4], code]) if p] if code else []
+
+
 @dataclass(frozen=True)
 class FilterSpec:
     name: str
