@@ -24,7 +24,7 @@ from techtransfer.search.backends.base import (
     SearchRequest,
     SearchResults,
 )
-from techtransfer.search.backends.tantivy_backend import TantivyBackend, highlight
+from techtransfer.search.backends.tantivy_backend import TantivyBackend, payload_hit
 from techtransfer.search.registry import SearchDocument, SearchType
 from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
 from techtransfer.search.semantic.index import Entry, VectorIndex
@@ -189,20 +189,15 @@ class HybridBackend(SearchBackend):
             payload = payloads.get(uid)
             if payload is None:
                 continue  # removed from the lexical index meanwhile
-            snippet, matched = highlight(payload.get("text", ""), words) if request.highlight else ("", [])
             hits.append(
-                SearchHit(
-                    type=payload["type"],
-                    pk=payload["pk"],
+                payload_hit(
+                    payload,
+                    words,
+                    request.highlight,
                     score=fused,
-                    title=payload["title"],
-                    url=payload["url"],
-                    snippet=snippet,
-                    matched_terms=matched,
                     lexical_score=bm25,
                     semantic_similarity=sim,
                     fused_score=fused,
-                    public=bool(payload.get("public", True)),
                 )
             )
         return SearchResults(total=total, hits=hits, facets=lex.facets, query_terms=words)

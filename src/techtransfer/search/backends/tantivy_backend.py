@@ -222,20 +222,7 @@ class TantivyBackend(SearchBackend):
         for score, address in result.hits[: request.limit]:
             stored = searcher.doc(address)
             payload: dict[str, Any] = json.loads(str(stored.get_first("payload")))
-            snippet, matched = highlight(payload.get("text", ""), words) if request.highlight else ("", [])
-            hits.append(
-                SearchHit(
-                    type=payload["type"],
-                    pk=payload["pk"],
-                    score=float(score),
-                    title=payload["title"],
-                    url=payload["url"],
-                    snippet=snippet,
-                    matched_terms=matched,
-                    lexical_score=float(score),
-                    public=bool(payload.get("public", True)),
-                )
-            )
+            hits.append(payload_hit(payload, words, request.highlight, score=float(score), lexical_score=float(score)))
         facets = self._facets(searcher, query, request.facets) if request.facets else {}
         return SearchResults(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facets, query_terms=words)
 
@@ -270,6 +257,34 @@ class TantivyBackend(SearchBackend):
         return {
             name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])] for name in spec
         }
+
+
+def payload_hit(
+    payload: Mapping[str, Any],
+    words: Sequence[str],
+    with_snippet: bool,
+    *,
+    score: float,
+    lexical_score: float | None,
+    semantic_similarity: float | None = None,
+    fused_score: float | None = None,
+) -> SearchHit:
+    """A hit from a document's stored payload: snippet and matched words (when asked for), the score
+    it is ranked by and the parts of that score."""
+    snippet, matched = highlight(payload.get("text", ""), words) if with_snippet else ("", [])
+    return SearchHit(
+        type=payload["type"],
+        pk=payload["pk"],
+        score=score,
+        title=payload["title"],
+        url=payload["url"],
+        snippet=snippet,
+        matched_terms=matched,
+        lexical_score=lexical_score,
+        semantic_similarity=semantic_similarity,
+        fused_score=fused_score,
+        public=bool(payload.get("public", True)),
+    )
 
 
 def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
