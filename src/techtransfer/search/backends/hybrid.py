@@ -26,7 +26,7 @@ from techtransfer.search.backends.base import (
 )
 from techtransfer.search.backends.tantivy_backend import TantivyBackend, payload_hit
 from techtransfer.search.registry import SearchDocument, SearchType
-from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
+from techtransfer.search.semantic.encoder import StaticEncoder, document_parts, get_encoder
 from techtransfer.search.semantic.index import Entry, VectorIndex
 
 FUSION = Fusion.SCORE
@@ -47,16 +47,6 @@ MIN_SIMILARITY = 0.4
 EMBED_BATCH = 1000
 
 VectorSync = Callable[["HybridBackend"], None]
-
-
-def document_parts(doc: SearchDocument) -> list[str]:
-    """What a document's vector is computed from: its title and its text fields."""
-    parts = [doc.title, *(v for v in doc.fields.values() if v and v != doc.title)]
-    return [p for p in parts if p]
-
-
-def document_text(doc: SearchDocument) -> str:
-    return " ".join(document_parts(doc))
 
 
 def entry(doc: SearchDocument) -> Entry:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from techtransfer.search import text
+from techtransfer.search.registry import SearchDocument
 
 TABLE = Path(__file__).with_name("data") / "static_zh.npz"
 MAX_CHARS = 2000  # longer texts are cut (abstract-sized input is what the table was trained on)
@@ -26,6 +27,12 @@ MAX_CHARS = 2000  # longer texts are cut (abstract-sized input is what the table
 def tokens(raw: str) -> list[str]:
     """The table's tokens of a text: rjieba search-mode words of the normalised text (as the index)."""
     return text.words(text.normalise(raw[:MAX_CHARS]))
+
+
+def document_parts(doc: SearchDocument) -> list[str]:
+    """What a document's vector is computed from: its title and its text fields."""
+    parts = [doc.title, *(v for v in doc.fields.values() if v and v != doc.title)]
+    return [p for p in parts if p]
 
 
 class StaticEncoder:

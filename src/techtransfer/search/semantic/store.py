@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from techtransfer.search.models import SearchVector
 from techtransfer.search.registry import SearchDocument
-from techtransfer.search.semantic.encoder import get_encoder
+from techtransfer.search.semantic.encoder import document_parts, get_encoder
 from techtransfer.search.semantic.index import Entry
 
 if TYPE_CHECKING:
@@ -29,18 +29,8 @@ SYNC_INTERVAL = 1.0
 CHUNK = 2000
 
 
-def _text(doc: SearchDocument) -> str:
-    return " ".join(document_parts(doc))
-
-
-def document_parts(doc: SearchDocument) -> list[str]:
-    from techtransfer.search.backends.hybrid import document_parts
-
-    return document_parts(doc)
-
-
 def content_hash(doc: SearchDocument) -> str:
-    return hashlib.sha1(_text(doc).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return hashlib.sha1(" ".join(document_parts(doc)).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
