@@ -32,7 +32,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.audit.services import record_event
+from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import User
 from techtransfer.notifications.registry import register_kind
@@ -147,10 +147,6 @@ def get_subscription_for_user(user: User, pk: int) -> SearchSubscription:
 # --- changes ----------------------------------------------------------------------------------
 
 
-def _snapshot(sub: SearchSubscription) -> dict[str, Any]:
-    return {name: getattr(sub, name) for name in AUDITED}
-
-
 @transaction.atomic
 def create_subscription(
     *,
@@ -175,7 +171,7 @@ def create_subscription(
         ranges=criteria.ranges,
         frequency=frequency,
     )
-    record_event(actor=actor, action="search.subscription.create", obj=sub, changes=_snapshot(sub))
+    record_event(actor=actor, action="search.subscription.create", obj=sub, changes=snapshot(sub, AUDITED))
     return sub
 
 
@@ -196,7 +192,7 @@ def update_subscription(
     sub = SearchSubscription.objects.select_for_update(of=("self",)).filter(pk=subscription_id, user=actor).first()
     if sub is None:
         raise DomainError(Errors.NOT_FOUND)
-    before = _snapshot(sub)
+    before = snapshot(sub, AUDITED)
     if name is not None:
         sub.name = name.strip()[:100] or sub.name
     if criteria is not None:
@@ -205,8 +201,8 @@ def update_subscription(
         sub.frequency = frequency
     if active is not None:
         sub.active = active
-    after = _snapshot(sub)
-    changes = {k: [before[k], after[k]] for k in AUDITED if before[k] != after[k]}
+    after = snapshot(sub, AUDITED)
+    changes = diff(before, after)
     if changes:
         sub.save(update_fields=[*changes, "updated_at"])
         action = "search.subscription.update"
@@ -222,7 +218,7 @@ def delete_subscription(*, actor: User, subscription_id: int) -> None:
     sub = SearchSubscription.objects.select_for_update(of=("self",)).filter(pk=subscription_id, user=actor).first()
     if sub is None:
         raise DomainError(Errors.NOT_FOUND)
-    record_event(actor=actor, action="search.subscription.delete", obj=sub, changes=_snapshot(sub))
+    record_event(actor=actor, action="search.subscription.delete", obj=sub, changes=snapshot(sub, AUDITED))
     sub.delete()
 
 
