@@ -63,3 +63,24 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default
+
+
+def cache_config(name: str, default: str = "") -> dict[str, dict[str, object]]:
+    """Django's CACHES from a URL: empty or "locmem" → a cache per process (the default);
+    redis://host:port/db (or rediss://, unix://) → one Redis shared by every worker process.
+
+    Several web workers each keep their own local-memory cache, so a cached search page or export
+    is computed once per worker; a shared Redis computes it once for all of them.
+    """
+    url = os.environ.get(name, default).strip()
+    if url in ("", "locmem"):
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "techtransfer"}}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "techtransfer",
+            }
+        }
+    raise ConfigError(f"{name} must be empty, 'locmem' or a redis:// URL, got {url!r}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.env import ConfigError, env_bool, env_choice, env_int, env_list, env_path, env_str
+from techtransfer.env import ConfigError, cache_config, env_bool, env_choice, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = env_path("TECHTRANSFER_VAR_DIR", Path.cwd() / "var")
@@ -122,6 +122,10 @@ elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ConfigError("DATABASE_URL must point to SQLite or PostgreSQL")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -----------------------------------------------------------------------------------
+# Empty: a local-memory cache in each process; redis://127.0.0.1:6379/0: one cache for all workers.
+CACHES = cache_config("CACHE_URL")
 
 # --- Background tasks ------------------------------------------------------------------------
 TASKS = {
