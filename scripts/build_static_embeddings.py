@@ -3,18 +3,24 @@
 
 Method (model2vec, then contrastive domain adaptation):
 1. Training material: the train/dev parts of ../shared/data (FewCLUE CSLDCP abstracts, FewCLUE CSL
-   abstracts with keywords, CSL category-training titles; titles only feed the vocabulary).
-   Held out: every record whose id contains "test", every document of the retrieval benchmark's
-   test split and every document judged by a dev query (and any training text equal to one of them
-   after normalisation), so neither the test nor the dev numbers see their documents.
+   abstracts with keywords, the CSL dev papers with title, keywords and abstract (--dev-docs all, as
+   the issue allows: "from the training/dev data only"), CSL category-training titles; titles only
+   feed the vocabulary). Held out: every record whose id contains "test", every document of the
+   retrieval benchmark's test split, and every judged document that is not a CSL dev paper (and any
+   training text equal to one of them after normalisation). --dev-docs none also holds out the CSL
+   dev papers; --holdout-fold k holds out the dev papers of fold k (their number modulo --folds), so
+   the dev queries of that fold measure a table that never saw their documents (cross-fitting).
 2. Vocabulary: rjieba search-mode words of the normalised training text (the runtime segmentation,
    `search.semantic.encoder.tokens`) seen at least --min-count times, plus every CJK character seen.
 3. Each token embedded alone with USE-multilingual-v3 (512 d), PCA to --dims, SIF weight
    a / (a + p(token)) with p the token's training frequency.
-4. Contrastive adaptation (InfoNCE, in-batch negatives, symmetric) of the table and the token
-   weights on pairs from the training material: first sentence ↔ rest, up to --sentence-pairs other
-   sentences ↔ the others, keywords ↔ abstract; the epoch with the best validation top-1 is kept.
-   A text's vector is the L2-normalised weighted sum of its rows.
+4. Contrastive adaptation of the table and the token weights on pairs from the training material:
+   first sentence ↔ rest, up to --sentence-pairs other sentences ↔ the others, keywords ↔ abstract,
+   title ↔ abstract. Loss: symmetric InfoNCE with in-batch negatives, plus a hybrid-aware listwise
+   term: for each pair, the positive and its --hard-negatives BM25 neighbours among the training
+   texts are ranked by --fusion-alpha · BM25/max + (1 − alpha) · cosine (the engine's fusion), and
+   the positive must come first, so the table learns what the words miss. The epoch with the best
+   validation top-1 is kept. A text's vector is the L2-normalised weighted sum of its rows.
 5. Stored as int8 rows with a float16 scale per row, the weights folded into the rows.
 
     PYTHONPATH=src python scripts/build_static_embeddings.py --data ../shared/data --bench ../shared/bench
@@ -32,6 +38,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,14 +67,28 @@ def sentences(raw: str) -> list[str]:
     return [s.strip() for s in _SENT.split(raw) if len(s.strip()) >= 6]
 
 
-def held_out(bench: Path) -> set[str]:
+def in_fold(rid: str, fold: int | None, folds: int) -> bool:
+    """Whether a dev record belongs to cross-fitting fold `fold` (by the number at the end of its id)."""
+    digits = re.search(r"(\d+)$", rid)
+    return fold is not None and digits is not None and int(digits.group(1)) % folds == fold
+
+
+def held_out(bench: Path, dev_docs: str, fold: int | None, folds: int) -> set[str]:
+    """Text keys of the benchmark documents no training text may equal.
+
+    Always: test-split documents. With `dev_docs` "none": every document judged by a dev query too.
+    With "all": only the dev documents of the held-out `fold` (cross-fitting, so the dev numbers of
+    that fold stay honest); no fold: no dev document is held out (the shipped table).
+    """
     out: set[str] = set()
     judged: set[str] = set()
     for qrels in (bench / "retrieval").rglob("qrels_*.tsv"):
         judged.update(r["docid"] for r in read(qrels))
     for corpus in (bench / "retrieval").rglob("corpus.tsv"):
         for r in read(corpus):
-            if "test" in r["docid"] or r["docid"] in judged:
+            rid = r["docid"]
+            dev_blocked = rid in judged and (dev_docs == "none" or in_fold(rid, fold, folds) or "csl-dev" not in rid)
+            if "test" in rid or dev_blocked:
                 out |= keys(r.get("text", ""))
                 if r.get("title"):
                     out |= keys(r["title"])
@@ -75,10 +96,15 @@ def held_out(bench: Path) -> set[str]:
 
 
 def material(
-    data: Path, bench: Path, sentence_pairs: int = 1
+    data: Path,
+    bench: Path,
+    sentence_pairs: int = 1,
+    dev_docs: str = "none",
+    fold: int | None = None,
+    folds: int = 2,
 ) -> tuple[list[tuple[str, str]], list[str], dict[str, int]]:
     """Training pairs, texts for the vocabulary, and counts of what was used / dropped."""
-    blocked = held_out(bench)
+    blocked = held_out(bench, dev_docs, fold, folds)
     stats: collections.Counter[str] = collections.Counter()
     abstracts: dict[str, list[str]] = {}  # abstract -> keyword lists
 
@@ -97,6 +123,13 @@ def material(
             if r["label"] == "1":
                 kws.append(" ".join(r["keywords"].split("|")))
     titles = [r["title"] for r in read(data / "csl" / "csl_titles_category_train_8k.tsv") if ok(r["id"], r["title"])]
+    titled: dict[str, str] = {}  # abstract -> title (CSL dev papers)
+    if dev_docs == "all":
+        for r in read(data / "csl" / "csl_benchmark_2k.tsv"):
+            if r["split"] == "dev" and not in_fold(r["id"], fold, folds) and ok(r["id"], r["abstract"]):
+                abstracts.setdefault(r["abstract"], []).append(" ".join(r["keywords"].split("|")))
+                titled[r["abstract"]] = r["title"]
+                titles.append(r["title"])
     pairs: list[tuple[str, str]] = []
     for abstract, kw_lists in abstracts.items():
         sents = sentences(abstract)
@@ -105,6 +138,8 @@ def material(
             for i in random.sample(range(1, len(sents)), min(sentence_pairs, len(sents) - 1)):
                 pairs.append((sents[i], " ".join(sents[:i] + sents[i + 1 :])))
         pairs.extend((kw, abstract) for kw in kw_lists[:2])
+        if abstract in titled:
+            pairs.append((titled[abstract], abstract))
     stats["abstracts"] = len(abstracts)
     stats["titles"] = len(titles)
     stats["pairs"] = len(pairs)
@@ -143,6 +178,50 @@ def pca(x: np.ndarray, dims: int) -> np.ndarray:
     return (centred @ vt[:dims].T).astype(np.float32)
 
 
+def lexical_candidates(pairs: list[tuple[str, str]], k: int) -> list[tuple[list[int], list[float]]]:
+    """For each pair, the `k` other second texts that BM25 (the engine's words + character bigrams,
+    k1 1.2, b 0.75) ranks highest for its first text, and the max-normalised BM25 of the positive
+    followed by those `k` (the hard negatives of the hybrid-aware loss)."""
+    from scipy import sparse
+
+    docs = list(dict.fromkeys(b for _, b in pairs))
+    pos = {b: i for i, b in enumerate(docs)}
+
+    def toks(raw: str) -> list[str]:
+        norm = text.normalise(raw)
+        return text.words(norm) + ["_" + g for g in text.bigrams(norm)]
+
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, d in enumerate(docs):
+        for t in toks(d):
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+    tf = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(docs), len(vocab)))
+    tf.sum_duplicates()
+    dl = np.asarray(tf.sum(axis=1)).ravel()
+    df = np.bincount(tf.indices, minlength=len(vocab))
+    idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = 1.2 * (0.25 + 0.75 * dl / dl.mean())
+    tf = tf.tocoo()
+    weighted = sparse.csc_matrix(
+        (idf[tf.col] * tf.data * 2.2 / (tf.data + norm[tf.row]), (tf.row, tf.col)), shape=tf.shape
+    )
+    out = []
+    for a, b in pairs:
+        q = list(dict.fromkeys(vocab[t] for t in toks(a) if t in vocab))
+        scores = np.asarray(weighted[:, q].sum(axis=1)).ravel() if q else np.zeros(len(docs), np.float32)
+        p = pos[b]
+        positive = float(scores[p])
+        scores[p] = -1.0
+        top = np.argpartition(-scores, k)[:k]
+        top = top[np.argsort(-scores[top])]
+        best = max(positive, float(scores[top[0]]), 1e-9)
+        out.append(([int(t) for t in top], [positive / best, *(max(0.0, float(scores[t])) / best for t in top)]))
+    return out
+
+
 def train(
     table: np.ndarray,
     weights: np.ndarray,
@@ -154,6 +233,8 @@ def train(
     lr: float,
     temperature: float,
     seed: int,
+    hard_negatives: int = 0,
+    alpha: float = 0.55,
 ) -> tuple[np.ndarray, np.ndarray]:
     import torch
 
@@ -170,7 +251,17 @@ def train(
                 out.extend(index[c] for c in w if c in index)
         return out or [0]
 
-    encoded = [(ids(a), ids(b)) for a, b in pairs]
+    # (first ids, second ids[, hard-negative ids, normalised BM25 of the positive and the negatives])
+    encoded: list[tuple[Any, ...]] = [(ids(a), ids(b)) for a, b in pairs]
+    if hard_negatives:
+        started = time.time()
+        docs = list(dict.fromkeys(b for _, b in pairs))
+        doc_ids = [ids(d) for d in docs]
+        mined = lexical_candidates(pairs, hard_negatives)
+        print(f"  hard negatives mined in {time.time() - started:.0f} s", flush=True)
+        encoded = [
+            (a, b, [doc_ids[j] for j in negs], bm25) for (a, b, *_), (negs, bm25) in zip(encoded, mined, strict=True)
+        ]
     rng = random.Random(seed)
     rng.shuffle(encoded)
     n_val = min(500, len(encoded) // 10)
@@ -186,14 +277,25 @@ def train(
         v = torch.nn.functional.embedding_bag(flat, emb, offsets, mode="sum", per_sample_weights=w)
         return torch.nn.functional.normalize(v, dim=1)
 
-    def loss_of(chunk: list[tuple[list[int], list[int]]]) -> torch.Tensor:
+    def loss_of(chunk: list[tuple[Any, ...]]) -> torch.Tensor:
         a = embed([p[0] for p in chunk])
         b = embed([p[1] for p in chunk])
         logits = a @ b.T / temperature
         target = torch.arange(len(chunk))
-        return (
+        loss = (
             torch.nn.functional.cross_entropy(logits, target) + torch.nn.functional.cross_entropy(logits.T, target)
         ) / 2
+        if not hard_negatives:
+            return loss
+        # Hybrid-aware listwise loss: among the positive and its BM25 neighbours, the fused score
+        # alpha * BM25 / max + (1 - alpha) * cosine must put the positive first.
+        k = hard_negatives
+        negs = embed([n for p in chunk for n in p[2]]).view(len(chunk), k, -1)
+        cands = torch.cat([b.unsqueeze(1), negs], dim=1)
+        cos = torch.einsum("nd,nkd->nk", a, cands)
+        bm25 = torch.tensor([p[3] for p in chunk], dtype=torch.float32)
+        fused = (alpha * bm25 + (1 - alpha) * cos) / temperature
+        return loss + torch.nn.functional.cross_entropy(fused, torch.zeros(len(chunk), dtype=torch.long))
 
     def val_acc() -> float:
         with torch.no_grad():
@@ -236,10 +338,22 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--sentence-pairs", type=int, default=8, help="Other sentence ↔ rest pairs per abstract")
     p.add_argument("--cache", type=Path, help="Keep the USE vectors of the vocabulary here (.npy)")
+    p.add_argument(
+        "--dev-docs",
+        choices=["none", "all"],
+        default="all",
+        help="Train on the CSL dev papers (title, keywords, abstract) too ('all'), or hold out every judged document",
+    )
+    p.add_argument("--holdout-fold", type=int, help="Cross-fitting: leave out the dev papers of this fold")
+    p.add_argument("--folds", type=int, default=2)
+    p.add_argument("--hard-negatives", type=int, default=16, help="BM25 neighbours per pair for the hybrid-aware loss")
+    p.add_argument("--fusion-alpha", type=float, default=0.45, help="BM25 weight of the fused score in that loss")
     args = p.parse_args()
     random.seed(args.seed)
 
-    pairs, texts, stats = material(args.data, args.bench, args.sentence_pairs)
+    pairs, texts, stats = material(
+        args.data, args.bench, args.sentence_pairs, args.dev_docs, args.holdout_fold, args.folds
+    )
     print("material:", stats, flush=True)
     vocab, freq = build_vocab(texts, args.min_count)
     print(f"vocabulary: {len(vocab)} tokens", flush=True)
@@ -264,6 +378,8 @@ def main() -> None:
             lr=args.lr,
             temperature=args.temperature,
             seed=args.seed,
+            hard_negatives=args.hard_negatives,
+            alpha=args.fusion_alpha,
         )
     rows = table * weights[:, None]
     scale = np.abs(rows).max(axis=1) / 127.0 + 1e-12

@@ -24,6 +24,7 @@ from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchR
 from techtransfer.search.backends.hybrid import HybridBackend
 from techtransfer.search.permissions import org_token
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
+from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
 
 K = 10
 BENCH_FIELDS = {"title": 3.0, "body": 1.0}
@@ -85,6 +86,7 @@ class RetrievalResult:
     latency_ms: dict[str, float]
     skipped_queries: int
     runs: dict[str, list[str]] = field(default_factory=dict)
+    table: str = ""  # version of the embedding table the semantic side used
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +97,7 @@ class RetrievalResult:
             "per_qtype": self.per_qtype,
             "latency_ms": self.latency_ms,
             "skipped_queries_without_judgments": self.skipped_queries,
+            "table": self.table,
         }
 
 
@@ -127,8 +130,12 @@ def run_retrieval(
     progress: Callable[[str], None] | None = None,
     mode: SearchMode | str = SearchMode.HYBRID,
     tune: Callable[[SearchBackend], None] | None = None,
+    table: Path | str | None = None,
 ) -> RetrievalResult:
-    """Index `corpus`, run every judged query in `mode`, and score the top 10 of each."""
+    """Index `corpus`, run every judged query in `mode`, and score the top 10 of each.
+
+    `table`: another embedding table file than the shipped one (e.g. one rebuilt with
+    `scripts/build_static_embeddings.py --holdout-fold k`, to score the dev queries of fold k)."""
     say = progress or (lambda _msg: None)
     docs = read_tsv(corpus)
     judgments: dict[str, dict[str, int]] = defaultdict(dict)
@@ -138,7 +145,8 @@ def run_retrieval(
         name="bench", label="bench", model_label="bench.document", fields=BENCH_FIELDS, load=lambda pks: iter(())
     )
     with tempfile.TemporaryDirectory(prefix="tt-bench-", dir=index_dir) as tmp:
-        backend = HybridBackend(Path(tmp) / "index", [bench_type])
+        encoder = StaticEncoder(Path(table)) if table else None
+        backend = HybridBackend(Path(tmp) / "index", [bench_type], encoder=encoder)
         say(f"indexing {len(docs)} documents")
         started = time.perf_counter()
         backend.rebuild(_documents(docs))
@@ -177,6 +185,7 @@ def run_retrieval(
         },
         skipped_queries=skipped,
         runs=runs,
+        table=backend.encoder.version,
     )
 
 
@@ -322,7 +331,6 @@ def run_embed(*, corpus: Path | str, chars: int = 300, docs: int = 10_000, batch
     """Throughput of the runtime encoder (segmentation included, cold word cache) on `chars`-character
     documents cut from `corpus` (repeated up to `docs`)."""
     from techtransfer.search import text
-    from techtransfer.search.semantic.encoder import get_encoder
 
     encoder = get_encoder()
     rows = [r.get("text", "") for r in read_tsv(corpus) if len(r.get("text", "")) >= chars]

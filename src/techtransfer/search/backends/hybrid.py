@@ -30,7 +30,9 @@ from techtransfer.search.semantic.encoder import StaticEncoder, document_parts, 
 from techtransfer.search.semantic.index import Entry, VectorIndex
 
 FUSION = Fusion.SCORE
-ALPHA = 0.55  # weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA
+# Weight of the max-normalised BM25 score (score fusion); the cosine gets 1 - ALPHA. The table was
+# trained with the same fusion (hybrid-aware hard negatives), chosen on cross-fitted dev folds.
+ALPHA = 0.45
 # Queries of at most SHORT_QUERY_CHARS characters (topic keywords, 3–11 characters on dev): the words
 # decide the order, vector-only candidates follow the lexical matches.
 SHORT_QUERY_ALPHA = 1.0
@@ -41,9 +43,11 @@ SHORT_QUERY_CHARS = 12
 WHOLE_QUERY_BONUS = 0.5
 RRF_K = 60
 DEPTH = 100  # candidates taken from each side
-# A vector-only candidate needs this cosine similarity: on the dev split the 99th percentile of the
-# similarity of a query with a random document is 0.36, the 5th percentile of relevant ones 0.40.
-MIN_SIMILARITY = 0.4
+# A vector-only candidate needs this cosine similarity. With the shipped table, between the 95th
+# (0.48) and the 99th (0.57) percentile of the similarity of a dev title or keyword query with a
+# random document, and near the 5th percentile of relevant documents (estimated from cross-fitted
+# tables). It depends on the table: rebuild it, measure again (bench/README.md).
+MIN_SIMILARITY = 0.5
 EMBED_BATCH = 1000
 
 VectorSync = Callable[["HybridBackend"], None]

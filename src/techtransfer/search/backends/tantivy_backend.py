@@ -8,6 +8,7 @@ inside the engine and facets are tantivy term aggregations over the same query.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -287,6 +288,12 @@ def payload_hit(
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Longest term first, so a word wins over the bigrams inside it."""
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+
+
 def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     """An escaped snippet of `source` around the first matched term, terms wrapped in <mark>.
 
@@ -296,10 +303,13 @@ def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     """
     norm = text.normalise(source)
     shown = source if len(norm) == len(source) else norm
-    matched = [t for t in dict.fromkeys(terms) if t and t in norm]
+    unique = tuple(t for t in dict.fromkeys(terms) if t)
+    matched = [t for t in unique if t in norm]
     if not matched:
         return html.escape(shown[:SNIPPET_CHARS]) + ("…" if len(shown) > SNIPPET_CHARS else ""), []
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(matched, key=len, reverse=True)))
+    # One pattern of all the query's terms serves every hit of the page (terms a text lacks never
+    # match it); compiling one per hit was a tenth of an uncached results page.
+    pattern = _terms_pattern(unique)
     first = pattern.search(norm)
     start = max(0, (first.start() if first else 0) - 30)
     end = min(len(norm), start + SNIPPET_CHARS)

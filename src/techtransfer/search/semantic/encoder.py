@@ -22,6 +22,10 @@ from techtransfer.search.registry import SearchDocument
 
 TABLE = Path(__file__).with_name("data") / "static_zh.npz"
 MAX_CHARS = 2000  # longer texts are cut (abstract-sized input is what the table was trained on)
+# A record's title counts this many times in its vector: it is the densest statement of what the
+# record is about (the lexical side weights it up too), and the rest (abstract, keywords, free text)
+# would otherwise drown it.
+TITLE_WEIGHT = 2
 
 
 def tokens(raw: str) -> list[str]:
@@ -30,8 +34,8 @@ def tokens(raw: str) -> list[str]:
 
 
 def document_parts(doc: SearchDocument) -> list[str]:
-    """What a document's vector is computed from: its title and its text fields."""
-    parts = [doc.title, *(v for v in doc.fields.values() if v and v != doc.title)]
+    """What a document's vector is computed from: its title (TITLE_WEIGHT times) and its text fields."""
+    parts = [*([doc.title] * TITLE_WEIGHT), *(v for v in doc.fields.values() if v and v != doc.title)]
     return [p for p in parts if p]
 
 

@@ -61,6 +61,36 @@ def test_retrieval_command_gives_the_hand_computed_scores(tmp_path):
     assert set(result["latency_ms"]) == {"p50", "p95", "mean"}
 
 
+def test_retrieval_command_scores_another_embedding_table(tmp_path):
+    """--table: a rebuilt table (e.g. a cross-fitting fold's) is scored through the same engine.
+    This one knows two words, each its own direction: meaning alone finds q1's and q2's documents,
+    q3 has no known word and falls back to the words (d3, judged wrong on purpose)."""
+    import hashlib
+
+    import numpy as np
+
+    for name, content in (("corpus.tsv", CORPUS), ("queries.tsv", QUERIES), ("qrels.tsv", QRELS)):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    table = tmp_path / "table.npz"
+    np.savez(
+        table,
+        vocab=np.array("电池\n稀土"),
+        matrix=np.array([[127, 0], [0, 127]], dtype=np.int8),
+        scale=np.array([1 / 127, 1 / 127], dtype=np.float16),
+    )
+    out = tmp_path / "result.json"
+    call_command(
+        "bench", "retrieval", "--corpus", str(tmp_path / "corpus.tsv"), "--queries", str(tmp_path / "queries.tsv"),
+        "--qrels", str(tmp_path / "qrels.tsv"), "--mode", "semantic", "--table", str(table), "--out", str(out),
+    )  # fmt: skip
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["table"] == "static-" + hashlib.sha256(table.read_bytes()).hexdigest()[:12]
+    assert result["per_qtype"] == {
+        "title": {"queries": 2, "ndcg@10": 0.5, "recall@10": 0.5, "mrr@10": 0.5},
+        "topic_keyword": {"queries": 1, "ndcg@10": 1.0, "recall@10": 1.0, "mrr@10": 1.0},
+    }
+
+
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="--corpus: no such file"):
         call_command("bench", "retrieval", "--corpus", str(tmp_path / "nope.tsv"), "--queries", "x", "--qrels", "y")

@@ -9,9 +9,9 @@ from techtransfer.search.backends import get_backend, reset_backends
 from techtransfer.search.backends.base import SearchMode, SearchRequest
 from techtransfer.search.models import SearchVector
 from techtransfer.search.outbox import apply_pending
-from techtransfer.search.registry import PUBLIC, FilterKind
+from techtransfer.search.registry import PUBLIC, FilterKind, SearchDocument
 from techtransfer.search.semantic import store
-from techtransfer.search.semantic.encoder import get_encoder
+from techtransfer.search.semantic.encoder import document_parts, get_encoder
 from techtransfer.search.semantic.index import Entry, VectorIndex
 from techtransfer.search.services import reindex, search
 from techtransfer.search.tests.helpers import draft, publish
@@ -176,3 +176,16 @@ def test_hybrid_finds_by_meaning_what_words_miss_and_explains_it(records, client
     api = client.get("/api/v1/search", {"q": "石墨烯导热膜", "mode": "semantic"}).json()
     assert [r["title"] for r in api["results"]] == [PUBLIC_NAME]
     assert api["results"][0]["semantic_similarity"] > 0.4 and api["results"][0]["lexical_score"] is None
+
+
+def test_a_records_title_weighs_twice_in_its_vector():
+    doc = SearchDocument(
+        type="achievement", pk="1", title="石墨烯导热膜", url="/a/1",
+        fields={"name": "石墨烯导热膜", "abstract": "本发明公开了一种稀土永磁材料的制备方法。", "keywords": ""},
+    )  # fmt: skip
+    assert document_parts(doc) == ["石墨烯导热膜", "石墨烯导热膜", "本发明公开了一种稀土永磁材料的制备方法。"]
+    encoder = get_encoder()
+    query = encoder.encode_one("石墨烯导热膜")
+    weighted = float(query @ encoder.encode_parts([document_parts(doc)])[0])
+    once = float(query @ encoder.encode_parts([[doc.title, doc.fields["abstract"]]])[0])
+    assert weighted > once  # a record is found by what its title says, whatever else its text holds

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         r.add_argument(
             "--mode", choices=["lexical", "semantic", "hybrid"], default="hybrid", help="Ranking (default hybrid)"
         )
+        r.add_argument("--table", type=Path, help="Embedding table file (.npz) instead of the shipped one")
         s = sub.add_parser("scale", help="Index the corpus repeated with new ids; time hybrid queries with filters.")
         s.add_argument("--docs", type=int, default=100_000)
         s.add_argument(
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             qrels=options["qrels"],
             progress=self.stderr.write,
             mode=options["mode"],
+            table=options["table"],
         ).as_dict()
         result["mode"] = options["mode"]
         self.stdout.write(f"documents {result['documents']}, index build {result['index_build_seconds']} s "
