@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,9 +21,10 @@ from techtransfer.search import suggest as suggest_module
 from techtransfer.search.forms import MAX_PAGE, SearchForm
 from techtransfer.search.permissions import visibility_for
 
-# The rendered results (hits, facets, pagination) are cached for this many seconds under a key of
-# the caller's visibility tokens, the query string, the language and the index's commit stamp, so
-# a commit to the index (any change applied by the worker, or a rebuild) starts a new key.
+# The rendered results (hits, facets, pagination), and the page body around them (the filled-in
+# form), are cached for this many seconds under a key of the caller's visibility tokens, the query
+# string, the language and the index's commit stamp, so a commit to the index (any change applied
+# by the worker, or a rebuild) starts a new key.
 RESULTS_CACHE_SECONDS = 10
 
 
@@ -61,52 +63,74 @@ def _index_stamp() -> str:
     return f"{st.st_mtime_ns}-{st.st_size}"
 
 
-def _results_key(request: HttpRequest) -> str:
+def _cache_key(request: HttpRequest, part: str) -> str:
     visibility = ",".join(sorted(visibility_for(request.user)))
     # Signed-in users get a form with their CSRF token in the fragment: key on the token's cookie too.
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if request.user.is_authenticated else ""
     parts = (
-        str(settings.SEARCH_INDEX_DIR), _index_stamp(), visibility, csrf, get_language() or "", request.GET.urlencode(),
+        part, str(settings.SEARCH_INDEX_DIR), _index_stamp(), visibility, csrf, get_language() or "",
+        request.GET.urlencode(),
     )  # fmt: skip
     raw = "|".join(parts)
-    return "search:results:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"search:{part}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _results_html(request: HttpRequest, form: SearchForm) -> str:
-    """The rendered results for a valid form, from the cache when the same caller class asked the
-    same question of the same index version in the last RESULTS_CACHE_SECONDS."""
-    key = _results_key(request)
+def _cached(request: HttpRequest, part: str, build: Callable[[], str]) -> str:
+    """`build()`, or what it gave for the same caller class, question, language and index version
+    in the last RESULTS_CACHE_SECONDS."""
+    key = _cache_key(request, part)
     html = cache.get(key)
     if html is None:
-        kwargs = form.request_kwargs()
-        result = services.search(request.user, kwargs)
-        number = kwargs["offset"] // services.PAGE_SIZE + 1
-        pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
-        # Facet links keep the current query string without the page (built once, not per link).
-        base = request.GET.copy()
-        base.pop("page", None)
-        type_base = base.copy()
-        type_base.pop("type", None)
-        context = {
-            "result": result,
-            "page": ResultPage(number, _Paginator(pages, result.results.total)),
-            "base_qs": base.urlencode(),
-            "type_base_qs": type_base.urlencode(),
-        }
-        html = render_to_string("search/_results.html", context, request=request)
+        html = build()
         cache.set(key, html, RESULTS_CACHE_SECONDS)
     return str(html)
+
+
+def _render_results(request: HttpRequest, form: SearchForm) -> str:
+    """The results (hits, facets, pagination) of a valid form, rendered."""
+    kwargs = form.request_kwargs()
+    result = services.search(request.user, kwargs)
+    number = kwargs["offset"] // services.PAGE_SIZE + 1
+    pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
+    # Facet links keep the current query string without the page (built once, not per link).
+    base = request.GET.copy()
+    base.pop("page", None)
+    type_base = base.copy()
+    type_base.pop("type", None)
+    context = {
+        "result": result,
+        "page": ResultPage(number, _Paginator(pages, result.results.total)),
+        "base_qs": base.urlencode(),
+        "type_base_qs": type_base.urlencode(),
+    }
+    return render_to_string("search/_results.html", context, request=request)
 
 
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     valid = form.is_bound and form.is_valid()
-    results = mark_safe(_results_html(request, form)) if valid else ""  # noqa: S308 (our own template)
     status = 400 if form.is_bound and not valid else 200
+
+    def results() -> str:
+        return _cached(request, "results", lambda: _render_results(request, form)) if valid else ""
+
     if request.headers.get("HX-Request"):
-        return HttpResponse(results, status=status)
-    return render(request, "search/search.html", {"form": form, "results_html": results}, status=status)
+        return HttpResponse(results(), status=status)
+
+    def body() -> str:
+        # The form with the question filled in, and the results; the page around it (navigation,
+        # CSRF token, messages) is rendered for every request.
+        context = {"form": form, "results_html": mark_safe(results())}  # noqa: S308 (our own template)
+        return render_to_string("search/_search_body.html", context, request=request)
+
+    body_html = _cached(request, "page", body) if valid else body()
+    return render(
+        request,
+        "search/search.html",
+        {"body_html": mark_safe(body_html)},  # noqa: S308 (our own template)
+        status=status,
+    )
 
 
 @require_GET
