@@ -26,6 +26,9 @@ from techtransfer.search.registry import (
     FilterSpec,
     SearchDocument,
     SearchType,
+    int_pks,
+    load_documents,
+    pks_of,
     region_prefixes,
     register,
 )
@@ -74,17 +77,12 @@ def document(a: Achievement) -> SearchDocument:
 
 
 def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
-    qs = public_achievements().order_by("pk")
-    if pks is not None:
-        qs = qs.filter(pk__in=[int(p) for p in pks if p.isdigit()])
-    for a in qs.iterator(chunk_size=1000):
-        yield document(a)
+    return load_documents(public_achievements().order_by("pk"), pks, document)
 
 
 def of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
     """Public records of these organisations (their documents carry the organisation's name)."""
-    ids = [int(p) for p in org_pks if p.isdigit()]
-    return [str(pk) for pk in public_achievements().filter(organisation_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(public_achievements().filter(organisation_id__in=int_pks(org_pks)))
 
 
 def keywords() -> Iterable[str]:

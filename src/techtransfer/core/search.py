@@ -18,6 +18,7 @@ from techtransfer.search.registry import (
     FilterSpec,
     SearchDocument,
     SearchType,
+    load_documents,
     region_prefixes,
     register,
 )
@@ -43,11 +44,7 @@ def document(o: Organisation) -> SearchDocument:
 
 
 def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
-    qs = Organisation.objects.filter(status=OrganisationStatus.VERIFIED).order_by("pk")
-    if pks is not None:
-        qs = qs.filter(pk__in=[int(p) for p in pks if p.isdigit()])
-    for o in qs.iterator(chunk_size=1000):
-        yield document(o)
+    return load_documents(Organisation.objects.filter(status=OrganisationStatus.VERIFIED).order_by("pk"), pks, document)
 
 
 register(

@@ -18,16 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.choices import ReviewStatus
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Listing
-from techtransfer.search.permissions import ADMIN, gov_tokens, org_token
+from techtransfer.search.permissions import reviewed_record_visibility
 from techtransfer.search.registry import (
-    PUBLIC,
     FilterKind,
     FilterSpec,
     SearchDocument,
     SearchType,
+    int_pks,
+    load_documents,
+    pks_of,
     region_prefixes,
     register,
 )
@@ -47,12 +48,7 @@ TRANSFER_MODE = {
 
 def listing_visibility(listing: Listing) -> list[str]:
     """Mirror of `market.access.listings_visible_to`."""
-    if listing.status == ReviewStatus.PUBLISHED:
-        return [PUBLIC]
-    tokens = [ADMIN, org_token(listing.organisation_id)]
-    if listing.status != ReviewStatus.DRAFT:
-        tokens += gov_tokens(listing.region_id or "")
-    return tokens
+    return reviewed_record_visibility(listing.status, listing.organisation_id, listing.region_id or "")
 
 
 def document(listing: Listing) -> SearchDocument:
@@ -90,21 +86,15 @@ def document(listing: Listing) -> SearchDocument:
 
 
 def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
-    qs = Listing.objects.select_related("organisation", "achievement").order_by("pk")
-    if pks is not None:
-        qs = qs.filter(pk__in=[int(p) for p in pks if p.isdigit()])
-    for listing in qs.iterator(chunk_size=1000):
-        yield document(listing)
+    return load_documents(Listing.objects.select_related("organisation", "achievement").order_by("pk"), pks, document)
 
 
 def of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
-    ids = [int(p) for p in org_pks if p.isdigit()]
-    return [str(pk) for pk in Listing.objects.filter(organisation_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(Listing.objects.filter(organisation_id__in=int_pks(org_pks)))
 
 
 def of_achievements(achievement_pks: Sequence[str]) -> Iterable[str]:
-    ids = [int(p) for p in achievement_pks if p.isdigit()]
-    return [str(pk) for pk in Listing.objects.filter(achievement_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(Listing.objects.filter(achievement_id__in=int_pks(achievement_pks)))
 
 
 register(

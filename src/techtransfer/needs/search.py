@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +22,15 @@ from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.needs.choices import ChallengeStatus, Confidentiality, CooperationMode
 from techtransfer.needs.models import Challenge, Expert, Need
-from techtransfer.search.permissions import ADMIN, gov_tokens, org_admin_token, org_token, user_token
+from techtransfer.search.permissions import ADMIN, org_admin_token, reviewed_record_visibility, user_token
 from techtransfer.search.registry import (
-    PUBLIC,
     FilterKind,
     FilterSpec,
     SearchDocument,
     SearchType,
+    int_pks,
+    load_documents,
+    pks_of,
     region_prefixes,
     register,
 )
@@ -41,12 +42,7 @@ _CHALLENGE_STATUS = dict(ChallengeStatus.choices)
 
 def need_visibility(need: Need) -> list[str]:
     """Mirror of `needs.access.needs_visible_to`."""
-    if need.status == ReviewStatus.PUBLISHED:
-        return [PUBLIC]
-    tokens = [ADMIN, org_token(need.organisation_id)]
-    if need.status != ReviewStatus.DRAFT:
-        tokens += gov_tokens(need.region_id or "")
-    return tokens
+    return reviewed_record_visibility(need.status, need.organisation_id, need.region_id or "")
 
 
 def _full_text_public(need: Need) -> bool:
@@ -84,26 +80,12 @@ def need_document(need: Need) -> SearchDocument:
     )
 
 
-def _ids(pks: Sequence[str] | None) -> list[int] | None:
-    return None if pks is None else [int(p) for p in pks if p.isdigit()]
-
-
-def _needs() -> QuerySet[Need]:
-    return Need.objects.select_related("organisation").order_by("pk")
-
-
 def load_needs(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
-    qs = _needs()
-    ids = _ids(pks)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    for need in qs.iterator(chunk_size=1000):
-        yield need_document(need)
+    return load_documents(Need.objects.select_related("organisation").order_by("pk"), pks, need_document)
 
 
 def needs_of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
-    ids = [int(p) for p in org_pks if p.isdigit()]
-    return [str(pk) for pk in Need.objects.filter(organisation_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(Need.objects.filter(organisation_id__in=int_pks(org_pks)))
 
 
 # --- challenges -----------------------------------------------------------------------------------
@@ -129,17 +111,13 @@ def challenge_document(c: Challenge) -> SearchDocument:
 
 
 def load_challenges(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
-    qs = Challenge.objects.select_related("need__organisation").order_by("pk")
-    ids = _ids(pks)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    for c in qs.iterator(chunk_size=1000):
-        yield challenge_document(c)
+    return load_documents(
+        Challenge.objects.select_related("need__organisation").order_by("pk"), pks, challenge_document
+    )
 
 
 def challenges_of_needs(need_pks: Sequence[str]) -> Iterable[str]:
-    ids = [int(p) for p in need_pks if p.isdigit()]
-    return [str(pk) for pk in Challenge.objects.filter(need_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(Challenge.objects.filter(need_id__in=int_pks(need_pks)))
 
 
 def challenges_of_organisations(org_pks: Sequence[str]) -> Iterable[str]:
@@ -169,17 +147,11 @@ def expert_document(e: Expert) -> SearchDocument:
 
 
 def load_experts(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
-    qs = Expert.objects.select_related("user", "challenge__need").order_by("pk")
-    ids = _ids(pks)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    for e in qs.iterator(chunk_size=1000):
-        yield expert_document(e)
+    return load_documents(Expert.objects.select_related("user", "challenge__need").order_by("pk"), pks, expert_document)
 
 
 def experts_of_challenges(challenge_pks: Sequence[str]) -> Iterable[str]:
-    ids = [int(p) for p in challenge_pks if p.isdigit()]
-    return [str(pk) for pk in Expert.objects.filter(challenge_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(Expert.objects.filter(challenge_id__in=int_pks(challenge_pks)))
 
 
 def experts_of_needs(need_pks: Sequence[str]) -> Iterable[str]:
@@ -187,8 +159,7 @@ def experts_of_needs(need_pks: Sequence[str]) -> Iterable[str]:
 
 
 def experts_of_users(user_pks: Sequence[str]) -> Iterable[str]:
-    ids = [int(p) for p in user_pks if p.isdigit()]
-    return [str(pk) for pk in Expert.objects.filter(user_id__in=ids).values_list("pk", flat=True)]
+    return pks_of(Expert.objects.filter(user_id__in=int_pks(user_pks)))
 
 
 _SHARED_FILTERS = (

@@ -48,6 +48,20 @@ def gov_tokens(region_code: str) -> list[str]:
     return [gov_token(p) for p in region_prefixes(region_code)]
 
 
+def reviewed_record_visibility(status: str, organisation_id: object, region_id: str) -> list[str]:
+    """The tokens of a record that goes through review (draft → submitted → published): everyone
+    once published; before that platform admins and its organisation's members, and, once
+    submitted, the government departments whose jurisdiction covers its region."""
+    from techtransfer.core.choices import ReviewStatus
+
+    if status == ReviewStatus.PUBLISHED:
+        return [PUBLIC]
+    tokens = [ADMIN, org_token(organisation_id)]
+    if status != ReviewStatus.DRAFT:
+        tokens += gov_tokens(region_id)
+    return tokens
+
+
 def visibility_for(user: Any) -> frozenset[str]:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return frozenset({PUBLIC})

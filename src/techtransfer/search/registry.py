@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -106,3 +107,27 @@ def type_for_model(model_label: str) -> SearchType | None:
 def is_indexed(model_label: str) -> bool:
     """Does a change of `model_label` objects touch the index (as documents or as their sources)?"""
     return any(t.model_label == model_label or model_label in t.dependents for t in _TYPES.values())
+
+
+# --- helpers for the declarations' loaders ---------------------------------------------------------
+
+
+def int_pks(pks: Iterable[str]) -> list[int]:
+    """The integer primary keys among `pks` (keys that are not numbers cannot match a row)."""
+    return [int(p) for p in pks if p.isdigit()]
+
+
+def load_documents(
+    rows: Any, pks: Sequence[str] | None, document: Callable[[Any], SearchDocument]
+) -> Iterator[SearchDocument]:
+    """`document(row)` for each row of the queryset `rows` (all of them when `pks` is None, else
+    those whose primary key is listed), read in chunks: a declaration's `load`."""
+    if pks is not None:
+        rows = rows.filter(pk__in=int_pks(pks))
+    for row in rows.iterator(chunk_size=1000):
+        yield document(row)
+
+
+def pks_of(rows: Any) -> list[str]:
+    """The primary keys of the queryset `rows` as document pks: a declaration's `dependents` answer."""
+    return [str(pk) for pk in rows.values_list("pk", flat=True)]
