@@ -16,6 +16,7 @@ from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
+from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.forms import SearchForm
 from techtransfer.search.models import SearchSubscription
 
@@ -57,6 +58,19 @@ class SearchOut(Schema):
     facets: list[FacetOut]
 
 
+def _hit_out(h: SearchHit) -> dict[str, Any]:
+    """What every list of hits returns for one hit (search adds the parts of its score)."""
+    return {
+        "type": h.type,
+        "id": h.pk,
+        "title": h.title,
+        "url": h.url,
+        "score": round(h.score, 4),
+        "snippet": h.snippet,
+        "matched_terms": h.matched_terms,
+    }
+
+
 @router.get("/search", response=SearchOut, summary="Search all record types")
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
@@ -75,13 +89,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
         "page": kwargs["offset"] // services.PAGE_SIZE + 1,
         "results": [
             {
-                "type": h.type,
-                "id": h.pk,
-                "title": h.title,
-                "url": h.url,
-                "score": round(h.score, 4),
-                "snippet": h.snippet,
-                "matched_terms": h.matched_terms,
+                **_hit_out(h),
                 "lexical_score": None if h.lexical_score is None else round(h.lexical_score, 4),
                 "semantic_similarity": None if h.semantic_similarity is None else round(h.semantic_similarity, 4),
                 "fused_score": None if h.fused_score is None else round(h.fused_score, 4),
@@ -156,18 +164,7 @@ def similar(request: HttpRequest, type_name: str, pk: str) -> dict[str, Any]:
     return {
         "type": doc.type,
         "id": doc.pk,
-        "results": [
-            {
-                "type": h.type,
-                "id": h.pk,
-                "title": h.title,
-                "url": h.url,
-                "score": round(h.score, 4),
-                "snippet": h.snippet,
-                "matched_terms": h.matched_terms,
-            }
-            for h in hits
-        ],
+        "results": [_hit_out(h) for h in hits],
     }
 
 

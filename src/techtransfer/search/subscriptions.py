@@ -360,6 +360,11 @@ def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
                 url=m.url,
             )
         return
+    _notify_list(sub, matches)
+
+
+def _notify_list(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
+    """One notification listing `matches` (the first DIGEST_LIST), linking to the saved search."""
     lines = [f"• {m.title}  {settings.SITE_URL}{m.url}" for m in matches[:DIGEST_LIST]]
     if len(matches) > DIGEST_LIST:
         lines.append(gettext("… and %(n)d more.") % {"n": len(matches) - DIGEST_LIST})
@@ -425,16 +430,7 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
     )
     if claimed != len(keep):  # pragma: no cover - impossible under the row lock; never notify twice
         raise RuntimeError("digest matches were claimed concurrently")
-    lines = [f"• {m.title}  {settings.SITE_URL}{m.url}" for m in keep[:DIGEST_LIST]]
-    if len(keep) > DIGEST_LIST:
-        lines.append(gettext("… and %(n)d more.") % {"n": len(keep) - DIGEST_LIST})
-    notify(
-        user_ids=[sub.user_id],
-        kind=KIND,
-        title=_count_title(len(keep), sub.name),
-        body="\n".join(lines),
-        url=search_url(sub),
-    )
+    _notify_list(sub, keep)
     return 1
 
 
