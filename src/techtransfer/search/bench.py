@@ -24,7 +24,7 @@ from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchR
 from techtransfer.search.backends.hybrid import HybridBackend
 from techtransfer.search.permissions import org_token
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
-from techtransfer.search.semantic.encoder import StaticEncoder, get_encoder
+from techtransfer.search.semantic.encoder import get_encoder
 
 K = 10
 BENCH_FIELDS = {"title": 3.0, "body": 1.0}
@@ -145,7 +145,7 @@ def run_retrieval(
         name="bench", label="bench", model_label="bench.document", fields=BENCH_FIELDS, load=lambda pks: iter(())
     )
     with tempfile.TemporaryDirectory(prefix="tt-bench-", dir=index_dir) as tmp:
-        encoder = StaticEncoder(Path(table)) if table else None
+        encoder = get_encoder(Path(table)) if table else None
         backend = HybridBackend(Path(tmp) / "index", [bench_type], encoder=encoder)
         say(f"indexing {len(docs)} documents")
         started = time.perf_counter()
