@@ -117,3 +117,39 @@ def test_htmx_request_gets_only_the_results_fragment(client, published):
     assert r.status_code == 200
     assert 'id="search-hits"' in body
     assert "<html" not in body
+
+
+def _hit(**parts):
+    from techtransfer.search.backends.base import SearchHit
+
+    return SearchHit(type="achievement", pk="1", score=1.0, title="t", url="/a/1/", snippet="", **parts)
+
+
+def test_why_line_names_the_matched_words_and_each_part_of_the_score():
+    from django.utils import translation
+
+    from techtransfer.search.views import why_line
+
+    hybrid = _hit(matched_terms=["稀土", "永磁"], lexical_score=12.345, semantic_similarity=0.6789, fused_score=0.8123)
+    with translation.override("en"):
+        assert why_line(hybrid) == (
+            "Why this result: matches 稀土, 永磁; meaning similarity 0.68 · word score 12.3, combined 0.81"
+        )
+        assert why_line(_hit(matched_terms=[], semantic_similarity=0.5)) == "Why this result: meaning similarity 0.50"
+        assert why_line(_hit(matched_terms=["x"], lexical_score=3.0)) == "Why this result: matches x"
+        assert why_line(_hit(matched_terms=[])) == ""
+    with translation.override("zh-hans"):
+        assert why_line(hybrid) == "命中原因： 匹配 稀土, 永磁; 语义相似度 0.68 · 词语得分 12.3，综合 0.81"
+
+
+def test_facet_links_keep_the_query_and_leave_the_selected_value_unlinked():
+    from techtransfer.search.services import Facet
+    from techtransfer.search.views import FACET_VALUES, facet_links
+
+    values = [(f"v{i}", f"值{i}", 20 - i) for i in range(FACET_VALUES + 3)]
+    values[1] = ("新 材料&", "新材料", 19)
+    links = facet_links(Facet("plan_industry", "产业", values, selected=["v0"]), "q=%E7%A8%80%E5%9C%9F")
+    assert len(links) == FACET_VALUES
+    assert links[0] == ("值0", 20, None)
+    assert links[1] == ("新材料", 19, "?q=%E7%A8%80%E5%9C%9F&plan_industry=%E6%96%B0%20%E6%9D%90%E6%96%99%26")
+    assert links[2] == ("值2", 18, "?q=%E7%A8%80%E5%9C%9F&plan_industry=v2")
