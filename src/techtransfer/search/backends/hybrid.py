@@ -19,7 +19,6 @@ from techtransfer.search.backends.base import (
     Fusion,
     Progress,
     SearchBackend,
-    SearchHit,
     SearchMode,
     SearchRequest,
     SearchResults,
@@ -157,9 +156,7 @@ class HybridBackend(SearchBackend):
             return self.lexical.search(request)
         need = request.offset + request.limit
         depth = max(self.depth, need)
-        lex = self.lexical.search(
-            SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0, "highlight": False})
-        )
+        lex = self.lexical.candidates(SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0}))
         sem = [(u, x) for u, x in self.vectors.search(qvec, request, depth) if x >= self.min_similarity]
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
@@ -169,9 +166,9 @@ class HybridBackend(SearchBackend):
         else:
             short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
             alpha = self.short_alpha if short else self.alpha
-            ranked = self._fuse(lex.hits, sem, qvec, request.fusion or self.fusion, alpha)
-            if short and self.whole_query_bonus and lex.hits:
-                known = self.lexical.payloads([f"{h.type}:{h.pk}" for h in lex.hits], request)
+            ranked = self._fuse(lex.scores, sem, qvec, request.fusion or self.fusion, alpha)
+            if short and self.whole_query_bonus and lex.scores:
+                known = self.lexical.payloads([uid for uid, _ in lex.scores], request)
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
             total = max(lex.total, len(ranked))
         page = ranked[request.offset : need]
@@ -198,14 +195,14 @@ class HybridBackend(SearchBackend):
 
     def _fuse(
         self,
-        lex_hits: Sequence[SearchHit],
+        lex_scores: Sequence[tuple[str, float]],
         sem: Sequence[tuple[str, float]],
         qvec: np.ndarray,
         fusion: Fusion,
         alpha: float,
     ) -> list[tuple[str, float | None, float | None, float]]:
         """(uid, cosine, BM25, fused score) of the union of both candidate lists, best first."""
-        bm25 = {f"{h.type}:{h.pk}": h.score for h in lex_hits}
+        bm25 = dict(lex_scores)
         sims = dict(sem)
         missing = [u for u in bm25 if u not in sims]
         sims.update(self.vectors.similarities(missing, qvec))

@@ -15,6 +15,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,14 @@ from techtransfer.search.registry import PUBLIC, FilterKind, SearchDocument, Sea
 TOKENIZER = "ws"
 SNIPPET_CHARS = 160
 BATCH = 2000
+
+
+@dataclass
+class LexicalCandidates:
+    scores: list[tuple[str, float]]  # (uid, BM25), best first
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    query_terms: list[str]
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
@@ -206,7 +215,9 @@ class TantivyBackend(SearchBackend):
             )
         return out
 
-    def search(self, request: SearchRequest) -> SearchResults:
+    def _execute(self, request: SearchRequest) -> tuple[tantivy.Searcher, Any, tantivy.Query, list[str]]:
+        """Run `request` (its limit and offset): the searcher, tantivy's result, the query (for the
+        facets) and the query's words for display."""
         tokens = text.query_tokens(request.query)
         text_query = self._text_query(tokens)
         clauses = self._filter_clauses(request)
@@ -218,7 +229,10 @@ class TantivyBackend(SearchBackend):
         query = tantivy.Query.boolean_query(clauses)
         searcher = self.index.searcher()
         result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)
-        words = text.display_terms(tokens)
+        return searcher, result, query, text.display_terms(tokens)
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        searcher, result, query, words = self._execute(request)
         hits = []
         for score, address in result.hits[: request.limit]:
             stored = searcher.doc(address)
@@ -226,6 +240,15 @@ class TantivyBackend(SearchBackend):
             hits.append(payload_hit(payload, words, request.highlight, score=float(score), lexical_score=float(score)))
         facets = self._facets(searcher, query, request.facets) if request.facets else {}
         return SearchResults(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facets, query_terms=words)
+
+    def candidates(self, request: SearchRequest) -> LexicalCandidates:
+        """What the hybrid fusion needs of `request`: the uids and BM25 scores of its top `limit`
+        matches, best first, with the total and the facets, but no payloads (decoding 100 stored
+        payloads per question only to read their ids was a sixth of an uncached hybrid search)."""
+        searcher, result, query, words = self._execute(request)
+        scores = [(str(searcher.doc(a).get_first("uid")), float(x)) for x, a in result.hits[: request.limit]]
+        facets = self._facets(searcher, query, request.facets) if request.facets else {}
+        return LexicalCandidates(scores, int(getattr(result, "count", 0) or 0), facets, words)
 
     def payloads(self, uids: Sequence[str], request: SearchRequest) -> dict[str, dict[str, Any]]:
         """Stored title, url and snippet text of those documents `uids` that `request` may see and

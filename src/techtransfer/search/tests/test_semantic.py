@@ -75,6 +75,10 @@ def test_vector_index_applies_visibility_and_filters_inside(threshold):
     assert index.search(q, _request(("org:1",)), 1)[0][0] == "t:1"
     sims = [s for _, s in public]
     assert sims == sorted(sims, reverse=True)
+    # Asking for more than may be seen gives exactly what may be seen, best first.
+    every_public = index.search(q, _request(), 300)
+    assert len(every_public) == 200 and {u for u, _ in every_public} == {f"t:{i}" for i in range(0, n, 2)}
+    assert [s for _, s in every_public] == sorted((s for _, s in every_public), reverse=True)
     exact = sorted((float(vecs[i] @ q), f"t:{i}") for i in range(0, n, 2))[::-1][:5]
     top = [u for u, _ in index.search(q, _request(), 5)]
     if threshold > n:  # exact numpy: the very same order
