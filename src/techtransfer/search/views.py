@@ -30,6 +30,9 @@ from techtransfer.search.permissions import visibility_for
 # by the worker, or a rebuild) starts a new key.
 RESULTS_CACHE_SECONDS = 10
 FACET_VALUES = 12  # values shown per facet
+# The form's "More filters" fields (all but the question, the record types and the page).
+FILTER_FIELDS = [name for name in SearchForm.base_fields if name not in ("q", "type", "page")]
+FILTERS_CACHE_SECONDS = 300
 
 
 @dataclass
@@ -143,6 +146,24 @@ def _render_results(request: HttpRequest, form: SearchForm) -> str:
     return render_to_string("search/_results.html", context, request=request)
 
 
+def _filters_html(request: HttpRequest, form: SearchForm) -> str:
+    """The "More filters" block of the form. Unless the query string fills one of its fields, or the
+    form has errors, it is the same for every question: rendered once per language and kept for
+    FILTERS_CACHE_SECONDS (it was a fifth of an uncached page)."""
+
+    def build() -> str:
+        return render_to_string("search/_filters.html", {"form": form}, request=request)
+
+    if form.errors or any(request.GET.get(name) for name in FILTER_FIELDS):
+        return build()
+    key = f"search:filters:{get_language() or ''}"
+    html = cache.get(key)
+    if html is None:
+        html = build()
+        cache.set(key, html, FILTERS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own template)
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
@@ -158,7 +179,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     def body() -> str:
         # The form with the question filled in, and the results; the page around it (navigation,
         # CSRF token, messages) is rendered for every request.
-        context = {"form": form, "results_html": mark_safe(results())}  # noqa: S308 (our own template)
+        context = {
+            "form": form,
+            "filters_html": _filters_html(request, form),
+            "results_html": mark_safe(results()),  # noqa: S308 (our own template)
+        }
         return render_to_string("search/_search_body.html", context, request=request)
 
     body_html = _cached(request, "page", body) if valid else body()

@@ -153,3 +153,20 @@ def test_facet_links_keep_the_query_and_leave_the_selected_value_unlinked():
     assert links[0] == ("值0", 20, None)
     assert links[1] == ("新材料", 19, "?q=%E7%A8%80%E5%9C%9F&plan_industry=%E6%96%B0%20%E6%9D%90%E6%96%99%26")
     assert links[2] == ("值2", 18, "?q=%E7%A8%80%E5%9C%9F&plan_industry=v2")
+
+
+def test_the_filters_block_is_shared_between_questions_but_never_hides_filled_in_values(client, published):
+    url = reverse("search:search")
+    first = client.get(url, {"q": "永磁"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<details class="mt-2">' in first and "More filters" in first
+    # Another question reuses the block; a filled-in filter gets its own, opened, with the value kept.
+    other = client.get(url, {"q": "控制"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert other.count('<details class="mt-2">') == 1
+    filled = client.get(url, {"q": "控制", "region": "36", "trl_min": "3"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<details class="mt-2" open>' in filled
+    assert 'name="region" value="36"' in filled and 'name="trl_min" value="3"' in filled
+    bad = client.get(url, {"q": "控制", "year_min": "abc"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 400 and 'name="year_min" value="abc"' in bad.content.decode()
+    # One block per language.
+    zh = client.get(url, {"q": "电机"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "More filters" not in zh and "更多筛选" in zh
