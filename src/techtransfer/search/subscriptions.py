@@ -17,6 +17,7 @@ notification listing them, after checking again that each record still matches a
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -247,6 +248,16 @@ def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHi
     return [h for h in services.run(request).hits if f"{h.type}:{h.pk}" in wanted]
 
 
+@functools.lru_cache(maxsize=4096)
+def _phrases(query: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each alternative of `query`: (the phrase without spaces, its words); none for no words."""
+    norm = " ".join(text.normalise(query).split())
+    if not norm:
+        return ()
+    phrases = [norm] if norm.isascii() else norm.split()
+    return tuple((phrase.replace(" ", ""), tuple(text.words(phrase))) for phrase in phrases)
+
+
 def phrases_present(query: str, haystack: str) -> bool:
     """Is one of the query's phrases wholly in the record's normalised text?
 
@@ -254,15 +265,18 @@ def phrases_present(query: str, haystack: str) -> bool:
     loosely related records. Spaces separate alternatives ("锂电池 正极 石墨烯": any of them); within
     a phrase every word must be present ("钙钛矿太阳能电池": 钙钛矿 and 太阳能 and 电池). A query
     of Latin words only is one phrase. A subscription with filters only has no phrase and passes.
+
+    Given several records' texts joined by NUL characters, it tells whether the query may match one
+    of them (a phrase's words may then come from different records): `_match` skips the engine query
+    of a subscription that cannot match any record of the batch.
     """
-    norm = " ".join(text.normalise(query).split())
-    if not norm:
+    phrases = _phrases(query)
+    if not phrases:
         return True
-    phrases = [norm] if norm.isascii() else norm.split()
-    for phrase in phrases:
-        if phrase.replace(" ", "") in haystack.replace(" ", ""):
+    compact = haystack.replace(" ", "")
+    for whole, words in phrases:
+        if whole in compact:
             return True
-        words = text.words(phrase)
         if words and all(w in haystack for w in words):
             return True
     return False
@@ -291,12 +305,21 @@ def match_changed(documents: Sequence[SearchDocument]) -> int:
 def _match(haystacks: dict[str, str]) -> int:
     changed = sorted(haystacks)
     changed_types = {uid.split(":", 1)[0] for uid in changed}
+    unions = {
+        start: "\0".join(haystacks[uid] for uid in changed[start : start + MATCH_BATCH])
+        for start in range(0, len(changed), MATCH_BATCH)
+    }
     subs = SearchSubscription.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk")
     created = 0
     # Many people save the same search: run each distinct (criteria, visibility) once per batch.
     memo: dict[tuple[str, ...], list[SearchHit]] = {}
     for sub in subs.iterator(chunk_size=500):
         if sub.types and not changed_types.intersection(sub.types):
+            continue
+        # Chunks with a record that has the words (exact: a match must pass that check anyway); no
+        # engine query, nor its owner's visibility lookup, for a subscription without any.
+        starts = [start for start, union in unions.items() if phrases_present(sub.query, union)]
+        if not starts:
             continue
         criteria = (
             sub.query,
@@ -305,7 +328,7 @@ def _match(haystacks: dict[str, str]) -> int:
             json.dumps(sub.ranges, sort_keys=True),
             json.dumps(sorted(services.visibility_for(sub.user))),
         )
-        for start in range(0, len(changed), MATCH_BATCH):
+        for start in starts:
             key = (*criteria, str(start))
             if key not in memo:
                 hits = matching_hits(sub, changed[start : start + MATCH_BATCH])

@@ -280,3 +280,35 @@ def test_phrases_present(query, text, expected):
     from techtransfer.search.text import normalise
 
     assert subscriptions.phrases_present(query, normalise(text)) is expected
+
+
+def test_subscriptions_without_their_words_in_the_batch_cost_no_engine_query(subscriber, index_dir, monkeypatch):
+    def doc(pk: str, title: str) -> SearchDocument:
+        return SearchDocument(
+            type="achievement", pk=pk, title=title, url=f"/achievements/{pk}/", fields={"title": title},
+            visibility=[PUBLIC],
+        )  # fmt: skip
+
+    # 钙钛矿 in one record, 太阳能电池 in the other: the batch as a whole has the words of the
+    # phrase, no single record has; only the record-by-record check after the engine query decides.
+    split = [doc("990011", "钙钛矿薄膜的制备"), doc("990012", "太阳能电池的封装")]
+    whole = doc("990013", NAME)
+    get_backend().apply([*split, whole], [])
+    subscribe(subscriber, query="钙钛矿太阳能电池")
+    subscribe(subscriber, query="石墨烯")  # in no record
+    subscribe(UserFactory(username="browser"), query="", type_names=["achievement"])  # no words: always asks
+    asked: list[str] = []
+    real = subscriptions.matching_hits
+
+    def spy(sub, uids):  # type: ignore[no-untyped-def]
+        asked.append(sub.query)
+        return real(sub, uids)
+
+    monkeypatch.setattr(subscriptions, "matching_hits", spy)
+    assert subscriptions.match_changed(split) == 2  # both, for the subscription without words
+    assert sorted(asked) == ["", "钙钛矿太阳能电池"]
+    assert inbox(subscriber) == []
+    asked.clear()
+    assert subscriptions.match_changed([whole]) == 2
+    assert sorted(asked) == ["", "钙钛矿太阳能电池"]
+    assert inbox(subscriber) == [f"New for “钙钛矿太阳能电池”: {NAME}"]
