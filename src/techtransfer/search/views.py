@@ -94,7 +94,8 @@ def _cached(request: HttpRequest, part: str, build: Callable[[], str]) -> str:
 
 
 def why_line(hit: SearchHit) -> str:
-    """ "Why this result": the matched terms and the parts of the score, in the user's language.
+    """The "why this result" line of a hit: the matched terms and the parts of the score, in the
+    user's language.
 
     Built here rather than in the template: with translation tags inside the loop over 20 hits the
     results fragment took a third longer to render."""
