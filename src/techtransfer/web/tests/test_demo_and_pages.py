@@ -67,3 +67,20 @@ def test_demo_records_load_once_with_route_and_catalogue():
     assert Achievement.objects.filter(status="published", is_demo=True).count() == created
     catalogue = Catalogue.objects.get(title=DEMO_CATALOGUE)
     assert (catalogue.status == "published") is (catalogue.entries.count() > 0)
+
+
+@pytest.mark.django_db
+def test_the_shared_navigation_follows_language_and_sign_in(client):
+    from techtransfer.core.tests.factories import UserFactory
+
+    def nav(lang: str) -> str:
+        html = client.get("/search/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        return html[html.index('<ul class="navbar-nav me-auto">') : html.index('id="language-form"')]
+
+    assert ">科技成果</a>" in nav("zh-hans") and "我的工作台" not in nav("zh-hans")
+    assert ">Achievements</a>" in nav("en") and "科技成果" not in nav("en")
+    client.force_login(UserFactory(username="navigator"))
+    assert 'href="/workspace/">My workspace</a>' in nav("en")
+    assert ">我的工作台</a>" in nav("zh-hans")
+    client.logout()
+    assert "My workspace" not in nav("en")
