@@ -204,7 +204,10 @@ class VectorIndex:
                 found = hnsw.search(query, fetch)
                 keys = np.asarray(found.keys, dtype=np.int64)
                 keep = keys[mask[keys]]
-                if len(keep) >= k or fetch >= self._size:
+                # Enough found (all that may be seen, when that is fewer than k)? The graph is
+                # approximate and can leave entries out even when asked for all of them: then the
+                # exact path below answers.
+                if len(keep) >= min(k, allowed):
                     sims = self.vectors[keep[:k]] @ query
                     order = np.argsort(-sims, kind="stable")
                     return [(self.uids[int(keep[i])], float(sims[i])) for i in order]
