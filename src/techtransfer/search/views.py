@@ -85,12 +85,7 @@ def _cache_key(request: HttpRequest, part: str) -> str:
 def _cached(request: HttpRequest, part: str, build: Callable[[], str]) -> str:
     """`build()`, or what it gave for the same caller class, question, language and index version
     in the last RESULTS_CACHE_SECONDS."""
-    key = _cache_key(request, part)
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        cache.set(key, html, RESULTS_CACHE_SECONDS)
-    return str(html)
+    return str(cache.get_or_set(_cache_key(request, part), build, RESULTS_CACHE_SECONDS))
 
 
 def why_line(hit: SearchHit) -> str:
@@ -157,11 +152,7 @@ def _filters_html(request: HttpRequest, form: SearchForm) -> str:
 
     if form.errors or any(request.GET.get(name) for name in FILTER_FIELDS):
         return build()
-    key = f"search:filters:{get_language() or ''}"
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        cache.set(key, html, FILTERS_CACHE_SECONDS)
+    html = cache.get_or_set(f"search:filters:{get_language() or ''}", build, FILTERS_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (our own template)
 
 
