@@ -8,9 +8,11 @@ inside the engine and facets are tantivy term aggregations over the same query.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import html
 import json
+import os
 import re
 import shutil
 import threading
@@ -33,6 +35,7 @@ from techtransfer.search.backends.base import (
 from techtransfer.search.registry import PUBLIC, FilterKind, SearchDocument, SearchType
 
 TOKENIZER = "ws"
+SCHEMA_MARKER = "techtransfer-schema.json"  # the declarations the index was built for
 SNIPPET_CHARS = 160
 BATCH = 2000
 
@@ -88,13 +91,28 @@ class TantivyBackend(SearchBackend):
         return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 1})
 
     def _open(self) -> tantivy.Index:
-        marker = self.path / "techtransfer-schema.json"
-        if self.path.exists() and (not marker.exists() or marker.read_text() != self._fingerprint()):
-            # The declarations changed: the old index cannot answer; start empty (run `reindex`).
-            shutil.rmtree(self.path)
-        self.path.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        marker.write_text(self._fingerprint())
+        marker = self.path / SCHEMA_MARKER
+        fingerprint = self._fingerprint()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Web workers and the worker open the index at the same moment when they start. One at a time
+        # compares the declarations and, only if they changed, starts the index afresh; the marker is
+        # written only then, and atomically. (It used to be rewritten on every open: a process that
+        # read it while another had just truncated it saw a "change" and deleted the whole index.)
+        with open(self.path.parent / f".{self.path.name}.open.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                current = marker.read_text() if marker.exists() else None
+                if self.path.exists() and current != fingerprint:
+                    # The declarations changed: the old index cannot answer; start empty (run `reindex`).
+                    shutil.rmtree(self.path)
+                self.path.mkdir(parents=True, exist_ok=True)
+                index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+                if current != fingerprint:
+                    staged = self.path / f"{SCHEMA_MARKER}.tmp"
+                    staged.write_text(fingerprint)
+                    os.replace(staged, marker)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
         index.register_tokenizer(TOKENIZER, _analyzer())
         return index
 
