@@ -79,6 +79,13 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
+@functools.lru_cache(maxsize=8192)
+def normalise_stored(text: str) -> str:
+    """`normalise` of a stored record text, remembered: result pages show the same records again and
+    again (snippets, the whole-query check), and normalising one costs about 20 µs."""
+    return normalise(text)
+
+
 def add_terms(terms: Iterable[str]) -> int:
     """Teach the segmenter domain terms (registered keywords); returns how many were new."""
     added = 0

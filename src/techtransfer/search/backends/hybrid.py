@@ -70,7 +70,11 @@ def whole_query_first(
     out = []
     for uid, sim, bm25, fused in ranked:
         payload = payloads.get(uid)
-        hay = text.normalise(f"{payload.get('title', '')} {payload.get('text', '')}") if payload else ""
+        hay = (
+            f"{text.normalise_stored(payload.get('title', ''))} {text.normalise_stored(payload.get('text', ''))}"
+            if payload
+            else ""
+        )
         out.append((uid, sim, bm25, fused + bonus if needle in hay else fused))
     out.sort(key=lambda r: -r[3])
     return out

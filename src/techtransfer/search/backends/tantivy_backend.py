@@ -342,7 +342,7 @@ def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     keeps the length, positions map back onto the original text, otherwise the normalised text is
     shown.
     """
-    norm = text.normalise(source)
+    norm = text.normalise_stored(source)
     shown = source if len(norm) == len(source) else norm
     unique = tuple(t for t in dict.fromkeys(terms) if t)
     matched = [t for t in unique if t in norm]
