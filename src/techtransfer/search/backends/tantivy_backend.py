@@ -233,9 +233,11 @@ class TantivyBackend(SearchBackend):
             )
         return out
 
-    def _execute(self, request: SearchRequest) -> tuple[tantivy.Searcher, Any, tantivy.Query, list[str]]:
-        """Run `request` (its limit and offset): the searcher, tantivy's result, the query (for the
-        facets) and the query's words for display."""
+    def _execute(
+        self, request: SearchRequest
+    ) -> tuple[tantivy.Searcher, list[tuple[float, Any]], int, dict[str, list[tuple[str, int]]], list[str]]:
+        """Run `request` (its limit and offset): the searcher, the (score, address) of its hits, the
+        total, the facets it asks for and the query's words for display."""
         tokens = text.query_tokens(request.query)
         text_query = self._text_query(tokens)
         clauses = self._filter_clauses(request)
@@ -247,26 +249,26 @@ class TantivyBackend(SearchBackend):
         query = tantivy.Query.boolean_query(clauses)
         searcher = self.index.searcher()
         result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)
-        return searcher, result, query, text.display_terms(tokens)
+        facets = self._facets(searcher, query, request.facets) if request.facets else {}
+        total = int(getattr(result, "count", 0) or 0)
+        return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens)
 
     def search(self, request: SearchRequest) -> SearchResults:
-        searcher, result, query, words = self._execute(request)
+        searcher, found, total, facets, words = self._execute(request)
         hits = []
-        for score, address in result.hits[: request.limit]:
+        for score, address in found:
             stored = searcher.doc(address)
             payload: dict[str, Any] = json.loads(str(stored.get_first("payload")))
             hits.append(payload_hit(payload, words, request.highlight, score=float(score), lexical_score=float(score)))
-        facets = self._facets(searcher, query, request.facets) if request.facets else {}
-        return SearchResults(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facets, query_terms=words)
+        return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
 
     def candidates(self, request: SearchRequest) -> LexicalCandidates:
         """What the hybrid fusion needs of `request`: the uids and BM25 scores of its top `limit`
         matches, best first, with the total and the facets, but no payloads (decoding 100 stored
         payloads per question only to read their ids was a sixth of an uncached hybrid search)."""
-        searcher, result, query, words = self._execute(request)
-        scores = [(str(searcher.doc(a).get_first("uid")), float(x)) for x, a in result.hits[: request.limit]]
-        facets = self._facets(searcher, query, request.facets) if request.facets else {}
-        return LexicalCandidates(scores, int(getattr(result, "count", 0) or 0), facets, words)
+        searcher, found, total, facets, words = self._execute(request)
+        scores = [(str(searcher.doc(a).get_first("uid")), float(x)) for x, a in found]
+        return LexicalCandidates(scores, total, facets, words)
 
     def payloads(self, uids: Sequence[str], request: SearchRequest) -> dict[str, dict[str, Any]]:
         """Stored title, url and snippet text of those documents `uids` that `request` may see and
