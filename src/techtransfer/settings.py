@@ -174,6 +174,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- Search ----------------------------------------------------------------------------------
 # The tantivy index (derived data: `techtransfer reindex` rebuilds it from the database).
 SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "search")
+# Second stage of long hybrid queries: multilingual-e5-small re-ranks the best 20 candidates
+# (search.semantic.deep, ADR 0024). The worker embeds records in the background, with
+# SEARCH_RERANK_THREADS threads per process (web processes use the same number for query vectors).
+SEARCH_RERANK = env_bool("SEARCH_RERANK", True)
+SEARCH_RERANK_THREADS = env_int("SEARCH_RERANK_THREADS", 1, minimum=1)
 # Seconds before the suggestion table (search box) is rebuilt in the background.
 SEARCH_SUGGEST_TTL = env_int("SEARCH_SUGGEST_TTL", 300, minimum=1)
 STORAGES = {

@@ -34,6 +34,7 @@ class HitOut(Schema):
     lexical_score: float | None = None
     semantic_similarity: float | None = None
     fused_score: float | None = None
+    context_similarity: float | None = None  # e5 cosine, when the re-ranking stage re-ordered the hit
     public: bool = True
 
 
@@ -93,6 +94,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
                 "lexical_score": None if h.lexical_score is None else round(h.lexical_score, 4),
                 "semantic_similarity": None if h.semantic_similarity is None else round(h.semantic_similarity, 4),
                 "fused_score": None if h.fused_score is None else round(h.fused_score, 4),
+                "context_similarity": None if h.context_similarity is None else round(h.context_similarity, 4),
                 "public": h.public,
             }
             for h in page.results.hits

@@ -123,3 +123,23 @@ class SearchVector(models.Model):
 
     def __str__(self) -> str:
         return self.uid
+
+
+class DeepVector(models.Model):
+    """A record's passage for the contextual re-ranking stage (`search.semantic.deep`) and, once the
+    worker has embedded it, its multilingual-e5-small vector.
+
+    Queued (vector empty) whenever the passage of an indexed record changes; `text_hash` guards the
+    worker's write against a passage that changed while it was being embedded. Rows of removed
+    records are harmless: the stage only re-orders candidates the first stage returned.
+    """
+
+    uid = models.CharField(max_length=200, unique=True)
+    text = models.TextField()
+    text_hash = models.CharField(max_length=40)
+    model_version = models.CharField(max_length=60, blank=True)
+    vector = models.BinaryField(null=True)  # float16, little endian
+    updated_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.uid

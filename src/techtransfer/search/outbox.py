@@ -126,9 +126,12 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
 
 
 def lag() -> dict[str, object]:
-    """Unapplied outbox rows: how many, and the age in seconds of the oldest (for /healthz)."""
+    """Unapplied outbox rows: how many, and the age in seconds of the oldest; and the passages still
+    waiting for their e5 vector (the re-ranking stage, `semantic.deep`), for /healthz."""
+    from techtransfer.search.semantic.deep import pending_count
+
     pending = SearchOutbox.objects.filter(done_at__isnull=True)
     agg = pending.aggregate(oldest=Min("created_at"))
     oldest = agg["oldest"]
     age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
-    return {"pending": pending.count(), "oldest_seconds": round(age, 1)}
+    return {"pending": pending.count(), "oldest_seconds": round(age, 1), "rerank_pending": pending_count()}

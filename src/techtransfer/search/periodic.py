@@ -1,12 +1,14 @@
 """The worker's catch-up: apply outbox rows left pending (writer busy, crashed worker, lost task).
 
-Runs when the worker starts and then at every heartbeat round (every few minutes).
+Runs when the worker starts and then at every heartbeat round (every few minutes). The e5 passages
+of the re-ranking stage are embedded by a loop of their own, as long as any are queued.
 """
 
 import datetime
 
-from techtransfer.jobs.periodic import register
+from techtransfer.jobs.periodic import register, register_loop
 from techtransfer.search.outbox import apply_pending
+from techtransfer.search.semantic import deep
 from techtransfer.search.subscriptions import send_digests
 
 
@@ -14,6 +16,13 @@ from techtransfer.search.subscriptions import send_digests
 def catch_up() -> dict[str, int]:
     applied = apply_pending()
     return {"rows": applied.rows, "upserted": applied.upserted, "deleted": applied.deleted}
+
+
+@register_loop("search.deep_vectors", idle=5.0)
+def deep_vectors() -> int:
+    """Embed the passages queued for the re-ranking stage (in its own worker thread: the C engine
+    releases the GIL, so tasks keep running beside it)."""
+    return deep.fill_pending(budget=30.0)
 
 
 @register("search.subscription_digests", every=datetime.timedelta(minutes=15))

@@ -32,7 +32,7 @@ again, so a record the viewer may not see is never recommended, even while the i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.functional import Promise
@@ -272,6 +272,9 @@ def _hits(
     request = services.build_request(
         user=user, query=query_text(doc), type_names=[type_name], terms=dict(terms), limit=limit, facets=False
     )
+    # Candidates are scored again below (meaning and structured fit): the e5 re-ordering would only
+    # cost a query vector of the whole record.
+    request = replace(request, rerank=False)
     return [h for h in services.run(request).hits if not (h.type == doc.type and h.pk == doc.pk)]
 
 

@@ -106,6 +106,8 @@ def why_line(hit: SearchHit) -> str:
     if hit.fused_score is not None and hit.lexical_score is not None:
         scores = {"bm25": floatformat(hit.lexical_score, 1), "score": floatformat(hit.fused_score, 2)}
         line += " · " + _("word score %(bm25)s, combined %(score)s") % scores
+    if hit.context_similarity is not None:
+        line += " · " + _("re-ranked by context similarity %(sim)s") % {"sim": floatformat(hit.context_similarity, 2)}
     return line
 
 

@@ -38,6 +38,7 @@ class SearchRequest:
     ids: Sequence[str] = ()  # only these uids ("type:pk") when given (subscription matching)
     mode: SearchMode = SearchMode.HYBRID
     fusion: Fusion | None = None  # None: the backend's default (chosen on dev data)
+    rerank: bool = True  # the e5 second stage of long hybrid queries (where the backend has one)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class SearchHit:
     lexical_score: float | None = None  # BM25 summed over fields
     semantic_similarity: float | None = None  # cosine between query and document vectors
     fused_score: float | None = None  # what the hybrid ranking sorted by
+    context_similarity: float | None = None  # e5 cosine of the re-ranking stage (long queries)
     public: bool = True  # False: only its organisation, reviewers or admins may see it (drafts, internal)
 
 

@@ -25,6 +25,7 @@ from techtransfer.search.backends.base import (
 )
 from techtransfer.search.backends.tantivy_backend import TantivyBackend, payload_hit
 from techtransfer.search.registry import SearchDocument, SearchType
+from techtransfer.search.semantic import deep
 from techtransfer.search.semantic.encoder import StaticEncoder, document_parts, get_encoder
 from techtransfer.search.semantic.index import Entry, VectorIndex
 
@@ -89,6 +90,8 @@ class HybridBackend(SearchBackend):
         encoder: StaticEncoder | None = None,
         sync: VectorSync | None = None,
         hnsw_threshold: int | None = None,
+        deep_vectors: deep.VectorSource | None = None,
+        deep_encoder: deep.Encoder | None = None,
     ) -> None:
         self.lexical = TantivyBackend(path, search_types)
         self.encoder = encoder or get_encoder()
@@ -101,6 +104,9 @@ class HybridBackend(SearchBackend):
         self.whole_query_bonus = WHOLE_QUERY_BONUS
         self.depth = DEPTH
         self.min_similarity = MIN_SIMILARITY
+        # Second stage (long queries, hybrid mode): the e5 re-ranking of the best candidates.
+        self.deep_vectors = deep_vectors
+        self.deep_encoder = deep_encoder
 
     # --- writing --------------------------------------------------------------------------
     def embed(self, docs: Sequence[SearchDocument], known: Mapping[str, Any] | None = None) -> np.ndarray:
@@ -164,6 +170,7 @@ class HybridBackend(SearchBackend):
         sem = [(u, x) for u, x in self.vectors.search(qvec, request, depth) if x >= self.min_similarity]
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
+        context: dict[str, float] = {}
         if mode == SearchMode.SEMANTIC:
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
             total = len(sem)
@@ -174,6 +181,9 @@ class HybridBackend(SearchBackend):
             if short and self.whole_query_bonus and lex.scores:
                 known = self.lexical.payloads([uid for uid, _ in lex.scores], request)
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
+            elif not short and request.rerank and not request.ids and self.deep_encoder is not None:
+                assert self.deep_vectors is not None
+                ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
             total = max(lex.total, len(ranked))
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
@@ -193,6 +203,7 @@ class HybridBackend(SearchBackend):
                     lexical_score=bm25,
                     semantic_similarity=sim,
                     fused_score=fused,
+                    context_similarity=context.get(uid),
                 )
             )
         return SearchResults(total=total, hits=hits, facets=lex.facets, query_terms=words)

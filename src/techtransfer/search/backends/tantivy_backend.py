@@ -312,6 +312,7 @@ def payload_hit(
     lexical_score: float | None,
     semantic_similarity: float | None = None,
     fused_score: float | None = None,
+    context_similarity: float | None = None,
 ) -> SearchHit:
     """A hit from a document's stored payload: snippet and matched words (when asked for), the score
     it is ranked by and the parts of that score."""
@@ -327,6 +328,7 @@ def payload_hit(
         lexical_score=lexical_score,
         semantic_similarity=semantic_similarity,
         fused_score=fused_score,
+        context_similarity=context_similarity,
         public=bool(payload.get("public", True)),
     )
 

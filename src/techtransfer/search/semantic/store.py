@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from techtransfer.search.models import SearchVector
 from techtransfer.search.registry import SearchDocument
+from techtransfer.search.semantic import deep
 from techtransfer.search.semantic.encoder import document_parts, get_encoder
 from techtransfer.search.semantic.index import Entry
 
@@ -80,6 +81,7 @@ def vectors_for(docs: Sequence[SearchDocument]) -> dict[str, np.ndarray]:
         )
         for d in docs
     ]
+    deep.queue(docs)
     SearchVector.objects.bulk_create(
         rows,
         update_conflicts=True,

@@ -100,7 +100,7 @@ def test_healthz_reports_index_lag(
     assert lag["pending"] == pending > 0
     assert lag["oldest_seconds"] >= 0
     apply_pending()
-    assert client.get("/healthz").json()["search_index"] == {"pending": 0, "oldest_seconds": 0.0}
+    assert client.get("/healthz").json()["search_index"] == {"pending": 0, "oldest_seconds": 0.0, "rerank_pending": 1}
 
 
 def test_reindex_command_shows_progress(published):

@@ -16,7 +16,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from techtransfer.jobs.models import WorkerHeartbeat
-from techtransfer.jobs.periodic import run_due
+from techtransfer.jobs.periodic import loops, run_due, run_loop
 
 HEARTBEAT_SECONDS = 5.0
 logger = logging.getLogger(__name__)
@@ -63,6 +63,9 @@ class Command(BaseCommand):
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(worker_id, timezone.now(), stop), daemon=True)
         beat.start()
+        if not options["batch"]:  # background loops (e.g. embedding for the re-ranking stage)
+            for loop in loops():
+                threading.Thread(target=run_loop, args=(loop, stop), name=loop.name, daemon=True).start()
         try:
             worker_args = ["--interval", str(options["interval"]), "--worker-id", worker_id, "--no-reload"]
             if options["batch"]:
