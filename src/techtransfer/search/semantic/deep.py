@@ -7,7 +7,7 @@ about 2.5 passages/s per core here: far too slow for ingest, so
 
 - a record's passage is queued in the database (`DeepVector`, vector empty) when its static vector
   is written (`store.vectors_for`), and the worker fills the queue in the background
-  (`fill_pending`, periodic job `search.deep_vectors`);
+  (`fill_pending`, run by the worker's loop `search.deep_vectors`);
 - every process keeps the filled vectors in memory (`DeepVectors`, synced from the database like
   the static ones);
 - at query time (`rerank`) the first stage's top `DEPTH` candidates are re-ordered by
