@@ -218,3 +218,20 @@ def test_the_shipped_model_embeds_chinese_and_ranks_the_related_passage_first():
     related, unrelated = passages @ q
     assert related > unrelated + 0.05
     assert encoder.query("如何提高锂离子电池的循环寿命") is q  # repeated questions come from the cache
+
+
+@pytest.mark.django_db
+def test_embed_passages_fills_the_queue_now_with_a_progress_bar(monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    deep.queue([_doc("1", "稀土永磁", "一种稀土永磁材料。"), _doc("2", "锂电池", "一种电池隔膜。")])
+    fake = FakeEncoder({})
+    monkeypatch.setattr(deep, "ContextualEncoder", lambda threads: fake)
+    out = io.StringIO()
+    call_command("embed_passages", "--threads", "1", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"[{'#' * 30}] 2/2"
+    assert lines[1].startswith("Embedded 2 passages in ")
+    assert deep.pending_count(fake.version) == 0 and len(fake.embedded) == 2

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
 
 from techtransfer.search.services import reindex
+
+
+def progress_bar(out: OutputWrapper) -> Callable[[int, int | None], None]:
+    """A progress callback that draws `[####....] done/total` (one line per call when not a terminal)."""
+    tty = sys.stdout.isatty()
+
+    def progress(done: int, total: int | None) -> None:
+        total = total or done
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        out.write(("\r" + line) if tty else line, ending="" if tty else "\n")
+        out.flush()
+
+    return progress
 
 
 class Command(BaseCommand):
@@ -16,17 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        tty = sys.stdout.isatty()
-
-        def progress(done: int, total: int | None) -> None:
-            total = total or done
-            width = 30
-            filled = width * done // max(total, 1)
-            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-            self.stdout.write(("\r" + line) if tty else line, ending="" if tty else "\n")
-            self.stdout.flush()
-
-        n = reindex(progress=progress)
-        if tty:
+        n = reindex(progress=progress_bar(self.stdout))
+        if sys.stdout.isatty():
             self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Indexed {n} documents in {time.perf_counter() - started:.1f} s"))
