@@ -130,8 +130,8 @@ class DeepVector(models.Model):
     worker has embedded it, its multilingual-e5-small vector.
 
     Queued (vector empty) whenever the passage of an indexed record changes; `text_hash` guards the
-    worker's write against a passage that changed while it was being embedded. Rows of removed
-    records are harmless: the stage only re-orders candidates the first stage returned.
+    worker's write against a passage that changed while it was being embedded. A record leaving the
+    index takes its row with it (`store.mark_deleted`, `store.prune`).
     """
 
     uid = models.CharField(max_length=200, unique=True)

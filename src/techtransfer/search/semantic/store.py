@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.utils import timezone
 
-from techtransfer.search.models import SearchVector
+from techtransfer.search.models import DeepVector, SearchVector
 from techtransfer.search.registry import SearchDocument
 from techtransfer.search.semantic import deep
 from techtransfer.search.semantic.encoder import document_parts, get_encoder
@@ -104,11 +104,13 @@ def mark_deleted(uids: Iterable[str]) -> None:
     uids = list(uids)
     if uids:
         SearchVector.objects.filter(uid__in=uids).update(active=False, updated_at=timezone.now())
+        DeepVector.objects.filter(uid__in=uids).delete()  # nothing left to re-order, nothing to embed
 
 
 def prune(keep: set[str], since: datetime.datetime) -> int:
     """After a rebuild: rows of documents no longer indexed become inactive."""
     stale = SearchVector.objects.filter(active=True, updated_at__lt=since).exclude(uid__in=keep)
+    DeepVector.objects.filter(uid__in=stale.values("uid")).delete()
     return stale.update(active=False, updated_at=timezone.now())
 
 

@@ -116,6 +116,9 @@ def test_passages_are_queued_once_embedded_by_the_loop_and_queued_again_when_the
     assert deep.pending_count("fake-1") == 1
     # A newer model makes every vector pending again.
     assert deep.pending_count("fake-2") == 2
+    # A record leaving the index leaves nothing to embed.
+    store.mark_deleted(["achievement:1"])
+    assert list(DeepVector.objects.values_list("uid", flat=True)) == ["achievement:2"]
 
 
 @pytest.mark.django_db
