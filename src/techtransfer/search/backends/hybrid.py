@@ -181,8 +181,7 @@ class HybridBackend(SearchBackend):
             if short and self.whole_query_bonus and lex.scores:
                 known = self.lexical.payloads([uid for uid, _ in lex.scores], request)
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
-            elif not short and request.rerank and not request.ids and self.deep_encoder is not None:
-                assert self.deep_vectors is not None
+            elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
             total = max(lex.total, len(ranked))
         page = ranked[request.offset : need]
