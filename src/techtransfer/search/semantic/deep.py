@@ -227,7 +227,8 @@ def fill_pending(
         return 0
     started = time.monotonic()
     done = 0
-    total = pending_count(encoder.version)
+    # Counted only for a progress display: the worker's loop calls this every few seconds when idle.
+    total = pending_count(encoder.version) if progress is not None else 0
     while time.monotonic() - started < budget:
         rows = list(
             DeepVector.objects.filter(_pending_filter(encoder.version))

@@ -238,3 +238,9 @@ def test_embed_passages_fills_the_queue_now_with_a_progress_bar(monkeypatch):
     assert lines[0] == f"[{'#' * 30}] 2/2"
     assert lines[1].startswith("Embedded 2 passages in ")
     assert deep.pending_count(fake.version) == 0 and len(fake.embedded) == 2
+
+
+@pytest.mark.django_db
+def test_an_idle_round_of_the_loop_costs_one_query(django_assert_num_queries):
+    with django_assert_num_queries(1):  # the look for queued passages; no count without a progress display
+        assert deep.fill_pending(FakeEncoder({})) == 0
