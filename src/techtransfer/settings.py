@@ -179,6 +179,9 @@ SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "search")
 # SEARCH_RERANK_THREADS threads per process (web processes use the same number for query vectors).
 SEARCH_RERANK = env_bool("SEARCH_RERANK", True)
 SEARCH_RERANK_THREADS = env_int("SEARCH_RERANK_THREADS", 1, minimum=1)
+# How long a web request waits for its process's e5 engine while another query is being encoded;
+# past it the request keeps the first stage's order (load shedding, ADR 0024).
+SEARCH_RERANK_WAIT_MS = env_int("SEARCH_RERANK_WAIT_MS", 20, minimum=0)
 # Seconds before the suggestion table (search box) is rebuilt in the background.
 SEARCH_SUGGEST_TTL = env_int("SEARCH_SUGGEST_TTL", 300, minimum=1)
 STORAGES = {

@@ -3,7 +3,8 @@
 Each client is a thread with its own keep-alive connection (http.client) that sends the next GET as
 soon as the previous answer is read, for a fixed duration. A response that is not 2xx/3xx, or a
 connection error or timeout, counts as an error (the connection is then reopened). Latency is
-measured from sending the request to reading the whole body.
+measured from sending the request to reading the whole body. With `count`, the summary also says how
+many successful answers contained that text (e.g. the search page's "re-ranked by context" line).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class _ClientResult:
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     error_kinds: dict[str, int] = field(default_factory=dict)
+    containing: int = 0
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -47,7 +49,13 @@ def _target(url: str) -> str:
 
 
 def _client(
-    urls: list[str], start: int, deadline: float, timeout: float, headers: dict[str, str], out: _ClientResult
+    urls: list[str],
+    start: int,
+    deadline: float,
+    timeout: float,
+    headers: dict[str, str],
+    count: bytes | None,
+    out: _ClientResult,
 ) -> None:
     parts = urlsplit(urls[0])
     targets = [_target(u) for u in urls]
@@ -60,7 +68,7 @@ def _client(
         try:
             conn.request("GET", target, headers=headers)
             response = conn.getresponse()
-            response.read()
+            body = response.read()
         except (OSError, http.client.HTTPException) as exc:
             out.errors += 1
             kind = type(exc).__name__
@@ -72,6 +80,8 @@ def _client(
         out.statuses[response.status] = out.statuses.get(response.status, 0) + 1
         if 200 <= response.status < 400:
             out.latencies.append(elapsed)
+            if count is not None and count in body:
+                out.containing += 1
         else:
             out.errors += 1
         if response.will_close:
@@ -88,9 +98,11 @@ def run_load(
     duration: float,
     timeout: float = 10.0,
     headers: dict[str, str] | None = None,
+    count: str | None = None,
 ) -> dict[str, Any]:
     """Run `clients` closed-loop clients for `duration` seconds against `url`, or cycling through
-    `urls` (all on one host; client i starts at the i-th); return the summary."""
+    `urls` (all on one host; client i starts at the i-th); return the summary. `count`: also count
+    the successful answers whose body contains this text."""
     urls = list(urls or []) or ([url] if url else [])
     if not urls:
         raise ValueError("no URL given")
@@ -104,10 +116,11 @@ def run_load(
         raise ValueError("all URLs must be on one host")
     sent_headers = {"Accept-Encoding": "identity", "Connection": "keep-alive", **(headers or {})}
     results = [_ClientResult() for _ in range(clients)]
+    marker = count.encode("utf-8") if count else None
     started = time.perf_counter()
     deadline = started + duration
     threads = [
-        threading.Thread(target=_client, args=(urls, i, deadline, timeout, sent_headers, r), daemon=True)
+        threading.Thread(target=_client, args=(urls, i, deadline, timeout, sent_headers, marker, r), daemon=True)
         for i, r in enumerate(results)
     ]
     for t in threads:
@@ -129,7 +142,7 @@ def run_load(
     def ms(q: float) -> float:
         return round(percentile(latencies, q) * 1000, 1)
 
-    return {
+    summary: dict[str, Any] = {
         "url": urls[0] if len(urls) == 1 else f"{len(urls)} URLs, first {urls[0]}",
         "clients": clients,
         "duration_seconds": round(elapsed, 1),
@@ -147,3 +160,6 @@ def run_load(
             "mean": round(sum(latencies) / ok * 1000, 1) if ok else 0.0,
         },
     }
+    if count:
+        summary["containing"] = {"text": count, "responses": sum(r.containing for r in results)}
+    return summary

