@@ -1,10 +1,13 @@
 """`techtransfer bench load`: a closed-loop HTTP load test with the standard library only.
 
 Each client is a thread with its own keep-alive connection (http.client) that sends the next GET as
-soon as the previous answer is read, for a fixed duration. A response that is not 2xx/3xx, or a
-connection error or timeout, counts as an error (the connection is then reopened). Latency is
-measured from sending the request to reading the whole body. With `count`, the summary also says how
-many successful answers contained that text (e.g. the search page's "re-ranked by context" line).
+soon as the previous answer is read, for a fixed duration. With a list of URLs the clients share it
+out: client i of n sends URLs i, i + n, i + 2n, …, so each URL is sent once per pass over the list
+(a list longer than the run's requests is a stream of distinct requests that no cache can answer).
+A response that is not 2xx/3xx, or a connection error or timeout, counts as an error (the connection
+is then reopened). Latency is measured from sending the request to reading the whole body. With
+`count`, the summary also says how many successful answers contained that text (e.g. the search
+page's "re-ranked by context" line).
 """
 
 from __future__ import annotations
@@ -49,21 +52,22 @@ def _target(url: str) -> str:
 
 
 def _client(
-    urls: list[str],
+    scheme: str,
+    netloc: str,
+    targets: list[str],
     start: int,
+    stride: int,
     deadline: float,
     timeout: float,
     headers: dict[str, str],
     count: bytes | None,
     out: _ClientResult,
 ) -> None:
-    parts = urlsplit(urls[0])
-    targets = [_target(u) for u in urls]
     n = start
-    conn = _connect(parts.scheme, parts.netloc, timeout)
+    conn = _connect(scheme, netloc, timeout)
     while time.perf_counter() < deadline:
         target = targets[n % len(targets)]
-        n += 1
+        n += stride
         started = time.perf_counter()
         try:
             conn.request("GET", target, headers=headers)
@@ -74,7 +78,7 @@ def _client(
             kind = type(exc).__name__
             out.error_kinds[kind] = out.error_kinds.get(kind, 0) + 1
             conn.close()
-            conn = _connect(parts.scheme, parts.netloc, timeout)
+            conn = _connect(scheme, netloc, timeout)
             continue
         elapsed = time.perf_counter() - started
         out.statuses[response.status] = out.statuses.get(response.status, 0) + 1
@@ -86,7 +90,7 @@ def _client(
             out.errors += 1
         if response.will_close:
             conn.close()
-            conn = _connect(parts.scheme, parts.netloc, timeout)
+            conn = _connect(scheme, netloc, timeout)
     conn.close()
 
 
@@ -101,7 +105,7 @@ def run_load(
     count: str | None = None,
 ) -> dict[str, Any]:
     """Run `clients` closed-loop clients for `duration` seconds against `url`, or cycling through
-    `urls` (all on one host; client i starts at the i-th); return the summary. `count`: also count
+    `urls` (all on one host; client i of n sends the i-th, (i + n)-th, … URL); return the summary. `count`: also count
     the successful answers whose body contains this text."""
     urls = list(urls or []) or ([url] if url else [])
     if not urls:
@@ -117,10 +121,15 @@ def run_load(
     sent_headers = {"Accept-Encoding": "identity", "Connection": "keep-alive", **(headers or {})}
     results = [_ClientResult() for _ in range(clients)]
     marker = count.encode("utf-8") if count else None
+    (scheme, netloc), targets = hosts.pop(), [_target(u) for u in urls]
     started = time.perf_counter()
     deadline = started + duration
     threads = [
-        threading.Thread(target=_client, args=(urls, i, deadline, timeout, sent_headers, marker, r), daemon=True)
+        threading.Thread(
+            target=_client,
+            args=(scheme, netloc, targets, i, clients, deadline, timeout, sent_headers, marker, r),
+            daemon=True,
+        )
         for i, r in enumerate(results)
     ]
     for t in threads:

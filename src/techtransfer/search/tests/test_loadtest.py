@@ -87,3 +87,11 @@ def test_count_says_how_many_answers_contain_a_text(server):
     assert reranked > 0 and len(_Handler.paths) > reranked
     assert result["containing"] == {"text": "上下文相似度", "responses": reranked}
     assert "containing" not in run_load(url=f"{server}/plain", clients=1, duration=0.1)
+
+
+def test_clients_share_a_url_list_out_so_each_url_is_sent_once_per_pass(server):
+    _Handler.paths.clear()
+    urls = [f"{server}/search/?q={i}" for i in range(100_000)]
+    result = run_load(urls=urls, clients=4, duration=0.3)
+    assert 0 < result["ok"] < len(urls)  # fewer requests than URLs: none repeated
+    assert len(_Handler.paths) == len(set(_Handler.paths)) == result["ok"]
