@@ -13,7 +13,17 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.env import ConfigError, cache_config, env_bool, env_choice, env_int, env_list, env_path, env_str
+from techtransfer.env import (
+    ConfigError,
+    cache_config,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = env_path("TECHTRANSFER_VAR_DIR", Path.cwd() / "var")
@@ -182,6 +192,9 @@ SEARCH_RERANK_THREADS = env_int("SEARCH_RERANK_THREADS", 1, minimum=1)
 # How long a web request waits for its process's e5 engine while another query is being encoded;
 # past it the request keeps the first stage's order (load shedding, ADR 0024).
 SEARCH_RERANK_WAIT_MS = env_int("SEARCH_RERANK_WAIT_MS", 20, minimum=0)
+# The fraction of one core's time a web process may spend encoding query vectors, on average (the
+# rest of the time long queries keep the first stage's order); 0 < share <= 1.
+SEARCH_RERANK_SHARE = env_float("SEARCH_RERANK_SHARE", 0.25, minimum=0.01, maximum=1.0)
 # Seconds before the suggestion table (search box) is rebuilt in the background.
 SEARCH_SUGGEST_TTL = env_int("SEARCH_SUGGEST_TTL", 300, minimum=1)
 STORAGES = {

@@ -1,4 +1,4 @@
-"""Configuration helpers: CACHE_URL."""
+"""Configuration helpers: CACHE_URL, numbers."""
 
 import os
 
@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from techtransfer.env import ConfigError, cache_config
+from techtransfer.env import ConfigError, cache_config, env_float
 
 
 def test_cache_defaults_to_local_memory(monkeypatch):
@@ -49,3 +49,14 @@ def test_configured_redis_cache_is_shared_storage():
     keys = [k.decode() for k in client.keys("techtransfer:*env-test")]
     assert keys == ["techtransfer:1:env-test"]
     assert cache.get("env-test") == "共享"
+
+
+def test_env_float_reads_a_number_in_range_and_refuses_the_rest(monkeypatch):
+    monkeypatch.delenv("X_SHARE", raising=False)
+    assert env_float("X_SHARE", 0.25, minimum=0.01, maximum=1.0) == 0.25
+    monkeypatch.setenv("X_SHARE", " 0.5 ")
+    assert env_float("X_SHARE", 0.25, minimum=0.01, maximum=1.0) == 0.5
+    for bad in ("half", "2", "0", "nan"):
+        monkeypatch.setenv("X_SHARE", bad)
+        with pytest.raises(ConfigError, match="X_SHARE must be a number"):
+            env_float("X_SHARE", 0.25, minimum=0.01, maximum=1.0)

