@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, expect
 from techtransfer.core.tests.factories import PASSWORD
 from tests.browser.test_achievement_path import login, new_page
 
-TITLE = "基于卷积神经网络的遥感图像目标检测算法"
+TITLE = "基于卷积神经网络的图像目标检测算法"
 
 
 @pytest.mark.browser

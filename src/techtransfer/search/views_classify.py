@@ -47,9 +47,8 @@ def classify_suggest(request: HttpRequest) -> HttpResponse:
         if select and not _SELECT_ID.fullmatch(select):
             return HttpResponse(status=400)
         targets[key] = select
-    suggestions = classifier.suggest(title, body)
-    groups = [
-        (key, targets[key], suggestions[key]) for key in classifier.TARGETS if targets[key] or not any(targets.values())
-    ]
+    wanted = [key for key in classifier.TARGETS if targets[key] or not any(targets.values())]
+    suggestions = classifier.suggest(title, body, targets=wanted)
+    groups = [(key, targets[key], suggestions[key]) for key in wanted]
     context = {"groups": groups, "too_short": not any(s for _, _, s in groups)}
     return render(request, "search/_classify_suggestions.html", context)

@@ -2,9 +2,11 @@
 
 Both models ship in data/ (built by scripts/build_classifier.py; nothing is trained or downloaded at
 run time) and are loaded once per process:
-- discipline: TF-IDF character 1–3-grams, linear SVM, trained on the CSL / FewCLUE-CSLDCP rows of
-  ../shared/bench/classification/discipline_train.tsv; the codes are the achievement form's
-  discipline values.
+- discipline: TF-IDF character 1–3-grams plus the text's multilingual-e5-small vector (the search's
+  second-stage encoder, `search.semantic.deep`), linear SVM, trained on the CSL / FewCLUE-CSLDCP
+  rows of ../shared/bench/classification/discipline_train.tsv (`discipline_e5`); the codes are the
+  achievement form's discipline values. When the encoder is switched off (SEARCH_RERANK=0) or stays
+  busy for `DENSE_WAIT` seconds, the n-gram-only model (`discipline`) answers instead.
 - industry: the same features trained on Chinese patent titles whose IPC codes map to one of the
   action plan's seven industries (data/ipc_plan_industry.tsv); the codes are PlanIndustry values.
 - emerging_industry: the same for the nine areas of 战略性新兴产业分类(2018)
@@ -17,16 +19,20 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.translation import get_language
 
+from techtransfer.search.classifier import features
 from techtransfer.search.classifier.model import DATA, load
 
 MIN_CHARS = 4
 MAX_CHARS = 4000
 TOP_K = 3
 OTHER = "other"  # the industry model's "none of the seven" class, never suggested
+DENSE_WAIT = 2.0  # seconds a suggestion waits for a busy e5 engine before the n-gram model answers
 
 
 @dataclass(frozen=True)
@@ -75,25 +81,47 @@ def _emerging_labels() -> dict[str, str]:
 TARGETS = ("discipline", "industry", "emerging_industry")
 
 
-def suggest(title: str, body: str = "", k: int = TOP_K) -> dict[str, list[Suggested]]:
+def dense_vector(title: str, body: str) -> np.ndarray | None:
+    """The e5 vector the dense discipline model reads, or None (encoder off or busy)."""
+    from techtransfer.search.semantic.deep import get_contextual_encoder
+
+    encoder = get_contextual_encoder()
+    if encoder is None or not (DATA / "discipline_e5.npz").is_file():
+        return None
+    return encoder.query(features.dense_text(title, body), wait=DENSE_WAIT, remember=False)
+
+
+def disciplines(title: str, body: str, k: int = TOP_K) -> list[Suggested]:
+    vector = dense_vector(title, body)
+    model = load("discipline") if vector is None else load("discipline_e5")
+    return [
+        Suggested(s.label, discipline_label(s.label), round(s.confidence, 3))
+        for s in model.top(title, body, k, dense=vector)
+    ]
+
+
+def suggest(
+    title: str, body: str = "", k: int = TOP_K, targets: Collection[str] = TARGETS
+) -> dict[str, list[Suggested]]:
     """Top-k disciplines, industries and emerging industries for the text (empty lists when it is
-    too short)."""
+    too short, and for the targets not asked for: a need form wants no discipline, which spares
+    the e5 vector)."""
     title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
+    out: dict[str, list[Suggested]] = {key: [] for key in TARGETS}
     if len((title + body).strip()) < MIN_CHARS:
-        return {key: [] for key in TARGETS}
-    industry_labels = _industry_labels()
-    emerging_labels = _emerging_labels()
-    return {
-        "discipline": [
-            Suggested(s.label, discipline_label(s.label), round(s.confidence, 3))
-            for s in load("discipline").top(title, body, k)
-        ],
-        "industry": [
-            Suggested(s.label, industry_labels.get(s.label, s.label), round(s.confidence, 3))
+        return out
+    if "discipline" in targets:
+        out["discipline"] = disciplines(title, body, k)
+    if "industry" in targets:
+        labels = _industry_labels()
+        out["industry"] = [
+            Suggested(s.label, labels.get(s.label, s.label), round(s.confidence, 3))
             for s in load("industry").top(title, body, k, exclude=frozenset({OTHER}))
-        ],
-        "emerging_industry": [
-            Suggested(s.label, emerging_labels.get(s.label, s.label), round(s.confidence, 3))
+        ]
+    if "emerging_industry" in targets:
+        labels = _emerging_labels()
+        out["emerging_industry"] = [
+            Suggested(s.label, labels.get(s.label, s.label), round(s.confidence, 3))
             for s in load("emerging").top(title, body, k, exclude=frozenset({OTHER}))
-        ],
-    }
+        ]
+    return out

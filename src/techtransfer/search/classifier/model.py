@@ -3,7 +3,8 @@
 The model file (an .npz written by scripts/build_classifier.py, no pickle) holds, for each feature
 block ("chars" 1–3-grams, "words" rjieba words): the vocabulary (one string array) and its IDF; then
 the weight matrix over all blocks (int8, one scale per class), the intercepts, the class labels and
-the softmax temperature fitted on held-out rows. Prediction needs numpy only.
+the softmax temperature fitted on held-out rows. Prediction needs numpy only. A dense model (meta
+"dense") also holds float32 weights for the text's e5 vector, which the caller passes in.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class LinearTextModel:
             self.weights = z["weights"]  # int8, features × classes
             self.scale = z["scale"].astype(np.float32)  # one per class
             self.intercept = z["intercept"].astype(np.float32)
+            dense = self.meta.get("dense")  # {"model", "weight", "dim"} of a dense model
+            self.dense_weight = float(dense["weight"]) if dense else 0.0
+            self.dense_weights = z["dense_weights"].astype(np.float32) if dense else None
         self.temperature = float(self.meta["temperature"])
 
     def _row(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
@@ -64,18 +68,32 @@ class LinearTextModel:
         norm = float(np.linalg.norm(values))
         return np.asarray(idx, dtype=np.int64), (values / norm if norm else values)
 
-    def scores(self, title: str, body: str = "") -> np.ndarray:
+    def scores(self, title: str, body: str = "", dense: np.ndarray | None = None) -> np.ndarray:
+        """One score per class; a dense model needs `dense`, the e5 vector of
+        `features.dense_text(title, body)`."""
         idx, values = self._row(features.prepare(title, body))
         raw = values @ self.weights[idx].astype(np.float32) if len(idx) else np.zeros(len(self.classes), np.float32)
-        return raw * self.scale + self.intercept
+        out = raw * self.scale + self.intercept
+        if self.dense_weights is not None:
+            if dense is None:
+                raise ValueError("this model reads the text's e5 vector")
+            out = out + (self.dense_weight * np.asarray(dense, dtype=np.float32)) @ self.dense_weights
+        return out
 
-    def probabilities(self, title: str, body: str = "") -> np.ndarray:
-        s = self.scores(title, body) / self.temperature
+    def probabilities(self, title: str, body: str = "", dense: np.ndarray | None = None) -> np.ndarray:
+        s = self.scores(title, body, dense) / self.temperature
         e = np.exp(s - s.max())
         return e / e.sum()
 
-    def top(self, title: str, body: str = "", k: int = 3, exclude: frozenset[str] = frozenset()) -> list[Suggestion]:
-        p = self.probabilities(title, body)
+    def top(
+        self,
+        title: str,
+        body: str = "",
+        k: int = 3,
+        exclude: frozenset[str] = frozenset(),
+        dense: np.ndarray | None = None,
+    ) -> list[Suggestion]:
+        p = self.probabilities(title, body, dense)
         order = np.argsort(-p)
         out = [Suggestion(self.classes[i], float(p[i])) for i in order if self.classes[i] not in exclude]
         return out[:k]

@@ -1,13 +1,16 @@
 """Training the shipped classifiers (scikit-learn; build time and `bench classify` only).
 
-`fit` turns rows into the same TF-IDF blocks the runtime model computes (features.py), trains a
-linear SVM, and `export` writes the compact .npz that model.LinearTextModel reads. The softmax
-temperature of the confidences is fitted on held-out rows (`fit_temperature`).
+`fit` turns rows into the same TF-IDF blocks the runtime model computes (features.py), optionally
+followed by the rows' e5 vectors (`dense_vectors`, weight `DENSE_WEIGHT`), trains a linear SVM, and
+`export` writes the compact .npz that model.LinearTextModel reads. The softmax temperature of the
+confidences is fitted on held-out rows (`fit_temperature`).
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,9 @@ from techtransfer.search.classifier import features
 from techtransfer.search.classifier.model import ANALYZERS
 
 DEFAULT_BLOCKS = ("chars",)
+# Weight of the e5 features beside the n-grams (discipline, dev holdout: 1.0 / 1.5 / 2.0 →
+# 0.6647 / 0.6667 / 0.6647; bench/README.md).
+DENSE_WEIGHT = 1.5
 
 
 @dataclass
@@ -26,27 +32,54 @@ class Trained:
     model: Any  # LinearSVC
     blocks: tuple[str, ...]
     temperature: float = 1.0
+    dense_weight: float = 0.0  # > 0: the model also reads the texts' e5 vectors
 
     @property
     def classes(self) -> list[str]:
         return [str(c) for c in self.model.classes_]
 
-    def transform(self, prepared: list[str]) -> Any:
+    def transform(self, prepared: list[str], dense: np.ndarray | None = None) -> Any:
         import scipy.sparse as sp
 
-        return sp.hstack([self.vectorizers[b].transform(prepared) for b in self.blocks]).tocsr()
+        parts = [self.vectorizers[b].transform(prepared) for b in self.blocks]
+        if self.dense_weight:
+            if dense is None or len(dense) != len(prepared):
+                raise ValueError("this model reads the e5 vector of every text")
+            parts.append(sp.csr_matrix(np.asarray(dense, dtype=np.float32) * self.dense_weight))
+        return sp.hstack(parts).tocsr()
 
-    def decision(self, prepared: list[str]) -> np.ndarray:
-        return np.asarray(self.model.decision_function(self.transform(prepared)))
+    def decision(self, prepared: list[str], dense: np.ndarray | None = None) -> np.ndarray:
+        return np.asarray(self.model.decision_function(self.transform(prepared, dense)))
+
+
+def _title_body(row: dict[str, str], columns: list[str]) -> tuple[str, str]:
+    """First column as the title, the rest joined as the body."""
+    return row.get(columns[0], "") or "", " ".join(row.get(c, "") or "" for c in columns[1:])
 
 
 def prepared_texts(rows: list[dict[str, str]], columns: list[str]) -> list[str]:
-    """First column as the title (given twice), the rest joined as the body."""
-    title_col, body_cols = columns[0], columns[1:]
-    return [
-        features.prepare(row.get(title_col, "") or "", " ".join(row.get(c, "") or "" for c in body_cols))
-        for row in rows
-    ]
+    """The n-gram model's input (title given twice, normalised)."""
+    return [features.prepare(*_title_body(row, columns)) for row in rows]
+
+
+def dense_texts(rows: list[dict[str, str]], columns: list[str]) -> list[str]:
+    """The texts whose e5 vectors a dense model reads."""
+    return [features.dense_text(*_title_body(row, columns)) for row in rows]
+
+
+def dense_vectors(
+    texts: Sequence[str], *, batch: int = 16, progress: Callable[[int, int], None] | None = None
+) -> np.ndarray:
+    """e5 query vectors of `texts` with every core (about 6 texts/s on 2 cores here)."""
+    from techtransfer.search.semantic.deep import ContextualEncoder
+
+    encoder = ContextualEncoder(threads=os.cpu_count())
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for start in range(0, len(texts), batch):
+        out[start : start + batch] = encoder.queries(texts[start : start + batch])
+        if progress is not None:
+            progress(min(start + batch, len(texts)), len(texts))
+    return out
 
 
 def fit(
@@ -57,7 +90,11 @@ def fit(
     c: float = 1.0,
     min_df: int = 2,
     class_weight: str | None = None,
+    dense: np.ndarray | None = None,
+    dense_weight: float = DENSE_WEIGHT,
 ) -> Trained:
+    """Fit the TF-IDF blocks and the SVM; with `dense` (one e5 vector per text) the vectors,
+    times `dense_weight`, are features beside the n-grams."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
@@ -66,8 +103,13 @@ def fit(
     }
     for b in blocks:
         vectorizers[b].fit(prepared)
-    trained = Trained(vectorizers, LinearSVC(C=c, class_weight=class_weight, random_state=0), blocks)
-    trained.model.fit(trained.transform(prepared), labels)
+    trained = Trained(
+        vectorizers,
+        LinearSVC(C=c, class_weight=class_weight, random_state=0),
+        blocks,
+        dense_weight=dense_weight if dense is not None else 0.0,
+    )
+    trained.model.fit(trained.transform(prepared, dense), labels)
     return trained
 
 
@@ -88,20 +130,27 @@ def fit_temperature(scores: np.ndarray, labels: list[str], classes: list[str]) -
 
 
 def export(trained: Trained, path: Path, *, info: dict[str, Any]) -> dict[str, int]:
-    """Write the model as .npz (no pickle): vocabularies, IDF, int8 weights with per-class scale."""
+    """Write the model as .npz (no pickle): vocabularies, IDF, int8 weights with per-class scale;
+    a dense model's e5 weights as float32 (`dense_weights`, dimensions × classes)."""
     coef = np.asarray(trained.model.coef_, dtype=np.float32).T  # features × classes
+    arrays: dict[str, np.ndarray] = {}
+    meta: dict[str, Any] = {"blocks": list(trained.blocks), "temperature": trained.temperature}
+    if trained.dense_weight:
+        from techtransfer.search.semantic.deep import MODEL_VERSION, ContextualEncoder
+
+        coef, dense = coef[: -ContextualEncoder.dim], coef[-ContextualEncoder.dim :]
+        arrays["dense_weights"] = dense
+        meta["dense"] = {"model": MODEL_VERSION, "weight": trained.dense_weight, "dim": ContextualEncoder.dim}
     scale = np.abs(coef).max(axis=0) / 127.0
     scale[scale == 0] = 1.0
     weights = np.round(coef / scale).astype(np.int8)
-    arrays: dict[str, np.ndarray] = {}
     for b in trained.blocks:
         vec = trained.vectorizers[b]
         vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
         arrays[f"{b}_vocab"] = np.asarray(vocab)
         arrays[f"{b}_idf"] = vec.idf_.astype(np.float32)
-    meta = {"blocks": list(trained.blocks), "temperature": trained.temperature, **info}
     arrays.update(
-        meta=np.asarray(json.dumps(meta, ensure_ascii=False)),
+        meta=np.asarray(json.dumps({**meta, **info}, ensure_ascii=False)),
         classes=np.asarray(trained.classes),
         weights=weights,
         scale=scale.astype(np.float32),

@@ -1,5 +1,6 @@
 """The benchmark commands on tiny files whose scores are worked out by hand."""
 
+import io
 import json
 import math
 
@@ -107,14 +108,19 @@ def test_classify_command_on_a_tiny_split(tmp_path):
     test = "id\ttitle\ttext\tlabel\n1\t锂电池材料\t正极\t材料\n2\t水稻小麦\t灌溉\t农业\n"
     (tmp_path / "train.tsv").write_text(train, encoding="utf-8")
     (tmp_path / "test.tsv").write_text(test, encoding="utf-8")
-    out = tmp_path / "c.json"
-    call_command(
-        "bench", "classify", "--train", str(tmp_path / "train.tsv"), "--test", str(tmp_path / "test.tsv"),
-        "--label-column", "label", "--out", str(out),
-    )  # fmt: skip
-    result = json.loads(out.read_text(encoding="utf-8"))
-    assert (result["train_rows"], result["test_rows"], result["classes"]) == (6, 2, 2)
-    assert (result["accuracy"], result["macro_f1"]) == (1.0, 1.0)
+    results = {}
+    for extra in ([], ["--no-e5"]):
+        out = tmp_path / "c.json"
+        call_command(
+            "bench", "classify", "--train", str(tmp_path / "train.tsv"), "--test", str(tmp_path / "test.tsv"),
+            "--label-column", "label", "--out", str(out), *extra, stdout=io.StringIO(),
+        )  # fmt: skip
+        results[bool(extra)] = result = json.loads(out.read_text(encoding="utf-8"))
+        assert (result["train_rows"], result["test_rows"], result["classes"]) == (6, 2, 2)
+        assert (result["accuracy"], result["macro_f1"]) == (1.0, 1.0)
+    # The shipped recipe reads the e5 vector of every row (8 here); --no-e5 leaves it out.
+    assert "+ 1.5 x e5 vector" in results[False]["method"] and results[False]["e5_seconds"] > 0
+    assert "e5" not in results[True]["method"] and results[True]["e5_seconds"] == 0
 
 
 def test_retrieval_modes_and_scale_command(tmp_path):

@@ -1,18 +1,21 @@
 """Classification suggestions: the shipped models, GET /search/classify/, POST /api/v1/classify and
 the entry forms' suggestion area."""
 
+import numpy as np
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from techtransfer.achievements.choices import EmergingIndustry, PlanIndustry, disciplines
 from techtransfer.search import classifier
-from techtransfer.search.classifier.model import load
+from techtransfer.search.classifier import features, train
+from techtransfer.search.classifier.model import LinearTextModel, load
+from techtransfer.search.semantic import deep
 
 # A real abstract (CSL, computer science) and a real need-like text.
-TITLE = "基于卷积神经网络的遥感图像目标检测算法"
+TITLE = "基于卷积神经网络的图像目标检测算法"
 ABSTRACT = (
-    "针对遥感图像中小目标检测精度低的问题,提出一种基于改进卷积神经网络的目标检测算法。"
+    "针对图像中小目标检测精度低的问题,提出一种基于改进卷积神经网络的目标检测算法。"
     "该算法在特征提取网络中引入注意力机制,并采用多尺度特征融合,实验结果表明检测精度明显提高。"
 )
 MEDICINE = "针刺足三里穴治疗脾胃虚弱证的临床观察"
@@ -20,7 +23,8 @@ WATER = "城市污水处理厂污泥厌氧消化工艺优化"
 
 
 def test_shipped_models_use_the_form_codes():
-    assert set(load("discipline").classes) == set(disciplines())
+    assert set(load("discipline").classes) == set(load("discipline_e5").classes) == set(disciplines())
+    assert load("discipline_e5").dense_weights.shape == (384, 67)  # type: ignore[union-attr]
     assert set(load("industry").classes) == {*PlanIndustry.values, classifier.OTHER}
     # 9 (related services) has no IPC codes, so it is never suggested.
     assert set(load("emerging").classes) == {*EmergingIndustry.values, classifier.OTHER} - {"9"}
@@ -38,6 +42,60 @@ def test_suggest_real_chinese_text():
     assert classifier.suggest(MEDICINE)["discipline"][0].value == "中医学/中药学"
     water = classifier.suggest(WATER)
     assert (water["discipline"][0].value, water["industry"][0].value) == ("环境科学与工程", PlanIndustry.GREEN)
+
+
+def test_the_dense_model_reads_the_e5_vector_and_the_export_keeps_its_scores(tmp_path):
+    rows = [
+        ("锂电池正极材料", "材料"), ("锂电池负极材料", "材料"), ("正极材料的合成", "材料"),
+        ("水稻灌溉技术", "农业"), ("小麦灌溉技术", "农业"), ("水稻育种方法", "农业"),
+    ]  # fmt: skip
+    prepared = [features.prepare(t, "") for t, _ in rows]
+    # Vectors that carry the label on their own axis, so the dense block matters.
+    dense = np.array([[1.0, 0.0] if y == "材料" else [0.0, 1.0] for _, y in rows], dtype=np.float32)
+    dense = np.hstack([dense, np.zeros((len(rows), 382), dtype=np.float32)])
+    trained = train.fit(prepared, [y for _, y in rows], dense=dense, min_df=1)
+    assert trained.dense_weight == train.DENSE_WEIGHT
+    with pytest.raises(ValueError):
+        trained.decision(prepared)  # a dense model without vectors is an error, not a guess
+    train.export(trained, tmp_path / "m.npz", info={})
+    model = LinearTextModel(tmp_path / "m.npz")
+    assert model.dense_weight == train.DENSE_WEIGHT and model.dense_weights.shape == (384, 1)  # type: ignore[union-attr]
+    expected = trained.decision(prepared, dense)
+    runtime = np.array([model.scores(t, "", dense[i]) for i, (t, _) in enumerate(rows)])
+    assert np.allclose(runtime[:, 0], expected, atol=0.02)  # int8 n-gram weights, float32 e5 weights
+    with pytest.raises(ValueError):
+        model.scores("锂电池", "")
+
+
+def test_suggestions_use_the_e5_model_and_fall_back_to_the_n_grams(settings, monkeypatch):
+    assert features.dense_text(" 标题 ", "摘要" * 300) == ("标题。" + "摘要" * 300)[:400]
+    assert features.dense_text("", "摘要") == "摘要"
+    vector = classifier.dense_vector(TITLE, ABSTRACT)
+    assert vector is not None and vector.shape == (384,)
+    used = []
+    real_load = classifier.load
+    monkeypatch.setattr(classifier, "load", lambda name: used.append(name) or real_load(name))
+    assert classifier.disciplines(TITLE, ABSTRACT)[0].value == "计算机科学与技术"
+    assert used == ["discipline_e5"]
+    # Encoder switched off: the n-gram model answers, with the same kind of suggestions.
+    deep.get_contextual_encoder.cache_clear()
+    try:
+        settings.SEARCH_RERANK = False
+        used.clear()
+        assert classifier.disciplines(TITLE, ABSTRACT)[0].value == "计算机科学与技术"
+        assert used == ["discipline"]
+    finally:
+        deep.get_contextual_encoder.cache_clear()
+    # A need form asks for industries only: no discipline, so no e5 vector is computed.
+    used.clear()
+    result = classifier.suggest(TITLE, ABSTRACT, targets=["industry"])
+    assert result["discipline"] == [] == result["emerging_industry"] and len(result["industry"]) == 3
+    assert set(used) == {"industry"}  # no discipline model, no e5 vector
+
+
+def test_remote_sensing_is_surveying_first_for_the_e5_model_and_computing_second():
+    title, abstract = "基于卷积神经网络的遥感图像目标检测算法", ABSTRACT.replace("图像中", "遥感图像中")
+    assert [s.value for s in classifier.disciplines(title, abstract)][:2] == ["测绘科学与技术", "计算机科学与技术"]
 
 
 def test_short_text_gives_nothing():
