@@ -56,10 +56,10 @@ class PreferenceForm(forms.Form):
         for kind, label in KINDS.items():
             p = prefs.get(kind)
             self.fields[f"{kind}__in_app"] = forms.BooleanField(
-                label=f"{label} — {_('in my inbox')}", required=False, initial=p.in_app if p else True
+                label=f"{label} — " + _("in my inbox"), required=False, initial=p.in_app if p else True
             )
             self.fields[f"{kind}__email"] = forms.BooleanField(
-                label=f"{label} — {_('by e-mail')}", required=False, initial=p.email if p else True
+                label=f"{label} — " + _("by e-mail"), required=False, initial=p.email if p else True
             )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-check-input"

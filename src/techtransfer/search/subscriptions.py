@@ -486,7 +486,7 @@ def describe(sub: SearchSubscription) -> list[str]:
     type_labels = {name: str(st.label) for name, st in types().items()}
     out = []
     if sub.types:
-        out.append(f"{gettext('Record type')}: " + ", ".join(type_labels.get(t, t) for t in sub.types))
+        out.append(gettext("Record type") + ": " + ", ".join(type_labels.get(t, t) for t in sub.types))
     for name, values in sub.terms.items():
         tspec = labels.get(name)
         if tspec is None:

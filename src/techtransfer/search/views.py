@@ -98,7 +98,7 @@ def why_line(hit: SearchHit) -> str:
         return ""
     line = _("Why this result:")
     if hit.matched_terms:
-        line += f" {_('matches')} {', '.join(hit.matched_terms)}"
+        line += " " + _("matches") + " " + ", ".join(hit.matched_terms)
     if hit.semantic_similarity is not None:
         if hit.matched_terms:
             line += ";"

@@ -198,3 +198,22 @@ def test_terminology_and_plurals_through_django():
     with translation.override("en"):
         assert str(Role.GOV_REVIEWER.label) == "Government reviewer"
         assert translation.ngettext("%(n)s event", "%(n)s events", 7) % {"n": 7} == "7 events"
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """xgettext (makemessages) does not look inside f-string fields: `f"{_('matches')}"` loses its
+    msgid, and with it the translation, at the next `make messages`."""
+    source = Path(__file__).resolve().parents[2]
+    found = []
+    for path in sorted(source.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in GETTEXT_NAMES:
+                    found.append(f"{path.relative_to(source)}:{inner.lineno}")
+    assert found == []
