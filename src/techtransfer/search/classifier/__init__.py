@@ -5,8 +5,9 @@ run time) and are loaded once per process:
 - discipline: TF-IDF character 1–3-grams plus the text's multilingual-e5-small vector (the search's
   second-stage encoder, `search.semantic.deep`), linear SVM, trained on the CSL / FewCLUE-CSLDCP
   rows of ../shared/bench/classification/discipline_train.tsv (`discipline_e5`); the codes are the
-  achievement form's discipline values. When the encoder is switched off (SEARCH_RERANK=0) or stays
-  busy for `DENSE_WAIT` seconds, the n-gram-only model (`discipline`) answers instead.
+  achievement form's discipline values. When the encoder is switched off (SEARCH_RERANK=0), stays
+  busy for `DENSE_WAIT` seconds or has used up its share of a core (SEARCH_RERANK_SHARE), the
+  n-gram-only model (`discipline`) answers instead.
 - industry: the same features trained on Chinese patent titles whose IPC codes map to one of the
   action plan's seven industries (data/ipc_plan_industry.tsv); the codes are PlanIndustry values.
 - emerging_industry: the same for the nine areas of 战略性新兴产业分类(2018)
@@ -82,7 +83,7 @@ TARGETS = ("discipline", "industry", "emerging_industry")
 
 
 def dense_vector(title: str, body: str) -> np.ndarray | None:
-    """The e5 vector the dense discipline model reads, or None (encoder off or busy)."""
+    """The e5 vector the dense discipline model reads, or None (encoder off, busy or out of credit)."""
     from techtransfer.search.semantic.deep import get_contextual_encoder
 
     encoder = get_contextual_encoder()
