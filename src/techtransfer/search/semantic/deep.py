@@ -154,16 +154,17 @@ class ContextualEncoder:
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         """e5 query vectors of many texts at once (build and benchmark time; waits for the engine)."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return np.asarray(self._loaded().query(list(texts)), dtype=np.float32)
+        return self._batch("query", texts)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._batch("passage", texts)
+
+    def _batch(self, kind: str, texts: Sequence[str]) -> np.ndarray:
+        """The engine's `query` or `passage` vectors of `texts`, waiting for the engine."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            return np.asarray(self._loaded().passage(list(texts)), dtype=np.float32)
+            return np.asarray(getattr(self._loaded(), kind)(list(texts)), dtype=np.float32)
 
 
 @functools.cache
