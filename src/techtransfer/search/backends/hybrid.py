@@ -179,14 +179,17 @@ class HybridBackend(SearchBackend):
             alpha = self.short_alpha if short else self.alpha
             ranked = self._fuse(lex.scores, sem, qvec, request.fusion or self.fusion, alpha)
             if short and self.whole_query_bonus and lex.scores:
-                known = self.lexical.payloads([uid for uid, _ in lex.scores], request)
+                known = lex.payloads(uid for uid, _ in lex.scores)
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
             total = max(lex.total, len(ranked))
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
-        payloads.update(self.lexical.payloads([uid for uid, *_ in page if uid not in known], request))
+        payloads.update(lex.payloads(uid for uid, *_ in page if uid not in payloads))
+        # Candidates found by meaning alone are checked against the request once more (a vector
+        # entry may lag behind a permission change).
+        payloads.update(self.lexical.payloads([uid for uid, *_ in page if uid not in payloads], request))
         words = lex.query_terms
         hits = []
         for uid, sim, bm25, fused in page:

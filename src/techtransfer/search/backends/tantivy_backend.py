@@ -17,7 +17,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,13 @@ class LexicalCandidates:
     total: int
     facets: dict[str, list[tuple[str, int]]]
     query_terms: list[str]
+    # uid -> stored payload (JSON, not decoded) of each candidate. They passed the request's
+    # visibility and filters in the same query, so the page can show them without asking again.
+    stored: dict[str, str] = field(default_factory=dict)
+
+    def payloads(self, uids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The decoded payloads of those `uids` that are candidates."""
+        return {uid: json.loads(self.stored[uid]) for uid in uids if uid in self.stored}
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
@@ -265,10 +272,17 @@ class TantivyBackend(SearchBackend):
     def candidates(self, request: SearchRequest) -> LexicalCandidates:
         """What the hybrid fusion needs of `request`: the uids and BM25 scores of its top `limit`
         matches, best first, with the total and the facets, but no payloads (decoding 100 stored
-        payloads per question only to read their ids was a sixth of an uncached hybrid search)."""
+        payloads per question only to read their ids was a sixth of an uncached hybrid search); their
+        payloads are kept as stored, for the page to decode the ones it shows."""
         searcher, found, total, facets, words = self._execute(request)
-        scores = [(str(searcher.doc(a).get_first("uid")), float(x)) for x, a in found]
-        return LexicalCandidates(scores, total, facets, words)
+        scores = []
+        stored = {}
+        for x, address in found:
+            doc = searcher.doc(address)
+            uid = str(doc.get_first("uid"))
+            scores.append((uid, float(x)))
+            stored[uid] = str(doc.get_first("payload"))
+        return LexicalCandidates(scores, total, facets, words, stored)
 
     def payloads(self, uids: Sequence[str], request: SearchRequest) -> dict[str, dict[str, Any]]:
         """Stored title, url and snippet text of those documents `uids` that `request` may see and
