@@ -193,3 +193,31 @@ def test_a_records_title_weighs_twice_in_its_vector():
     weighted = float(query @ encoder.encode_parts([document_parts(doc)])[0])
     once = float(query @ encoder.encode_parts([[doc.title, doc.fields["abstract"]]])[0])
     assert weighted > once  # a record is found by what its title says, whatever else its text holds
+
+
+@pytest.mark.django_db
+def test_a_vector_entry_that_lags_behind_a_permission_change_shows_nothing(records, monkeypatch):  # noqa: F811
+    """The page shows lexical candidates from the payloads their own query returned, and checks
+    candidates found by meaning alone against the lexical index once more."""
+    _public, internal, _draft = records
+    backend = get_backend()
+    backend.min_similarity = -1.0
+    search(AnonymousUser(), {"query": "石墨烯", "mode": "hybrid"})  # the web process loads its vectors
+    uid = f"achievement:{internal.pk}"
+    assert uid not in backend.vectors.slot  # an internal record is not a public candidate
+    shown = backend.vectors.entries[backend.vectors.slot[f"achievement:{_public.pk}"]]
+    # As if the vector index still held the record as public after it was made internal.
+    backend.vectors.upsert(
+        [Entry(uid, shown.type, [PUBLIC], dict(shown.filters))], get_encoder().encode(["石墨烯电极"])
+    )
+    asked: list[list[str]] = []
+    original = type(backend.lexical).payloads
+    monkeypatch.setattr(
+        type(backend.lexical),
+        "payloads",
+        lambda self, uids, request: asked.append(list(uids)) or original(self, uids, request),
+    )
+    page = search(AnonymousUser(), {"query": "石墨烯电极的内部工艺", "mode": "hybrid"})
+    assert [h.title for h in page.results.hits] == [PUBLIC_NAME]
+    # Only the record found by meaning alone was looked up again (the public one came with its query).
+    assert asked == [[uid]]

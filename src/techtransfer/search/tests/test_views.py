@@ -155,6 +155,41 @@ def test_facet_links_keep_the_query_and_leave_the_selected_value_unlinked():
     assert links[2] == ("值2", 18, "?q=%E7%A8%80%E5%9C%9F&plan_industry=v2")
 
 
+def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
+    from django.utils import translation
+
+    from techtransfer.search.services import Facet
+    from techtransfer.search.views import facets_html, hits_html
+
+    hidden = _hit(matched_terms=["稀土"], lexical_score=2.0)
+    hidden.title, hidden.url, hidden.snippet, hidden.public = (
+        '<b>"稀土"</b>',
+        '/a/1/?x="y"',
+        "含<mark>稀土</mark>",
+        False,
+    )
+    with translation.override("en"):
+        assert hits_html([]) == "<li>Nothing found.</li>"
+        assert hits_html([hidden]) == (
+            '<li class="border-bottom pb-2 mb-3"><h3 class="h6 mb-1"><a href="/a/1/?x=&quot;y&quot;">'
+            "&lt;b&gt;&quot;稀土&quot;&lt;/b&gt;</a>"
+            ' <span class="badge text-bg-warning search-not-public">Not public</span></h3>'
+            '<p class="small mb-1">含<mark>稀土</mark></p>'
+            '<p class="small text-muted mb-0 search-why">Why this result: matches 稀土</p></li>'
+        )
+        facet = Facet("plan_industry", "产业 & <领域>", [("a", "新材料", 3), ("b", "<x>", 1)], selected=["a"])
+        assert facets_html(
+            [("成果", 4, "?type=achievement&q=1")], [(facet, [("新材料", 3, None), ("<x>", 1, "?q=1&b")])]
+        ) == (
+            '<div class="mb-3" id="facet-type"><h3 class="small fw-bold mb-1">Record type</h3>'
+            '<ul class="list-unstyled small mb-0"><li><a href="?type=achievement&amp;q=1">成果</a>'
+            ' <span class="badge text-bg-light">4</span></li></ul></div>\n'
+            '<div class="mb-3" id="facet-plan_industry"><h3 class="small fw-bold mb-1">产业 &amp; &lt;领域&gt;</h3>'
+            '<ul class="list-unstyled small mb-0"><li><strong>新材料</strong> <span class="badge text-bg-light">3</span></li>'
+            '<li><a href="?q=1&amp;b">&lt;x&gt;</a> <span class="badge text-bg-light">1</span></li></ul></div>'
+        )
+
+
 def test_the_filters_block_is_shared_between_questions_but_never_hides_filled_in_values(client, published):
     url = reverse("search:search")
     first = client.get(url, {"q": "永磁"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
