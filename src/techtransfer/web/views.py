@@ -16,6 +16,7 @@ from techtransfer.core.models import Organisation
 from techtransfer.jobs.access import jobs_visible_to
 from techtransfer.jobs.selectors import worker_status
 from techtransfer.search.outbox import lag as search_lag
+from techtransfer.search.semantic.deep import process_stats as rerank_stats
 from techtransfer.web.stats import turnover_series
 
 
@@ -60,4 +61,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": {"status": "error", "error": str(exc)[:200]}}, status=503)
     worker = worker_status()
     overall = "ok" if worker["status"] == "ok" else "degraded"
-    return JsonResponse({"status": overall, "database": db, "worker": worker, "search_index": search_lag()})
+    return JsonResponse(
+        {
+            "status": overall,
+            "database": db,
+            "worker": worker,
+            "search_index": search_lag(),
+            "rerank_process": rerank_stats(),
+        }
+    )

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -99,7 +100,11 @@ class ContextualEncoder:
         self.share = share
         self._credit = BURST  # seconds of encoding available now (with a share)
         self._refilled = time.monotonic()
-        self.shed = 0  # queries given up because the engine was busy (since the process started)
+        # Since the process started: queries encoded, answered from the cache, and given up because
+        # the engine was busy or the share was spent.
+        self.encoded = 0
+        self.cached = 0
+        self.shed = 0
         self._model: Any = None
         self._lock = threading.Lock()  # the engine
         self._cache_lock = threading.Lock()
@@ -120,6 +125,7 @@ class ContextualEncoder:
             hit = self._queries.get(text)
             if hit is not None:
                 self._queries.move_to_end(text)
+                self.cached += 1
                 return hit
             if not self._has_credit():
                 self.shed += 1
@@ -136,12 +142,27 @@ class ContextualEncoder:
             self._lock.release()
             with self._cache_lock:
                 self._credit -= time.monotonic() - started
+                self.encoded += 1
         if remember:
             with self._cache_lock:
                 self._queries[text] = vector
                 if len(self._queries) > QUERY_CACHE:
                     self._queries.popitem(last=False)
         return vector
+
+    def stats(self) -> dict[str, object]:
+        """This process's counters and limits, for /healthz (never loads the model)."""
+        with self._cache_lock:
+            if self.share is not None:
+                self._has_credit()
+            return {
+                "encoded": self.encoded,
+                "cached": self.cached,
+                "shed": self.shed,
+                "wait_ms": None if self.wait is None else round(self.wait * 1000),
+                "share": self.share,
+                "credit_seconds": None if self.share is None else round(self._credit, 3),
+            }
 
     def _has_credit(self) -> bool:
         """Refill the credit for the time since the last look (call with `_cache_lock` held)."""
@@ -178,6 +199,15 @@ def get_contextual_encoder() -> ContextualEncoder | None:
         wait=None if wait_ms is None else wait_ms / 1000,
         share=getattr(settings, "SEARCH_RERANK_SHARE", None),
     )
+
+
+def process_stats() -> dict[str, object]:
+    """The second stage as this web process sees it: off, or its encoder's counters (/healthz; each
+    process has its own encoder, so two requests may be answered by different processes)."""
+    encoder = get_contextual_encoder()
+    if encoder is None:
+        return {"enabled": False}
+    return {"enabled": True, "pid": os.getpid(), **encoder.stats()}
 
 
 class VectorSource(Protocol):

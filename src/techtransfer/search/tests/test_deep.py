@@ -1,5 +1,6 @@
 """The e5 re-ranking stage (`search.semantic.deep`): queue, background embedding, re-ordering."""
 
+import os
 import threading
 import time
 
@@ -108,6 +109,9 @@ def test_a_busy_engine_sheds_the_query_and_the_first_stage_order_stays():
         encoder._lock.release()
     out, cosine = deep.rerank("另一个较长的问题", ranked, source, encoder)
     assert [u for u, *_ in out] == ["c", "a", "b"] and cosine == pytest.approx({"a": 0.0, "b": 0.0, "c": 1.0})
+    assert encoder.stats() == {
+        "encoded": 2, "cached": 1, "shed": 1, "wait_ms": 0, "share": None, "credit_seconds": None,
+    }  # fmt: skip
 
 
 def test_query_encoding_keeps_to_its_share_of_a_core():
@@ -121,6 +125,34 @@ def test_query_encoding_keeps_to_its_share_of_a_core():
     encoder._refilled -= 3600.0  # an idle hour refills no more than one burst
     assert encoder.query("另一个较长的问题") is not None
     assert encoder._credit <= deep.BURST
+
+
+@pytest.mark.django_db
+def test_healthz_shows_the_second_stage_of_the_process_that_answered(client, settings):
+    deep.get_contextual_encoder.cache_clear()
+    try:
+        settings.SEARCH_RERANK = False
+        assert client.get("/healthz").json()["rerank_process"] == {"enabled": False}
+        settings.SEARCH_RERANK, settings.SEARCH_RERANK_WAIT_MS, settings.SEARCH_RERANK_SHARE = True, 20, 0.25
+        deep.get_contextual_encoder.cache_clear()
+        encoder = deep.get_contextual_encoder()
+        assert encoder is not None
+        encoder._model = StubEngine()
+        encoder.query("一个较长的问题")
+        encoder.query("一个较长的问题")
+        stage = client.get("/healthz").json()["rerank_process"]
+        assert stage["pid"] == os.getpid() and 0 < stage.pop("credit_seconds") <= deep.BURST
+        assert stage == {
+            "enabled": True,
+            "pid": os.getpid(),
+            "encoded": 1,
+            "cached": 1,
+            "shed": 0,
+            "wait_ms": 20,
+            "share": 0.25,
+        }
+    finally:
+        deep.get_contextual_encoder.cache_clear()
 
 
 def test_the_web_encoder_waits_as_long_as_the_settings_say(settings):
