@@ -233,6 +233,28 @@ class OnDemandVectors:
         return {u: self.cache[u] for u in uids if u in self.cache}
 
 
+class StandInVectors:
+    """A fixed pseudo-random unit vector for every uid, for latency benchmarks only: a scaled-up
+    corpus cannot be embedded in reasonable time, and the second stage costs the same whatever the
+    passage vectors hold (the query vector is real)."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self.cache: dict[str, np.ndarray] = {}
+
+    def vectors(self, uids: Sequence[str]) -> dict[str, np.ndarray]:
+        out = {}
+        for uid in uids:
+            v = self.cache.get(uid)
+            if v is None:
+                seed = int.from_bytes(hashlib.blake2b(uid.encode(), digest_size=8).digest(), "little")
+                v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+                v /= np.linalg.norm(v)
+                self.cache[uid] = v
+            out[uid] = v
+        return out
+
+
 class DeepVectors:
     """The filled `DeepVector` rows of the database, in memory (web and worker processes)."""
 

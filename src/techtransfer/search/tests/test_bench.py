@@ -4,10 +4,12 @@ import io
 import json
 import math
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
 from techtransfer.search.bench import mrr_at_k, ndcg_at_k, recall_at_k
+from techtransfer.search.semantic import deep
 
 CORPUS = """docid\ttitle\ttext\tsource
 d1\t\t锂离子电池正极材料的制备工艺\tt
@@ -148,11 +150,30 @@ def test_retrieval_modes_and_scale_command(tmp_path):
     assert scale["documents"] == 60 and scale["queries"] == 5
     assert scale["build_records_per_second"] > 0 and scale["hybrid_query_with_filters_ms"]["p95"] > 0
     assert scale["index_mb"]["hnsw_in_memory"] == 0.0  # 60 entries: exact search, no HNSW
+    assert (scale["rerank"], scale["reranked_queries"], scale["reranked_query_ms"]) == ("", 0, None)
+    out = tmp_path / "scale-rerank.json"
+    call_command(
+        "bench", "scale", "--docs", "60", "--queries", "20", "--corpus", str(tmp_path / "corpus.tsv"), "--rerank",
+        "--out", str(out), stdout=io.StringIO(),
+    )  # fmt: skip
+    scale = json.loads(out.read_text(encoding="utf-8"))
+    # Two of the four texts are longer than 12 characters: those queries go through the second stage.
+    assert scale["rerank"] == deep.MODEL_VERSION and 0 < scale["reranked_queries"] < 20
+    assert 0 < scale["reranked_query_ms"]["p50"] <= scale["reranked_query_ms"]["p95"]
     out = tmp_path / "embed.json"
     call_command(
         "bench", "embed", "--corpus", str(tmp_path / "corpus.tsv"), "--chars", "8", "--docs", "50", "--out", str(out)
     )
     assert json.loads(out.read_text(encoding="utf-8"))["documents"] == 50
+
+
+def test_stand_in_passage_vectors_are_fixed_unit_vectors_per_uid():
+    source = deep.StandInVectors(dim=8)
+    first = source.vectors(["a:1", "a:2"])
+    again = deep.StandInVectors(dim=8).vectors(["a:2", "a:1"])
+    assert set(first) == {"a:1", "a:2"} and all(np.array_equal(first[u], again[u]) for u in first)
+    assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-6 for v in first.values())
+    assert abs(float(first["a:1"] @ first["a:2"])) < 0.99
 
 
 def test_retrieval_command_runs_the_e5_second_stage_on_long_queries(tmp_path):
