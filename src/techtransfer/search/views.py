@@ -163,15 +163,13 @@ def hits_html(hits: Sequence[SearchHit]) -> str:
 
 
 def _facet_block(element_id: str, label: str, links: Sequence[FacetLink]) -> str:
-    items = "".join(
-        f'<li><a href="{escape(href)}">{escape(value)}</a> <span class="badge text-bg-light">{count}</span></li>'
-        if href
-        else f'<li><strong>{escape(value)}</strong> <span class="badge text-bg-light">{count}</span></li>'
-        for value, count, href in links
-    )
+    items = []
+    for value, count, href in links:
+        shown = f'<a href="{escape(href)}">{escape(value)}</a>' if href else f"<strong>{escape(value)}</strong>"
+        items.append(f'<li>{shown} <span class="badge text-bg-light">{count}</span></li>')
     return (
         f'<div class="mb-3" id="{escape(element_id)}"><h3 class="small fw-bold mb-1">{escape(label)}</h3>'
-        f'<ul class="list-unstyled small mb-0">{items}</ul></div>'
+        f'<ul class="list-unstyled small mb-0">{"".join(items)}</ul></div>'
     )
 
 

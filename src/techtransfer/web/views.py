@@ -51,7 +51,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, worker and search-index lag (unapplied outbox rows); 503 when the database does not answer."""
+    """Database, worker, search-index lag (unapplied outbox rows) and this process's second search
+    stage; 503 when the database does not answer."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
