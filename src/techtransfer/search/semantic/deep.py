@@ -28,6 +28,7 @@ not see. Chosen on dev (bench/README.md, ADR 0024).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -332,7 +333,12 @@ def fill_pending(
 ) -> int:
     """Compute queued passages (`DeepVector` rows without a vector, or of another model version) for
     at most `budget` seconds; returns how many were filled. Safe to run in several processes: a row
-    is written only if its passage is still the one that was embedded."""
+    is written only if its passage is still the one that was embedded. On PostgreSQL each batch is
+    locked while it is embedded (FOR UPDATE SKIP LOCKED), so two workers take different batches
+    instead of embedding the same passages twice. SQLite has no row locks, and a transaction there
+    takes the database's one write lock (BEGIN IMMEDIATE) for the seconds a batch takes: no lock."""
+    from django.db import connection, transaction
+
     from techtransfer.search.models import DeepVector
     from techtransfer.search.semantic.store import to_bytes
 
@@ -343,20 +349,21 @@ def fill_pending(
     done = 0
     # Counted only for a progress display: the worker's loop calls this every few seconds when idle.
     total = pending_count(encoder.version) if progress is not None else 0
+    locking = connection.features.has_select_for_update_skip_locked
     while time.monotonic() - started < budget:
-        rows = list(
-            DeepVector.objects.filter(_pending_filter(encoder.version))
-            .order_by("id")
-            .values_list("id", "text_hash", "text")[:batch]
-        )
-        if not rows:
-            break
-        vectors = encoder.passages([text for _, _, text in rows])
-        now = timezone.now()
-        for (pk, text_hash, _), v in zip(rows, vectors, strict=True):
-            done += DeepVector.objects.filter(pk=pk, text_hash=text_hash).update(
-                vector=to_bytes(v), model_version=encoder.version, updated_at=now
-            )
+        with transaction.atomic() if locking else contextlib.nullcontext():
+            pending = DeepVector.objects.filter(_pending_filter(encoder.version)).order_by("id")
+            if locking:
+                pending = pending.select_for_update(skip_locked=True)
+            rows = list(pending.values_list("id", "text_hash", "text")[:batch])
+            if not rows:
+                break
+            vectors = encoder.passages([text for _, _, text in rows])
+            now = timezone.now()
+            for (pk, text_hash, _), v in zip(rows, vectors, strict=True):
+                done += DeepVector.objects.filter(pk=pk, text_hash=text_hash).update(
+                    vector=to_bytes(v), model_version=encoder.version, updated_at=now
+                )
         if progress is not None:
             progress(done, total)
     return done
