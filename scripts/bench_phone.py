@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from techtransfer.search.loadtest import percentile
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 375, "height": 740}
@@ -63,12 +64,6 @@ MEASURE = """() => new Promise((resolve) => {
 
 
 THROTTLING = ("rtt_ms", "down_kbps", "up_kbps", "cpu_slowdown")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
 def visit_twice(browser: Any, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -105,7 +100,7 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for key in ("ttfb", "fcp", "lcp", "dcl", "load"):
         values = [r[key] for r in rows if r[key] is not None]
         if values:
-            out[key] = {"p50": round(statistics.median(values)), "p95": round(percentile(values, 95))}
+            out[key] = {"p50": round(statistics.median(values)), "p95": round(percentile(sorted(values), 95))}
     for key in ("bytes", "html_bytes", "html_decoded_bytes", "requests"):
         out[key] = round(statistics.median(r[key] for r in rows))
     return out
