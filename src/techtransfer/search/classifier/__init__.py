@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
 from django.utils.translation import get_language
 
 from techtransfer.search.classifier import features
-from techtransfer.search.classifier.model import DATA, load
+from techtransfer.search.classifier.model import DATA, Suggestion, load
 
 MIN_CHARS = 4
 MAX_CHARS = 4000
@@ -92,13 +92,15 @@ def dense_vector(title: str, body: str) -> np.ndarray | None:
     return encoder.query(features.dense_text(title, body), wait=DENSE_WAIT, remember=False)
 
 
+def _named(found: list[Suggestion], name: Callable[[str], str]) -> list[Suggested]:
+    """The model's suggestions with the display name of each value, confidences rounded."""
+    return [Suggested(s.label, name(s.label), round(s.confidence, 3)) for s in found]
+
+
 def disciplines(title: str, body: str, k: int = TOP_K) -> list[Suggested]:
     vector = dense_vector(title, body)
     model = load("discipline") if vector is None else load("discipline_e5")
-    return [
-        Suggested(s.label, discipline_label(s.label), round(s.confidence, 3))
-        for s in model.top(title, body, k, dense=vector)
-    ]
+    return _named(model.top(title, body, k, dense=vector), discipline_label)
 
 
 def suggest(
@@ -114,15 +116,11 @@ def suggest(
     if "discipline" in targets:
         out["discipline"] = disciplines(title, body, k)
     if "industry" in targets:
-        labels = _industry_labels()
-        out["industry"] = [
-            Suggested(s.label, labels.get(s.label, s.label), round(s.confidence, 3))
-            for s in load("industry").top(title, body, k, exclude=frozenset({OTHER}))
-        ]
+        industries = _industry_labels()
+        found = load("industry").top(title, body, k, exclude=frozenset({OTHER}))
+        out["industry"] = _named(found, lambda value: industries.get(value, value))
     if "emerging_industry" in targets:
-        labels = _emerging_labels()
-        out["emerging_industry"] = [
-            Suggested(s.label, labels.get(s.label, s.label), round(s.confidence, 3))
-            for s in load("emerging").top(title, body, k, exclude=frozenset({OTHER}))
-        ]
+        areas = _emerging_labels()
+        found = load("emerging").top(title, body, k, exclude=frozenset({OTHER}))
+        out["emerging_industry"] = _named(found, lambda value: areas.get(value, value))
     return out
