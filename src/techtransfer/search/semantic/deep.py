@@ -154,8 +154,7 @@ class ContextualEncoder:
     def stats(self) -> dict[str, object]:
         """This process's counters and limits, for /healthz (never loads the model)."""
         with self._cache_lock:
-            if self.share is not None:
-                self._has_credit()
+            self._has_credit()  # brings the credit up to now (no-op without a share)
             return {
                 "encoded": self.encoded,
                 "cached": self.cached,
@@ -239,7 +238,7 @@ class StandInVectors:
     corpus cannot be embedded in reasonable time, and the second stage costs the same whatever the
     passage vectors hold (the query vector is real)."""
 
-    def __init__(self, dim: int = 384) -> None:
+    def __init__(self, dim: int = ContextualEncoder.dim) -> None:
         self.dim = dim
         self.cache: dict[str, np.ndarray] = {}
 
