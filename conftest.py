@@ -36,6 +36,17 @@ def regions(transactional_db):  # type: ignore[no-untyped-def]
     load_regions()
 
 
+@pytest.fixture(scope="module")
+def regions_after_module(django_db_blocker):  # type: ignore[no-untyped-def]
+    """A module of transactional tests flushes every table, regions included: load them again when
+    the module ends, for the tests after it (`pytest.mark.usefixtures` on the module)."""
+    yield
+    from techtransfer.core.regions_loader import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, _search_index_root):  # type: ignore[no-untyped-def]
     # The search index of the suite lives in a temporary directory, never under ./var.

@@ -21,7 +21,7 @@ from techtransfer.market.errors import MarketErrors
 from techtransfer.market.models import AuctionSession, Bid, Deal
 from techtransfer.market.services import AuctionInput
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions_after_module")]
 
 T0 = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
 END = T0 + datetime.timedelta(hours=2)
@@ -40,13 +40,6 @@ def _regions(transactional_db):  # type: ignore[no-untyped-def]
     if connection.vendor == "sqlite":
         pytest.skip("threads cannot share the in-memory SQLite test database; the PostgreSQL lane runs this test")
     _load_regions_if_flushed()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_regions(django_db_blocker):  # type: ignore[no-untyped-def]
-    yield
-    with django_db_blocker.unblock():
-        _load_regions_if_flushed()
 
 
 @pytest.fixture

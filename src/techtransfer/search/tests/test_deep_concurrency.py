@@ -17,24 +17,13 @@ from django.utils import timezone
 from techtransfer.search.models import DeepVector
 from techtransfer.search.semantic import deep
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions_after_module")]
 
 
 @pytest.fixture(autouse=True)
 def _postgresql_only(transactional_db):  # type: ignore[no-untyped-def]
     if connection.vendor == "sqlite":
         pytest.skip("threads cannot share the in-memory SQLite test database; the PostgreSQL lane runs this test")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_regions(django_db_blocker):  # type: ignore[no-untyped-def]
-    yield
-    from techtransfer.core.models import Region
-    from techtransfer.core.regions_loader import load_regions
-
-    with django_db_blocker.unblock():
-        if not Region.objects.exists():
-            load_regions()
 
 
 class MeetingEncoder:
