@@ -23,6 +23,7 @@ from typing import Any
 from techtransfer.search import services
 from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest
 from techtransfer.search.backends.hybrid import HybridBackend
+from techtransfer.search.loadtest import percentile
 from techtransfer.search.permissions import org_token
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
 from techtransfer.search.semantic import deep
@@ -120,13 +121,6 @@ def _documents(rows: list[dict[str, str]]) -> Iterator[SearchDocument]:
             visibility=[PUBLIC],
             summary=row.get("text", ""),
         )
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def run_retrieval(
@@ -250,7 +244,7 @@ class ScaleResult:
 def _summary_ms(latencies: Sequence[float]) -> dict[str, float]:
     return {
         "p50": round(statistics.median(latencies), 2) if latencies else 0.0,
-        "p95": round(_percentile(list(latencies), 0.95), 2),
+        "p95": round(percentile(sorted(latencies), 95), 2),
         "mean": round(statistics.fmean(latencies), 2) if latencies else 0.0,
     }
 
