@@ -47,6 +47,13 @@ def test_domain_terms_are_kept_whole():
         ),
         ("无关文本", ["电池"], "无关文本", []),
         ("採用LSTM模型", ["lstm"], "採用<mark>LSTM</mark>模型", ["lstm"]),
+        # Overlapping terms: the longest at the leftmost position wins, the scan goes on after it.
+        (
+            "稀土永磁材料与永磁电机",
+            ["永磁材料", "稀土", "稀土永磁", "永磁"],
+            "<mark>稀土永磁</mark>材料与<mark>永磁</mark>电机",
+            ["永磁材料", "稀土", "稀土永磁", "永磁"],
+        ),
     ],
 )
 def test_highlight_marks_matched_terms_in_escaped_text(source, terms, snippet, matched):
