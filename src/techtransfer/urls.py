@@ -29,6 +29,9 @@ urlpatterns = [
     path("", include("techtransfer.matchmaking.urls_events")),
     path("", include("techtransfer.contracts.urls")),
     path("healthz", web_views.healthz, name="healthz"),
+    # Pages carry their icon inline; clients that ask for /favicon.ico anyway (bookmarks, feed
+    # readers) are sent to the same icon.
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from techtransfer.audit.access import may_browse_audit
@@ -47,6 +48,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "may_audit": may_browse_audit(user),  # type: ignore[arg-type]
     }
     return render(request, "web/workspace.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Pages carry their icon inline; clients that ask for /favicon.ico anyway (bookmarks, feed
+    readers) are sent to the same icon as a file."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
 
 
 @require_GET

@@ -44,3 +44,12 @@ def test_static_files_are_sent_compressed_only_to_who_accepts_gzip(client, url, 
     body = b"".join(packed.streaming_content)
     assert len(body) < len(path.read_bytes()) / 3
     assert gzip.decompress(body) == path.read_bytes()
+
+
+def test_favicon_ico_leads_to_the_pages_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].startswith("/static/web/favicon") and response["Location"].endswith(".svg")
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+    assert b"".join(icon.streaming_content).startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
