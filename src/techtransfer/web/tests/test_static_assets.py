@@ -2,7 +2,9 @@
 networks), from pre-compressed twins kept in step with the files (scripts/compress_static.py)."""
 
 import gzip
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -53,3 +55,12 @@ def test_favicon_ico_leads_to_the_pages_icon(client):
     icon = client.get(response["Location"])
     assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
     assert b"".join(icon.streaming_content).startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_same_icon_inline(client):
+    page = client.get("/").content.decode()
+    href = re.search(r'<link rel="icon" href="data:image/svg\+xml,([^"]*)"', page)
+    assert href is not None
+    icon = Path(__file__).resolve().parents[1] / "static" / "web" / "favicon.svg"
+    assert unquote(href.group(1)) == icon.read_text(encoding="utf-8").strip()
