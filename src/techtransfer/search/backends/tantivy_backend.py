@@ -380,11 +380,11 @@ def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     """
     norm = text.normalise_stored(source)
     shown = source if len(norm) == len(source) else norm
-    unique = [t for t in dict.fromkeys(terms) if t]
-    matched = [t for t in unique if t in norm]
+    first = {t: norm.find(t) for t in dict.fromkeys(terms) if t}  # where each term first occurs
+    matched = [t for t, i in first.items() if i >= 0]
     if not matched:
         return html.escape(shown[:SNIPPET_CHARS]) + ("…" if len(shown) > SNIPPET_CHARS else ""), []
-    start = max(0, min(norm.find(t) for t in matched) - 30)
+    start = max(0, min(first[t] for t in matched) - 30)
     end = min(len(norm), start + SNIPPET_CHARS)
     # Most texts hold no character that needs escaping: then no piece is escaped one by one.
     escape = html.escape if _HTML_SPECIAL.search(shown, start, end) else str
