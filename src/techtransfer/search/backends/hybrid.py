@@ -23,7 +23,7 @@ from techtransfer.search.backends.base import (
     SearchRequest,
     SearchResults,
 )
-from techtransfer.search.backends.tantivy_backend import TantivyBackend, payload_hit
+from techtransfer.search.backends.tantivy_backend import LexicalCandidates, TantivyBackend, payload_hit
 from techtransfer.search.registry import SearchDocument, SearchType
 from techtransfer.search.semantic import deep
 from techtransfer.search.semantic.encoder import StaticEncoder, document_parts, get_encoder
@@ -51,6 +51,20 @@ MIN_SIMILARITY = 0.5
 EMBED_BATCH = 1000
 
 VectorSync = Callable[["HybridBackend"], None]
+
+
+def merge_facets(
+    lexical: Mapping[str, Sequence[tuple[str, int]]], more: Mapping[str, Mapping[str, int]]
+) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts of the word matches (`lexical`, largest first) with `more` added, largest first
+    (ties keep the order they had)."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in dict.fromkeys([*lexical, *more]):
+        counts = dict(lexical.get(name, ()))
+        for value, n in more.get(name, {}).items():
+            counts[value] = counts.get(value, 0) + n
+        out[name] = sorted(counts.items(), key=lambda vc: -vc[1])
+    return out
 
 
 def entry(doc: SearchDocument) -> Entry:
@@ -174,6 +188,7 @@ class HybridBackend(SearchBackend):
         if mode == SearchMode.SEMANTIC:
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
             total = len(sem)
+            facets = merge_facets({}, self.vectors.facet_counts([u for u, _ in sem], request.facets))
         else:
             short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
             alpha = self.short_alpha if short else self.alpha
@@ -183,7 +198,11 @@ class HybridBackend(SearchBackend):
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
-            total = max(lex.total, len(ranked))
+            # The count and the facets cover the same set: every word match, plus the candidates
+            # found by meaning alone (counted from their vector entries).
+            extra = self._meaning_only(request, lex, [u for u, _ in sem])
+            total = lex.total + len(extra)
+            facets = merge_facets(lex.facets, self.vectors.facet_counts(extra, request.facets))
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
         payloads.update(lex.payloads(uid for uid, *_ in page if uid not in payloads))
@@ -208,7 +227,18 @@ class HybridBackend(SearchBackend):
                     context_similarity=context.get(uid),
                 )
             )
-        return SearchResults(total=total, hits=hits, facets=lex.facets, query_terms=words)
+        return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
+
+    def _meaning_only(self, request: SearchRequest, lex: LexicalCandidates, sem_uids: Sequence[str]) -> list[str]:
+        """Those of `sem_uids` that do not match the query's words. A candidate missing from the
+        lexical top list may still match beyond it: asked of tantivy then, restricted to those uids."""
+        listed = {uid for uid, _ in lex.scores}
+        extra = [u for u in sem_uids if u not in listed]
+        if extra and lex.total > len(lex.scores):
+            ask = SearchRequest(**{**request.__dict__, "ids": extra, "limit": len(extra), "offset": 0, "facets": ()})
+            matched = {uid for uid, _ in self.lexical.candidates(ask).scores}
+            extra = [u for u in extra if u not in matched]
+        return extra
 
     def _fuse(
         self,

@@ -156,6 +156,10 @@ def test_semantic_and_hybrid_results_only_show_visible_records(request, records,
     titles = [h.title for h in page.results.hits]
     assert sorted(titles) == expected
     assert page.results.total == visible.results.total == len(expected)
+    # The counts cover what the total covers: the word matches and the records found by meaning alone.
+    assert page.type_counts == visible.type_counts
+    assert sum(c for _v, _label, c in page.type_counts) == page.results.total
+    assert {f.name: f.values for f in page.facets if f.values} == {f.name: f.values for f in visible.facets if f.values}
     for hit in page.results.hits:
         assert hit.semantic_similarity is not None and -1.0 <= hit.semantic_similarity <= 1.0
     if mode == "hybrid":

@@ -1,0 +1,78 @@
+"""The total and the facet counts of a hybrid or semantic search cover the same records: the word
+matches and the records found by meaning alone."""
+
+import pytest
+
+from techtransfer.search.backends.base import SearchMode, SearchRequest
+from techtransfer.search.backends.hybrid import HybridBackend, merge_facets
+from techtransfer.search.registry import PUBLIC, FilterSpec, SearchDocument, SearchType
+
+
+def _doc(pk: str, body: str, industry: str) -> SearchDocument:
+    return SearchDocument(
+        type="doc", pk=pk, title=pk, url="", fields={"title": "", "body": body}, visibility=[PUBLIC],
+        summary=body, filters={"industry": [industry]},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def backend(tmp_path):  # type: ignore[no-untyped-def]
+    st = SearchType(
+        name="doc", label="doc", model_label="x.doc", fields={"title": 3.0, "body": 1.0},
+        filters=[FilterSpec("industry", "industry")], load=lambda pks: iter(()),
+    )  # fmt: skip
+    b = HybridBackend(tmp_path / "index", [st])
+    b.rebuild(
+        [
+            _doc("graphene", "石墨烯导热膜的连续化制备", "materials"),
+            _doc("magnet", "稀土永磁同步电机的矢量控制", "energy"),
+            _doc("rice", "水稻种植的节水灌溉技术", "farming"),
+        ]
+    )
+    b.min_similarity = -1.0  # every record is a candidate by meaning
+    return b
+
+
+@pytest.mark.parametrize(
+    ("mode", "total", "industries"),
+    [
+        (SearchMode.LEXICAL, 1, [("materials", 1)]),
+        # One word match and two records found by meaning alone, counted in the facets too.
+        (SearchMode.HYBRID, 3, [("materials", 1), ("energy", 1), ("farming", 1)]),
+        (SearchMode.SEMANTIC, 3, [("materials", 1), ("energy", 1), ("farming", 1)]),
+    ],
+)
+def test_total_and_facets_count_the_same_records(backend, mode, total, industries):  # type: ignore[no-untyped-def]
+    request = SearchRequest(
+        query="石墨烯", visibility=frozenset({PUBLIC}), limit=10, mode=mode, facets=["type", "industry"]
+    )
+    results = backend.search(request)
+    assert results.total == len(results.hits) == total
+    assert results.facets["type"] == [("doc", total)]
+    assert sorted(results.facets["industry"]) == sorted(industries)
+
+
+def test_a_candidate_matching_the_words_beyond_the_lexical_list_is_counted_once(backend, monkeypatch):  # type: ignore[no-untyped-def]
+    backend.depth = 1  # one lexical candidate for a one-hit page
+    backend.rebuild(
+        [
+            _doc("graphene", "石墨烯 石墨烯 石墨烯导热膜", "materials"),
+            _doc("graphene2", "一种电极材料的制备方法，所用原料含少量石墨烯与炭黑以及粘结剂", "energy"),
+            _doc("rice", "水稻种植的节水灌溉技术", "farming"),
+        ]
+    )
+    # By meaning: the second word match (not among the lexical candidates) and one record without the word.
+    monkeypatch.setattr(backend.vectors, "search", lambda q, r, k: [("doc:graphene2", 0.9), ("doc:rice", 0.8)])
+    request = SearchRequest(
+        query="石墨烯", visibility=frozenset({PUBLIC}), limit=1, mode=SearchMode.HYBRID, facets=["industry"]
+    )
+    lexical = backend.lexical.candidates(request)
+    assert lexical.total == 2 and [u for u, _ in lexical.scores] == ["doc:graphene"]
+    results = backend.search(request)
+    assert results.total == 3  # two word matches, one record by meaning alone
+    assert sorted(results.facets["industry"]) == [("energy", 1), ("farming", 1), ("materials", 1)]
+
+
+def test_merge_facets_adds_counts_and_sorts_largest_first():
+    merged = merge_facets({"a": [("x", 3), ("y", 1)]}, {"a": {"y": 3, "z": 1}, "b": {"u": 2}})
+    assert merged == {"a": [("y", 4), ("x", 3), ("z", 1)], "b": [("u", 2)]}
