@@ -71,12 +71,17 @@ STOPWORDS = frozenset(
 _added_terms: set[str] = set()
 
 
-def normalise(text: str) -> str:
-    """NFKC (full-width letters, digits and punctuation become ASCII), simplified script, lower case."""
+def fold(text: str) -> str:
+    """NFKC (full-width letters, digits and punctuation become ASCII) and simplified script; case kept."""
     text = unicodedata.normalize("NFKC", text)
     if _T2S is not None:
         text = _T2S.convert(text)
-    return text.lower()
+    return text
+
+
+def normalise(text: str) -> str:
+    """`fold`, lower case."""
+    return fold(text).lower()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -84,6 +89,15 @@ def normalise_stored(text: str) -> str:
     """`normalise` of a stored record text, remembered: result pages show the same records again and
     again (snippets, the whole-query check), and normalising one costs about 20 µs."""
     return normalise(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def displayed_stored(text: str) -> str:
+    """What a snippet shows of a stored text whose normalised form has another length (so positions in
+    one are not positions in the other): the text folded but in its own case (Nd2O3, not nd2o3), or
+    the normalised text when lower-casing changes the length too."""
+    folded = fold(text)
+    return folded if len(folded) == len(normalise_stored(text)) else normalise_stored(text)
 
 
 def add_terms(terms: Iterable[str]) -> int:

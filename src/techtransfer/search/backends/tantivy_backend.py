@@ -375,11 +375,11 @@ def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     """An escaped snippet of `source` around the first matched term, terms wrapped in <mark>.
 
     Matching runs on the normalised text (simplified, half-width, lower case); when normalising
-    keeps the length, positions map back onto the original text, otherwise the normalised text is
-    shown.
+    keeps the length, positions map back onto the original text, otherwise the folded text (the
+    normalised text in its original case) is shown.
     """
     norm = text.normalise_stored(source)
-    shown = source if len(norm) == len(source) else norm
+    shown = source if len(norm) == len(source) else text.displayed_stored(source)
     first = {t: norm.find(t) for t in dict.fromkeys(terms) if t}  # where each term first occurs
     matched = [t for t, i in first.items() if i >= 0]
     if not matched:

@@ -47,6 +47,8 @@ def test_domain_terms_are_kept_whole():
         ),
         ("无关文本", ["电池"], "无关文本", []),
         ("採用LSTM模型", ["lstm"], "採用<mark>LSTM</mark>模型", ["lstm"]),
+        # Normalising changes the length (㎡ → m2): the folded text is shown, in its own case.
+        ("Nd2O3掺杂，面积1㎡的LSTM", ["lstm"], "Nd2O3掺杂,面积1m2的<mark>LSTM</mark>", ["lstm"]),
         # Overlapping terms: the longest at the leftmost position wins, the scan goes on after it.
         (
             "稀土永磁材料与永磁电机",
