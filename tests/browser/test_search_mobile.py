@@ -58,6 +58,15 @@ def test_search_on_a_phone(live_server, chromium_browser: Browser, regions, scre
     page.screenshot(path=str(screenshot_dir / "search-phone-suggest.png"))
     page.locator("#suggest-list a", has_text="永磁电机").first.click()
     expect(page.locator("#result-count")).to_contain_text("3")
+    # Pasted text (an input event without keys) suggests too; the keyboard walks the list.
+    page.fill("#id_q", "永瓷")
+    expect(page.locator("#suggest-list")).to_contain_text("永磁电机")
+    page.locator("#id_q").press("ArrowDown")
+    expect(page.locator("#suggest-list a").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#id_q")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#suggest-list")).to_have_count(0)
 
     page.click("#subscribe-form button")
     expect(page.locator("#subscription-form")).to_be_visible()

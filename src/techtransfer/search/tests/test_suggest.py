@@ -109,5 +109,5 @@ def test_endpoints_suggest_only_from_public_records(
 @pytest.mark.django_db
 def test_search_box_asks_for_suggestions_as_you_type(client, index_dir):
     body = client.get(reverse("search:search")).content.decode()
-    assert f'hx-get="{reverse("search:suggest")}" hx-trigger="keyup changed delay:250ms"' in body
+    assert f'hx-get="{reverse("search:suggest")}" hx-trigger="input changed delay:250ms, search"' in body
     assert 'id="search-suggest"' in body
