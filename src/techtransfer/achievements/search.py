@@ -20,6 +20,7 @@ from techtransfer.achievements import panels
 from techtransfer.achievements.access import public_achievements
 from techtransfer.achievements.choices import AchievementKind, PlanIndustry, SecrecyLevel, Stage, TransferMode
 from techtransfer.achievements.models import Achievement
+from techtransfer.search.classifier import discipline_name
 from techtransfer.search.registry import (
     PUBLIC,
     FilterKind,
@@ -103,7 +104,7 @@ register(
         dependents={"core.organisation": of_organisations},
         filters=(
             FilterSpec("plan_industry", _("Industry"), value_label=_label(PlanIndustry)),
-            FilterSpec("discipline", _("Discipline")),
+            FilterSpec("discipline", _("Discipline"), value_label=discipline_name),
             FilterSpec("stage", _("Stage"), value_label=_label(Stage)),
             FilterSpec("kind", _("Kind"), value_label=_label(AchievementKind)),
             FilterSpec("transfer_mode", _("Transfer mode"), value_label=_label(TransferMode)),

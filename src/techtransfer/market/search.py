@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Listing
+from techtransfer.search.classifier import discipline_name
 from techtransfer.search.permissions import reviewed_record_visibility
 from techtransfer.search.registry import (
     FilterKind,
@@ -110,7 +111,7 @@ register(
             FilterSpec("plan_industry", _("Industry"), value_label=lambda v: str(_INDUSTRY.get(v, ""))),
             FilterSpec("listing_mode", _("Listing mode"), value_label=lambda v: str(_MODES.get(v, ""))),
             FilterSpec("transfer_mode", _("Transfer mode")),
-            FilterSpec("discipline", _("Discipline")),
+            FilterSpec("discipline", _("Discipline"), value_label=discipline_name),
             FilterSpec("stage", _("Stage")),
             FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),

@@ -125,7 +125,8 @@ class ComponentOut(Schema):
     label: str
     weight: float
     value: float | None
-    detail: str
+    detail: str  # the candidate's value as stored (codes)
+    detail_label: str  # the same in words, in the caller's language
 
 
 class RecommendationOut(Schema):
@@ -190,7 +191,14 @@ def _recommendations(request: HttpRequest, type_name: str, pk: str) -> dict[str,
                         "url": r.url,
                         "score": r.score,
                         "components": [
-                            {"name": c.name, "label": c.label, "weight": c.weight, "value": c.value, "detail": c.detail}
+                            {
+                                "name": c.name,
+                                "label": c.label,
+                                "weight": c.weight,
+                                "value": c.value,
+                                "detail": c.detail,
+                                "detail_label": c.detail_label,
+                            }
                             for c in r.components
                         ],
                     }

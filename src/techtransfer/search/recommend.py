@@ -145,7 +145,12 @@ class Profile:
 class Component:
     name: str
     value: float | None  # None: not stated by one side (counted as UNKNOWN)
-    detail: str = ""
+    detail: str = ""  # the candidate's value(s) as stored: codes for industry, region and mode
+    detail_label: str = ""  # the same in words, in the user's language (the page's tooltip)
+
+    @property
+    def shown_detail(self) -> str:
+        return self.detail_label or self.detail
 
     @property
     def label(self) -> str:
@@ -191,7 +196,8 @@ class Group:
 def industry_fit(a: Profile, b: Profile) -> Component:
     if not a.industry or not b.industry:
         return Component("industry", None)
-    return Component("industry", 1.0 if a.industry == b.industry else 0.0, b.industry)
+    name = services.value_labeller("plan_industry")(b.industry)
+    return Component("industry", 1.0 if a.industry == b.industry else 0.0, b.industry, name)
 
 
 def region_fit(a: Profile, b: Profile) -> Component:
@@ -225,7 +231,8 @@ def mode_fit(a: Profile, b: Profile) -> Component:
     if not a.modes or not b.modes:
         return Component("mode", None)
     common = sorted(a.modes & b.modes)
-    return Component("mode", 1.0 if common else 0.0, ", ".join(common))
+    label = services.value_labeller("transfer_mode")
+    return Component("mode", 1.0 if common else 0.0, ", ".join(common), ", ".join(label(m) for m in common))
 
 
 def components(source: SearchDocument, candidate: SearchDocument, relevance: float) -> list[Component]:
@@ -310,4 +317,21 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))
         items.sort(key=lambda r: (-r.score, r.title))
         groups.append(Group(target, items[:shown]))
+    _name_regions(groups)
     return groups
+
+
+def _name_regions(groups: Sequence[Group]) -> None:
+    """Region codes in the shown components get their names (one query for the whole panel)."""
+    from techtransfer.core.models import Region
+
+    parts = [c for g in groups for item in g.items for c in item.components if c.name == "region" and c.detail]
+    if not parts:
+        return
+    names = dict(Region.objects.filter(code__in={c.detail for c in parts}).values_list("code", "name"))
+    for g in groups:
+        for item in g.items:
+            item.components = [
+                replace(c, detail_label=names.get(c.detail, "")) if c.name == "region" and c.detail else c
+                for c in item.components
+            ]

@@ -50,6 +50,21 @@ def _facet_specs(type_names: list[str]) -> dict[str, Any]:
     return specs
 
 
+def value_labeller(name: str) -> Callable[[str], str]:
+    """The display label of a value of the filter `name`: the first label any record type that
+    declares the filter gives it (one type may declare it without labels), else the value."""
+    labels = [spec.value_label for st in types().values() for spec in st.filters if spec.name == name]
+
+    def label(value: str) -> str:
+        for fn in labels:
+            shown = fn(value)
+            if shown:
+                return str(shown)
+        return value
+
+    return label
+
+
 def build_request(
     *,
     user: Any,
@@ -97,7 +112,8 @@ def search(user: Any, request_kwargs: Mapping[str, Any]) -> SearchPage:
         if name == "type":
             continue
         spec = specs[name]
-        values = [(v, spec.value_label(v) or v, c) for v, c in buckets]
+        label = value_labeller(name)
+        values = [(v, label(v), c) for v, c in buckets]
         facets.append(Facet(name, str(spec.label), values, list(request.terms.get(name, []))))
     type_counts = [(v, type_labels.get(v, v), c) for v, c in results.facets.get("type", [])]
     return SearchPage(

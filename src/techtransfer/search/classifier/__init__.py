@@ -60,6 +60,14 @@ def discipline_label(value: str) -> str:
     return f"{english} ({english_category})" if english_category and english_category != english else english
 
 
+def discipline_name(value: str) -> str:
+    """The short name of a discipline in the user's language: its English name in English, "" in
+    Chinese (the value is the Chinese name). For facets and lists, where the category would crowd."""
+    if (get_language() or "zh-hans").startswith("zh"):
+        return ""
+    return _discipline_names().get(value, ("", "", ""))[1]
+
+
 def _industry_labels() -> dict[str, str]:
     # Labels come from the achievements registry's search declaration (PlanIndustry), so the search
     # app needs no import of the domain app.

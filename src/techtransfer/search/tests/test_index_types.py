@@ -179,3 +179,26 @@ def test_hits_say_whether_they_are_public_on_the_page_and_in_the_api(needs_world
     assert html.count("search-not-public") == 2
     api = client.get("/api/v1/search", {"q": "钕铁硼", "type": "need"}).json()
     assert sorted((r["title"], r["public"]) for r in api["results"]) == marks
+
+
+def test_facet_values_are_labelled_by_whichever_type_knows_them(needs_world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        page = search(AnonymousUser(), {"query": "钕铁硼"})
+        modes = {f.name: f.values for f in page.facets}["transfer_mode"]
+        # The achievements type declares transfer_mode first, without this value; the needs types label it.
+        assert modes == [("commissioned", "Commissioned development (委托开发)", 2)]  # the need and its challenge
+        assert sorted(v for v, _label, _n in page.type_counts) == ["challenge", "need"]
+
+
+def test_discipline_values_are_named_in_the_users_language():
+    from django.utils import translation
+
+    from techtransfer.search.services import value_labeller
+
+    with translation.override("en"):
+        assert value_labeller("discipline")("计算机科学与技术") == "Computer science and technology"
+        assert value_labeller("discipline")("unknown") == "unknown"
+    with translation.override("zh-hans"):
+        assert value_labeller("discipline")("计算机科学与技术") == "计算机科学与技术"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
-from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
+from techtransfer.achievements.choices import AchievementStatus, PlanIndustry, SecrecyLevel
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.core.choices import OrganisationType, ReviewStatus
 from techtransfer.core.tests.factories import OrganisationFactory
@@ -179,6 +179,10 @@ def test_api_lists_weights_and_components(world, client):
     assert first["id"] == str(world["fit"].pk)
     assert [c["name"] for c in first["components"]] == ["relevance", "industry", "region", "maturity", "price", "mode"]
     assert {c["name"]: c["value"] for c in first["components"]}["price"] == 1.0
+    details = {c["name"]: (c["detail"], c["detail_label"]) for c in first["components"]}
+    assert details["region"] == ("360102", "东湖区")
+    assert details["mode"][0] == "licence" and details["mode"][1] != "licence"
+    assert details["industry"] == ("new_materials", str(PlanIndustry("new_materials").label))
 
 
 def test_detail_pages_load_the_panels_lazily(world, client):
@@ -196,14 +200,16 @@ def test_detail_pages_load_the_panels_lazily(world, client):
 def test_panels_render_the_why_table_within_a_query_budget(world, client, outsider, django_assert_max_num_queries):
     client.force_login(outsider)
     # session, user, memberships, notification badge, the need, then one load per target type with
-    # candidates (achievements, listings, experts, organisations): constant in the number of candidates.
-    with django_assert_max_num_queries(9):
+    # candidates (achievements, listings, experts, organisations), the names of the regions shown:
+    # constant in the number of candidates.
+    with django_assert_max_num_queries(10):
         r = client.get(reverse("search:recommend", args=["need", world["need"].pk]), HTTP_ACCEPT_LANGUAGE="en")
     body = r.content.decode()
     assert r.status_code == 200
     assert 'id="recommend-achievement"' in body
     assert f'data-pk="{world["fit"].pk}"' in body
     assert "Industry" in body and "✓" in body
+    assert 'title="东湖区"' in body and 'title="Licence (许可)"' in body  # names, not codes
     # session, user, memberships (visibility), the record, the unread-notification badge
     with django_assert_max_num_queries(5):
         r = client.get(reverse("search:similar", args=["achievement", world["fit"].pk]))
