@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
@@ -23,6 +26,47 @@ def keyword_filters() -> dict[str, Any]:
             if spec.kind == FilterKind.KEYWORD:
                 specs.setdefault(spec.name, spec)
     return specs
+
+
+def _printable(value: str) -> str:
+    """`value` with control characters (NUL, escapes…) turned into spaces."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value)
+
+
+def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
+    """The search page's query string made valid where a person would not want an error page: the
+    question cut to MAX_QUERY_CHARS characters and without control characters, a page number that
+    is not one read as the first page, one beyond the limit as the last, unknown record types left
+    out. Returns the data and a note for each change. (The API refuses such input instead.)"""
+    fixed = data.copy()
+    notes: list[str] = []
+    if "q" in fixed:
+        q = _printable(str(fixed.get("q", "")))
+        if len(q.strip()) > MAX_QUERY_CHARS:
+            q = q.strip()[:MAX_QUERY_CHARS]
+            notes.append(
+                gettext("Only the first %(n)d characters of the question are searched.") % {"n": MAX_QUERY_CHARS}
+            )
+        fixed["q"] = q
+    if "page" in fixed:
+        raw = str(fixed.get("page", "")).strip()
+        page = int(raw) if raw.isascii() and raw.isdigit() else 0
+        if not (raw.isascii() and raw.isdigit()):
+            notes.append(gettext("The page number was not a number; the first page is shown."))
+        elif page > MAX_PAGE:
+            notes.append(
+                gettext("Results can be paged through up to page %(n)s; add words or filters to narrow them.")
+                % {"n": MAX_PAGE}
+            )
+        fixed["page"] = str(min(max(page, 1), MAX_PAGE))
+    if "type" in fixed:
+        known = types()
+        wanted = fixed.getlist("type")
+        kept = [t for t in wanted if t in known]
+        if len(kept) < len(wanted):
+            notes.append(gettext("Unknown record types were left out."))
+        fixed.setlist("type", kept)
+    return fixed, notes
 
 
 class SearchForm(StyledForm):

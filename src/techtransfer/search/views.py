@@ -11,7 +11,7 @@ from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
-from techtransfer.search.forms import MAX_PAGE, SearchForm
+from techtransfer.search.forms import MAX_PAGE, SearchForm, lenient_data
 from techtransfer.search.permissions import visibility_for
 
 # The rendered results (hits, facets, pagination), and the page body around them (the filled-in
@@ -186,14 +186,19 @@ def facets_html(type_links: Sequence[FacetLink], facets: Sequence[tuple[services
     return "\n".join(blocks)
 
 
-def _render_results(request: HttpRequest, form: SearchForm) -> str:
-    """The results (hits, facets, pagination) of a valid form, rendered."""
+def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> str:
+    """The results (hits, facets, pagination) of a valid form (bound to `data`), rendered."""
     kwargs = form.request_kwargs()
     result = services.search(request.user, kwargs)
     number = kwargs["offset"] // services.PAGE_SIZE + 1
     pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
+    page_note = ""
+    if number > pages:  # a page beyond the results: the last one instead
+        page_note = _("There is no page %(n)d; this is the last page.") % {"n": number}
+        number = pages
+        result = services.search(request.user, {**kwargs, "offset": (pages - 1) * services.PAGE_SIZE})
     # Facet links keep the current query string without the page (built once, not per link).
-    base = request.GET.copy()
+    base = data.copy()
     base.pop("page", None)
     type_base = base.copy()
     type_base.pop("type", None)
@@ -210,6 +215,9 @@ def _render_results(request: HttpRequest, form: SearchForm) -> str:
             )
         ),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
+        "page_note": page_note,
+        "capped": result.results.total > MAX_PAGE * services.PAGE_SIZE,
+        "max_page": MAX_PAGE,
     }
     return render_to_string("search/_results.html", context, request=request)
 
@@ -230,12 +238,13 @@ def _filters_html(request: HttpRequest, form: SearchForm) -> str:
 
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    data, notes = lenient_data(request.GET)
+    form = SearchForm(data or None)
     valid = form.is_bound and form.is_valid()
     status = 400 if form.is_bound and not valid else 200
 
     def results() -> str:
-        return _cached(request, "results", lambda: _render_results(request, form)) if valid else ""
+        return _cached(request, "results", lambda: _render_results(request, form, data)) if valid else ""
 
     if request.headers.get("HX-Request"):
         return HttpResponse(results(), status=status)
@@ -245,6 +254,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         # CSRF token, messages) is rendered for every request.
         context = {
             "form": form,
+            "data": data,
+            "notes": notes,
             "filters_html": _filters_html(request, form),
             "results_html": mark_safe(results()),  # noqa: S308 (our own template)
         }

@@ -205,3 +205,62 @@ def test_the_filters_block_is_shared_between_questions_but_never_hides_filled_in
     # One block per language.
     zh = client.get(url, {"q": "电机"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "More filters" not in zh and "更多筛选" in zh
+
+
+def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published):
+    url = reverse("search:search")
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    r = client.get(url, {"q": "永磁", "page": "abc"}, **en)
+    body = r.content.decode()
+    assert r.status_code == 200 and NAME in body
+    assert "The page number was not a number; the first page is shown." in body
+    # Beyond the limit: the last page allowed, which is beyond the results: the last page of results.
+    r = client.get(url, {"q": "永磁", "page": "99999"}, **en)
+    body = r.content.decode()
+    assert r.status_code == 200 and NAME in body
+    assert "Results can be paged through up to page 50; add words or filters to narrow them." in body
+    assert "There is no page 50; this is the last page." in body
+    r = client.get(url, {"q": "永磁", "page": "0"}, **en)
+    assert r.status_code == 200 and NAME in r.content.decode() and "search-note" not in r.content.decode()
+    # A question too long is cut (as the engine would), control characters become spaces.
+    long_q = "永磁电机" + "控" * 300
+    r = client.get(url, {"q": long_q}, **en)
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "Only the first 200 characters of the question are searched." in body
+    assert f'value="{long_q[:200]}"' in body
+    r = client.get(url, {"q": "永磁\x00电机"}, **en)
+    assert r.status_code == 200 and 'value="永磁 电机"' in r.content.decode() and NAME in r.content.decode()
+    r = client.get(url, {"q": "永磁", "type": ["bogus", "achievement"]}, **en)
+    body = r.content.decode()
+    assert r.status_code == 200 and "Unknown record types were left out." in body and NAME in body
+    assert 'name="type" value="bogus"' not in body and 'name="type" value="achievement"' in body
+    # The API refuses the same input: a program should learn that its parameters are wrong.
+    assert client.get("/api/v1/search", {"q": "永磁", "page": "0"}).status_code == 422
+    assert client.get("/api/v1/search", {"q": "永磁", "page": "51"}).status_code == 422
+
+
+def test_notes_are_translated(client, published):
+    r = client.get(reverse("search:search"), {"q": "永磁", "page": "abc"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "页码不是数字，显示第一页。" in r.content.decode()
+
+
+def test_pagination_links_first_previous_next_and_last(rf):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from techtransfer.search.views import ResultPage, _Paginator
+
+    request = rf.get("/search/", {"q": "电机", "page": "3"})
+    with translation.override("en"):
+        html = render_to_string("web/_pagination.html", {"page": ResultPage(3, _Paginator(5, 100))}, request=request)
+        links = [(a.split('href="')[1].split('"')[0], a.split(">")[1].split("<")[0]) for a in html.split("<a ")[1:]]
+        assert links == [
+            ("?q=%E7%94%B5%E6%9C%BA&amp;page=1", "First page"),
+            ("?q=%E7%94%B5%E6%9C%BA&amp;page=2", "Previous"),
+            ("?q=%E7%94%B5%E6%9C%BA&amp;page=4", "Next"),
+            ("?q=%E7%94%B5%E6%9C%BA&amp;page=5", "Last page"),
+        ]
+        assert "Page 3 of 5" in html
+        second = render_to_string("web/_pagination.html", {"page": ResultPage(2, _Paginator(3, 50))}, request=request)
+        assert "First page" not in second and "Last page" not in second  # next to them already
