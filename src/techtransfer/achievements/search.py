@@ -69,11 +69,11 @@ def document(a: Achievement) -> SearchDocument:
             "title": a.name,
             "keywords": " ".join(a.keywords or []),
             "body": a.abstract,
-            "organisation": a.organisation.name,
         },
         filters=filters,
         visibility=[PUBLIC],
         summary=a.abstract,
+        names=[a.organisation.name],
     )
 
 
@@ -97,7 +97,7 @@ register(
         name="achievement",
         label=_("Achievements"),
         model_label=Achievement._meta.label_lower,
-        fields={"title": 3.0, "keywords": 2.0, "body": 1.0, "organisation": 0.5},
+        fields={"title": 3.0, "keywords": 2.0, "body": 1.0},
         load=load,
         terms=keywords,
         count=lambda: public_achievements().count(),

@@ -78,11 +78,11 @@ def document(listing: Listing) -> SearchDocument:
             "title": listing.title,
             "keywords": " ".join(a.keywords or []) if a is not None else "",
             "body": listing.description or (a.abstract if a is not None else ""),
-            "organisation": listing.organisation.name,
         },
         filters=filters,
         visibility=listing_visibility(listing),
         summary=listing.description,
+        names=[listing.organisation.name],
     )
 
 
@@ -103,7 +103,7 @@ register(
         name="listing",
         label=_("Market listings"),
         model_label=Listing._meta.label_lower,
-        fields={"title": 3.0, "keywords": 2.0, "body": 1.0, "organisation": 0.5},
+        fields={"title": 3.0, "keywords": 2.0, "body": 1.0},
         load=load,
         count=lambda: Listing.objects.count(),
         dependents={"core.organisation": of_organisations, "achievements.achievement": of_achievements},

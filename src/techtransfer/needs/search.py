@@ -73,10 +73,11 @@ def need_document(need: Need) -> SearchDocument:
         pk=str(need.pk),
         title=need.title,
         url=reverse("needs:detail", args=[need.pk]),
-        fields={"title": need.title, "body": body, "organisation": need.organisation.name},
+        fields={"title": need.title, "body": body},
         filters=need_filters(need),
         visibility=need_visibility(need),
         summary=need.summary,
+        names=[need.organisation.name],
     )
 
 
@@ -103,10 +104,11 @@ def challenge_document(c: Challenge) -> SearchDocument:
         title=need.title,
         url=reverse("challenges:detail", args=[c.pk]),
         # The full problem is for accepted solvers only: the public summary is indexed.
-        fields={"title": need.title, "body": need.summary, "organisation": need.organisation.name},
+        fields={"title": need.title, "body": need.summary},
         filters=filters,
         visibility=need_visibility(need),
         summary=need.summary,
+        names=[need.organisation.name],
     )
 
 
@@ -172,7 +174,7 @@ register(
         name="need",
         label=_("Technology needs"),
         model_label=Need._meta.label_lower,
-        fields={"title": 3.0, "body": 1.0, "organisation": 0.5},
+        fields={"title": 3.0, "body": 1.0},
         load=load_needs,
         count=lambda: Need.objects.count(),
         dependents={"core.organisation": needs_of_organisations},
@@ -191,7 +193,7 @@ register(
         name="challenge",
         label=_("Challenges"),
         model_label=Challenge._meta.label_lower,
-        fields={"title": 3.0, "body": 1.0, "organisation": 0.5},
+        fields={"title": 3.0, "body": 1.0},
         load=load_challenges,
         count=lambda: Challenge.objects.count(),
         dependents={"needs.need": challenges_of_needs, "core.organisation": challenges_of_organisations},

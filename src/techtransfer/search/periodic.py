@@ -9,13 +9,20 @@ import datetime
 from techtransfer.jobs.periodic import register, register_loop
 from techtransfer.search.outbox import apply_pending
 from techtransfer.search.semantic import deep
+from techtransfer.search.services import rebuild_if_needed
 from techtransfer.search.subscriptions import send_digests
 
 
 @register("search.catch_up", every=datetime.timedelta(minutes=1))
 def catch_up() -> dict[str, int]:
+    rebuilt = rebuild_if_needed()  # first: a rebuild marks the rows it covers done
     applied = apply_pending()
-    return {"rows": applied.rows, "upserted": applied.upserted, "deleted": applied.deleted}
+    return {
+        "rebuilt": -1 if rebuilt is None else rebuilt,
+        "rows": applied.rows,
+        "upserted": applied.upserted,
+        "deleted": applied.deleted,
+    }
 
 
 @register_loop("search.deep_vectors", idle=5.0)

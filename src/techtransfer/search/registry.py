@@ -54,6 +54,11 @@ class SearchDocument:
     filters: dict[str, list[str | int | float]] = field(default_factory=dict)
     visibility: list[str] = field(default_factory=lambda: [PUBLIC])
     summary: str = ""
+    # Names the record goes by besides its own text (its organisation's name): a question that is
+    # one of them as a whole finds the record; their words alone do not (a short question such as
+    # 稀土 would otherwise find every record of an organisation with 稀土 in its name), nor do they
+    # enter the record's vector, snippet or subscription matching.
+    names: list[str] = field(default_factory=list)
 
     @property
     def uid(self) -> str:

@@ -159,3 +159,12 @@ def reindex(*, progress: Callable[[int, int | None], None] | None = None) -> int
     with transaction.atomic():
         SearchOutbox.objects.filter(done_at__isnull=True, created_at__lt=started).update(done_at=timezone.now())
     return n
+
+
+def rebuild_if_needed(*, progress: Callable[[int, int | None], None] | None = None) -> int | None:
+    """`reindex()` when the index was started afresh (a new directory, or one emptied because the
+    search declarations changed) and not rebuilt since; None when it was not needed. The worker
+    asks at every catch-up round, so an upgrade that changes the declarations needs no manual step."""
+    if not get_backend().rebuild_needed():
+        return None
+    return reindex(progress=progress)

@@ -94,3 +94,7 @@ class SearchBackend(abc.ABC):
 
     @abc.abstractmethod
     def count(self) -> int: ...
+
+    def rebuild_needed(self) -> bool:
+        """Was the index started afresh (new, or its declarations changed) and not rebuilt since?"""
+        return False

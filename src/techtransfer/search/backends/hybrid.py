@@ -168,6 +168,9 @@ class HybridBackend(SearchBackend):
     def count(self) -> int:
         return self.lexical.count()
 
+    def rebuild_needed(self) -> bool:
+        return self.lexical.rebuild_needed()
+
     # --- reading --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResults:
         mode = SearchMode(request.mode)

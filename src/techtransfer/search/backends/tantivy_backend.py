@@ -35,8 +35,12 @@ from techtransfer.search.registry import PUBLIC, FilterKind, SearchDocument, Sea
 
 TOKENIZER = "ws"
 SCHEMA_MARKER = "techtransfer-schema.json"  # the declarations the index was built for
+REBUILD_MARKER = "techtransfer-rebuild-needed"  # the index was started afresh; removed by a rebuild
 SNIPPET_CHARS = 160
 BATCH = 2000
+# Boost of a question that is, as a whole, a name a record goes by (its organisation's): its records
+# rank with those that name it in their text. See SearchDocument.names.
+NAME_WEIGHT = 1.0
 
 
 @dataclass
@@ -84,6 +88,7 @@ class TantivyBackend(SearchBackend):
         sb.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
         for name in sorted(self.weights):
             sb.add_text_field(f"f_{name}", tokenizer_name=TOKENIZER)
+        sb.add_text_field("names", tokenizer_name="raw")  # normalised whole names
         for name, kind in sorted(self.filter_kinds.items()):
             if kind == FilterKind.INT:
                 sb.add_integer_field(f"x_{name}", indexed=True, fast=True)
@@ -94,7 +99,7 @@ class TantivyBackend(SearchBackend):
         return sb.build()
 
     def _fingerprint(self) -> str:
-        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 1})
+        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 2})
 
     def _open(self) -> tantivy.Index:
         marker = self.path / SCHEMA_MARKER
@@ -114,6 +119,8 @@ class TantivyBackend(SearchBackend):
                 self.path.mkdir(parents=True, exist_ok=True)
                 index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
                 if current != fingerprint:
+                    # Records already in the database are not in it: the worker rebuilds it.
+                    (self.path / REBUILD_MARKER).touch()
                     staged = self.path / f"{SCHEMA_MARKER}.tmp"
                     staged.write_text(fingerprint)
                     os.replace(staged, marker)
@@ -138,6 +145,9 @@ class TantivyBackend(SearchBackend):
         for name, value in doc.fields.items():
             if name in self.weights and value:
                 d.add_text(f"f_{name}", " ".join(text.index_tokens(value)))
+        for name in doc.names:
+            if name.strip():
+                d.add_text("names", text.normalise(name).strip())
         for name, values in doc.filters.items():
             kind = self.filter_kinds.get(name)
             for v in values:
@@ -194,6 +204,7 @@ class TantivyBackend(SearchBackend):
             except BaseException:
                 writer.rollback()
                 raise
+            (self.path / REBUILD_MARKER).unlink(missing_ok=True)
         self.index.reload()
         if progress is not None:
             progress(n, n)
@@ -203,13 +214,20 @@ class TantivyBackend(SearchBackend):
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
+    def rebuild_needed(self) -> bool:
+        return (self.path / REBUILD_MARKER).exists()
+
     # --- reading --------------------------------------------------------------------------
-    def _text_query(self, tokens: Sequence[str]) -> tantivy.Query | None:
+    def _text_query(self, tokens: Sequence[str], question: str) -> tantivy.Query | None:
         clauses = []
         for token in tokens:
             for name, weight in self.weights.items():
                 q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
+        whole = text.normalise(question).strip()
+        if clauses and whole:  # the question as a whole may be a name the record goes by
+            q = tantivy.Query.term_query(self.schema, "names", whole)
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, NAME_WEIGHT)))
         return tantivy.Query.boolean_query(clauses) if clauses else None
 
     def _filter_clauses(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
@@ -245,7 +263,7 @@ class TantivyBackend(SearchBackend):
         """Run `request` (its limit and offset): the searcher, the (score, address) of its hits, the
         total, the facets it asks for and the query's words for display."""
         tokens = text.query_tokens(request.query)
-        text_query = self._text_query(tokens)
+        text_query = self._text_query(tokens, request.query)
         clauses = self._filter_clauses(request)
         if text_query is not None:
             clauses.append((tantivy.Occur.Must, text_query))

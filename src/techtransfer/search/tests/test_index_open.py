@@ -3,7 +3,7 @@
 import multiprocessing
 
 from techtransfer.search.backends.base import SearchRequest
-from techtransfer.search.backends.tantivy_backend import SCHEMA_MARKER, TantivyBackend
+from techtransfer.search.backends.tantivy_backend import REBUILD_MARKER, SCHEMA_MARKER, TantivyBackend
 from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
 
 TYPE = SearchType(name="t", label="t", model_label="t.t", fields={"title": 2.0, "body": 1.0}, load=lambda pks: iter(()))
@@ -57,3 +57,9 @@ def test_changed_declarations_start_the_index_afresh(tmp_path):
     assert changed.count() == 0
     assert (tmp_path / "index" / SCHEMA_MARKER).read_text() == changed._fingerprint()
     assert not (tmp_path / "index" / f"{SCHEMA_MARKER}.tmp").exists()
+
+    # Until a rebuild, the index says it needs one (the worker's catch-up asks).
+    assert changed.rebuild_needed()
+    changed.rebuild(_docs(3))
+    assert not changed.rebuild_needed() and not (tmp_path / "index" / REBUILD_MARKER).exists()
+    assert not TantivyBackend(tmp_path / "index", [OTHER]).rebuild_needed()  # reopened unchanged: nothing to do

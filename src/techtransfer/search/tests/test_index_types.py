@@ -202,3 +202,21 @@ def test_discipline_values_are_named_in_the_users_language():
         assert value_labeller("discipline")("unknown") == "unknown"
     with translation.override("zh-hans"):
         assert value_labeller("discipline")("计算机科学与技术") == "计算机科学与技术"
+
+
+def test_an_organisations_name_finds_its_records_only_as_a_whole(db, index_dir, applicant_org):
+    """A short question that is a word of an organisation's name does not list all its records."""
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+    from techtransfer.core.models import Organisation
+    from techtransfer.search.services import reindex
+
+    Organisation.objects.filter(pk=applicant_org.pk).update(name="赣州稀土研究院")
+    AchievementFactory(
+        organisation_id=applicant_org.pk, name="高效水稻灌溉控制系统", abstract="节水灌溉的自动控制。",
+        keywords=["灌溉"], status=AchievementStatus.PUBLISHED, published_at=timezone.now(),
+    )  # fmt: skip
+    reindex()
+    assert titles(None, "稀土", type_names=["achievement"]) == ([], 0)
+    assert titles(None, "赣州稀土研究院", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
+    assert titles(None, "赣州稀土研究院 ", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)

@@ -140,4 +140,29 @@ def test_renaming_the_organisation_refreshes_its_records(
         core_services.update_organisation(
             actor=applicant_admin, organisation_id=verified.pk, data={"name": "赣江光伏科技"}
         )
-    assert hits("赣江光伏", type_names=["achievement"]) == [NAME]
+    # Its records go by the new name as a whole; the name's words alone do not find them.
+    assert hits("赣江光伏科技", type_names=["achievement"]) == [NAME]
+    assert hits("赣江光伏", type_names=["achievement"]) == []
+
+
+def test_worker_rebuilds_an_index_started_afresh(
+    index_dir, verified, applicant_member, applicant_admin, province_reviewer, django_capture_on_commit_callbacks
+):
+    """An upgrade that changes the search declarations empties the index when it opens; the worker's
+    catch-up rebuilds it from the database, once."""
+    from techtransfer.search.backends import get_backend, reset_backends
+    from techtransfer.search.backends.tantivy_backend import SCHEMA_MARKER
+    from techtransfer.search.periodic import catch_up
+
+    a = draft(verified, applicant_member, name=NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(a, applicant_admin, province_reviewer)
+    catch_up()
+    assert hits("钙钛矿") == [NAME]
+    reset_backends()
+    (index_dir / SCHEMA_MARKER).write_text("{}")  # built for other declarations
+    assert hits("钙钛矿") == []  # opened afresh, empty
+    assert get_backend().rebuild_needed()
+    assert catch_up()["rebuilt"] == get_backend().count() > 0
+    assert hits("钙钛矿") == [NAME]
+    assert catch_up()["rebuilt"] == -1  # once
