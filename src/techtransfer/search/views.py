@@ -32,10 +32,11 @@ from techtransfer.search.permissions import visibility_for
 # by the worker, or a rebuild) starts a new key.
 RESULTS_CACHE_SECONDS = 10
 FACET_VALUES = 12  # values shown per facet
+FACET_MORE = 30  # values behind its "more" switch
 # The form's "More filters" fields (all but the question, the record types and the page).
 FILTER_FIELDS = [name for name in SearchForm.base_fields if name not in ("q", "type", "page")]
 FILTERS_CACHE_SECONDS = 300
-FacetLink = tuple[str, int, str | None]  # label, count, link (None: the selected value)
+FacetLink = tuple[str, int, str | None, bool]  # label, count, link, selected (its link removes it)
 
 # Facet values repeat from page to page (disciplines, industries, …): each is percent-encoded once
 # per process rather than some 75 times a page.
@@ -136,13 +137,46 @@ def why_line(hit: SearchHit, words: dict[str, str] | None = None) -> str:
     return line
 
 
-def facet_links(facet: services.Facet, base_qs: str) -> list[FacetLink]:
-    """(label, count, link or None when selected) of the values a facet shows."""
+def _without(base: QueryDict, name: str, value: str) -> str:
+    """ "?" + `base` without the pair `name`=`value` (the link that removes one selected value)."""
+    rest = base.copy()
+    rest.setlist(name, [v for v in base.getlist(name) if v != value])
+    qs = rest.urlencode()
+    return f"?{qs}" if qs else "?"
+
+
+def facet_links(facet: services.Facet, base_qs: str, base: QueryDict | None = None) -> list[FacetLink]:
+    """(label, count, link) of every value of a facet, selected ones first: the link of a value adds it
+    to the query string `base_qs`; that of a selected value removes it (from `base`, the same query
+    string as a QueryDict). A selected value without results is listed too, with 0."""
     name = _quoted(facet.name)
-    return [
-        (label, count, None if value in facet.selected else f"?{base_qs}&{name}={_quoted(value)}")
-        for value, label, count in facet.values[:FACET_VALUES]
-    ]
+    selected: list[FacetLink] = []
+    others: list[FacetLink] = []
+    for value, label, count in facet.values:
+        if value in facet.selected:
+            selected.append((label, count, _without(base, facet.name, value) if base is not None else None, True))
+        elif len(others) < FACET_VALUES + FACET_MORE:
+            others.append((label, count, f"?{base_qs}&{name}={_quoted(value)}", False))
+    counted = {value for value, _label, _count in facet.values}
+    if any(value not in counted for value in facet.selected):
+        label_of = services.value_labeller(facet.name)
+        for value in facet.selected:
+            if value not in counted:
+                href = _without(base, facet.name, value) if base is not None else None
+                selected.append((label_of(value), 0, href, True))
+    return selected + others
+
+
+def active_filters(
+    facets: Sequence[tuple[services.Facet, list[FacetLink]]], type_links: Sequence[FacetLink]
+) -> list[tuple[str, str]]:
+    """(facet label: value label, link that removes it) of each selected value: shown above the hits
+    on every screen (on a phone the facets are folded away)."""
+    record_type = _("Record type")
+    out = [(f"{record_type}: {label}", href) for label, _count, href, chosen in type_links if chosen and href]
+    for facet, links in facets:
+        out += [(f"{facet.label}: {label}", href) for label, _count, href, chosen in links if chosen and href]
+    return out
 
 
 def hits_html(hits: Sequence[SearchHit]) -> str:
@@ -167,22 +201,40 @@ def hits_html(hits: Sequence[SearchHit]) -> str:
     return "\n".join(items)
 
 
-def _facet_block(element_id: str, label: str, links: Sequence[FacetLink]) -> str:
-    items = []
-    for value, count, href in links:
-        shown = f'<a href="{escape(href)}">{escape(value)}</a>' if href else f"<strong>{escape(value)}</strong>"
-        items.append(f'<li>{shown} <span class="badge text-bg-light">{count}</span></li>')
+def _facet_item(label: str, count: int, href: str | None, chosen: bool, remove: str) -> str:
+    badge = f' <span class="badge text-bg-light">{count}</span>'
+    if chosen and href:
+        title = escape(remove % {"value": label})
+        return (
+            f'<li><a class="fw-bold text-decoration-none facet-selected" href="{escape(href)}" title="{title}"'
+            f' aria-label="{title}">{escape(label)} ×</a>{badge}</li>'
+        )
+    if chosen or not href:
+        return f"<li><strong>{escape(label)}</strong>{badge}</li>"
+    return f'<li><a href="{escape(href)}">{escape(label)}</a>{badge}</li>'
+
+
+def _facet_block(element_id: str, label: str, links: Sequence[FacetLink], words: dict[str, str]) -> str:
+    items = [_facet_item(*link, words["remove"]) for link in links]
+    shown, rest = items[:FACET_VALUES], items[FACET_VALUES:]
+    more = (
+        f'<details class="small"><summary>{escape(words["more"] % {"n": len(rest)})}</summary>'
+        f'<ul class="list-unstyled mb-0">{"".join(rest)}</ul></details>'
+        if rest
+        else ""
+    )
     return (
         f'<div class="mb-3" id="{escape(element_id)}"><h3 class="small fw-bold mb-1">{escape(label)}</h3>'
-        f'<ul class="list-unstyled small mb-0">{"".join(items)}</ul></div>'
+        f'<ul class="list-unstyled small mb-0">{"".join(shown)}</ul>{more}</div>'
     )
 
 
 def facets_html(type_links: Sequence[FacetLink], facets: Sequence[tuple[services.Facet, list[FacetLink]]]) -> str:
     """The record-type counts and every facet's values with their counts and links."""
+    words = {"remove": _("Remove filter %(value)s"), "more": _("%(n)d more")}
     record_type = _("Record type")
-    blocks = [_facet_block("facet-type", record_type, type_links)]
-    blocks += [_facet_block(f"facet-{facet.name}", facet.label, links) for facet, links in facets]
+    blocks = [_facet_block("facet-type", record_type, type_links, words)]
+    blocks += [_facet_block(f"facet-{facet.name}", facet.label, links, words) for facet, links in facets]
     return "\n".join(blocks)
 
 
@@ -205,15 +257,21 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     base_qs = base.urlencode()
     type_base_qs = type_base.urlencode()
     type_prefix = f"?{type_base_qs}&type=" if type_base_qs else "?type="
+    chosen_types = set(base.getlist("type"))
+    type_links: list[FacetLink] = [
+        (label, count, _without(base, "type", value), True)
+        if value in chosen_types
+        else (label, count, type_prefix + _quoted(value), False)
+        for value, label, count in result.type_counts
+    ]
+    facet_blocks = [
+        (facet, facet_links(facet, base_qs, base)) for facet in result.facets if facet.values or facet.selected
+    ]
     context = {
         "result": result,
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
-        "facets_html": mark_safe(  # noqa: S308 (escaped above)
-            facets_html(
-                [(label, count, type_prefix + _quoted(value)) for value, label, count in result.type_counts],
-                [(facet, facet_links(facet, base_qs)) for facet in result.facets if facet.values],
-            )
-        ),
+        "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
+        "active_filters": active_filters(facet_blocks, type_links),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,
         "capped": result.results.total > MAX_PAGE * services.PAGE_SIZE,

@@ -142,17 +142,36 @@ def test_why_line_names_the_matched_words_and_each_part_of_the_score():
         assert why_line(hybrid) == "命中原因： 匹配 稀土, 永磁; 语义相似度 0.68 · 词语得分 12.3，综合 0.81"
 
 
-def test_facet_links_keep_the_query_and_leave_the_selected_value_unlinked():
-    from techtransfer.search.services import Facet
-    from techtransfer.search.views import FACET_VALUES, facet_links
+def test_facet_links_keep_the_query_and_let_a_selected_value_be_removed():
+    from django.http import QueryDict
 
-    values = [(f"v{i}", f"值{i}", 20 - i) for i in range(FACET_VALUES + 3)]
-    values[1] = ("新 材料&", "新材料", 19)
-    links = facet_links(Facet("plan_industry", "产业", values, selected=["v0"]), "q=%E7%A8%80%E5%9C%9F")
-    assert len(links) == FACET_VALUES
-    assert links[0] == ("值0", 20, None)
-    assert links[1] == ("新材料", 19, "?q=%E7%A8%80%E5%9C%9F&plan_industry=%E6%96%B0%20%E6%9D%90%E6%96%99%26")
-    assert links[2] == ("值2", 18, "?q=%E7%A8%80%E5%9C%9F&plan_industry=v2")
+    from techtransfer.search.services import Facet
+    from techtransfer.search.views import FACET_MORE, FACET_VALUES, facet_links
+
+    values = [(f"v{i}", f"值{i}", 60 - i) for i in range(FACET_VALUES + FACET_MORE + 5)]
+    values[1] = ("新 材料&", "新材料", 59)
+    base = QueryDict("q=%E7%A8%80%E5%9C%9F&plan_industry=v3&plan_industry=gone")
+    links = facet_links(Facet("plan_industry", "产业", values, selected=["v3", "gone"]), base.urlencode(), base)
+    assert len(links) == 2 + FACET_VALUES + FACET_MORE  # the selected ones, then the others up to the limit
+    # Selected first, each with the link that removes it; one without results is listed with 0.
+    assert links[0] == ("值3", 57, "?q=%E7%A8%80%E5%9C%9F&plan_industry=gone", True)
+    assert links[1] == ("gone", 0, "?q=%E7%A8%80%E5%9C%9F&plan_industry=v3", True)
+    qs = "q=%E7%A8%80%E5%9C%9F&plan_industry=v3&plan_industry=gone"
+    assert links[2] == ("值0", 60, f"?{qs}&plan_industry=v0", False)
+    assert links[3] == ("新材料", 59, f"?{qs}&plan_industry=%E6%96%B0%20%E6%9D%90%E6%96%99%26", False)
+    assert links[4] == ("值2", 58, f"?{qs}&plan_industry=v2", False)
+
+
+def test_selected_filters_show_above_the_hits_and_every_facet_value_behind_more(client, published):
+    body = client.get(
+        reverse("search:search"), {"q": "永磁", "plan_industry": "new_energy", "type": "achievement"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()  # fmt: skip
+    chips = body.split('id="active-filters"')[1].split("</div>")[0]
+    assert 'href="?q=%E6%B0%B8%E7%A3%81&amp;type=achievement"' in chips  # removes the industry
+    assert 'href="?q=%E6%B0%B8%E7%A3%81&amp;plan_industry=new_energy"' in chips  # removes the type
+    assert "Record type: " in chips and "Industry: " in chips
+    assert 'class="fw-bold text-decoration-none facet-selected"' in body
 
 
 def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
@@ -178,16 +197,22 @@ def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
             '<p class="small text-muted mb-0 search-why">Why this result: matches 稀土</p></li>'
         )
         facet = Facet("plan_industry", "产业 & <领域>", [("a", "新材料", 3), ("b", "<x>", 1)], selected=["a"])
+        many = [(f"v{i}", 1, f"?v={i}", False) for i in range(13)]
         assert facets_html(
-            [("成果", 4, "?type=achievement&q=1")], [(facet, [("新材料", 3, None), ("<x>", 1, "?q=1&b")])]
+            [("成果", 4, "?type=achievement&q=1", False)],
+            [(facet, [("新材料", 3, "?q=1", True), ("<x>", 1, "?q=1&b", False)])],
         ) == (
             '<div class="mb-3" id="facet-type"><h3 class="small fw-bold mb-1">Record type</h3>'
             '<ul class="list-unstyled small mb-0"><li><a href="?type=achievement&amp;q=1">成果</a>'
             ' <span class="badge text-bg-light">4</span></li></ul></div>\n'
             '<div class="mb-3" id="facet-plan_industry"><h3 class="small fw-bold mb-1">产业 &amp; &lt;领域&gt;</h3>'
-            '<ul class="list-unstyled small mb-0"><li><strong>新材料</strong> <span class="badge text-bg-light">3</span></li>'
+            '<ul class="list-unstyled small mb-0"><li><a class="fw-bold text-decoration-none facet-selected"'
+            ' href="?q=1" title="Remove filter 新材料" aria-label="Remove filter 新材料">新材料 ×</a>'
+            ' <span class="badge text-bg-light">3</span></li>'
             '<li><a href="?q=1&amp;b">&lt;x&gt;</a> <span class="badge text-bg-light">1</span></li></ul></div>'
         )
+        more = facets_html([], [(facet, many)]).split("<details")[1]
+        assert more.startswith(' class="small"><summary>1 more</summary>') and 'href="?v=12"' in more
 
 
 def test_the_filters_block_is_shared_between_questions_but_never_hides_filled_in_values(client, published):
