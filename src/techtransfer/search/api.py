@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -72,7 +73,42 @@ def _hit_out(h: SearchHit) -> dict[str, Any]:
     }
 
 
-@router.get("/search", response=SearchOut, summary="Search all record types")
+def _search_parameters() -> list[dict[str, Any]]:
+    """The query parameters of GET /search for the OpenAPI document (the form reads request.GET)."""
+    from techtransfer.search.forms import MAX_PAGE, keyword_filters
+    from techtransfer.search.registry import types
+
+    def param(name: str, schema: dict[str, Any], description: str, repeat: bool = False) -> dict[str, Any]:
+        if repeat:
+            schema = {"type": "array", "items": schema}
+        return {"in": "query", "name": name, "required": False, "schema": schema, "description": description,
+                **({"style": "form", "explode": True} if repeat else {})}  # fmt: skip
+
+    out = [
+        param("q", {"type": "string", "maxLength": services.MAX_QUERY_CHARS}, "The question (Chinese or English)."),
+        param("type", {"type": "string", "enum": sorted(types())}, "Record types (any of them).", repeat=True),
+        param("region", {"type": "string", "pattern": r"^\d{2}(\d{2}){0,2}$"}, "GB/T 2260 code of 2, 4 or 6 digits."),
+        param("mode", {"type": "string", "enum": ["hybrid", "lexical", "semantic"]}, "Ranking; hybrid by default."),
+        param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"{services.PAGE_SIZE} results a page."),
+    ]
+    for lo, hi, kind, what in (
+        ("trl_min", "trl_max", "integer", "Technology readiness level (1–9)"),
+        ("price_min", "price_max", "number", "Price in 10,000 yuan"),
+        ("year_min", "year_max", "integer", "Year published"),
+    ):
+        out += [param(lo, {"type": kind}, f"{what}, from."), param(hi, {"type": kind}, f"{what}, to.")]
+    with translation.override("en"):
+        for name, spec in keyword_filters().items():
+            out.append(param(name, {"type": "string"}, f"{spec.label} (facet values; any of them).", repeat=True))
+    return out
+
+
+@router.get(
+    "/search",
+    response=SearchOut,
+    summary="Search all record types",
+    openapi_extra={"parameters": _search_parameters()},
+)
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
     year_min/max, page, mode (hybrid, lexical or semantic), and every facet name (plan_industry,

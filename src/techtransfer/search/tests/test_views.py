@@ -289,3 +289,17 @@ def test_pagination_links_first_previous_next_and_last(rf):
         assert "Page 3 of 5" in html
         second = render_to_string("web/_pagination.html", {"page": ResultPage(2, _Paginator(3, 50))}, request=request)
         assert "First page" not in second and "Last page" not in second  # next to them already
+
+
+def test_openapi_lists_the_search_parameters(client, db):
+    params = {
+        p["name"]: p for p in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search"]["get"]["parameters"]
+    }
+    assert list(params)[:11] == [
+        "q", "type", "region", "mode", "page", "trl_min", "trl_max", "price_min", "price_max", "year_min", "year_max",
+    ]  # fmt: skip
+    assert params["q"]["schema"] == {"type": "string", "maxLength": 200}
+    assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50}
+    assert params["plan_industry"]["schema"] == {"type": "array", "items": {"type": "string"}}
+    assert params["plan_industry"]["description"] == "Industry (facet values; any of them)."
+    assert "achievement" in params["type"]["schema"]["items"]["enum"]
