@@ -165,10 +165,15 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
         messages.error(request, gettext("This search cannot be saved: some filters are not valid."))
         return redirect("search:search")
     try:
+        criteria = subscriptions.criteria_from_search(form.request_kwargs())
+        same = subscriptions.saved_like(_user(request), criteria, SearchSubscription.Kind.SEARCH)
+        if same is not None:
+            messages.info(request, gettext("You have already saved this search; here it is."))
+            return redirect("search:subscription_edit", pk=same.pk)
         sub = subscriptions.create_subscription(
             actor=_user(request),
             name=request.POST.get("name", ""),
-            criteria=subscriptions.criteria_from_search(form.request_kwargs()),
+            criteria=criteria,
             kind=SearchSubscription.Kind.SEARCH,
             frequency=SearchSubscription.Frequency.DAILY,
         )

@@ -126,6 +126,25 @@ def criteria_from_search(kwargs: Mapping[str, Any]) -> Criteria:
     )
 
 
+def _key(criteria: Criteria) -> tuple[Any, ...]:
+    return (
+        criteria.query,
+        tuple(sorted(criteria.types)),
+        tuple(sorted((k, tuple(sorted(v))) for k, v in criteria.terms.items())),
+        tuple(sorted((k, tuple(v)) for k, v in criteria.ranges.items())),
+    )
+
+
+def saved_like(actor: User, criteria: Criteria, kind: str) -> SearchSubscription | None:
+    """`actor`'s subscription of `kind` with the same criteria, if any (a second "subscribe" click
+    opens it instead of saving the search twice)."""
+    key = _key(criteria)
+    return next(
+        (sub for sub in SearchSubscription.objects.filter(user=actor, kind=kind) if _key(criteria_of(sub)) == key),
+        None,
+    )
+
+
 def criteria_of(sub: SearchSubscription) -> Criteria:
     return Criteria(query=sub.query, types=list(sub.types), terms=dict(sub.terms), ranges=dict(sub.ranges))
 

@@ -272,6 +272,8 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
         "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
         "active_filters": active_filters(facet_blocks, type_links),
+        # Something to match: a saved search of everything would notify of every new record.
+        "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,
         "capped": result.results.total > MAX_PAGE * services.PAGE_SIZE,

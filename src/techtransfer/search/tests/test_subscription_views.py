@@ -84,6 +84,17 @@ def test_save_search_from_the_search_page_with_one_button(client, owner, index_d
     assert (created.kind, created.query, created.name, created.frequency) == ("search", "钙钛矿", "钙钛矿", F.DAILY)
     assert (created.terms, created.ranges) == ({"plan_industry": ["new_energy"]}, {"trl": [5.0, None]})
     assert actions() == ["search.subscription.create"]
+    # The same search again (its filters in another order) opens the saved one instead of a copy.
+    again = client.post(
+        reverse("search:subscription_save") + "?trl_min=5&plan_industry=new_energy&q=%E9%92%99%E9%92%9B%E7%9F%BF"
+    )
+    assert again.status_code == 302 and again["Location"] == reverse("search:subscription_edit", args=[created.pk])
+    assert SearchSubscription.objects.filter(user=owner).count() == 1
+    assert actions() == ["search.subscription.create"]
+    # Browsing everything offers no subscription (it would match every new record).
+    assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": ""}).content.decode()
+    listing = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "onsubmit=\"return window.confirm('Delete this subscription?')\"" in listing  # deleting asks first
 
 
 def test_search_page_offers_login_to_anonymous(client, index_dir):
