@@ -1,11 +1,16 @@
 """Typo-tolerant suggestions as you type: registered keywords and record titles, public records only.
 
-Three ways to match the text typed so far, tried in this order:
+Four ways to match the text typed so far, tried in this order:
 - prefix of the normalised text (traditional → simplified, full-width → half-width, lower case);
 - prefix of its pinyin without tones: a homophone typo (钛阳能 for 太阳能), the commonest Chinese
   typo, has the same pinyin; typing pinyin itself (taiyang) works too;
 - Latin words within edit distance 1 (4–7 letters) or 2 (8 and more) of a known word or of the
-  start of one (grpahene → graphene), found through a deletion index (SymSpell), not a scan.
+  start of one (grpahene → graphene; words under 5 letters only to whole words), found through a
+  deletion index (SymSpell), not a scan;
+- Chinese text within a keyword (永磁 → 稀土永磁材料) or, through the index, within a public
+  record's title (`_titles_containing`).
+A Latin word is shown as the records write it (TiO2). The search page offers the suggestions of a
+question that found nothing ("Did you mean": xitu → 稀土).
 
 Everything is looked up in sorted lists (bisect) and dictionaries built once per process from the
 index (titles, through the normal search path with the visibility of an anonymous visitor, so only
@@ -38,13 +43,15 @@ KEY_CHARS = 24  # titles are matched on their first characters only
 MAX_TITLES = 200_000
 MAX_LATIN_WORDS = 50_000
 MIN_FUZZY = 4
+MIN_FUZZY_START = 5  # shorter words are corrected to whole known words only
 _LATIN = re.compile(r"[a-z][a-z0-9\-]{2,30}")
 _LATIN_QUERY = re.compile(r"[a-z0-9\- ]+")
+_LATIN_CASED = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,30}")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Openings of patent and paper titles that nobody types first (一种…的方法).
 _OPENINGS = ("一种", "基于", "关于", "浅谈", "浅析", "论")
 
-How = Literal["prefix", "pinyin", "fuzzy"]
+How = Literal["prefix", "pinyin", "fuzzy", "contains"]
 
 
 @dataclass(frozen=True)
@@ -119,15 +126,24 @@ class Suggester:
                 by_norm[norm] = len(self.entries)
                 self.entries.append((kw.strip(), "keyword", "", count))
         prefix_keys: list[tuple[str, int]] = [(norm[:KEY_CHARS], i) for norm, i in by_norm.items()]
+        # Keywords found by what they contain, not only by how they start (永磁 → 稀土永磁材料).
+        self.keyword_norms = [(norm, i) for norm, i in by_norm.items() if len(norm) <= KEY_CHARS * 2]
         latin: Counter[str] = Counter()
+        written: dict[str, Counter[str]] = {}  # Latin word → how it is written (TiO2, not tio2)
+        for kw in keywords:
+            for form in _LATIN_CASED.findall(text.fold(kw)):
+                written.setdefault(form.lower(), Counter())[form] += 1
         for norm in by_norm:
             latin.update(_LATIN.findall(norm))
         seen_titles: set[str] = set()
         for title, url in titles:
-            norm = text.normalise(title).strip()
+            folded = text.fold(title)
+            norm = folded.lower().strip()  # text.normalise(title)
             if not norm or norm in seen_titles:
                 continue
             seen_titles.add(norm)
+            for form in _LATIN_CASED.findall(folded):
+                written.setdefault(form.lower(), Counter())[form] += 1
             i = len(self.entries)
             self.entries.append((title.strip(), "title", url, 0))
             prefix_keys.append((norm[:KEY_CHARS], i))
@@ -144,6 +160,7 @@ class Suggester:
         self.pinyin_refs = [i for _k, i in pinyin]
         # Latin words and their starts (4–10 letters), under every deletion within the allowed distance.
         self.latin = dict(latin.most_common(MAX_LATIN_WORDS))
+        self.latin_shown = {w: written[w].most_common(1)[0][0] for w in self.latin if w in written}
         self.latin_sorted = sorted(self.latin)
         self.latin_refs: list[str] = list(self.latin_sorted)
         self.deletions: dict[str, set[str]] = {}
@@ -175,7 +192,10 @@ class Suggester:
             candidates |= self.deletions.get(d, set())
         scored = []
         for cand in candidates:
-            dist = min(edit_distance(word, cand, bound), edit_distance(word, cand[: len(word)], bound))
+            dist = edit_distance(word, cand, bound)
+            # A short word corrected to the start of a long one misleads (nano → nino3).
+            if len(word) >= MIN_FUZZY_START:
+                dist = min(dist, edit_distance(word, cand[: len(word)], bound))
             if 0 < dist <= bound:
                 scored.append((dist, -self.latin.get(cand, 0), cand))
         return [c for _d, _n, c in sorted(scored)[:3]]
@@ -206,11 +226,17 @@ class Suggester:
                 ranked.append(((2, rank, 0, 0), -1, "fuzzy", word))
                 for i in self._prefix(self.keys, self.refs, word):
                     ranked.append(((2, rank, 1 + self._kind_rank(i), -self.entries[i][3]), i, "fuzzy", ""))
+        if len(ranked) < limit and len(norm) >= 2 and _CJK_CHAR.search(norm):
+            for n, i in self.keyword_norms:
+                if norm in n and not n.startswith(norm):
+                    add(3, i, "contains")
+                    if len(ranked) >= SCAN:
+                        break
         out: list[Suggestion] = []
         shown: set[str] = set()
         for _key, i, how, word in sorted(ranked, key=lambda r: r[0]):
             if i < 0:
-                suggestion = Suggestion(word, "keyword", "", how)
+                suggestion = Suggestion(self.latin_shown.get(word, word), "keyword", "", how)
             else:
                 entry = self.entries[i]
                 suggestion = Suggestion(entry[0], entry[1], entry[2], how)
@@ -294,4 +320,23 @@ def reset() -> None:
 
 
 def suggest(query: str, limit: int = LIMIT) -> list[Suggestion]:
-    return get_suggester().suggest(query[: services.MAX_QUERY_CHARS], limit)
+    found = get_suggester().suggest(query[: services.MAX_QUERY_CHARS], limit)
+    norm = " ".join(text.normalise(query).split())[:KEY_CHARS]
+    if len(found) < limit and len(norm) >= 2 and _CJK_CHAR.search(norm):
+        found += _titles_containing(norm, limit - len(found), {s.text for s in found})
+    return found
+
+
+def _titles_containing(norm: str, limit: int, shown: set[str]) -> list[Suggestion]:
+    """Public record titles that contain `norm` anywhere (人工智能 → 基于人工智能的…), through the
+    index: the table only knows how titles start."""
+    request = services.build_request(user=AnonymousUser(), query=norm, limit=SCAN, facets=False, mode="lexical")
+    request.highlight = False
+    out = []
+    for hit in services.run(request).hits:
+        if hit.title not in shown and norm in text.normalise_stored(hit.title):
+            shown.add(hit.title)
+            out.append(Suggestion(hit.title, "title", hit.url, "contains"))
+            if len(out) == limit:
+                break
+    return out

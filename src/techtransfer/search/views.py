@@ -273,6 +273,10 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
         "active_filters": active_filters(facet_blocks, type_links),
         # Something to match: a saved search of everything would notify of every new record.
+        # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土).
+        "did_you_mean": suggest_module.suggest(kwargs["query"], 3)
+        if not result.results.total and kwargs["query"].strip()
+        else [],
         "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,

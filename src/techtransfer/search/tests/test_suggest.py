@@ -11,7 +11,10 @@ from techtransfer.search.backends import get_backend
 from techtransfer.search.registry import SearchDocument
 from techtransfer.search.tests.helpers import draft, publish
 
-KEYWORDS = Counter({"太阳能电池": 5, "太阳能": 3, "石墨烯": 4, "graphene": 2, "FPGA": 3, "led": 9, "nanotechnology": 1})
+KEYWORDS = Counter(
+    {"太阳能电池": 5, "太阳能": 3, "石墨烯": 4, "graphene": 2, "FPGA": 3, "led": 9, "nanotechnology": 1, "NiNO3": 1,
+     "氧化石墨烯": 2}
+)  # fmt: skip
 TITLES = [
     ("一种太阳能景观灯", "/achievements/1/"),
     ("基于FPGA的图像处理系统", "/achievements/2/"),
@@ -49,10 +52,18 @@ def test_homophone_typo_and_typed_pinyin(table):
 
 def test_latin_typos_within_edit_distance(table):
     assert table.suggest("grpahene")[0] == suggest.Suggestion("graphene", "keyword", "", "fuzzy")
-    assert texts(table.suggest("fgpa"))[:2] == ["fpga", "基于FPGA的图像处理系统"]  # transposition
+    assert texts(table.suggest("fgpa"))[:2] == ["FPGA", "基于FPGA的图像处理系统"]  # transposition, as written
     assert texts(table.suggest("nanotecnolgy"))[:1] == ["nanotechnology"]  # two edits in a long word
     assert texts(table.suggest("grahp")) == ["graphene"]  # the start of a word, one edit
     assert table.suggest("lad") == []  # short words are not corrected (led, lcd, ... would all match)
+    assert texts(table.suggest("nino")) == ["NiNO3"]  # a prefix, written as the keyword writes it
+    # Four letters: corrected to whole words only, not to the start of NiNO3 (n-a-n-o, one edit from n-i-n-o).
+    assert texts(table.suggest("nano")) == ["nanotechnology"]
+
+
+def test_keywords_are_found_by_what_they_contain(table):
+    found = table.suggest("石墨烯")
+    assert [(s.text, s.how) for s in found] == [("石墨烯", "prefix"), ("氧化石墨烯", "contains")]
 
 
 def test_edit_distance():

@@ -303,3 +303,17 @@ def test_openapi_lists_the_search_parameters(client, db):
     assert params["plan_industry"]["schema"] == {"type": "array", "items": {"type": "string"}}
     assert params["plan_industry"]["description"] == "Industry (facet values; any of them)."
     assert "achievement" in params["type"]["schema"]["items"]["enum"]
+
+
+def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, published):
+    from techtransfer.search import suggest
+
+    suggest.reset()
+    r = client.get(reverse("search:search"), {"q": "yongci"}, HTTP_ACCEPT_LANGUAGE="en")  # pinyin of 永磁
+    body = r.content.decode()
+    assert r.status_code == 200 and "0 results" in body
+    offer = body.split('id="did-you-mean"')[1].split("</p>")[0]
+    assert 'href="/search/?q=%E6%B0%B8%E7%A3%81%E7%94%B5%E6%9C%BA">永磁电机</a>' in offer
+    found = client.get(reverse("search:search"), {"q": "永磁"}).content.decode()
+    assert 'id="did-you-mean"' not in found
+    suggest.reset()
