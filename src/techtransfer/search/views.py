@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -36,6 +37,7 @@ FACET_MORE = 30  # values behind its "more" switch
 # The form's "More filters" fields (all but the question, the record types and the page).
 FILTER_FIELDS = [name for name in SearchForm.base_fields if name not in ("q", "type", "page")]
 FILTERS_CACHE_SECONDS = 300
+_LATIN_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9 \-]*")
 FacetLink = tuple[str, int, str | None, bool]  # label, count, link, selected (its link removes it)
 
 # Facet values repeat from page to page (disciplines, industries, …): each is percent-encoded once
@@ -277,6 +279,8 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "did_you_mean": suggest_module.suggest(kwargs["query"], 3)
         if not result.results.total and kwargs["query"].strip()
         else [],
+        # An English question that found nothing: the records are mostly written in Chinese.
+        "latin_only": not result.results.total and bool(_LATIN_ONLY.fullmatch(kwargs["query"].strip())),
         "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,
