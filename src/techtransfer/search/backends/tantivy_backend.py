@@ -348,6 +348,11 @@ def payload_hit(
     """A hit from a document's stored payload: snippet and matched words (when asked for), the score
     it is ranked by and the parts of that score."""
     snippet, matched = highlight(payload.get("text", ""), words) if with_snippet else ("", [])
+    if with_snippet and len(matched) < len(words):  # words found in the title only count too
+        title = text.normalise_stored(payload["title"])
+        in_title = {w for w in words if w not in matched and w in title}
+        if in_title:
+            matched = [w for w in words if w in in_title or w in matched]
     return SearchHit(
         type=payload["type"],
         pk=payload["pk"],

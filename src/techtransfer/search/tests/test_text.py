@@ -60,3 +60,18 @@ def test_domain_terms_are_kept_whole():
 )
 def test_highlight_marks_matched_terms_in_escaped_text(source, terms, snippet, matched):
     assert highlight(source, terms) == (snippet, matched)
+
+
+def test_words_found_in_the_title_only_are_reported_as_matched():
+    from techtransfer.search.backends.tantivy_backend import payload_hit
+
+    payload = {
+        "type": "achievement",
+        "pk": "1",
+        "title": "氯化稀土催化丁二烯聚合",
+        "url": "/a/1/",
+        "text": "以Nd2O3为原料。",
+    }
+    hit = payload_hit(payload, ["稀土", "原料", "永磁"], True, score=1.0, lexical_score=1.0)
+    assert hit.matched_terms == ["稀土", "原料"]
+    assert hit.snippet == "以Nd2O3为<mark>原料</mark>。"
