@@ -33,12 +33,20 @@ def _printable(value: str) -> str:
     return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value)
 
 
+def copy_query(data: QueryDict) -> QueryDict:
+    """A mutable copy of `data` (QueryDict.copy() deep-copies: a tenth of a millisecond each)."""
+    out = QueryDict(mutable=True)
+    for key, values in data.lists():
+        out.setlist(key, list(values))
+    return out
+
+
 def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
     """The search page's query string made valid where a person would not want an error page: the
     question cut to MAX_QUERY_CHARS characters and without control characters, a page number that
     is not one read as the first page, one beyond the limit as the last, unknown record types left
     out. Returns the data and a note for each change. (The API refuses such input instead.)"""
-    fixed = data.copy()
+    fixed = copy_query(data)
     notes: list[str] = []
     if "q" in fixed:
         q = _printable(str(fixed.get("q", "")))

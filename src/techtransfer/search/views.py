@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
-from techtransfer.search.forms import MAX_PAGE, SearchForm, lenient_data
+from techtransfer.search.forms import MAX_PAGE, SearchForm, copy_query, lenient_data
 from techtransfer.search.permissions import visibility_for
 
 # The rendered results (hits, facets, pagination), and the page body around them (the filled-in
@@ -141,7 +141,7 @@ def why_line(hit: SearchHit, words: dict[str, str] | None = None) -> str:
 
 def _without(base: QueryDict, name: str, value: str) -> str:
     """ "?" + `base` without the pair `name`=`value` (the link that removes one selected value)."""
-    rest = base.copy()
+    rest = copy_query(base)
     rest.setlist(name, [v for v in base.getlist(name) if v != value])
     qs = rest.urlencode()
     return f"?{qs}" if qs else "?"
@@ -252,9 +252,9 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         number = pages
         result = services.search(request.user, {**kwargs, "offset": (pages - 1) * services.PAGE_SIZE})
     # Facet links keep the current query string without the page (built once, not per link).
-    base = data.copy()
+    base = copy_query(data)
     base.pop("page", None)
-    type_base = base.copy()
+    type_base = copy_query(base)
     type_base.pop("type", None)
     base_qs = base.urlencode()
     type_base_qs = type_base.urlencode()

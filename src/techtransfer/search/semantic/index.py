@@ -150,9 +150,11 @@ class VectorIndex:
                 if entry is None:
                     continue
                 for name in names:
-                    values = [entry.type] if name == "type" else entry.filters.get(name, ())
+                    values = (entry.type,) if name == "type" else entry.filters.get(name)
+                    if not values:
+                        continue
                     counts = out[name]
-                    for v in dict.fromkeys(str(x) for x in values):
+                    for v in {str(x) for x in values} if len(values) > 1 else (str(values[0]),):
                         counts[v] = counts.get(v, 0) + 1
         return {name: counts for name, counts in out.items() if counts}
 
