@@ -97,6 +97,7 @@ class SearchForm(StyledForm):
         label=_("Ranking"),
         required=False,
         choices=[("hybrid", _("Words and meaning")), ("lexical", _("Words only")), ("semantic", _("Meaning only"))],
+        widget=forms.Select(attrs={"data-default": "hybrid"}),  # left out of the address when unchanged
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -28,3 +28,23 @@
     }
   });
 })();
+// Filters left empty stay out of the address (?q=稀土, not ?q=稀土&region=&trl_min=&…): shorter links
+// to share, and the same cached page as a link without them.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var form = event.target;
+  if (!form || form.id !== "search-form") { return; }
+  Array.prototype.forEach.call(form.elements, function (field) {
+    var unchanged = field.value === "" || field.value === field.getAttribute("data-default");
+    if (field.name && field.name !== "q" && !field.disabled && unchanged &&
+        (field.tagName === "INPUT" || field.tagName === "SELECT")) {
+      field.disabled = true;
+    }
+  });
+});
+window.addEventListener("pageshow", function () {  // back to a page whose form was sent: usable again
+  "use strict";
+  var form = document.getElementById("search-form");
+  if (!form) { return; }
+  Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+});
