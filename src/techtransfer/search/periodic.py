@@ -5,18 +5,32 @@ of the re-ranking stage are embedded by a loop of their own, as long as any are 
 """
 
 import datetime
+import logging
+
+from django.db import OperationalError
 
 from techtransfer.jobs.periodic import register, register_loop
+from techtransfer.search.backends.base import BackendBusy
+from techtransfer.search.models import SearchOutbox
 from techtransfer.search.outbox import apply_pending
 from techtransfer.search.semantic import deep
 from techtransfer.search.services import rebuild_if_needed
 from techtransfer.search.subscriptions import send_digests
 
+log = logging.getLogger(__name__)
+
 
 @register("search.catch_up", every=datetime.timedelta(minutes=1))
 def catch_up() -> dict[str, int]:
-    rebuilt = rebuild_if_needed()  # first: a rebuild marks the rows it covers done
     applied = apply_pending()
+    rebuilt = None
+    # An index started afresh is rebuilt once no change waits for the tasks (a rebuild beside them
+    # contends for the database and the index writer); if it still meets one, the next round retries.
+    if not SearchOutbox.objects.filter(done_at__isnull=True).exists():
+        try:
+            rebuilt = rebuild_if_needed()
+        except (BackendBusy, OperationalError) as exc:
+            log.warning("search index rebuild deferred to the next round: %s", exc)
     return {
         "rebuilt": -1 if rebuilt is None else rebuilt,
         "rows": applied.rows,

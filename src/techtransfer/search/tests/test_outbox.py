@@ -166,3 +166,22 @@ def test_worker_rebuilds_an_index_started_afresh(
     assert catch_up()["rebuilt"] == get_backend().count() > 0
     assert hits("钙钛矿") == [NAME]
     assert catch_up()["rebuilt"] == -1  # once
+
+
+def test_a_rebuild_that_meets_a_busy_database_waits_for_the_next_round(index_dir, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from techtransfer.search import periodic
+    from techtransfer.search.backends import get_backend
+
+    assert get_backend().rebuild_needed()  # a new index
+
+    def busy(**kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(periodic, "rebuild_if_needed", busy)
+    assert periodic.catch_up()["rebuilt"] == -1
+    assert "rebuild deferred to the next round: database is locked" in caplog.text
+    assert get_backend().rebuild_needed()  # still asked for
+    monkeypatch.undo()
+    assert periodic.catch_up()["rebuilt"] == 0 and not get_backend().rebuild_needed()
