@@ -65,6 +65,7 @@ class SearchDocument:
         return f"{self.type}:{self.pk}"
 
 
+LOAD_CHUNK = 1000  # rows read per query by `load_documents`
 Loader = Callable[[Sequence[str] | None], Iterator[SearchDocument]]
 
 
@@ -126,11 +127,14 @@ def load_documents(
     rows: Any, pks: Sequence[str] | None, document: Callable[[Any], SearchDocument]
 ) -> Iterator[SearchDocument]:
     """`document(row)` for each row of the queryset `rows` (all of them when `pks` is None, else
-    those whose primary key is listed), read in chunks: a declaration's `load`."""
-    if pks is not None:
-        rows = rows.filter(pk__in=int_pks(pks))
-    for row in rows.iterator(chunk_size=1000):
-        yield document(row)
+    those whose primary key is listed), read in chunks: a declaration's `load`.
+
+    Each chunk is read whole before its documents are yielded: a cursor left open across the
+    caller's own writes (a rebuild stores vectors batch by batch) makes SQLite refuse those writes
+    as soon as another connection has written meanwhile ("database is locked")."""
+    keys = int_pks(pks) if pks is not None else list(rows.values_list("pk", flat=True))
+    for start in range(0, len(keys), LOAD_CHUNK):
+        yield from [document(row) for row in rows.filter(pk__in=keys[start : start + LOAD_CHUNK])]
 
 
 def pks_of(rows: Any) -> list[str]:
