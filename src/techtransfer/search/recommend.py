@@ -39,6 +39,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.search import services
+from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.permissions import may_see
 from techtransfer.search.registry import SearchDocument, types
@@ -63,6 +64,9 @@ MIN_MEANING = 0.54
 CANDIDATES = 20  # candidates fetched per target type before re-ranking
 SHOWN = 5  # recommendations shown per target type
 SIMILAR = 5  # "more like this" results
+WHY_WORDS = 4  # shared words shown per "more like this" result, rarest first
+COMMON_SHARE = 0.05  # a word held by more than this share of the documents explains nothing
+FEW_DOCUMENTS = 5  # …unless it is held by at most this many (small collections)
 
 LABELS: dict[str, Promise] = {
     "relevance": _("Relevance"),
@@ -286,8 +290,24 @@ def _hits(
 
 
 def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[SearchHit]:
-    """Records of the same type as `doc` that `user` may see, most similar first, without `doc`."""
-    return _hits(user, doc, doc.type, {}, limit + 1)[:limit]
+    """Records of the same type as `doc` that `user` may see, most similar first, without `doc`.
+    Each hit's matched words are cut to its WHY_WORDS rarest (研究, 方法 explain nothing)."""
+    hits = _hits(user, doc, doc.type, {}, limit + 1)[:limit]
+    words = [w for h in hits for w in h.matched_terms]
+    frequencies = get_backend().document_frequencies(words) if words else {}
+    for h in hits:
+        h.matched_terms = telling_words(h.matched_terms, frequencies)
+    return hits
+
+
+def telling_words(words: Sequence[str], frequencies: Mapping[str, tuple[int, int]]) -> list[str]:
+    """The WHY_WORDS rarest of `words` held by at most COMMON_SHARE of the documents, rarest first,
+    without quantities (all of them, in their order, when frequencies are unknown)."""
+    if not frequencies:
+        return list(words)[:WHY_WORDS]
+    known = [w for w in dict.fromkeys(words) if w in frequencies and not w[:1].isdigit()]  # 667m2, 2kg
+    rare = [w for w in known if frequencies[w][0] <= max(COMMON_SHARE * frequencies[w][1], FEW_DOCUMENTS)]
+    return sorted(rare, key=lambda w: frequencies[w][0])[:WHY_WORDS]
 
 
 def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]:

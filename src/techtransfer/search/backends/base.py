@@ -95,6 +95,11 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int: ...
 
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """(documents holding the word in any field, documents in all) of each of `terms`; empty when
+        the backend cannot tell."""
+        return {}
+
     def rebuild_needed(self) -> bool:
         """Was the index started afresh (new, or its declarations changed) and not rebuilt since?"""
         return False

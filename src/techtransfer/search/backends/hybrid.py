@@ -171,6 +171,9 @@ class HybridBackend(SearchBackend):
     def rebuild_needed(self) -> bool:
         return self.lexical.rebuild_needed()
 
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+        return self.lexical.document_frequencies(terms)
+
     # --- reading --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResults:
         mode = SearchMode(request.mode)

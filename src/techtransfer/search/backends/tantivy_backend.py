@@ -217,6 +217,14 @@ class TantivyBackend(SearchBackend):
     def rebuild_needed(self) -> bool:
         return (self.path / REBUILD_MARKER).exists()
 
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+        searcher = self.index.searcher()
+        total = int(searcher.num_docs)
+        return {
+            t: (max((int(searcher.doc_freq(f"f_{name}", t)) for name in self.weights), default=0), total)
+            for t in dict.fromkeys(terms)
+        }
+
     # --- reading --------------------------------------------------------------------------
     def _text_query(self, tokens: Sequence[str], question: str) -> tantivy.Query | None:
         clauses = []

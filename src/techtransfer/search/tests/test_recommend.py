@@ -20,6 +20,7 @@ from techtransfer.needs import services as need_services
 from techtransfer.needs.choices import Confidentiality
 from techtransfer.needs.tests.factories import need_data, published_need
 from techtransfer.search import recommend
+from techtransfer.search.backends import get_backend
 from techtransfer.search.services import reindex
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,26 @@ def test_a_candidate_unrelated_in_meaning_is_not_recommended(world, outsider, mo
     monkeypatch.setattr(recommend, "_hits", with_similarity(recommend.MIN_MEANING))
     groups = {g.target.type: g.items for g in recommend.recommend(outsider, doc)}
     assert [r.pk for r in groups["achievement"]] == [str(world["fit"].pk), str(world["poor"].pk)]
+
+
+def test_more_like_this_explains_itself_with_its_rarest_shared_words():
+    frequencies = {"研究": (900, 1000), "方法": (400, 1000), "稀土": (30, 1000), "永磁": (12, 1000), "667m2": (5, 1000)}
+    words = ["研究", "稀土", "方法", "667m2", "永磁"]
+    assert recommend.telling_words(words, frequencies) == ["永磁", "稀土"]
+    assert recommend.telling_words(words, {}) == words[: recommend.WHY_WORDS]
+
+
+def test_similar_hits_carry_only_telling_words(world, outsider):
+    _achievement(world["uni"], "晶界扩散工艺的改进", "改进钕铁硼磁体的晶界扩散工艺。", 4)
+    reindex()
+    doc = recommend.source_document(outsider, "achievement", str(world["fit"].pk))
+    hits = recommend.similar(outsider, doc)
+    words = {h.title: h.matched_terms for h in hits}["晶界扩散工艺的改进"]
+    assert "钕铁硼" not in words and "磁体" not in words  # in every record here: explains nothing
+    assert set(words) & {"晶界扩散", "晶界", "扩散"}
+    frequencies = get_backend().document_frequencies([w for h in hits for w in h.matched_terms])
+    assert any(h.matched_terms for h in hits)
+    for h in hits:
+        counts = [frequencies[w][0] for w in h.matched_terms]
+        assert len(counts) <= recommend.WHY_WORDS and counts == sorted(counts)  # rarest first
+        assert all(n <= recommend.FEW_DOCUMENTS for n in counts)  # a small index: common words dropped
