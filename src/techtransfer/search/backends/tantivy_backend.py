@@ -16,7 +16,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -272,16 +272,25 @@ class TantivyBackend(SearchBackend):
         total, the facets it asks for and the query's words for display."""
         tokens = text.query_tokens(request.query)
         text_query = self._text_query(tokens, request.query)
-        clauses = self._filter_clauses(request)
-        if text_query is not None:
-            clauses.append((tantivy.Occur.Must, text_query))
-        elif request.query.strip():
-            # Only punctuation or symbols: nothing to match (an empty query browses everything).
-            clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query()))
-        query = tantivy.Query.boolean_query(clauses)
+
+        def build(req: SearchRequest) -> tantivy.Query:
+            clauses = self._filter_clauses(req)
+            if text_query is not None:
+                clauses.append((tantivy.Occur.Must, text_query))
+            elif req.query.strip():
+                # Only punctuation or symbols: nothing to match (an empty query browses everything).
+                clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query()))
+            return tantivy.Query.boolean_query(clauses)
+
+        query = build(request)
         searcher = self.index.searcher()
         result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)
         facets = self._facets(searcher, query, request.facets) if request.facets else {}
+        # A facet with selected values counts its values without its own selection (the others stay):
+        # the other values remain visible, each with how many results adding it would bring.
+        for name in [n for n in request.facets if request.terms.get(n) and n in facets]:
+            others = {k: v for k, v in request.terms.items() if k != name}
+            facets[name] = self._facets(searcher, build(replace(request, terms=others)), [name])[name]
         total = int(getattr(result, "count", 0) or 0)
         return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens)
 

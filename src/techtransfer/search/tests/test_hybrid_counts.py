@@ -76,3 +76,21 @@ def test_a_candidate_matching_the_words_beyond_the_lexical_list_is_counted_once(
 def test_merge_facets_adds_counts_and_sorts_largest_first():
     merged = merge_facets({"a": [("x", 3), ("y", 1)]}, {"a": {"y": 3, "z": 1}, "b": {"u": 2}})
     assert merged == {"a": [("y", 4), ("x", 3), ("z", 1)], "b": [("u", 2)]}
+
+
+@pytest.mark.parametrize("mode", [SearchMode.LEXICAL, SearchMode.HYBRID])
+def test_a_facet_with_a_selection_still_counts_its_other_values(backend, mode):  # type: ignore[no-untyped-def]
+    hidden = _doc("secret", "石墨烯的内部配方", "farming")
+    hidden.visibility = ["org:9"]
+    backend.rebuild([_doc("film", "石墨烯导热膜", "materials"), _doc("electrode", "石墨烯电极", "energy"), hidden])
+    backend.min_similarity = 1.01  # words only: the counts below are the word matches'
+    request = SearchRequest(
+        query="石墨烯", visibility=frozenset({PUBLIC}), limit=10, mode=mode, facets=["type", "industry"],
+        terms={"industry": ["materials"]},
+    )  # fmt: skip
+    results = backend.search(request)
+    assert [h.pk for h in results.hits] == ["film"] and results.total == 1
+    assert results.facets["type"] == [("doc", 1)]  # other facets count the selection's results
+    # The selected facet counts without its own selection: energy is offered (adding it gives one
+    # more result); the record the user may not see is not counted.
+    assert sorted(results.facets["industry"]) == [("energy", 1), ("materials", 1)]
