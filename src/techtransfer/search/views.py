@@ -235,8 +235,8 @@ def facets_html(type_links: Sequence[FacetLink], facets: Sequence[tuple[services
     """The record-type counts and every facet's values with their counts and links."""
     words = {"remove": _("Remove filter %(value)s"), "more": _("%(n)d more")}
     record_type = _("Record type")
-    blocks = [_facet_block("facet-type", record_type, type_links, words)]
-    blocks += [_facet_block(f"facet-{facet.name}", facet.label, links, words) for facet, links in facets]
+    blocks = [_facet_block("facet-type", record_type, type_links, words)] if type_links else []
+    blocks += [_facet_block(f"facet-{facet.name}", facet.label, links, words) for facet, links in facets if links]
     return "\n".join(blocks)
 
 

@@ -291,6 +291,8 @@ class TantivyBackend(SearchBackend):
         for name in [n for n in request.facets if request.terms.get(n) and n in facets]:
             others = {k: v for k, v in request.terms.items() if k != name}
             facets[name] = self._facets(searcher, build(replace(request, terms=others)), [name])[name]
+        if request.types and "type" in facets:  # the same for the record types
+            facets["type"] = self._facets(searcher, build(replace(request, types=[])), ["type"])["type"]
         total = int(getattr(result, "count", 0) or 0)
         return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens)
 

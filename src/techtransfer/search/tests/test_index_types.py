@@ -190,6 +190,10 @@ def test_facet_values_are_labelled_by_whichever_type_knows_them(needs_world):
         # The achievements type declares transfer_mode first, without this value; the needs types label it.
         assert modes == [("commissioned", "Commissioned development (委托开发)", 2)]  # the need and its challenge
         assert sorted(v for v, _label, _n in page.type_counts) == ["challenge", "need"]
+        # With one type chosen, the others keep their counts (what choosing them would show).
+        chosen = search(AnonymousUser(), {"query": "钕铁硼", "type_names": ["need"]})
+        assert chosen.results.total == 1 and [h.type for h in chosen.results.hits] == ["need"]
+        assert sorted((v, n) for v, _label, n in chosen.type_counts) == [("challenge", 1), ("need", 1)]
 
 
 def test_discipline_values_are_named_in_the_users_language():
