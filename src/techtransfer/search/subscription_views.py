@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import User
-from techtransfer.search import services, subscriptions
+from techtransfer.search import services, subscriptions, suggest, text
 from techtransfer.search.forms import SearchForm
 from techtransfer.search.models import SearchSubscription
 from techtransfer.search.registry import types
@@ -33,6 +33,7 @@ from techtransfer.search.registry import types
 PAGE_SIZE = 20
 # Filters this form edits; a saved search keeps its other filters (stage, TRL, price...) unchanged.
 EDITED_TERMS = ("plan_industry", "discipline", "region")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _REGIONS = RegexValidator(
     r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
     _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
@@ -42,7 +43,16 @@ _REGIONS = RegexValidator(
 def _facet_choices() -> dict[str, list[tuple[str, str]]]:
     """Industry and discipline values present among public records, with their labels."""
     page = services.search(AnonymousUser(), {"query": "", "limit": 1})
-    return {f.name: [(v, label) for v, label, _n in f.values] for f in page.facets if f.name in EDITED_TERMS}
+    return {
+        f.name: sorted(((v, label) for v, label, _n in f.values), key=lambda vl: _sort_key(vl[1]))
+        for f in page.facets
+        if f.name in EDITED_TERMS
+    }
+
+
+def _sort_key(label: str) -> str:
+    """Alphabetical order of a label in the user's language: Chinese by its toneless pinyin."""
+    return suggest.pinyin_key(text.normalise(label)) if _CJK.search(label) else label.casefold()
 
 
 class SubscriptionForm(StyledForm):

@@ -196,3 +196,24 @@ def test_api_create_pause_and_delete_own(client, owner, index_dir):
     assert client.delete(f"{url}/{data['id']}").status_code == 204
     assert not SearchSubscription.objects.exists()
     assert actions() == ["search.subscription.create", "search.subscription.pause", "search.subscription.delete"]
+
+
+def test_discipline_choices_are_named_and_sorted_in_the_users_language(db, index_dir):
+    from django.utils import timezone, translation
+
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+    from techtransfer.search.services import reindex
+    from techtransfer.search.subscription_views import _facet_choices
+
+    for i, discipline in enumerate(["物理学", "计算机科学与技术", "数学"]):
+        AchievementFactory(
+            name=f"成果{i}", discipline=discipline, status=AchievementStatus.PUBLISHED, published_at=timezone.now()
+        )
+    reindex()
+    with translation.override("zh-hans"):  # by pinyin: jisuanji, shuxue, wulixue
+        assert [v for v, _label in _facet_choices()["discipline"]] == ["计算机科学与技术", "数学", "物理学"]
+    with translation.override("en"):
+        assert _facet_choices()["discipline"] == [
+            ("计算机科学与技术", "Computer science and technology"), ("数学", "Mathematics"), ("物理学", "Physics"),
+        ]  # fmt: skip
