@@ -87,7 +87,7 @@ def _search_parameters() -> list[dict[str, Any]]:
     out = [
         param("q", {"type": "string", "maxLength": services.MAX_QUERY_CHARS}, "The question (Chinese or English)."),
         param("type", {"type": "string", "enum": sorted(types())}, "Record types (any of them).", repeat=True),
-        param("region", {"type": "string", "pattern": r"^\d{2}(\d{2}){0,2}$"}, "GB/T 2260 code of 2, 4 or 6 digits."),
+        param("region", {"type": "string"}, "GB/T 2260 codes of 2, 4 or 6 digits, comma-separated (any of them)."),
         param("mode", {"type": "string", "enum": ["hybrid", "lexical", "semantic"]}, "Ranking; hybrid by default."),
         param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"{services.PAGE_SIZE} results a page."),
     ]

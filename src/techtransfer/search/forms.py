@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -83,8 +84,13 @@ class SearchForm(StyledForm):
     region = forms.CharField(
         label=_("Region code"),
         required=False,
-        max_length=6,
-        validators=[RegexValidator(r"^\d{2}(\d{2}){0,2}$", _("Enter a region code of 2, 4 or 6 digits."))],
+        max_length=100,
+        validators=[
+            RegexValidator(
+                r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
+                _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
+            )
+        ],
     )
     trl_min = forms.IntegerField(label=_("TRL from"), required=False, min_value=1, max_value=9)
     trl_max = forms.IntegerField(label=_("TRL to"), required=False, min_value=1, max_value=9)
@@ -126,8 +132,8 @@ class SearchForm(StyledForm):
         """Arguments of `services.search` from the cleaned data."""
         d = self.cleaned_data
         terms = dict(d["terms"])
-        if d.get("region"):
-            terms["region"] = [d["region"]]
+        if d.get("region"):  # any of them
+            terms["region"] = list(dict.fromkeys(r for r in re.split(r"[\s,，;；]+", d["region"]) if r))
 
         def rng(lo: str, hi: str) -> tuple[float | None, float | None]:
             return (

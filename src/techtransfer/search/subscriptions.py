@@ -480,12 +480,12 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
 
 
 def search_url(sub: SearchSubscription) -> str:
-    """The search page showing what the subscription matches (one region: the page takes one)."""
+    """The search page showing what the subscription matches."""
     params: list[tuple[str, str]] = [("q", sub.query)] if sub.query else []
     params += [("type", t) for t in sub.types]
     for name, values in sub.terms.items():
         if name == "region":
-            params.append(("region", values[0]))
+            params.append(("region", ",".join(values)))
         else:
             params += [(name, v) for v in values]
     for name, (lo, hi) in sub.ranges.items():

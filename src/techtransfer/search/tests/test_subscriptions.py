@@ -227,6 +227,8 @@ def test_changes_are_audited_and_criteria_are_cleaned(subscriber):
     with pytest.raises(subscriptions.DomainError) as exc:
         subscriptions.clean_criteria(query="  ", type_names=["nonsense"])
     assert exc.value.code == "subscription_empty"
+    several = SearchSubscription(query="", terms={"region": ["3601", "3607"]})
+    assert subscriptions.search_url(several) == "/search/?region=3601%2C3607"  # every region, not the first
     assert (
         subscriptions.search_url(sub)
         == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&type=achievement&plan_industry=new_energy&trl_min=6"

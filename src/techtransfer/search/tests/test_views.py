@@ -61,6 +61,8 @@ def test_filters_inside_the_engine(client, published):
     assert total(price_max=50) == 0
     assert total(region="36") == 1  # Jiangxi contains 南昌县
     assert total(region="3607") == 0  # Ganzhou does not
+    assert total(region="3607, 3601") == 1  # any of several (南昌县 is in Nanchang)
+    assert total(region="3607，360121") == 1
     assert total(plan_industry="new_energy") == 1
     assert total(plan_industry="biomed") == 0
     assert total(type="organisation") == 0
