@@ -146,8 +146,10 @@ class TantivyBackend(SearchBackend):
             if name in self.weights and value:
                 d.add_text(f"f_{name}", " ".join(text.index_tokens(value)))
         for name in doc.names:
-            if name.strip():
-                d.add_text("names", text.normalise(name).strip())
+            # The name, and the name without a leading bracketed marker ("[演示] 南昌示范大学").
+            for form in dict.fromkeys([text.normalise(name).strip(), _MARKER.sub("", text.normalise(name)).strip()]):
+                if form:
+                    d.add_text("names", form)
         for name, values in doc.filters.items():
             kind = self.filter_kinds.get(name)
             for v in values:
@@ -388,6 +390,7 @@ def payload_hit(
     )
 
 
+_MARKER = re.compile(r"^\s*[\[【(（][^\]】)）]{1,8}[\]】)）]\s*")
 _HTML_SPECIAL = re.compile(r"[&<>\"']")
 
 

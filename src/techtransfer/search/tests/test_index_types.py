@@ -224,3 +224,8 @@ def test_an_organisations_name_finds_its_records_only_as_a_whole(db, index_dir, 
     assert titles(None, "稀土", type_names=["achievement"]) == ([], 0)
     assert titles(None, "赣州稀土研究院", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
     assert titles(None, "赣州稀土研究院 ", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
+    # A leading marker in the name ([演示] on demo data) need not be typed.
+    Organisation.objects.filter(pk=applicant_org.pk).update(name="[演示] 赣州稀土研究院")
+    reindex()
+    assert titles(None, "赣州稀土研究院", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
+    assert titles(None, "[演示] 赣州稀土研究院", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
