@@ -29,6 +29,18 @@ def keyword_filters() -> dict[str, Any]:
     return specs
 
 
+# One or more GB/T 2260 codes, separated by commas, semicolons or spaces (full-width too).
+REGION_CODES = RegexValidator(
+    r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
+    _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
+)
+
+
+def region_codes(value: str) -> list[str]:
+    """The codes of a REGION_CODES value, in order, each once."""
+    return list(dict.fromkeys(r for r in re.split(r"[\s,，;；]+", value) if r))
+
+
 def _printable(value: str) -> str:
     """`value` with control characters (NUL, escapes…) turned into spaces."""
     return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value)
@@ -85,12 +97,7 @@ class SearchForm(StyledForm):
         label=_("Region code"),
         required=False,
         max_length=100,
-        validators=[
-            RegexValidator(
-                r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
-                _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
-            )
-        ],
+        validators=[REGION_CODES],
     )
     trl_min = forms.IntegerField(label=_("TRL from"), required=False, min_value=1, max_value=9)
     trl_max = forms.IntegerField(label=_("TRL to"), required=False, min_value=1, max_value=9)
@@ -133,7 +140,7 @@ class SearchForm(StyledForm):
         d = self.cleaned_data
         terms = dict(d["terms"])
         if d.get("region"):  # any of them
-            terms["region"] = list(dict.fromkeys(r for r in re.split(r"[\s,，;；]+", d["region"]) if r))
+            terms["region"] = region_codes(d["region"])
 
         def rng(lo: str, hi: str) -> tuple[float | None, float | None]:
             return (

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.core.validators import RegexValidator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import User
 from techtransfer.search import services, subscriptions, suggest, text
-from techtransfer.search.forms import SearchForm
+from techtransfer.search.forms import REGION_CODES, SearchForm, region_codes
 from techtransfer.search.models import SearchSubscription
 from techtransfer.search.registry import types
 
@@ -34,10 +33,6 @@ PAGE_SIZE = 20
 # Filters this form edits; a saved search keeps its other filters (stage, TRL, price...) unchanged.
 EDITED_TERMS = ("plan_industry", "discipline", "region")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_REGIONS = RegexValidator(
-    r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
-    _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
-)
 
 
 def _facet_choices() -> dict[str, list[tuple[str, str]]]:
@@ -70,7 +65,7 @@ class SubscriptionForm(StyledForm):
         label=_("Regions"),
         required=False,
         max_length=200,
-        validators=[_REGIONS],
+        validators=[REGION_CODES],
         help_text=_("Administrative division codes, e.g. 36 (Jiangxi) or 3601 (Nanchang)."),
     )
     frequency = forms.ChoiceField(label=_("Notify me"), choices=SearchSubscription.Frequency.choices)
@@ -109,7 +104,7 @@ class SubscriptionForm(StyledForm):
             **kept,
             "plan_industry": d.get("plan_industry") or [],
             "discipline": d.get("discipline") or [],
-            "region": [r for r in re.split(r"[\s,，;；]+", d.get("regions", "")) if r],
+            "region": region_codes(d.get("regions", "")),
         }
         return subscriptions.clean_criteria(
             query=d.get("query", ""),
