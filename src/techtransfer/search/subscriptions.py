@@ -498,7 +498,7 @@ def search_url(sub: SearchSubscription) -> str:
 
 def describe(sub: SearchSubscription) -> list[str]:
     """Human-readable filters of a subscription ("Industry: New energy", ...)."""
-    labels: dict[str, FilterSpec] = {}
+    labels: dict[str, FilterSpec] = {}  # the filter's own label (name) from its first declaration
     for st in types().values():
         for declared in st.filters:
             labels.setdefault(declared.name, declared)
@@ -510,7 +510,8 @@ def describe(sub: SearchSubscription) -> list[str]:
         tspec = labels.get(name)
         if tspec is None:
             continue
-        shown = ", ".join((tspec.value_label(v) or v) for v in values)
+        label = services.value_labeller(name)
+        shown = ", ".join(label(v) for v in values)
         out.append(f"{tspec.label}: {shown}")
     for name, (lo, hi) in sub.ranges.items():
         rspec = labels.get(name)

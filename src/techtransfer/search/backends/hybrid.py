@@ -8,6 +8,7 @@ user may see. Fusion (`FUSION`, `ALPHA`, `DEPTH`) was chosen on the dev split, s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +196,7 @@ class HybridBackend(SearchBackend):
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
             total = len(sem)
             facets = merge_facets({}, self.vectors.facet_counts([u for u, _ in sem], request.facets))
+            self._count_without_own_selection(request, qvec, depth, None, facets)
         else:
             short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
             alpha = self.short_alpha if short else self.alpha
@@ -209,6 +211,7 @@ class HybridBackend(SearchBackend):
             extra = self._meaning_only(request, lex, [u for u, _ in sem])
             total = lex.total + len(extra)
             facets = merge_facets(lex.facets, self.vectors.facet_counts(extra, request.facets))
+            self._count_without_own_selection(request, qvec, depth, lex, facets)
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
         payloads.update(lex.payloads(uid for uid, *_ in page if uid not in payloads))
@@ -234,6 +237,36 @@ class HybridBackend(SearchBackend):
                 )
             )
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
+
+    def _count_without_own_selection(
+        self,
+        request: SearchRequest,
+        qvec: np.ndarray,
+        depth: int,
+        lex: LexicalCandidates | None,
+        facets: dict[str, list[tuple[str, int]]],
+    ) -> None:
+        """A facet with selected values counts its values without its own selection, as the lexical
+        side does (its counts in `lex.facets` already are): the records found by meaning are looked
+        for again without that selection. `lex` is None in "meaning only" mode."""
+        relaxed = [
+            (name, replace(request, terms={k: v for k, v in request.terms.items() if k != name}))
+            for name in request.facets
+            if name != "type" and request.terms.get(name)
+        ]
+        if request.types and "type" in request.facets:
+            relaxed.append(("type", replace(request, types=[])))
+        for name, wider in relaxed:
+            found = [u for u, x in self.vectors.search(qvec, wider, depth) if x >= self.min_similarity]
+            if lex is None:
+                facets[name] = merge_facets({}, self.vectors.facet_counts(found, [name])).get(name, [])
+                continue
+            if found:  # keep those that do not match the words (the lexical counts hold those)
+                ask = replace(wider, ids=found, limit=len(found), offset=0, facets=())
+                matched = {uid for uid, _ in self.lexical.candidates(ask).scores}
+                found = [u for u in found if u not in matched]
+            lexical = {name: lex.facets.get(name, [])}
+            facets[name] = merge_facets(lexical, self.vectors.facet_counts(found, [name])).get(name, [])
 
     def _meaning_only(self, request: SearchRequest, lex: LexicalCandidates, sem_uids: Sequence[str]) -> list[str]:
         """Those of `sem_uids` that do not match the query's words. A candidate missing from the

@@ -147,7 +147,8 @@ class TantivyBackend(SearchBackend):
                 d.add_text(f"f_{name}", " ".join(text.index_tokens(value)))
         for name in doc.names:
             # The name, and the name without a leading bracketed marker ("[演示] 南昌示范大学").
-            for form in dict.fromkeys([text.normalise(name).strip(), _MARKER.sub("", text.normalise(name)).strip()]):
+            whole = text.normalise(name)
+            for form in dict.fromkeys([whole.strip(), _MARKER.sub("", whole).strip()]):
                 if form:
                     d.add_text("names", form)
         for name, values in doc.filters.items():

@@ -52,6 +52,20 @@ def test_total_and_facets_count_the_same_records(backend, mode, total, industrie
     assert sorted(results.facets["industry"]) == sorted(industries)
 
 
+@pytest.mark.parametrize("mode", [SearchMode.HYBRID, SearchMode.SEMANTIC])
+def test_a_selected_facet_counts_its_other_values_too(backend, mode):  # type: ignore[no-untyped-def]
+    """As on the lexical side: the other values stay on offer, each with what adding it would bring."""
+    request = SearchRequest(
+        query="石墨烯", visibility=frozenset({PUBLIC}), limit=10, mode=mode, facets=["type", "industry"],
+        terms={"industry": ["materials"]}, types=["doc"],
+    )  # fmt: skip
+    results = backend.search(request)
+    assert [h.pk for h in results.hits] == ["graphene"]
+    assert results.total == 1
+    assert sorted(results.facets["industry"]) == [("energy", 1), ("farming", 1), ("materials", 1)]
+    assert results.facets["type"] == [("doc", 1)]
+
+
 def test_a_candidate_matching_the_words_beyond_the_lexical_list_is_counted_once(backend, monkeypatch):  # type: ignore[no-untyped-def]
     backend.depth = 1  # one lexical candidate for a one-hit page
     backend.rebuild(

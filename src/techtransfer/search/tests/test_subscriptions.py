@@ -235,6 +235,12 @@ def test_changes_are_audited_and_criteria_are_cleaned(subscriber):
     )
 
 
+def test_description_labels_a_value_from_whichever_type_knows_it():
+    """Achievements declare `transfer_mode` first, without "commissioned"; needs label it."""
+    sub = SearchSubscription(query="", types=[], terms={"transfer_mode": ["commissioned", "licence"]}, ranges={})
+    assert subscriptions.describe(sub) == ["Transfer mode: Commissioned development (委托开发), Licence (许可)"]
+
+
 def test_worker_heartbeat_sends_due_digests(publish_now, subscriber):
     from techtransfer.jobs.periodic import run_due
 
