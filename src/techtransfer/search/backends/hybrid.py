@@ -24,7 +24,7 @@ from techtransfer.search.backends.base import (
     SearchRequest,
     SearchResults,
 )
-from techtransfer.search.backends.tantivy_backend import LexicalCandidates, TantivyBackend, payload_hit
+from techtransfer.search.backends.tantivy_backend import TantivyBackend, payload_hit
 from techtransfer.search.registry import SearchDocument, SearchType
 from techtransfer.search.semantic import deep
 from techtransfer.search.semantic.encoder import StaticEncoder, document_parts, get_encoder
@@ -65,6 +65,19 @@ def merge_facets(
         for value, n in more.get(name, {}).items():
             counts[value] = counts.get(value, 0) + n
         out[name] = sorted(counts.items(), key=lambda vc: -vc[1])
+    return out
+
+
+def _without_own_selection(request: SearchRequest) -> list[tuple[str, SearchRequest]]:
+    """For each counted facet with selected values ("type": the record types), the request
+    without that selection."""
+    out = [
+        (name, replace(request, terms={k: v for k, v in request.terms.items() if k != name}))
+        for name in request.facets
+        if name != "type" and request.terms.get(name)
+    ]
+    if request.types and "type" in request.facets:
+        out.append(("type", replace(request, types=[])))
     return out
 
 
@@ -187,17 +200,35 @@ class HybridBackend(SearchBackend):
             return self.lexical.search(request)
         need = request.offset + request.limit
         depth = max(self.depth, need)
-        lex = self.lexical.candidates(SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0}))
-        sem = [(u, x) for u, x in self.vectors.search(qvec, request, depth) if x >= self.min_similarity]
+
+        def by_meaning(req: SearchRequest) -> list[tuple[str, float]]:
+            return [(u, x) for u, x in self.vectors.search(qvec, req, depth) if x >= self.min_similarity]
+
+        sem = by_meaning(request)
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
+        wide = SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0})
         if mode == SearchMode.SEMANTIC:
+            lex = self.lexical.candidates(replace(wide, facets=()))
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
             total = len(sem)
             facets = merge_facets({}, self.vectors.facet_counts([u for u, _ in sem], request.facets))
-            self._count_without_own_selection(request, qvec, depth, None, facets)
+            # A facet with selected values counts its values without its own selection, as the
+            # other modes do.
+            for name, relaxed in _without_own_selection(request):
+                found = [u for u, _ in by_meaning(relaxed)]
+                facets[name] = merge_facets({}, self.vectors.facet_counts(found, [name])).get(name, [])
         else:
+            # The total and the facets count every word match plus the records found by meaning alone,
+            # each once (tantivy counts both in one pass).
+            sem_uids = [u for u, _ in sem]
+
+            def meaning(req: SearchRequest) -> list[str]:
+                return sem_uids if req is wide else [u for u, _ in by_meaning(req)]
+
+            lex = self.lexical.candidates(wide, meaning)
+            total, facets = lex.total, lex.facets
             short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
             alpha = self.short_alpha if short else self.alpha
             ranked = self._fuse(lex.scores, sem, qvec, request.fusion or self.fusion, alpha)
@@ -206,12 +237,6 @@ class HybridBackend(SearchBackend):
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
-            # The count and the facets cover the same set: every word match, plus the candidates
-            # found by meaning alone (counted from their vector entries).
-            extra = self._meaning_only(request, lex, [u for u, _ in sem])
-            total = lex.total + len(extra)
-            facets = merge_facets(lex.facets, self.vectors.facet_counts(extra, request.facets))
-            self._count_without_own_selection(request, qvec, depth, lex, facets)
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
         payloads.update(lex.payloads(uid for uid, *_ in page if uid not in payloads))
@@ -237,47 +262,6 @@ class HybridBackend(SearchBackend):
                 )
             )
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
-
-    def _count_without_own_selection(
-        self,
-        request: SearchRequest,
-        qvec: np.ndarray,
-        depth: int,
-        lex: LexicalCandidates | None,
-        facets: dict[str, list[tuple[str, int]]],
-    ) -> None:
-        """A facet with selected values counts its values without its own selection, as the lexical
-        side does (its counts in `lex.facets` already are): the records found by meaning are looked
-        for again without that selection. `lex` is None in "meaning only" mode."""
-        relaxed = [
-            (name, replace(request, terms={k: v for k, v in request.terms.items() if k != name}))
-            for name in request.facets
-            if name != "type" and request.terms.get(name)
-        ]
-        if request.types and "type" in request.facets:
-            relaxed.append(("type", replace(request, types=[])))
-        for name, wider in relaxed:
-            found = [u for u, x in self.vectors.search(qvec, wider, depth) if x >= self.min_similarity]
-            if lex is None:
-                facets[name] = merge_facets({}, self.vectors.facet_counts(found, [name])).get(name, [])
-                continue
-            if found:  # keep those that do not match the words (the lexical counts hold those)
-                ask = replace(wider, ids=found, limit=len(found), offset=0, facets=())
-                matched = {uid for uid, _ in self.lexical.candidates(ask).scores}
-                found = [u for u in found if u not in matched]
-            lexical = {name: lex.facets.get(name, [])}
-            facets[name] = merge_facets(lexical, self.vectors.facet_counts(found, [name])).get(name, [])
-
-    def _meaning_only(self, request: SearchRequest, lex: LexicalCandidates, sem_uids: Sequence[str]) -> list[str]:
-        """Those of `sem_uids` that do not match the query's words. A candidate missing from the
-        lexical top list may still match beyond it: asked of tantivy then, restricted to those uids."""
-        listed = {uid for uid, _ in lex.scores}
-        extra = [u for u in sem_uids if u not in listed]
-        if extra and lex.total > len(lex.scores):
-            ask = SearchRequest(**{**request.__dict__, "ids": extra, "limit": len(extra), "offset": 0, "facets": ()})
-            matched = {uid for uid, _ in self.lexical.candidates(ask).scores}
-            extra = [u for u in extra if u not in matched]
-        return extra
 
     def _fuse(
         self,

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,10 @@ BATCH = 2000
 # Boost of a question that is, as a whole, a name a record goes by (its organisation's): its records
 # rank with those that name it in their text. See SearchDocument.names.
 NAME_WEIGHT = 1.0
+
+# The uids a hybrid search found by meaning for a request (the request itself, or the request
+# without one facet's selection), for the total and the facets to count them with the word matches.
+MeaningMatches = Callable[[SearchRequest], Sequence[str]]
 
 
 @dataclass
@@ -269,34 +273,53 @@ class TantivyBackend(SearchBackend):
         return out
 
     def _execute(
-        self, request: SearchRequest
+        self, request: SearchRequest, meaning: MeaningMatches | None = None
     ) -> tuple[tantivy.Searcher, list[tuple[float, Any]], int, dict[str, list[tuple[str, int]]], list[str]]:
         """Run `request` (its limit and offset): the searcher, the (score, address) of its hits, the
-        total, the facets it asks for and the query's words for display."""
+        total, the facets it asks for and the query's words for display.
+
+        With `meaning` (hybrid search), the hits are still the word matches, but the total and the
+        facets count the word matches together with the records `meaning` found for the request (or
+        for the request without a facet's own selection, below): each record once, in one pass."""
         tokens = text.query_tokens(request.query)
         text_query = self._text_query(tokens, request.query)
 
-        def build(req: SearchRequest) -> tantivy.Query:
+        def build(req: SearchRequest, with_meaning: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)
-            if text_query is not None:
-                clauses.append((tantivy.Occur.Must, text_query))
-            elif req.query.strip():
+            matcher = text_query
+            if matcher is None and req.query.strip():
                 # Only punctuation or symbols: nothing to match (an empty query browses everything).
-                clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query()))
+                matcher = tantivy.Query.empty_query()
+            found = meaning(req) if with_meaning and meaning is not None else ()
+            if found:
+                by_meaning = tantivy.Query.term_set_query(self.schema, "uid", list(found))
+                should = tantivy.Occur.Should
+                matcher = by_meaning if matcher is None else tantivy.Query.boolean_query(
+                    [(should, matcher), (should, by_meaning)]
+                )  # fmt: skip
+            if matcher is not None:
+                clauses.append((tantivy.Occur.Must, matcher))
             return tantivy.Query.boolean_query(clauses)
 
         query = build(request)
         searcher = self.index.searcher()
         result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)
-        facets = self._facets(searcher, query, request.facets) if request.facets else {}
+        total = int(getattr(result, "count", 0) or 0)
+        counted = query if meaning is None else build(request, True)
+        facets = self._facets(searcher, counted, request.facets) if request.facets else {}
+        if counted is not query:  # every record has one type: their counts add up to the total
+            if "type" in facets:
+                total = sum(n for _, n in facets["type"])
+            else:
+                total = int(getattr(searcher.search(counted, limit=1, count=True), "count", 0) or 0)
         # A facet with selected values counts its values without its own selection (the others stay):
         # the other values remain visible, each with how many results adding it would bring.
+        wide = meaning is not None
         for name in [n for n in request.facets if request.terms.get(n) and n in facets]:
             others = {k: v for k, v in request.terms.items() if k != name}
-            facets[name] = self._facets(searcher, build(replace(request, terms=others)), [name])[name]
+            facets[name] = self._facets(searcher, build(replace(request, terms=others), wide), [name])[name]
         if request.types and "type" in facets:  # the same for the record types
-            facets["type"] = self._facets(searcher, build(replace(request, types=[])), ["type"])["type"]
-        total = int(getattr(result, "count", 0) or 0)
+            facets["type"] = self._facets(searcher, build(replace(request, types=[]), wide), ["type"])["type"]
         return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens)
 
     def search(self, request: SearchRequest) -> SearchResults:
@@ -308,12 +331,13 @@ class TantivyBackend(SearchBackend):
             hits.append(payload_hit(payload, words, request.highlight, score=float(score), lexical_score=float(score)))
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
 
-    def candidates(self, request: SearchRequest) -> LexicalCandidates:
+    def candidates(self, request: SearchRequest, meaning: MeaningMatches | None = None) -> LexicalCandidates:
         """What the hybrid fusion needs of `request`: the uids and BM25 scores of its top `limit`
-        matches, best first, with the total and the facets, but no payloads (decoding 100 stored
-        payloads per question only to read their ids was a sixth of an uncached hybrid search); their
-        payloads are kept as stored, for the page to decode the ones it shows."""
-        searcher, found, total, facets, words = self._execute(request)
+        matches, best first, with the total and the facets (with `meaning`: of the word matches and the
+        records found by meaning together), but no payloads (decoding 100 stored payloads per question
+        only to read their ids was a sixth of an uncached hybrid search); their payloads are kept as
+        stored, for the page to decode the ones it shows."""
+        searcher, found, total, facets, words = self._execute(request, meaning)
         scores = []
         stored = {}
         for x, address in found:
