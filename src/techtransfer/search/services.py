@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from techtransfer.core.iterables import batched
 from techtransfer.search import text
@@ -51,18 +53,25 @@ def _facet_specs(type_names: list[str]) -> dict[str, Any]:
 
 
 def value_labeller(name: str) -> Callable[[str], str]:
-    """The display label of a value of the filter `name`: the first label any record type that
-    declares the filter gives it (one type may declare it without labels), else the value."""
-    labels = [spec.value_label for st in types().values() for spec in st.filters if spec.name == name]
+    """The display label of a value of the filter `name` in the active language: the first label any
+    record type that declares the filter gives it (one type may declare it without labels), else the
+    value."""
+    language = get_language() or ""
+    return lambda value: _value_label(language, name, value)
 
-    def label(value: str) -> str:
-        for fn in labels:
-            shown = fn(value)
-            if shown:
-                return str(shown)
-        return value
 
-    return label
+@functools.lru_cache(maxsize=16384)
+def _value_label(language: str, name: str, value: str) -> str:
+    """Kept per process: the labels come from the types' declarations (choices and shipped tables),
+    registered at start-up, and a results page shows some hundred of them (each a translation lookup,
+    which was a twentieth of an uncached page)."""
+    for st in types().values():
+        for spec in st.filters:
+            if spec.name == name:
+                shown = spec.value_label(value)
+                if shown:
+                    return str(shown)
+    return value
 
 
 def build_request(
