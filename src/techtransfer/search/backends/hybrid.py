@@ -202,9 +202,23 @@ class HybridBackend(SearchBackend):
         depth = max(self.depth, need)
 
         def by_meaning(req: SearchRequest) -> list[tuple[str, float]]:
-            return [(u, x) for u, x in self.vectors.search(qvec, req, depth) if x >= self.min_similarity]
+            return [(u, x) for u, x in self.vectors.search(qvec, req, self.depth) if x >= self.min_similarity]
 
-        sem = by_meaning(request)
+        # The records found by meaning: the `self.depth` nearest ones the caller may see, whatever the
+        # filters and the page; a filtered request keeps those of them that pass its filters (each is
+        # among the request's own `self.depth` nearest). So the set, and the total and the facet
+        # counts built on it, stay the same from page to page, and a facet value's count is the total
+        # its link shows.
+        near = by_meaning(replace(request, types=[], terms={}, ranges={}))
+        near_uids = [u for u, _ in near]
+
+        def passing(req: SearchRequest) -> list[tuple[str, float]]:
+            if not (req.types or req.terms or req.ranges):
+                return near
+            kept = set(near_uids)
+            return [(u, x) for u, x in by_meaning(req) if u in kept]
+
+        sem = passing(request)
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
@@ -217,15 +231,13 @@ class HybridBackend(SearchBackend):
             # A facet with selected values counts its values without its own selection, as the
             # other modes do.
             for name, relaxed in _without_own_selection(request):
-                found = [u for u, _ in by_meaning(relaxed)]
+                found = [u for u, _ in passing(relaxed)]
                 facets[name] = merge_facets({}, self.vectors.facet_counts(found, [name])).get(name, [])
         else:
             # The total and the facets count every word match plus the records found by meaning alone,
-            # each once (tantivy counts both in one pass).
-            sem_uids = [u for u, _ in sem]
-
-            def meaning(req: SearchRequest) -> list[str]:
-                return sem_uids if req is wide else [u for u, _ in by_meaning(req)]
+            # each once (tantivy counts both in one pass, applying each count's filters to both).
+            def meaning(_req: SearchRequest) -> list[str]:
+                return near_uids
 
             lex = self.lexical.candidates(wide, meaning)
             total, facets = lex.total, lex.facets

@@ -108,3 +108,31 @@ def test_a_facet_with_a_selection_still_counts_its_other_values(backend, mode): 
     # The selected facet counts without its own selection: energy is offered (adding it gives one
     # more result); the record the user may not see is not counted.
     assert sorted(results.facets["industry"]) == [("energy", 1), ("materials", 1)]
+
+
+@pytest.mark.parametrize("mode", [SearchMode.HYBRID, SearchMode.SEMANTIC])
+def test_counts_stay_the_same_across_pages_and_each_facet_count_is_what_its_link_shows(backend, mode):  # type: ignore[no-untyped-def]
+    """The records found by meaning are the `depth` nearest whatever the page or the filters: a deeper
+    page does not find more of them, and a filter keeps those of them that pass it."""
+    backend.rebuild(
+        [
+            _doc("film", "石墨烯导热膜的连续化制备", "materials"),
+            _doc("magnet", "稀土永磁同步电机的矢量控制", "energy"),
+            _doc("rice", "水稻种植的节水灌溉技术", "farming"),
+            _doc("battery", "锂离子电池正极材料的包覆改性", "energy"),
+            _doc("cement", "低碳水泥熟料的煅烧工艺", "materials"),
+        ]
+    )
+    backend.depth = 2  # two records by meaning
+    ask = {"query": "石墨烯", "visibility": frozenset({PUBLIC}), "mode": mode, "facets": ["type", "industry"]}
+    first = backend.search(SearchRequest(**ask, limit=1))
+    by_meaning = {h.pk for h in backend.search(SearchRequest(**{**ask, "mode": SearchMode.SEMANTIC}, limit=9)).hits}
+    assert len(by_meaning) == 2
+    assert first.total == len(by_meaning | ({"film"} if mode == SearchMode.HYBRID else set()))  # film has the word
+    for offset in (1, 2, 4):
+        assert backend.search(SearchRequest(**ask, limit=1, offset=offset)).total == first.total
+    assert sum(n for _, n in first.facets["industry"]) == first.total
+    for value, count in first.facets["industry"]:
+        clicked = backend.search(SearchRequest(**ask, limit=10, terms={"industry": [value]}))
+        assert (value, clicked.total, len(clicked.hits)) == (value, count, count)
+        assert sorted(clicked.facets["industry"]) == sorted(first.facets["industry"])
