@@ -20,28 +20,20 @@ from techtransfer.achievements import panels
 from techtransfer.achievements.access import public_achievements
 from techtransfer.achievements.choices import AchievementKind, PlanIndustry, SecrecyLevel, Stage, TransferMode
 from techtransfer.achievements.models import Achievement
-from techtransfer.search.classifier import discipline_name
+from techtransfer.search.classifier import discipline_name, discipline_values
 from techtransfer.search.registry import (
     PUBLIC,
     FilterKind,
     FilterSpec,
     SearchDocument,
     SearchType,
+    choice_filter,
     int_pks,
     load_documents,
     pks_of,
     region_prefixes,
     register,
 )
-
-
-def _label(choices: type[PlanIndustry] | type[Stage] | type[AchievementKind] | type[TransferMode]):  # type: ignore[no-untyped-def]
-    labels = dict(choices.choices)
-
-    def value_label(value: str) -> str:
-        return str(labels.get(value, ""))
-
-    return value_label
 
 
 def document(a: Achievement) -> SearchDocument:
@@ -103,11 +95,11 @@ register(
         count=lambda: public_achievements().count(),
         dependents={"core.organisation": of_organisations},
         filters=(
-            FilterSpec("plan_industry", _("Industry"), value_label=_label(PlanIndustry)),
-            FilterSpec("discipline", _("Discipline"), value_label=discipline_name),
-            FilterSpec("stage", _("Stage"), value_label=_label(Stage)),
-            FilterSpec("kind", _("Kind"), value_label=_label(AchievementKind)),
-            FilterSpec("transfer_mode", _("Transfer mode"), value_label=_label(TransferMode)),
+            choice_filter("plan_industry", _("Industry"), dict(PlanIndustry.choices)),
+            FilterSpec("discipline", _("Discipline"), value_label=discipline_name, values=discipline_values),
+            choice_filter("stage", _("Stage"), dict(Stage.choices)),
+            choice_filter("kind", _("Kind"), dict(AchievementKind.choices)),
+            choice_filter("transfer_mode", _("Transfer mode"), dict(TransferMode.choices)),
             FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
             FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),

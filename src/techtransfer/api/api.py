@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from techtransfer.achievements.api import router as achievements_router
+from techtransfer.api import messages
 from techtransfer.api.auth import API_AUTH
 from techtransfer.api.endpoints import router as tokens_router
 from techtransfer.audit.api import router as audit_router
@@ -55,7 +56,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
+        fields.setdefault(".".join(loc) or "__all__", []).append(messages.message(err))
     return error_response(request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields})
 
 
@@ -78,6 +79,8 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403:
         return error_response(request, 403, "csrf_failed", _("The request was refused (CSRF check failed)."))
+    if exc.status_code == 400 and "parse request body" in str(exc):  # django-ninja's words for broken JSON
+        return error_response(request, 400, "invalid_body", _("The request body is not valid JSON."))
     return error_response(request, exc.status_code, f"http_{exc.status_code}", str(exc))
 
 

@@ -18,6 +18,7 @@ from techtransfer.search.registry import (
     FilterSpec,
     SearchDocument,
     SearchType,
+    choice_filter,
     load_documents,
     region_prefixes,
     register,
@@ -56,7 +57,7 @@ register(
         load=load,
         count=lambda: Organisation.objects.filter(status=OrganisationStatus.VERIFIED).count(),
         filters=(
-            FilterSpec("org_type", _("Organisation type"), value_label=lambda v: str(_TYPE_LABELS.get(v, ""))),
+            choice_filter("org_type", _("Organisation type"), _TYPE_LABELS),
             FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
         ),
     )

@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Listing
-from techtransfer.search.classifier import discipline_name
+from techtransfer.search.classifier import discipline_name, discipline_values
 from techtransfer.search.permissions import reviewed_record_visibility
 from techtransfer.search.registry import (
     FilterKind,
     FilterSpec,
     SearchDocument,
     SearchType,
+    choice_filter,
     int_pks,
     load_documents,
     pks_of,
@@ -108,10 +109,10 @@ register(
         count=lambda: Listing.objects.count(),
         dependents={"core.organisation": of_organisations, "achievements.achievement": of_achievements},
         filters=(
-            FilterSpec("plan_industry", _("Industry"), value_label=lambda v: str(_INDUSTRY.get(v, ""))),
-            FilterSpec("listing_mode", _("Listing mode"), value_label=lambda v: str(_MODES.get(v, ""))),
-            FilterSpec("transfer_mode", _("Transfer mode")),
-            FilterSpec("discipline", _("Discipline"), value_label=discipline_name),
+            choice_filter("plan_industry", _("Industry"), _INDUSTRY),
+            choice_filter("listing_mode", _("Listing mode"), _MODES),
+            FilterSpec("transfer_mode", _("Transfer mode"), values=lambda: sorted(set(TRANSFER_MODE.values()))),
+            FilterSpec("discipline", _("Discipline"), value_label=discipline_name, values=discipline_values),
             FilterSpec("stage", _("Stage")),
             FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),

@@ -28,6 +28,7 @@ from techtransfer.search.registry import (
     FilterSpec,
     SearchDocument,
     SearchType,
+    choice_filter,
     int_pks,
     load_documents,
     pks_of,
@@ -165,9 +166,10 @@ def experts_of_users(user_pks: Sequence[str]) -> Iterable[str]:
 
 
 _SHARED_FILTERS = (
-    FilterSpec("plan_industry", _("Industry"), value_label=lambda v: str(_INDUSTRY.get(v, ""))),
+    choice_filter("plan_industry", _("Industry"), _INDUSTRY),
     FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
 )
+_TRANSFER_MODE = choice_filter("transfer_mode", _("Transfer mode"), _MODES)
 
 register(
     SearchType(
@@ -180,7 +182,7 @@ register(
         dependents={"core.organisation": needs_of_organisations},
         filters=(
             *_SHARED_FILTERS,
-            FilterSpec("transfer_mode", _("Transfer mode"), value_label=lambda v: str(_MODES.get(v, ""))),
+            _TRANSFER_MODE,
             FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),
             FilterSpec("year", _("Year published"), kind=FilterKind.INT, facet=False),
@@ -199,12 +201,10 @@ register(
         dependents={"needs.need": challenges_of_needs, "core.organisation": challenges_of_organisations},
         filters=(
             *_SHARED_FILTERS,
-            FilterSpec("transfer_mode", _("Transfer mode"), value_label=lambda v: str(_MODES.get(v, ""))),
+            _TRANSFER_MODE,
             FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),
             FilterSpec("year", _("Year published"), kind=FilterKind.INT, facet=False),
-            FilterSpec(
-                "challenge_status", _("Challenge status"), value_label=lambda v: str(_CHALLENGE_STATUS.get(v, ""))
-            ),
+            choice_filter("challenge_status", _("Challenge status"), _CHALLENGE_STATUS),
         ),
     )
 )

@@ -37,8 +37,8 @@ REGION_CODES = RegexValidator(
 
 
 def region_codes(value: str) -> list[str]:
-    """The codes of a REGION_CODES value, in order, each once."""
-    return list(dict.fromkeys(r for r in re.split(r"[\s,，;；]+", value) if r))
+    """The codes of a REGION_CODES value, in order, each once (full-width digits read as digits)."""
+    return list(dict.fromkeys(r for r in re.split(r"[\s,;]+", unicodedata.normalize("NFKC", value)) if r))
 
 
 def _printable(value: str) -> str:
@@ -70,10 +70,13 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
             )
         fixed["q"] = q
     if "page" in fixed:
-        raw = str(fixed.get("page", "")).strip()
-        page = int(raw) if raw.isascii() and raw.isdigit() else 0
-        if not (raw.isascii() and raw.isdigit()):
+        raw = unicodedata.normalize("NFKC", str(fixed.get("page", ""))).strip()  # ２ is 2
+        number = raw.removeprefix("-").removeprefix("+")
+        page = (-1 if raw.startswith("-") else 1) * int(number) if number.isascii() and number.isdigit() else 1
+        if raw and not (number.isascii() and number.isdigit()):
             notes.append(gettext("The page number was not a number; the first page is shown."))
+        elif page < 1:
+            notes.append(gettext("Pages are numbered from 1; the first page is shown."))
         elif page > MAX_PAGE:
             notes.append(
                 gettext("Results can be paged through up to page %(n)s; add words or filters to narrow them.")

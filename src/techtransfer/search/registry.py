@@ -40,6 +40,14 @@ class FilterSpec:
     facet: bool = True
     # Display label of one value (choices); the raw value is shown when this returns "".
     value_label: Callable[[str], str] = lambda value: ""
+    # The values the filter can take (its choices), for checking saved criteria; None: any value.
+    values: Callable[[], Iterable[str]] | None = None
+
+
+def choice_filter(name: str, label: Promise | str, labels: Mapping[str, Any]) -> FilterSpec:
+    """A keyword filter whose values are the keys of `labels` (a choices class's `dict(X.choices)`),
+    each shown with its label."""
+    return FilterSpec(name, label, value_label=lambda value: str(labels.get(value, "")), values=lambda: list(labels))
 
 
 @dataclass

@@ -114,6 +114,12 @@ class SubscriptionForm(StyledForm):
         )
 
 
+def _messages(exc: DomainError) -> list[str]:
+    """What the user is told of a refused subscription: each field's message, else the error's."""
+    fields: dict[str, list[str]] = exc.details.get("fields") or {}
+    return [message for messages_ in fields.values() for message in messages_] or [exc.message]
+
+
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -153,7 +159,8 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
                 frequency=form.cleaned_data["frequency"],
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            for message in _messages(exc):
+                form.add_error(None, message)
         else:
             messages.success(request, gettext("Subscription “%(name)s” saved.") % {"name": sub.name})
             return redirect("search:subscriptions")
@@ -183,7 +190,7 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
             frequency=SearchSubscription.Frequency.DAILY,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, " ".join(_messages(exc)))
         return redirect("search:subscriptions")
     messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))
     return redirect("search:subscription_edit", pk=sub.pk)
@@ -207,7 +214,8 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             if exc.error == Errors.NOT_FOUND:
                 raise Http404 from exc
-            form.add_error(None, exc.message)
+            for message in _messages(exc):
+                form.add_error(None, message)
         else:
             messages.success(request, gettext("Subscription saved."))
             return redirect("search:subscriptions")

@@ -3,8 +3,10 @@
 Lifecycle. A signed-in user saves a search (one button on the search page) or a profile of
 interests; both are stored as one engine request (`SearchSubscription`). After the outbox has been
 applied to the index, `match_changed` runs each active subscription's request restricted to the
-changed records, through the engine's normal path (`services.build_request` / `services.run`) and
-with the subscriber's visibility tokens, so a record the subscriber may not see never reaches them.
+changed records, through the engine's normal path (`services.build_request` / `services.run`),
+among published records only: a push announces what is new to everyone (an organisation's own
+drafts, or the submissions a reviewer may see, are not news, and would use up the one notification
+per record before publication). So a record the subscriber may not see never reaches them either.
 
 At most once. Each match is a `SubscriptionMatch` row, unique per (subscription, record): whoever
 inserts it notifies, a second change of the record or a second worker finds it and does nothing.
@@ -20,6 +22,7 @@ import datetime
 import functools
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +79,22 @@ class Criteria:
         return not (self.query.strip() or self.types or self.terms or self.ranges)
 
 
+REGION_CODE = re.compile(r"\d{2}(?:\d{2}){0,2}")
+
+
+def allowed_values(name: str) -> set[str] | None:
+    """The values the keyword filter `name` can take, from the record types that declare it; None
+    when one of them takes any value."""
+    allowed: set[str] = set()
+    for st in types().values():
+        for spec in st.filters:
+            if spec.name == name:
+                if spec.values is None:
+                    return None
+                allowed.update(spec.values())
+    return allowed
+
+
 def clean_criteria(
     *,
     query: str = "",
@@ -83,31 +102,54 @@ def clean_criteria(
     terms: Mapping[str, Iterable[str]] | None = None,
     ranges: Mapping[str, Sequence[float | None]] | None = None,
 ) -> Criteria:
-    """Keep only registered types and filters, bounded in size; refuse criteria that match everything."""
+    """Criteria of registered types and filters with values they can take, bounded in size. Refuses
+    (422, with a message per field) an unknown type, filter or value, a region that is not a GB/T 2260
+    code, a range whose upper bound is below its lower one, and criteria that match everything: a
+    subscription the search page could not show, or one that would never match, is not saved."""
     registered = types()
     kinds: dict[str, FilterKind] = {}
     for st in registered.values():
         for spec in st.filters:
             kinds.setdefault(spec.name, spec.kind)
+    errors: dict[str, list[str]] = {}
+    unknown_types = [t for t in dict.fromkeys(type_names) if t not in registered]
+    if unknown_types:
+        errors["types"] = [gettext("Unknown record type: %(values)s.") % {"values": ", ".join(unknown_types)}]
     clean_terms: dict[str, list[str]] = {}
     for name, values in (terms or {}).items():
-        if kinds.get(name) not in (FilterKind.KEYWORD, FilterKind.PREFIX):
+        kind = kinds.get(name)
+        if kind not in (FilterKind.KEYWORD, FilterKind.PREFIX):
+            errors[f"terms.{name}"] = [gettext("Unknown filter.")]
             continue
         kept = list(dict.fromkeys(str(v).strip()[:64] for v in values if str(v).strip()))
+        allowed = allowed_values(name) if kind == FilterKind.KEYWORD else None
         if len(kept) > MAX_VALUES:
-            raise DomainError(Errors.VALIDATION, details={"fields": {name: [gettext("Too many values.")]}})
-        if kept:
+            errors[f"terms.{name}"] = [gettext("Too many values.")]
+        elif kind == FilterKind.PREFIX and any(not REGION_CODE.fullmatch(v) for v in kept):
+            errors[f"terms.{name}"] = [gettext("Enter region codes of 2, 4 or 6 digits, separated by commas.")]
+        elif allowed is not None and any(v not in allowed for v in kept):
+            wrong = ", ".join(v for v in kept if v not in allowed)
+            errors[f"terms.{name}"] = [gettext("Unknown value: %(values)s.") % {"values": wrong}]
+        elif kept:
             clean_terms[name] = kept
     clean_ranges: dict[str, list[float | None]] = {}
     for name, bounds in (ranges or {}).items():
-        if kinds.get(name) not in (FilterKind.INT, FilterKind.FLOAT) or len(bounds) != 2:
+        if kinds.get(name) not in (FilterKind.INT, FilterKind.FLOAT):
+            errors[f"ranges.{name}"] = [gettext("Unknown filter.")]
+            continue
+        if len(bounds) != 2:
+            errors[f"ranges.{name}"] = [gettext("A range is [lower bound, upper bound]; either may be null.")]
             continue
         lo, hi = (None if b is None else float(b) for b in bounds)
-        if lo is not None or hi is not None:
+        if lo is not None and hi is not None and lo > hi:
+            errors[f"ranges.{name}"] = [gettext("The upper bound must not be below the lower bound.")]
+        elif lo is not None or hi is not None:
             clean_ranges[name] = [lo, hi]
+    if errors:
+        raise DomainError(Errors.VALIDATION, details={"fields": errors})
     criteria = Criteria(
         query=" ".join(query.split())[: services.MAX_QUERY_CHARS],
-        types=[t for t in dict.fromkeys(type_names) if t in registered],
+        types=list(dict.fromkeys(type_names)),
         terms=clean_terms,
         ranges=clean_ranges,
     )
@@ -246,12 +288,13 @@ def delete_subscription(*, actor: User, subscription_id: int) -> None:
 
 
 def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHit]:
-    """The records among `uids` that `sub` matches now, as its owner may see them.
+    """The published records among `uids` that `sub` matches now.
 
-    The normal search path with the owner's visibility tokens, restricted to `uids` inside the engine.
+    The normal search path with the public's visibility (see the module's docstring), restricted to
+    `uids` inside the engine.
     """
     request = services.build_request(
-        user=sub.user,
+        user=None,
         query=sub.query,
         type_names=list(sub.types),
         terms=sub.terms,
@@ -330,13 +373,13 @@ def _match(haystacks: dict[str, str]) -> int:
     }
     subs = SearchSubscription.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk")
     created = 0
-    # Many people save the same search: run each distinct (criteria, visibility) once per batch.
+    # Many people save the same search: run each distinct criteria once per batch.
     memo: dict[tuple[str, ...], list[SearchHit]] = {}
     for sub in subs.iterator(chunk_size=500):
         if sub.types and not changed_types.intersection(sub.types):
             continue
         # Chunks with a record that has the words (exact: a match must pass that check anyway); no
-        # engine query, nor its owner's visibility lookup, for a subscription without any.
+        # engine query for a subscription without any.
         starts = [start for start, union in unions.items() if phrases_present(sub.query, union)]
         if not starts:
             continue
@@ -345,7 +388,6 @@ def _match(haystacks: dict[str, str]) -> int:
             json.dumps(sub.types),
             json.dumps(sub.terms, sort_keys=True),
             json.dumps(sub.ranges, sort_keys=True),
-            json.dumps(sorted(services.visibility_for(sub.user))),
         )
         for start in starts:
             key = (*criteria, str(start))

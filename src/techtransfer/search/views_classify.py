@@ -1,6 +1,8 @@
-"""GET /search/classify/: suggested discipline and industry for the text typed into an entry form.
+"""POST (or GET) /search/classify/: suggested discipline and industry for the text typed into an
+entry form.
 
-The achievement and need forms ask for it with htmx as the user types (title and abstract); the
+The achievement and need forms ask for it with htmx as the user types (title and abstract), by POST:
+a need's description may hold 8,000 characters, too long for an address (414). The
 answer is a small fragment of buttons, each filling the form's select when clicked (search/suggest.js).
 """
 
@@ -11,7 +13,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from techtransfer.search import classifier
 
@@ -33,11 +35,12 @@ def text_from(params: dict[str, str]) -> tuple[str, str]:
     return title[: classifier.MAX_CHARS], body[: classifier.MAX_CHARS]
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def classify_suggest(request: HttpRequest) -> HttpResponse:
     selects = {key: SELECT_PARAMS[key] for key in classifier.TARGETS}
-    params = {k: request.GET.get(k, "") for k in (*TITLES, *BODIES, *selects.values())}
+    data = request.POST if request.method == "POST" else request.GET
+    params = {k: data.get(k, "") for k in (*TITLES, *BODIES, *selects.values())}
     if any(len(params[k]) > 10 * classifier.MAX_CHARS for k in (*TITLES, *BODIES)):
         return HttpResponse(status=413)
     title, body = text_from(params)

@@ -42,6 +42,31 @@ def test_validation_errors_name_the_fields(client):
     }
 
 
+def test_input_errors_are_in_the_requested_language(client, applicant_admin):
+    client.force_login(applicant_admin)
+    bad = {"query": "电机", "frequency": "hourly", "name": "x" * 101, "types": "achievement"}
+    url = "/api/v1/search/subscriptions"
+    en = client.post(url, bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en["details"]["fields"] == {
+        "frequency": ["Choose one of: 'immediate', 'daily', 'weekly'."],
+        "name": ["Ensure this value has at most 100 characters."],
+        "types": ["Give a list ([…])."],
+    }
+    zh = client.post(url, bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert zh["details"]["fields"] == {
+        "frequency": ["请从以下选项中选择：'immediate', 'daily', 'weekly'。"],
+        "name": ["最多 100 个字符。"],
+        "types": ["请给出列表（[…]）。"],
+    }
+    nul = client.get("/api/v1/search", {"q": "\x00稀土"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert nul["details"]["fields"] == {"q": ["不允许包含空字符（NUL）。"]}  # Django's own reads "empty string"
+    broken = client.post(url, "{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (broken.status_code, broken.json()) == (
+        400,
+        {"code": "invalid_body", "message": "请求体不是有效的 JSON。", "details": {}},
+    )
+
+
 def test_self_registration_through_the_api(client):
     payload = {
         "name": "API注册企业",

@@ -60,6 +60,11 @@ def discipline_label(value: str) -> str:
     return f"{english} ({english_category})" if english_category and english_category != english else english
 
 
+def discipline_values() -> list[str]:
+    """Every discipline a record can be filed under (the shipped table)."""
+    return list(_discipline_names())
+
+
 def discipline_name(value: str) -> str:
     """The short name of a discipline in the user's language: its English name in English, "" in
     Chinese (the value is the Chinese name). For facets and lists, where the category would crowd."""
@@ -119,7 +124,7 @@ def suggest(
     the e5 vector)."""
     title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
     out: dict[str, list[Suggested]] = {key: [] for key in TARGETS}
-    if len((title + body).strip()) < MIN_CHARS:
+    if len({c for c in title + body if c.isalnum()}) < MIN_CHARS:  # too short, or "aaaa…": nothing to read
         return out
     if "discipline" in targets:
         out["discipline"] = disciplines(title, body, k)

@@ -100,6 +100,12 @@ def test_remote_sensing_is_surveying_first_for_the_e5_model_and_computing_second
 
 def test_short_text_gives_nothing():
     assert classifier.suggest("电机", "") == {"discipline": [], "industry": [], "emerging_industry": []}
+    # Long but with nothing to read: fewer than four different letters or characters.
+    assert classifier.suggest("a" * 300, "b" * 300 + " !!! ...") == {
+        "discipline": [],
+        "industry": [],
+        "emerging_industry": [],
+    }
 
 
 def test_labels_are_bilingual():
@@ -139,6 +145,14 @@ class TestEndpoint:
         assert "Computer science and technology" in body
         assert "New-generation information technology" in body
         assert 'data-suggest-fill="id_emerging_industry" data-suggest-value="1"' in body
+
+    def test_the_forms_post_a_long_description(self, client, applicant_member):
+        client.force_login(applicant_member)
+        long = {"title": TITLE, "description": ABSTRACT * (8000 // len(ABSTRACT) + 1), "industry_select": "id_industry"}
+        assert len(long["description"]) >= 8000
+        r = client.post(self.url, long)
+        assert r.status_code == 200
+        assert r.content.decode().count('data-suggest-fill="id_industry"') == 3
 
     def test_need_form_asks_for_industry_only(self, client, applicant_member):
         client.force_login(applicant_member)
@@ -184,6 +198,6 @@ def test_entry_forms_render_the_suggestion_area(client, applicant_member):
     ):
         body = client.get(url).content.decode()
         assert 'id="classify-suggestions"' in body
-        assert 'hx-get="/search/classify/"' in body
+        assert 'hx-post="/search/classify/"' in body  # a long description does not fit in an address
         assert fields in body
         assert "search/suggest.js" in body

@@ -217,3 +217,32 @@ def test_discipline_choices_are_named_and_sorted_in_the_users_language(db, index
         assert _facet_choices()["discipline"] == [
             ("计算机科学与技术", "Computer science and technology"), ("数学", "Mathematics"), ("物理学", "Physics"),
         ]  # fmt: skip
+
+
+def test_api_refuses_criteria_the_search_page_could_not_show(client, owner, index_dir):
+    """Nothing is saved that would never match or that the search page would refuse; each field says why."""
+    client.force_login(owner)
+    url = "/api/v1/search/subscriptions"
+    bad = {
+        "query": "电机",
+        "types": ["achievement", "zzz"],
+        "terms": {"region": ["abc"], "plan_industry": ["new_energy", "a"], "nonsense": ["x"]},
+        "ranges": {"trl": [9, 1], "price": [1]},
+    }
+    refused = client.post(url, bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (refused.status_code, refused.json()["code"]) == (422, "validation_error")
+    assert refused.json()["details"]["fields"] == {
+        "types": ["Unknown record type: zzz."],
+        "terms.region": ["Enter region codes of 2, 4 or 6 digits, separated by commas."],
+        "terms.plan_industry": ["Unknown value: a."],
+        "terms.nonsense": ["Unknown filter."],
+        "ranges.trl": ["The upper bound must not be below the lower bound."],
+        "ranges.price": ["A range is [lower bound, upper bound]; either may be null."],
+    }
+    zh = client.post(
+        url, {"query": "电机", "types": ["zzz"]}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert zh.json()["details"]["fields"] == {"types": ["未知的记录类型：zzz。"]}
+    assert not SearchSubscription.objects.exists()
+    ok = {"query": "电机", "terms": {"region": ["3601"], "discipline": ["计算机科学与技术"]}, "ranges": {"trl": [3, 9]}}
+    assert client.post(url, ok, content_type="application/json").status_code == 201

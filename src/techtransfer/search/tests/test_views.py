@@ -63,6 +63,7 @@ def test_filters_inside_the_engine(client, published):
     assert total(region="3607") == 0  # Ganzhou does not
     assert total(region="3607, 3601") == 1  # any of several (南昌县 is in Nanchang)
     assert total(region="3607，360121") == 1
+    assert total(region="３６") == 1  # full-width digits are digits
     assert total(plan_industry="new_energy") == 1
     assert total(plan_industry="biomed") == 0
     assert total(type="organisation") == 0
@@ -247,8 +248,15 @@ def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published
     assert r.status_code == 200 and NAME in body
     assert "Results can be paged through up to page 50; add words or filters to narrow them." in body
     assert "There is no page 50; this is the last page." in body
-    r = client.get(url, {"q": "永磁", "page": "0"}, **en)
-    assert r.status_code == 200 and NAME in r.content.decode() and "search-note" not in r.content.decode()
+    for below in ("0", "-1"):
+        r = client.get(url, {"q": "永磁", "page": below}, **en)
+        body = r.content.decode()
+        assert r.status_code == 200 and NAME in body
+        assert "Pages are numbered from 1; the first page is shown." in body
+        assert "not a number" not in body
+    for plain in ("", "１"):  # an empty page field, a full-width digit: no note
+        r = client.get(url, {"q": "永磁", "page": plain}, **en)
+        assert r.status_code == 200 and NAME in r.content.decode() and "search-note" not in r.content.decode()
     # A question too long is cut (as the engine would), control characters become spaces.
     long_q = "永磁电机" + "控" * 300
     r = client.get(url, {"q": long_q}, **en)

@@ -1,0 +1,68 @@
+"""Input validation messages of the API in the user's language.
+
+django-ninja validates request bodies and parameters with pydantic, whose messages are English
+only ("Input should be 'immediate', 'daily' or 'weekly'"). Each error carries a stable `type` and
+its parameters (`ctx`); the common ones get a translated message here, the rest keep pydantic's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+_NUMBER = _("Enter a number.")
+_WHOLE_NUMBER = _("Enter a whole number.")
+_DATE = _("Enter a valid date (YYYY-MM-DD) or date and time (ISO 8601).")
+_OBJECT = _("Give an object ({…}).")
+
+MESSAGES: Mapping[str, Any] = {
+    "missing": _("This field is required."),
+    "string_too_long": _("Ensure this value has at most %(max_length)s characters."),
+    "string_too_short": _("Ensure this value has at least %(min_length)s characters."),
+    "too_long": _("Give at most %(max_length)s items."),
+    "too_short": _("Give at least %(min_length)s items."),
+    "enum": _("Choose one of: %(expected)s."),
+    "literal_error": _("Choose one of: %(expected)s."),
+    "int_parsing": _WHOLE_NUMBER,
+    "int_type": _WHOLE_NUMBER,
+    "int_from_float": _WHOLE_NUMBER,
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "bool_parsing": _("Enter true or false."),
+    "bool_type": _("Enter true or false."),
+    "string_type": _("Enter text."),
+    "list_type": _("Give a list ([…])."),
+    "dict_type": _OBJECT,
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "greater_than_equal": _("Ensure this value is at least %(ge)s."),
+    "less_than_equal": _("Ensure this value is at most %(le)s."),
+    "greater_than": _("Ensure this value is greater than %(gt)s."),
+    "less_than": _("Ensure this value is less than %(lt)s."),
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "datetime_parsing": _DATE,
+    "datetime_type": _DATE,
+    "datetime_from_date_parsing": _DATE,
+    "json_invalid": _("The request body is not valid JSON."),
+    "uuid_parsing": _("Enter a valid UUID."),
+}
+
+
+def message(error: Mapping[str, Any]) -> str:
+    """The message of one pydantic error (a dict of `ValidationError.errors`) in the active language."""
+    template = MESSAGES.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", ""))
+    ctx = dict(error.get("ctx") or {})
+    if "expected" in ctx:  # "'a', 'b' or 'c'": the choices, without the English "or"
+        ctx["expected"] = str(ctx["expected"]).replace(" or ", ", ")
+    try:
+        return str(template) % ctx if "%(" in str(template) else str(template)
+    except (KeyError, TypeError, ValueError):  # parameters not as expected: pydantic's own text
+        return str(error.get("msg", ""))
