@@ -64,12 +64,18 @@ def test_search_on_a_phone(live_server, chromium_browser: Browser, regions, scre
     # Pasted text (an input event without keys) suggests too; the keyboard walks the list.
     page.fill("#id_q", "永瓷")
     expect(page.locator("#suggest-list")).to_contain_text("永磁电机")
+    expect(page.locator("#id_q")).to_have_attribute("aria-expanded", "true")  # a combobox with its list open
+    expect(page.locator("#suggest-list [role=option]")).not_to_have_count(0)
     page.locator("#id_q").press("ArrowDown")
     expect(page.locator("#suggest-list a").first).to_be_focused()
     page.keyboard.press("ArrowUp")
     expect(page.locator("#id_q")).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.locator("#suggest-list")).to_have_count(0)
+    expect(page.locator("#id_q")).to_have_attribute("aria-expanded", "false")
+    page.fill("#id_q", "永瓷")  # the same words again: the list comes back
+    expect(page.locator("#suggest-list")).to_contain_text("永磁电机")
+    page.keyboard.press("Escape")
 
     page.click("#subscribe-form button")
     expect(page.locator("#subscription-form")).to_be_visible()

@@ -23,10 +23,17 @@
       event.preventDefault();
     } else if ((at >= 0 || event.target === box) && event.key === "Escape" && items.length) {
       list.innerHTML = "";
+      expanded();
       box.focus();
       event.preventDefault();
     }
   });
+  // The box tells assistive technology whether its list of suggestions is open.
+  function expanded() {
+    var box = document.getElementById("id_q");
+    if (box) { box.setAttribute("aria-expanded", links().length ? "true" : "false"); }
+  }
+  document.addEventListener("htmx:afterSwap", expanded);
 })();
 // Filters left empty stay out of the address (?q=稀土, not ?q=稀土&region=&trl_min=&…): shorter links
 // to share, and the same cached page as a link without them.
