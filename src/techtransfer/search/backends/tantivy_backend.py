@@ -145,6 +145,8 @@ class TantivyBackend(SearchBackend):
             "type": doc.type, "pk": doc.pk, "title": doc.title, "url": doc.url, "text": doc.summary or body,
             "public": PUBLIC in doc.visibility,
         }  # fmt: skip
+        if doc.fields.get("title") and doc.fields["title"] != doc.title:  # e.g. the English name beside it
+            payload["title_text"] = doc.fields["title"]
         d.add_text("payload", json.dumps(payload, ensure_ascii=False))
         for name, value in doc.fields.items():
             if name in self.weights and value:
@@ -394,8 +396,8 @@ def payload_hit(
     """A hit from a document's stored payload: snippet and matched words (when asked for), the score
     it is ranked by and the parts of that score."""
     snippet, matched = highlight(payload.get("text", ""), words) if with_snippet else ("", [])
-    if with_snippet and len(matched) < len(words):  # words found in the title only count too
-        title = text.normalise_stored(payload["title"])
+    if with_snippet and len(matched) < len(words):  # words found in the title (field) only count too
+        title = text.normalise_stored(payload.get("title_text") or payload["title"])
         in_title = {w for w in words if w not in matched and w in title}
         if in_title:
             matched = [w for w in words if w in in_title or w in matched]

@@ -75,3 +75,26 @@ def test_words_found_in_the_title_only_are_reported_as_matched():
     hit = payload_hit(payload, ["稀土", "原料", "永磁"], True, score=1.0, lexical_score=1.0)
     assert hit.matched_terms == ["稀土", "原料"]
     assert hit.snippet == "以Nd2O3为<mark>原料</mark>。"
+
+
+def test_words_found_in_the_indexed_title_beside_the_shown_one_are_reported(tmp_path):
+    """An organisation is found by its English name ("rare earth"), which its shown title lacks."""
+    from techtransfer.search.backends.tantivy_backend import TantivyBackend
+    from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
+
+    st = SearchType(
+        name="org", label="org", model_label="x.org", fields={"title": 3.0, "body": 1.0}, load=lambda pks: iter(())
+    )
+    backend = TantivyBackend(tmp_path / "index", [st])
+    backend.rebuild(
+        [
+            SearchDocument(
+                type="org", pk="1", title="赣州稀土科技有限公司", url="/o/1/", visibility=[PUBLIC],
+                fields={"title": "赣州稀土科技有限公司 Ganzhou Rare Earth Technology Co.", "body": "稀土分离"}, summary="稀土分离",
+            )
+        ]
+    )  # fmt: skip
+    from techtransfer.search.backends.base import SearchRequest
+
+    hit = backend.search(SearchRequest(query="rare earth", visibility=frozenset({PUBLIC}))).hits[0]
+    assert (hit.title, hit.matched_terms) == ("赣州稀土科技有限公司", ["rare", "earth"])
