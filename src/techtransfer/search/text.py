@@ -145,10 +145,16 @@ def index_tokens(text: str) -> list[str]:
 
 
 def query_tokens(query: str) -> list[str]:
-    """Distinct tokens of a query, in order: words first, then bigrams (prefixed with `_`)."""
+    """Distinct tokens of a query, in order: words first, then bigrams (prefixed with `_`).
+
+    A lone Latin letter or digit (稀土^2, alert(1)) is left out when the query has other words: it
+    matches a large part of any collection and would bring hundreds of results; alone it is kept."""
     norm = normalise(query)
     seen: dict[str, None] = {}
-    for t in words(norm):
+    found = words(norm)
+    if any(len(t) > 1 for t in found):
+        found = [t for t in found if len(t) > 1]
+    for t in found:
         seen.setdefault(t, None)
     for b in bigrams(norm):
         seen.setdefault("_" + b, None)
