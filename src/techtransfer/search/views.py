@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
+from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.forms import MAX_PAGE, SearchForm, copy_query, lenient_data
 from techtransfer.search.permissions import visibility_for
@@ -269,18 +270,25 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     facet_blocks = [
         (facet, facet_links(facet, base_qs, base)) for facet in result.facets if facet.values or facet.selected
     ]
+    # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土).
+    no_hits = not result.results.total and kwargs["query"].strip()
+    did_you_mean = suggest_module.suggest(kwargs["query"], 3) if no_hits else []
     context = {
         "result": result,
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
         "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
         "active_filters": active_filters(facet_blocks, type_links),
+        "did_you_mean": did_you_mean,
+        # An English question that found nothing (and no pinyin of a known term): the records are
+        # mostly written in Chinese.
+        "latin_only": not result.results.total
+        and not did_you_mean
+        and bool(_LATIN_ONLY.fullmatch(kwargs["query"].strip())),
+        # "Meaning only" lists the records nearest in meaning, up to the backend's depth.
+        "meaning_depth": getattr(get_backend(), "depth", None)
+        if kwargs["mode"] == "semantic" and kwargs["query"].strip()
+        else None,
         # Something to match: a saved search of everything would notify of every new record.
-        # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土).
-        "did_you_mean": suggest_module.suggest(kwargs["query"], 3)
-        if not result.results.total and kwargs["query"].strip()
-        else [],
-        # An English question that found nothing: the records are mostly written in Chinese.
-        "latin_only": not result.results.total and bool(_LATIN_ONLY.fullmatch(kwargs["query"].strip())),
         "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,

@@ -324,8 +324,18 @@ def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, 
     assert r.status_code == 200 and "0 results" in body
     offer = body.split('id="did-you-mean"')[1].split("</p>")[0]
     assert 'href="/search/?q=%E6%B0%B8%E7%A3%81%E7%94%B5%E6%9C%BA">永磁电机</a>' in offer
-    assert "Most records are written in Chinese" in body  # a Latin question that found nothing
+    assert 'id="latin-hint"' not in body  # pinyin of a known term is not English
+    english = client.get(reverse("search:search"), {"q": "graphene"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="did-you-mean"' not in english
+    assert "Most records are written in Chinese" in english  # a Latin question that found nothing
     found = client.get(reverse("search:search"), {"q": "永磁"}).content.decode()
     assert 'id="did-you-mean"' not in found and 'id="latin-hint"' not in found
     assert 'id="latin-hint"' not in client.get(reverse("search:search"), {"q": "无此词语"}).content.decode()
     suggest.reset()
+
+
+def test_meaning_only_says_how_many_records_it_lists_at_most(client, published):
+    url = reverse("search:search")
+    meaning = client.get(url, {"q": "电机控制", "mode": "semantic"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "“Meaning only” lists at most the 100 records closest in meaning to the question." in meaning
+    assert 'id="search-meaning-only"' not in client.get(url, {"q": "电机控制"}).content.decode()
