@@ -52,6 +52,8 @@ def test_search_on_a_phone(live_server, chromium_browser: Browser, regions, scre
     expect(page.locator("#facets")).to_be_hidden()  # folded on a phone: results come first
     page.click("#facets-toggle")
     expect(page.locator("#facet-plan_industry")).to_be_visible()
+    heights = page.eval_on_selector_all("#facets li a", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 24  # touch targets (WCAG 2.2, 2.5.8)
     page.screenshot(path=str(screenshot_dir / "search-phone.png"), full_page=True)
 
     # A homophone typo (瓷 for 磁, both cí) still suggests the keyword.
