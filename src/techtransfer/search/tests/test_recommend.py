@@ -319,3 +319,29 @@ def test_similar_hits_carry_only_telling_words(world, outsider):
         counts = [frequencies[w][0] for w in h.matched_terms]
         assert len(counts) <= recommend.WHY_WORDS and counts == sorted(counts)  # rarest first
         assert all(n <= recommend.FEW_DOCUMENTS for n in counts)  # a small index: common words dropped
+
+
+def test_more_like_this_is_ordered_by_the_passage_vectors_when_there_are_some(world, outsider, monkeypatch):
+    """The worker's e5 passage vectors decide the order of "more like this"; without vectors the first
+    stage's order stays."""
+    import numpy as np
+
+    _achievement(world["uni"], "晶界扩散工艺的改进", "改进钕铁硼磁体的晶界扩散工艺。", 4)
+    _achievement(world["uni"], "钕铁硼磁体的表面防护", "钕铁硼磁体表面镀层的耐蚀性研究。", 5)
+    reindex()
+    doc = recommend.source_document(outsider, "achievement", str(world["fit"].pk))
+    first = recommend.similar(outsider, doc)
+    assert len(first) >= 2 and all(h.context_similarity is None for h in first)
+    last = first[-1]
+    own = np.array([1.0, 0.0], dtype=np.float32)
+
+    class Vectors:
+        def vectors(self, uids):  # type: ignore[no-untyped-def]
+            # The record itself, the first stage's last hit close to it, the others far.
+            near = {doc.uid: own, f"{last.type}:{last.pk}": np.array([0.9, 0.436], dtype=np.float32)}
+            return {u: near.get(u, np.array([0.0, 1.0], dtype=np.float32)) for u in uids}
+
+    monkeypatch.setattr(get_backend(), "deep_vectors", Vectors(), raising=False)
+    again = recommend.similar(outsider, doc)
+    assert again[0].pk == last.pk and again[0].context_similarity == pytest.approx(0.9)
+    assert {h.pk for h in again} >= {h.pk for h in first}
