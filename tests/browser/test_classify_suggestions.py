@@ -19,7 +19,14 @@ def test_typing_a_title_suggests_and_a_click_fills_the_select(
     login(page, live_server.url, applicant_member.username, PASSWORD)
     page.goto(f"{live_server.url}/achievements/new/")
     expect(page.locator("#id_discipline")).to_have_value("")
-    page.locator("#id_name").press_sequentially(TITLE, delay=20)
+    with page.expect_request(lambda r: "/search/classify/" in r.url) as asked:
+        page.locator("#id_name").press_sequentially(TITLE, delay=20)
+    # A POST (a long abstract does not fit in an address) of the texts only, not the whole form.
+    sent = sorted(pair.split("=")[0] for pair in (asked.value.post_data or "").split("&"))
+    assert (asked.value.method, sent) == (
+        "POST",
+        ["abstract", "discipline_select", "emerging_select", "industry_select", "name"],
+    )
 
     discipline = page.locator('#classify-suggestions [data-suggest-fill="id_discipline"]')
     expect(discipline).to_have_count(3)

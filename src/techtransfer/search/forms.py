@@ -29,9 +29,16 @@ def keyword_filters() -> dict[str, Any]:
     return specs
 
 
-# One or more GB/T 2260 codes, separated by commas, semicolons or spaces (full-width too).
-REGION_CODES = RegexValidator(
-    r"^\s*\d{2}(\d{2}){0,2}(\s*[,，;；\s]\s*\d{2}(\d{2}){0,2})*\s*$",
+class _RegionCodes(RegexValidator):
+    """Checks the text as `region_codes` reads it: full-width digits and separators as ASCII."""
+
+    def __call__(self, value: Any) -> None:
+        super().__call__(unicodedata.normalize("NFKC", str(value)))
+
+
+# One or more GB/T 2260 codes (ASCII or full-width digits), separated by commas, semicolons or spaces.
+REGION_CODES = _RegionCodes(
+    r"^\s*[0-9]{2}([0-9]{2}){0,2}(\s*[,;\s]\s*[0-9]{2}([0-9]{2}){0,2})*\s*$",
     _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
 )
 
@@ -72,8 +79,10 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
     if "page" in fixed:
         raw = unicodedata.normalize("NFKC", str(fixed.get("page", ""))).strip()  # ２ is 2
         number = raw.removeprefix("-").removeprefix("+")
-        page = (-1 if raw.startswith("-") else 1) * int(number) if number.isascii() and number.isdigit() else 1
-        if raw and not (number.isascii() and number.isdigit()):
+        digits = number.isascii() and number.isdigit()
+        size = (int(number) if len(number) <= 9 else MAX_PAGE + 1) if digits else 1  # 10**1000: no error
+        page = (-1 if raw.startswith("-") else 1) * size if digits else 1
+        if raw and not digits:
             notes.append(gettext("The page number was not a number; the first page is shown."))
         elif page < 1:
             notes.append(gettext("Pages are numbered from 1; the first page is shown."))

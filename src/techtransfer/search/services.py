@@ -104,6 +104,12 @@ def build_request(
     )
 
 
+def meaning_depth() -> int | None:
+    """How many records at most a search finds by meaning (None: the backend has no meaning side)."""
+    depth = getattr(get_backend(), "depth", None)
+    return depth if isinstance(depth, int) else None
+
+
 def run(request: SearchRequest, backend: SearchBackend | None = None) -> SearchResults:
     """Run a request on the backend. The benchmark calls this too, with its own backend."""
     return (backend or get_backend()).search(request)

@@ -115,9 +115,23 @@ class SubscriptionForm(StyledForm):
 
 
 def _messages(exc: DomainError) -> list[str]:
-    """What the user is told of a refused subscription: each field's message, else the error's."""
+    """What the user is told of a refused subscription: each field's message after its label
+    ("Industry: Unknown value: a."), else the error's."""
     fields: dict[str, list[str]] = exc.details.get("fields") or {}
-    return [message for messages_ in fields.values() for message in messages_] or [exc.message]
+    labels = {
+        f"{group}.{spec.name}": str(spec.label)
+        for st in types().values()
+        for spec in st.filters
+        for group in ("terms", "ranges")
+    }
+    labels["types"] = gettext("Record types")
+    named = gettext("%(field)s: %(message)s")
+    out = [
+        named % {"field": labels[key], "message": message} if key in labels else message
+        for key, messages_ in fields.items()
+        for message in messages_
+    ]
+    return out or [exc.message]
 
 
 def _user(request: HttpRequest) -> User:

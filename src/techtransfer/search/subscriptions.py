@@ -23,6 +23,7 @@ import functools
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,7 @@ class Criteria:
         return not (self.query.strip() or self.types or self.terms or self.ranges)
 
 
-REGION_CODE = re.compile(r"\d{2}(?:\d{2}){0,2}")
+REGION_CODE = re.compile(r"[0-9]{2}(?:[0-9]{2}){0,2}")
 
 
 def allowed_values(name: str) -> set[str] | None:
@@ -121,7 +122,7 @@ def clean_criteria(
         if kind not in (FilterKind.KEYWORD, FilterKind.PREFIX):
             errors[f"terms.{name}"] = [gettext("Unknown filter.")]
             continue
-        kept = list(dict.fromkeys(str(v).strip()[:64] for v in values if str(v).strip()))
+        kept = list(dict.fromkeys(unicodedata.normalize("NFKC", str(v)).strip()[:64] for v in values if str(v).strip()))
         allowed = allowed_values(name) if kind == FilterKind.KEYWORD else None
         if len(kept) > MAX_VALUES:
             errors[f"terms.{name}"] = [gettext("Too many values.")]

@@ -218,10 +218,9 @@ class Suggester:
             for word in self._prefix(self.latin_sorted, self.latin_refs, norm):
                 ranked.append(((0, 2, -self.latin[word], len(word)), -1, "prefix", word))
         py = pinyin_key(norm)
-        # Homophones of one character are too many (xi: 稀, 西, 系, …, and keys are prefixes: 现代化),
-        # so a homophone typo is looked for from two characters on; typed pinyin from two letters.
-        cjk = len(_CJK_CHAR.findall(norm))
-        if len(py) >= 2 and len(ranked) < limit and cjk != 1:
+        # Homophones of one character alone are too many (xi: 稀, 西, 系, …, and keys are prefixes:
+        # 现代化), so a lone character is not read as pinyin; 稀土, 稀tu and xitu are.
+        if len(py) >= 2 and len(ranked) < limit and not (len(norm) == 1 and _CJK_CHAR.match(norm)):
             for i in set(self._prefix(self.pinyin_keys, self.pinyin_refs, py)):
                 add(1, i, "pinyin")
         if latin_word and len(ranked) < limit:

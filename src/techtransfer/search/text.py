@@ -144,16 +144,22 @@ def index_tokens(text: str) -> list[str]:
     return words(norm) + ["_" + b for b in bigrams(norm)]
 
 
+# A single letter or digit between symbols, or between a symbol and the start or end of the query.
+_STRAY = re.compile(r"(?:(?<=[^\w\s])|^)([a-z0-9])(?=[^\w\s]|$)")
+
+
 def query_tokens(query: str) -> list[str]:
     """Distinct tokens of a query, in order: words first, then bigrams (prefixed with `_`).
 
-    A lone Latin letter or digit (稀土^2, alert(1)) is left out when the query has other words: it
-    matches a large part of any collection and would bring hundreds of results; alone it is kept."""
+    A lone Latin letter or digit set off by symbols (稀土^2, alert(1)) is left out when the query has
+    other words: it matches a large part of any collection and would bring hundreds of results. One
+    that is part of a term (维生素c, x射线, iphone 6) stays, and so does a query of it alone."""
     norm = normalise(query)
     seen: dict[str, None] = {}
     found = words(norm)
-    if any(len(t) > 1 for t in found):
-        found = [t for t in found if len(t) > 1]
+    stray = set(_STRAY.findall(norm))
+    if stray and any(len(t) > 1 for t in found):
+        found = [t for t in found if t not in stray]
     for t in found:
         seen.setdefault(t, None)
     for b in bigrams(norm):

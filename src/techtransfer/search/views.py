@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET
 
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
-from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.forms import MAX_PAGE, SearchForm, copy_query, lenient_data
 from techtransfer.search.permissions import visibility_for
@@ -284,9 +283,10 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "latin_only": not result.results.total
         and not did_you_mean
         and bool(_LATIN_ONLY.fullmatch(kwargs["query"].strip())),
-        # "Meaning only" lists the records nearest in meaning, up to the backend's depth.
-        "meaning_depth": getattr(get_backend(), "depth", None)
-        if kwargs["mode"] == "semantic" and kwargs["query"].strip()
+        # "Meaning only" lists the records nearest in meaning, up to the backend's depth (unless the
+        # question had no known word and the words answered instead).
+        "meaning_depth": services.meaning_depth()
+        if kwargs["mode"] == "semantic" and any(h.semantic_similarity is not None for h in result.results.hits)
         else None,
         # Something to match: a saved search of everything would notify of every new record.
         "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),

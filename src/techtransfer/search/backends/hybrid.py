@@ -204,19 +204,20 @@ class HybridBackend(SearchBackend):
         def by_meaning(req: SearchRequest) -> list[tuple[str, float]]:
             return [(u, x) for u, x in self.vectors.search(qvec, req, self.depth) if x >= self.min_similarity]
 
-        # The records found by meaning: the `self.depth` nearest ones the caller may see, whatever the
-        # filters and the page; a filtered request keeps those of them that pass its filters (each is
-        # among the request's own `self.depth` nearest). So the set, and the total and the facet
-        # counts built on it, stay the same from page to page, and a facet value's count is the total
-        # its link shows.
-        near = by_meaning(replace(request, types=[], terms={}, ranges={}))
+        # The records found by meaning. A page that counts (facets) uses one set for every count:
+        # the `self.depth` nearest records the caller may see, whatever the filters and the page; a
+        # filtered request keeps those of them that pass its filters. So the total and the facet
+        # counts stay the same from page to page, and a facet value's count is the total its link
+        # shows. A request without facets (recommendations, "more like this") takes its own nearest.
+        counted = bool(request.facets)
+        near = by_meaning(replace(request, types=[], terms={}, ranges={}) if counted else request)
         near_uids = [u for u, _ in near]
 
         def passing(req: SearchRequest) -> list[tuple[str, float]]:
-            if not (req.types or req.terms or req.ranges):
+            if not counted or not (req.types or req.terms or req.ranges):
                 return near
-            kept = set(near_uids)
-            return [(u, x) for u, x in by_meaning(req) if u in kept]
+            kept = set(self.vectors.passing(near_uids, req))
+            return [(u, x) for u, x in near if u in kept]
 
         sem = passing(request)
         ranked: list[tuple[str, float | None, float | None, float]]

@@ -175,6 +175,11 @@ class VectorIndex:
     def mask(self, request: SearchRequest) -> np.ndarray:
         """Entries `request` may see and that pass its filters."""
         mask = self.alive[: self._size] & self._posting_mask("visibility", request.visibility)
+        if request.ids:  # only these records (as the lexical side restricts them)
+            wanted = np.zeros(self._size, dtype=bool)
+            slots = [self.slot[u] for u in request.ids if u in self.slot]
+            wanted[np.array(slots, dtype=np.int64)] = True
+            mask &= wanted
         if request.types:
             mask &= self._posting_mask("type", request.types)
         for name, values in request.terms.items():
@@ -192,6 +197,14 @@ class VectorIndex:
                 if hi is not None:
                     mask &= numbers[: self._size] <= float(hi)
         return mask
+
+    def passing(self, uids: Sequence[str], request: SearchRequest) -> list[str]:
+        """Those of `uids` that `request` may see and that pass its filters, in order (exact, unlike
+        a second nearest-neighbour search of the request, which is approximate above the HNSW
+        threshold)."""
+        with self._lock:
+            mask = self.mask(request)
+            return [u for u in uids if (slot := self.slot.get(u)) is not None and slot < len(mask) and mask[slot]]
 
     def _ensure_hnsw(self) -> Any:
         if self._size < self.hnsw_threshold:

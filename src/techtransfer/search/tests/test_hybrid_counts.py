@@ -136,3 +136,24 @@ def test_counts_stay_the_same_across_pages_and_each_facet_count_is_what_its_link
         clicked = backend.search(SearchRequest(**ask, limit=10, terms={"industry": [value]}))
         assert (value, clicked.total, len(clicked.hits)) == (value, count, count)
         assert sorted(clicked.facets["industry"]) == sorted(first.facets["industry"])
+
+
+def test_a_request_without_facets_takes_its_own_nearest(backend):  # type: ignore[no-untyped-def]
+    """Recommendations and "more like this" count nothing: a type or filter restricted request gets the
+    nearest records that pass it, not the few of the unfiltered nearest that do."""
+    backend.depth = 1
+    ask = {"query": "石墨烯", "visibility": frozenset({PUBLIC}), "mode": SearchMode.SEMANTIC, "limit": 5}
+    assert [h.pk for h in backend.search(SearchRequest(**ask)).hits] == ["graphene"]
+    farming = backend.search(SearchRequest(**ask, terms={"industry": ["farming"]}))
+    assert [h.pk for h in farming.hits] == ["rice"]
+
+
+@pytest.mark.parametrize("mode", [SearchMode.HYBRID, SearchMode.SEMANTIC])
+def test_ids_restrict_the_meaning_side_too(backend, mode):  # type: ignore[no-untyped-def]
+    request = SearchRequest(
+        query="石墨烯", visibility=frozenset({PUBLIC}), limit=5, mode=mode, facets=["type", "industry"],
+        ids=["doc:rice"],
+    )  # fmt: skip
+    results = backend.search(request)
+    assert ([h.pk for h in results.hits], results.total) == (["rice"], 1)
+    assert results.facets["industry"] == [("farming", 1)]

@@ -91,6 +91,10 @@ def test_save_search_from_the_search_page_with_one_button(client, owner, index_d
     assert again.status_code == 302 and again["Location"] == reverse("search:subscription_edit", args=[created.pk])
     assert SearchSubscription.objects.filter(user=owner).count() == 1
     assert actions() == ["search.subscription.create"]
+    # A value no record can have is refused, named with its filter.
+    refused = client.post(reverse("search:subscription_save") + "?q=%E7%94%B5%E6%9C%BA&plan_industry=abc", follow=True)
+    shown = [str(m) for m in refused.context["messages"]]
+    assert shown[-1] == "行业：未知的取值：abc。" and SearchSubscription.objects.filter(user=owner).count() == 1
     # Browsing everything offers no subscription (it would match every new record).
     assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": ""}).content.decode()
     listing = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -244,5 +248,14 @@ def test_api_refuses_criteria_the_search_page_could_not_show(client, owner, inde
     )
     assert zh.json()["details"]["fields"] == {"types": ["未知的记录类型：zzz。"]}
     assert not SearchSubscription.objects.exists()
-    ok = {"query": "电机", "terms": {"region": ["3601"], "discipline": ["计算机科学与技术"]}, "ranges": {"trl": [3, 9]}}
-    assert client.post(url, ok, content_type="application/json").status_code == 201
+    arabic = client.post(url, {"query": "电机", "terms": {"region": ["٣٦"]}}, content_type="application/json")
+    assert arabic.json()["details"]["fields"] == {
+        "terms.region": ["请输入 2 位、4 位或 6 位行政区划代码，用逗号分隔。"]
+    }
+    ok = {
+        "query": "电机",
+        "terms": {"region": ["３６０１"], "discipline": ["计算机科学与技术"]},
+        "ranges": {"trl": [3, 9]},
+    }
+    created = client.post(url, ok, content_type="application/json")
+    assert (created.status_code, created.json()["terms"]["region"]) == (201, ["3601"])  # stored as digits

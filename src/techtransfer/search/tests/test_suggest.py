@@ -51,6 +51,7 @@ def test_homophone_typo_and_typed_pinyin(table):
     # One character has too many homophones: 钛 alone is not read as tai (太阳能…), 太 is a prefix.
     assert table.suggest("钛") == []
     assert texts(table.suggest("太")) == ["太阳能电池", "太阳能", "一种太阳能景观灯"]
+    assert texts(table.suggest("钛yang"))[:1] == ["太阳能电池"]  # half converted: read as pinyin
 
 
 def test_latin_typos_within_edit_distance(table):

@@ -24,12 +24,14 @@ def test_mixed_chinese_and_english_keeps_the_english_terms():
     assert "_电池" in tokens and "_寿命" in tokens
 
 
-def test_a_lone_letter_or_digit_beside_other_words_is_left_out():
+def test_a_lone_letter_or_digit_set_off_by_symbols_is_left_out():
     assert text.query_tokens("稀土^2") == ["稀土", "_稀土"]  # not "2", which most records contain
     assert text.display_terms(text.query_tokens("<script>alert(1)</script>")) == ["script", "alert"]
-    assert text.query_tokens("维生素 C") == ["维生", "维生素", "_维生", "_生素"]
-    assert text.query_tokens("2") == ["2"] and text.query_tokens("c") == ["c"]  # alone: kept
-    assert text.query_tokens("5G 基站") == ["5g", "基站", "_基站"]  # two characters: a word
+    # Part of a term: kept.
+    assert text.query_tokens("维生素C") == ["维生", "维生素", "c", "_维生", "_生素"]
+    assert text.display_terms(text.query_tokens("X射线衍射")) == ["x", "射线", "衍射"]
+    assert text.display_terms(text.query_tokens("iPhone 6")) == ["iphone", "6"]
+    assert text.query_tokens("2") == ["2"] and text.query_tokens("(c)") == ["c"]  # alone: kept
 
 
 def test_traditional_and_full_width_queries_give_the_simplified_tokens():

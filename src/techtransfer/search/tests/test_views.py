@@ -64,6 +64,7 @@ def test_filters_inside_the_engine(client, published):
     assert total(region="3607, 3601") == 1  # any of several (南昌县 is in Nanchang)
     assert total(region="3607，360121") == 1
     assert total(region="３６") == 1  # full-width digits are digits
+    assert client.get(reverse("search:search"), {"q": "", "region": "٣٦"}).status_code == 400  # not GB/T 2260
     assert total(plan_industry="new_energy") == 1
     assert total(plan_industry="biomed") == 0
     assert total(type="organisation") == 0
@@ -254,6 +255,8 @@ def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published
         assert r.status_code == 200 and NAME in body
         assert "Pages are numbered from 1; the first page is shown." in body
         assert "not a number" not in body
+    huge = client.get(url, {"q": "永磁", "page": "9" * 5000}, **en)  # int() refuses over 4,300 digits
+    assert huge.status_code == 200 and "Results can be paged through up to page 50" in huge.content.decode()
     for plain in ("", "１"):  # an empty page field, a full-width digit: no note
         r = client.get(url, {"q": "永磁", "page": plain}, **en)
         assert r.status_code == 200 and NAME in r.content.decode() and "search-note" not in r.content.decode()
