@@ -54,33 +54,6 @@ EMBED_BATCH = 1000
 VectorSync = Callable[["HybridBackend"], None]
 
 
-def merge_facets(
-    lexical: Mapping[str, Sequence[tuple[str, int]]], more: Mapping[str, Mapping[str, int]]
-) -> dict[str, list[tuple[str, int]]]:
-    """Facet counts of the word matches (`lexical`, largest first) with `more` added, largest first
-    (ties keep the order they had)."""
-    out: dict[str, list[tuple[str, int]]] = {}
-    for name in dict.fromkeys([*lexical, *more]):
-        counts = dict(lexical.get(name, ()))
-        for value, n in more.get(name, {}).items():
-            counts[value] = counts.get(value, 0) + n
-        out[name] = sorted(counts.items(), key=lambda vc: -vc[1])
-    return out
-
-
-def _without_own_selection(request: SearchRequest) -> list[tuple[str, SearchRequest]]:
-    """For each counted facet with selected values ("type": the record types), the request
-    without that selection."""
-    out = [
-        (name, replace(request, terms={k: v for k, v in request.terms.items() if k != name}))
-        for name in request.facets
-        if name != "type" and request.terms.get(name)
-    ]
-    if request.types and "type" in request.facets:
-        out.append(("type", replace(request, types=[])))
-    return out
-
-
 def entry(doc: SearchDocument) -> Entry:
     return Entry(uid=doc.uid, type=doc.type, visibility=list(doc.visibility), filters=dict(doc.filters))
 
@@ -224,22 +197,19 @@ class HybridBackend(SearchBackend):
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
         wide = SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0})
+
+        def meaning(_req: SearchRequest) -> list[str]:
+            return near_uids
+
         if mode == SearchMode.SEMANTIC:
-            lex = self.lexical.candidates(replace(wide, facets=()))
+            # Counted by tantivy as well (filters AND uid IN the meaning set, no words), so a record
+            # whose vector entry lags behind a permission change is not counted either.
+            lex = self.lexical.candidates(replace(wide, limit=1), meaning, words=False)
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
-            total = len(sem)
-            facets = merge_facets({}, self.vectors.facet_counts([u for u, _ in sem], request.facets))
-            # A facet with selected values counts its values without its own selection, as the
-            # other modes do.
-            for name, relaxed in _without_own_selection(request):
-                found = [u for u, _ in passing(relaxed)]
-                facets[name] = merge_facets({}, self.vectors.facet_counts(found, [name])).get(name, [])
+            total, facets = lex.total, lex.facets
         else:
             # The total and the facets count every word match plus the records found by meaning alone,
             # each once (tantivy counts both in one pass, applying each count's filters to both).
-            def meaning(_req: SearchRequest) -> list[str]:
-                return near_uids
-
             lex = self.lexical.candidates(wide, meaning)
             total, facets = lex.total, lex.facets
             short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS

@@ -275,21 +275,23 @@ class TantivyBackend(SearchBackend):
         return out
 
     def _execute(
-        self, request: SearchRequest, meaning: MeaningMatches | None = None
+        self, request: SearchRequest, meaning: MeaningMatches | None = None, words: bool = True
     ) -> tuple[tantivy.Searcher, list[tuple[float, Any]], int, dict[str, list[tuple[str, int]]], list[str]]:
         """Run `request` (its limit and offset): the searcher, the (score, address) of its hits, the
         total, the facets it asks for and the query's words for display.
 
         With `meaning` (hybrid search), the hits are still the word matches, but the total and the
         facets count the word matches together with the records `meaning` found for the request (or
-        for the request without a facet's own selection, below): each record once, in one pass."""
+        for the request without a facet's own selection, below): each record once, in one pass.
+        Without `words` ("meaning only") nothing matches the words: no hits, and the counts are those
+        of the records found by meaning that pass the filters and that the caller may see."""
         tokens = text.query_tokens(request.query)
-        text_query = self._text_query(tokens, request.query)
+        text_query = self._text_query(tokens, request.query) if words else None
 
         def build(req: SearchRequest, with_meaning: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)
             matcher = text_query
-            if matcher is None and req.query.strip():
+            if matcher is None and (req.query.strip() or not words):
                 # Only punctuation or symbols: nothing to match (an empty query browses everything).
                 matcher = tantivy.Query.empty_query()
             found = meaning(req) if with_meaning and meaning is not None else ()
@@ -333,13 +335,16 @@ class TantivyBackend(SearchBackend):
             hits.append(payload_hit(payload, words, request.highlight, score=float(score), lexical_score=float(score)))
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
 
-    def candidates(self, request: SearchRequest, meaning: MeaningMatches | None = None) -> LexicalCandidates:
+    def candidates(
+        self, request: SearchRequest, meaning: MeaningMatches | None = None, *, words: bool = True
+    ) -> LexicalCandidates:
         """What the hybrid fusion needs of `request`: the uids and BM25 scores of its top `limit`
         matches, best first, with the total and the facets (with `meaning`: of the word matches and the
-        records found by meaning together), but no payloads (decoding 100 stored payloads per question
+        records found by meaning together; without `words`, of those alone and with no hits), but no
+        payloads (decoding 100 stored payloads per question
         only to read their ids was a sixth of an uncached hybrid search); their payloads are kept as
         stored, for the page to decode the ones it shows."""
-        searcher, found, total, facets, words = self._execute(request, meaning)
+        searcher, found, total, facets, terms = self._execute(request, meaning, words)
         scores = []
         stored = {}
         for x, address in found:
@@ -347,7 +352,7 @@ class TantivyBackend(SearchBackend):
             uid = str(doc.get_first("uid"))
             scores.append((uid, float(x)))
             stored[uid] = str(doc.get_first("payload"))
-        return LexicalCandidates(scores, total, facets, words, stored)
+        return LexicalCandidates(scores, total, facets, terms, stored)
 
     def payloads(self, uids: Sequence[str], request: SearchRequest) -> dict[str, dict[str, Any]]:
         """Stored title, url and snippet text of those documents `uids` that `request` may see and

@@ -140,24 +140,6 @@ class VectorIndex:
             self.upsert(entries, vectors)
 
     # --- reading --------------------------------------------------------------------------
-    def facet_counts(self, uids: Iterable[str], names: Sequence[str]) -> dict[str, dict[str, int]]:
-        """How many of `uids` have each value of the keyword filters `names` ("type": record types)."""
-        out: dict[str, dict[str, int]] = {name: {} for name in names}
-        with self._lock:
-            for uid in uids:
-                slot = self.slot.get(uid)
-                entry = None if slot is None else self.entries[slot]
-                if entry is None:
-                    continue
-                for name in names:
-                    values = (entry.type,) if name == "type" else entry.filters.get(name)
-                    if not values:
-                        continue
-                    counts = out[name]
-                    for v in {str(x) for x in values} if len(values) > 1 else (str(values[0]),):
-                        counts[v] = counts.get(v, 0) + 1
-        return {name: counts for name, counts in out.items() if counts}
-
     def _posting_mask(self, name: str, values: Iterable[str]) -> np.ndarray:
         mask = np.zeros(self._size, dtype=bool)
         for v in values:
