@@ -307,7 +307,8 @@ class TantivyBackend(SearchBackend):
 
         query = build(request)
         searcher = self.index.searcher()
-        result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=True)
+        # With `meaning` the total comes from the union below: this count would be thrown away.
+        result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=meaning is None)
         total = int(getattr(result, "count", 0) or 0)
         counted = query if meaning is None else build(request, True)
         facets = self._facets(searcher, counted, request.facets) if request.facets else {}
