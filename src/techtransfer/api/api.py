@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.conf import settings
@@ -75,11 +76,22 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, Errors.NOT_FOUND.code, str(Errors.NOT_FOUND.message))
 
 
+def _broken_json(request: HttpRequest) -> bool:
+    """Is the request's body JSON that does not parse (what django-ninja answers with a 400)?"""
+    if not (request.content_type or "").endswith("json") or not request.body:
+        return False
+    try:
+        json.loads(request.body)
+    except ValueError:
+        return True
+    return False
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403:
         return error_response(request, 403, "csrf_failed", _("The request was refused (CSRF check failed)."))
-    if exc.status_code == 400 and "parse request body" in str(exc):  # django-ninja's words for broken JSON
+    if exc.status_code == 400 and _broken_json(request):
         return error_response(request, 400, "invalid_body", _("The request body is not valid JSON."))
     return error_response(request, exc.status_code, f"http_{exc.status_code}", str(exc))
 
