@@ -64,8 +64,9 @@ def whole_query_first(
     payloads: Mapping[str, Mapping[str, Any]],
     bonus: float,
 ) -> list[tuple[str, float | None, float | None, float]]:
-    """`ranked` with `bonus` added to the fused score of the candidates whose stored title or text
-    contains the whole normalised `query`, re-sorted (stable: ties keep the fused order)."""
+    """`ranked` with `bonus` added to the fused score of the candidates whose stored title (with the
+    indexed title text, e.g. an English name beside it) or text contains the whole normalised
+    `query`, re-sorted (stable: ties keep the fused order)."""
     needle = text.normalise(query).strip()
     if not needle:
         return list(ranked)
@@ -73,7 +74,8 @@ def whole_query_first(
     for uid, sim, bm25, fused in ranked:
         payload = payloads.get(uid)
         hay = (
-            f"{text.normalise_stored(payload.get('title', ''))} {text.normalise_stored(payload.get('text', ''))}"
+            f"{text.normalise_stored(payload.get('title_text') or payload.get('title', ''))}"
+            f" {text.normalise_stored(payload.get('text', ''))}"
             if payload
             else ""
         )

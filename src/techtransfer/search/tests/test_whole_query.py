@@ -18,6 +18,16 @@ def test_whole_query_first_adds_the_bonus_to_containing_candidates_only():
     assert out == [("t:b", None, 2.0, 1.2), ("t:a", 0.2, 3.0, 1.0), ("t:d", None, 1.0, 0.8), ("t:c", 0.5, None, 0.1)]
 
 
+def test_whole_query_first_reads_the_indexed_title_text_too():
+    """An organisation shown by its Chinese name and found by its English one."""
+    ranked = [("o:1", None, 2.0, 1.0), ("o:2", None, 1.0, 0.9)]
+    payloads = {
+        "o:1": {"title": "某稀土公司", "text": "稀土"},
+        "o:2": {"title": "赣州稀土", "title_text": "赣州稀土 Rare Earth Co.", "text": "稀土分离"},
+    }
+    assert [u for u, *_ in whole_query_first("rare earth", ranked, payloads, 0.5)] == ["o:2", "o:1"]
+
+
 def test_whole_query_first_keeps_the_order_for_an_empty_query():
     ranked = [("t:a", None, 1.0, 1.0), ("t:b", None, 0.5, 0.5)]
     assert whole_query_first("  ", ranked, {"t:b": {"title": "", "text": " "}}, 0.5) == ranked
