@@ -99,18 +99,17 @@ class SubscriptionForm(StyledForm):
 
     def criteria(self) -> subscriptions.Criteria:
         d = self.cleaned_data
-        kept = {k: v for k, v in (self.instance.terms if self.instance else {}).items() if k not in EDITED_TERMS}
         terms = {
-            **kept,
             "plan_industry": d.get("plan_industry") or [],
             "discipline": d.get("discipline") or [],
             "region": region_codes(d.get("regions", "")),
         }
+        # The saved subscription's other filters (ranges, filters of other types), which this form
+        # does not show, stay as they were.
+        saved = self.instance
+        unchanged = subscriptions.Criteria(terms=dict(saved.terms), ranges=dict(saved.ranges)) if saved else None
         return subscriptions.clean_criteria(
-            query=d.get("query", ""),
-            type_names=d.get("types") or [],
-            terms=terms,
-            ranges=self.instance.ranges if self.instance else {},
+            query=d.get("query", ""), type_names=d.get("types") or [], terms=terms, unchanged=unchanged
         )
 
 

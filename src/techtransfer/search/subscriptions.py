@@ -102,8 +102,11 @@ def clean_criteria(
     type_names: Iterable[str] = (),
     terms: Mapping[str, Iterable[str]] | None = None,
     ranges: Mapping[str, Sequence[float | None]] | None = None,
+    unchanged: Criteria | None = None,
 ) -> Criteria:
-    """Criteria of registered types and filters with values they can take, bounded in size. Refuses
+    """Criteria of registered types and filters with values they can take, bounded in size, plus the
+    filters of `unchanged` that the new ones leave alone (a saved subscription's filters that its edit
+    form does not show; they were checked, or accepted, when saved, and pass unchanged). Refuses
     (422, with a message per field) an unknown type, filter or value, a region that is not a GB/T 2260
     code, a range whose upper bound is below its lower one, and criteria that match everything: a
     subscription the search page could not show, or one that would never match, is not saved."""
@@ -148,6 +151,9 @@ def clean_criteria(
             clean_ranges[name] = [lo, hi]
     if errors:
         raise DomainError(Errors.VALIDATION, details={"fields": errors})
+    if unchanged is not None:
+        clean_terms = {**{k: v for k, v in unchanged.terms.items() if k not in (terms or {})}, **clean_terms}
+        clean_ranges = {**{k: v for k, v in unchanged.ranges.items() if k not in (ranges or {})}, **clean_ranges}
     criteria = Criteria(
         query=" ".join(query.split())[: services.MAX_QUERY_CHARS],
         types=list(dict.fromkeys(type_names)),

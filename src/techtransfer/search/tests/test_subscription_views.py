@@ -145,6 +145,28 @@ def test_create_profile_edit_pause_and_delete(client, owner, index_dir):
     ]  # fmt: skip
 
 
+def test_the_edit_form_keeps_the_filters_it_does_not_show(client, owner, index_dir):
+    """A subscription saved with filters the form has no field for (here also ones refused today) can
+    still be renamed; its other filters stay as they were."""
+    sub = SearchSubscription.objects.create(
+        user=owner, name="旧订阅", query="电机", terms={"transfer_mode": ["zzz"], "region": ["36"]},
+        ranges={"trl": [9.0, 1.0]}, frequency=F.DAILY,
+    )  # fmt: skip
+    client.force_login(owner)
+    edit = reverse("search:subscription_edit", args=[sub.pk])
+    response = client.post(
+        edit, {"name": "新名字", "query": "电机", "regions": "3601", "frequency": "weekly", "active": "on"}
+    )
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert (sub.name, sub.frequency, sub.terms, sub.ranges) == (
+        "新名字",
+        F.WEEKLY,
+        {"transfer_mode": ["zzz"], "region": ["3601"]},
+        {"trl": [9.0, 1.0]},
+    )
+
+
 def test_form_refuses_a_subscription_that_matches_everything(client, owner, index_dir):
     client.force_login(owner)
     response = client.post(
