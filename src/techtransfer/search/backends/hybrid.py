@@ -176,44 +176,32 @@ class HybridBackend(SearchBackend):
         need = request.offset + request.limit
         depth = max(self.depth, need)
 
-        def by_meaning(req: SearchRequest) -> list[tuple[str, float]]:
-            return [(u, x) for u, x in self.vectors.search(qvec, req, self.depth) if x >= self.min_similarity]
-
         # The records found by meaning. A page that counts (facets) uses one set for every count:
         # the `self.depth` nearest records the caller may see, whatever the filters and the page; a
         # filtered request keeps those of them that pass its filters. So the total and the facet
         # counts stay the same from page to page, and a facet value's count is the total its link
         # shows. A request without facets (recommendations, "more like this") takes its own nearest.
         counted = bool(request.facets)
-        near = by_meaning(replace(request, types=[], terms={}, ranges={}) if counted else request)
+        nearest = replace(request, types=[], terms={}, ranges={}) if counted else request
+        near = [(u, x) for u, x in self.vectors.search(qvec, nearest, self.depth) if x >= self.min_similarity]
         near_uids = [u for u, _ in near]
-
-        def passing(req: SearchRequest) -> list[tuple[str, float]]:
-            if not counted or not (req.types or req.terms or req.ranges):
-                return near
-            kept = set(self.vectors.passing(near_uids, req))
-            return [(u, x) for u, x in near if u in kept]
-
-        sem = passing(request)
+        sem = near
+        if counted and (request.types or request.terms or request.ranges):
+            kept = set(self.vectors.passing(near_uids, request))
+            sem = [(u, x) for u, x in near if u in kept]
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
         wide = SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0})
-
-        def meaning(_req: SearchRequest) -> list[str]:
-            return near_uids
-
         if mode == SearchMode.SEMANTIC:
             # Counted by tantivy as well (filters AND uid IN the meaning set, no words), so a record
             # whose vector entry lags behind a permission change is not counted either.
-            lex = self.lexical.candidates(replace(wide, limit=1), meaning, words=False)
+            lex = self.lexical.candidates(replace(wide, limit=1), near_uids, words=False)
             ranked = [(uid, sim, None, sim) for uid, sim in sem]
-            total, facets = lex.total, lex.facets
         else:
             # The total and the facets count every word match plus the records found by meaning alone,
             # each once (tantivy counts both in one pass, applying each count's filters to both).
-            lex = self.lexical.candidates(wide, meaning)
-            total, facets = lex.total, lex.facets
+            lex = self.lexical.candidates(wide, near_uids)
             short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
             alpha = self.short_alpha if short else self.alpha
             ranked = self._fuse(lex.scores, sem, qvec, request.fusion or self.fusion, alpha)
@@ -222,6 +210,7 @@ class HybridBackend(SearchBackend):
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
+        total, facets = lex.total, lex.facets
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
         payloads.update(lex.payloads(uid for uid, *_ in page if uid not in payloads))

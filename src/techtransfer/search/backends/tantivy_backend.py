@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,6 @@ BATCH = 2000
 # Boost of a question that is, as a whole, a name a record goes by (its organisation's): its records
 # rank with those that name it in their text. See SearchDocument.names.
 NAME_WEIGHT = 1.0
-
-# The uids a hybrid search found by meaning for a request (the request itself, or the request
-# without one facet's selection), for the total and the facets to count them with the word matches.
-MeaningMatches = Callable[[SearchRequest], Sequence[str]]
 
 
 @dataclass
@@ -275,14 +271,15 @@ class TantivyBackend(SearchBackend):
         return out
 
     def _execute(
-        self, request: SearchRequest, meaning: MeaningMatches | None = None, words: bool = True
+        self, request: SearchRequest, meaning: Sequence[str] | None = None, words: bool = True
     ) -> tuple[tantivy.Searcher, list[tuple[float, Any]], int, dict[str, list[tuple[str, int]]], list[str]]:
         """Run `request` (its limit and offset): the searcher, the (score, address) of its hits, the
         total, the facets it asks for and the query's words for display.
 
-        With `meaning` (hybrid search), the hits are still the word matches, but the total and the
-        facets count the word matches together with the records `meaning` found for the request (or
-        for the request without a facet's own selection, below): each record once, in one pass.
+        With `meaning` (hybrid search: the uids found by meaning), the hits are still the word
+        matches, but the total and the facets count the word matches together with those records that
+        pass each count's filters (the request's, or the request's without a facet's own selection,
+        below): each record once, in one pass.
         Without `words` ("meaning only") nothing matches the words: no hits, and the counts are those
         of the records found by meaning that pass the filters and that the caller may see."""
         tokens = text.query_tokens(request.query)
@@ -294,9 +291,8 @@ class TantivyBackend(SearchBackend):
             if matcher is None and (req.query.strip() or not words):
                 # Only punctuation or symbols: nothing to match (an empty query browses everything).
                 matcher = tantivy.Query.empty_query()
-            found = meaning(req) if with_meaning and meaning is not None else ()
-            if found:
-                by_meaning = tantivy.Query.term_set_query(self.schema, "uid", list(found))
+            if with_meaning and meaning:
+                by_meaning = tantivy.Query.term_set_query(self.schema, "uid", list(meaning))
                 should = tantivy.Occur.Should
                 matcher = by_meaning if matcher is None else tantivy.Query.boolean_query(
                     [(should, matcher), (should, by_meaning)]
@@ -337,14 +333,14 @@ class TantivyBackend(SearchBackend):
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
 
     def candidates(
-        self, request: SearchRequest, meaning: MeaningMatches | None = None, *, words: bool = True
+        self, request: SearchRequest, meaning: Sequence[str] | None = None, *, words: bool = True
     ) -> LexicalCandidates:
         """What the hybrid fusion needs of `request`: the uids and BM25 scores of its top `limit`
         matches, best first, with the total and the facets (with `meaning`: of the word matches and the
         records found by meaning together; without `words`, of those alone and with no hits), but no
-        payloads (decoding 100 stored payloads per question
-        only to read their ids was a sixth of an uncached hybrid search); their payloads are kept as
-        stored, for the page to decode the ones it shows."""
+        payloads (decoding 100 stored payloads per question only to read their ids was a sixth of an
+        uncached hybrid search); their payloads are kept as stored, for the page to decode the ones it
+        shows."""
         searcher, found, total, facets, terms = self._execute(request, meaning, words)
         scores = []
         stored = {}
