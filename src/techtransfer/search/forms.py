@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
-from techtransfer.search.registry import FilterKind, types
+from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, types
 from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE
 
 MAX_PAGE = 50
@@ -37,10 +37,7 @@ class _RegionCodes(RegexValidator):
 
 
 # One or more GB/T 2260 codes (ASCII or full-width digits), separated by commas, semicolons or spaces.
-REGION_CODES = _RegionCodes(
-    r"^\s*[0-9]{2}([0-9]{2}){0,2}(\s*[,;\s]\s*[0-9]{2}([0-9]{2}){0,2})*\s*$",
-    _("Enter region codes of 2, 4 or 6 digits, separated by commas."),
-)
+REGION_CODES = _RegionCodes(rf"^\s*{REGION_PREFIX}(\s*[,;\s]\s*{REGION_PREFIX})*\s*$", REGION_PREFIX_MESSAGE)
 
 
 def region_codes(value: str) -> list[str]:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 PUBLIC = "public"
 
@@ -24,6 +25,12 @@ class FilterKind(StrEnum):
     PREFIX = "prefix"  # hierarchical codes (regions): the document stores every prefix
     INT = "int"  # integer range (TRL, year)
     FLOAT = "float"  # number range (price)
+
+
+# A value of a `PREFIX` filter: a GB/T 2260 code or one of its prefixes (2, 4 or 6 digits), and what
+# the user is told when a value is not one (the search form and the subscription check).
+REGION_PREFIX = r"[0-9]{2}(?:[0-9]{2}){0,2}"
+REGION_PREFIX_MESSAGE = _("Enter region codes of 2, 4 or 6 digits, separated by commas.")
 
 
 def region_prefixes(code: str) -> list[str]:

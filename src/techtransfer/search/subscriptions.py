@@ -45,7 +45,14 @@ from techtransfer.notifications.services import notify
 from techtransfer.search import services, text
 from techtransfer.search.backends.base import SearchHit, SearchMode
 from techtransfer.search.models import SearchSubscription, SubscriptionMatch
-from techtransfer.search.registry import FilterKind, FilterSpec, SearchDocument, types
+from techtransfer.search.registry import (
+    REGION_PREFIX,
+    REGION_PREFIX_MESSAGE,
+    FilterKind,
+    FilterSpec,
+    SearchDocument,
+    types,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +87,7 @@ class Criteria:
         return not (self.query.strip() or self.types or self.terms or self.ranges)
 
 
-REGION_CODE = re.compile(r"[0-9]{2}(?:[0-9]{2}){0,2}")
+REGION_CODE = re.compile(REGION_PREFIX)
 
 
 def allowed_values(name: str) -> set[str] | None:
@@ -130,7 +137,7 @@ def clean_criteria(
         if len(kept) > MAX_VALUES:
             errors[f"terms.{name}"] = [gettext("Too many values.")]
         elif kind == FilterKind.PREFIX and any(not REGION_CODE.fullmatch(v) for v in kept):
-            errors[f"terms.{name}"] = [gettext("Enter region codes of 2, 4 or 6 digits, separated by commas.")]
+            errors[f"terms.{name}"] = [str(REGION_PREFIX_MESSAGE)]
         elif allowed is not None and any(v not in allowed for v in kept):
             wrong = ", ".join(v for v in kept if v not in allowed)
             errors[f"terms.{name}"] = [gettext("Unknown value: %(values)s.") % {"values": wrong}]
