@@ -167,6 +167,12 @@ def query_tokens(query: str) -> list[str]:
     return list(seen)
 
 
+def covered_by_bigrams(token: str) -> bool:
+    """Whether a query token is a CJK word of two or more characters: every record field that holds
+    it holds its first bigram (`_` + two characters) as well, a token of the same query."""
+    return len(token) >= 2 and _CJK.fullmatch(token) is not None
+
+
 def display_terms(tokens: Iterable[str]) -> list[str]:
     """The words among query tokens (for "matched terms"), without bigram markers."""
     return [t for t in tokens if not t.startswith("_")]

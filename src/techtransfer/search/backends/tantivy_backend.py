@@ -284,10 +284,17 @@ class TantivyBackend(SearchBackend):
         of the records found by meaning that pass the filters and that the caller may see."""
         tokens = text.query_tokens(request.query)
         text_query = self._text_query(tokens, request.query) if words else None
+        # Counting needs only which records match, not how well: a CJK word matches only where its
+        # first character bigram (a token of the same question) matches too, so the counts leave
+        # such words out and give the same numbers from a third fewer clauses.
+        counting = [t for t in tokens if not text.covered_by_bigrams(t)]
+        count_query = text_query
+        if text_query is not None and len(counting) < len(tokens):
+            count_query = self._text_query(counting, request.query)
 
-        def build(req: SearchRequest, with_meaning: bool = False) -> tantivy.Query:
+        def build(req: SearchRequest, with_meaning: bool = False, *, scored: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)
-            matcher = text_query
+            matcher = text_query if scored else count_query
             if matcher is None and (req.query.strip() or not words):
                 # Only punctuation or symbols: nothing to match (an empty query browses everything).
                 matcher = tantivy.Query.empty_query()
@@ -301,7 +308,7 @@ class TantivyBackend(SearchBackend):
                 clauses.append((tantivy.Occur.Must, matcher))
             return tantivy.Query.boolean_query(clauses)
 
-        query = build(request)
+        query = build(request, scored=True)
         searcher = self.index.searcher()
         # With `meaning` the total comes from the union below: this count would be thrown away.
         result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=meaning is None)

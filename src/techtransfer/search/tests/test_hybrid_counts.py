@@ -167,3 +167,32 @@ def test_meaning_only_never_counts_a_record_whose_vector_entry_lags_behind_a_per
     assert sorted(h.pk for h in results.hits) == ["graphene", "magnet"]
     assert results.total == 2
     assert sorted(results.facets["industry"]) == [("energy", 1), ("materials", 1)]
+
+
+@pytest.mark.parametrize(
+    ("query", "total"),
+    [
+        ("石墨烯导热", 1),  # words and their bigrams
+        ("永磁电机控制", 1),  # a word the record does not hold (永磁电机) but bigrams it does
+        ("灌溉 graphene", 1),  # a Latin word is never left out of the counts
+        ("稀土 石墨烯 水稻", 3),
+    ],
+)
+def test_the_counts_leave_out_words_their_bigrams_cover_with_the_same_numbers(backend, query, total):  # type: ignore[no-untyped-def]
+    """The word search scores every token; its counts leave out the CJK words (their first bigram
+    matches wherever they do). With a record type selected, the type facet is counted by that
+    reduced query and the total by the scored one: they must agree."""
+    request = SearchRequest(
+        query=query, visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.LEXICAL,
+        facets=["type", "industry"], types=["doc"],
+    )  # fmt: skip
+    results = backend.search(request)
+    assert results.total == len(results.hits) == total
+    assert results.facets["type"] == [("doc", total)]
+
+
+def test_only_cjk_words_of_two_or_more_characters_are_covered_by_bigrams():
+    from techtransfer.search import text
+
+    tokens = text.query_tokens("稀土永磁 nd2o3 x射线")
+    assert [t for t in tokens if text.covered_by_bigrams(t)] == ["稀土", "永磁", "射线"]
