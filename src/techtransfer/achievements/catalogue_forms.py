@@ -1,6 +1,7 @@
 """Forms of the catalogue editor: metadata, filters, manual additions, notes, order, admissions."""
 
 import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -25,6 +26,7 @@ from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.core import uscc
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import Organisation
+from techtransfer.search.registry import REGION_PREFIX
 
 ANY = ("", _("— any —"))
 
@@ -93,8 +95,9 @@ class CatalogueFilterForm(StyledForm):
         self.fields["discipline"].choices = [ANY, *discipline_choices()]  # type: ignore[attr-defined]
 
     def clean_region_prefix(self) -> str:
-        value = str(self.cleaned_data.get("region_prefix") or "").strip()
-        if value and not re.fullmatch(r"\d{2}(\d{2}(\d{2})?)?", value):
+        # Full-width digits are read as digits (３６０１ is 3601); other scripts' digits are refused.
+        value = unicodedata.normalize("NFKC", str(self.cleaned_data.get("region_prefix") or "")).strip()
+        if value and not re.fullmatch(REGION_PREFIX, value):
             raise forms.ValidationError(_("Give 2, 4 or 6 digits of a region code."), code="region_prefix")
         return value
 
