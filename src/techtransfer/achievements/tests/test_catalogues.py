@@ -396,7 +396,6 @@ def test_filter_form_validates_and_builds_criteria():
     assert form.criteria().as_json() == expected
 
 
-
 @pytest.mark.parametrize(("given", "stored"), [("３６０１", "3601"), (" 360121 ", "360121"), ("36", "36")])
 def test_filter_form_reads_full_width_region_digits(given, stored):
     form = CatalogueFilterForm({"region_prefix": given})
@@ -410,6 +409,7 @@ def test_filter_form_refuses_other_digits_and_odd_lengths(given):
     assert not form.is_valid()
     assert form.has_error("region_prefix", "region_prefix")
     assert form.errors["region_prefix"] == ["请填写行政区划代码的前 2 位、4 位或 6 位。"]
+
 
 def test_reorder_remove_and_notes_keep_positions_without_gaps(dept, province_official):
     c = CatalogueFactory(owner=dept)
