@@ -201,9 +201,10 @@ def test_detail_pages_load_the_panels_lazily(world, client):
 def test_panels_render_the_why_table_within_a_query_budget(world, client, outsider, django_assert_max_num_queries):
     client.force_login(outsider)
     # session, user, memberships, notification badge, the need, then one load per target type with
-    # candidates (achievements, listings, experts, organisations), the names of the regions shown:
+    # candidates (achievements, listings, experts, organisations), the names of the regions shown,
+    # and one look for new e5 passage vectors (at most every SYNC_INTERVAL seconds per process):
     # constant in the number of candidates.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         r = client.get(reverse("search:recommend", args=["need", world["need"].pk]), HTTP_ACCEPT_LANGUAGE="en")
     body = r.content.decode()
     assert r.status_code == 200
@@ -211,7 +212,8 @@ def test_panels_render_the_why_table_within_a_query_budget(world, client, outsid
     assert f'data-pk="{world["fit"].pk}"' in body
     assert "Industry" in body and "✓" in body
     assert 'title="东湖区"' in body and 'title="Licence (许可)"' in body  # names, not codes
-    # session, user, memberships (visibility), the record, the unread-notification badge
+    # session, user, memberships (visibility), the record, the unread-notification badge (the
+    # passage vectors were looked for just now)
     with django_assert_max_num_queries(5):
         r = client.get(reverse("search:similar", args=["achievement", world["fit"].pk]))
     assert r.status_code == 200
@@ -345,3 +347,42 @@ def test_more_like_this_is_ordered_by_the_passage_vectors_when_there_are_some(wo
     again = recommend.similar(outsider, doc)
     assert again[0].pk == last.pk and again[0].context_similarity == pytest.approx(0.9)
     assert {h.pk for h in again} >= {h.pk for h in first}
+
+
+def test_need_recommendations_mix_in_how_close_the_passages_are(world, outsider, monkeypatch):
+    """With e5 passage vectors for the need and its candidates, CONTEXT_WEIGHT of the relevance is the
+    candidates' closeness among themselves (closest 1, farthest 0); the tooltip gives both parts."""
+    import numpy as np
+
+    doc = recommend.source_document(outsider, "need", str(world["need"].pk))
+    before = {r.pk: _parts(r)["relevance"] for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
+    fit, poor = str(world["fit"].pk), str(world["poor"].pk)
+
+    class Vectors:
+        def vectors(self, uids):  # type: ignore[no-untyped-def]
+            # The need and the poorer word match say the same; the better one is farther.
+            known = {
+                doc.uid: np.array([1.0, 0.0], dtype=np.float32),
+                f"achievement:{poor}": np.array([1.0, 0.0], dtype=np.float32),
+                f"achievement:{fit}": np.array([0.6, 0.8], dtype=np.float32),
+            }
+            return {u: known[u] for u in uids if u in known}
+
+    monkeypatch.setattr(get_backend(), "deep_vectors", Vectors(), raising=False)
+    items = {r.pk: r for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
+    w = recommend.CONTEXT_WEIGHT
+    assert _parts(items[fit])["relevance"] == pytest.approx((1 - w) * before[fit] + w * 0.0, abs=1e-4)
+    assert _parts(items[poor])["relevance"] == pytest.approx((1 - w) * before[poor] + w * 1.0, abs=1e-4)
+    shown = items[poor].components[0]
+    assert shown.detail == f"{before[poor]:.2f}/1.00"
+    assert shown.shown_detail == f"文字与语义 {before[poor]:.2f}，上下文相似度 1.00"
+    # Without vectors the relevance is the engine's alone, as before.
+    monkeypatch.setattr(get_backend(), "deep_vectors", None, raising=False)
+    again = {r.pk: _parts(r)["relevance"] for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
+    assert again == before
+
+
+def test_context_fit_spreads_the_cosines_from_farthest_to_closest():
+    assert recommend.context_fit({"a": 0.8, "b": 0.9, "c": 0.85}) == pytest.approx({"a": 0.0, "b": 1.0, "c": 0.5})
+    assert recommend.context_fit({"a": 0.8, "b": 0.8}) == {"a": 1.0, "b": 1.0}
+    assert recommend.context_fit({}) == {}
