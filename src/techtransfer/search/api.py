@@ -197,13 +197,23 @@ def _source(request: HttpRequest, type_name: str, pk: str) -> Any:
 @router.get("/search/similar/{type_name}/{pk}", response=SimilarOut, summary="More like this")
 def similar(request: HttpRequest, type_name: str, pk: str) -> dict[str, Any]:
     """Up to five records of the same type resembling this one (itself excluded), among those the
-    caller may see. 404 when the record does not exist, is not indexed or is hidden from the caller."""
+    caller may see, closest first: by `context_similarity` (the e5 cosine of the two records' passages)
+    when their vectors are stored, else by `score`. 404 when the record does not exist, is not indexed
+    or is hidden from the caller."""
     doc = _source(request, type_name, pk)
     hits = recommend.similar(request.user, doc)
     return {
         "type": doc.type,
         "id": doc.pk,
-        "results": [_hit_out(h) for h in hits],
+        # The results are in the order of `context_similarity` when the records' e5 passage vectors
+        # are stored (then `score`, the first stage's, is not in order).
+        "results": [
+            {
+                **_hit_out(h),
+                "context_similarity": None if h.context_similarity is None else round(h.context_similarity, 4),
+            }
+            for h in hits
+        ],
     }
 
 

@@ -69,10 +69,23 @@ SIMILAR = 5  # "more like this" results
 # With e5 passage vectors for the source and its candidates, this share of the relevance comes from
 # how close their passages are (`context_fit`), the rest from the engine's score.
 CONTEXT_WEIGHT = 0.3
+# e5 passage cosines of related records sit within a few hundredths of each other (0.83–0.91 on the
+# demo): a spread smaller than this is not stretched to the whole 0…1 range (dev: 0, 0.03, 0.05 and
+# 0.1 give the same discipline share; 0.1 keeps the own paper first most often).
+CONTEXT_SPAN = 0.1
 SIMILAR_POOL = 20  # candidates re-ordered by the e5 passage vectors for "more like this"
 WHY_WORDS = 4  # shared words shown per "more like this" result, rarest first
 COMMON_SHARE = 0.05  # a word held by more than this share of the documents explains nothing
 FEW_DOCUMENTS = 5  # …unless it is held by at most this many (small collections)
+# Words of scientific prose that are rare enough to pass COMMON_SHARE yet say nothing of a topic
+# (seen as the shared words of "more like this" results on the demo: 各种, 依据, 得出, 需求).
+EXPLAINS_NOTHING = frozenset({
+    "各种", "依据", "得出", "需求", "提出", "利用", "具有", "以及", "不同", "问题", "条件", "情况",
+    "作用", "因素", "主要", "一种", "相关", "有效", "提高", "实现", "获得", "显著", "良好", "目前",
+    "其中", "随着", "同时", "能够", "可以", "较好", "重要", "明显", "发现", "探讨", "介绍", "讨论",
+    "阐述", "概述", "应用", "设计", "技术", "系统", "影响", "特点", "优点", "方面", "过程", "需要",
+    "要求", "结论",
+})  # fmt: skip
 
 LABELS: dict[str, Promise] = {
     "relevance": _("Relevance"),
@@ -222,9 +235,10 @@ def maturity_fit(demand: Profile, supply: Profile) -> Component:
     if demand.trl is None or supply.trl is None:
         return Component("maturity", None)
     detail = f"TRL {supply.trl} / {demand.trl}"
+    label = _("TRL %(supply)s, %(demand)s needed") % {"supply": supply.trl, "demand": demand.trl}
     if supply.trl >= demand.trl:
-        return Component("maturity", 1.0, detail)
-    return Component("maturity", 0.5 if supply.trl == demand.trl - 1 else 0.0, detail)
+        return Component("maturity", 1.0, detail, str(label))
+    return Component("maturity", 0.5 if supply.trl == demand.trl - 1 else 0.0, detail, str(label))
 
 
 def price_fit(demand: Profile, supply: Profile) -> Component:
@@ -232,9 +246,13 @@ def price_fit(demand: Profile, supply: Profile) -> Component:
         return Component("price", None)
     asking, budget = supply.price[0], demand.price[1]
     detail = f"{asking:g} / {budget:g}"
+    label = str(
+        _("asking %(asking)s, budget up to %(budget)s (10,000 yuan)")
+        % {"asking": f"{asking:g}", "budget": f"{budget:g}"}
+    )
     if asking <= budget:
-        return Component("price", 1.0, detail)
-    return Component("price", 0.5 if asking <= budget * 1.5 else 0.0, detail)
+        return Component("price", 1.0, detail, label)
+    return Component("price", 0.5 if asking <= budget * 1.5 else 0.0, detail, label)
 
 
 def mode_fit(a: Profile, b: Profile) -> Component:
@@ -242,7 +260,9 @@ def mode_fit(a: Profile, b: Profile) -> Component:
         return Component("mode", None)
     common = sorted(a.modes & b.modes)
     label = services.value_labeller("transfer_mode")
-    return Component("mode", 1.0 if common else 0.0, ", ".join(common), ", ".join(label(m) for m in common))
+    # Shared modes; with none in common, what the candidate offers (so a ✗ says why).
+    shown = common or sorted(b.modes)
+    return Component("mode", 1.0 if common else 0.0, ", ".join(shown), ", ".join(label(m) for m in shown))
 
 
 def components(
@@ -257,7 +277,10 @@ def components(
         text_fit = Component("relevance", round(relevance, 4))
     else:
         mixed = (1 - CONTEXT_WEIGHT) * relevance + CONTEXT_WEIGHT * context
-        parts = _("words and meaning %(words).2f, context %(context).2f") % {"words": relevance, "context": context}
+        parts = _("words and meaning %(words).2f; whole-text closeness among these candidates %(context).2f") % {
+            "words": relevance,
+            "context": context,
+        }
         text_fit = Component("relevance", round(mixed, 4), f"{relevance:.2f}/{context:.2f}", str(parts))
     return [
         text_fit,
@@ -270,13 +293,14 @@ def components(
 
 
 def context_fit(cosine: Mapping[str, float]) -> dict[str, float]:
-    """The e5 passage cosines of a group's candidates (`passage_cosines`) as 0…1, the closest 1 and
-    the farthest 0 (all 1 when they are equally close)."""
+    """The e5 passage cosines of a group's candidates (`passage_cosines`) as 0…1: the closest 1, the
+    others less by their distance from it over the group's spread, but over at least CONTEXT_SPAN, so
+    that a group whose passages are all about equally close (0.827 against 0.833) keeps them so."""
     if not cosine:
         return {}
-    lo, hi = min(cosine.values()), max(cosine.values())
-    span = hi - lo
-    return {uid: (x - lo) / span if span > 1e-9 else 1.0 for uid, x in cosine.items()}
+    hi = max(cosine.values())
+    span = max(hi - min(cosine.values()), CONTEXT_SPAN)
+    return {uid: max(0.0, 1.0 - (hi - x) / span) for uid, x in cosine.items()}
 
 
 def total(parts: Sequence[Component]) -> float:
@@ -318,7 +342,14 @@ def _hits(
 def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[SearchHit]:
     """Records of the same type as `doc` that `user` may see, most similar first, without `doc`.
     Each hit's matched words are cut to its WHY_WORDS rarest (研究, 方法 explain nothing)."""
-    hits = by_passage(doc, _hits(user, doc, doc.type, {}, max(limit, SIMILAR_POOL) + 1))[:limit]
+    pool = _hits(user, doc, doc.type, {}, max(limit, SIMILAR_POOL) + 1)
+    # The database is the truth, as for recommendations: a record withdrawn or hidden since it was
+    # indexed is left out even while the index lags (one query for the pool).
+    st = types().get(doc.type)
+    if st is not None and pool:
+        visible = {d.pk for d in st.load([h.pk for h in pool]) if may_see(user, d.visibility)}
+        pool = [h for h in pool if h.pk in visible]
+    hits = by_passage(doc, pool)[:limit]
     words = [w for h in hits for w in h.matched_terms]
     frequencies = get_backend().document_frequencies(words) if words else {}
     for h in hits:
@@ -360,7 +391,9 @@ def telling_words(words: Sequence[str], frequencies: Mapping[str, tuple[int, int
     without quantities (all of them, in their order, when frequencies are unknown)."""
     if not frequencies:
         return list(words)[:WHY_WORDS]
-    known = [w for w in dict.fromkeys(words) if w in frequencies and not w[:1].isdigit()]  # 667m2, 2kg
+    known = [
+        w for w in dict.fromkeys(words) if w in frequencies and not w[:1].isdigit() and w not in EXPLAINS_NOTHING
+    ]  # not quantities (667m2, 2kg)
     rare = [w for w in known if frequencies[w][0] <= max(COMMON_SHARE * frequencies[w][1], FEW_DOCUMENTS)]
     return sorted(rare, key=lambda w: frequencies[w][0])[:WHY_WORDS]
 
@@ -378,10 +411,9 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             groups.append(Group(target, []))
             continue
         best = max(h.score for h in hits) or 1.0
-        context = context_fit(passage_cosines(doc, hits))
         # The database is the truth: re-load the candidates and check the viewer may see them.
         loaded = {d.pk: d for d in st.load([h.pk for h in hits]) if may_see(user, d.visibility)}
-        items = []
+        kept = []
         for h in hits:
             cand = loaded.get(h.pk)
             first = h.score / best
@@ -389,6 +421,11 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
                 continue
             if h.semantic_similarity is not None and h.semantic_similarity < MIN_MEANING:
                 continue
+            kept.append((h, cand, first))
+        # Closeness among the candidates that are recommended at all (one left: nothing to compare).
+        context = context_fit(passage_cosines(doc, [h for h, _, _ in kept]))
+        items = []
+        for h, cand, first in kept:
             in_context = context.get(f"{h.type}:{h.pk}") if context else None
             if context and in_context is None:  # no vector yet: the middle of the others
                 in_context = sum(context.values()) / len(context)

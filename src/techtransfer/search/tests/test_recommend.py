@@ -212,9 +212,9 @@ def test_panels_render_the_why_table_within_a_query_budget(world, client, outsid
     assert f'data-pk="{world["fit"].pk}"' in body
     assert "Industry" in body and "✓" in body
     assert 'title="东湖区"' in body and 'title="Licence (许可)"' in body  # names, not codes
-    # session, user, memberships (visibility), the record, the unread-notification badge (the
-    # passage vectors were looked for just now)
-    with django_assert_max_num_queries(5):
+    # session, user, memberships (visibility), the record, the candidates re-loaded (the database is
+    # the truth), the unread-notification badge (the passage vectors were looked for just now)
+    with django_assert_max_num_queries(6):
         r = client.get(reverse("search:similar", args=["achievement", world["fit"].pk]))
     assert r.status_code == 200
 
@@ -349,33 +349,46 @@ def test_more_like_this_is_ordered_by_the_passage_vectors_when_there_are_some(wo
     assert {h.pk for h in again} >= {h.pk for h in first}
 
 
+class _StoredVectors:
+    """Stand-in for the worker's e5 passage vectors."""
+
+    def __init__(self, known):  # type: ignore[no-untyped-def]
+        self.known = known
+
+    def vectors(self, uids):  # type: ignore[no-untyped-def]
+        return {u: self.known[u] for u in uids if u in self.known}
+
+
+def _near_poor(doc, fit, poor):  # type: ignore[no-untyped-def]
+    """The source's passage says what the `poor` achievement's says; `fit`'s is farther."""
+    import numpy as np
+
+    return _StoredVectors(
+        {
+            doc.uid: np.array([1.0, 0.0], dtype=np.float32),
+            f"achievement:{poor}": np.array([1.0, 0.0], dtype=np.float32),
+            f"achievement:{fit}": np.array([0.6, 0.8], dtype=np.float32),
+        }
+    )
+
+
 def test_need_recommendations_mix_in_how_close_the_passages_are(world, outsider, monkeypatch):
     """With e5 passage vectors for the need and its candidates, CONTEXT_WEIGHT of the relevance is the
     candidates' closeness among themselves (closest 1, farthest 0); the tooltip gives both parts."""
-    import numpy as np
 
     doc = recommend.source_document(outsider, "need", str(world["need"].pk))
     before = {r.pk: _parts(r)["relevance"] for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
     fit, poor = str(world["fit"].pk), str(world["poor"].pk)
 
-    class Vectors:
-        def vectors(self, uids):  # type: ignore[no-untyped-def]
-            # The need and the poorer word match say the same; the better one is farther.
-            known = {
-                doc.uid: np.array([1.0, 0.0], dtype=np.float32),
-                f"achievement:{poor}": np.array([1.0, 0.0], dtype=np.float32),
-                f"achievement:{fit}": np.array([0.6, 0.8], dtype=np.float32),
-            }
-            return {u: known[u] for u in uids if u in known}
-
-    monkeypatch.setattr(get_backend(), "deep_vectors", Vectors(), raising=False)
+    # The need and the poorer word match say the same; the better one is farther.
+    monkeypatch.setattr(get_backend(), "deep_vectors", _near_poor(doc, fit, poor), raising=False)
     items = {r.pk: r for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
     w = recommend.CONTEXT_WEIGHT
     assert _parts(items[fit])["relevance"] == pytest.approx((1 - w) * before[fit] + w * 0.0, abs=1e-4)
     assert _parts(items[poor])["relevance"] == pytest.approx((1 - w) * before[poor] + w * 1.0, abs=1e-4)
     shown = items[poor].components[0]
     assert shown.detail == f"{before[poor]:.2f}/1.00"
-    assert shown.shown_detail == f"文字与语义 {before[poor]:.2f}，上下文相似度 1.00"
+    assert shown.shown_detail == f"文字与语义 {before[poor]:.2f}；全文相近度（在这些候选中）1.00"
     # Without vectors the relevance is the engine's alone, as before.
     monkeypatch.setattr(get_backend(), "deep_vectors", None, raising=False)
     again = {r.pk: _parts(r)["relevance"] for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
@@ -386,3 +399,60 @@ def test_context_fit_spreads_the_cosines_from_farthest_to_closest():
     assert recommend.context_fit({"a": 0.8, "b": 0.9, "c": 0.85}) == pytest.approx({"a": 0.0, "b": 1.0, "c": 0.5})
     assert recommend.context_fit({"a": 0.8, "b": 0.8}) == {"a": 1.0, "b": 1.0}
     assert recommend.context_fit({}) == {}
+
+
+def test_more_like_this_leaves_out_a_record_hidden_since_it_was_indexed(world, outsider):
+    """The index lags (here: a status changed without the outbox); the database decides, as for
+    recommendations."""
+    from techtransfer.achievements.models import Achievement
+
+    doc = recommend.source_document(outsider, "achievement", str(world["fit"].pk))
+    assert str(world["poor"].pk) in {h.pk for h in recommend.similar(outsider, doc)}
+    Achievement.objects.filter(pk=world["poor"].pk).update(status=AchievementStatus.WITHDRAWN)
+    assert str(world["poor"].pk) not in {h.pk for h in recommend.similar(outsider, doc)}
+
+
+def test_a_lone_recommended_candidate_gets_no_context_part(world, outsider, monkeypatch):
+    """Closeness is compared among the candidates that are recommended at all: with one left (the
+    other under MIN_MEANING) there is nothing to compare, and the relevance is the engine's."""
+
+    doc = recommend.source_document(outsider, "need", str(world["need"].pk))
+    fit, poor = str(world["fit"].pk), str(world["poor"].pk)
+    real = recommend._hits
+
+    def poor_unrelated(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return [dataclasses.replace(h, semantic_similarity=0.1) if h.pk == poor else h for h in real(*args, **kwargs)]
+
+    monkeypatch.setattr(recommend, "_hits", poor_unrelated)
+    monkeypatch.setattr(get_backend(), "deep_vectors", _near_poor(doc, fit, poor), raising=False)
+    (only,) = {g.target.type: g.items for g in recommend.recommend(outsider, doc)}["achievement"]
+    assert only.pk == fit
+    assert only.components[0] == recommend.Component("relevance", 1.0)
+
+
+def test_context_fit_does_not_stretch_a_small_spread():
+    # 0.006 apart: both stay close to the top, not 0 and 1.
+    assert recommend.context_fit({"a": 0.8274, "b": 0.8334}) == pytest.approx({"a": 0.94, "b": 1.0})
+    assert recommend.context_fit({"a": 0.5, "b": 0.9}) == pytest.approx({"a": 0.0, "b": 1.0})
+
+
+def test_components_say_what_the_candidate_offers_when_it_does_not_fit():
+    from techtransfer.search.recommend import Profile, maturity_fit, mode_fit, price_fit
+
+    need = Profile(industry=None, region=None, trl=6, price=(50.0, 200.0), modes=frozenset({"licence"}))
+    offer = Profile(industry=None, region=None, trl=5, price=(280.0, 300.0), modes=frozenset({"assignment"}))
+    mode = mode_fit(need, offer)
+    assert (mode.value, mode.detail) == (0.0, "assignment")
+    assert mode.detail_label == "转让"
+    price = price_fit(need, offer)
+    assert (price.value, price.detail, price.detail_label) == (0.5, "280 / 200", "报价 280 万元，预算至多 200 万元")
+    maturity = maturity_fit(need, offer)
+    assert (maturity.value, maturity.detail_label) == (0.5, "技术就绪度 5，需要 6")
+
+
+def test_the_similar_api_gives_what_orders_its_results(world, client):
+    r = client.get(f"/api/v1/search/similar/achievement/{world['fit'].pk}")
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert results and all("context_similarity" in h for h in results)
+    assert [h["context_similarity"] for h in results] == [None] * len(results)  # no vectors stored here
