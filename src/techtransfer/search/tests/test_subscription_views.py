@@ -281,3 +281,37 @@ def test_api_refuses_criteria_the_search_page_could_not_show(client, owner, inde
     }
     created = client.post(url, ok, content_type="application/json")
     assert (created.status_code, created.json()["terms"]["region"]) == (201, ["3601"])  # stored as digits
+
+
+def test_a_region_code_no_region_has_is_refused(client, owner, index_dir):
+    """99 has the form of a province code but names no province: such a subscription would never match."""
+    client.force_login(owner)
+    url = "/api/v1/search/subscriptions"
+    for language, message in (("en", "Unknown region code: 99, 3699."), ("zh-hans", "未知的行政区划代码：99, 3699。")):
+        refused = client.post(
+            url, {"query": "电机", "terms": {"region": ["36", "99", "3699"]}}, content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )  # fmt: skip
+        assert (refused.status_code, refused.json()["details"]["fields"]) == (422, {"terms.region": [message]})
+    # A county-level code directly under a province (429004 仙桃市, under 4290) is known.
+    created = client.post(
+        url, {"query": "电机", "terms": {"region": ["4290", "429004"]}}, content_type="application/json"
+    )
+    assert (created.status_code, created.json()["terms"]["region"]) == (201, ["4290", "429004"])
+    assert SearchSubscription.objects.count() == 1
+
+
+def test_a_cleared_name_names_the_subscription_after_its_question(client, owner, index_dir):
+    sub = subscriptions.create_subscription(
+        actor=owner, name="旧名字", criteria=subscriptions.clean_criteria(query="电机", terms={"region": ["3601"]})
+    )
+    client.force_login(owner)
+    edit = reverse("search:subscription_edit", args=[sub.pk])
+    response = client.post(
+        edit, {"name": " ", "query": "永磁电机", "regions": "3601", "frequency": "daily"}, follow=True
+    )
+    sub.refresh_from_db()
+    assert sub.name == "永磁电机"
+    listed = response.content.decode()  # back on the list
+    assert "订阅已保存。" in listed and "永磁电机" in listed and "旧名字" not in listed
+    assert "所在地区: 南昌市 (3601)" in listed  # the region named, with its code
