@@ -45,3 +45,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Error pages in the site's layout and the visitor's language (500.html stays a plain page: it is
+# rendered when the database or the request may be what failed).
+handler404 = "techtransfer.web.views.page_not_found"
+handler403 = "techtransfer.web.views.permission_denied"

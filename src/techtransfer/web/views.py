@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techtransfer.audit.access import may_browse_audit
@@ -79,3 +80,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "rerank_process": rerank_stats(),
         }
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the site's layout and the visitor's language (Django's own page is bare English)."""
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("This page does not exist, or the record is not published or not visible to you."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 in the site's layout and the visitor's language."""
+    explanation = _(
+        "You do not have permission to do this. If you think you should, ask your organisation's administrator."
+    )
+    return _error(request, 403, _("Not allowed"), explanation)
+
+
+def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+    context = {"status": status, "heading": heading, "explanation": explanation}
+    return render(request, "web/error.html", context, status=status)

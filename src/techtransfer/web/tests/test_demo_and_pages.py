@@ -84,3 +84,41 @@ def test_the_shared_navigation_follows_language_and_sign_in(client):
     assert ">我的工作台</a>" in nav("zh-hans")
     client.logout()
     assert "My workspace" not in nav("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "explained"),
+    [
+        ("zh-hans", "页面不存在", "此页面不存在，或该记录尚未发布、您无权查看。"),
+        ("en", "Page not found", "This page does not exist, or the record is not published or not visible to you."),
+    ],
+)
+def test_a_missing_page_says_so_in_the_site_layout_and_language(client, language, heading, explained):
+    response = client.get("/needs/999999/", HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert f'<html lang="{language}">' in html
+    assert f'<h1 class="h3">{heading}</h1>' in html and explained in html
+    assert 'id="error-404"' in html and 'href="/search/"' in html  # a way on
+
+
+def test_a_forbidden_action_says_so_in_the_site_layout(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+
+    from techtransfer.web.views import permission_denied
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    with translation.override("zh-hans"):
+        response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert '<h1 class="h3">无权操作</h1>' in response.content.decode()
+
+
+def test_a_server_error_page_needs_neither_request_nor_database():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "服务器错误 · Server error" in html and 'href="/"' in html
