@@ -177,6 +177,8 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, gettext("Subscription “%(name)s” saved.") % {"name": sub.name})
+            for warning in subscriptions.save_warnings(sub.query):
+                messages.warning(request, warning)
             return redirect("search:subscriptions")
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "search/subscriptions_form.html", {"form": form}, status=status)
@@ -207,6 +209,8 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(_messages(exc)))
         return redirect("search:subscriptions")
     messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))
+    for warning in subscriptions.save_warnings(criteria.query, form.cleaned_data.get("mode") or ""):
+        messages.warning(request, warning)
     return redirect("search:subscription_edit", pk=sub.pk)
 
 
@@ -232,6 +236,8 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, gettext("Subscription saved."))
+            for warning in subscriptions.save_warnings(form.criteria().query):
+                messages.warning(request, warning)
             return redirect("search:subscriptions")
     status = 400 if form.is_bound and not form.is_valid() else 200
     context = {"form": form, "subscription": sub, "filters": subscriptions.describe(sub)}

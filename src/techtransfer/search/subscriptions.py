@@ -63,6 +63,7 @@ PERIODS = {Frequency.DAILY: datetime.timedelta(days=1), Frequency.WEEKLY: dateti
 MAX_PER_USER = 50
 MAX_VALUES = 20
 IMMEDIATE_EACH = 5  # more new matches than this in one batch arrive as one list, not one message each
+MAX_PHRASE_WORDS = 6  # more words than this in one phrase of a saved search: warned (`save_warnings`)
 DIGEST_LIST = 20  # records named in a digest; the rest are counted
 MATCH_BATCH = 500
 
@@ -335,6 +336,25 @@ def _phrases(query: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         return ()
     phrases = [norm] if norm.isascii() else norm.split()
     return tuple((phrase.replace(" ", ""), tuple(text.words(phrase))) for phrase in phrases)
+
+
+def save_warnings(query: str, mode: str = "") -> list[str]:
+    """What a user saving `query` should know: a phrase of many words matches a new record only when
+    the record has every one of them (a long question pasted whole practically never notifies), and
+    a saved search matches by words, not by meaning only."""
+    out = []
+    longest = max((len(words) for _whole, words in _phrases(query)), default=0)
+    if longest > MAX_PHRASE_WORDS:
+        out.append(
+            gettext(
+                "A new record is notified only when it holds every word of a phrase, and this one has %(n)d "
+                "words: few records will. Keep a few key terms, separated by spaces (any of them may match)."
+            )
+            % {"n": longest}
+        )
+    if mode == SearchMode.SEMANTIC:
+        out.append(gettext("Saved searches match new records by their words; “meaning only” is not kept."))
+    return out
 
 
 def phrases_present(query: str, haystack: str) -> bool:

@@ -1,5 +1,7 @@
 """Subscription pages and API: one's own only, every change audited."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -315,3 +317,20 @@ def test_a_cleared_name_names_the_subscription_after_its_question(client, owner,
     listed = response.content.decode()  # back on the list
     assert "订阅已保存。" in listed and "永磁电机" in listed and "旧名字" not in listed
     assert "所在地区: 南昌市 (3601)" in listed  # the region named, with its code
+
+
+def test_saving_a_long_question_or_meaning_only_says_what_will_match(client, owner, index_dir):
+    client.force_login(owner)
+    question = "如何从废旧锂电池中高效回收钴镍锂等有价金属并降低环境污染"
+    url = reverse("search:subscription_save") + "?" + urlencode({"q": question, "mode": "semantic"})
+    response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    words = len(subscriptions._phrases(question)[0][1])
+    assert words > subscriptions.MAX_PHRASE_WORDS
+    assert shown[1:] == [
+        ("warning", f"A new record is notified only when it holds every word of a phrase, and this one has {words} "
+         "words: few records will. Keep a few key terms, separated by spaces (any of them may match)."),
+        ("warning", "Saved searches match new records by their words; “meaning only” is not kept."),
+    ]  # fmt: skip
+    # A few terms, any of which may match: nothing to warn of.
+    assert subscriptions.save_warnings("锂电池 回收 钴镍") == []
