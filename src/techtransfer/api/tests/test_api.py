@@ -176,3 +176,23 @@ def test_openapi_and_local_docs(client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn.jsdelivr.net" not in docs
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This address does not accept GET; it accepts DELETE, PATCH."),
+        ("zh-hans", "此地址不接受 GET 请求，只接受 DELETE, PATCH。"),
+    ],
+)
+def test_a_method_the_path_does_not_accept_gets_the_api_error_shape(client, language, message):
+    response = client.get("/api/v1/search/subscriptions/1", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 405
+    assert response.json() == {
+        "code": "method_not_allowed",
+        "message": message,
+        "details": {"allowed": ["DELETE", "PATCH"]},
+    }
+    assert sorted(response["Allow"].replace(" ", "").split(",")) == ["DELETE", "PATCH"]
+    # Outside the API, Django's own 405 stays as it was.
+    assert client.post("/healthz").status_code == 405
