@@ -49,6 +49,11 @@ DEPTH = 100  # candidates taken from each side
 # random document, and near the 5th percentile of relevant documents (estimated from cross-fitted
 # tables). It depends on the table: rebuild it, measure again (bench/README.md).
 MIN_SIMILARITY = 0.5
+# …and for a short query (at most SHORT_QUERY_CHARS), the 99th percentile: its one or two words give a
+# vector that sits close to many unrelated records (钕铁硼, which no demo record mentions, found an
+# orchard-spraying note at 0.55). Dev, second stage off: topic_keyword 0.2596 at 0.5 and at 0.57
+# (0.2592 at 0.6), title and keywords unchanged.
+SHORT_MIN_SIMILARITY = 0.57
 EMBED_BATCH = 1000
 
 VectorSync = Callable[["HybridBackend"], None]
@@ -107,6 +112,7 @@ class HybridBackend(SearchBackend):
         self.whole_query_bonus = WHOLE_QUERY_BONUS
         self.depth = DEPTH
         self.min_similarity = MIN_SIMILARITY
+        self.short_min_similarity = SHORT_MIN_SIMILARITY
         # Second stage (long queries, hybrid mode): the e5 re-ranking of the best candidates.
         self.deep_vectors = deep_vectors
         self.deep_encoder = deep_encoder
@@ -183,7 +189,9 @@ class HybridBackend(SearchBackend):
         # shows. A request without facets (recommendations, "more like this") takes its own nearest.
         counted = bool(request.facets)
         nearest = replace(request, types=[], terms={}, ranges={}) if counted else request
-        near = [(u, x) for u, x in self.vectors.search(qvec, nearest, self.depth) if x >= self.min_similarity]
+        short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
+        floor = max(self.min_similarity, self.short_min_similarity) if short else self.min_similarity
+        near = [(u, x) for u, x in self.vectors.search(qvec, nearest, self.depth) if x >= floor]
         near_uids = [u for u, _ in near]
         sem = near
         if counted and (request.types or request.terms or request.ranges):
@@ -202,7 +210,6 @@ class HybridBackend(SearchBackend):
             # The total and the facets count every word match plus the records found by meaning alone,
             # each once (tantivy counts both in one pass, applying each count's filters to both).
             lex = self.lexical.candidates(wide, near_uids)
-            short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
             alpha = self.short_alpha if short else self.alpha
             ranked = self._fuse(lex.scores, sem, qvec, request.fusion or self.fusion, alpha)
             if short and self.whole_query_bonus and lex.scores:

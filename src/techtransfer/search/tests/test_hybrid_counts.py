@@ -29,7 +29,7 @@ def backend(tmp_path):  # type: ignore[no-untyped-def]
             _doc("rice", "水稻种植的节水灌溉技术", "farming"),
         ]
     )
-    b.min_similarity = -1.0  # every record is a candidate by meaning
+    b.min_similarity = b.short_min_similarity = -1.0  # every record is a candidate by meaning
     return b
 
 
@@ -196,3 +196,22 @@ def test_only_cjk_words_of_two_or_more_characters_are_covered_by_bigrams():
 
     tokens = text.query_tokens("稀土永磁 nd2o3 x射线")
     assert [t for t in tokens if text.covered_by_bigrams(t)] == ["稀土", "永磁", "射线"]
+
+
+def test_a_short_question_needs_a_closer_meaning_than_a_long_one(backend, monkeypatch):  # type: ignore[no-untyped-def]
+    """A record found by meaning alone at 0.55 is shown for a long question, not for a short one
+    (SHORT_MIN_SIMILARITY): a word or two give a vector close to many unrelated records."""
+    backend.min_similarity, backend.short_min_similarity = 0.5, 0.57
+    monkeypatch.setattr(backend.vectors, "search", lambda qvec, request, depth: [("doc:rice", 0.55)])
+
+    def ask(query: str):  # type: ignore[no-untyped-def]
+        request = SearchRequest(
+            query=query, visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.HYBRID, facets=["type"]
+        )
+        return backend.search(request)
+
+    short = ask("钕铁硼")
+    assert (short.total, short.hits) == (0, [])
+    long = ask("钕铁硼磁体的高温退磁问题如何解决")
+    assert (long.total, [h.pk for h in long.hits]) == (1, ["rice"])
+    assert long.hits[0].semantic_similarity == pytest.approx(0.55)

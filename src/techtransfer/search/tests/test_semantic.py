@@ -148,7 +148,7 @@ def test_outbox_stores_vectors_and_a_new_process_rebuilds_from_them(
 @pytest.mark.parametrize("persona", ["anonymous", "outsider", "applicant_member"])
 def test_semantic_and_hybrid_results_only_show_visible_records(request, records, persona, mode):  # noqa: F811
     user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
-    get_backend().min_similarity = -1.0  # no floor: every record the user may see is a candidate
+    get_backend().min_similarity = get_backend().short_min_similarity = -1.0  # no floor: every visible record
     visible = search(user, {"query": ""})  # browsing lists exactly what the user may see
     expected = sorted(h.title for h in visible.results.hits)
     assert PUBLIC_NAME in expected and INTERNAL_NAME not in expected
@@ -205,7 +205,7 @@ def test_a_vector_entry_that_lags_behind_a_permission_change_shows_nothing(recor
     candidates found by meaning alone against the lexical index once more."""
     _public, internal, _draft = records
     backend = get_backend()
-    backend.min_similarity = -1.0
+    backend.min_similarity = backend.short_min_similarity = -1.0
     search(AnonymousUser(), {"query": "石墨烯", "mode": "hybrid"})  # the web process loads its vectors
     uid = f"achievement:{internal.pk}"
     assert uid not in backend.vectors.slot  # an internal record is not a public candidate
