@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -102,6 +104,16 @@ def build_request(
         ids=list(ids or []),
         mode=SearchMode(mode) if mode in {m.value for m in SearchMode} else SearchMode.HYBRID,
     )
+
+
+def index_stamp() -> str:
+    """Changes with every commit of the index (tantivy rewrites meta.json on commit): what cached
+    results and the suggestion table are checked against."""
+    try:
+        st = os.stat(os.path.join(settings.SEARCH_INDEX_DIR, "meta.json"))
+    except OSError:
+        return "none"
+    return f"{st.st_mtime_ns}-{st.st_size}"
 
 
 def meaning_depth() -> int | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,21 +70,12 @@ class ResultPage:
         return self.number + 1
 
 
-def _index_stamp() -> str:
-    """Changes with every commit of the index (tantivy rewrites meta.json on commit)."""
-    try:
-        st = os.stat(os.path.join(settings.SEARCH_INDEX_DIR, "meta.json"))
-    except OSError:
-        return "none"
-    return f"{st.st_mtime_ns}-{st.st_size}"
-
-
 def _cache_key(request: HttpRequest, part: str) -> str:
     visibility = ",".join(sorted(visibility_for(request.user)))
     # Signed-in users get a form with their CSRF token in the fragment: key on the token's cookie too.
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if request.user.is_authenticated else ""
     parts = (
-        part, str(settings.SEARCH_INDEX_DIR), _index_stamp(), visibility, csrf, get_language() or "",
+        part, str(settings.SEARCH_INDEX_DIR), services.index_stamp(), visibility, csrf, get_language() or "",
         request.GET.urlencode(),
     )  # fmt: skip
     raw = "|".join(parts)

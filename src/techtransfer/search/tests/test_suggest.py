@@ -126,3 +126,34 @@ def test_search_box_asks_for_suggestions_as_you_type(client, index_dir):
     body = client.get(reverse("search:search")).content.decode()
     assert f'hx-get="{reverse("search:suggest")}" hx-trigger="input delay:250ms, search"' in body
     assert 'id="search-suggest"' in body
+
+
+def test_the_table_is_rebuilt_soon_after_the_index_changes(monkeypatch):
+    """Not only every SEARCH_SUGGEST_TTL: a title withdrawn from the index stops being offered once the
+    table is CHANGED_REBUILD_SECONDS old (built in the background; the old table answers meanwhile)."""
+    import time as time_module
+
+    from techtransfer.search import services as search_services
+    from techtransfer.search import suggest as suggest_module
+
+    builds: list[str] = []
+    stamp = {"now": "a"}
+    monkeypatch.setattr(search_services, "index_stamp", lambda: stamp["now"])
+    monkeypatch.setattr(suggest_module, "build", lambda: builds.append(stamp["now"]) or f"table {len(builds)}")
+    suggest_module.reset()
+    try:
+        assert suggest_module.get_suggester() == "table 1"
+        stamp["now"] = "b"  # the index changed…
+        assert suggest_module.get_suggester() == "table 1"  # …but the table is only just built
+        suggest_module._state["built_at"] = time_module.monotonic() - suggest_module.CHANGED_REBUILD_SECONDS - 1
+        assert suggest_module.get_suggester() == "table 1"  # the rebuild starts in the background
+        for _ in range(200):
+            if not suggest_module._state["building"]:
+                break
+            time_module.sleep(0.01)
+        assert suggest_module.get_suggester() == "table 2" and builds == ["a", "b"]
+        # Unchanged index: no rebuild before the TTL, however old the table.
+        suggest_module._state["built_at"] = time_module.monotonic() - suggest_module.CHANGED_REBUILD_SECONDS - 1
+        assert suggest_module.get_suggester() == "table 2" and builds == ["a", "b"]
+    finally:
+        suggest_module.reset()
