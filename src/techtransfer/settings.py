@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "techtransfer.api.middleware.ApiMethodNotAllowedMiddleware",
+    "techtransfer.api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "techtransfer.urls"

@@ -196,3 +196,11 @@ def test_a_method_the_path_does_not_accept_gets_the_api_error_shape(client, lang
     assert sorted(response["Allow"].replace(" ", "").split(",")) == ["DELETE", "PATCH"]
     # Outside the API, Django's own 405 stays as it was.
     assert client.post("/healthz").status_code == 405
+
+
+def test_a_path_no_route_has_gets_the_api_error_shape(client):
+    for path in ("/api/v1/nope", "/api/v1/organisations/abc/nothing"):
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json; charset=utf-8")
+        assert response.json() == {"code": "not_found", "message": "对象不存在或您无权查看。", "details": {}}
+    assert client.get("/nope/").headers["Content-Type"].startswith("text/html")  # the site's own page
