@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techtransfer.core.forms import StyledForm
 from techtransfer.matchmaking.choices import InquiryStatus
 
 
 class InquiryForm(StyledForm):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("matchmaking inquiry", "Subject"), max_length=200)
     message = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
 

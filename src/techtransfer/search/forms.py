@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
-from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, types
+from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
 from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE
 
 MAX_PAGE = 50
@@ -42,7 +42,8 @@ REGION_CODES = _RegionCodes(rf"^\s*{REGION_PREFIX}(\s*[,;\s]\s*{REGION_PREFIX})*
 
 def region_codes(value: str) -> list[str]:
     """The codes of a REGION_CODES value, in order, each once (full-width digits read as digits)."""
-    return list(dict.fromkeys(r for r in re.split(r"[\s,;]+", unicodedata.normalize("NFKC", value)) if r))
+    codes = re.split(r"[\s,;]+", unicodedata.normalize("NFKC", value))
+    return list(dict.fromkeys(region_prefix(r) for r in codes if r))
 
 
 def _printable(value: str) -> str:

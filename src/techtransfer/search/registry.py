@@ -33,6 +33,15 @@ REGION_PREFIX = r"[0-9]{2}(?:[0-9]{2}){0,2}"
 REGION_PREFIX_MESSAGE = _("Enter region codes of 2, 4 or 6 digits, separated by commas.")
 
 
+def region_prefix(code: str) -> str:
+    """A GB/T 2260 code as the prefix the index stores for the area it names: the full code of a city
+    or a province ends in zeros (360100 南昌市, 360000 江西省) that no record's county code repeats,
+    so 360100 → 3601 and 360000 → 36; a county code (360102) stays."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
 def region_prefixes(code: str) -> list[str]:
     """ "360121" → ["36", "3601", "360121"]: the values a `PREFIX` filter stores, so a filter on any
     enclosing region matches (and the government tokens of the departments covering the region)."""

@@ -56,7 +56,10 @@ class SubscriptionForm(StyledForm):
         label=_("Search terms or keywords"),
         max_length=services.MAX_QUERY_CHARS,
         required=False,
-        help_text=_("Spaces separate alternatives: a record is sent when it contains every word of one of them."),
+        help_text=_(
+            "Spaces separate alternatives: a record is sent when it contains every word of one of them. "
+            "A question in English words only is one alternative: all its words must be in the record."
+        ),
     )
     types = forms.MultipleChoiceField(label=_("Record types"), required=False, choices=())
     plan_industry = forms.MultipleChoiceField(label=_("Industries"), required=False, choices=())

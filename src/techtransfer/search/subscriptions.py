@@ -51,6 +51,7 @@ from techtransfer.search.registry import (
     FilterKind,
     FilterSpec,
     SearchDocument,
+    region_prefix,
     types,
 )
 
@@ -134,6 +135,8 @@ def clean_criteria(
             errors[f"terms.{name}"] = [gettext("Unknown filter.")]
             continue
         kept = list(dict.fromkeys(unicodedata.normalize("NFKC", str(v)).strip()[:64] for v in values if str(v).strip()))
+        if kind == FilterKind.PREFIX:  # 360100 (南昌市) is stored as the prefix records hold: 3601
+            kept = list(dict.fromkeys(region_prefix(v) if REGION_CODE.fullmatch(v) else v for v in kept))
         allowed = allowed_values(name) if kind == FilterKind.KEYWORD else None
         if len(kept) > MAX_VALUES:
             errors[f"terms.{name}"] = [gettext("Too many values.")]
@@ -343,8 +346,18 @@ def save_warnings(query: str, mode: str = "") -> list[str]:
     the record has every one of them (a long question pasted whole practically never notifies), and
     a saved search matches by words, not by meaning only."""
     out = []
-    longest = max((len(words) for _whole, words in _phrases(query)), default=0)
-    if longest > MAX_PHRASE_WORDS:
+    phrases = _phrases(query)
+    longest = max((len(words) for _whole, words in phrases), default=0)
+    latin = " ".join(query.split()).isascii()  # one phrase, whatever the spaces
+    if longest > MAX_PHRASE_WORDS and latin:
+        out.append(
+            gettext(
+                "A new record is notified only when it holds every one of these %(n)d words: few records "
+                "will. Keep a few key terms."
+            )
+            % {"n": longest}
+        )
+    elif longest > MAX_PHRASE_WORDS:
         out.append(
             gettext(
                 "A new record is notified only when it holds every word of a phrase, and this one has %(n)d "

@@ -120,3 +120,15 @@ def test_same_organisation_is_refused(applicant_org, applicant_admin):
             recipient_id=applicant_org.pk,
         )  # fmt: skip
     assert exc.value.code == "inquiry_same_org"
+
+
+def test_an_inquiry_subject_is_a_subject_not_a_valuation_object():
+    """ "Subject" means 主题 here and 评估对象 on the valuation form: two translations by context."""
+    from django.utils import translation
+
+    from techtransfer.market.valuation_forms import ValuationForm
+    from techtransfer.matchmaking.forms import InquiryForm
+
+    with translation.override("zh-hans"):
+        assert str(InquiryForm().fields["subject"].label) == "主题"
+        assert str(ValuationForm().fields["subject"].label) == "评估对象"

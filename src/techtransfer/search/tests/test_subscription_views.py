@@ -334,3 +334,31 @@ def test_saving_a_long_question_or_meaning_only_says_what_will_match(client, own
     ]  # fmt: skip
     # A few terms, any of which may match: nothing to warn of.
     assert subscriptions.save_warnings("锂电池 回收 钴镍") == []
+
+
+def test_the_warning_for_english_words_says_they_are_all_needed():
+    from django.utils import translation
+
+    with translation.override("en"):
+        (warning,) = subscriptions.save_warnings(
+            "how to recover rare earth elements from mining waste water efficiently"
+        )
+    words = len(subscriptions._phrases("how to recover rare earth elements from mining waste water efficiently")[0][1])
+    assert warning == (
+        f"A new record is notified only when it holds every one of these {words} words: few records will. "
+        "Keep a few key terms."
+    )
+
+
+def test_a_city_or_province_code_in_full_is_read_as_its_prefix(client, owner, index_dir):
+    """360100 (南昌市) and 360000 (江西省) end in zeros no record's code repeats: stored as 3601 and 36,
+    the prefixes the index holds, so they match like them."""
+    client.force_login(owner)
+    created = client.post(
+        "/api/v1/search/subscriptions", {"query": "电机", "terms": {"region": ["360100", "360000", "360102"]}},
+        content_type="application/json",
+    )  # fmt: skip
+    assert (created.status_code, created.json()["terms"]["region"]) == (201, ["3601", "36", "360102"])
+    from techtransfer.search.forms import region_codes
+
+    assert region_codes("３６０１００, 360000 360102") == ["3601", "36", "360102"]
