@@ -1,6 +1,7 @@
 """Reads for achievement pages, the API and (later) dashboards and search."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.models import Achievement, AchievementRevision
@@ -12,13 +13,42 @@ from techtransfer.core.models import Membership, Organisation, User
 S = AchievementStatus
 
 
-def timeline(achievement: Achievement) -> QuerySet[AuditEvent]:
-    """Every recorded step of one record, oldest first: what the applicant sees as its history."""
-    return (
+# The history's steps in words (the audit events keep their codes: achievement.<action>).
+HISTORY_LABELS = {
+    "achievement.create": _("Created"),
+    "achievement.update": _("Edited"),
+    "achievement.demo_publish": _("Published (demo data)"),
+    "achievement.add_attachment": _("Attachment added"),
+    "achievement.remove_attachment": _("Attachment removed"),
+    "achievement.submit": _("Submitted"),
+    "achievement.confirm": _("Confirmed by the organisation"),
+    "achievement.decline": _("Declined by the organisation"),
+    "achievement.start_review": _("Review started"),
+    "achievement.pass_on": _("Passed on to the next level"),
+    "achievement.publish": _("Published"),
+    "achievement.return": _("Returned for changes"),
+    "achievement.reject": _("Rejected"),
+    "achievement.withdraw": _("Withdrawn"),
+    "achievement.expire": _("Expired"),
+    "achievement.renew": _("Renewed"),
+    "achievement.renewal_reminder": _("Renewal reminder sent"),
+    "achievement.propose_revision": _("Revision proposed"),
+    "achievement.approve_revision": _("Revision approved"),
+    "achievement.reject_revision": _("Revision rejected"),
+}
+
+
+def timeline(achievement: Achievement) -> list[AuditEvent]:
+    """Every recorded step of one record, oldest first: what the applicant sees as its history. Each
+    event carries `label`, its step in words (the code itself when no label is known)."""
+    events = list(
         AuditEvent.objects.filter(object_type="achievements.achievement", object_id=str(achievement.pk))
         .select_related("actor")
         .order_by("created_at", "pk")
     )
+    for e in events:
+        e.label = str(HISTORY_LABELS.get(e.action, e.action))  # type: ignore[attr-defined]
+    return events
 
 
 def holder_department(achievement: Achievement) -> Organisation | None:

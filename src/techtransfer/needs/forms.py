@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -55,7 +56,7 @@ class NeedForm(StyledForm):
         self.fields["cooperation_modes"].widget.attrs.pop("class", None)
 
     def clean_region(self) -> Region | None:
-        code = self.cleaned_data.get("region", "").strip()
+        code = unicodedata.normalize("NFKC", self.cleaned_data.get("region", "")).strip()  # ３６０７０２ too
         if not code:
             return None
         region = Region.objects.filter(code=code).first()

@@ -73,6 +73,9 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
         "challenge": challenge,
         "comment_form": CommentForm(),
+        # A member of the seeking organisation is not offered to contact it (an inquiry needs two).
+        "own_organisation": user.is_authenticated
+        and Membership.objects.filter(user=user, organisation_id=need.organisation_id, is_active=True).exists(),
     }
     return render(request, "needs/detail.html", context)
 

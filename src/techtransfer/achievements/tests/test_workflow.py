@@ -324,3 +324,22 @@ def test_renewal_reminder_is_sent_once(
     assert registry_runs(now) == ["achievements.renewal"]
     assert registry_runs(now + datetime.timedelta(hours=1)) == []
     assert registry_runs(now + datetime.timedelta(hours=25)) == ["achievements.renewal"]
+
+
+def test_the_history_names_each_step_in_words(client, draft, applicant_admin, province_reviewer, gov_orgs):
+    from django.utils import translation
+
+    from techtransfer.achievements import selectors
+
+    services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    services.start_review(actor=province_reviewer, achievement_id=draft.pk)
+    services.reject_achievement(actor=province_reviewer, achievement_id=draft.pk, comment="不属于科技成果")
+    with translation.override("zh-hans"):
+        steps = [(e.action, e.label) for e in selectors.timeline(draft)]
+    assert steps[-4:] == [
+        ("achievement.submit", "已提交"), ("achievement.confirm", "单位已确认"),  # an admin's submission confirms
+        ("achievement.start_review", "开始审核"), ("achievement.reject", "已驳回"),
+    ]  # fmt: skip
+    client.force_login(applicant_admin)
+    page = client.get(f"/achievements/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<span title="achievement.reject">已驳回</span>' in page and "<code>achievement." not in page

@@ -106,3 +106,30 @@ def test_demo_loader_is_idempotent(applicant_org, applicant_admin, county_review
 
 def test_title_from_strips_label_and_cuts_at_clause():
     assert title_from("目的:分析总结加拿大药品价格监测模式,以期为完善提供参考.") == "分析总结加拿大药品价格监测模式"
+
+
+def test_only_other_organisations_are_offered_to_contact_the_seeker(client, needs, applicant_member, outsider):
+    need = next(n for n in needs if n.status == ReviewStatus.PUBLISHED)
+    url = reverse("needs:detail", args=[need.pk])
+    client.force_login(applicant_member)  # a member of the seeking organisation, not its admin
+    assert 'id="contact-seeker"' not in client.get(url).content.decode()
+    client.force_login(outsider)
+    assert 'id="contact-seeker"' in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(("given", "valid"), [("３６０７０２", True), ("360702", True), ("٣٦٠٧٠٢", False)])
+def test_the_need_form_reads_full_width_region_digits(given, valid):
+    from techtransfer.needs.forms import NeedForm
+    from techtransfer.needs.tests.factories import need_data
+
+    form = NeedForm(need_data(region=given, confidentiality="public"))
+    assert form.is_valid() is valid, form.errors
+    if valid:
+        assert form.cleaned_data["region"].code == "360702"
+
+
+def test_the_need_form_groups_its_checkboxes_under_a_legend(client, applicant_admin):
+    client.force_login(applicant_admin)
+    page = client.get(reverse("needs:create")).content.decode()
+    assert 'for=""' not in page
+    assert '<legend class="form-label fs-6 mb-2">意向合作方式' in page
