@@ -53,5 +53,9 @@ def classify_suggest(request: HttpRequest) -> HttpResponse:
     wanted = [key for key in classifier.TARGETS if targets[key] or not any(targets.values())]
     suggestions = classifier.suggest(title, body, targets=wanted)
     groups = [(key, targets[key], suggestions[key]) for key in wanted]
-    context = {"groups": groups, "too_short": not any(s for _, _, s in groups)}
+    context = {
+        "groups": groups,
+        "too_short": not any(s for _, _, s in groups),
+        "typed": bool(title.strip() or body.strip()),
+    }
     return render(request, "search/_classify_suggestions.html", context)

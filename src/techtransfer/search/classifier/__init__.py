@@ -124,7 +124,8 @@ def suggest(
     the e5 vector)."""
     title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
     out: dict[str, list[Suggested]] = {key: [] for key in TARGETS}
-    if len({c for c in title + body if c.isalnum()}) < MIN_CHARS:  # too short, or "aaaa…": nothing to read
+    # Too short, "aaaa…", or digits and signs only (12345, 2024-01-01 3.5mm): nothing to read.
+    if len({c for c in title + body if c.isalpha()}) < MIN_CHARS:
         return out
     if "discipline" in targets:
         out["discipline"] = disciplines(title, body, k)

@@ -167,8 +167,16 @@ class TestEndpoint:
         assert client.get(self.url, {"name": TITLE, "discipline_select": 'a"><script>'}).status_code == 400
         with translation.override("en"):
             r = client.get(self.url, {"name": "ab"}, headers={"Accept-Language": "en"})
+            empty = client.get(self.url, {"name": " "}, headers={"Accept-Language": "en"})
         assert r.status_code == 200
-        assert "Type a title or an abstract to get suggestions." in r.content.decode()
+        assert "Not enough words yet for a suggestion" in r.content.decode()
+        assert "Type a title or an abstract to get suggestions." in empty.content.decode()
+
+    @pytest.mark.parametrize(
+        ("title", "abstract"), [("12345", "!!!! 67890"), ("2024-01-01", "100% 3.5mm"), ("稀土", "稀土")]
+    )
+    def test_no_suggestion_without_four_distinct_letters(self, title, abstract):
+        assert classifier.suggest(title, abstract) == {key: [] for key in classifier.TARGETS}
 
 
 @pytest.mark.django_db
