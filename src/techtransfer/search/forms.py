@@ -86,8 +86,8 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
             notes.append(gettext("Pages are numbered from 1; the first page is shown."))
         elif page > MAX_PAGE:
             notes.append(
-                gettext("Results can be paged through up to page %(n)s; add words or filters to narrow them.")
-                % {"n": MAX_PAGE}
+                # Said of any search, however many results it has (a short list gets "no page 50" too).
+                gettext("Only the first %(n)s pages of results can be shown.") % {"n": MAX_PAGE}
             )
         fixed["page"] = str(min(max(page, 1), MAX_PAGE))
     if "type" in fixed:
