@@ -128,6 +128,19 @@ class SearchForm(StyledForm):
         self.fields["type"].choices = [(name, st.label) for name, st in types().items()]  # type: ignore[attr-defined]
         self.keyword_names = list(keyword_filters())
 
+    def clean_region(self) -> str:
+        """Codes of the right form that no region has (99) are named, rather than finding nothing."""
+        value = self.cleaned_data.get("region") or ""
+        if value:
+            from techtransfer.search.subscriptions import unknown_regions
+
+            unknown = unknown_regions(region_codes(value))
+            if unknown:
+                raise forms.ValidationError(
+                    gettext("Unknown region code: %(values)s.") % {"values": ", ".join(unknown)}, code="unknown_region"
+                )
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for lo, hi in (("trl_min", "trl_max"), ("price_min", "price_max"), ("year_min", "year_max")):

@@ -65,6 +65,9 @@ def test_filters_inside_the_engine(client, published):
     assert total(region="3607，360121") == 1
     assert total(region="３６") == 1  # full-width digits are digits
     assert client.get(reverse("search:search"), {"q": "", "region": "٣٦"}).status_code == 400  # not GB/T 2260
+    assert total(region="360100") == 1  # 南昌市 in full: the prefix 3601
+    unknown = client.get(reverse("search:search"), {"q": "永磁", "region": "99, 36"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert unknown.status_code == 400 and "Unknown region code: 99." in unknown.content.decode()
     assert total(plan_industry="new_energy") == 1
     assert total(plan_industry="biomed") == 0
     assert total(type="organisation") == 0
