@@ -16,6 +16,7 @@ from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
+from techtransfer.core.roles import is_member
 from techtransfer.needs import access, services
 from techtransfer.needs.filters import NeedFilterSet
 from techtransfer.needs.forms import CommentForm, NeedForm
@@ -74,8 +75,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "challenge": challenge,
         "comment_form": CommentForm(),
         # A member of the seeking organisation is not offered to contact it (an inquiry needs two).
-        "own_organisation": user.is_authenticated
-        and Membership.objects.filter(user=user, organisation_id=need.organisation_id, is_active=True).exists(),
+        "own_organisation": is_member(user, need.organisation_id),
     }
     return render(request, "needs/detail.html", context)
 
