@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
 from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
-from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE
+from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, unknown_regions
 
 MAX_PAGE = 50
 MAX_VALUES = 20
@@ -132,8 +132,6 @@ class SearchForm(StyledForm):
         """Codes of the right form that no region has (99) are named, rather than finding nothing."""
         value = self.cleaned_data.get("region") or ""
         if value:
-            from techtransfer.search.subscriptions import unknown_regions
-
             unknown = unknown_regions(region_codes(value))
             if unknown:
                 raise forms.ValidationError(

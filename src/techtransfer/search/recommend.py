@@ -439,12 +439,10 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
 
 def _name_regions(groups: Sequence[Group]) -> None:
     """Region codes in the shown components get their names (one query for the whole panel)."""
-    from techtransfer.core.models import Region
-
     parts = [c for g in groups for item in g.items for c in item.components if c.name == "region" and c.detail]
     if not parts:
         return
-    names = dict(Region.objects.filter(code__in={c.detail for c in parts}).values_list("code", "name"))
+    names = services.region_names(c.detail for c in parts)
     for g in groups:
         for item in g.items:
             item.components = [

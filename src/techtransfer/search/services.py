@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,26 @@ def index_stamp() -> str:
     except OSError:
         return "none"
     return f"{st.st_mtime_ns}-{st.st_size}"
+
+
+def region_names(prefixes: Iterable[str]) -> dict[str, str]:
+    """The names of the regions that GB/T 2260 code prefixes stand for (36 → 江西省 from 360000,
+    3601 → 南昌市 from 360100), for those that exist: one query, none for no prefixes."""
+    from techtransfer.core.models import Region
+
+    padded = {p: p.ljust(6, "0") for p in set(prefixes)}
+    if not padded:
+        return {}
+    names = dict(Region.objects.filter(code__in=set(padded.values())).values_list("code", "name"))
+    return {p: names[code] for p, code in padded.items() if code in names}
+
+
+def unknown_regions(prefixes: Sequence[str]) -> list[str]:
+    """Those of `prefixes` that no region's code starts with."""
+    from techtransfer.core.models import Region
+
+    named = region_names(prefixes)
+    return [p for p in prefixes if p not in named and not Region.objects.filter(code__startswith=p).exists()]
 
 
 def meaning_depth() -> int | None:

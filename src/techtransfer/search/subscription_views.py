@@ -156,7 +156,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    regions = subscriptions.region_names(subscriptions.region_codes_of(page))
+    regions = services.region_names(subscriptions.region_codes_of(page))
     rows = [(s, subscriptions.describe(s, regions), subscriptions.search_url(s)) for s in page]
     return render(request, "search/subscriptions.html", {"page": page, "rows": rows})
 

@@ -142,7 +142,7 @@ def clean_criteria(
             errors[f"terms.{name}"] = [gettext("Too many values.")]
         elif kind == FilterKind.PREFIX and any(not REGION_CODE.fullmatch(v) for v in kept):
             errors[f"terms.{name}"] = [str(REGION_PREFIX_MESSAGE)]
-        elif kind == FilterKind.PREFIX and (unknown := unknown_regions(kept)):
+        elif kind == FilterKind.PREFIX and (unknown := services.unknown_regions(kept)):
             # 99 has the form of a province code, but no province has it: nothing would ever match.
             errors[f"terms.{name}"] = [gettext("Unknown region code: %(values)s.") % {"values": ", ".join(unknown)}]
         elif allowed is not None and any(v not in allowed for v in kept):
@@ -588,35 +588,15 @@ def search_url(sub: SearchSubscription) -> str:
     return reverse("search:search") + ("?" + urlencode(params) if params else "")
 
 
-def region_names(prefixes: Iterable[str]) -> dict[str, str]:
-    """The names of the regions that GB/T 2260 code prefixes stand for (36 → 江西省 from 360000,
-    3601 → 南昌市 from 360100), for those that exist: one query, none for no prefixes."""
-    from techtransfer.core.models import Region
-
-    padded = {p: p.ljust(6, "0") for p in set(prefixes)}
-    if not padded:
-        return {}
-    names = dict(Region.objects.filter(code__in=set(padded.values())).values_list("code", "name"))
-    return {p: names[code] for p, code in padded.items() if code in names}
-
-
-def unknown_regions(prefixes: Sequence[str]) -> list[str]:
-    """Those of `prefixes` that no region's code starts with."""
-    from techtransfer.core.models import Region
-
-    named = region_names(prefixes)
-    return [p for p in prefixes if p not in named and not Region.objects.filter(code__startswith=p).exists()]
-
-
 def region_codes_of(subs: Iterable[SearchSubscription]) -> set[str]:
-    """The region codes the filters of `subs` name (for one `region_names` query per page)."""
+    """The region codes the filters of `subs` name (for one `services.region_names` query per page)."""
     prefix = {spec.name for st in types().values() for spec in st.filters if spec.kind == FilterKind.PREFIX}
     return {v for sub in subs for name, values in sub.terms.items() if name in prefix for v in values}
 
 
 def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) -> list[str]:
     """Human-readable filters of a subscription ("Industry: New energy", "Region: 南昌市 (3601)", ...);
-    `regions`: the region names already looked up (`region_names`), else looked up here."""
+    `regions`: the region names already looked up (`services.region_names`), else looked up here."""
     labels: dict[str, FilterSpec] = {}  # the filter's own label (name) from its first declaration
     for st in types().values():
         for declared in st.filters:
@@ -630,7 +610,7 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
         if tspec is None:
             continue
         if tspec.kind == FilterKind.PREFIX:
-            names = region_names(values) if regions is None else regions
+            names = services.region_names(values) if regions is None else regions
             shown = ", ".join(f"{names[v]} ({v})" if v in names else v for v in values)
         else:
             label = services.value_labeller(name)
