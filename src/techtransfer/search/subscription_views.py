@@ -224,7 +224,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubscriptionForm(request.POST or None, instance=sub)
     if request.method == "POST" and form.is_valid():
         try:
-            subscriptions.update_subscription(
+            saved = subscriptions.update_subscription(
                 actor=_user(request),
                 subscription_id=sub.pk,
                 name=form.cleaned_data["name"],
@@ -239,7 +239,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, gettext("Subscription saved."))
-            for warning in subscriptions.save_warnings(form.criteria().query):
+            for warning in subscriptions.save_warnings(saved.query):
                 messages.warning(request, warning)
             return redirect("search:subscriptions")
     status = 400 if form.is_bound and not form.is_valid() else 200
