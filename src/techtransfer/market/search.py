@@ -70,6 +70,9 @@ def document(listing: Listing) -> SearchDocument:
             filters["discipline"] = [a.discipline]
     if listing.published_at:
         filters["year"] = [timezone.localdate(listing.published_at).year]
+    # What is offered: the listing's own words and the achievement's abstract (a description of terms
+    # alone, "价格面议", would leave the technology unfindable and the snippet without it).
+    body = "\n".join(part for part in (listing.description, a.abstract if a is not None else "") if part)
     return SearchDocument(
         type="listing",
         pk=str(listing.pk),
@@ -78,11 +81,11 @@ def document(listing: Listing) -> SearchDocument:
         fields={
             "title": listing.title,
             "keywords": " ".join(a.keywords or []) if a is not None else "",
-            "body": listing.description or (a.abstract if a is not None else ""),
+            "body": body,
         },
         filters=filters,
         visibility=listing_visibility(listing),
-        summary=listing.description,
+        summary=body,
         names=[listing.organisation.name],
     )
 

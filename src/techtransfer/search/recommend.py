@@ -74,8 +74,17 @@ CONTEXT_WEIGHT = 0.3
 # 0.1 give the same discipline share; 0.1 keeps the own paper first most often).
 CONTEXT_SPAN = 0.1
 SIMILAR_POOL = 20  # candidates re-ordered by the e5 passage vectors for "more like this"
+# "More like this" lists only records at least this close in meaning (the hybrid engine's cosine):
+# about the 95th percentile of the cosine between two random demo achievements (0.578) and the 99th
+# between two random demo needs (0.586), so a record with no close neighbour lists none rather than
+# the least distant of unrelated ones (a hydropower-station need had listed a greenhouse controller
+# at 0.544). The nearest achievements of a demo achievement are above it 95 % of the time (5th
+# percentile 0.626). bench/README.md, "More like this"; it depends on the table.
+SIMILAR_MIN_MEANING = 0.58
 WHY_WORDS = 4  # shared words shown per "more like this" result, rarest first
-COMMON_SHARE = 0.05  # a word held by more than this share of the documents explains nothing
+# A word held by more than this share of the documents of the record's type explains nothing (the
+# same demo disclaimer in every market listing is rare in the index, not among listings).
+COMMON_SHARE = 0.05
 FEW_DOCUMENTS = 5  # …unless it is held by at most this many (small collections)
 # Words of scientific prose that are rare enough to pass COMMON_SHARE yet say nothing of a topic
 # (seen as the shared words of "more like this" results on the demo: 各种, 依据, 得出, 需求).
@@ -340,9 +349,11 @@ def _hits(
 
 
 def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[SearchHit]:
-    """Records of the same type as `doc` that `user` may see, most similar first, without `doc`.
-    Each hit's matched words are cut to its WHY_WORDS rarest (研究, 方法 explain nothing)."""
+    """Records of the same type as `doc` that `user` may see and at least SIMILAR_MIN_MEANING close in
+    meaning, most similar first, without `doc`. Each hit's matched words are cut to its WHY_WORDS
+    rarest among the records of its type (研究, 方法 explain nothing)."""
     pool = _hits(user, doc, doc.type, {}, max(limit, SIMILAR_POOL) + 1)
+    pool = [h for h in pool if h.semantic_similarity is None or h.semantic_similarity >= SIMILAR_MIN_MEANING]
     # The database is the truth, as for recommendations: a record withdrawn or hidden since it was
     # indexed is left out even while the index lags (one query for the pool).
     st = types().get(doc.type)
@@ -351,7 +362,7 @@ def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[Search
         pool = [h for h in pool if h.pk in visible]
     hits = by_passage(doc, pool)[:limit]
     words = [w for h in hits for w in h.matched_terms]
-    frequencies = get_backend().document_frequencies(words) if words else {}
+    frequencies = get_backend().document_frequencies(words, doc.type) if words else {}
     for h in hits:
         h.matched_terms = telling_words(h.matched_terms, frequencies)
     return hits
@@ -386,6 +397,12 @@ def by_passage(doc: SearchDocument, hits: list[SearchHit]) -> list[SearchHit]:
     return sorted(hits, key=lambda h: -(mean if h.context_similarity is None else h.context_similarity))
 
 
+def _rare(holding: int, documents: int) -> bool:
+    """Is a word held by `holding` of `documents` rare enough to explain a match? Held by at most
+    COMMON_SHARE of them, or by at most FEW_DOCUMENTS in a small collection, but never by all."""
+    return holding <= max(COMMON_SHARE * documents, FEW_DOCUMENTS) and holding < documents
+
+
 def telling_words(words: Sequence[str], frequencies: Mapping[str, tuple[int, int]]) -> list[str]:
     """The WHY_WORDS rarest of `words` held by at most COMMON_SHARE of the documents, rarest first,
     without quantities (all of them, in their order, when frequencies are unknown)."""
@@ -394,7 +411,7 @@ def telling_words(words: Sequence[str], frequencies: Mapping[str, tuple[int, int
     known = [
         w for w in dict.fromkeys(words) if w in frequencies and not w[:1].isdigit() and w not in EXPLAINS_NOTHING
     ]  # not quantities (667m2, 2kg)
-    rare = [w for w in known if frequencies[w][0] <= max(COMMON_SHARE * frequencies[w][1], FEW_DOCUMENTS)]
+    rare = [w for w in known if _rare(*frequencies[w])]
     return sorted(rare, key=lambda w: frequencies[w][0])[:WHY_WORDS]
 
 

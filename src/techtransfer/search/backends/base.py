@@ -95,9 +95,9 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int: ...
 
-    def document_frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """(documents holding the word in any field, documents in all) of each of `terms`; empty when
-        the backend cannot tell."""
+    def document_frequencies(self, terms: Sequence[str], type_name: str | None = None) -> dict[str, tuple[int, int]]:
+        """(documents holding the word in any field, documents in all) of each of `terms`, among the
+        documents of `type_name` when given; empty when the backend cannot tell."""
         return {}
 
     def rebuild_needed(self) -> bool:

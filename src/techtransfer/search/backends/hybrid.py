@@ -166,8 +166,8 @@ class HybridBackend(SearchBackend):
     def rebuild_needed(self) -> bool:
         return self.lexical.rebuild_needed()
 
-    def document_frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
-        return self.lexical.document_frequencies(terms)
+    def document_frequencies(self, terms: Sequence[str], type_name: str | None = None) -> dict[str, tuple[int, int]]:
+        return self.lexical.document_frequencies(terms, type_name)
 
     # --- reading --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResults:

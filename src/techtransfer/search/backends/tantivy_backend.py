@@ -222,13 +222,27 @@ class TantivyBackend(SearchBackend):
     def rebuild_needed(self) -> bool:
         return (self.path / REBUILD_MARKER).exists()
 
-    def document_frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+    def document_frequencies(self, terms: Sequence[str], type_name: str | None = None) -> dict[str, tuple[int, int]]:
         searcher = self.index.searcher()
-        total = int(searcher.num_docs)
-        return {
-            t: (max((int(searcher.doc_freq(f"f_{name}", t)) for name in self.weights), default=0), total)
-            for t in dict.fromkeys(terms)
-        }
+        if type_name is None:  # the index's own statistics (the largest of the fields')
+            total = int(searcher.num_docs)
+            return {
+                t: (max((int(searcher.doc_freq(f"f_{name}", t)) for name in self.weights), default=0), total)
+                for t in dict.fromkeys(terms)
+            }
+        must, should = tantivy.Occur.Must, tantivy.Occur.Should
+        of_type = tantivy.Query.term_query(self.schema, "type", type_name)
+
+        def count(query: tantivy.Query) -> int:
+            return int(getattr(searcher.search(query, limit=1, count=True), "count", 0) or 0)
+
+        total = count(of_type)
+        out = {}
+        for t in dict.fromkeys(terms):
+            anywhere = [(should, tantivy.Query.term_query(self.schema, f"f_{name}", t)) for name in self.weights]
+            holding = tantivy.Query.boolean_query([(must, of_type), (must, tantivy.Query.boolean_query(anywhere))])
+            out[t] = (count(holding), total)
+        return out
 
     # --- reading --------------------------------------------------------------------------
     def _text_query(self, tokens: Sequence[str], question: str) -> tantivy.Query | None:

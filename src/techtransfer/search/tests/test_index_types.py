@@ -160,6 +160,27 @@ def test_published_listing_document_is_public(db, applicant_org):
     assert doc.filters["year"] == [timezone.localdate().year]
 
 
+def test_a_listing_is_found_by_the_words_of_its_achievements_abstract(db, applicant_org):
+    """A description of terms alone ("价格面议") must not hide what is offered: the listing's text is
+    its description and its achievement's abstract, and the snippet shows both."""
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    achievement = AchievementFactory(
+        organisation=applicant_org, status=AchievementStatus.PUBLISHED, name="磁体工艺",
+        abstract="采用晶界扩散降低钕铁硼磁体的重稀土用量。", published_at=timezone.now(),
+    )  # fmt: skip
+    listing = ListingFactory(
+        organisation=applicant_org, achievement=achievement, description="价格面议，可现场考察。",
+        status=ReviewStatus.PUBLISHED, published_at=timezone.now(),
+    )  # fmt: skip
+    doc = listing_document(listing)
+    assert doc.fields["body"] == "价格面议，可现场考察。\n采用晶界扩散降低钕铁硼磁体的重稀土用量。"
+    assert doc.summary == doc.fields["body"]
+    listing.description = ""
+    assert listing_document(listing).fields["body"] == "采用晶界扩散降低钕铁硼磁体的重稀土用量。"
+
+
 def test_tokens_follow_a_membership_change_without_reindexing(applicant_org, outsider):
     from techtransfer.core.roles import forget
     from techtransfer.core.tests.factories import MembershipFactory

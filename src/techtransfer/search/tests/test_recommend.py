@@ -456,3 +456,40 @@ def test_the_similar_api_gives_what_orders_its_results(world, client):
     results = r.json()["results"]
     assert results and all("context_similarity" in h for h in results)
     assert [h["context_similarity"] for h in results] == [None] * len(results)  # no vectors stored here
+
+
+def test_more_like_this_lists_only_records_close_in_meaning(world, outsider, monkeypatch):
+    """Unlike recommendations (relative relevance), "more like this" has an absolute floor: a record
+    with no close neighbour lists none rather than the least distant unrelated ones."""
+    doc = recommend.source_document(outsider, "achievement", str(world["fit"].pk))
+    real = recommend._hits
+    poor = str(world["poor"].pk)
+
+    def poor_at(sim):  # type: ignore[no-untyped-def]
+        def hits(*args, **kwargs):  # type: ignore[no-untyped-def]
+            return [
+                dataclasses.replace(h, semantic_similarity=sim) if h.pk == poor else h for h in real(*args, **kwargs)
+            ]
+
+        return hits
+
+    monkeypatch.setattr(recommend, "_hits", poor_at(recommend.SIMILAR_MIN_MEANING - 0.01))
+    assert poor not in {h.pk for h in recommend.similar(outsider, doc)}
+    monkeypatch.setattr(recommend, "_hits", poor_at(recommend.SIMILAR_MIN_MEANING))
+    assert poor in {h.pk for h in recommend.similar(outsider, doc)}
+
+
+def test_a_word_in_every_record_of_the_type_explains_nothing():
+    # The same disclaimer in each of 24 listings: rare in the index, not among listings.
+    assert recommend.telling_words(["demo", "储层"], {"demo": (24, 24), "储层": (2, 24)}) == ["储层"]
+    # A small collection: a word in 3 of 4 records still tells them apart, one in all 4 does not.
+    assert recommend.telling_words(["晶界", "钕铁硼"], {"晶界": (3, 4), "钕铁硼": (4, 4)}) == ["晶界"]
+
+
+def test_shared_words_are_counted_among_the_records_of_the_type(world):
+    backend = get_backend()
+    everywhere = backend.document_frequencies(["钕铁硼"])["钕铁硼"]
+    achievements = backend.document_frequencies(["钕铁硼", "回收"], "achievement")
+    # The two public achievements are indexed (the internal one is not), both with 钕铁硼.
+    assert achievements == {"钕铁硼": (2, 2), "回收": (1, 2)}
+    assert everywhere[1] > 3
