@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +29,55 @@ from techtransfer.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+# The error answers every operation may give, in the one error shape, documented in the OpenAPI
+# description beside the success answer that each operation declares (django-ninja lists only that).
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "Stable machine-readable code, e.g. not_found"},
+        "message": {"type": "string", "description": "Human-readable message in the request's language"},
+        "details": {"type": "object", "description": "More about the error; validation errors list fields"},
+    },
+    "required": ["code", "message", "details"],
+}
+ERROR_ANSWERS = {
+    "400": "请求体不是有效的 JSON · The request body is not valid JSON (invalid_body)",
+    "401": "令牌无效、已撤销或已过期，或需要登录 · Malformed, revoked or expired token, or sign-in needed",
+    "403": "无权执行此操作（含只读令牌写入、CSRF 校验失败）· Not permitted (also a read-only token writing, CSRF)",
+    "404": "记录不存在或无权查看 · No such record, or not one the caller may see",
+    "422": "参数校验失败，details.fields 列出各字段的错误 · Validation failed; details.fields lists the fields' errors",
+}
+
+
+def _error_answers(operation: dict[str, Any]) -> list[str]:
+    """The error statuses an operation can answer, from its parameters and body."""
+    where = {p.get("in") for p in operation.get("parameters", [])}
+    body = "requestBody" in operation
+    statuses = ["401", "403"]
+    if "path" in where:
+        statuses.append("404")
+    if body:
+        statuses.append("400")
+    if body or where:
+        statuses.append("422")
+    return sorted(statuses)
+
+
+class PlatformAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for status in _error_answers(operation):
+                    answers.setdefault(status, {"description": ERROR_ANSWERS[status], "content": error})
+        return schema
+
+
+api = PlatformAPI(
     title="techtransfer API",
     version="1",
     description=(

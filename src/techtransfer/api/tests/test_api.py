@@ -173,6 +173,16 @@ def test_session_writes_need_csrf(applicant_admin, applicant_org):
 def test_openapi_and_local_docs(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/organisations" in spec["paths"]
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    assert spec["components"]["schemas"]["Error"]["required"] == ["code", "message", "details"]
+    need = spec["paths"]["/api/v1/needs/{pk}"]
+    assert sorted(need["get"]["responses"]) == ["200", "401", "403", "404", "422"]
+    assert sorted(need["put"]["responses"]) == ["200", "400", "401", "403", "404", "422"]
+    assert need["get"]["responses"]["404"]["content"] == error
+    assert sorted(spec["paths"]["/api/v1/notifications/unread-count"]["get"]["responses"]) == ["200", "401", "403"]
+    assert sorted(spec["paths"]["/api/v1/search/subscriptions/{subscription_id}"]["delete"]["responses"]) == [
+        "204", "401", "403", "404", "422",
+    ]  # fmt: skip
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn.jsdelivr.net" not in docs
