@@ -348,7 +348,7 @@ def save_warnings(query: str, mode: str = "") -> list[str]:
     out = []
     phrases = _phrases(query)
     longest = max((len(words) for _whole, words in phrases), default=0)
-    latin = " ".join(query.split()).isascii()  # one phrase, whatever the spaces
+    latin = text.normalise(query).isascii()  # one phrase, whatever the spaces (as `_phrases` reads it)
     if longest > MAX_PHRASE_WORDS and latin:
         out.append(
             gettext(

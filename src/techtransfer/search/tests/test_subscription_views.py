@@ -348,6 +348,11 @@ def test_the_warning_for_english_words_says_they_are_all_needed():
         f"A new record is notified only when it holds every one of these {words} words: few records will. "
         "Keep a few key terms."
     )
+    # Typed in full-width letters, the question is read as the same English words, and warned of alike.
+    with translation.override("en"):
+        assert subscriptions.save_warnings(
+            "ｈｏｗ ｔｏ ｒｅｃｏｖｅｒ ｒａｒｅ ｅａｒｔｈ ｅｌｅｍｅｎｔｓ ｆｒｏｍ ｍｉｎｉｎｇ ｗａｓｔｅ ｗａｔｅｒ ｅｆｆｉｃｉｅｎｔｌｙ"
+        ) == [warning]
 
 
 def test_a_city_or_province_code_in_full_is_read_as_its_prefix(client, owner, index_dir):
