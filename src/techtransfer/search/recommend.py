@@ -454,15 +454,26 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
     return groups
 
 
+REGION_REASONS = {
+    1.0: _("%(region)s: in the same city"),
+    0.5: _("%(region)s: same province, another city (counts half)"),
+    0.0: _("%(region)s: another province"),
+}
+
+
 def _name_regions(groups: Sequence[Group]) -> None:
-    """Region codes in the shown components get their names (one query for the whole panel)."""
+    """Region codes in the shown components get their names and why they fit as they do (one query
+    for the whole panel)."""
     parts = [c for g in groups for item in g.items for c in item.components if c.name == "region" and c.detail]
     if not parts:
         return
     names = services.region_names(c.detail for c in parts)
+
+    def label(c: Component) -> str:
+        return str(REGION_REASONS[c.value or 0.0] % {"region": names.get(c.detail) or c.detail})
+
     for g in groups:
         for item in g.items:
             item.components = [
-                replace(c, detail_label=names.get(c.detail, "")) if c.name == "region" and c.detail else c
-                for c in item.components
+                replace(c, detail_label=label(c)) if c.name == "region" and c.detail else c for c in item.components
             ]

@@ -101,6 +101,8 @@ def test_need_recommendations_show_each_component(world, outsider):
     assert {k: v for k, v in _parts(poor).items() if k != "relevance"} == {
         "industry": 0.0, "region": 0.5, "maturity": 0.5, "price": 0.5, "mode": 0.0,
     }  # fmt: skip
+    labels = {c.name: c.detail_label for c in poor.components}
+    assert labels["region"] == "章贡区：同省，另一城市（计一半）"
     rel_best, rel_poor = _parts(best)["relevance"], _parts(poor)["relevance"]
     assert rel_best == 1.0 and 0 < rel_poor <= 1.0
     assert best.score == pytest.approx(0.5 * rel_best + 0.15 + 0.10 + 0.10 + 0.10 + 0.05, abs=1e-4)
@@ -181,7 +183,7 @@ def test_api_lists_weights_and_components(world, client):
     assert [c["name"] for c in first["components"]] == ["relevance", "industry", "region", "maturity", "price", "mode"]
     assert {c["name"]: c["value"] for c in first["components"]}["price"] == 1.0
     details = {c["name"]: (c["detail"], c["detail_label"]) for c in first["components"]}
-    assert details["region"] == ("360102", "东湖区")
+    assert details["region"] == ("360102", "东湖区：同一城市")
     assert details["mode"][0] == "licence" and details["mode"][1] != "licence"
     assert details["industry"] == ("new_materials", str(PlanIndustry("new_materials").label))
 
@@ -211,7 +213,7 @@ def test_panels_render_the_why_table_within_a_query_budget(world, client, outsid
     assert 'id="recommend-achievement"' in body
     assert f'data-pk="{world["fit"].pk}"' in body
     assert "Industry" in body and "✓" in body
-    assert 'title="东湖区"' in body and 'title="Licence (许可)"' in body  # names, not codes
+    assert 'title="东湖区: in the same city"' in body and 'title="Licence (许可)"' in body  # names, not codes
     # session, user, memberships (visibility), the record, the candidates re-loaded (the database is
     # the truth), the unread-notification badge (the passage vectors were looked for just now)
     with django_assert_max_num_queries(6):
