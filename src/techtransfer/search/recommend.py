@@ -275,22 +275,34 @@ def mode_fit(a: Profile, b: Profile) -> Component:
 
 
 def components(
-    source: SearchDocument, candidate: SearchDocument, relevance: float, context: float | None = None
+    source: SearchDocument,
+    candidate: SearchDocument,
+    relevance: float,
+    context: float | None = None,
+    meaning: float | None = None,
 ) -> list[Component]:
     """Every component of the score of `candidate` for `source` (the demand side is the need).
-    `relevance` is the engine's (relative) score; with `context` (`context_fit`) the relevance shown
-    and counted mixes the two, CONTEXT_WEIGHT of it from the context, and its tooltip gives both."""
+    `relevance` is the engine's score relative to the best candidate's; with `context` (`context_fit`)
+    the relevance shown and counted mixes the two, CONTEXT_WEIGHT of it from the context. Its tooltip
+    gives the parts, and `meaning` (the absolute cosine) when known: a lone candidate is always the
+    best of its group, however far it is."""
     s, c = Profile.of(source), Profile.of(candidate)
     demand, supply = (s, c) if source.type in DEMAND_TYPES else (c, s)
     if context is None:
-        text_fit = Component("relevance", round(relevance, 4))
+        value, detail = relevance, ""
+        why = str(_("words and meaning %(words).2f, relative to the best of these candidates") % {"words": relevance})
     else:
-        mixed = (1 - CONTEXT_WEIGHT) * relevance + CONTEXT_WEIGHT * context
-        parts = _("words and meaning %(words).2f; whole-text closeness among these candidates %(context).2f") % {
-            "words": relevance,
-            "context": context,
-        }
-        text_fit = Component("relevance", round(mixed, 4), f"{relevance:.2f}/{context:.2f}", str(parts))
+        value, detail = (1 - CONTEXT_WEIGHT) * relevance + CONTEXT_WEIGHT * context, f"{relevance:.2f}/{context:.2f}"
+        why = str(
+            _("words and meaning %(words).2f; whole-text closeness among these candidates %(context).2f")
+            % {"words": relevance, "context": context}
+        )
+    if meaning is not None:
+        why += str(
+            _("; meaning similarity %(sim).2f (at least %(floor).2f to be recommended)")
+            % {"sim": meaning, "floor": MIN_MEANING}
+        )
+    text_fit = Component("relevance", round(value, 4), detail, why)
     return [
         text_fit,
         industry_fit(s, c),
@@ -446,7 +458,7 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             in_context = context.get(f"{h.type}:{h.pk}") if context else None
             if context and in_context is None:  # no vector yet: the middle of the others
                 in_context = sum(context.values()) / len(context)
-            parts = components(doc, cand, first, in_context)
+            parts = components(doc, cand, first, in_context, h.semantic_similarity)
             items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))
         items.sort(key=lambda r: (-r.score, r.title))
         groups.append(Group(target, items[:shown]))

@@ -390,7 +390,10 @@ def test_need_recommendations_mix_in_how_close_the_passages_are(world, outsider,
     assert _parts(items[poor])["relevance"] == pytest.approx((1 - w) * before[poor] + w * 1.0, abs=1e-4)
     shown = items[poor].components[0]
     assert shown.detail == f"{before[poor]:.2f}/1.00"
-    assert shown.shown_detail == f"文字与语义 {before[poor]:.2f}；全文相近度（在这些候选中）1.00"
+    meaning = next(h.semantic_similarity for h in recommend._hits(outsider, doc, "achievement", {}, 20) if h.pk == poor)
+    assert shown.shown_detail == (
+        f"文字与语义 {before[poor]:.2f}；全文相近度（在这些候选中）1.00；语义相似度 {meaning:.2f}（至少 0.54 才会推荐）"
+    )
     # Without vectors the relevance is the engine's alone, as before.
     monkeypatch.setattr(get_backend(), "deep_vectors", None, raising=False)
     again = {r.pk: _parts(r)["relevance"] for r in _groups(outsider, "need", world["need"].pk)["achievement"]}
@@ -429,7 +432,10 @@ def test_a_lone_recommended_candidate_gets_no_context_part(world, outsider, monk
     monkeypatch.setattr(get_backend(), "deep_vectors", _near_poor(doc, fit, poor), raising=False)
     (only,) = {g.target.type: g.items for g in recommend.recommend(outsider, doc)}["achievement"]
     assert only.pk == fit
-    assert only.components[0] == recommend.Component("relevance", 1.0)
+    relevance = only.components[0]
+    assert (relevance.value, relevance.detail) == (1.0, "")
+    # The lone candidate is the best of its group, however far: the tooltip says so, with its meaning.
+    assert relevance.detail_label.startswith("文字与语义 1.00（相对于这些候选中最好的一个）；语义相似度 0.")
 
 
 def test_context_fit_does_not_stretch_a_small_spread():
