@@ -43,19 +43,25 @@ ORGS = [
     DemoOrg("gov-gz", "赣州市科学技术局", "Ganzhou Municipal Science and Technology Bureau", OrganisationType.GOVERNMENT, "360700", "11", True,
             "市级科技主管部门。"),
     DemoOrg("univ", "南昌示范大学", "Nanchang Demo University", OrganisationType.UNIVERSITY, "360102", "12", True,
-            "综合性大学，设有技术转移中心，负责职务科技成果披露与转化。"),
+            "综合性大学，学科覆盖理、工、农、医、文、管，设有技术转移中心，负责职务科技成果披露、评估与转化，"
+            "可提供技术转让、许可、作价投资与合作开发。"),
     DemoOrg("inst", "江西示范新材料研究院", "Jiangxi Demo Institute of New Materials", OrganisationType.RESEARCH_INSTITUTE, "360111", "12", True,
-            "从事稀土功能材料、锂电材料研究的新型研发机构。"),
+            "从事稀土功能材料、锂电材料研究的新型研发机构：稀土永磁、发光、催化与储氢材料，锂离子电池正负极材料与"
+            "电解液，锂云母提锂和冶炼固废资源化利用；提供中试验证、材料检测分析与技术转让、许可及合作开发。"),
     DemoOrg("ent", "赣州示范稀土科技有限公司", "Ganzhou Demo Rare Earth Technology Co., Ltd.", OrganisationType.ENTERPRISE, "360702", "91", True,
-            "稀土永磁材料生产企业，发布技术需求与难题。"),
+            "赣州稀土企业，从事离子型稀土矿的开采、分离与冶炼，生产钕铁硼永磁材料、稀土发光材料（荧光粉）和稀土催化"
+            "材料，开展稀土元素分析检测与稀土配合物研究；面向高校和院所发布技术需求与难题，寻求稀土功能材料、冶炼分离"
+            "与资源综合利用技术。"),
     DemoOrg("ent-new", "南昌县示范智能装备有限公司", "Nanchang County Demo Intelligent Equipment Co., Ltd.", OrganisationType.ENTERPRISE, "360121", "91", False,
-            "新注册企业，等待县科技局核验。"),
+            "新注册企业，等待县科技局核验；生产工业机器人、自动化生产线与智能检测设备，需要机器视觉、伺服控制与故障"
+            "诊断技术。"),
     DemoOrg("agency", "江西示范技术转移服务中心", "Jiangxi Demo Technology Transfer Service Centre", OrganisationType.SERVICE_AGENCY, "360103", "52", True,
             "技术转移示范机构，提供技术经纪、评估与对接服务。"),
     DemoOrg("bank", "示范科技银行南昌分行", "Demo Science and Technology Bank, Nanchang Branch", OrganisationType.FINANCIAL, "360102", "91", True,
             "提供知识产权质押融资与“科贷通”产品。"),
     DemoOrg("hospital", "江西示范医院", "Jiangxi Demo Hospital", OrganisationType.HOSPITAL, "360104", "12", True,
-            "三级医院，参与医疗机构协同研究网络。"),
+            "三级医院，参与医疗机构协同研究网络，开展口腔、肿瘤、心血管等临床研究，寻求医疗器械、诊断试剂与药物的"
+            "成果转化合作。"),
 ]  # fmt: skip
 
 
