@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
 from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
-from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, unknown_regions
+from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, RANGE_BOUNDS, unknown_regions
 
 MAX_PAGE = 50
 MAX_VALUES = 20
@@ -100,6 +100,9 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
     return fixed, notes
 
 
+TRL, PRICE, YEAR = (RANGE_BOUNDS[name] for name in ("trl", "price", "year"))
+
+
 class SearchForm(StyledForm):
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_CHARS, required=False, strip=True)
     type = forms.MultipleChoiceField(label=_("Record type"), required=False, choices=())
@@ -109,12 +112,18 @@ class SearchForm(StyledForm):
         max_length=100,
         validators=[REGION_CODES],
     )
-    trl_min = forms.IntegerField(label=_("TRL from"), required=False, min_value=1, max_value=9)
-    trl_max = forms.IntegerField(label=_("TRL to"), required=False, min_value=1, max_value=9)
-    price_min = forms.DecimalField(label=_("Price from (10,000 yuan)"), required=False, min_value=0, max_digits=12)
-    price_max = forms.DecimalField(label=_("Price to (10,000 yuan)"), required=False, min_value=0, max_digits=12)
-    year_min = forms.IntegerField(label=_("Published from (year)"), required=False, min_value=1949, max_value=2200)
-    year_max = forms.IntegerField(label=_("Published to (year)"), required=False, min_value=1949, max_value=2200)
+    trl_min = forms.IntegerField(label=_("TRL from"), required=False, min_value=TRL[0], max_value=TRL[1])
+    trl_max = forms.IntegerField(label=_("TRL to"), required=False, min_value=TRL[0], max_value=TRL[1])
+    price_min = forms.DecimalField(
+        label=_("Price from (10,000 yuan)"), required=False, min_value=PRICE[0], max_value=PRICE[1], decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("Price to (10,000 yuan)"), required=False, min_value=PRICE[0], max_value=PRICE[1], decimal_places=2
+    )
+    year_min = forms.IntegerField(
+        label=_("Published from (year)"), required=False, min_value=YEAR[0], max_value=YEAR[1]
+    )
+    year_max = forms.IntegerField(label=_("Published to (year)"), required=False, min_value=YEAR[0], max_value=YEAR[1])
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     mode = forms.ChoiceField(
         label=_("Ranking"),

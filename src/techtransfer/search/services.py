@@ -24,6 +24,14 @@ from techtransfer.search.registry import FilterKind, SearchDocument, types
 from techtransfer.search.semantic import store as vector_store
 
 MAX_QUERY_CHARS = 200
+# The values each range filter may take (lowest, highest, whole numbers only), for the search form and
+# for saved searches alike: a saved search must open as a valid search page. Prices are in 10,000
+# yuan with at most two decimals (12 digits in all).
+RANGE_BOUNDS: dict[str, tuple[int, int, bool]] = {
+    "trl": (1, 9, True),
+    "price": (0, 9_999_999_999, False),
+    "year": (1949, 2200, True),
+}
 PAGE_SIZE = 20
 
 

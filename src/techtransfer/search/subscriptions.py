@@ -22,6 +22,7 @@ import datetime
 import functools
 import json
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -105,6 +106,24 @@ def allowed_values(name: str) -> set[str] | None:
     return allowed
 
 
+def _range_error(name: str, values: Sequence[float]) -> str:
+    """Why the bounds `values` of the range filter `name` cannot be saved ("" when they can): the
+    search form's limits (`services.RANGE_BOUNDS`), so that the saved search opens as a search page;
+    any finite number for a range the form does not show."""
+    if any(not math.isfinite(v) for v in values):
+        return gettext("Enter a number.")
+    if name not in services.RANGE_BOUNDS:
+        return ""
+    low, high, whole = services.RANGE_BOUNDS[name]
+    if whole and any(v != int(v) for v in values):
+        return gettext("Enter a whole number.")
+    if not whole and any(round(v, 2) != v for v in values):
+        return gettext("Use at most two decimal places.")
+    if any(v < low or v > high for v in values):
+        return gettext("Enter a value from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return ""
+
+
 def clean_criteria(
     *,
     query: str = "",
@@ -159,7 +178,10 @@ def clean_criteria(
             errors[f"ranges.{name}"] = [gettext("A range is [lower bound, upper bound]; either may be null.")]
             continue
         lo, hi = (None if b is None else float(b) for b in bounds)
-        if lo is not None and hi is not None and lo > hi:
+        wrong = _range_error(name, [b for b in (lo, hi) if b is not None])
+        if wrong:
+            errors[f"ranges.{name}"] = [wrong]
+        elif lo is not None and hi is not None and lo > hi:
             errors[f"ranges.{name}"] = [gettext("The upper bound must not be below the lower bound.")]
         elif lo is not None or hi is not None:
             clean_ranges[name] = [lo, hi]
@@ -439,13 +461,18 @@ def _match(haystacks: dict[str, str]) -> int:
             json.dumps(sub.terms, sort_keys=True),
             json.dumps(sub.ranges, sort_keys=True),
         )
-        for start in starts:
-            key = (*criteria, str(start))
-            if key not in memo:
-                hits = matching_hits(sub, changed[start : start + MATCH_BATCH])
-                memo[key] = [h for h in hits if phrases_present(sub.query, haystacks[f"{h.type}:{h.pk}"])]
-            if memo[key]:
-                created += _record(sub, memo[key])
+        try:
+            for start in starts:
+                key = (*criteria, str(start))
+                if key not in memo:
+                    hits = matching_hits(sub, changed[start : start + MATCH_BATCH])
+                    memo[key] = [h for h in hits if phrases_present(sub.query, haystacks[f"{h.type}:{h.pk}"])]
+                if memo[key]:
+                    created += _record(sub, memo[key])
+        except Exception:
+            # One subscription that cannot be matched (criteria saved before a check existed, say)
+            # must not cost the others their notices.
+            logger.exception("matching subscription %s failed", sub.pk)
     return created
 
 

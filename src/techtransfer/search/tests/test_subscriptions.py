@@ -326,3 +326,44 @@ def test_subscriptions_without_their_words_in_the_batch_cost_no_engine_query(sub
     assert subscriptions.match_changed([whole]) == 2
     assert sorted(asked) == ["", "钙钛矿太阳能电池"]
     assert inbox(subscriber) == [f"New for “钙钛矿太阳能电池”: {NAME}"]
+
+
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        ({"year": [1e308, None]}, "Enter a value from 1949 to 2200."),
+        ({"trl": [1e19, None]}, "Enter a value from 1 to 9."),
+        ({"trl": [-5, 100]}, "Enter a value from 1 to 9."),
+        ({"trl": [5.5, None]}, "Enter a whole number."),
+        ({"price": [None, 10.125]}, "Use at most two decimal places."),
+        ({"price": [float("nan"), None]}, "Enter a number."),
+    ],
+)
+def test_ranges_the_search_page_refuses_are_not_saved(ranges, message):
+    """A saved search must open as a search page, and must not break matching (a year of 1e308 is
+    no integer for the engine)."""
+    with pytest.raises(subscriptions.DomainError) as exc:
+        subscriptions.clean_criteria(query="石墨烯", ranges=ranges)
+    (name,) = ranges
+    assert exc.value.details == {"fields": {f"ranges.{name}": [message]}}
+
+
+def test_bounds_at_the_limits_are_saved_and_open_as_a_search_page(subscriber, client):
+    criteria = subscriptions.clean_criteria(
+        query="石墨烯", ranges={"trl": [1, 9], "year": [1949, 2200], "price": [0, 12.5]}
+    )
+    sub = subscriptions.create_subscription(actor=subscriber, name="", criteria=criteria)
+    assert client.get(subscriptions.search_url(sub)).status_code == 200
+
+
+def test_a_subscription_that_cannot_be_matched_does_not_stop_the_others(publish_now, subscriber, caplog):
+    """Criteria saved before a check existed (here: a year no engine integer holds) fail for that
+    subscription alone; the ones after it are matched and notified."""
+    broken = subscribe(subscriber)
+    SearchSubscription.objects.filter(pk=broken.pk).update(ranges={"year": [1e308, None]})
+    other = UserFactory(username="other_subscriber")
+    subscribe(other)
+    publish_now()
+    assert inbox(other) == [f"New for “钙钛矿”: {NAME}"]
+    assert inbox(subscriber) == []
+    assert f"matching subscription {broken.pk} failed" in caplog.text
