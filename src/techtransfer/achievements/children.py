@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import io
 from techtransfer.achievements.models import Achievement
+from techtransfer.core.forms import StyledForm
 
 
 def initial_text(a: Achievement) -> dict[str, str]:
@@ -30,7 +31,7 @@ def _parsed(text: str, parse: Any) -> list[dict[str, Any]]:
     return list(items)
 
 
-class ChildrenForm(forms.Form):
+class ChildrenForm(StyledForm):
     """Validated entry by entry, with the entry number in each message."""
 
     contributor_organisations = forms.CharField(

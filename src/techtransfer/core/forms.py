@@ -21,6 +21,9 @@ USCC_MESSAGES = {
 }
 
 
+GROUP_TEMPLATE = "core/widgets/check_group.html"
+
+
 def style_fields(form: forms.BaseForm) -> None:
     """Bootstrap classes and ARIA attributes on every widget, so templates stay plain.
 
@@ -31,18 +34,33 @@ def style_fields(form: forms.BaseForm) -> None:
     errors = getattr(form, "_errors", None) or {}
     for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        # A group of checkboxes or radio buttons: each input is a check box (a text field's class made
+        # them blank pills, ticked or not); the group's error is shown once, below it.
+        group = isinstance(widget, forms.RadioSelect)  # CheckboxSelectMultiple too
+        if group:  # Django's template gives the wrapper the inputs' class too: a check box around them
+            widget.template_name = GROUP_TEMPLATE
+        if isinstance(widget, forms.CheckboxInput) or group:
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
             css = "form-select"
         else:
             css = "form-control"
-        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-        if field.help_text:
-            widget.attrs["aria-describedby"] = f"id_{name}_help"
-        if form.is_bound and name in errors:
+        classes = widget.attrs.get("class", "").split()
+        # Styled again after validation: the same class once, and is-invalid only while invalid.
+        classes = [c for c in classes if c != "is-invalid"]
+        classes += [css] if css not in classes else []
+        invalid = form.is_bound and name in errors
+        if invalid and not group:
+            classes.append("is-invalid")
+        widget.attrs["class"] = " ".join(classes)
+        if field.help_text and form.auto_id:  # the help text's id in web/_field.html, prefix included
+            html_name = form.add_prefix(name)  # what BoundField.auto_id gives, without caching a BoundField
+            auto_id = form.auto_id % html_name if isinstance(form.auto_id, str) and "%s" in form.auto_id else html_name
+            widget.attrs["aria-describedby"] = f"{auto_id}_help"
+        if invalid:
             widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] += " is-invalid"
+        else:
+            widget.attrs.pop("aria-invalid", None)
 
 
 class StyledForm(forms.Form):

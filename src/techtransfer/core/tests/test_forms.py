@@ -30,3 +30,31 @@ def test_achievement_form_accepts_a_known_discipline():
     form = AchievementForm({"discipline": "电气工程"})
     form.is_valid()
     assert "discipline" not in form.errors
+
+
+def test_a_group_of_checkboxes_is_styled_as_check_boxes_once_and_without_an_error_mark_per_box():
+    class Modes(StyledForm):
+        modes = forms.MultipleChoiceField(
+            choices=[("licence", "许可"), ("assignment", "转让")], widget=forms.CheckboxSelectMultiple
+        )
+        name = forms.CharField()
+
+    form = Modes({"modes": ["nope"], "name": ""})
+    assert not form.is_valid()  # styled again after validation
+    assert form.fields["modes"].widget.attrs == {"class": "form-check-input", "aria-invalid": "true"}
+    assert form.fields["name"].widget.attrs["class"] == "form-control is-invalid"
+    html = str(form["modes"])
+    assert html.count('class="form-check-input"') == 2 and "form-control" not in html
+    fixed = Modes({"modes": ["licence"], "name": "x"})
+    assert fixed.is_valid()
+    assert fixed.fields["name"].widget.attrs["class"] == "form-control"
+    assert "aria-invalid" not in fixed.fields["name"].widget.attrs
+
+
+def test_help_text_is_described_by_the_id_the_field_template_gives_it_prefix_included():
+    class Party(StyledForm):
+        name = forms.CharField(help_text="名称")
+
+    assert Party().fields["name"].widget.attrs["aria-describedby"] == "id_name_help"
+    assert Party(prefix="buyer").fields["name"].widget.attrs["aria-describedby"] == "id_buyer-name_help"
+    assert str(Party(prefix="buyer")["name"].auto_id) == "id_buyer-name"
