@@ -10,6 +10,8 @@ from pathlib import Path
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.search.classifier import discipline_name
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -176,4 +178,9 @@ def disciplines() -> dict[str, str]:
 
 
 def discipline_choices() -> list[tuple[str, str]]:
-    return [(d, d) for d in disciplines()]
+    """(value, label) of every discipline: the value is its Chinese name; the label is the English name
+    in English (as the search facets and the suggestions show it), the Chinese name otherwise.
+    Called for each form, in the request's language."""
+    choices = [(d, discipline_name(d) or d) for d in disciplines()]
+    # In English, in the order of the names shown; in Chinese, the table's order.
+    return sorted(choices, key=lambda c: c[1].lower()) if any(label != d for d, label in choices) else choices

@@ -58,3 +58,18 @@ def test_help_text_is_described_by_the_id_the_field_template_gives_it_prefix_inc
     assert Party().fields["name"].widget.attrs["aria-describedby"] == "id_name_help"
     assert Party(prefix="buyer").fields["name"].widget.attrs["aria-describedby"] == "id_buyer-name_help"
     assert str(Party(prefix="buyer")["name"].auto_id) == "id_buyer-name"
+
+
+def test_the_achievement_forms_disciplines_are_named_in_the_users_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        choices = dict(AchievementForm().fields["discipline"].choices)
+        labels = [label for value, label in AchievementForm().fields["discipline"].choices if value]
+    assert choices["地质学/地质资源与地质工程"] == "Geology / geological resources and engineering"
+    assert labels == sorted(labels, key=str.lower) and len(labels) == 67
+    with translation.override("zh-hans"):
+        assert (
+            dict(AchievementForm().fields["discipline"].choices)["地质学/地质资源与地质工程"]
+            == "地质学/地质资源与地质工程"
+        )
