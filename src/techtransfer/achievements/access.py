@@ -83,3 +83,9 @@ def get_achievement_for_user(user: User, pk: int, *, action: AchievementAction =
     if a is None or not can_on_achievement(user, a, "view") or not can_on_achievement(user, a, action):
         raise DomainError(Errors.NOT_FOUND)
     return a
+
+
+def can_decide_revision(user: User, a: Achievement) -> bool:
+    """May `user` approve or reject a pending change of `a`? Reviewers whose jurisdiction covers its
+    region, and platform admins (what `services.decide_revision` checks)."""
+    return user.is_authenticated and may_act_on_region(user, a.region_id)

@@ -1,9 +1,10 @@
 """Reads for achievement pages, the API and (later) dashboards and search."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.choices import AchievementStatus, TransferMode
 from techtransfer.achievements.models import Achievement, AchievementRevision
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
@@ -122,3 +123,22 @@ def is_registered_achievement_of(achievement_id: int, organisation_id: int) -> b
     return Achievement.objects.filter(
         pk=achievement_id, organisation_id=organisation_id, registration_number__isnull=False
     ).exists()
+
+
+def revision_changes(revision: AchievementRevision) -> list[tuple[str, str]]:
+    """(field label, proposed value in words) of each change of a pending revision: the reviewer reads
+    "拟转化方式: 转让、许可", not "transfer_modes: ['assignment', 'licence']"."""
+    out = []
+    for name, value in revision.changes.items():
+        try:
+            field = Achievement._meta.get_field(name)
+        except FieldDoesNotExist:
+            out.append((name, str(value)))
+            continue
+        labels = dict(getattr(field, "flatchoices", None) or [])
+        if name == "transfer_modes":
+            labels = dict(TransferMode.choices)
+        values = value if isinstance(value, list) else [value]
+        shown = "、".join(str(labels.get(v, v)) for v in values if v not in (None, ""))
+        out.append((str(getattr(field, "verbose_name", name)), shown or "—"))
+    return out

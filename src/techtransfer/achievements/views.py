@@ -84,6 +84,7 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = _fetch(request, pk)
     user = request.user
     insider = access.is_insider(user, a)  # type: ignore[arg-type]
+    pending = a.revisions.filter(status=AchievementRevision.Status.PENDING).first() if insider else None
     context: dict[str, Any] = {
         "a": a,
         "organisations": [c for c in a.contributors.all() if c.kind == Contributor.Kind.ORGANISATION],
@@ -94,7 +95,10 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "insider": insider,
         "holder": selectors.holder_department(a),
         "timeline": selectors.timeline(a) if insider else [],
-        "pending_revision": a.revisions.filter(status=AchievementRevision.Status.PENDING).first(),
+        # A change waiting for review: seen by the organisation and the reviewers, decided by reviewers.
+        "pending_revision": pending,
+        "revision_changes": selectors.revision_changes(pending) if pending else [],
+        "can_decide_revision": pending is not None and access.can_decide_revision(user, a),  # type: ignore[arg-type]
         "attachments": a.attachments.all(),
         "panels": panels.render_all(request, a),
         "can_attach": user.is_authenticated

@@ -278,6 +278,28 @@ def test_revision_keeps_the_public_version_until_approved(
     assert event.changes["name"] == ["旧名称", "新名称"]
 
 
+def test_a_pending_change_is_shown_to_insiders_in_words_and_decided_by_reviewers_only(
+    client, verified, applicant_admin, province_reviewer, county_reviewer, outsider, gov_orgs
+):
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin, name="旧名称"),
+        applicant_admin,
+        province_reviewer,
+    )
+    data = {"name": "新名称", "transfer_modes": ["assignment", "licence"]}
+    services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data=data)
+    url = f"/achievements/{a.pk}/"
+    client.force_login(applicant_admin)
+    own = client.get(url).content.decode()
+    assert "<li>成果名称: 新名称</li>" in own
+    assert "<li>拟转化方式: 转让、许可</li>" in own
+    assert "transfer_modes" not in own and 'value="approve"' not in own  # the applicant does not decide
+    client.force_login(county_reviewer)
+    assert 'value="approve"' in client.get(url).content.decode()
+    client.force_login(outsider)  # the public sees the published version only
+    assert 'id="pending-revision"' not in client.get(url).content.decode()
+
+
 def test_renewal_and_expiry(verified, applicant_admin, province_reviewer, gov_orgs):
     a = publish(
         AchievementFactory(organisation=verified, created_by=applicant_admin), applicant_admin, province_reviewer
