@@ -54,3 +54,15 @@ def test_preferences_page_lists_registered_kinds(client):
     services.notify(user_ids=[a.pk], kind=RESULTS, title="结果")
     assert Notification.objects.filter(user=a, kind=RESULTS).count() == 1
     mail.outbox.clear()
+
+
+def test_a_digest_lists_its_records_a_line_each_with_links(client):
+    a = UserFactory(username="a")
+    body = "• 钙钛矿电池  http://127.0.0.1:8000/achievements/1/\n• 稀土<永磁>  http://127.0.0.1:8000/achievements/2/"
+    services.notify(user_ids=[a.pk], kind="k", title="2 条新记录", body=body, url="/search/?q=x")
+    client.force_login(a)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert (
+        '• 钙钛矿电池  <a href="http://127.0.0.1:8000/achievements/1/" rel="nofollow">'
+        "http://127.0.0.1:8000/achievements/1/</a><br>• 稀土&lt;永磁&gt;  "
+    ) in page
