@@ -398,7 +398,8 @@ def classify(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
     """Top-3 disciplines (学科, the achievement form's values), action-plan industries (PlanIndustry
     codes) and strategic emerging industries (EmergingIndustry codes) with confidences 0–1, from the
     shipped classifiers. Login or token required. Texts shorter
-    than 4 characters give empty lists."""
+    than 4 characters give empty lists, and so do the industries of a text with fewer than 4
+    distinct Chinese characters (their models read Chinese only)."""
     require_user(request)
     from techtransfer.search import classifier
 

@@ -55,7 +55,8 @@ def classify_suggest(request: HttpRequest) -> HttpResponse:
     groups = [(key, targets[key], suggestions[key]) for key in wanted]
     context = {
         "groups": groups,
-        "too_short": not any(s for _, _, s in groups),
+        "too_short": classifier.too_short(title, body),
         "typed": bool(title.strip() or body.strip()),
+        "chinese": classifier.reads_chinese(title + body),
     }
     return render(request, "search/_classify_suggestions.html", context)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -30,6 +31,12 @@ from techtransfer.search.classifier import features
 from techtransfer.search.classifier.model import DATA, Suggestion, load
 
 MIN_CHARS = 4
+# The industry models learnt from Chinese patent titles: on text with fewer distinct Chinese
+# characters than this they answer their prior (an English abstract about rice or magnets got
+# "new-generation information technology" at 70-84 %), so they suggest nothing. The discipline model
+# reads the e5 vector too, which is multilingual.
+MIN_CHINESE = 4
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MAX_CHARS = 4000
 TOP_K = 3
 OTHER = "other"  # the industry model's "none of the seven" class, never suggested
@@ -116,19 +123,30 @@ def disciplines(title: str, body: str, k: int = TOP_K) -> list[Suggested]:
     return _named(model.top(title, body, k, dense=vector), discipline_label)
 
 
+def too_short(title: str, body: str = "") -> bool:
+    """Too short, "aaaa…", or digits and signs only (12345, 2024-01-01 3.5mm): nothing to read."""
+    return len({c for c in title + body if c.isalpha()}) < MIN_CHARS
+
+
+def reads_chinese(text: str) -> bool:
+    """Has `text` enough Chinese for the industry models (MIN_CHINESE distinct characters)?"""
+    return len(set(_CHINESE.findall(text))) >= MIN_CHINESE
+
+
 def suggest(
     title: str, body: str = "", k: int = TOP_K, targets: Collection[str] = TARGETS
 ) -> dict[str, list[Suggested]]:
     """Top-k disciplines, industries and emerging industries for the text (empty lists when it is
-    too short, and for the targets not asked for: a need form wants no discipline, which spares
-    the e5 vector)."""
+    too short, for industries when it has too little Chinese, and for the targets not asked for: a
+    need form wants no discipline, which spares the e5 vector)."""
     title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
     out: dict[str, list[Suggested]] = {key: [] for key in TARGETS}
-    # Too short, "aaaa…", or digits and signs only (12345, 2024-01-01 3.5mm): nothing to read.
-    if len({c for c in title + body if c.isalpha()}) < MIN_CHARS:
+    if too_short(title, body):
         return out
     if "discipline" in targets:
         out["discipline"] = disciplines(title, body, k)
+    if not reads_chinese(title + body):
+        return out
     if "industry" in targets:
         industries = _industry_labels()
         found = load("industry").top(title, body, k, exclude=frozenset({OTHER}))

@@ -108,6 +108,17 @@ def test_short_text_gives_nothing():
     }
 
 
+def test_english_text_gets_a_discipline_but_no_industry():
+    """The industry models read Chinese patent titles; on English text they answered their prior
+    (new-generation IT at 70-84 % for rice, magnets and herbal medicine)."""
+    found = classifier.suggest("Drought-tolerant rice", "Breeding drought-tolerant rice varieties by marker selection.")
+    assert found["industry"] == [] and found["emerging_industry"] == []
+    assert len(found["discipline"]) == classifier.TOP_K
+    chinese = classifier.suggest("稀土永磁回收", "Recycling of rare earth permanent magnets 废旧磁体.")
+    assert len(chinese["industry"]) > 0
+    assert classifier.reads_chinese("稀土永磁") and not classifier.reads_chinese("稀土 magnet")
+
+
 def test_labels_are_bilingual():
     with translation.override("en"):
         assert classifier.discipline_label("计算机科学与技术") == "Computer science and technology (Engineering)"
@@ -171,6 +182,13 @@ class TestEndpoint:
         assert r.status_code == 200
         assert "Not enough words yet for a suggestion" in r.content.decode()
         assert "Type a title or an abstract to get suggestions." in empty.content.decode()
+        english = client.get(
+            self.url,
+            {"name": "Rare earth permanent magnet recycling", "industry_select": "id_plan_industry"},
+            headers={"Accept-Language": "en"},
+        ).content.decode()
+        assert "Industry suggestions read Chinese text: add the Chinese title or abstract." in english
+        assert "data-suggest-fill" not in english
 
     @pytest.mark.parametrize(
         ("title", "abstract"), [("12345", "!!!! 67890"), ("2024-01-01", "100% 3.5mm"), ("稀土", "稀土")]
