@@ -41,6 +41,17 @@ def test_typing_a_title_suggests_and_a_click_fills_the_select(
     expect(industry.first).to_have_attribute("data-suggest-value", "ngit")
     industry.first.click()
     expect(page.locator("#id_plan_industry")).to_have_value("ngit")
-    # The user may still change the suggestion.
+    # The user may still change the suggestion; the button no longer says it is the one chosen.
     page.select_option("#id_plan_industry", "new_materials")
     expect(page.locator("#id_plan_industry")).to_have_value("new_materials")
+    expect(industry.first).to_have_attribute("aria-pressed", "false")
+
+    # A form sent back with an error asks for suggestions at once and marks the values chosen.
+    page.fill("#id_trl", "12")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator("#id_name")).to_have_value(TITLE)
+    again = page.locator('#classify-suggestions [data-suggest-fill="id_discipline"]')
+    expect(again).to_have_count(3)
+    expect(page.locator(f'#classify-suggestions [data-suggest-value="{suggested}"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )

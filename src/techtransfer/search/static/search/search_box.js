@@ -34,6 +34,15 @@
     if (box) { box.setAttribute("aria-expanded", links().length ? "true" : "false"); }
   }
   document.addEventListener("htmx:afterSwap", expanded);
+  // A click anywhere outside the box and its list closes the list (it stayed over the page).
+  document.addEventListener("click", function (event) {
+    var box = document.getElementById("id_q");
+    var list = document.getElementById("search-suggest");
+    if (!box || !list || !links().length) { return; }
+    if (event.target === box || list.contains(event.target)) { return; }
+    list.innerHTML = "";
+    expanded();
+  });
 })();
 // Filters left empty stay out of the address (?q=稀土, not ?q=稀土&region=&trl_min=&…): shorter links
 // to share, and the same cached page as a link without them.

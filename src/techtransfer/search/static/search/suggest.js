@@ -16,4 +16,25 @@
       });
     }
   });
+  // A value chosen by hand (or a suggestion's value chosen by hand) marks the matching button, if any.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select || select.tagName !== "SELECT" || !select.id) { return; }
+    document.querySelectorAll('[data-suggest-fill="' + select.id + '"]').forEach(function (b) {
+      var chosen = b.getAttribute("data-suggest-value") === select.value;
+      b.classList.toggle("active", chosen);
+      b.setAttribute("aria-pressed", chosen ? "true" : "false");
+    });
+  });
+  // Suggestions loaded after the form (an edit page, a form sent back with errors) mark the values
+  // already chosen.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.target || event.target.id !== "classify-suggestions") { return; }
+    event.target.querySelectorAll("[data-suggest-fill]").forEach(function (b) {
+      var select = document.getElementById(b.getAttribute("data-suggest-fill"));
+      var chosen = !!select && select.value === b.getAttribute("data-suggest-value");
+      b.classList.toggle("active", chosen);
+      b.setAttribute("aria-pressed", chosen ? "true" : "false");
+    });
+  });
 })();
