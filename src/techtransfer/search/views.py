@@ -259,15 +259,18 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     facet_blocks = [
         (facet, facet_links(facet, base_qs, base)) for facet in result.facets if facet.values or facet.selected
     ]
-    # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土).
+    # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土). Not
+    # when filters narrowed the question down to nothing: the question itself may be right.
+    filtered = bool(kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"])
     no_hits = not result.results.total and kwargs["query"].strip()
-    did_you_mean = suggest_module.suggest(kwargs["query"], 3) if no_hits else []
+    did_you_mean = suggest_module.suggest(kwargs["query"], 3) if no_hits and not filtered else []
     context = {
         "result": result,
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
         "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
         "active_filters": active_filters(facet_blocks, type_links),
         "did_you_mean": did_you_mean,
+        "filtered_to_nothing": bool(no_hits and filtered),
         # An English question that found nothing (and no pinyin of a known term): the records are
         # mostly written in Chinese.
         "latin_only": not result.results.total

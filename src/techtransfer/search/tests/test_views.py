@@ -338,6 +338,13 @@ def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, 
     found = client.get(reverse("search:search"), {"q": "永磁"}).content.decode()
     assert 'id="did-you-mean"' not in found and 'id="latin-hint"' not in found
     assert 'id="latin-hint"' not in client.get(reverse("search:search"), {"q": "无此词语"}).content.decode()
+    # A right question that a filter narrowed down to nothing: the filter is named as the cause.
+    narrowed = client.get(
+        reverse("search:search"), {"q": "yongci", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'id="did-you-mean"' not in narrowed
+    assert "Nothing matches the question with these filters: remove a filter to see more." in narrowed
+    assert 'id="filtered-to-nothing"' not in body
     suggest.reset()
 
 
