@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
 from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
-from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, RANGE_BOUNDS, unknown_regions
+from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, RANGE_BOUNDS, allowed_values, unknown_regions
 
 MAX_PAGE = 50
 MAX_VALUES = 20
@@ -103,6 +103,11 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
 TRL, PRICE, YEAR = (RANGE_BOUNDS[name] for name in ("trl", "price", "year"))
 
 
+def filter_label(name: str) -> str:
+    """The label of the filter `name`, from the first record type that declares it."""
+    return next((str(spec.label) for st in types().values() for spec in st.filters if spec.name == name), name)
+
+
 class SearchForm(StyledForm):
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_CHARS, required=False, strip=True)
     type = forms.MultipleChoiceField(label=_("Record type"), required=False, choices=())
@@ -158,8 +163,17 @@ class SearchForm(StyledForm):
             values = (
                 [v.strip()[:64] for v in self.data.getlist(name) if v.strip()] if hasattr(self.data, "getlist") else []
             )
+            allowed = allowed_values(name) if values else None
             if len(values) > MAX_VALUES:
                 self.add_error(None, _("Too many values for one filter."))
+            elif allowed is not None and any(v not in allowed for v in values):
+                # A value no record can have (a hand-edited link): named, rather than finding nothing.
+                wrong = gettext("Unknown value: %(values)s.") % {
+                    "values": ", ".join(v for v in values if v not in allowed)
+                }
+                self.add_error(
+                    None, gettext("%(field)s: %(message)s") % {"field": filter_label(name), "message": wrong}
+                )
             elif values:
                 terms[name] = values
         data["terms"] = terms

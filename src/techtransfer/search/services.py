@@ -223,3 +223,16 @@ def rebuild_if_needed(*, progress: Callable[[int, int | None], None] | None = No
     if not get_backend().rebuild_needed():
         return None
     return reindex(progress=progress)
+
+
+def allowed_values(name: str) -> set[str] | None:
+    """The values the keyword filter `name` can take, from the record types that declare it; None
+    when one of them takes any value."""
+    allowed: set[str] = set()
+    for st in types().values():
+        for spec in st.filters:
+            if spec.name == name:
+                if spec.values is None:
+                    return None
+                allowed.update(spec.values())
+    return allowed

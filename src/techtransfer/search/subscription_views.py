@@ -193,7 +193,8 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
     """The search page's "subscribe" button: its query string is the search to save."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        messages.error(request, gettext("This search cannot be saved: some filters are not valid."))
+        why = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join([gettext("This search cannot be saved: some filters are not valid."), *why]))
         return redirect("search:search")
     try:
         criteria = subscriptions.criteria_from_search(form.request_kwargs())

@@ -93,19 +93,6 @@ class Criteria:
 REGION_CODE = re.compile(REGION_PREFIX)
 
 
-def allowed_values(name: str) -> set[str] | None:
-    """The values the keyword filter `name` can take, from the record types that declare it; None
-    when one of them takes any value."""
-    allowed: set[str] = set()
-    for st in types().values():
-        for spec in st.filters:
-            if spec.name == name:
-                if spec.values is None:
-                    return None
-                allowed.update(spec.values())
-    return allowed
-
-
 def _range_error(name: str, values: Sequence[float]) -> str:
     """Why the bounds `values` of the range filter `name` cannot be saved ("" when they can): the
     search form's limits (`services.RANGE_BOUNDS`), so that the saved search opens as a search page;
@@ -156,7 +143,7 @@ def clean_criteria(
         kept = list(dict.fromkeys(unicodedata.normalize("NFKC", str(v)).strip()[:64] for v in values if str(v).strip()))
         if kind == FilterKind.PREFIX:  # 360100 (南昌市) is stored as the prefix records hold: 3601
             kept = list(dict.fromkeys(region_prefix(v) if REGION_CODE.fullmatch(v) else v for v in kept))
-        allowed = allowed_values(name) if kind == FilterKind.KEYWORD else None
+        allowed = services.allowed_values(name) if kind == FilterKind.KEYWORD else None
         if len(kept) > MAX_VALUES:
             errors[f"terms.{name}"] = [gettext("Too many values.")]
         elif kind == FilterKind.PREFIX and any(not REGION_CODE.fullmatch(v) for v in kept):

@@ -96,7 +96,8 @@ def test_save_search_from_the_search_page_with_one_button(client, owner, index_d
     # A value no record can have is refused, named with its filter.
     refused = client.post(reverse("search:subscription_save") + "?q=%E7%94%B5%E6%9C%BA&plan_industry=abc", follow=True)
     shown = [str(m) for m in refused.context["messages"]]
-    assert shown[-1] == "行业：未知的取值：abc。" and SearchSubscription.objects.filter(user=owner).count() == 1
+    assert shown[-1] == "无法保存该检索：部分筛选条件无效。 行业：未知的取值：abc。"
+    assert SearchSubscription.objects.filter(user=owner).count() == 1
     # Browsing everything offers no subscription (it would match every new record).
     assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": ""}).content.decode()
     listing = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

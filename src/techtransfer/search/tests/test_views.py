@@ -71,6 +71,13 @@ def test_filters_inside_the_engine(client, published):
     assert total(plan_industry="new_energy") == 1
     assert total(plan_industry="biomed") == 0
     assert total(type="organisation") == 0
+    # A value no record can have is named, on the page and in the API, rather than finding nothing.
+    bogus = client.get(reverse("search:search"), {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bogus.status_code == 400 and "Industry: Unknown value: bogus." in bogus.content.decode()
+    api = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 422 and api.json()["details"] == {
+        "fields": {"__all__": ["Industry: Unknown value: bogus."]}
+    }
 
 
 def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
