@@ -62,6 +62,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_demo = models.BooleanField(_("demo account"), default=False)
+    # The language the person reads the site in (the last one chosen; "" until then): notifications
+    # and e-mails are written in it, whoever's action sent them.
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")

@@ -421,3 +421,14 @@ def deactivate_member(*, actor: User, membership_id: int) -> Membership:
     )
     forget(membership.user)
     return membership
+
+
+def set_language(*, actor: User, language: str) -> None:
+    """Remember the language `actor` reads the site in (notifications are written in it); audited
+    when it changes. A code the site does not offer is ignored."""
+    if language not in dict(settings.LANGUAGES) or actor.language == language:
+        return
+    before = actor.language
+    User.objects.filter(pk=actor.pk).update(language=language)
+    actor.language = language
+    record_event(actor=actor, action="user.language", obj=actor, changes={"language": [before, language]})

@@ -9,6 +9,7 @@ event and notifies the other participants after the change (inbox row in the sam
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.urls import reverse
@@ -66,7 +67,8 @@ def _others(inquiry: Inquiry, actor: User) -> list[int]:
     return sorted(ids)
 
 
-def _tell(inquiry: Inquiry, actor: User, title: str) -> None:
+def _tell(inquiry: Inquiry, actor: User, title: Callable[[], str]) -> None:
+    """Tell the inquiry's other parties; `title` is written in each one's language."""
     notify(user_ids=_others(inquiry, actor), kind=INQUIRY, title=title,
            url=reverse("matchmaking:detail", args=[inquiry.pk]))  # fmt: skip
 
@@ -103,7 +105,7 @@ def start_inquiry(
     Message.objects.create(inquiry=inquiry, author=actor, body=message)
     record_event(actor=actor, action="inquiry.start", obj=inquiry, organisation=initiator,
                  changes={"recipient": recipient_id, "need": need_id, "achievement": achievement_id})  # fmt: skip
-    _tell(inquiry, actor, _("New inquiry: %(subject)s") % {"subject": subject})
+    _tell(inquiry, actor, lambda: _("New inquiry: %(subject)s") % {"subject": subject})
     return inquiry
 
 
@@ -121,7 +123,7 @@ def post_message(*, actor: User, inquiry_id: int, body: str) -> Message:
     message = Message.objects.create(inquiry=inquiry, author=actor, body=body)
     inquiry.save(update_fields=["updated_at"])
     record_event(actor=actor, action="inquiry.message", obj=inquiry, changes={"message": message.pk})
-    _tell(inquiry, actor, _("New message about %(subject)s") % {"subject": inquiry.subject})
+    _tell(inquiry, actor, lambda: _("New message about %(subject)s") % {"subject": inquiry.subject})
     return message
 
 
@@ -133,7 +135,7 @@ def schedule_meeting(*, actor: User, inquiry_id: int, at: datetime.datetime, not
     inquiry.meeting_at, inquiry.meeting_note = at, note
     inquiry.save(update_fields=["meeting_at", "meeting_note", "updated_at"])
     record_event(actor=actor, action="inquiry.meeting", obj=inquiry, changes={"meeting_at": at, "note": note})
-    _tell(inquiry, actor, _("Meeting scheduled: %(subject)s") % {"subject": inquiry.subject})
+    _tell(inquiry, actor, lambda: _("Meeting scheduled: %(subject)s") % {"subject": inquiry.subject})
     return inquiry
 
 
@@ -155,8 +157,8 @@ def change_status(
     inquiry.save(update_fields=["status", "close_reason", "contract_reference", "updated_at"])
     record_event(actor=actor, action="inquiry.status", obj=inquiry,
                  changes={"status": [before, status], "reason": inquiry.close_reason})  # fmt: skip
-    _tell(inquiry, actor, _("%(subject)s: %(status)s") % {"subject": inquiry.subject,
-                                                          "status": inquiry.get_status_display()})  # fmt: skip
+    _tell(inquiry, actor, lambda: _("%(subject)s: %(status)s") % {"subject": inquiry.subject,
+                                                                  "status": inquiry.get_status_display()})  # fmt: skip
     return inquiry
 
 
@@ -177,6 +179,10 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
     inquiry.broker = broker
     inquiry.save(update_fields=["broker", "updated_at"])
     record_event(actor=actor, action="inquiry.assign_broker", obj=inquiry, changes={"broker": [before, broker.pk]})
-    title = _("You broker the inquiry %(subject)s") % {"subject": inquiry.subject}
-    notify(user_ids=[broker.pk], kind=INQUIRY, title=title, url=reverse("matchmaking:detail", args=[inquiry.pk]))
+    notify(
+        user_ids=[broker.pk],
+        kind=INQUIRY,
+        title=lambda: _("You broker the inquiry %(subject)s") % {"subject": inquiry.subject},
+        url=reverse("matchmaking:detail", args=[inquiry.pk]),
+    )
     return inquiry

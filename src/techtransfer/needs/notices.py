@@ -1,7 +1,8 @@
 """What needs and challenges tell people, through the shared notifications app.
 
 Messages name the need or challenge and link to a permission-checked page; they never carry proposal
-content, a solver's identity to other solvers, or scores of others.
+content, a solver's identity to other solvers, or scores of others. Titles are functions: each is
+written in each recipient's language.
 """
 
 from __future__ import annotations
@@ -21,33 +22,41 @@ RESULTS = register_kind("needs.results", _("Results of challenges I took part in
 
 def need_reviewed(need: Need, action: str) -> None:
     notify(
-        user_ids=[need.created_by_id], kind=NEED_REVIEWED,
-        title=str(_("Your need “%(title)s”: %(status)s")) % {"title": need.title, "status": need.get_status_display()},
+        user_ids=[need.created_by_id],
+        kind=NEED_REVIEWED,
+        title=lambda: (
+            str(_("Your need “%(title)s”: %(status)s")) % {"title": need.title, "status": need.get_status_display()}
+        ),
         body=need.review_comment if action in ("return", "reject") else "",
         url=reverse("needs:detail", args=[need.pk]),
-    )  # fmt: skip
+    )
 
 
 def proposal_received(challenge: Challenge) -> None:
     notify(
-        user_ids=[challenge.need.created_by_id], kind=PROPOSAL_RECEIVED,
-        title=str(_("A new proposal was submitted to “%(title)s”")) % {"title": challenge.need.title},
+        user_ids=[challenge.need.created_by_id],
+        kind=PROPOSAL_RECEIVED,
+        title=lambda: str(_("A new proposal was submitted to “%(title)s”")) % {"title": challenge.need.title},
         url=reverse("challenges:detail", args=[challenge.pk]),
-    )  # fmt: skip
+    )
 
 
 def put_on_panel(challenge: Challenge, user_id: int) -> None:
     notify(
-        user_ids=[user_id], kind=PANEL,
-        title=str(_("You are on the expert panel of “%(title)s”")) % {"title": challenge.need.title},
+        user_ids=[user_id],
+        kind=PANEL,
+        title=lambda: str(_("You are on the expert panel of “%(title)s”")) % {"title": challenge.need.title},
         url=reverse("challenges:detail", args=[challenge.pk]),
-    )  # fmt: skip
+    )
 
 
 def results_out(challenge: Challenge) -> None:
     solvers = Proposal.objects.filter(challenge=challenge).values_list("solver_id", flat=True)
     notify(
-        user_ids=list(solvers), kind=RESULTS,
-        title=str(_("Results of “%(title)s” are out; your feedback is ready")) % {"title": challenge.need.title},
+        user_ids=list(solvers),
+        kind=RESULTS,
+        title=lambda: (
+            str(_("Results of “%(title)s” are out; your feedback is ready")) % {"title": challenge.need.title}
+        ),
         url=reverse("challenges:detail", args=[challenge.pk]),
-    )  # fmt: skip
+    )

@@ -7,13 +7,13 @@ Django's mail backend (the console backend in the demo).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.audit.services import record_event
 from techtransfer.core.errors import DomainError, Errors
@@ -26,23 +26,41 @@ def _send(emails: list[str], subject: str, body: str) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
-def notify(*, user_ids: Iterable[int], kind: str, title: str, body: str = "", url: str = "") -> int:
-    """Tell each user what happened, as each chose. Returns the number of inbox rows written."""
+Text = str | Callable[[], str]
+
+
+def _render(text: Text) -> str:
+    return text() if callable(text) else text
+
+
+def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", url: str = "") -> int:
+    """Tell each user what happened, as each chose. Returns the number of inbox rows written.
+
+    `title` and `body` may be functions that return the text: each is then called in each
+    recipient's language (`User.language`, the platform's default until the person chooses one),
+    so a notice is not written in the language of whoever's action sent it."""
     ids = sorted(set(user_ids))
     if not ids:
         return 0
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids, kind=kind)}
-    users = list(User.objects.filter(pk__in=ids, is_active=True).only("pk", "email"))
-    rows = [
-        Notification(user=u, kind=kind, title=title[:200], body=body, url=url[:300])
-        for u in users
-        if prefs.get(u.pk) is None or prefs[u.pk].in_app
-    ]
+    users = list(User.objects.filter(pk__in=ids, is_active=True).only("pk", "email", "language"))
+    by_language: dict[str, list[User]] = {}
+    for u in users:
+        by_language.setdefault(u.language or settings.LANGUAGE_CODE, []).append(u)
+    rows: list[Notification] = []
+    for language, group in sorted(by_language.items()):
+        with translation.override(language):
+            subject, text = _render(title)[:200], _render(body)
+        rows += [
+            Notification(user=u, kind=kind, title=subject, body=text, url=url[:300])
+            for u in group
+            if prefs.get(u.pk) is None or prefs[u.pk].in_app
+        ]
+        emails = [u.email for u in group if u.email and (prefs.get(u.pk) is None or prefs[u.pk].email)]
+        if emails:
+            link = f"{settings.SITE_URL}{url}" if url else ""
+            transaction.on_commit(partial(_send, emails, subject, "\n\n".join(x for x in (text, link) if x)))
     Notification.objects.bulk_create(rows)
-    emails = [u.email for u in users if u.email and (prefs.get(u.pk) is None or prefs[u.pk].email)]
-    if emails:
-        link = f"{settings.SITE_URL}{url}" if url else ""
-        transaction.on_commit(partial(_send, emails, title[:200], "\n\n".join(x for x in (body, link) if x)))
     return len(rows)
 
 

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -499,28 +500,39 @@ def _record(sub: SearchSubscription, hits: list[SearchHit]) -> int:
 def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
     if len(matches) <= IMMEDIATE_EACH:
         for m in matches:
-            notify(
+            notify(  # written in the subscriber's language
                 user_ids=[sub.user_id],
                 kind=KIND,
-                title=gettext("New for “%(name)s”: %(title)s") % {"name": sub.name, "title": m.title},
-                body=gettext("A record matching your subscription “%(name)s” was published or changed.")
-                % {"name": sub.name},
+                title=partial(_new_title, sub.name, m.title),
+                body=partial(_new_body, sub.name),
                 url=m.url,
             )
         return
     _notify_list(sub, matches)
 
 
+def _new_title(name: str, title: str) -> str:
+    return gettext("New for “%(name)s”: %(title)s") % {"name": name, "title": title}
+
+
+def _new_body(name: str) -> str:
+    return gettext("A record matching your subscription “%(name)s” was published or changed.") % {"name": name}
+
+
 def _notify_list(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
-    """One notification listing `matches` (the first DIGEST_LIST), linking to the saved search."""
+    """One notification listing `matches` (the first DIGEST_LIST), linking to the saved search; in
+    the subscriber's language."""
     lines = [f"• {m.title}  {settings.SITE_URL}{m.url}" for m in matches[:DIGEST_LIST]]
-    if len(matches) > DIGEST_LIST:
-        lines.append(gettext("… and %(n)d more.") % {"n": len(matches) - DIGEST_LIST})
+    more = len(matches) - DIGEST_LIST
+
+    def body() -> str:
+        return "\n".join([*lines, gettext("… and %(n)d more.") % {"n": more}] if more > 0 else lines)
+
     notify(
         user_ids=[sub.user_id],
         kind=KIND,
-        title=_count_title(len(matches), sub.name),
-        body="\n".join(lines),
+        title=partial(_count_title, len(matches), sub.name),
+        body=body,
         url=search_url(sub),
     )
 

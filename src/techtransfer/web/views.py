@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from techtransfer.audit.access import may_browse_audit
 from techtransfer.core import selectors as core_selectors
+from techtransfer.core import services as core_services
 from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
 from techtransfer.jobs.access import jobs_visible_to
@@ -103,3 +105,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
     context = {"status": status, "heading": heading, "explanation": explanation}
     return render(request, "web/error.html", context, status=status)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers a signed-in person's choice, so that what the
+    platform later writes to them (notifications, e-mails) is in that language."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        core_services.set_language(actor=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
+    return response
+

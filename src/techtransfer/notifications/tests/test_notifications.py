@@ -66,3 +66,36 @@ def test_a_digest_lists_its_records_a_line_each_with_links(client):
         '• 钙钛矿电池  <a href="http://127.0.0.1:8000/achievements/1/" rel="nofollow">'
         "http://127.0.0.1:8000/achievements/1/</a><br>• 稀土&lt;永磁&gt;  "
     ) in page
+
+
+def test_each_recipient_reads_a_notice_in_their_own_language(django_capture_on_commit_callbacks):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    chinese, english, unset = UserFactory(username="zh"), UserFactory(username="en"), UserFactory(username="unset")
+    english.language = "en"
+    english.save(update_fields=["language"])
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # an English actor
+        services.notify(user_ids=[chinese.pk, english.pk, unset.pk], kind="k", title=lambda: gettext("Notifications"))
+    titles = dict(Notification.objects.values_list("user__username", "title"))
+    assert titles == {"zh": "通知", "en": "Notifications", "unset": "通知"}  # the platform's default until chosen
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("en@example.org", "Notifications"), ("unset@example.org", "通知"), ("zh@example.org", "通知"),
+    ]  # fmt: skip
+
+
+def test_the_language_switch_remembers_a_signed_in_persons_choice(client):
+    from techtransfer.audit.models import AuditEvent
+    from techtransfer.core.models import User
+
+    person = UserFactory(username="p")
+    client.force_login(person)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/search/"})
+    assert response.status_code == 302 and response["Location"] == "/search/"
+    assert User.objects.get(pk=person.pk).language == "en"
+    assert AuditEvent.objects.get(action="user.language").changes == {"language": ["", "en"]}
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})  # not offered: ignored
+    assert User.objects.get(pk=person.pk).language == "en"
+    client.logout()
+    assert client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}).status_code == 302  # anonymous
+

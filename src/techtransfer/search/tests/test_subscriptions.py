@@ -37,7 +37,7 @@ def english():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def subscriber(db):  # type: ignore[no-untyped-def]
-    return UserFactory(username="subscriber")
+    return UserFactory(username="subscriber", language="en")  # notices are written in it
 
 
 def subscribe(user, query="钙钛矿", frequency=F.IMMEDIATE, **criteria):  # type: ignore[no-untyped-def]
@@ -113,7 +113,7 @@ def test_record_the_subscriber_may_not_see_never_notifies(publish_now, subscribe
         fields={"title": "钙钛矿内部成果"}, visibility=["org:7"],
     )  # fmt: skip
     get_backend().apply([member_only], [])
-    insider = UserFactory(username="insider")
+    insider = UserFactory(username="insider", language="en")
     subscribe(insider)
 
     def tokens(user):  # type: ignore[no-untyped-def]
@@ -361,7 +361,7 @@ def test_a_subscription_that_cannot_be_matched_does_not_stop_the_others(publish_
     subscription alone; the ones after it are matched and notified."""
     broken = subscribe(subscriber)
     SearchSubscription.objects.filter(pk=broken.pk).update(ranges={"year": [1e308, None]})
-    other = UserFactory(username="other_subscriber")
+    other = UserFactory(username="other_subscriber", language="en")
     subscribe(other)
     publish_now()
     assert inbox(other) == [f"New for “钙钛矿”: {NAME}"]
