@@ -23,7 +23,9 @@ def _run(argv: list[str]) -> int:
         "--workers", workers, "--blocking-threads", os.environ.get("WEB_THREADS", "4"), "techtransfer.wsgi:application",
     ]  # fmt: skip
     worker = [sys.executable, "-m", "techtransfer.cli", "worker"]
-    procs = [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603  (fixed argv, our own interpreter)
+    # Links in e-mails and digests point at this server unless SITE_URL says otherwise.
+    env = {**os.environ, "SITE_URL": os.environ.get("SITE_URL") or f"http://{host}:{port}"}
+    procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]  # noqa: S603  (fixed argv, our own interpreter)
     print(f"techtransfer: web on http://{host}:{port}/ and a background worker; Ctrl+C stops both", flush=True)
 
     def stop(*_: object) -> None:

@@ -115,4 +115,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         core_services.set_language(actor=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
     return response
-

@@ -98,4 +98,3 @@ def test_the_language_switch_remembers_a_signed_in_persons_choice(client):
     assert User.objects.get(pk=person.pk).language == "en"
     client.logout()
     assert client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}).status_code == 302  # anonymous
-
