@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.achievements.choices import PlanIndustry, Stage
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Listing
 from techtransfer.search.classifier import discipline_name, discipline_values
@@ -116,7 +116,7 @@ register(
             choice_filter("listing_mode", _("Listing mode"), _MODES),
             FilterSpec("transfer_mode", _("Transfer mode"), values=lambda: sorted(set(TRANSFER_MODE.values()))),
             FilterSpec("discipline", _("Discipline"), value_label=discipline_name, values=discipline_values),
-            FilterSpec("stage", _("Stage")),
+            choice_filter("stage", _("Stage"), dict(Stage.choices)),  # the achievement's stage
             FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),
             FilterSpec("price", _("Price (10,000 yuan)"), kind=FilterKind.FLOAT, facet=False),

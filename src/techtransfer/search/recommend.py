@@ -257,10 +257,10 @@ def price_fit(demand: Profile, supply: Profile) -> Component:
     if demand.price is None or supply.price is None:
         return Component("price", None)
     asking, budget = supply.price[0], demand.price[1]
-    detail = f"{asking:g} / {budget:g}"
+    detail = f"{services.number_text(asking)} / {services.number_text(budget)}"
     label = str(
         _("asking %(asking)s, budget up to %(budget)s (10,000 yuan)")
-        % {"asking": f"{asking:g}", "budget": f"{budget:g}"}
+        % {"asking": services.number_text(asking), "budget": services.number_text(budget)}
     )
     if asking <= budget:
         return Component("price", 1.0, detail, label)
@@ -297,7 +297,10 @@ def components(
     else:
         value, detail = (1 - CONTEXT_WEIGHT) * relevance + CONTEXT_WEIGHT * context, f"{relevance:.2f}/{context:.2f}"
         why = str(
-            _("words and meaning %(words).2f; whole-text closeness among these candidates %(context).2f")
+            _(
+                "words and meaning %(words).2f, relative to the best of these candidates; whole-text closeness "
+                "among them %(context).2f"
+            )
             % {"words": relevance, "context": context}
         )
     if meaning is not None:

@@ -236,3 +236,9 @@ def allowed_values(name: str) -> set[str] | None:
                     return None
                 allowed.update(spec.values())
     return allowed
+
+
+def number_text(value: float) -> str:
+    """A range bound or price as the search form reads it and people write it: whole numbers without a
+    decimal point, others with at most two decimals (`:g` wrote 1234567.89 as 1.23457e+06)."""
+    return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")

@@ -132,6 +132,8 @@ def clean_criteria(
         for spec in st.filters:
             kinds.setdefault(spec.name, spec.kind)
     errors: dict[str, list[str]] = {}
+    if query.strip() and not text.query_tokens(query):  # "!!!": the engine would match nothing, ever
+        errors["query"] = [gettext("The question has no words to search for.")]
     unknown_types = [t for t in dict.fromkeys(type_names) if t not in registered]
     if unknown_types:
         errors["types"] = [gettext("Unknown record type: %(values)s.") % {"values": ", ".join(unknown_types)}]
@@ -608,9 +610,9 @@ def search_url(sub: SearchSubscription) -> str:
             params += [(name, v) for v in values]
     for name, (lo, hi) in sub.ranges.items():
         if lo is not None:
-            params.append((f"{name}_min", f"{lo:g}"))
+            params.append((f"{name}_min", services.number_text(lo)))
         if hi is not None:
-            params.append((f"{name}_max", f"{hi:g}"))
+            params.append((f"{name}_max", services.number_text(hi)))
     return reverse("search:search") + ("?" + urlencode(params) if params else "")
 
 
@@ -646,7 +648,7 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
         rspec = labels.get(name)
         if rspec is None:
             continue
-        lo_s = "" if lo is None else f"{lo:g}"
-        hi_s = "" if hi is None else f"{hi:g}"
+        lo_s = "" if lo is None else services.number_text(lo)
+        hi_s = "" if hi is None else services.number_text(hi)
         out.append(f"{rspec.label}: {lo_s}–{hi_s}")
     return out

@@ -250,3 +250,17 @@ def test_an_organisations_name_finds_its_records_only_as_a_whole(db, index_dir, 
     reindex()
     assert titles(None, "赣州稀土研究院", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
     assert titles(None, "[演示] 赣州稀土研究院", type_names=["achievement"]) == (["高效水稻灌溉控制系统"], 1)
+
+
+def test_every_keyword_filter_declares_its_values():
+    """The search page, the API and saved searches refuse a value no record can have; a keyword filter
+    declared without its values would let any through (the listings' stage did)."""
+    from techtransfer.search.registry import FilterKind, types
+
+    loose = [
+        (n, f.name)
+        for n, st in types().items()
+        for f in st.filters
+        if f.kind == FilterKind.KEYWORD and f.values is None
+    ]
+    assert loose == []

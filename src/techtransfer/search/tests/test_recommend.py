@@ -392,7 +392,8 @@ def test_need_recommendations_mix_in_how_close_the_passages_are(world, outsider,
     assert shown.detail == f"{before[poor]:.2f}/1.00"
     meaning = next(h.semantic_similarity for h in recommend._hits(outsider, doc, "achievement", {}, 20) if h.pk == poor)
     assert shown.shown_detail == (
-        f"文字与语义 {before[poor]:.2f}；全文相近度（在这些候选中）1.00；语义相似度 {meaning:.2f}（至少 0.62 才会推荐）"
+        f"文字与语义 {before[poor]:.2f}（相对于这些候选中最好的一个）；全文相近度（在这些候选中）1.00；"
+        f"语义相似度 {meaning:.2f}（至少 0.62 才会推荐）"
     )
     # Without vectors the relevance is the engine's alone, as before.
     monkeypatch.setattr(get_backend(), "deep_vectors", None, raising=False)

@@ -349,11 +349,15 @@ def test_ranges_the_search_page_refuses_are_not_saved(ranges, message):
 
 
 def test_bounds_at_the_limits_are_saved_and_open_as_a_search_page(subscriber, client):
-    criteria = subscriptions.clean_criteria(
-        query="石墨烯", ranges={"trl": [1, 9], "year": [1949, 2200], "price": [0, 12.5]}
+    ranges = {"trl": [1, 9], "year": [1949, 2200], "price": [1234567.89, 9_999_999_999]}
+    sub = subscriptions.create_subscription(
+        actor=subscriber, name="", criteria=subscriptions.clean_criteria(query="石墨烯", ranges=ranges)
     )
-    sub = subscriptions.create_subscription(actor=subscriber, name="", criteria=criteria)
-    assert client.get(subscriptions.search_url(sub)).status_code == 200
+    url = subscriptions.search_url(sub)
+    assert url.endswith("&trl_min=1&trl_max=9&year_min=1949&year_max=2200&price_min=1234567.89&price_max=9999999999")
+    assert client.get(url).status_code == 200
+    assert subscriptions.describe(sub)[-1].endswith(": 1234567.89–9999999999")
+    assert [services.number_text(x) for x in (12.5, 0.0, 3.1)] == ["12.5", "0", "3.1"]
 
 
 def test_a_subscription_that_cannot_be_matched_does_not_stop_the_others(publish_now, subscriber, caplog):
@@ -367,3 +371,12 @@ def test_a_subscription_that_cannot_be_matched_does_not_stop_the_others(publish_
     assert inbox(other) == [f"New for “钙钛矿”: {NAME}"]
     assert inbox(subscriber) == []
     assert f"matching subscription {broken.pk} failed" in caplog.text
+
+
+def test_a_question_without_words_is_not_saved():
+    """Punctuation alone matches nothing in the engine: such a subscription would never notify."""
+    for question in ("!!!", "!!! ???", "……"):
+        with pytest.raises(subscriptions.DomainError) as exc:
+            subscriptions.clean_criteria(query=question, type_names=["achievement"])
+        assert exc.value.details == {"fields": {"query": ["The question has no words to search for."]}}
+    assert subscriptions.clean_criteria(query="C++ 编译器").query == "C++ 编译器"

@@ -78,6 +78,9 @@ def test_filters_inside_the_engine(client, published):
     assert api.status_code == 422 and api.json()["details"] == {
         "fields": {"__all__": ["Industry: Unknown value: bogus."]}
     }
+    # Every keyword facet knows its values (listings declared the stage without them).
+    stage = client.get(reverse("search:search"), {"q": "永磁", "stage": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert stage.status_code == 400 and "Stage: Unknown value: bogus." in stage.content.decode()
 
 
 def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
