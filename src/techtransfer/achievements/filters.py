@@ -16,6 +16,7 @@ from techtransfer.achievements.choices import (
 )
 from techtransfer.achievements.models import Achievement
 from techtransfer.core.choices import OrganisationType
+from techtransfer.core.filters import filter_region_code
 
 ORDERING = {
     "-published": ("-published_at", "-pk"),
@@ -25,13 +26,6 @@ ORDERING = {
     "-trl": ("-trl", "-pk"),
     "name": ("name", "pk"),
 }
-
-
-def _region_prefix(code: str) -> str | None:
-    code = code.strip()
-    if len(code) != 6 or not code.isdigit():
-        return None
-    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
 
 
 class AchievementFilterSet(django_filters.FilterSet):
@@ -87,8 +81,7 @@ class AchievementFilterSet(django_filters.FilterSet):
         return qs.filter(sector_code__startswith=value.strip().upper())
 
     def filter_region(self, qs: QuerySet[Achievement], name: str, value: str) -> QuerySet[Achievement]:
-        prefix = _region_prefix(value)
-        return qs.filter(region__code__startswith=prefix) if prefix else qs.none()
+        return filter_region_code(qs, value)
 
     def filter_transfer_mode(self, qs: QuerySet[Achievement], name: str, value: str) -> QuerySet[Achievement]:
         # JSON "contains" is not available on SQLite; the quoted value matches one list element exactly.

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
+from techtransfer.search.registry import REGION_PREFIX, region_prefix
+
+
+def region_code_prefix(value: str) -> str | None:
+    """What a list's region filter selects: a GB/T 2260 code of 2, 4 or 6 digits (full-width digits
+    read as digits), as the prefix of the codes inside it (36 and 360000 → 36, 3601 and 360100 →
+    3601, 360102 stays); None for anything else. The search page reads region codes the same way."""
+    code = unicodedata.normalize("NFKC", value).strip()
+    if not re.fullmatch(REGION_PREFIX, code, flags=re.ASCII):
+        return None
+    return region_prefix(code)
+
+
+def filter_region_code(queryset: QuerySet[Any], value: str, field: str = "region__code") -> QuerySet[Any]:
+    """`queryset` inside the region `value` names (`region_code_prefix`); none for a malformed code."""
+    prefix = region_code_prefix(value)
+    return queryset.filter(**{f"{field}__startswith": prefix}) if prefix else queryset.none()
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
@@ -24,9 +45,4 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(uscc=value.upper()))
 
     def filter_region(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:
-        # A province or city code selects everything inside it.
-        code = value.strip()
-        if len(code) == 6 and code.isdigit():
-            prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-            return queryset.filter(region__code__startswith=prefix)
-        return queryset.none()
+        return filter_region_code(queryset, value)  # a province or city code selects everything inside it

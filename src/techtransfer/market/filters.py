@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.core.filters import filter_region_code
 from techtransfer.market.choices import AuctionStatus, ListingMode
 from techtransfer.market.models import Listing
 
@@ -16,13 +17,6 @@ ORDERING = {
     "-price": ("-price_min", "-pk"),
     "ending": ("listed_until", "pk"),
 }
-
-
-def _region_prefix(code: str) -> str | None:
-    code = code.strip()
-    if len(code) != 6 or not code.isdigit():
-        return None
-    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
 
 
 class ListingFilterSet(django_filters.FilterSet):
@@ -57,8 +51,7 @@ class ListingFilterSet(django_filters.FilterSet):
         return qs
 
     def filter_region(self, qs: QuerySet[Listing], name: str, value: str) -> QuerySet[Listing]:
-        prefix = _region_prefix(value)
-        return qs.filter(region__code__startswith=prefix) if prefix else qs.none()
+        return filter_region_code(qs, value)
 
     def filter_price_min(self, qs: QuerySet[Listing], name: str, value: Decimal) -> QuerySet[Listing]:
         # A range listing matches when any part of its range lies at or above the bound.

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.core.filters import filter_region_code
 from techtransfer.needs.choices import CooperationMode
 from techtransfer.needs.models import Need
 
@@ -44,11 +45,7 @@ class NeedFilterSet(django_filters.FilterSet):
         return qs
 
     def filter_region(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        code = value.strip()
-        if len(code) != 6 or not code.isdigit():
-            return qs.none()
-        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        return qs.filter(region__code__startswith=prefix)
+        return filter_region_code(qs, value)
 
     def filter_mode(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
         # JSON list membership, portable between SQLite and PostgreSQL.

@@ -73,3 +73,23 @@ def test_the_achievement_forms_disciplines_are_named_in_the_users_language():
             dict(AchievementForm().fields["discipline"].choices)["地质学/地质资源与地质工程"]
             == "地质学/地质资源与地质工程"
         )
+
+
+@pytest.mark.parametrize(
+    ("value", "prefix"),
+    [("36", "36"), ("360000", "36"), ("3601", "3601"), ("360100", "3601"), ("360102", "360102"), ("３６０１", "3601"),
+     (" 3607 ", "3607"), ("abc", None), ("361", None), ("٣٦", None), ("", None)],
+)  # fmt: skip
+def test_list_region_filters_read_codes_as_the_search_page_does(value, prefix):
+    from techtransfer.core.filters import region_code_prefix
+
+    assert region_code_prefix(value) == prefix
+
+
+def test_the_needs_list_filters_by_a_province_or_city_code(client, applicant_org, applicant_admin, county_reviewer):
+    from techtransfer.needs.tests.factories import published_need
+
+    published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer, title="南昌县的需求")
+    titles = {code: client.get("/needs/", {"region": code}).content.decode().count("南昌县的需求") for code in
+              ("36", "3601", "360121", "3607", "abc")}  # fmt: skip
+    assert titles == {"36": 1, "3601": 1, "360121": 1, "3607": 0, "abc": 0}
