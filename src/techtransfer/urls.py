@@ -6,7 +6,6 @@ from django.urls import include, path
 
 from techtransfer.api.api import api
 from techtransfer.web import views as web_views
-from techtransfer.web.forms import LoginForm
 
 urlpatterns = [
     # The search page first: Django tries patterns in order, and it is the most requested page (a
@@ -32,11 +31,7 @@ urlpatterns = [
     # Pages carry their icon inline; clients that ask for /favicon.ico anyway (bookmarks, feed
     # readers) are sent to the same icon.
     path("favicon.ico", web_views.favicon, name="favicon"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", web_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Before Django's own (same name): the switch also remembers a signed-in person's choice.
     path("i18n/setlang/", web_views.set_language, name="set_language"),

@@ -80,6 +80,15 @@ def test_search_on_a_phone(live_server, chromium_browser: Browser, regions, scre
     page.locator("main h1").click()  # a tap elsewhere closes it
     expect(page.locator("#suggest-list")).to_have_count(0)
     expect(page.locator("#id_q")).to_have_attribute("aria-expanded", "false")
+    page.fill("#id_q", "永瓷")
+    expect(page.locator("#suggest-list")).to_contain_text("永磁电机")
+    page.keyboard.press("ArrowDown")  # into the list and back: it stays open
+    expect(page.locator("#suggest-list a").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#id_q")).to_be_focused()
+    expect(page.locator("#suggest-list")).to_contain_text("永磁电机")
+    page.keyboard.press("Tab")  # on to the search button: it closes
+    expect(page.locator("#suggest-list")).to_have_count(0)
 
     page.click("#subscribe-form button")
     expect(page.locator("#subscription-form")).to_be_visible()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
@@ -21,6 +25,7 @@ from techtransfer.jobs.access import jobs_visible_to
 from techtransfer.jobs.selectors import worker_status
 from techtransfer.search.outbox import lag as search_lag
 from techtransfer.search.semantic.deep import process_stats as rerank_stats
+from techtransfer.web.forms import LoginForm
 from techtransfer.web.stats import turnover_series
 
 
@@ -115,3 +120,22 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         core_services.set_language(actor=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
     return response
+
+
+class LoginView(auth_views.LoginView):
+    """Signing in brings back the language the person last chose (`User.language`), the one their
+    notifications are written in."""
+
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "language", "")
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )  # fmt: skip
+        return response

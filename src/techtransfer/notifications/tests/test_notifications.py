@@ -98,3 +98,19 @@ def test_the_language_switch_remembers_a_signed_in_persons_choice(client):
     assert User.objects.get(pk=person.pk).language == "en"
     client.logout()
     assert client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}).status_code == 302  # anonymous
+
+
+def test_signing_in_brings_back_the_language_last_chosen(client):
+    from django.conf import settings
+
+    from techtransfer.core.tests.factories import PASSWORD
+
+    UserFactory(username="en_reader", language="en")
+    response = client.post("/login/", {"username": "en_reader", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "Notifications" in client.get("/notifications/").content.decode()
+    UserFactory(username="never_chose")
+    client.logout()
+    again = client.post("/login/", {"username": "never_chose", "password": PASSWORD})
+    assert again.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in again.cookies

@@ -34,6 +34,17 @@
     if (box) { box.setAttribute("aria-expanded", links().length ? "true" : "false"); }
   }
   document.addEventListener("htmx:afterSwap", expanded);
+  // Focus leaving the box and its list (Tab) closes the list too.
+  document.addEventListener("focusout", function (event) {
+    var box = document.getElementById("id_q");
+    var list = document.getElementById("search-suggest");
+    if (!box || !list || !links().length) { return; }
+    if (event.target !== box && !list.contains(event.target)) { return; }
+    var next = event.relatedTarget;
+    if (next && (next === box || list.contains(next))) { return; }
+    list.innerHTML = "";
+    expanded();
+  });
   // A click anywhere outside the box and its list closes the list (it stayed over the page).
   document.addEventListener("click", function (event) {
     var box = document.getElementById("id_q");
