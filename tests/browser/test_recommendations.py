@@ -50,6 +50,9 @@ def test_need_page_shows_recommendations(live_server, chromium_browser: Browser,
     row = page.locator("#recommend-achievement tbody tr").first
     expect(row).to_contain_text(ACHIEVEMENT)
     expect(row.locator(".badge.text-bg-success")).to_have_count(6)  # relevance 1.00 and five ✓
+    # The parts' explanations open under the title, for a phone or a screen reader.
+    row.locator("details.recommend-why summary").click()
+    expect(row.locator("details.recommend-why")).to_contain_text("相对于这些候选中最好的一个")
     expect(page.locator("#similar-hits")).to_contain_text(similar.title)
     expect(page.locator("#similar-hits")).not_to_contain_text("草稿")
     page.screenshot(path=str(screenshot_dir / "need-recommendations.png"), full_page=True)
