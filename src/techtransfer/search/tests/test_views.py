@@ -89,7 +89,9 @@ def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
     body = r.content.decode()
     assert 'value="电机"' in body
     # Screen readers hear how many fields need attention (they heard a bare "2").
-    assert '<div class="visually-hidden" role="status">表单中有 2 处填写有误，错误信息显示在相应字段下方。</div>' in body
+    assert (
+        '<div class="visually-hidden" role="status">表单中有 2 处填写有误，错误信息显示在相应字段下方。</div>' in body
+    )
     api = client.get("/api/v1/search", {"q": "电机", "trl_min": "5", "trl_max": "3"})
     assert api.status_code == 422
     assert list(api.json()["details"]["fields"]) == ["trl_max"]
