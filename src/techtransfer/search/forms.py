@@ -141,6 +141,7 @@ class SearchForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [(name, st.label) for name, st in types().items()]  # type: ignore[attr-defined]
         self.keyword_names = list(keyword_filters())
+        self.facet_errors: dict[str, tuple[str, str]] = {}  # facet → (message with its label, without)
 
     def clean_region(self) -> str:
         """Codes of the right form that no region has (99) are named, rather than finding nothing."""
@@ -171,9 +172,9 @@ class SearchForm(StyledForm):
                 wrong = gettext("Unknown value: %(values)s.") % {
                     "values": ", ".join(v for v in values if v not in allowed)
                 }
-                self.add_error(
-                    None, gettext("%(field)s: %(message)s") % {"field": filter_label(name), "message": wrong}
-                )
+                labelled = gettext("%(field)s: %(message)s") % {"field": filter_label(name), "message": wrong}
+                self.add_error(None, labelled)  # on the page, above the form
+                self.facet_errors[name] = (labelled, wrong)  # in the API, under the facet's name
             elif values:
                 terms[name] = values
         data["terms"] = terms

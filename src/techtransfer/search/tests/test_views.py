@@ -75,9 +75,9 @@ def test_filters_inside_the_engine(client, published):
     bogus = client.get(reverse("search:search"), {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bogus.status_code == 400 and "Industry: Unknown value: bogus." in bogus.content.decode()
     api = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert api.status_code == 422 and api.json()["details"] == {
-        "fields": {"__all__": ["Industry: Unknown value: bogus."]}
-    }
+    assert api.status_code == 422 and api.json()["details"] == {"fields": {"plan_industry": ["Unknown value: bogus."]}}
+    two = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus", "discipline": "x", "trl_min": "12"})
+    assert sorted(two.json()["details"]["fields"]) == ["discipline", "plan_industry", "trl_min"]
     # Every keyword facet knows its values (listings declared the stage without them).
     stage = client.get(reverse("search:search"), {"q": "永磁", "stage": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
     assert stage.status_code == 400 and "Stage: Unknown value: bogus." in stage.content.decode()
