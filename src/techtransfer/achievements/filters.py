@@ -57,6 +57,7 @@ class AchievementFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
         label=_("Sort by"),
+        empty_label=None,  # the list sorts newest first unless told otherwise
         choices=[
             ("-published", _("Newest first")),
             ("published", _("Oldest first")),

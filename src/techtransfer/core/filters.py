@@ -7,12 +7,18 @@ import unicodedata
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
 from techtransfer.search.registry import REGION_PREFIX, region_prefix
+
+
+def yes_no_all() -> forms.Select:
+    """The widget of a yes/no list filter: "All", "Yes", "No" (Django's own says "Unknown" for all)."""
+    return forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
 
 
 def region_code_prefix(value: str) -> str | None:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.filters import filter_region_code
+from techtransfer.core.filters import filter_region_code, yes_no_all
 from techtransfer.needs.choices import CooperationMode
 from techtransfer.needs.models import Need
 
@@ -28,11 +28,13 @@ class NeedFilterSet(django_filters.FilterSet):
     budget_min = django_filters.NumberFilter(
         field_name="budget_max", lookup_expr="gte", label=_("Budget at least (10,000 yuan)")
     )
-    challenge = django_filters.BooleanFilter(method="filter_challenge", label=_("Runs as a challenge"))
-    demo = django_filters.BooleanFilter(field_name="is_demo", label=_("Demo records"))
+    challenge = django_filters.BooleanFilter(
+        method="filter_challenge", label=_("Runs as a challenge"), widget=yes_no_all()
+    )
+    demo = django_filters.BooleanFilter(field_name="is_demo", label=_("Demo records"), widget=yes_no_all())
     sort = django_filters.ChoiceFilter(
         choices=[("-published", _("Newest")), ("deadline", _("Deadline")), ("-budget", _("Budget"))],
-        method="filter_sort", label=_("Sort"),
+        method="filter_sort", label=_("Sort"), empty_label=None,  # newest first unless told otherwise
     )  # fmt: skip
 
     class Meta:

@@ -93,3 +93,17 @@ def test_the_needs_list_filters_by_a_province_or_city_code(client, applicant_org
     titles = {code: client.get("/needs/", {"region": code}).content.decode().count("南昌县的需求") for code in
               ("36", "3601", "360121", "3607", "abc")}  # fmt: skip
     assert titles == {"36": 1, "3601": 1, "360121": 1, "3607": 0, "abc": 0}
+
+
+@pytest.mark.parametrize("url", ["/needs/", "/achievements/"])
+def test_list_sort_menus_offer_orders_only(client, url):
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    sort = page.split('name="sort"')[1].split("</select>")[0]
+    assert '<option value="-published" selected>' in sort and 'value=""' not in sort  # no "All" order
+
+
+def test_yes_no_list_filters_say_all_yes_no(client):
+    page = client.get("/needs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    demo = page.split('name="demo"')[1].split("</select>")[0]
+    assert '<option value="" selected>All</option>' in demo and ">Yes<" in demo and ">No<" in demo
+    assert "Unknown" not in demo
