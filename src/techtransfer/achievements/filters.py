@@ -16,7 +16,7 @@ from techtransfer.achievements.choices import (
 )
 from techtransfer.achievements.models import Achievement
 from techtransfer.core.choices import OrganisationType
-from techtransfer.core.filters import filter_region_code
+from techtransfer.core.filters import MONEY, TRL, YEAR, BoundedNumberFilter, filter_region_code
 
 ORDERING = {
     "-published": ("-published_at", "-pk"),
@@ -39,20 +39,20 @@ class AchievementFilterSet(django_filters.FilterSet):
     discipline = django_filters.ChoiceFilter(choices=discipline_choices, label=_("Discipline"))
     category = django_filters.CharFilter(field_name="discipline_category", label=_("Discipline category"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    trl_min = django_filters.NumberFilter(field_name="trl", lookup_expr="gte", label=_("TRL from"))
-    trl_max = django_filters.NumberFilter(field_name="trl", lookup_expr="lte", label=_("TRL to"))
+    trl_min = BoundedNumberFilter(field_name="trl", lookup_expr="gte", label=_("TRL from"), **TRL)
+    trl_max = BoundedNumberFilter(field_name="trl", lookup_expr="lte", label=_("TRL to"), **TRL)
     region = django_filters.CharFilter(method="filter_region", label=_("Region"))
     transfer_mode = django_filters.ChoiceFilter(
         choices=TransferMode.choices, method="filter_transfer_mode", label=_("Transfer mode")
     )
-    price_min = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label=_("Price from (10,000 yuan)"))
-    price_max = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label=_("Price to (10,000 yuan)"))
+    price_min = BoundedNumberFilter(field_name="price", lookup_expr="gte", label=_("Price from (10,000 yuan)"), **MONEY)
+    price_max = BoundedNumberFilter(field_name="price", lookup_expr="lte", label=_("Price to (10,000 yuan)"), **MONEY)
     ip_kind = django_filters.ChoiceFilter(choices=IPKind.choices, method="filter_ip_kind", label=_("IP type"))
     organisation_type = django_filters.ChoiceFilter(
         field_name="organisation__type", choices=OrganisationType.choices, label=_("Organisation type")
     )
     organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation id"))
-    year = django_filters.NumberFilter(field_name="published_at__year", label=_("Year published"))
+    year = BoundedNumberFilter(field_name="published_at__year", label=_("Year published"), **YEAR)
     status = django_filters.ChoiceFilter(choices=AchievementStatus.choices, label=_("Status"))
     sort = django_filters.ChoiceFilter(
         method="filter_sort",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.contracts.choices import ContractStatus, ContractType, TechField
 from techtransfer.contracts.models import Contract
-from techtransfer.core.filters import yes_no_all
+from techtransfer.core.filters import YEAR, BoundedNumberFilter, yes_no_all
 
 
 class ContractFilterSet(django_filters.FilterSet):
@@ -14,7 +14,7 @@ class ContractFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
     contract_type = django_filters.ChoiceFilter(choices=ContractType.choices, label=_("Contract type"))
     tech_field = django_filters.ChoiceFilter(choices=TechField.choices, label=_("Technical field"))
-    year = django_filters.NumberFilter(field_name="signed_on__year", label=_("Signing year"))
+    year = BoundedNumberFilter(field_name="signed_on__year", label=_("Signing year"), **YEAR)
     flagged = django_filters.BooleanFilter(method="filter_flagged", label=_("Related-party flags"), widget=yes_no_all())
 
     class Meta:

@@ -15,6 +15,20 @@ from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
 from techtransfer.search.registry import REGION_PREFIX, region_prefix
 
+# Bounds of the number filters of the lists, as the search form has them (django-filter's default
+# ceiling, 1e+50, was what an over-large amount was told).
+MONEY = {"min_value": 0, "max_value": 9_999_999_999}  # 10,000 yuan
+TRL = {"min_value": 1, "max_value": 9}
+YEAR = {"min_value": 1949, "max_value": 2200}
+
+
+class BoundedNumberFilter(django_filters.NumberFilter):
+    """A number filter bounded by its own `min_value`/`max_value` (MONEY, TRL, YEAR), without
+    django-filter's extra 1e+50 ceiling, which was a second message beside them."""
+
+    def get_max_validator(self) -> None:
+        return None
+
 
 def yes_no_all() -> forms.Select:
     """The widget of a yes/no list filter: "All", "Yes", "No" (Django's own says "Unknown" for all)."""

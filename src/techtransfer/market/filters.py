@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.filters import filter_region_code, yes_no_all
+from techtransfer.core.filters import MONEY, BoundedNumberFilter, filter_region_code, yes_no_all
 from techtransfer.market.choices import AuctionStatus, ListingMode
 from techtransfer.market.models import Listing
 
@@ -24,8 +24,8 @@ class ListingFilterSet(django_filters.FilterSet):
     mode = django_filters.ChoiceFilter(choices=ListingMode.choices, label=_("Mode"))
     industry = django_filters.ChoiceFilter(choices=PlanIndustry.choices, label=_("Industry"))
     region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
-    price_min = django_filters.NumberFilter(method="filter_price_min", label=_("Price from (10,000 yuan)"))
-    price_max = django_filters.NumberFilter(method="filter_price_max", label=_("Price to (10,000 yuan)"))
+    price_min = BoundedNumberFilter(method="filter_price_min", label=_("Price from (10,000 yuan)"), **MONEY)
+    price_max = BoundedNumberFilter(method="filter_price_max", label=_("Price to (10,000 yuan)"), **MONEY)
     has_auction = django_filters.BooleanFilter(
         method="filter_has_auction", label=_("With an auction"), widget=yes_no_all()
     )

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.filters import filter_region_code, yes_no_all
+from techtransfer.core.filters import MONEY, BoundedNumberFilter, filter_region_code, yes_no_all
 from techtransfer.needs.choices import CooperationMode
 from techtransfer.needs.models import Need
 
@@ -25,8 +25,8 @@ class NeedFilterSet(django_filters.FilterSet):
     cooperation_mode = django_filters.ChoiceFilter(
         choices=CooperationMode.choices, method="filter_mode", label=_("Cooperation mode")
     )
-    budget_min = django_filters.NumberFilter(
-        field_name="budget_max", lookup_expr="gte", label=_("Budget at least (10,000 yuan)")
+    budget_min = BoundedNumberFilter(
+        field_name="budget_max", lookup_expr="gte", label=_("Budget at least (10,000 yuan)"), **MONEY
     )
     challenge = django_filters.BooleanFilter(
         method="filter_challenge", label=_("Runs as a challenge"), widget=yes_no_all()

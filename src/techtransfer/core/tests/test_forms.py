@@ -107,3 +107,16 @@ def test_yes_no_list_filters_say_all_yes_no(client):
     demo = page.split('name="demo"')[1].split("</select>")[0]
     assert '<option value="" selected>All</option>' in demo and ">Yes<" in demo and ">No<" in demo
     assert "Unknown" not in demo
+
+
+def test_list_number_filters_have_the_search_forms_bounds():
+    from django.utils import translation
+
+    from techtransfer.needs.filters import NeedFilterSet
+    from techtransfer.needs.models import Need
+
+    with translation.override("en"):
+        fs = NeedFilterSet({"budget_min": "1e60"}, queryset=Need.objects.all())
+        assert not fs.is_valid()
+        assert fs.errors["budget_min"] == ["Ensure this value is less than or equal to 9999999999."]
+        assert NeedFilterSet({"budget_min": "9999999999"}, queryset=Need.objects.all()).is_valid()
