@@ -15,8 +15,9 @@ from techtransfer.core.choices import OrganisationStatus, OrganisationType
 from techtransfer.core.models import Organisation
 from techtransfer.search.registry import REGION_PREFIX, region_prefix
 
-# Bounds of the number filters of the lists, as the search form has them (django-filter's default
-# ceiling, 1e+50, was what an over-large amount was told).
+# Bounds of the number filters of the lists, and of the search form and saved searches
+# (`search.services.RANGE_BOUNDS`); django-filter's default ceiling, 1e+50, was what an over-large
+# amount was told.
 MONEY = {"min_value": 0, "max_value": 9_999_999_999}  # 10,000 yuan
 TRL = {"min_value": 1, "max_value": 9}
 YEAR = {"min_value": 1949, "max_value": 2200}

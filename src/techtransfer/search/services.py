@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from techtransfer.core.filters import MONEY, TRL, YEAR
 from techtransfer.core.iterables import batched
 from techtransfer.search import text
 from techtransfer.search.backends import get_backend
@@ -25,12 +26,12 @@ from techtransfer.search.semantic import store as vector_store
 
 MAX_QUERY_CHARS = 200
 # The values each range filter may take (lowest, highest, whole numbers only), for the search form and
-# for saved searches alike: a saved search must open as a valid search page. Prices are in 10,000
-# yuan with at most two decimals (12 digits in all).
+# for saved searches alike: a saved search must open as a valid search page. The bounds are the lists'
+# (`core.filters`); prices are in 10,000 yuan with at most two decimals (12 digits in all).
 RANGE_BOUNDS: dict[str, tuple[int, int, bool]] = {
-    "trl": (1, 9, True),
-    "price": (0, 9_999_999_999, False),
-    "year": (1949, 2200, True),
+    "trl": (TRL["min_value"], TRL["max_value"], True),
+    "price": (MONEY["min_value"], MONEY["max_value"], False),
+    "year": (YEAR["min_value"], YEAR["max_value"], True),
 }
 PAGE_SIZE = 20
 
