@@ -19,11 +19,6 @@ DEFAULT_AGREEMENT = _(
 )
 
 
-def _checkbox_plain(form: forms.Form, *names: str) -> None:
-    for name in names:
-        form.fields[name].widget.attrs.pop("class", None)
-
-
 class ChallengeForm(StyledForm):
     bounty = forms.DecimalField(label=_("Bounty (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("1"))
     split = forms.CharField(
@@ -51,7 +46,6 @@ class ChallengeForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreement"].initial = DEFAULT_AGREEMENT
-        _checkbox_plain(self, "eligible_types")
 
     def clean_split(self) -> list[Decimal]:
         try:
@@ -135,7 +129,6 @@ class ConflictForm(StyledForm):
         super().__init__(*args, **kwargs)
         choices = [(p.pk, f"{p.title} — {p.solver}") for p in proposals]
         self.fields["conflicts"].choices = choices  # type: ignore[attr-defined]
-        _checkbox_plain(self, "conflicts")
 
 
 class ScoreForm(StyledForm):

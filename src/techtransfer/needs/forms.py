@@ -50,11 +50,6 @@ class NeedForm(StyledForm):
         label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.SUMMARY
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Checkbox lists render as a list; Bootstrap's form-control would draw a box around it.
-        self.fields["cooperation_modes"].widget.attrs.pop("class", None)
-
     def clean_region(self) -> Region | None:
         code = unicodedata.normalize("NFKC", self.cleaned_data.get("region", "")).strip()  # ３６０７０２ too
         if not code:

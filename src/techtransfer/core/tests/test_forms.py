@@ -120,3 +120,14 @@ def test_list_number_filters_have_the_search_forms_bounds():
         assert not fs.is_valid()
         assert fs.errors["budget_min"] == ["Ensure this value is less than or equal to 9999999999."]
         assert NeedFilterSet({"budget_min": "9999999999"}, queryset=Need.objects.all()).is_valid()
+
+
+def test_entry_forms_checkbox_groups_are_check_boxes_before_and_after_validation():
+    """The needs and challenge forms had stripped the class off their checkbox groups (a workaround
+    for the text-field class they used to get): the first render and a re-render now match."""
+    from techtransfer.needs.forms import NeedForm
+
+    before = NeedForm().fields["cooperation_modes"].widget.attrs["class"]
+    bound = NeedForm({"title": ""})
+    bound.is_valid()
+    assert before == bound.fields["cooperation_modes"].widget.attrs["class"] == "form-check-input"
