@@ -1,6 +1,5 @@
 """Forms of the catalogue editor: metadata, filters, manual additions, notes, order, admissions."""
 
-import re
 import unicodedata
 from typing import Any
 
@@ -24,9 +23,9 @@ from techtransfer.achievements.choices import (
 )
 from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.core import uscc
+from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import Organisation
-from techtransfer.search.registry import REGION_PREFIX
 
 ANY = ("", _("— any —"))
 
@@ -97,7 +96,7 @@ class CatalogueFilterForm(StyledForm):
     def clean_region_prefix(self) -> str:
         # Full-width digits are read as digits (３６０１ is 3601); other scripts' digits are refused.
         value = unicodedata.normalize("NFKC", str(self.cleaned_data.get("region_prefix") or "")).strip()
-        if value and not re.fullmatch(REGION_PREFIX, value):
+        if value and region_code_prefix(value) is None:
             raise forms.ValidationError(_("Give 2, 4 or 6 digits of a region code."), code="region_prefix")
         return value
 

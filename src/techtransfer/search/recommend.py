@@ -257,11 +257,9 @@ def price_fit(demand: Profile, supply: Profile) -> Component:
     if demand.price is None or supply.price is None:
         return Component("price", None)
     asking, budget = supply.price[0], demand.price[1]
-    detail = f"{services.number_text(asking)} / {services.number_text(budget)}"
-    label = str(
-        _("asking %(asking)s, budget up to %(budget)s (10,000 yuan)")
-        % {"asking": services.number_text(asking), "budget": services.number_text(budget)}
-    )
+    shown = {"asking": services.number_text(asking), "budget": services.number_text(budget)}
+    detail = "{asking} / {budget}".format(**shown)
+    label = str(_("asking %(asking)s, budget up to %(budget)s (10,000 yuan)") % shown)
     if asking <= budget:
         return Component("price", 1.0, detail, label)
     return Component("price", 0.5 if asking <= budget * 1.5 else 0.0, detail, label)
