@@ -10,6 +10,9 @@ per record before publication). So a record the subscriber may not see never rea
 
 At most once. Each match is a `SubscriptionMatch` row, unique per (subscription, record): whoever
 inserts it notifies, a second change of the record or a second worker finds it and does nothing.
+Once per person, too: when two of someone's subscriptions match the same record, both keep the
+match (each subscription's list shows it) but only the first to notify names it; the others mark
+it notified without another message (`_told_elsewhere`, under a lock on the subscriber's row).
 "Immediately" notifies in the transaction that inserts the row (in-app now, e-mail after commit,
 both through `notifications.services.notify` and the subscriber's preferences for `KIND`); daily
 and weekly subscriptions leave the row pending and `send_digests` (a periodic job) sends one
@@ -473,6 +476,8 @@ def _record(sub: SearchSubscription, hits: list[SearchHit]) -> int:
     now = timezone.now()
     new: list[SubscriptionMatch] = []
     with transaction.atomic():
+        if immediate:
+            _lock_subscriber(sub.user_id)
         seen = set(
             SubscriptionMatch.objects.filter(subscription=sub, object_uid__in=list(by_uid)).values_list(
                 "object_uid", flat=True
@@ -495,8 +500,27 @@ def _record(sub: SearchSubscription, hits: list[SearchHit]) -> int:
                 continue
             new.append(match)
         if immediate and new:
-            _notify(sub, new)
+            told = _told_elsewhere(sub, [m.object_uid for m in new])
+            fresh = [m for m in new if m.object_uid not in told]
+            if fresh:
+                _notify(sub, fresh)
     return len(new)
+
+
+def _lock_subscriber(user_id: int) -> None:
+    """Serialise the notices of one person (their subscriptions may be matched by two workers)."""
+    list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
+def _told_elsewhere(sub: SearchSubscription, uids: Sequence[str]) -> set[str]:
+    """Those of `uids` that another subscription of the same person has already notified."""
+    return set(
+        SubscriptionMatch.objects.filter(
+            subscription__user_id=sub.user_id, object_uid__in=list(uids), notified_at__isnull=False
+        )
+        .exclude(subscription_id=sub.pk)
+        .values_list("object_uid", flat=True)
+    )
 
 
 def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
@@ -574,6 +598,7 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
     sub = SearchSubscription.objects.select_for_update(of=("self",)).select_related("user").filter(pk=pk).first()
     if sub is None or not sub.active or not sub.user.is_active or not _due(sub, now):
         return 0
+    _lock_subscriber(sub.user_id)
     pending = list(sub.matches.filter(notified_at__isnull=True).order_by("matched_at", "pk")[:MATCH_BATCH])
     if not pending:
         return 0
@@ -592,7 +617,12 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
     )
     if claimed != len(keep):  # pragma: no cover - impossible under the row lock; never notify twice
         raise RuntimeError("digest matches were claimed concurrently")
-    _notify_list(sub, keep)
+    # Records another of the person's subscriptions has already named are claimed, not repeated.
+    told = _told_elsewhere(sub, [m.object_uid for m in keep])
+    listed = [m for m in keep if m.object_uid not in told]
+    if not listed:
+        return 0
+    _notify_list(sub, listed)
     return 1
 
 

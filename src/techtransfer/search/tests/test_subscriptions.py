@@ -99,6 +99,41 @@ def test_duplicate_and_concurrent_runs_notify_once(publish_now, subscriber):
     assert list(sub.matches.values_list("object_uid", flat=True)) == [uid]
 
 
+def test_overlapping_subscriptions_notify_a_person_once_per_record(publish_now, subscriber):
+    solar = subscribe(subscriber, query="钙钛矿")
+    cells = subscribe(subscriber, query="太阳能电池")
+    other = UserFactory(username="other", language="en")
+    subscribe(other, query="太阳能电池")
+    a = publish_now()
+    uid = f"achievement:{a.pk}"
+    # Both of the subscriber's searches keep the match; one message names it.
+    assert list(solar.matches.values_list("object_uid", flat=True)) == [uid]
+    assert list(cells.matches.values_list("object_uid", flat=True)) == [uid]
+    assert inbox(subscriber) == [f"New for “钙钛矿”: {NAME}"]
+    assert [m.to for m in mail.outbox if NAME in m.subject] == [[subscriber.email], [other.email]]
+    assert inbox(other) == [f"New for “太阳能电池”: {NAME}"]
+
+
+def test_a_digest_leaves_out_what_another_subscription_already_named(publish_now, subscriber):
+    daily = subscribe(subscriber, query="钙钛矿 永磁", frequency=F.DAILY)
+    weekly = subscribe(subscriber, query="永磁", frequency=F.WEEKLY)
+    subscribe(subscriber, query="太阳能电池")  # immediate
+    publish_now()  # 钙钛矿 太阳能电池: named at once by the immediate one
+    publish_now(OTHER)  # 永磁: pending in the daily and the weekly one
+    assert inbox(subscriber) == [f"New for “太阳能电池”: {NAME}"]
+    assert daily.matches.filter(notified_at__isnull=True).count() == 2
+    assert weekly.matches.filter(notified_at__isnull=True).count() == 1
+
+    later = timezone.now() + datetime.timedelta(days=7, minutes=1)
+    assert subscriptions.send_digests(later) == 1  # the daily digest; the weekly one has nothing new
+    assert inbox(subscriber)[1:] == ["1 new record for “钙钛矿 永磁”"]
+    body = Notification.objects.filter(user=subscriber).order_by("pk").last().body
+    assert OTHER in body and NAME not in body
+    assert not SubscriptionMatch.objects.filter(subscription__user=subscriber, notified_at__isnull=True).exists()
+    assert subscriptions.send_digests(later + datetime.timedelta(days=8)) == 0
+    assert len(inbox(subscriber)) == 2
+
+
 def test_record_the_subscriber_may_not_see_never_notifies(publish_now, subscriber, monkeypatch):
     subscribe(subscriber)
     internal = publish_now(secrecy=SecrecyLevel.INTERNAL)
