@@ -26,7 +26,6 @@ import functools
 import json
 import logging
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
+from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.models import User
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
@@ -51,12 +51,10 @@ from techtransfer.search import services, text
 from techtransfer.search.backends.base import SearchHit, SearchMode
 from techtransfer.search.models import SearchSubscription, SubscriptionMatch
 from techtransfer.search.registry import (
-    REGION_PREFIX,
     REGION_PREFIX_MESSAGE,
     FilterKind,
     FilterSpec,
     SearchDocument,
-    region_prefix,
     types,
 )
 
@@ -92,9 +90,6 @@ class Criteria:
 
     def is_empty(self) -> bool:
         return not (self.query.strip() or self.types or self.terms or self.ranges)
-
-
-REGION_CODE = re.compile(REGION_PREFIX)
 
 
 def _range_error(name: str, values: Sequence[float]) -> str:
@@ -147,12 +142,15 @@ def clean_criteria(
             errors[f"terms.{name}"] = [gettext("Unknown filter.")]
             continue
         kept = list(dict.fromkeys(unicodedata.normalize("NFKC", str(v)).strip()[:64] for v in values if str(v).strip()))
+        malformed = False
         if kind == FilterKind.PREFIX:  # 360100 (南昌市) is stored as the prefix records hold: 3601
-            kept = list(dict.fromkeys(region_prefix(v) if REGION_CODE.fullmatch(v) else v for v in kept))
+            prefixes = [region_code_prefix(v) for v in kept]
+            malformed = None in prefixes
+            kept = list(dict.fromkeys(p or v for p, v in zip(prefixes, kept, strict=True)))
         allowed = services.allowed_values(name) if kind == FilterKind.KEYWORD else None
         if len(kept) > MAX_VALUES:
             errors[f"terms.{name}"] = [gettext("Too many values.")]
-        elif kind == FilterKind.PREFIX and any(not REGION_CODE.fullmatch(v) for v in kept):
+        elif malformed:
             errors[f"terms.{name}"] = [str(REGION_PREFIX_MESSAGE)]
         elif kind == FilterKind.PREFIX and (unknown := services.unknown_regions(kept)):
             # 99 has the form of a province code, but no province has it: nothing would ever match.

@@ -415,3 +415,22 @@ def test_a_question_without_words_is_not_saved():
             subscriptions.clean_criteria(query=question, type_names=["achievement"])
         assert exc.value.details == {"fields": {"query": ["The question has no words to search for."]}}
     assert subscriptions.clean_criteria(query="C++ 编译器").query == "C++ 编译器"
+
+
+@pytest.mark.parametrize(
+    ("values", "kept", "error"),
+    [
+        (["360100", "３６０１"], ["3601"], None),  # a city's full code and its prefix, full-width digits too
+        (["360000", "360102"], ["36", "360102"], None),
+        (["36x"], None, "Enter region codes of 2, 4 or 6 digits, separated by commas."),
+        (["360"], None, "Enter region codes of 2, 4 or 6 digits, separated by commas."),
+        (["99"], None, "Unknown region code: 99."),
+    ],
+)
+def test_region_codes_read_as_the_lists_read_them(values, kept, error):  # type: ignore[no-untyped-def]
+    if error is None:
+        assert subscriptions.clean_criteria(terms={"region": values}).terms == {"region": kept}
+    else:
+        with pytest.raises(subscriptions.DomainError) as caught:
+            subscriptions.clean_criteria(terms={"region": values})
+        assert caught.value.details == {"fields": {"terms.region": [error]}}
