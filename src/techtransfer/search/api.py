@@ -116,15 +116,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
     transfer_mode, org_type; repeatable). Only records the caller may see are counted or returned."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        fields = {k: [str(m) for m in v] for k, v in form.errors.items()}
-        # A facet's value is reported under the facet's name, as saved searches report it.
-        labelled = {full for full, _bare in form.facet_errors.values()}
-        if labelled and "__all__" in fields:
-            fields["__all__"] = [m for m in fields["__all__"] if m not in labelled]
-            if not fields["__all__"]:
-                del fields["__all__"]
-        fields.update({name: [bare] for name, (_full, bare) in form.facet_errors.items()})
-        raise DomainError(Errors.VALIDATION, details={"fields": fields})
+        raise DomainError(Errors.VALIDATION, details={"fields": form.error_fields()})
     kwargs = form.request_kwargs()
     page = services.search(request.user, kwargs)
     return {

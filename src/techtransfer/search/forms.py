@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils.translation import gettext
@@ -179,6 +180,18 @@ class SearchForm(StyledForm):
                 terms[name] = values
         data["terms"] = terms
         return data
+
+    def error_fields(self) -> dict[str, list[str]]:
+        """The errors by field name, for the API: a facet's wrong value under the facet's name (as
+        saved searches report it), without the labelled copy the page shows above the form."""
+        labelled = {full for full, _bare in self.facet_errors.values()}
+        fields = {
+            name: kept
+            for name, messages in self.errors.items()
+            if (kept := [str(m) for m in messages if name != NON_FIELD_ERRORS or str(m) not in labelled])
+        }
+        fields.update({name: [bare] for name, (_full, bare) in self.facet_errors.items()})
+        return fields
 
     def request_kwargs(self) -> dict[str, Any]:
         """Arguments of `services.search` from the cleaned data."""
