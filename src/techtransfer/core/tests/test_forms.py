@@ -131,3 +131,21 @@ def test_entry_forms_checkbox_groups_are_check_boxes_before_and_after_validation
     bound = NeedForm({"title": ""})
     bound.is_valid()
     assert before == bound.fields["cooperation_modes"].widget.attrs["class"] == "form-check-input"
+
+
+@pytest.mark.parametrize("url", ["/needs/", "/achievements/", "/market/"])
+def test_a_list_with_a_wrong_filter_says_so_instead_of_nothing_found(client, url):
+    good = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="result-count"' in good and 'id="filters-invalid"' not in good
+    page = client.get(url, {"sort": "bogus"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Select a valid choice. bogus is not one of the available choices." in page
+    assert 'id="filters-invalid"' in page
+    assert "No results are shown until the filters marked in red are corrected." in page
+    assert 'id="result-count"' not in page and "Nothing found." not in page
+
+
+def test_the_contracts_list_with_a_wrong_filter_says_so(client, applicant_admin):
+    client.force_login(applicant_admin)
+    page = client.get("/contracts/", {"status": "bogus"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="filters-invalid"' in page and "Nothing yet." not in page
+    assert 'id="filters-invalid"' not in client.get("/contracts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
