@@ -60,6 +60,7 @@ from techtransfer.achievements.io_format import (
 )
 from techtransfer.achievements.models import Achievement, Contributor
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
@@ -843,9 +844,10 @@ def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievem
     the public list's FilterSet (the same parameters as the list page and the API)."""
     org = str(filters.get("organisation") or "")
     if org:
-        if not org.isdigit() or not (user.is_platform_admin or is_member(user, int(org))):
+        org_id = parse_id(org)
+        if org_id is None or not (user.is_platform_admin or is_member(user, org_id)):
             return Achievement.objects.none()
-        qs = Achievement.objects.filter(organisation_id=int(org))
+        qs = Achievement.objects.filter(organisation_id=org_id)
     else:
         qs = public_achievements()
     fs = AchievementFilterSet({k: v for k, v in filters.items() if k != "organisation"}, queryset=qs)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import io
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member
 from techtransfer.jobs.models import Job
@@ -56,7 +57,7 @@ def start_import(
 def start_export(*, actor: User, fmt: io.FileFormat, filters: Mapping[str, str], language: str) -> Job:
     """Start an export of the public list (or of an organisation's records, for its members)."""
     org = filters.get("organisation", "")
-    if org and not (actor.is_platform_admin or (org.isdigit() and is_member(actor, int(org)))):
+    if org and not (actor.is_platform_admin or ((org_id := parse_id(org)) is not None and is_member(actor, org_id))):
         raise DomainError(Errors.NOT_FOUND)
     params = {**{k: v for k, v in filters.items() if k in io.EXPORT_FILTERS and v}, "format": fmt, "language": language}
     return start_job(actor=actor, kind="achievements.export", params=params)

@@ -33,6 +33,7 @@ from techtransfer.achievements.catalogue_forms import (
 from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import User
 
 PAGE_SIZE = 20
@@ -65,8 +66,8 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     qs = access.published_catalogues_visible_to(user)
     year, kind = request.GET.get("year", ""), request.GET.get("kind", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if (year_number := parse_id(year)) is not None:
+        qs = qs.filter(year=year_number)
     if kind in Catalogue.Kind.values:
         qs = qs.filter(kind=kind)
     qs = qs.annotate(entry_count=Count("entries")).order_by("-year", "-published_at", "-pk")

@@ -17,6 +17,7 @@ from techtransfer.achievements import io
 from techtransfer.achievements.forms_io import ImportForm, importable_organisations
 from techtransfer.achievements.jobs import start_export, start_import
 from techtransfer.core.errors import DomainError
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import User
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": io.XLSX_MIME}
@@ -39,7 +40,7 @@ def import_achievements(request: HttpRequest) -> HttpResponse:
     organisations = importable_organisations(user)
     requested = (request.POST if request.method == "POST" else request.GET).get("organisation", "")
     # Forbidden looks like not found: naming an organisation one may not import into is a 404.
-    if requested and not (requested.isdigit() and organisations.filter(pk=int(requested)).exists()):
+    if requested and not ((org_id := parse_id(requested)) is not None and organisations.filter(pk=org_id).exists()):
         raise Http404
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, organisations=organisations)

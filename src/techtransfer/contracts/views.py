@@ -30,6 +30,7 @@ from techtransfer.contracts.models import Contract
 from techtransfer.contracts.selectors import deals_open_for_contract
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.ids import parse_id
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, User
 from techtransfer.market.models import Deal
@@ -108,7 +109,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         parties[PartyRole.BUYER.value].initial.update(_buyer_initial(deal))
         chosen = str(deal.listing.organisation_id)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in parties.values()):
-        org_id = int(chosen) if chosen.isdigit() and int(chosen) in dict(orgs) else orgs[0][0]
+        org_id = chosen_id if (chosen_id := parse_id(chosen)) in dict(orgs) else orgs[0][0]
         try:
             contract = services.create_contract(
                 actor=user, organisation_id=org_id, data=form.values(), parties=_parties_values(parties)
@@ -127,7 +128,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 def _deal_from_query(request: HttpRequest, deals: QuerySet[Deal]) -> Deal | None:
     raw = request.GET.get("deal", "")
-    return deals.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return deals.filter(pk=deal_id).first() if (deal_id := parse_id(raw)) is not None else None
 
 
 def _initial_from_deal(deal: Deal) -> dict[str, Any]:

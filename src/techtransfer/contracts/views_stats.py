@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from techtransfer.contracts import access, exports, selectors, subsidies
 from techtransfer.contracts.models import SubsidyRule
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Region, User
 
 WAN = Decimal(10000)
@@ -40,8 +41,8 @@ def _scope(request: HttpRequest) -> tuple[str, int | None]:
     year: int | None
     if year_raw == "all":
         year = None
-    elif year_raw.isdigit() and 1990 <= int(year_raw) <= 2100:
-        year = int(year_raw)
+    elif (number := parse_id(year_raw)) is not None and 1990 <= number <= 2100:
+        year = number
     else:
         year = timezone.localdate().year
     return prefix, year

@@ -23,6 +23,7 @@ from techtransfer.core.forms import (
     ReviewForm,
     apply_domain_error,
 )
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.workflow import Workflow
 
@@ -70,8 +71,8 @@ def register(request: HttpRequest) -> HttpResponse:
     province, city = request.POST.get("province", ""), request.POST.get("city", "")
     context = {
         "form": form,
-        "cities": selectors.children_of(province) if province.isdigit() else [],
-        "counties": selectors.children_of(city) if city.isdigit() else [],
+        "cities": selectors.children_of(province) if parse_id(province) is not None else [],
+        "counties": selectors.children_of(city) if parse_id(city) is not None else [],
     }
     return render(request, "core/register.html", context)
 
@@ -82,7 +83,7 @@ def region_options(request: HttpRequest) -> HttpResponse:
     parent = request.GET.get("province") or request.GET.get("parent") or ""
     if request.GET.get("city"):
         parent = request.GET["city"]
-    regions = selectors.children_of(parent) if parent.isdigit() else []
+    regions = selectors.children_of(parent) if parse_id(parent) is not None else []
     return render(request, "core/_region_options.html", {"regions": regions})
 
 

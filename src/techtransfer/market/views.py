@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Organisation, User
 from techtransfer.market import access, hooks, selectors, services
 from techtransfer.market.choices import AuctionStatus, DealStatus, ListingStatus
@@ -435,8 +436,8 @@ def auction_close(request: HttpRequest, pk: int) -> HttpResponse:
 def valuation(request: HttpRequest) -> HttpResponse:
     """The valuation aid; `?listing=<id>` fills in the subject and the comparables' industry and mode."""
     listing: Listing | None = None
-    if request.GET.get("listing", "").isdigit():
-        listing = _listing(request, int(request.GET["listing"]))
+    if (listing_id := parse_id(request.GET.get("listing"))) is not None:
+        listing = _listing(request, listing_id)
     initial: dict[str, Any] = {}
     if listing is not None:
         initial = {"subject": listing.title, "industry": listing.industry, "mode": listing.mode}

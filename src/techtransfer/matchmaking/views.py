@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, User
 from techtransfer.matchmaking import access, selectors, services
 from techtransfer.matchmaking.forms import BrokerForm, InquiryForm, MeetingForm, MessageForm, StatusForm
@@ -37,7 +38,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 @login_required

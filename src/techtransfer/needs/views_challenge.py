@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import User
 from techtransfer.needs import access, challenge_access, challenges, selectors
 from techtransfer.needs.challenge_forms import (
@@ -234,7 +235,7 @@ def conflicts_declare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     challenge, user = _seeker_post(request, pk)
-    ids = [int(x) for x in request.POST.getlist("proposal") if x.isdigit()]
+    ids = [n for n in map(parse_id, request.POST.getlist("proposal")) if n is not None]
     try:
         challenges.set_shortlist(actor=user, challenge_id=challenge.pk, proposal_ids=ids)
     except DomainError as exc:

@@ -17,6 +17,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core.ids import parse_id
+
 PUBLIC = "public"
 
 
@@ -144,7 +146,7 @@ def is_indexed(model_label: str) -> bool:
 
 def int_pks(pks: Iterable[str]) -> list[int]:
     """The integer primary keys among `pks` (keys that are not numbers cannot match a row)."""
-    return [int(p) for p in pks if p.isdigit()]
+    return [n for n in map(parse_id, pks) if n is not None]
 
 
 def load_documents(
