@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit integer column, the widest id any table has
+_MAX_DIGITS = len(str(MAX_ID))
 
 
 def parse_id(value: object) -> int | None:
@@ -10,7 +11,7 @@ def parse_id(value: object) -> int | None:
     MAX_ID; None for anything else. `str.isdigit()` alone also accepts ² and ١ (which `int()`
     refuses or reads as 1) and numbers no database column holds (a 500 instead of a 404)."""
     text = str(value) if value is not None else ""
-    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+    if not text or not text.isascii() or not text.isdigit() or len(text) > _MAX_DIGITS:
         return None
     number = int(text)
     return number if number <= MAX_ID else None

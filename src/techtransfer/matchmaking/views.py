@@ -37,10 +37,6 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "matchmaking/list.html", {"page": page})
 
 
-def _int(value: str | None) -> int | None:
-    return parse_id(value)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def inquiry_start(request: HttpRequest) -> HttpResponse:
@@ -50,13 +46,13 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
     if not orgs:
         messages.error(request, _("Join or register an organisation first."))
         return redirect("web:workspace")
-    target = {k: _int(request.GET.get(k) or request.POST.get(k)) for k in ("need", "achievement", "organisation")}
+    target = {k: parse_id(request.GET.get(k) or request.POST.get(k)) for k in ("need", "achievement", "organisation")}
     form = InquiryForm(request.POST or None)
     chosen = request.POST.get("from") or str(orgs[0][0])
     if request.method == "POST" and form.is_valid():
         try:
             inquiry = services.start_inquiry(
-                actor=user, organisation_id=_int(chosen) or 0, subject=form.cleaned_data["subject"],
+                actor=user, organisation_id=parse_id(chosen) or 0, subject=form.cleaned_data["subject"],
                 message=form.cleaned_data["message"], need_id=target["need"], achievement_id=target["achievement"],
                 recipient_id=target["organisation"],
             )  # fmt: skip

@@ -12,7 +12,7 @@ At most once. Each match is a `SubscriptionMatch` row, unique per (subscription,
 inserts it notifies, a second change of the record or a second worker finds it and does nothing.
 Once per person, too: when two of someone's subscriptions match the same record, both keep the
 match (each subscription's list shows it) but only the first to notify names it; the others mark
-it notified without another message (`_told_elsewhere`, under a lock on the subscriber's row).
+it notified without another message (`_untold`, under a lock on the subscriber's row).
 "Immediately" notifies in the transaction that inserts the row (in-app now, e-mail after commit,
 both through `notifications.services.notify` and the subscriber's preferences for `KIND`); daily
 and weekly subscriptions leave the row pending and `send_digests` (a periodic job) sends one
@@ -497,11 +497,8 @@ def _record(sub: SearchSubscription, hits: list[SearchHit]) -> int:
             except IntegrityError:
                 continue
             new.append(match)
-        if immediate and new:
-            told = _told_elsewhere(sub, [m.object_uid for m in new])
-            fresh = [m for m in new if m.object_uid not in told]
-            if fresh:
-                _notify(sub, fresh)
+        if immediate and new and (fresh := _untold(sub, new)):
+            _notify(sub, fresh)
     return len(new)
 
 
@@ -510,15 +507,18 @@ def _lock_subscriber(user_id: int) -> None:
     list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
 
 
-def _told_elsewhere(sub: SearchSubscription, uids: Sequence[str]) -> set[str]:
-    """Those of `uids` that another subscription of the same person has already notified."""
-    return set(
+def _untold(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> list[SubscriptionMatch]:
+    """Those of `matches` whose record no other subscription of the same person has notified yet."""
+    told = set(
         SubscriptionMatch.objects.filter(
-            subscription__user_id=sub.user_id, object_uid__in=list(uids), notified_at__isnull=False
+            subscription__user_id=sub.user_id,
+            object_uid__in=[m.object_uid for m in matches],
+            notified_at__isnull=False,
         )
         .exclude(subscription_id=sub.pk)
         .values_list("object_uid", flat=True)
     )
+    return [m for m in matches if m.object_uid not in told]
 
 
 def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
@@ -616,8 +616,7 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
     if claimed != len(keep):  # pragma: no cover - impossible under the row lock; never notify twice
         raise RuntimeError("digest matches were claimed concurrently")
     # Records another of the person's subscriptions has already named are claimed, not repeated.
-    told = _told_elsewhere(sub, [m.object_uid for m in keep])
-    listed = [m for m in keep if m.object_uid not in told]
+    listed = _untold(sub, keep)
     if not listed:
         return 0
     _notify_list(sub, listed)
