@@ -209,14 +209,23 @@ class HybridBackend(SearchBackend):
         else:
             # The total and the facets count every word match plus the records found by meaning alone,
             # each once (tantivy counts both in one pass, applying each count's filters to both).
+            #
+            # Every page ranks the same candidates: the first `self.depth` word matches and the
+            # records found by meaning are fused (and re-ordered by the whole-question bonus or the
+            # second stage); the word matches after them follow in word-match order. Fusing the first
+            # `offset + limit` word matches instead ranked a different set on each deep page, so a
+            # record could show on two pages and another on none.
             lex = self.lexical.candidates(wide, near_uids)
+            head = lex.scores[: self.depth]
             alpha = self.short_alpha if short else self.alpha
-            ranked = self._fuse(lex.scores, sem, qvec, request.fusion or self.fusion, alpha)
-            if short and self.whole_query_bonus and lex.scores:
-                known = lex.payloads(uid for uid, _ in lex.scores)
+            ranked = self._fuse(head, sem, qvec, request.fusion or self.fusion, alpha)
+            if short and self.whole_query_bonus and head:
+                known = lex.payloads(uid for uid, _ in head)
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
+            if len(ranked) < need and len(lex.scores) > len(head):
+                ranked += self._tail(lex.scores, head, ranked, need, qvec, alpha)
         total, facets = lex.total, lex.facets
         page = ranked[request.offset : need]
         payloads = {uid: known[uid] for uid, *_ in page if uid in known}
@@ -243,6 +252,24 @@ class HybridBackend(SearchBackend):
                 )
             )
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
+
+    def _tail(
+        self,
+        lex_scores: Sequence[tuple[str, float]],
+        head: Sequence[tuple[str, float]],
+        ranked: Sequence[tuple[str, float | None, float | None, float]],
+        need: int,
+        qvec: np.ndarray,
+        alpha: float,
+    ) -> list[tuple[str, float | None, float | None, float]]:
+        """The word matches after the fused ones, in word-match order, up to `need` entries in all
+        (those also found by meaning are already in `ranked`); each with its cosine and the fused
+        score the formula gives it, for the "why" line."""
+        seen = {uid for uid, *_ in ranked}
+        rest = [(u, x) for u, x in lex_scores[len(head) :] if u not in seen][: need - len(ranked)]
+        sims = self.vectors.similarities([u for u, _ in rest], qvec)
+        top = max((x for _, x in head), default=0.0) or 1.0
+        return [(u, sims.get(u), x, alpha * x / top + (1 - alpha) * sims.get(u, 0.0)) for u, x in rest]
 
     def _fuse(
         self,

@@ -215,3 +215,29 @@ def test_a_short_question_needs_a_closer_meaning_than_a_long_one(backend, monkey
     long = ask("钕铁硼磁体的高温退磁问题如何解决")
     assert (long.total, [h.pk for h in long.hits]) == (1, ["rice"])
     assert long.hits[0].semantic_similarity == pytest.approx(0.55)
+
+
+@pytest.mark.parametrize("query", ["石墨烯", "石墨烯导热膜的连续化制备方法与装置"])  # short and long question
+def test_pages_of_a_hybrid_search_show_each_result_once(backend, monkeypatch, query):  # type: ignore[no-untyped-def]
+    """Every page ranks the same candidates: page by page, the results are the total's records, each
+    once, in the order a one-page request gives them (deeper pages used to fuse a different set)."""
+    docs = [_doc(f"g{i:02d}", "石墨烯" * (1 + i % 5) + f"导热膜样品{i}", "materials") for i in range(13)]
+    docs += [_doc(f"m{i}", f"稀土永磁电机{i}", "energy") for i in range(3)]
+    backend.rebuild(docs)
+    backend.depth = 4  # four word matches fused with the records found by meaning, the rest follow
+
+    def near(q, r, k):  # type: ignore[no-untyped-def]
+        # by meaning: two word matches (one beyond the fused four) and two records without the word
+        return [("doc:g12", 0.9), ("doc:m0", 0.85), ("doc:g03", 0.8), ("doc:m1", 0.7)][:k]
+
+    monkeypatch.setattr(backend.vectors, "search", near)
+    ask = {"query": query, "visibility": frozenset({PUBLIC}), "mode": SearchMode.HYBRID, "facets": ["type"]}
+    whole = backend.search(SearchRequest(**ask, limit=50))
+    assert whole.total == len(whole.hits) == 15  # 13 word matches, m0 and m1 by meaning alone
+    paged = []
+    for offset in range(0, 18, 3):
+        page = backend.search(SearchRequest(**ask, limit=3, offset=offset))
+        assert page.total == 15
+        paged += [h.pk for h in page.hits]
+    assert paged == [h.pk for h in whole.hits]
+    assert len(set(paged)) == 15
