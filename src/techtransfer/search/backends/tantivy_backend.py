@@ -274,14 +274,13 @@ class TantivyBackend(SearchBackend):
                 continue
             ftype = tantivy.FieldType.Integer if kind == FilterKind.INT else tantivy.FieldType.Float
             cast = int if kind == FilterKind.INT else float
-            out.append(
-                (
-                    must,
-                    tantivy.Query.range_query(
-                        schema, f"x_{name}", ftype, None if lo is None else cast(lo), None if hi is None else cast(hi)
-                    ),
-                )
-            )
+            # A record with several values (a price from–to) passes when they overlap [lo, hi]: its
+            # highest value is at least lo and its lowest at most hi, i.e. some value is >= lo and
+            # some value is <= hi (two clauses: one range clause asks one value to be in both).
+            if lo is not None:
+                out.append((must, tantivy.Query.range_query(schema, f"x_{name}", ftype, cast(lo), None)))
+            if hi is not None:
+                out.append((must, tantivy.Query.range_query(schema, f"x_{name}", ftype, None, cast(hi))))
         return out
 
     def _execute(

@@ -48,7 +48,9 @@ class VectorIndex:
         self.alive = np.zeros(0, dtype=bool)
         self.entries: list[Entry | None] = []
         self._postings: dict[tuple[str, str], set[int]] = {}  # (field, value) -> slots
-        self._numbers: dict[str, np.ndarray] = {}  # range filters (NaN: no value)
+        # Range filters: each record's lowest and highest value, under (name, "min") and (name, "max")
+        # (NaN: no value). A range of values (a price from–to) passes a request range it overlaps.
+        self._numbers: dict[tuple[str, str], np.ndarray] = {}
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._hnsw: Any = None  # built on the first query above the threshold, then kept in step
         self._size = 0
@@ -114,9 +116,10 @@ class VectorIndex:
                     self._postings.setdefault(key, set()).add(slot)
                 for name, values in entry.filters.items():
                     if self.filter_kinds.get(name) in (FilterKind.INT, FilterKind.FLOAT) and values:
-                        if name not in self._numbers:
-                            self._numbers[name] = np.full(len(self.vectors), np.nan)
-                        self._numbers[name][slot] = float(values[0])
+                        numbers = [float(v) for v in values]
+                        for end, value in (("min", min(numbers)), ("max", max(numbers))):
+                            column = self._numbers.setdefault((name, end), np.full(len(self.vectors), np.nan))
+                            column[slot] = value
             self._masks.clear()
             if self._hnsw is not None and touched:
                 keys = np.array(sorted(set(touched)), dtype=np.uint64)
@@ -170,14 +173,14 @@ class VectorIndex:
         for name, (lo, hi) in request.ranges.items():
             if self.filter_kinds.get(name) not in (FilterKind.INT, FilterKind.FLOAT) or (lo is None and hi is None):
                 continue
-            numbers = self._numbers.get(name)
-            if numbers is None:
+            lowest, highest = self._numbers.get((name, "min")), self._numbers.get((name, "max"))
+            if lowest is None or highest is None:
                 return np.zeros(self._size, dtype=bool)
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore"):  # overlap: the record's values reach into [lo, hi]
                 if lo is not None:
-                    mask &= numbers[: self._size] >= float(lo)
+                    mask &= highest[: self._size] >= float(lo)
                 if hi is not None:
-                    mask &= numbers[: self._size] <= float(hi)
+                    mask &= lowest[: self._size] <= float(hi)
         return mask
 
     def passing(self, uids: Sequence[str], request: SearchRequest) -> list[str]:

@@ -5,13 +5,16 @@ import pytest
 
 from techtransfer.search.backends.base import SearchMode, SearchRequest
 from techtransfer.search.backends.hybrid import HybridBackend
-from techtransfer.search.registry import PUBLIC, FilterSpec, SearchDocument, SearchType
+from techtransfer.search.registry import PUBLIC, FilterKind, FilterSpec, SearchDocument, SearchType
 
 
-def _doc(pk: str, body: str, industry: str) -> SearchDocument:
+def _doc(pk: str, body: str, industry: str, price: list[float] | None = None) -> SearchDocument:
+    filters: dict[str, list] = {"industry": [industry]}
+    if price is not None:
+        filters["price"] = price
     return SearchDocument(
         type="doc", pk=pk, title=pk, url="", fields={"title": "", "body": body}, visibility=[PUBLIC],
-        summary=body, filters={"industry": [industry]},
+        summary=body, filters=filters,
     )  # fmt: skip
 
 
@@ -19,7 +22,8 @@ def _doc(pk: str, body: str, industry: str) -> SearchDocument:
 def backend(tmp_path):  # type: ignore[no-untyped-def]
     st = SearchType(
         name="doc", label="doc", model_label="x.doc", fields={"title": 3.0, "body": 1.0},
-        filters=[FilterSpec("industry", "industry")], load=lambda pks: iter(()),
+        filters=[FilterSpec("industry", "industry"), FilterSpec("price", "price", kind=FilterKind.FLOAT, facet=False)],
+        load=lambda pks: iter(()),
     )  # fmt: skip
     b = HybridBackend(tmp_path / "index", [st])
     b.rebuild(
@@ -241,3 +245,35 @@ def test_pages_of_a_hybrid_search_show_each_result_once(backend, monkeypatch, qu
         paged += [h.pk for h in page.hits]
     assert paged == [h.pk for h in whole.hits]
     assert len(set(paged)) == 15
+
+
+@pytest.mark.parametrize("mode", [SearchMode.LEXICAL, SearchMode.HYBRID, SearchMode.SEMANTIC])
+@pytest.mark.parametrize(
+    ("lo", "hi", "found"),
+    [
+        (100, 120, ["band", "low", "point"]),  # 92–133 overlaps 100–120 though neither end is inside it
+        (None, 95, ["band", "cheap", "low"]),
+        (134, None, ["dear"]),
+        (133, 133, ["band"]),  # the ends count
+        (121, 125, ["band"]),
+        (50, 60, []),
+    ],
+)
+def test_a_price_range_finds_the_records_whose_prices_overlap_it(backend, mode, lo, hi, found):  # type: ignore[no-untyped-def]
+    """A listing's price from–to and a need's budget are both indexed; a record passes a price filter
+    when its range overlaps the filter's (as on the market list), in the word index and the vector
+    index alike."""
+    backend.rebuild(
+        [
+            _doc("band", "石墨烯导热膜", "materials", [92.0, 133.0]),
+            _doc("low", "石墨烯电极", "materials", [80.0, 100.0]),
+            _doc("point", "石墨烯涂料", "materials", [110.0]),
+            _doc("cheap", "石墨烯墨水", "materials", [20.0, 40.0]),
+            _doc("dear", "石墨烯薄膜设备", "materials", [140.0, 300.0]),
+            _doc("none", "石墨烯纤维", "materials"),
+        ]
+    )
+    request = SearchRequest(
+        query="石墨烯", visibility=frozenset({PUBLIC}), limit=10, mode=mode, ranges={"price": (lo, hi)}
+    )
+    assert sorted(h.pk for h in backend.search(request).hits) == found
