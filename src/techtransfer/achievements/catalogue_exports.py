@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from techtransfer.achievements.catalogue_access import catalogue_entries
 from techtransfer.achievements.choices import TransferMode
 from techtransfer.achievements.models import Catalogue, CatalogueEntry
+from techtransfer.core.wording import list_separator
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILE = FONT_DIR / "wqy-microhei.ttc"
@@ -55,10 +56,6 @@ class EntryRow:
     achievement_id: int
 
 
-def _list_separator() -> str:
-    return "、" if (get_language() or "").startswith("zh") else ", "
-
-
 def _trim(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -68,7 +65,7 @@ def entry_rows(entries: Iterable[CatalogueEntry], *, start: int = 1) -> list[Ent
     """Rows numbered from `start` in the given order (load entries with `catalogue_entries` to avoid queries)."""
     rows = []
     modes = dict(TransferMode.choices)
-    sep = _list_separator()
+    sep = list_separator()
     for number, entry in enumerate(entries, start=start):
         a = entry.achievement
         industry = a.get_plan_industry_display() if a.plan_industry else a.get_emerging_industry_display()

@@ -60,6 +60,10 @@ def copy_query(data: QueryDict) -> QueryDict:
     return out
 
 
+def question_cut_note() -> str:
+    return gettext("Only the first %(n)d characters of the question are searched.") % {"n": MAX_QUERY_CHARS}
+
+
 def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
     """The search page's query string made valid where a person would not want an error page: the
     question cut to MAX_QUERY_CHARS characters and without control characters, a page number that
@@ -71,9 +75,7 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
         q = _printable(str(fixed.get("q", "")))
         if len(q.strip()) > MAX_QUERY_CHARS:
             q = q.strip()[:MAX_QUERY_CHARS]
-            notes.append(
-                gettext("Only the first %(n)d characters of the question are searched.") % {"n": MAX_QUERY_CHARS}
-            )
+            notes.append(question_cut_note())
         fixed["q"] = q
     if "page" in fixed:
         raw = unicodedata.normalize("NFKC", str(fixed.get("page", ""))).strip()  # ２ is 2
@@ -143,6 +145,7 @@ class SearchForm(StyledForm):
         self.fields["type"].choices = [(name, st.label) for name, st in types().items()]  # type: ignore[attr-defined]
         self.keyword_names = list(keyword_filters())
         self.facet_errors: dict[str, tuple[str, str]] = {}  # facet → (message with its label, without)
+        self.wrong_values: dict[str, set[str]] = {}  # facet → its values no record can have
 
     def clean_region(self) -> str:
         """Codes of the right form that no region has (99) are named, rather than finding nothing."""
@@ -176,10 +179,32 @@ class SearchForm(StyledForm):
                 labelled = gettext("%(field)s: %(message)s") % {"field": filter_label(name), "message": wrong}
                 self.add_error(None, labelled)  # on the page, above the form
                 self.facet_errors[name] = (labelled, wrong)  # in the API, under the facet's name
+                self.wrong_values[name] = {v for v in values if v not in allowed}
             elif values:
                 terms[name] = values
         data["terms"] = terms
         return data
+
+    def _right(self, name: str, value: str) -> bool:
+        return value.strip()[:64] not in self.wrong_values.get(name, set())
+
+    def carried_values(self) -> list[tuple[str, str]]:
+        """The record types and facet values the form carries in hidden fields to the next search,
+        without the values no record can have: searching again leaves them out."""
+        if not hasattr(self.data, "lists"):
+            return []
+        names = {"type", *self.keyword_names}
+        return [(n, v) for n, values in self.data.lists() if n in names for v in values if self._right(n, v)]
+
+    def corrected_query(self) -> str:
+        """The query string without the facet values no record can have (and without the page)."""
+        if not isinstance(self.data, QueryDict):
+            return ""
+        fixed = copy_query(self.data)
+        fixed.pop("page", None)
+        for name in self.wrong_values:
+            fixed.setlist(name, [v for v in fixed.getlist(name) if self._right(name, v)])
+        return fixed.urlencode()
 
     def error_fields(self) -> dict[str, list[str]]:
         """The errors by field name, for the API: a facet's wrong value under the facet's name (as

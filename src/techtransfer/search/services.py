@@ -63,6 +63,17 @@ def _facet_specs(type_names: list[str]) -> dict[str, Any]:
     return specs
 
 
+def inapplicable_filters(type_names: Sequence[str], names: Iterable[str]) -> list[str]:
+    """The labels of those filters in `names` that none of the record types `type_names` has: a
+    search restricted to those types ignores them (`build_request`). None without a type choice."""
+    chosen = [n for n in type_names if n in types()]
+    if not chosen:
+        return []
+    specs = _facet_specs(chosen)
+    every = _facet_specs([])
+    return [str(every[n].label) for n in dict.fromkeys(names) if n not in specs and n in every]
+
+
 def value_labeller(name: str) -> Callable[[str], str]:
     """The display label of a value of the filter `name` in the active language: the first label any
     record type that declares the filter gives it (one type may declare it without labels), else the

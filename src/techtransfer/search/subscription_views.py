@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +26,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import User
 from techtransfer.search import services, subscriptions, suggest, text
-from techtransfer.search.forms import REGION_CODES, SearchForm, region_codes
+from techtransfer.search.forms import REGION_CODES, SearchForm, lenient_data, question_cut_note, region_codes
 from techtransfer.search.models import SearchSubscription
 from techtransfer.search.registry import types
 
@@ -190,12 +191,16 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def subscription_save_search(request: HttpRequest) -> HttpResponse:
-    """The search page's "subscribe" button: its query string is the search to save."""
-    form = SearchForm(request.GET)
+    """The search page's "subscribe" button: its query string is the search to save, read as the
+    search page reads it (`lenient_data`: a page number, an unknown record type or an over-long
+    question do not stop it). A search that cannot be saved goes back to that search, not to an
+    empty search page."""
+    data, notes = lenient_data(request.GET)
+    form = SearchForm(data)
     if not form.is_valid():
         why = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join([gettext("This search cannot be saved: some filters are not valid."), *why]))
-        return redirect("search:search")
+        return redirect(f"{reverse('search:search')}?{request.GET.urlencode()}")
     try:
         criteria = subscriptions.criteria_from_search(form.request_kwargs())
         same = subscriptions.saved_like(_user(request), criteria, SearchSubscription.Kind.SEARCH)
@@ -213,6 +218,8 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(_messages(exc)))
         return redirect("search:subscriptions")
     messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))
+    for warning in [n for n in notes if n == question_cut_note()]:
+        messages.warning(request, warning)
     for warning in subscriptions.save_warnings(criteria.query, form.cleaned_data.get("mode") or ""):
         messages.warning(request, warning)
     return redirect("search:subscription_edit", pk=sub.pk)

@@ -20,11 +20,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from techtransfer.core.wording import run_in_list
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.forms import MAX_PAGE, SearchForm, copy_query, lenient_data
 from techtransfer.search.permissions import visibility_for
+from techtransfer.search.registry import types
 
 # The rendered results (hits, facets, pagination), and the page body around them (the filled-in
 # form), are cached for this many seconds under a key of the caller's visibility tokens, the query
@@ -164,10 +166,19 @@ def active_filters(
 ) -> list[tuple[str, str]]:
     """(facet label: value label, link that removes it) of each selected value: shown above the hits
     on every screen (on a phone the facets are folded away)."""
+    pattern = _("%(filter)s: %(value)s")  # a full-width colon in Chinese
     record_type = _("Record type")
-    out = [(f"{record_type}: {label}", href) for label, _count, href, chosen in type_links if chosen and href]
+    out = [
+        (pattern % {"filter": record_type, "value": label}, href)
+        for label, _count, href, chosen in type_links
+        if chosen and href
+    ]
     for facet, links in facets:
-        out += [(f"{facet.label}: {label}", href) for label, _count, href, chosen in links if chosen and href]
+        out += [
+            (pattern % {"filter": facet.label, "value": label}, href)
+            for label, _count, href, chosen in links
+            if chosen and href
+        ]
     return out
 
 
@@ -256,6 +267,14 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         else (label, count, type_prefix + _quoted(value), False)
         for value, label, count in result.type_counts
     ]
+    # A chosen type without results keeps its chip (and its link to remove it), with 0.
+    counted_types = {value for value, _label, _count in result.type_counts}
+    type_labels = {name: str(st.label) for name, st in types().items()}
+    type_links += [
+        (type_labels[value], 0, _without(base, "type", value), True)
+        for value in dict.fromkeys(base.getlist("type"))
+        if value in type_labels and value not in counted_types
+    ]
     facet_blocks = [
         (facet, facet_links(facet, base_qs, base)) for facet in result.facets if facet.values or facet.selected
     ]
@@ -285,6 +304,10 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,
+        # Filters the chosen record types do not have (a TRL for organisations): ignored, and said so.
+        "ignored_filters": run_in_list(
+            services.inapplicable_filters(kwargs["type_names"], [*kwargs["terms"], *kwargs["ranges"]])
+        ),
         "capped": result.results.total > MAX_PAGE * services.PAGE_SIZE,
         "max_page": MAX_PAGE,
     }

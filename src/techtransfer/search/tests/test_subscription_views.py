@@ -97,6 +97,8 @@ def test_save_search_from_the_search_page_with_one_button(client, owner, index_d
     refused = client.post(reverse("search:subscription_save") + "?q=%E7%94%B5%E6%9C%BA&plan_industry=abc", follow=True)
     shown = [str(m) for m in refused.context["messages"]]
     assert shown[-1] == "无法保存该检索：部分筛选条件无效。 行业：未知的取值：abc。"
+    # …and back on that search, its filters kept, the wrong one marked.
+    assert refused.redirect_chain[-1][0] == reverse("search:search") + "?q=%E7%94%B5%E6%9C%BA&plan_industry=abc"
     assert SearchSubscription.objects.filter(user=owner).count() == 1
     # Browsing everything offers no subscription (it would match every new record).
     assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": ""}).content.decode()
@@ -318,6 +320,27 @@ def test_a_cleared_name_names_the_subscription_after_its_question(client, owner,
     listed = response.content.decode()  # back on the list
     assert "订阅已保存。" in listed and "永磁电机" in listed and "旧名字" not in listed
     assert "所在地区: 南昌市 (3601)" in listed  # the region named, with its code
+
+
+@pytest.mark.parametrize(
+    ("extra", "query", "warned"),
+    [
+        ({"page": "2abc"}, "钙钛矿", False),
+        ({"page": "99"}, "钙钛矿", False),  # beyond the last page the search page shows
+        ({"type": ["achievement", "bogus"]}, "钙钛矿", False),
+        ({}, "钙钛矿" * 70, True),  # 210 characters: the first 200 are saved, and the user is told
+    ],
+)
+def test_saving_reads_the_search_as_the_search_page_does(client, owner, index_dir, extra, query, warned):  # type: ignore[no-untyped-def]
+    client.force_login(owner)
+    url = reverse("search:subscription_save") + "?" + urlencode({"q": query, **extra}, doseq=True)
+    response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    created = SearchSubscription.objects.get(user=owner)
+    assert response.redirect_chain[-1][0] == reverse("search:subscription_edit", args=[created.pk])
+    assert created.query == query[:200]
+    assert created.types == (["achievement"] if "type" in extra else [])
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert (("warning", "Only the first 200 characters of the question are searched.") in shown) is warned
 
 
 def test_saving_a_long_question_or_meaning_only_says_what_will_match(client, owner, index_dir):

@@ -1,6 +1,7 @@
 """The search page, the API endpoint, /healthz and the reindex command."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -74,6 +75,17 @@ def test_filters_inside_the_engine(client, published):
     # A value no record can have is named, on the page and in the API, rather than finding nothing.
     bogus = client.get(reverse("search:search"), {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bogus.status_code == 400 and "Industry: Unknown value: bogus." in bogus.content.decode()
+    # The way out: the form no longer carries the unknown value, and a link searches without it.
+    both = client.get(
+        reverse("search:search"), {"q": "永磁", "plan_industry": ["bogus", "new_energy"], "page": "2"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()  # fmt: skip
+    assert '<input type="hidden" name="plan_industry" value="bogus">' not in both
+    assert '<input type="hidden" name="plan_industry" value="new_energy">' in both
+    link = re.search(r'<a href="([^"]+)" id="drop-unknown-values">Search without the unknown values</a>', both)
+    assert link is not None
+    assert link.group(1) == reverse("search:search") + "?q=%E6%B0%B8%E7%A3%81&amp;plan_industry=new_energy"
+    assert total(plan_industry="new_energy") == 1  # what the link shows
     api = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 422 and api.json()["details"] == {"fields": {"plan_industry": ["Unknown value: bogus."]}}
     two = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus", "discipline": "x", "trl_min": "12"})
@@ -81,6 +93,32 @@ def test_filters_inside_the_engine(client, published):
     # Every keyword facet knows its values (listings declared the stage without them).
     stage = client.get(reverse("search:search"), {"q": "永磁", "stage": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
     assert stage.status_code == 400 and "Stage: Unknown value: bogus." in stage.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "The chosen record types do not have these filters, so they are not applied: "
+         "Technology readiness level, Price (10,000 yuan)."),
+        ("zh-hans", "所选记录类型没有这些筛选条件，因此未予应用：技术就绪度、价格（万元）。"),
+    ],
+)  # fmt: skip
+def test_a_chosen_type_without_results_and_the_filters_it_lacks_stay_visible(client, published, language, note):  # type: ignore[no-untyped-def]
+    """Organisations have no TRL and no price: the search says it ignores them, and the chosen type
+    keeps its chip (with 0) though nothing of that type matches."""
+    r = client.get(
+        reverse("search:search"), {"q": "永磁", "type": "organisation", "trl_min": "5", "price_max": "90"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )  # fmt: skip
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert f'<p class="alert alert-warning small search-note" role="status" id="ignored-filters">{note}</p>' in body
+    chip = {"en": "Record type: Organisations", "zh-hans": "记录类型：机构名录"}[language]
+    chips = re.search(r'<div[^>]*id="active-filters">\s*(.*?)\s*</div>', body, re.S)
+    assert chips is not None and re.findall(r">([^<]*) ×</a>", chips.group(1)) == [chip]
+    # With achievements chosen both filters apply: no note.
+    both = client.get(reverse("search:search"), {"q": "永磁", "type": "achievement", "trl_min": "5"})
+    assert 'id="ignored-filters"' not in both.content.decode()
 
 
 def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
