@@ -70,6 +70,7 @@ def _hit_out(h: SearchHit) -> dict[str, Any]:
         "score": round(h.score, 4),
         "snippet": h.snippet,
         "matched_terms": h.matched_terms,
+        "public": h.public,
     }
 
 
@@ -130,7 +131,6 @@ def search(request: HttpRequest) -> dict[str, Any]:
                 "semantic_similarity": None if h.semantic_similarity is None else round(h.semantic_similarity, 4),
                 "fused_score": None if h.fused_score is None else round(h.fused_score, 4),
                 "context_similarity": None if h.context_similarity is None else round(h.context_similarity, 4),
-                "public": h.public,
             }
             for h in page.results.hits
         ],

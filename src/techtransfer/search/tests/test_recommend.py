@@ -156,6 +156,9 @@ def test_more_like_this_excludes_itself_and_hidden_records(world, client, outsid
     client.force_login(applicant_member)
     data = client.get(f"/api/v1/search/similar/need/{world['need'].pk}").json()
     assert [x["id"] for x in data["results"]] == [str(world["hidden_need"].pk)]
+    assert [x["public"] for x in data["results"]] == [False]  # a draft: only its organisation sees it
+    data = client.get(f"/api/v1/search/similar/achievement/{world['fit'].pk}").json()
+    assert {x["id"]: x["public"] for x in data["results"]}[str(world["poor"].pk)] is True
 
 
 def test_endpoints_answer_404_for_records_the_user_may_not_see(world, client, outsider, applicant_member):
