@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,13 +36,14 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _facet_choices() -> dict[str, list[tuple[str, str]]]:
-    """Industry and discipline values present among public records, with their labels."""
-    page = services.search(AnonymousUser(), {"query": "", "limit": 1})
-    return {
-        f.name: sorted(((v, label) for v, label, _n in f.values), key=lambda vl: _sort_key(vl[1]))
-        for f in page.facets
-        if f.name in EDITED_TERMS
-    }
+    """Every value the industry and discipline filters can take, with its label, in alphabetical
+    order: a profile waits for records to come, so it offers the values no public record has yet too."""
+    out = {}
+    for name in ("plan_industry", "discipline"):
+        label = services.value_labeller(name)
+        values = services.allowed_values(name) or set()
+        out[name] = sorted(((v, label(v)) for v in values), key=lambda vl: _sort_key(vl[1]))
+    return out
 
 
 def _sort_key(label: str) -> str:
@@ -137,6 +137,30 @@ def _messages(exc: DomainError) -> list[str]:
     return out or [exc.message]
 
 
+# The service's error keys and the form fields that show them.
+FORM_FIELDS = {
+    "query": "query",
+    "types": "types",
+    "terms.plan_industry": "plan_industry",
+    "terms.discipline": "discipline",
+    "terms.region": "regions",
+}
+
+
+def _add_errors(form: forms.Form, exc: DomainError) -> None:
+    """A refused subscription's messages under the fields the form shows (an unknown region code
+    under "Regions"), the others (a saved search's filters the form does not show) above it."""
+    fields: dict[str, list[str]] = exc.details.get("fields") or {}
+    for key, messages_ in fields.items():
+        if key in FORM_FIELDS:
+            for message in messages_:
+                form.add_error(FORM_FIELDS[key], message)
+    rest = {k: v for k, v in fields.items() if k not in FORM_FIELDS}
+    if rest or not fields:
+        for message in _messages(DomainError(exc.error, details={"fields": rest})):
+            form.add_error(None, message)
+
+
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -169,16 +193,22 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None, initial={"frequency": SearchSubscription.Frequency.DAILY})
     if request.method == "POST" and form.is_valid():
         try:
+            criteria = form.criteria()
+            # The same interests again open the profile that has them instead of a second one (which
+            # would only double the matches listed).
+            same = subscriptions.saved_like(_user(request), criteria, SearchSubscription.Kind.PROFILE)
+            if same is not None:
+                messages.info(request, gettext("You already have a profile of these interests; here it is."))
+                return redirect("search:subscription_edit", pk=same.pk)
             sub = subscriptions.create_subscription(
                 actor=_user(request),
                 name=form.cleaned_data["name"],
-                criteria=form.criteria(),
+                criteria=criteria,
                 kind=SearchSubscription.Kind.PROFILE,
                 frequency=form.cleaned_data["frequency"],
             )
         except DomainError as exc:
-            for message in _messages(exc):
-                form.add_error(None, message)
+            _add_errors(form, exc)
         else:
             messages.success(request, gettext("Subscription “%(name)s” saved.") % {"name": sub.name})
             for warning in subscriptions.save_warnings(sub.query):
@@ -243,8 +273,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             if exc.error == Errors.NOT_FOUND:
                 raise Http404 from exc
-            for message in _messages(exc):
-                form.add_error(None, message)
+            _add_errors(form, exc)
         else:
             messages.success(request, gettext("Subscription saved."))
             for warning in subscriptions.save_warnings(saved.query):

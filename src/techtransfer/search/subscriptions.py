@@ -528,7 +528,7 @@ def _notify(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
                 user_ids=[sub.user_id],
                 kind=KIND,
                 title=partial(_new_title, sub.name, m.title),
-                body=partial(_new_body, sub.name),
+                body=partial(_new_body, sub.name, _manage_url(sub)),
                 url=m.url,
             )
         return
@@ -539,8 +539,22 @@ def _new_title(name: str, title: str) -> str:
     return gettext("New for “%(name)s”: %(title)s") % {"name": name, "title": title}
 
 
-def _new_body(name: str) -> str:
-    return gettext("A record matching your subscription “%(name)s” was published or changed.") % {"name": name}
+def _new_body(name: str, manage: str) -> str:
+    return "\n".join(
+        [
+            gettext("A record matching your subscription “%(name)s” was published or changed.") % {"name": name},
+            _manage_line(manage),
+        ]
+    )
+
+
+def _manage_url(sub: SearchSubscription) -> str:
+    """Where the subscriber changes, pauses or deletes the subscription (absolute: e-mails carry it)."""
+    return settings.SITE_URL + reverse("search:subscription_edit", args=[sub.pk])
+
+
+def _manage_line(url: str) -> str:
+    return gettext("To change or stop these notices: %(url)s") % {"url": url}
 
 
 def _notify_list(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
@@ -548,9 +562,11 @@ def _notify_list(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> N
     the subscriber's language."""
     lines = [f"• {m.title}  {settings.SITE_URL}{m.url}" for m in matches[:DIGEST_LIST]]
     more = len(matches) - DIGEST_LIST
+    manage = _manage_url(sub)
 
     def body() -> str:
-        return "\n".join([*lines, gettext("… and %(n)d more.") % {"n": more}] if more > 0 else lines)
+        shown = [*lines, gettext("… and %(n)d more.") % {"n": more}] if more > 0 else lines
+        return "\n".join([*shown, _manage_line(manage)])
 
     notify(
         user_ids=[sub.user_id],

@@ -135,6 +135,13 @@ def test_create_profile_edit_pause_and_delete(client, owner, index_dir):
     )
 
     edit = reverse("search:subscription_edit", args=[sub.pk])
+    # The same interests again (regions in another order and form) open this profile, not a copy.
+    again = client.post(
+        reverse("search:subscription_new"),
+        {"name": "又一个", "query": "锂电池  正极", "types": ["achievement"], "regions": "3601, 36", "frequency": "daily"},
+    )  # fmt: skip
+    assert (again.status_code, again["Location"]) == (302, edit)
+    assert SearchSubscription.objects.filter(user=owner).count() == 1
     assert 'value="36, 3601"' in client.get(edit).content.decode()
     client.post(edit, {"name": "我的兴趣", "query": "锂电池", "regions": "36", "frequency": "immediate"})
     sub.refresh_from_db()
@@ -229,23 +236,23 @@ def test_api_create_pause_and_delete_own(client, owner, index_dir):
     assert actions() == ["search.subscription.create", "search.subscription.pause", "search.subscription.delete"]
 
 
-def test_discipline_choices_are_named_and_sorted_in_the_users_language(db, index_dir):
-    from django.utils import timezone, translation
+def test_discipline_choices_are_named_and_sorted_in_the_users_language(db):
+    from django.utils import translation
 
-    from techtransfer.achievements.choices import AchievementStatus
-    from techtransfer.achievements.tests.factories import AchievementFactory
-    from techtransfer.search.services import reindex
+    from techtransfer.achievements.choices import PlanIndustry
+    from techtransfer.search.classifier import discipline_values
     from techtransfer.search.subscription_views import _facet_choices
 
-    for i, discipline in enumerate(["物理学", "计算机科学与技术", "数学"]):
-        AchievementFactory(
-            name=f"成果{i}", discipline=discipline, status=AchievementStatus.PUBLISHED, published_at=timezone.now()
-        )
-    reindex()
+    wanted = {"物理学", "计算机科学与技术", "数学"}
     with translation.override("zh-hans"):  # by pinyin: jisuanji, shuxue, wulixue
-        assert [v for v, _label in _facet_choices()["discipline"]] == ["计算机科学与技术", "数学", "物理学"]
+        choices = _facet_choices()
+        assert [v for v, _label in choices["discipline"] if v in wanted] == ["计算机科学与技术", "数学", "物理学"]
+        # Every value, not only those some public record has (there is none here): a profile waits.
+        assert sorted(v for v, _label in choices["discipline"]) == sorted(discipline_values())
+        assert sorted(v for v, _label in choices["plan_industry"]) == sorted(PlanIndustry.values)
+        assert ("ssl", "半导体照明") in choices["plan_industry"]
     with translation.override("en"):
-        assert _facet_choices()["discipline"] == [
+        assert [vl for vl in _facet_choices()["discipline"] if vl[0] in wanted] == [
             ("计算机科学与技术", "Computer science and technology"), ("数学", "Mathematics"), ("物理学", "Physics"),
         ]  # fmt: skip
 
@@ -304,6 +311,18 @@ def test_a_region_code_no_region_has_is_refused(client, owner, index_dir):
     )
     assert (created.status_code, created.json()["terms"]["region"]) == (201, ["4290", "429004"])
     assert SearchSubscription.objects.count() == 1
+
+
+def test_the_form_shows_an_unknown_region_under_its_field(client, owner, index_dir):
+    client.force_login(owner)
+    response = client.post(
+        reverse("search:subscription_new"), {"query": "电机", "regions": "36, 99", "frequency": "weekly"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert (form.errors["regions"], form.non_field_errors()) == (["Unknown region code: 99."], [])
+    assert SearchSubscription.objects.count() == 0
 
 
 def test_a_cleared_name_names_the_subscription_after_its_question(client, owner, index_dir):

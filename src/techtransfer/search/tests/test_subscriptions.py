@@ -4,8 +4,10 @@ import datetime
 from dataclasses import replace
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from techtransfer.achievements.choices import SecrecyLevel
@@ -70,12 +72,18 @@ def publish_now(index_dir, verified, applicant_member, applicant_admin, province
 def test_matching_record_notifies_once_even_when_changed_again(
     publish_now, subscriber, django_capture_on_commit_callbacks
 ):
-    subscribe(subscriber)
+    sub = subscribe(subscriber)
     a = publish_now()
     publish_now(OTHER)
     assert inbox(subscriber) == [f"New for “钙钛矿”: {NAME}"]
     assert Notification.objects.get(user=subscriber).url == f"/achievements/{a.pk}/"
     assert [m.to for m in mail.outbox if "钙钛矿" in m.subject] == [[subscriber.email]]
+    # The e-mail says where to change or stop the notices, and links the record.
+    manage = f"{settings.SITE_URL}{reverse('search:subscription_edit', args=[sub.pk])}"
+    assert [m.body for m in mail.outbox if "钙钛矿" in m.subject] == [
+        "A record matching your subscription “钙钛矿” was published or changed.\n"
+        f"To change or stop these notices: {manage}\n\n{settings.SITE_URL}/achievements/{a.pk}/"
+    ]
 
     # The same record changes twice more (each audited change writes an outbox row).
     for _ in range(2):
@@ -194,6 +202,9 @@ def test_digest_collects_matches_and_sends_one(publish_now, subscriber, django_c
     assert inbox(subscriber) == ["2 new records for “钙钛矿 永磁”"]
     body = Notification.objects.get(user=subscriber).body
     assert f"/achievements/{first.pk}/" in body and f"/achievements/{second.pk}/" in body
+    assert body.splitlines()[-1] == (
+        f"To change or stop these notices: {settings.SITE_URL}{reverse('search:subscription_edit', args=[sub.pk])}"
+    )
     assert len([m for m in mail.outbox if m.to == [subscriber.email]]) == 1
     assert subscriptions.send_digests(later + datetime.timedelta(days=2)) == 0  # nothing pending
     assert inbox(subscriber) == ["2 new records for “钙钛矿 永磁”"]
