@@ -185,7 +185,14 @@ class Component:
 
     @property
     def shown_detail(self) -> str:
+        if self.value is None and not (self.detail_label or self.detail):
+            return str(_("not stated by one side (counts half)"))
         return self.detail_label or self.detail
+
+    @property
+    def why(self) -> str:
+        """The line of the "Why" list: the part's name and what decided it."""
+        return str(_("%(filter)s: %(value)s") % {"filter": self.label, "value": self.shown_detail})
 
     @property
     def label(self) -> str:
@@ -231,8 +238,12 @@ class Group:
 def industry_fit(a: Profile, b: Profile) -> Component:
     if not a.industry or not b.industry:
         return Component("industry", None)
-    name = services.value_labeller("plan_industry")(b.industry)
-    return Component("industry", 1.0 if a.industry == b.industry else 0.0, b.industry, name)
+    label = services.value_labeller("plan_industry")
+    if a.industry == b.industry:
+        return Component("industry", 1.0, b.industry, label(b.industry))
+    # A mismatch names both sides: the candidate's industry alone does not say why it is ✗.
+    shown = _("%(candidate)s (this record: %(source)s)") % {"candidate": label(b.industry), "source": label(a.industry)}
+    return Component("industry", 0.0, b.industry, str(shown))
 
 
 def region_fit(a: Profile, b: Profile) -> Component:

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from techtransfer.core.wording import run_in_list
+from techtransfer.core.wording import list_separator, run_in_list
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
@@ -104,6 +104,10 @@ def _why_words() -> dict[str, str]:
         "meaning": _("meaning similarity %(sim)s"),
         "scores": _("word score %(bm25)s, combined %(score)s"),
         "context": _("re-ranked by context similarity %(sim)s"),
+        # Punctuation: Chinese runs on with full-width signs, English with a space after each.
+        "gap": "" if (get_language() or "").startswith("zh") else " ",
+        "semi": "；" if (get_language() or "").startswith("zh") else "; ",
+        "sep": list_separator(),
     }
 
 
@@ -116,13 +120,10 @@ def why_line(hit: SearchHit, words: dict[str, str] | None = None) -> str:
     if not hit.matched_terms and hit.semantic_similarity is None:
         return ""
     words = words or _why_words()
-    line = words["why"]
-    if hit.matched_terms:
-        line += " " + words["matches"] + " " + ", ".join(hit.matched_terms)
+    parts = [f"{words['matches']} {words['sep'].join(hit.matched_terms)}"] if hit.matched_terms else []
     if hit.semantic_similarity is not None:
-        if hit.matched_terms:
-            line += ";"
-        line += " " + words["meaning"] % {"sim": _fixed(hit.semantic_similarity, 2)}
+        parts.append(words["meaning"] % {"sim": _fixed(hit.semantic_similarity, 2)})
+    line = words["why"] + words["gap"] + words["semi"].join(parts)
     if hit.fused_score is not None and hit.lexical_score is not None:
         scores = {"bm25": _fixed(hit.lexical_score, 1), "score": _fixed(hit.fused_score, 2)}
         line += " · " + words["scores"] % scores

@@ -103,6 +103,12 @@ def test_need_recommendations_show_each_component(world, outsider):
     }  # fmt: skip
     labels = {c.name: c.detail_label for c in poor.components}
     assert labels["region"] == "章贡区：同省，另一城市（计一半）"
+    # A mismatched industry names both sides; the "Why" list has a line for every part.
+    assert labels["industry"] == "新能源（本记录：新材料）"
+    assert [c.why for c in poor.components][1:3] == [
+        "行业：新能源（本记录：新材料）",
+        "所在地区：章贡区：同省，另一城市（计一半）",
+    ]
     rel_best, rel_poor = _parts(best)["relevance"], _parts(poor)["relevance"]
     assert rel_best == 1.0 and 0 < rel_poor <= 1.0
     assert best.score == pytest.approx(0.5 * rel_best + 0.15 + 0.10 + 0.10 + 0.10 + 0.05, abs=1e-4)
@@ -110,6 +116,7 @@ def test_need_recommendations_show_each_component(world, outsider):
     # The listing asks 250–300 for a budget of 200: within 150 %; its licence mode maps to "licence".
     (listing,) = groups["listing"]
     assert (_parts(listing)["price"], _parts(listing)["mode"], _parts(listing)["maturity"]) == (0.5, 1.0, None)
+    assert next(c.why for c in listing.components if c.name == "maturity") == "成熟度：一方未填写（按一半计）"
     # Institutions only (the enterprise is left out); experts of other seekers' panels are hidden.
     assert [r.pk for r in groups["organisation"]] == [str(world["uni"].pk)]
     assert groups["expert"] == []

@@ -198,7 +198,7 @@ def test_why_line_names_the_matched_words_and_each_part_of_the_score():
         assert why_line(_hit(matched_terms=["x"], lexical_score=3.0)) == "Why this result: matches x"
         assert why_line(_hit(matched_terms=[])) == ""
     with translation.override("zh-hans"):
-        assert why_line(hybrid) == "命中原因： 匹配 稀土, 永磁; 语义相似度 0.68 · 词语得分 12.3，综合 0.81"
+        assert why_line(hybrid) == "命中原因：匹配 稀土、永磁；语义相似度 0.68 · 词语得分 12.3，综合 0.81"
 
 
 def test_facet_links_keep_the_query_and_let_a_selected_value_be_removed():
