@@ -92,15 +92,19 @@ def _search_parameters() -> list[dict[str, Any]]:
         param("mode", {"type": "string", "enum": ["hybrid", "lexical", "semantic"]}, "Ranking; hybrid by default."),
         param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"{services.PAGE_SIZE} results a page."),
     ]
-    for lo, hi, kind, what in (
-        ("trl_min", "trl_max", "integer", "Technology readiness level (1–9)"),
-        ("price_min", "price_max", "number", "Price in 10,000 yuan"),
-        ("year_min", "year_max", "integer", "Year published"),
+    for name, what in (
+        ("trl", "Technology readiness level"),
+        ("price", "Price in 10,000 yuan (a listing's or budget's from–to range passes when it overlaps)"),
+        ("year", "Year published"),
     ):
-        out += [param(lo, {"type": kind}, f"{what}, from."), param(hi, {"type": kind}, f"{what}, to.")]
+        least, most, whole = services.RANGE_BOUNDS[name]
+        bounded = {"type": "integer" if whole else "number", "minimum": least, "maximum": most}
+        out += [param(f"{name}_min", bounded, f"{what}, from."), param(f"{name}_max", bounded, f"{what}, to.")]
     with translation.override("en"):
         for name, spec in keyword_filters().items():
-            out.append(param(name, {"type": "string"}, f"{spec.label} (facet values; any of them).", repeat=True))
+            allowed = services.allowed_values(name)
+            schema: dict[str, Any] = {"type": "string", **({"enum": sorted(allowed)} if allowed is not None else {})}
+            out.append(param(name, schema, f"{spec.label} (facet values; any of them).", repeat=True))
     return out
 
 
@@ -113,8 +117,7 @@ def _search_parameters() -> list[dict[str, Any]]:
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
     year_min/max, page, mode (hybrid, lexical or semantic), and every facet name (plan_industry,
-    discipline, stage, kind,
-    transfer_mode, org_type; repeatable). Only records the caller may see are counted or returned."""
+    discipline, stage, kind, transfer_mode, listing_mode, challenge_status, org_type; repeatable). Only records the caller may see are counted or returned."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         raise DomainError(Errors.VALIDATION, details={"fields": form.error_fields()})

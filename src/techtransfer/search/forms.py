@@ -95,7 +95,7 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
         fixed["page"] = str(min(max(page, 1), MAX_PAGE))
     if "type" in fixed:
         known = types()
-        wanted = fixed.getlist("type")
+        wanted = [t for t in fixed.getlist("type") if t.strip()]  # an empty type= is no choice, not a wrong one
         kept = [t for t in wanted if t in known]
         if len(kept) < len(wanted):
             notes.append(gettext("Unknown record types were left out."))

@@ -329,6 +329,8 @@ def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published
     body = r.content.decode()
     assert r.status_code == 200 and "Unknown record types were left out." in body and NAME in body
     assert 'name="type" value="bogus"' not in body and 'name="type" value="achievement"' in body
+    r = client.get(url, {"q": "永磁", "type": ""}, **en)  # an empty choice is no choice: nothing to say
+    assert r.status_code == 200 and "search-note" not in r.content.decode() and NAME in r.content.decode()
     # The API refuses the same input: a program should learn that its parameters are wrong.
     assert client.get("/api/v1/search", {"q": "永磁", "page": "0"}).status_code == 422
     assert client.get("/api/v1/search", {"q": "永磁", "page": "51"}).status_code == 422
@@ -369,7 +371,11 @@ def test_openapi_lists_the_search_parameters(client, db):
     ]  # fmt: skip
     assert params["q"]["schema"] == {"type": "string", "maxLength": 200}
     assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50}
-    assert params["plan_industry"]["schema"] == {"type": "array", "items": {"type": "string"}}
+    industries = ["aviation", "biomed", "green", "new_energy", "new_materials", "ngit", "ssl"]
+    assert params["plan_industry"]["schema"] == {"type": "array", "items": {"type": "string", "enum": industries}}
+    assert params["challenge_status"]["schema"]["items"]["enum"] == ["awarded", "cancelled", "open"]
+    assert "exclusive_licence" in params["listing_mode"]["schema"]["items"]["enum"]
+    assert params["trl_min"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 9}
     assert params["plan_industry"]["description"] == "Industry (facet values; any of them)."
     assert "achievement" in params["type"]["schema"]["items"]["enum"]
 
