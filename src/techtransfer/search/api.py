@@ -117,7 +117,8 @@ def _search_parameters() -> list[dict[str, Any]]:
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
     year_min/max, page, mode (hybrid, lexical or semantic), and every facet name (plan_industry,
-    discipline, stage, kind, transfer_mode, listing_mode, challenge_status, org_type; repeatable). Only records the caller may see are counted or returned."""
+    discipline, stage, kind, transfer_mode, listing_mode, challenge_status, org_type; repeatable).
+    Only records the caller may see are counted or returned."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         raise DomainError(Errors.VALIDATION, details={"fields": form.error_fields()})

@@ -30,8 +30,7 @@ from techtransfer.search.models import SearchSubscription
 from techtransfer.search.registry import types
 
 PAGE_SIZE = 20
-# Filters this form edits; a saved search keeps its other filters (stage, TRL, price...) unchanged.
-EDITED_TERMS = ("plan_industry", "discipline", "region")
+RANGES = ("trl", "price", "year")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -72,6 +71,13 @@ class SubscriptionForm(StyledForm):
         validators=[REGION_CODES],
         help_text=_("Administrative division codes, e.g. 36 (Jiangxi) or 3601 (Nanchang)."),
     )
+    # The search page's range fields (a saved search keeps its TRL, price and year ranges editable).
+    trl_min = SearchForm.base_fields["trl_min"]
+    trl_max = SearchForm.base_fields["trl_max"]
+    price_min = SearchForm.base_fields["price_min"]
+    price_max = SearchForm.base_fields["price_max"]
+    year_min = SearchForm.base_fields["year_min"]
+    year_max = SearchForm.base_fields["year_max"]
     frequency = forms.ChoiceField(label=_("Notify me"), choices=SearchSubscription.Frequency.choices)
     active = forms.BooleanField(label=_("Active (untick to pause)"), required=False, initial=True)
 
@@ -85,6 +91,13 @@ class SubscriptionForm(StyledForm):
                 "plan_industry": instance.terms.get("plan_industry", []),
                 "discipline": instance.terms.get("discipline", []),
                 "regions": ", ".join(instance.terms.get("region", [])),
+                **{
+                    f"{name}_{end}": services.number_text(bound)
+                    for name, bounds in instance.ranges.items()
+                    if name in RANGES
+                    for end, bound in zip(("min", "max"), bounds, strict=False)
+                    if bound is not None
+                },
                 "frequency": instance.frequency,
                 "active": instance.active,
             }
@@ -108,12 +121,16 @@ class SubscriptionForm(StyledForm):
             "discipline": d.get("discipline") or [],
             "region": region_codes(d.get("regions", "")),
         }
-        # The saved subscription's other filters (ranges, filters of other types), which this form
-        # does not show, stay as they were.
+        ranges = {
+            name: [None if d.get(f"{name}_{end}") is None else float(d[f"{name}_{end}"]) for end in ("min", "max")]
+            for name in RANGES
+        }
+        # The saved subscription's other filters (of other record types), which this form does not
+        # show, stay as they were.
         saved = self.instance
         unchanged = subscriptions.Criteria(terms=dict(saved.terms), ranges=dict(saved.ranges)) if saved else None
         return subscriptions.clean_criteria(
-            query=d.get("query", ""), type_names=d.get("types") or [], terms=terms, unchanged=unchanged
+            query=d.get("query", ""), type_names=d.get("types") or [], terms=terms, ranges=ranges, unchanged=unchanged
         )
 
 
@@ -144,6 +161,7 @@ FORM_FIELDS = {
     "terms.plan_industry": "plan_industry",
     "terms.discipline": "discipline",
     "terms.region": "regions",
+    **{f"ranges.{name}": f"{name}_max" for name in RANGES},
 }
 
 

@@ -175,8 +175,26 @@ def test_the_edit_form_keeps_the_filters_it_does_not_show(client, owner, index_d
         "新名字",
         F.WEEKLY,
         {"transfer_mode": ["zzz"], "region": ["3601"]},
-        {"trl": [9.0, 1.0]},
+        {},  # the TRL range is a field of the form now: left empty, it is cleared
     )
+
+
+def test_the_edit_form_edits_the_ranges_of_a_saved_search(client, owner, index_dir):
+    sub = SearchSubscription.objects.create(
+        user=owner, name="电机", query="电机", ranges={"trl": [6.0, None], "price": [10.0, 50.5]}, frequency=F.DAILY
+    )
+    client.force_login(owner)
+    edit = reverse("search:subscription_edit", args=[sub.pk])
+    page = client.get(edit).content.decode()
+    for name, value in (("trl_min", "6"), ("price_min", "10"), ("price_max", "50.5")):
+        assert f'name="{name}" value="{value}"' in page
+    form = {"name": "电机", "query": "电机", "frequency": "daily", "active": "on", "trl_min": "6", "price_max": "80"}
+    refused = client.post(edit, {**form, "year_min": "2025", "year_max": "2020"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert refused.context["form"].errors == {"year_max": ["The upper bound must not be below the lower bound."]}
+    assert client.post(edit, form).status_code == 302
+    sub.refresh_from_db()
+    assert sub.ranges == {"trl": [6.0, None], "price": [None, 80.0]}
 
 
 def test_form_refuses_a_subscription_that_matches_everything(client, owner, index_dir):
