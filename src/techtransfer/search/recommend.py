@@ -40,6 +40,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core.regions_loader import place_names
 from techtransfer.search import services
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
@@ -435,9 +436,12 @@ def telling_words(words: Sequence[str], frequencies: Mapping[str, tuple[int, int
     without quantities (all of them, in their order, when frequencies are unknown)."""
     if not frequencies:
         return list(words)[:WHY_WORDS]
+    places = place_names()
     known = [
-        w for w in dict.fromkeys(words) if w in frequencies and not w[:1].isdigit() and w not in EXPLAINS_NOTHING
-    ]  # not quantities (667m2, 2kg)
+        w
+        for w in dict.fromkeys(words)
+        if w in frequencies and not w[:1].isdigit() and w not in EXPLAINS_NOTHING and w not in places
+    ]  # not quantities (667m2, 2kg), nor place names (南昌: where, not what)
     rare = [w for w in known if _rare(*frequencies[w])]
     return sorted(rare, key=lambda w: frequencies[w][0])[:WHY_WORDS]
 

@@ -317,6 +317,10 @@ def test_more_like_this_explains_itself_with_its_rarest_shared_words():
     words = ["研究", "稀土", "方法", "667m2", "永磁"]
     assert recommend.telling_words(words, frequencies) == ["永磁", "稀土"]
     assert recommend.telling_words(words, {}) == words[: recommend.WHY_WORDS]
+    # Place names say where two records are, not what they share: 南昌, 江西省 and 赣州 are left out
+    # (a county's name only in full: 合作市 does not make 合作 a place).
+    places = {"南昌": (3, 1000), "江西省": (4, 1000), "赣州": (5, 1000), "合作": (6, 1000), "稀土": (30, 1000)}
+    assert recommend.telling_words(list(places), places) == ["合作", "稀土"]
 
 
 def test_similar_hits_carry_only_telling_words(world, outsider):
