@@ -36,6 +36,7 @@ class HitOut(Schema):
     semantic_similarity: float | None = None
     fused_score: float | None = None
     context_similarity: float | None = None  # e5 cosine, when the re-ranking stage re-ordered the hit
+    whole_query_bonus: float | None = None  # part of fused_score: the record holds the whole short question
     public: bool = True
 
 
@@ -135,6 +136,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
                 "semantic_similarity": None if h.semantic_similarity is None else round(h.semantic_similarity, 4),
                 "fused_score": None if h.fused_score is None else round(h.fused_score, 4),
                 "context_similarity": None if h.context_similarity is None else round(h.context_similarity, 4),
+                "whole_query_bonus": h.whole_query_bonus,
             }
             for h in page.results.hits
         ],

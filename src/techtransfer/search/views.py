@@ -103,6 +103,7 @@ def _why_words() -> dict[str, str]:
         "matches": _("matches"),
         "meaning": _("meaning similarity %(sim)s"),
         "scores": _("word score %(bm25)s, combined %(score)s"),
+        "bonus": _("%(score)s (%(bonus)s of it for holding the whole question)"),
         "context": _("re-ranked by context similarity %(sim)s"),
         # Punctuation: Chinese runs on with full-width signs, English with a space after each.
         "gap": "" if (get_language() or "").startswith("zh") else " ",
@@ -126,6 +127,8 @@ def why_line(hit: SearchHit, words: dict[str, str] | None = None) -> str:
     line = words["why"] + words["gap"] + words["semi"].join(parts)
     if hit.fused_score is not None and hit.lexical_score is not None:
         scores = {"bm25": _fixed(hit.lexical_score, 1), "score": _fixed(hit.fused_score, 2)}
+        if hit.whole_query_bonus:  # the combined score may then exceed 1: say why
+            scores["score"] = words["bonus"] % {**scores, "bonus": _fixed(hit.whole_query_bonus, 2)}
         line += " · " + words["scores"] % scores
     if hit.context_similarity is not None:
         line += " · " + words["context"] % {"sim": _fixed(hit.context_similarity, 2)}

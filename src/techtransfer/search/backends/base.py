@@ -55,6 +55,7 @@ class SearchHit:
     semantic_similarity: float | None = None  # cosine between query and document vectors
     fused_score: float | None = None  # what the hybrid ranking sorted by
     context_similarity: float | None = None  # e5 cosine of the re-ranking stage (long queries)
+    whole_query_bonus: float | None = None  # part of fused_score: the record holds the whole short question
     public: bool = True  # False: only its organisation, reviewers or admins may see it (drafts, internal)
 
 

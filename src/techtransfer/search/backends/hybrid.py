@@ -200,6 +200,7 @@ class HybridBackend(SearchBackend):
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
+        bonused: set[str] = set()
         wide = SearchRequest(**{**request.__dict__, "limit": depth, "offset": 0})
         if mode == SearchMode.SEMANTIC:
             # Counted by tantivy as well (filters AND uid IN the meaning set, no words), so a record
@@ -221,7 +222,9 @@ class HybridBackend(SearchBackend):
             ranked = self._fuse(head, sem, qvec, request.fusion or self.fusion, alpha)
             if short and self.whole_query_bonus and head:
                 known = lex.payloads(uid for uid, _ in head)
+                before = {uid: fused for uid, _sim, _bm25, fused in ranked}
                 ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
+                bonused = {uid for uid, _sim, _bm25, fused in ranked if fused != before[uid]}
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
                 ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
             if len(ranked) < need and len(lex.scores) > len(head):
@@ -249,6 +252,7 @@ class HybridBackend(SearchBackend):
                     semantic_similarity=sim,
                     fused_score=fused,
                     context_similarity=context.get(uid),
+                    whole_query_bonus=self.whole_query_bonus if uid in bonused else None,
                 )
             )
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)

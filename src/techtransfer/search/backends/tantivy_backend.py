@@ -414,6 +414,7 @@ def payload_hit(
     semantic_similarity: float | None = None,
     fused_score: float | None = None,
     context_similarity: float | None = None,
+    whole_query_bonus: float | None = None,
 ) -> SearchHit:
     """A hit from a document's stored payload: snippet and matched words (when asked for), the score
     it is ranked by and the parts of that score."""
@@ -435,6 +436,7 @@ def payload_hit(
         semantic_similarity=semantic_similarity,
         fused_score=fused_score,
         context_similarity=context_similarity,
+        whole_query_bonus=whole_query_bonus,
         public=bool(payload.get("public", True)),
     )
 

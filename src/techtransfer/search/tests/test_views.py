@@ -197,6 +197,12 @@ def test_why_line_names_the_matched_words_and_each_part_of_the_score():
         assert why_line(_hit(matched_terms=[], semantic_similarity=0.5)) == "Why this result: meaning similarity 0.50"
         assert why_line(_hit(matched_terms=["x"], lexical_score=3.0)) == "Why this result: matches x"
         assert why_line(_hit(matched_terms=[])) == ""
+        bonused = _hit(matched_terms=["稀土"], lexical_score=8.0, semantic_similarity=0.6, fused_score=1.5)
+        bonused.whole_query_bonus = 0.5
+        assert why_line(bonused) == (
+            "Why this result: matches 稀土; meaning similarity 0.60 · word score 8.0, "
+            "combined 1.50 (0.50 of it for holding the whole question)"
+        )
     with translation.override("zh-hans"):
         assert why_line(hybrid) == "命中原因：匹配 稀土、永磁；语义相似度 0.68 · 词语得分 12.3，综合 0.81"
 

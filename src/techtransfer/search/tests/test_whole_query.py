@@ -60,3 +60,8 @@ def test_hybrid_short_query_puts_the_document_with_the_whole_keyword_first(tmp_p
     expected = ["partial", "whole"] if bonus == 0.0 else ["whole", "partial"]
     assert [h.pk for h in hits][:2] == expected
     assert all(h.title for h in hits)  # payloads found for every shown hit
+    # The hit that got the bonus says so (its combined score may exceed 1); the others do not.
+    assert {h.pk: h.whole_query_bonus for h in hits if h.pk != "other"} == {
+        "whole": bonus or None,
+        "partial": None,
+    }
