@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import rjieba
 
@@ -173,6 +173,25 @@ def covered_by_bigrams(token: str) -> bool:
     return len(token) >= 2 and _CJK.fullmatch(token) is not None
 
 
+def lone_character(token: str) -> str:
+    """The character of a query token that is one CJK character standing alone in the question (锂,
+    `_锂`), when it is not a stopword; "" otherwise. Documents hold such a character only inside
+    their bigrams (锂电, 钴锂), so it is looked up among them."""
+    if len(token) == 2 and token[0] == "_" and _CJK.fullmatch(token[1]) and token[1] not in STOPWORDS:
+        return token[1]
+    return ""
+
+
+def lone_characters_searched(tokens: Sequence[str]) -> bool:
+    """Are the question's lone characters looked up inside bigrams? Only when it has no bigram (no
+    CJK run of two or more characters): in "Fe 基 合金" the other words say enough, and the many
+    bigrams holding 基 would drown them."""
+    return not any(t.startswith("_") and len(t) == 3 for t in tokens)
+
+
 def display_terms(tokens: Iterable[str]) -> list[str]:
-    """The words among query tokens (for "matched terms"), without bigram markers."""
-    return [t for t in tokens if not t.startswith("_")]
+    """The words among query tokens (for "matched terms"), without bigram markers; a lone character
+    counts as a word."""
+    tokens = list(tokens)
+    lone = [c for t in tokens if (c := lone_character(t))] if lone_characters_searched(tokens) else []
+    return [t for t in tokens if not t.startswith("_")] + lone

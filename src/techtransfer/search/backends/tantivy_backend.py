@@ -247,9 +247,14 @@ class TantivyBackend(SearchBackend):
     # --- reading --------------------------------------------------------------------------
     def _text_query(self, tokens: Sequence[str], question: str) -> tantivy.Query | None:
         clauses = []
+        expand = text.lone_characters_searched(tokens)
         for token in tokens:
+            lone = text.lone_character(token) if expand else ""
             for name, weight in self.weights.items():
                 q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
+                if lone:  # 锂 alone, or inside any bigram (锂电, 钴锂): constant score per field
+                    inside = tantivy.Query.regex_query(self.schema, f"f_{name}", f"_({lone}.|.{lone})")
+                    q = tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
         whole = text.normalise(question).strip()
         if clauses and whole:  # the question as a whole may be a name the record goes by

@@ -108,3 +108,39 @@ def test_words_found_in_the_indexed_title_beside_the_shown_one_are_reported(tmp_
 
     hit = backend.search(SearchRequest(query="rare earth", visibility=frozenset({PUBLIC}))).hits[0]
     assert (hit.title, hit.matched_terms) == ("赣州稀土科技有限公司", ["rare", "earth"])
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "terms"),
+    [
+        ("锂", ["battery", "rich", "alone"], ["锂"]),  # inside a word, at either end of a bigram, or alone
+        ("鋰", ["battery", "rich", "alone"], ["锂"]),  # traditional input
+        ("的", ["latin"], []),  # a stopword stays what it was: only where it stands alone
+        ("锂 钴", ["battery", "rich", "alone"], ["锂", "钴"]),
+        # With a longer run the other words decide: 锂 is only looked up where it stands alone.
+        ("锂 灌溉", ["alone", "other"], ["灌溉"]),
+    ],
+)
+def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, query, found, terms):
+    """Records hold a CJK character only inside their bigrams (锂电, 富锂); a question of one
+    character looks it up there, so 锂 finds 锂离子电池 as 锂电池 does."""
+    from techtransfer.search.backends.base import SearchRequest
+    from techtransfer.search.backends.tantivy_backend import TantivyBackend
+    from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
+
+    st = SearchType(
+        name="doc", label="doc", model_label="x.doc", fields={"title": 3.0, "body": 1.0}, load=lambda pks: iter(())
+    )
+    backend = TantivyBackend(tmp_path / "index", [st])
+    bodies = {
+        "battery": "锂离子电池正极材料", "rich": "共沉淀法制备富锂材料", "alone": "Li 锂 element",
+        "latin": "ITS 的 GIS", "other": "水稻种植的节水灌溉技术",
+    }  # fmt: skip
+    backend.rebuild(
+        SearchDocument(type="doc", pk=pk, title=pk, url="", fields={"title": "", "body": body}, visibility=[PUBLIC])
+        for pk, body in bodies.items()
+    )
+    results = backend.search(SearchRequest(query=query, visibility=frozenset({PUBLIC}), limit=10, facets=["type"]))
+    assert sorted(h.pk for h in results.hits) == sorted(found)
+    assert results.total == len(found) and results.facets["type"] == ([("doc", len(found))] if found else [])
+    assert results.query_terms == terms
