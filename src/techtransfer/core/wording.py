@@ -14,3 +14,15 @@ def list_separator() -> str:
 
 def run_in_list(items: Iterable[object]) -> str:
     return list_separator().join(str(i) for i in items)
+
+
+def clause_separator() -> str:
+    """What separates clauses run into one line: ； in Chinese, a semicolon and a space elsewhere."""
+    return "；" if (get_language() or "").startswith("zh") else "; "
+
+
+def labelled(label: object, value: object) -> str:
+    """ "Industry: New materials" / "行业：新材料"."""
+    from django.utils.translation import gettext
+
+    return gettext("%(filter)s: %(value)s") % {"filter": label, "value": value}

@@ -41,6 +41,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.regions_loader import place_names
+from techtransfer.core.wording import run_in_list
 from techtransfer.search import services
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
@@ -282,9 +283,12 @@ def mode_fit(a: Profile, b: Profile) -> Component:
         return Component("mode", None)
     common = sorted(a.modes & b.modes)
     label = services.value_labeller("transfer_mode")
-    # Shared modes; with none in common, what the candidate offers (so a ✗ says why).
-    shown = common or sorted(b.modes)
-    return Component("mode", 1.0 if common else 0.0, ", ".join(shown), ", ".join(label(m) for m in shown))
+    if common:
+        return Component("mode", 1.0, ", ".join(common), run_in_list(label(m) for m in common))
+    # None in common: what the candidate offers and what this record wants (so a ✗ says why).
+    offered, wanted = (run_in_list(label(m) for m in sorted(x.modes)) for x in (b, a))
+    shown = _("%(candidate)s (this record: %(source)s)") % {"candidate": offered, "source": wanted}
+    return Component("mode", 0.0, ", ".join(sorted(b.modes)), str(shown))
 
 
 def components(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import User
+from techtransfer.core.wording import clause_separator
 from techtransfer.search import services, subscriptions, suggest, text
 from techtransfer.search.forms import REGION_CODES, SearchForm, lenient_data, question_cut_note, region_codes
 from techtransfer.search.models import SearchSubscription
@@ -298,7 +299,8 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, warning)
             return redirect("search:subscriptions")
     status = 400 if form.is_bound and not form.is_valid() else 200
-    context = {"form": form, "subscription": sub, "filters": subscriptions.describe(sub)}
+    filters = subscriptions.describe(sub)
+    context = {"form": form, "subscription": sub, "filters": filters, "filters_text": clause_separator().join(filters)}
     return render(request, "search/subscriptions_form.html", context, status=status)
 
 

@@ -45,6 +45,7 @@ from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.models import User
+from techtransfer.core.wording import labelled, run_in_list
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 from techtransfer.search import services, text
@@ -554,7 +555,9 @@ def _manage_url(sub: SearchSubscription) -> str:
 
 
 def _manage_line(url: str) -> str:
-    return gettext("To change or stop these notices: %(url)s") % {"url": url}
+    # The address on a line of its own: the inbox makes it a link (after a full-width colon it
+    # would not be one) and mail programs do too.
+    return gettext("To change or stop these notices:") + "\n" + url
 
 
 def _notify_list(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> None:
@@ -675,23 +678,25 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
     type_labels = {name: str(st.label) for name, st in types().items()}
     out = []
     if sub.types:
-        out.append(gettext("Record type") + ": " + ", ".join(type_labels.get(t, t) for t in sub.types))
+        out.append(labelled(gettext("Record type"), run_in_list(type_labels.get(t, t) for t in sub.types)))
     for name, values in sub.terms.items():
         tspec = labels.get(name)
         if tspec is None:
             continue
         if tspec.kind == FilterKind.PREFIX:
             names = services.region_names(values) if regions is None else regions
-            shown = ", ".join(f"{names[v]} ({v})" if v in names else v for v in values)
+            shown = run_in_list(f"{names[v]} ({v})" if v in names else v for v in values)
         else:
             label = services.value_labeller(name)
-            shown = ", ".join(label(v) for v in values)
-        out.append(f"{tspec.label}: {shown}")
+            shown = run_in_list(label(v) for v in values)
+        out.append(labelled(tspec.label, shown))
     for name, (lo, hi) in sub.ranges.items():
         rspec = labels.get(name)
         if rspec is None:
             continue
         lo_s = "" if lo is None else services.number_text(lo)
         hi_s = "" if hi is None else services.number_text(hi)
-        out.append(f"{rspec.label}: {lo_s}–{hi_s}")
+        # An open range reads "≥ 3" or "≤ 2020".
+        bounds = f"{lo_s}–{hi_s}" if lo_s and hi_s else (f"≥ {lo_s}" if lo_s else f"≤ {hi_s}")
+        out.append(labelled(rspec.label, bounds))
     return out

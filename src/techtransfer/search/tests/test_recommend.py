@@ -466,7 +466,7 @@ def test_components_say_what_the_candidate_offers_when_it_does_not_fit():
     offer = Profile(industry=None, region=None, trl=5, price=(280.0, 300.0), modes=frozenset({"assignment"}))
     mode = mode_fit(need, offer)
     assert (mode.value, mode.detail) == (0.0, "assignment")
-    assert mode.detail_label == "转让"
+    assert mode.detail_label == "转让（本记录：许可）"  # what is offered, and what this record wants
     price = price_fit(need, offer)
     assert (price.value, price.detail, price.detail_label) == (0.5, "280 / 200", "报价 280 万元，预算至多 200 万元")
     maturity = maturity_fit(need, offer)

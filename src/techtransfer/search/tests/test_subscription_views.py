@@ -70,7 +70,7 @@ def test_list_shows_only_own_subscriptions_within_a_query_budget(client, sub, ou
         body = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'id="subscription-{sub.pk}"' in body
     assert "别人的订阅" not in body
-    assert "Technology readiness level: 6–" in body
+    assert "Technology readiness level: ≥ 6" in body
 
 
 def test_save_search_from_the_search_page_with_one_button(client, owner, index_dir):
@@ -356,7 +356,7 @@ def test_a_cleared_name_names_the_subscription_after_its_question(client, owner,
     assert sub.name == "永磁电机"
     listed = response.content.decode()  # back on the list
     assert "订阅已保存。" in listed and "永磁电机" in listed and "旧名字" not in listed
-    assert "所在地区: 南昌市 (3601)" in listed  # the region named, with its code
+    assert "所在地区：南昌市 (3601)" in listed  # the region named, with its code
 
 
 @pytest.mark.parametrize(

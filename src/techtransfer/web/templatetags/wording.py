@@ -1,0 +1,42 @@
+"""Lists run into a sentence, punctuated for the active language (、 and ； in Chinese)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.utils.translation import get_language
+
+from techtransfer.core.wording import clause_separator, labelled, list_separator, run_in_list
+
+register = template.Library()
+
+
+@register.filter
+def run_in(items: Iterable[object]) -> str:
+    """稀土、永磁 / rare earth, magnet."""
+    return run_in_list(items)
+
+
+@register.filter
+def clauses(items: Iterable[object]) -> str:
+    """行业：新材料；地区：江西省 / Industry: New materials; Region: Jiangxi."""
+    return clause_separator().join(str(i) for i in items)
+
+
+@register.filter(name="labelled")
+def labelled_filter(label: object, value: object) -> str:
+    """{{ label|labelled:value }}: "Industry: New materials" / "行业：新材料"."""
+    return labelled(label, value)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """Between the items of a list written out in a loop: 、 or ", "."""
+    return list_separator()
+
+
+@register.simple_tag
+def gap() -> str:
+    """After a colon: nothing after Chinese's full-width one, a space otherwise."""
+    return "" if (get_language() or "").startswith("zh") else " "
