@@ -250,6 +250,15 @@ def allowed_values(name: str) -> set[str] | None:
     return allowed
 
 
+def range_text(lo: float | None, hi: float | None) -> str:
+    """A range as people read it: "3–6", an open one "≥ 3" or "≤ 2020"."""
+    lo_s = "" if lo is None else number_text(lo)
+    hi_s = "" if hi is None else number_text(hi)
+    if lo_s and hi_s:
+        return f"{lo_s}–{hi_s}"
+    return f"≥ {lo_s}" if lo_s else f"≤ {hi_s}"
+
+
 def number_text(value: float) -> str:
     """A range bound or price as the search form reads it and people write it: whole numbers without a
     decimal point, others with at most two decimals (`:g` wrote 1234567.89 as 1.23457e+06)."""

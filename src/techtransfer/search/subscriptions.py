@@ -694,9 +694,5 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
         rspec = labels.get(name)
         if rspec is None:
             continue
-        lo_s = "" if lo is None else services.number_text(lo)
-        hi_s = "" if hi is None else services.number_text(hi)
-        # An open range reads "≥ 3" or "≤ 2020".
-        bounds = f"{lo_s}–{hi_s}" if lo_s and hi_s else (f"≥ {lo_s}" if lo_s else f"≤ {hi_s}")
-        out.append(labelled(rspec.label, bounds))
+        out.append(labelled(rspec.label, services.range_text(lo, hi)))
     return out

@@ -113,12 +113,34 @@ def test_a_chosen_type_without_results_and_the_filters_it_lacks_stay_visible(cli
     body = r.content.decode()
     assert r.status_code == 200
     assert f'<p class="alert alert-warning small search-note" role="status" id="ignored-filters">{note}</p>' in body
-    chip = {"en": "Record type: Organisations", "zh-hans": "记录类型：机构名录"}[language]
+    chip = {
+        "en": ["Record type: Organisations", "Technology readiness level: ≥ 5", "Price (10,000 yuan): ≤ 90"],
+        "zh-hans": ["记录类型：机构名录", "技术就绪度：≥ 5", "价格（万元）：≤ 90"],
+    }[language]  # the filters not applied keep their chips: one click takes them out of the address
     chips = re.search(r'<div[^>]*id="active-filters">\s*(.*?)\s*</div>', body, re.S)
-    assert chips is not None and re.findall(r">([^<]*) ×</a>", chips.group(1)) == [chip]
+    assert chips is not None and re.findall(r">([^<]*) ×</a>", chips.group(1)) == chip
     # With achievements chosen both filters apply: no note.
     both = client.get(reverse("search:search"), {"q": "永磁", "type": "achievement", "trl_min": "5"})
     assert 'id="ignored-filters"' not in both.content.decode()
+
+
+def test_region_and_ranges_have_chips_and_clear_filters_shows_only_with_a_filter(client, published):  # type: ignore[no-untyped-def]
+    url = reverse("search:search")
+    body = client.get(url, {"q": "永磁", "trl_min": "5", "price_max": "90", "region": "36"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = body.content.decode()
+    chips = re.search(r'<div[^>]*id="active-filters">\s*(.*?)\s*</div>', page, re.S)
+    assert chips is not None
+    found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]*) ×</a>', chips.group(1))
+    assert [(href.replace("&amp;", "&"), label) for href, label in found] == [
+        ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&price_max=90", "Region code: 36"),
+        ("?q=%E6%B0%B8%E7%A3%81&price_max=90&region=36", "Technology readiness level: ≥ 5"),
+        ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&region=36", "Price (10,000 yuan): ≤ 90"),
+    ]
+    assert 'id="clear-filters"' in page
+    plain = client.get(url, {"q": "永磁"}).content.decode()
+    assert 'id="clear-filters"' not in plain and 'id="active-filters"' not in plain
+    nothing = client.get(url, {"q": "xyzzy"}).content.decode()  # no result, no facet: no "Refine" either
+    assert 'id="facets-toggle"' not in nothing
 
 
 def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
