@@ -90,7 +90,11 @@ def _search_parameters() -> list[dict[str, Any]]:
         param("q", {"type": "string", "maxLength": services.MAX_QUERY_CHARS}, "The question (Chinese or English)."),
         param("type", {"type": "string", "enum": sorted(types())}, "Record types (any of them).", repeat=True),
         param("region", {"type": "string"}, "GB/T 2260 codes of 2, 4 or 6 digits, comma-separated (any of them)."),
-        param("mode", {"type": "string", "enum": ["hybrid", "lexical", "semantic"]}, "Ranking; hybrid by default."),
+        param(
+            "mode",
+            {"type": "string", "enum": ["hybrid", "lexical", "semantic"]},
+            "What a record is matched by: words and meaning (hybrid, the default), words only or meaning only.",
+        ),
         param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"{services.PAGE_SIZE} results a page."),
     ]
     for name, what in (

@@ -134,7 +134,7 @@ class SearchForm(StyledForm):
     year_max = forms.IntegerField(label=_("Published to (year)"), required=False, min_value=YEAR[0], max_value=YEAR[1])
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     mode = forms.ChoiceField(
-        label=_("Ranking"),
+        label=_("Match by"),
         required=False,
         choices=[("hybrid", _("Words and meaning")), ("lexical", _("Words only")), ("semantic", _("Meaning only"))],
         widget=forms.Select(attrs={"data-default": "hybrid"}),  # left out of the address when unchanged

@@ -385,7 +385,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/search.html",
-        {"body_html": mark_safe(body_html)},  # noqa: S308 (our own template)
+        # The question in the window title: tabs and the browser's history tell searches apart.
+        {"body_html": mark_safe(body_html), "query": data.get("q", "").strip()},  # noqa: S308 (our own template)
         status=status,
     )
 

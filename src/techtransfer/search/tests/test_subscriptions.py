@@ -202,6 +202,7 @@ def test_digest_collects_matches_and_sends_one(publish_now, subscriber, django_c
     assert inbox(subscriber) == ["2 new records for “钙钛矿 永磁”"]
     body = Notification.objects.get(user=subscriber).body
     assert f"/achievements/{first.pk}/" in body and f"/achievements/{second.pk}/" in body
+    assert body.splitlines()[0] == "New records match your subscription “钙钛矿 永磁”:"
     assert body.splitlines()[-2:] == [
         "To change or stop these notices:",
         f"{settings.SITE_URL}{reverse('search:subscription_edit', args=[sub.pk])}",

@@ -137,6 +137,7 @@ def test_region_and_ranges_have_chips_and_clear_filters_shows_only_with_a_filter
         ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&region=36", "Price (10,000 yuan): ≤ 90"),
     ]
     assert 'id="clear-filters"' in page
+    assert "<title>永磁 · Search" in page  # the question names the window and the history entry
     plain = client.get(url, {"q": "永磁"}).content.decode()
     assert 'id="clear-filters"' not in plain and 'id="active-filters"' not in plain
     nothing = client.get(url, {"q": "xyzzy"}).content.decode()  # no result, no facet: no "Refine" either
