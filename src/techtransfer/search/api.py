@@ -87,7 +87,11 @@ def _search_parameters() -> list[dict[str, Any]]:
                 **({"style": "form", "explode": True} if repeat else {})}  # fmt: skip
 
     out = [
-        param("q", {"type": "string", "maxLength": services.MAX_QUERY_CHARS}, "The question (Chinese or English)."),
+        param(
+            "q",
+            {"type": "string", "maxLength": services.MAX_QUERY_CHARS},
+            "The question (Chinese or English); a term after a minus sign (稀土 -荧光) excludes the records with it.",
+        ),
         param("type", {"type": "string", "enum": sorted(types())}, "Record types (any of them).", repeat=True),
         param("region", {"type": "string"}, "GB/T 2260 codes of 2, 4 or 6 digits, comma-separated (any of them)."),
         param(

@@ -348,7 +348,7 @@ def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHi
 @functools.lru_cache(maxsize=4096)
 def _phrases(query: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each alternative of `query`: (the phrase without spaces, its words); none for no words."""
-    norm = " ".join(text.normalise(query).split())
+    norm = " ".join(text.normalise(text.positive_query(query)).split())  # -荧光: the engine excludes it
     if not norm:
         return ()
     phrases = [norm] if norm.isascii() else norm.split()

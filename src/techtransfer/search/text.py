@@ -148,13 +148,33 @@ def index_tokens(text: str) -> list[str]:
 _STRAY = re.compile(r"(?:(?<=[^\w\s])|^)([a-z0-9])(?=[^\w\s]|$)")
 
 
+# A term the question excludes: an ASCII minus sign at the start or after a space, followed by the
+# term (稀土 -荧光). Not a negative number (-20℃), a dash (--), or a full-width minus sign, which
+# pasted titles hold (Malmquist －Luenberger).
+_EXCLUDED = re.compile(r"(?:^|(?<=\s))-(?![-\d.])(\S+)")
+
+
+def split_exclusions(query: str) -> tuple[str, list[str]]:
+    """The question without the terms it excludes, and those terms ("稀土 -荧光" → "稀土", ["荧光"])."""
+    excluded = _EXCLUDED.findall(query)
+    if not excluded:
+        return query, []
+    return " ".join(_EXCLUDED.sub(" ", query).split()), excluded
+
+
+def positive_query(query: str) -> str:
+    """What the question asks for: itself without the terms it excludes."""
+    return split_exclusions(query)[0]
+
+
 def query_tokens(query: str) -> list[str]:
-    """Distinct tokens of a query, in order: words first, then bigrams (prefixed with `_`).
+    """Distinct tokens of a query, in order: words first, then bigrams (prefixed with `_`); the terms
+    it excludes (-荧光) are not among them (`split_exclusions`).
 
     A lone Latin letter or digit set off by symbols (稀土^2, alert(1)) is left out when the query has
     other words: it matches a large part of any collection and would bring hundreds of results. One
     that is part of a term (维生素c, x射线, iphone 6) stays, and so does a query of it alone."""
-    norm = normalise(query)
+    norm = normalise(positive_query(query))
     seen: dict[str, None] = {}
     found = words(norm)
     stray = set(_STRAY.findall(norm))

@@ -172,11 +172,12 @@ class HybridBackend(SearchBackend):
     # --- reading --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResults:
         mode = SearchMode(request.mode)
-        if mode == SearchMode.LEXICAL or not request.query.strip():
+        question = text.positive_query(request.query)  # without the terms it excludes (-荧光)
+        if mode == SearchMode.LEXICAL or not question.strip():
             return self.lexical.search(request)
         if self.sync is not None:
             self.sync(self)
-        qvec = self.encoder.encode_one(request.query)
+        qvec = self.encoder.encode_one(question)
         if not np.any(qvec):  # no known token: only the lexical side can answer
             return self.lexical.search(request)
         need = request.offset + request.limit
@@ -189,9 +190,12 @@ class HybridBackend(SearchBackend):
         # shows. A request without facets (recommendations, "more like this") takes its own nearest.
         counted = bool(request.facets)
         nearest = replace(request, types=[], terms={}, ranges={}) if counted else request
-        short = len(text.normalise(request.query).strip()) <= SHORT_QUERY_CHARS
+        short = len(text.normalise(question).strip()) <= SHORT_QUERY_CHARS
         floor = max(self.min_similarity, self.short_min_similarity) if short else self.min_similarity
         near = [(u, x) for u, x in self.vectors.search(qvec, nearest, self.depth) if x >= floor]
+        if text.split_exclusions(request.query)[1]:  # the vector index knows no words: ask the word index
+            holding_none = self.lexical.payloads([u for u, _ in near], replace(nearest, types=[], terms={}, ranges={}))
+            near = [(u, x) for u, x in near if u in holding_none]
         near_uids = [u for u, _ in near]
         sem = near
         if counted and (request.types or request.terms or request.ranges):
@@ -223,10 +227,10 @@ class HybridBackend(SearchBackend):
             if short and self.whole_query_bonus and head:
                 known = lex.payloads(uid for uid, _ in head)
                 before = {uid: fused for uid, _sim, _bm25, fused in ranked}
-                ranked = whole_query_first(request.query, ranked, known, self.whole_query_bonus)
+                ranked = whole_query_first(question, ranked, known, self.whole_query_bonus)
                 bonused = {uid for uid, _sim, _bm25, fused in ranked if fused != before[uid]}
             elif not short and request.rerank and not request.ids and self.deep_vectors and self.deep_encoder:
-                ranked, context = deep.rerank(request.query, ranked, self.deep_vectors, self.deep_encoder)
+                ranked, context = deep.rerank(question, ranked, self.deep_vectors, self.deep_encoder)
             if len(ranked) < need and len(lex.scores) > len(head):
                 ranked += self._tail(lex.scores, head, ranked, need, qvec, alpha)
         total, facets = lex.total, lex.facets

@@ -256,11 +256,30 @@ class TantivyBackend(SearchBackend):
                     inside = tantivy.Query.regex_query(self.schema, f"f_{name}", f"_({lone}.|.{lone})")
                     q = tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
-        whole = text.normalise(question).strip()
+        whole = text.normalise(text.positive_query(question)).strip()
         if clauses and whole:  # the question as a whole may be a name the record goes by
             q = tantivy.Query.term_query(self.schema, "names", whole)
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, NAME_WEIGHT)))
         return tantivy.Query.boolean_query(clauses) if clauses else None
+
+    def _holding(self, term: str) -> tantivy.Query | None:
+        """Records that hold `term` (an excluded one) in some field: each of its Latin words and
+        character bigrams (or lone characters) present, the way the search finds a CJK word wherever
+        its bigrams are."""
+        tokens = [t for t in text.query_tokens(term) if not text.covered_by_bigrams(t)]
+        if not tokens:
+            return None
+        fields = []
+        for name in self.weights:
+            each = []
+            for token in tokens:
+                q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
+                if lone := text.lone_character(token):
+                    inside = tantivy.Query.regex_query(self.schema, f"f_{name}", f"_({lone}.|.{lone})")
+                    q = tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
+                each.append((tantivy.Occur.Must, q))
+            fields.append((tantivy.Occur.Should, tantivy.Query.boolean_query(each)))
+        return tantivy.Query.boolean_query(fields)
 
     def _filter_clauses(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         must = tantivy.Occur.Must
@@ -270,6 +289,10 @@ class TantivyBackend(SearchBackend):
             out.append((must, tantivy.Query.term_set_query(schema, "type", list(request.types))))
         if request.ids:
             out.append((must, tantivy.Query.term_set_query(schema, "uid", list(request.ids))))
+        for term in text.split_exclusions(request.query)[1]:
+            excluded = self._holding(term)
+            if excluded is not None:
+                out.append((tantivy.Occur.MustNot, excluded))
         for name, values in request.terms.items():
             if name in self.filter_kinds and values:
                 out.append((must, tantivy.Query.term_set_query(schema, f"x_{name}", [str(v) for v in values])))
@@ -313,7 +336,7 @@ class TantivyBackend(SearchBackend):
         def build(req: SearchRequest, with_meaning: bool = False, *, scored: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)
             matcher = text_query if scored else count_query
-            if matcher is None and (req.query.strip() or not words):
+            if matcher is None and (text.positive_query(req.query).strip() or not words):
                 # Only punctuation or symbols: nothing to match (an empty query browses everything).
                 matcher = tantivy.Query.empty_query()
             if with_meaning and meaning:

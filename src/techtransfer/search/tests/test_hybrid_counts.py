@@ -277,3 +277,32 @@ def test_a_price_range_finds_the_records_whose_prices_overlap_it(backend, mode, 
         query="石墨烯", visibility=frozenset({PUBLIC}), limit=10, mode=mode, ranges={"price": (lo, hi)}
     )
     assert sorted(h.pk for h in backend.search(request).hits) == found
+
+
+@pytest.mark.parametrize("mode", [SearchMode.LEXICAL, SearchMode.HYBRID, SearchMode.SEMANTIC])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("石墨烯 -导热", ["ink"]),  # a term preceded by a minus sign excludes the records holding it
+        ("石墨烯 -导热 -墨水", []),
+        ("-导热", ["ink", "rice"]),  # exclusions alone: everything else
+        ("石墨烯 -20", ["film", "ink"]),  # a negative number is a number, not an exclusion
+    ],
+)
+def test_a_minus_sign_excludes_a_term_from_words_meaning_and_counts(backend, mode, query, found):  # type: ignore[no-untyped-def]
+    backend.rebuild(
+        [
+            _doc("film", "石墨烯导热膜在-20℃的性能", "materials"),
+            _doc("ink", "石墨烯导电墨水", "materials"),
+            _doc("rice", "水稻种植的节水灌溉技术", "farming"),
+        ]
+    )
+    request = SearchRequest(
+        query=query, visibility=frozenset({PUBLIC}), limit=10, mode=mode, facets=["type", "industry"]
+    )
+    results = backend.search(request)
+    if mode != SearchMode.LEXICAL and query.startswith("石墨烯"):  # every record is close in meaning here
+        found = sorted({*found, "rice"})  # (rice holds neither excluded term)
+    assert sorted(h.pk for h in results.hits) == found
+    assert results.total == len(found) == sum(n for _, n in results.facets["type"])
+    assert "导热" not in results.query_terms

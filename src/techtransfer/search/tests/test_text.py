@@ -144,3 +144,19 @@ def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, 
     assert sorted(h.pk for h in results.hits) == sorted(found)
     assert results.total == len(found) and results.facets["type"] == ([("doc", len(found))] if found else [])
     assert results.query_terms == terms
+
+
+@pytest.mark.parametrize(
+    ("query", "positive", "excluded"),
+    [
+        ("稀土 -荧光", "稀土", ["荧光"]),
+        ("-荧光 稀土 -发光材料", "稀土", ["荧光", "发光材料"]),
+        ("温度 -20℃", "温度 -20℃", []),  # a negative number
+        ("稀土--荧光", "稀土--荧光", []),  # no space before the minus sign: part of the term
+        ("中国哲学 --20世纪", "中国哲学 --20世纪", []),  # a dash
+        ("Malmquist －Luenberger", "Malmquist －Luenberger", []),  # a full-width minus in a pasted title
+        ("Fe-Ni 合金", "Fe-Ni 合金", []),
+    ],
+)
+def test_a_minus_sign_before_a_term_excludes_it(query, positive, excluded):
+    assert text.split_exclusions(query) == (positive, excluded)
