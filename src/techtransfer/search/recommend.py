@@ -45,6 +45,7 @@ from techtransfer.core.wording import run_in_list
 from techtransfer.search import services
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
+from techtransfer.search.backends.tantivy_backend import shown_terms
 from techtransfer.search.permissions import may_see
 from techtransfer.search.registry import SearchDocument, types
 
@@ -395,8 +396,8 @@ def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[Search
     hits = by_passage(doc, pool)[:limit]
     words = [w for h in hits for w in h.matched_terms]
     frequencies = get_backend().document_frequencies(words, doc.type) if words else {}
-    for h in hits:
-        h.matched_terms = telling_words(h.matched_terms, frequencies)
+    for h in hits:  # as the snippet shows them (TiO2, not tio2)
+        h.matched_terms = shown_terms(h.snippet, telling_words(h.matched_terms, frequencies))
     return hits
 
 

@@ -24,6 +24,7 @@ from techtransfer.core.wording import labelled, list_separator, run_in_list
 from techtransfer.search import recommend, services
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
+from techtransfer.search.backends.tantivy_backend import shown_terms
 from techtransfer.search.forms import MAX_PAGE, SearchForm, copy_query, filter_label, lenient_data
 from techtransfer.search.permissions import visibility_for
 from techtransfer.search.registry import types
@@ -121,7 +122,8 @@ def why_line(hit: SearchHit, words: dict[str, str] | None = None) -> str:
     if not hit.matched_terms and hit.semantic_similarity is None:
         return ""
     words = words or _why_words()
-    parts = [f"{words['matches']} {words['sep'].join(hit.matched_terms)}"] if hit.matched_terms else []
+    terms = shown_terms(hit.snippet, hit.matched_terms)
+    parts = [f"{words['matches']} {words['sep'].join(terms)}"] if terms else []
     if hit.semantic_similarity is not None:
         parts.append(words["meaning"] % {"sim": _fixed(hit.semantic_similarity, 2)})
     line = words["why"] + words["gap"] + words["semi"].join(parts)

@@ -495,6 +495,16 @@ def _marks(norm: str, terms: Sequence[str], start: int, end: int) -> list[tuple[
     return out
 
 
+_MARKED = re.compile(r"<mark>(.*?)</mark>")
+
+
+def shown_terms(snippet: str, terms: Sequence[str]) -> list[str]:
+    """`terms` (normalised: tio2) as the snippet shows them where it marks them (TiO2), for the
+    lines that name the matched words; the others as they are."""
+    shown = {text.normalise_stored(m): m for m in (html.unescape(x) for x in _MARKED.findall(snippet))}
+    return [shown.get(t, t) for t in terms]
+
+
 def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     """An escaped snippet of `source` around the first matched term, terms wrapped in <mark>.
 

@@ -160,3 +160,12 @@ def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, 
 )
 def test_a_minus_sign_before_a_term_excludes_it(query, positive, excluded):
     assert text.split_exclusions(query) == (positive, excluded)
+
+
+def test_matched_terms_are_named_as_the_snippet_shows_them():
+    from techtransfer.search.backends.tantivy_backend import shown_terms
+
+    snippet, matched = highlight("纳米TiO2与ＡＢＳ的复合材料", ["tio2", "abs", "复合"])
+    assert matched == ["tio2", "abs", "复合"]
+    assert shown_terms(snippet, matched) == ["TiO2", "ＡＢＳ", "复合"]
+    assert shown_terms("", ["tio2"]) == ["tio2"]  # no snippet: the normalised form
