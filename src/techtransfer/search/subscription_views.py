@@ -22,11 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, style_fields
 from techtransfer.core.models import User
 from techtransfer.core.wording import clause_separator
 from techtransfer.search import services, subscriptions, suggest, text
-from techtransfer.search.forms import REGION_CODES, SearchForm, lenient_data, question_cut_note, region_codes
+from techtransfer.search.forms import (
+    REGION_CODES,
+    SearchForm,
+    filter_label,
+    keyword_filters,
+    lenient_data,
+    question_cut_note,
+    region_codes,
+)
 from techtransfer.search.models import SearchSubscription
 from techtransfer.search.registry import types
 
@@ -112,8 +120,26 @@ class SubscriptionForm(StyledForm):
             choices += [(v, v) for v in current.get(name, []) if v not in known]
             self.fields[name].choices = choices  # type: ignore[attr-defined]
             self.fields[name].widget.attrs["size"] = min(8, max(3, len(choices)))
+        # The other facets a saved search may hold (stage, transfer mode, organisation type...), as
+        # checkboxes under "More filters": every filter of a subscription can be changed here.
+        self.more_names = [name for name in keyword_filters() if name not in ("plan_industry", "discipline")]
+        for name in self.more_names:
+            label = services.value_labeller(name)
+            values = sorted(services.allowed_values(name) or set())
+            choices = [(v, label(v)) for v in values] + [(v, v) for v in current.get(name, []) if v not in values]
+            self.fields[name] = forms.MultipleChoiceField(
+                label=filter_label(name), required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+            )
+            if instance is not None and not self.is_bound:
+                self.initial[name] = current.get(name, [])
+        style_fields(self)
         if instance is None:
             del self.fields["active"]
+
+    @property
+    def more_open(self) -> bool:
+        """Show "More filters" unfolded: one of them is set or wrong."""
+        return any(self[name].value() or self[name].errors for name in self.more_names)
 
     def criteria(self) -> subscriptions.Criteria:
         d = self.cleaned_data
@@ -121,6 +147,7 @@ class SubscriptionForm(StyledForm):
             "plan_industry": d.get("plan_industry") or [],
             "discipline": d.get("discipline") or [],
             "region": region_codes(d.get("regions", "")),
+            **{name: d.get(name) or [] for name in self.more_names},
         }
         ranges = {
             name: [None if d.get(f"{name}_{end}") is None else float(d[f"{name}_{end}"]) for end in ("min", "max")]
@@ -170,11 +197,16 @@ def _add_errors(form: forms.Form, exc: DomainError) -> None:
     """A refused subscription's messages under the fields the form shows (an unknown region code
     under "Regions"), the others (a saved search's filters the form does not show) above it."""
     fields: dict[str, list[str]] = exc.details.get("fields") or {}
+
+    def shown_at(key: str) -> str | None:
+        name = key.removeprefix("terms.")
+        return FORM_FIELDS.get(key) or (name if key.startswith("terms.") and name in form.fields else None)
+
     for key, messages_ in fields.items():
-        if key in FORM_FIELDS:
+        if (field := shown_at(key)) is not None:
             for message in messages_:
-                form.add_error(FORM_FIELDS[key], message)
-    rest = {k: v for k, v in fields.items() if k not in FORM_FIELDS}
+                form.add_error(field, message)
+    rest = {k: v for k, v in fields.items() if shown_at(k) is None}
     if rest or not fields:
         for message in _messages(DomainError(exc.error, details={"fields": rest})):
             form.add_error(None, message)

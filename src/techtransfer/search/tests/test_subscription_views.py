@@ -157,25 +157,31 @@ def test_create_profile_edit_pause_and_delete(client, owner, index_dir):
     ]  # fmt: skip
 
 
-def test_the_edit_form_keeps_the_filters_it_does_not_show(client, owner, index_dir):
-    """A subscription saved with filters the form has no field for (here also ones refused today) can
-    still be renamed; its other filters stay as they were."""
+def test_the_edit_form_shows_every_filter_even_one_refused_today(client, owner, index_dir):
+    """A subscription saved with a value refused today (transfer mode zzz) and an impossible range
+    opens with both shown; saving it as it stands says what is wrong, under the fields; unticking
+    and correcting them saves it."""
     sub = SearchSubscription.objects.create(
         user=owner, name="旧订阅", query="电机", terms={"transfer_mode": ["zzz"], "region": ["36"]},
         ranges={"trl": [9.0, 1.0]}, frequency=F.DAILY,
     )  # fmt: skip
     client.force_login(owner)
     edit = reverse("search:subscription_edit", args=[sub.pk])
-    response = client.post(
-        edit, {"name": "新名字", "query": "电机", "regions": "3601", "frequency": "weekly", "active": "on"}
-    )
+    page = client.get(edit).content.decode()
+    assert '<details class="mb-3" id="more-subscription-filters" open>' in page
+    assert 'value="zzz" class="form-check-input" id="id_transfer_mode_' in page and "checked" in page
+    form = {"name": "新名字", "query": "电机", "regions": "3601", "frequency": "weekly", "active": "on"}
+    refused = client.post(edit, {**form, "transfer_mode": ["zzz", "licence"]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert refused.context["form"].errors == {"transfer_mode": ["Unknown value: zzz."]}
+    response = client.post(edit, {**form, "transfer_mode": ["licence"], "trl_min": "1", "trl_max": "9"})
     assert response.status_code == 302
     sub.refresh_from_db()
     assert (sub.name, sub.frequency, sub.terms, sub.ranges) == (
         "新名字",
         F.WEEKLY,
-        {"transfer_mode": ["zzz"], "region": ["3601"]},
-        {},  # the TRL range is a field of the form now: left empty, it is cleared
+        {"transfer_mode": ["licence"], "region": ["3601"]},
+        {"trl": [1.0, 9.0]},
     )
 
 
