@@ -297,6 +297,7 @@ class SuggestionOut(Schema):
     kind: str
     url: str
     how: str
+    record_type: str = ""  # a title's record type (achievement, need…); "" for a keyword
 
 
 class SuggestOut(Schema):

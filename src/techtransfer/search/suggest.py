@@ -60,6 +60,7 @@ class Suggestion:
     kind: Literal["keyword", "title"]
     url: str  # the record (titles); "" for a keyword, which is searched for
     how: How
+    record_type: str = ""  # a title's record type (achievement, need…), for its label
 
 
 _PINYIN: dict[int, str] = {}  # code point → toneless pinyin, the character itself, or "" (dropped)
@@ -117,7 +118,8 @@ def _allowed(length: int) -> int:
 class Suggester:
     """The lookup tables: built once from keywords with counts and (title, url) pairs."""
 
-    def __init__(self, keywords: Counter[str], titles: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, keywords: Counter[str], titles: Iterable[tuple[str, ...]]) -> None:
+        """`titles`: (title, url) or (title, url, record type) of the records to offer."""
         self.entries: list[tuple[str, Literal["keyword", "title"], str, int]] = []  # text, kind, url, weight
         by_norm: dict[str, int] = {}
         for kw, count in keywords.most_common():
@@ -136,7 +138,8 @@ class Suggester:
         for norm in by_norm:
             latin.update(_LATIN.findall(norm))
         seen_titles: set[str] = set()
-        for title, url in titles:
+        self.record_types: dict[int, str] = {}  # entry index of a title → its record type
+        for title, url, *kind in titles:
             folded = text.fold(title)
             norm = folded.lower().strip()  # text.normalise(title)
             if not norm or norm in seen_titles:
@@ -146,6 +149,8 @@ class Suggester:
                 written.setdefault(form.lower(), Counter())[form] += 1
             i = len(self.entries)
             self.entries.append((title.strip(), "title", url, 0))
+            if kind:
+                self.record_types[i] = kind[0]
             prefix_keys.append((norm[:KEY_CHARS], i))
             for opening in _OPENINGS:
                 if norm.startswith(opening) and len(norm) > len(opening) + 1:
@@ -241,7 +246,7 @@ class Suggester:
                 suggestion = Suggestion(self.latin_shown.get(word, word), "keyword", "", how)
             else:
                 entry = self.entries[i]
-                suggestion = Suggestion(entry[0], entry[1], entry[2], how)
+                suggestion = Suggestion(entry[0], entry[1], entry[2], how, self.record_types.get(i, ""))
             if suggestion.text.lower() in shown:
                 continue
             shown.add(suggestion.text.lower())
@@ -257,12 +262,12 @@ class Suggester:
 # --- the process-wide table -------------------------------------------------------------------
 
 
-def _public_titles() -> Iterator[tuple[str, str]]:
-    """Titles and links of what an anonymous visitor may find (visibility "public")."""
+def _public_titles() -> Iterator[tuple[str, str, str]]:
+    """Titles, links and record types of what an anonymous visitor may find (visibility "public")."""
     request = services.build_request(user=AnonymousUser(), query="", limit=MAX_TITLES, facets=False)
     request.highlight = False
     for hit in services.run(request).hits:
-        yield hit.title, hit.url
+        yield hit.title, hit.url, hit.type
 
 
 def _public_keywords() -> Counter[str]:
@@ -345,7 +350,7 @@ def _titles_containing(norm: str, limit: int, shown: set[str]) -> list[Suggestio
     for hit in services.run(request).hits:
         if hit.title not in shown and norm in text.normalise_stored(hit.title):
             shown.add(hit.title)
-            out.append(Suggestion(hit.title, "title", hit.url, "contains"))
+            out.append(Suggestion(hit.title, "title", hit.url, "contains", hit.type))
             if len(out) == limit:
                 break
     return out

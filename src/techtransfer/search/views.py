@@ -417,4 +417,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """Suggestions for the search box as one types (htmx fragment); public records only."""
     query = request.GET.get("q", "").strip()
     suggestions = suggest_module.suggest(query) if query else []
-    return render(request, "search/_suggest.html", {"suggestions": suggestions, "query": query})
+    # A title says what kind of record it opens (成果, 需求…); "record" when the type is unknown.
+    labels = {name: str(st.label) for name, st in types().items()}
+    shown = [(s, labels.get(s.record_type, "")) for s in suggestions]
+    return render(request, "search/_suggest.html", {"suggestions": shown, "query": query})

@@ -106,15 +106,16 @@ def test_endpoints_suggest_only_from_public_records(
     body = r.content.decode()
     assert r.status_code == 200
     assert "钙钛矿电池" in body and f'href="/achievements/{public.pk}/"' in body
+    assert '钙钛矿太阳能电池封装方法 <span class="small text-muted">· 科技成果</span>' in body  # the record type
     assert "内部" not in body and "机密" not in body and "成员专享" not in body
 
     client.logout()
     with django_assert_num_queries(0):  # the table is built: no database work per keystroke
         api = client.get("/api/v1/search/suggest", {"q": "盖钛矿"}).json()  # 盖 (gài) for 钙 (gài)
     assert api["query"] == "盖钛矿"
-    assert [(s["text"], s["kind"], s["how"]) for s in api["suggestions"]] == [
-        ("钙钛矿电池", "keyword", "pinyin"),
-        ("钙钛矿太阳能电池封装方法", "title", "pinyin"),
+    assert [(s["text"], s["kind"], s["how"], s["record_type"]) for s in api["suggestions"]] == [
+        ("钙钛矿电池", "keyword", "pinyin", ""),
+        ("钙钛矿太阳能电池封装方法", "title", "pinyin", "achievement"),
     ]
     latin = client.get("/api/v1/search/suggest", {"q": "perovksite"}).json()["suggestions"]
     assert [(s["text"], s["how"]) for s in latin][:1] == [("perovskite", "fuzzy")]
