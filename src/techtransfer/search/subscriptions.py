@@ -45,7 +45,7 @@ from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.models import User
-from techtransfer.core.wording import labelled, run_in_list
+from techtransfer.core.wording import clause_separator, labelled, run_in_list
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 from techtransfer.search import services, text
@@ -260,7 +260,7 @@ def create_subscription(
         raise DomainError(TOO_MANY)
     sub = SearchSubscription.objects.create(
         user=actor,
-        name=(name.strip() or criteria.query or gettext("My subscription"))[:100],
+        name=(name.strip() or criteria.query or _name_of_filters(criteria) or gettext("My subscription"))[:100],
         kind=kind,
         query=criteria.query,
         types=criteria.types,
@@ -270,6 +270,13 @@ def create_subscription(
     )
     record_event(actor=actor, action="search.subscription.create", obj=sub, changes=snapshot(sub, AUDITED))
     return sub
+
+
+def _name_of_filters(criteria: Criteria) -> str:
+    """A name for a subscription without a question or a name: its filters ("行业：新能源；所在地区：江西省
+    (36)"), so two such subscriptions are told apart in the list."""
+    unsaved = SearchSubscription(types=criteria.types, terms=criteria.terms, ranges=criteria.ranges)
+    return clause_separator().join(describe(unsaved))
 
 
 @transaction.atomic
@@ -292,8 +299,8 @@ def update_subscription(
     before = snapshot(sub, AUDITED)
     if criteria is not None:
         sub.query, sub.types, sub.terms, sub.ranges = criteria.query, criteria.types, criteria.terms, criteria.ranges
-    if name is not None:  # a cleared name: named as a new subscription is (its question)
-        sub.name = (name.strip() or sub.query or gettext("My subscription"))[:100]
+    if name is not None:  # a cleared name: named as a new subscription is (its question, or filters)
+        sub.name = (name.strip() or sub.query or _name_of_filters(criteria_of(sub)) or gettext("My subscription"))[:100]
     if frequency is not None:
         sub.frequency = frequency
     if active is not None:

@@ -363,6 +363,10 @@ def test_a_cleared_name_names_the_subscription_after_its_question(client, owner,
     listed = response.content.decode()  # back on the list
     assert "订阅已保存。" in listed and "永磁电机" in listed and "旧名字" not in listed
     assert "所在地区：南昌市 (3601)" in listed  # the region named, with its code
+    # Without a question either, the filters name it (two such subscriptions are told apart).
+    client.post(edit, {"name": "", "query": "", "regions": "3601", "trl_min": "6", "frequency": "daily"})
+    sub.refresh_from_db()
+    assert sub.name == "所在地区：南昌市 (3601)；技术就绪度：≥ 6"
 
 
 @pytest.mark.parametrize(
