@@ -183,7 +183,8 @@ def query_tokens(query: str) -> list[str]:
     for t in found:
         seen.setdefault(t, None)
     for b in bigrams(norm):
-        seen.setdefault("_" + b, None)
+        if b not in STOPWORDS:  # a lone 的 (ITS的GIS) matched only where it stood between Latin words
+            seen.setdefault("_" + b, None)
     return list(seen)
 
 
@@ -202,16 +203,20 @@ def lone_character(token: str) -> str:
     return ""
 
 
-def lone_characters_searched(tokens: Sequence[str]) -> bool:
-    """Are the question's lone characters looked up inside bigrams? Only when it has no bigram (no
-    CJK run of two or more characters): in "Fe 基 合金" the other words say enough, and the many
-    bigrams holding 基 would drown them."""
-    return not any(t.startswith("_") and len(t) == 3 for t in tokens)
+def lone_characters_searched(tokens: Sequence[str], question: str = "") -> set[str]:
+    """The question's lone characters that are looked up inside bigrams: all of them when it has no
+    bigram (no CJK run of two or more characters); else those that stand as a term of their own
+    between spaces (稀土 锂: any of the terms), not those attached to other text (Fe基 合金: the
+    other words say enough, and the many bigrams holding 基 would drown them)."""
+    lone = {c for t in tokens if (c := lone_character(t))}
+    if not lone or not any(t.startswith("_") and len(t) == 3 for t in tokens):
+        return lone
+    return lone & set(normalise(positive_query(question)).split())
 
 
-def display_terms(tokens: Iterable[str]) -> list[str]:
+def display_terms(tokens: Iterable[str], question: str = "") -> list[str]:
     """The words among query tokens (for "matched terms"), without bigram markers; a lone character
     counts as a word."""
     tokens = list(tokens)
-    lone = [c for t in tokens if (c := lone_character(t))] if lone_characters_searched(tokens) else []
-    return [t for t in tokens if not t.startswith("_")] + lone
+    searched = lone_characters_searched(tokens, question)
+    return [t for t in tokens if not t.startswith("_")] + [c for t in tokens if (c := lone_character(t)) in searched]

@@ -247,9 +247,10 @@ class TantivyBackend(SearchBackend):
     # --- reading --------------------------------------------------------------------------
     def _text_query(self, tokens: Sequence[str], question: str) -> tantivy.Query | None:
         clauses = []
-        expand = text.lone_characters_searched(tokens)
+        searched = text.lone_characters_searched(tokens, question)
         for token in tokens:
-            lone = text.lone_character(token) if expand else ""
+            lone = text.lone_character(token)
+            lone = lone if lone in searched else ""
             for name, weight in self.weights.items():
                 q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
                 if lone:  # 锂 alone, or inside any bigram (锂电, 钴锂): constant score per field
@@ -369,7 +370,7 @@ class TantivyBackend(SearchBackend):
             facets[name] = self._facets(searcher, build(replace(request, terms=others), wide), [name])[name]
         if request.types and "type" in facets:  # the same for the record types
             facets["type"] = self._facets(searcher, build(replace(request, types=[]), wide), ["type"])["type"]
-        return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens)
+        return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens, request.query)
 
     def search(self, request: SearchRequest) -> SearchResults:
         searcher, found, total, facets, words = self._execute(request)

@@ -115,10 +115,12 @@ def test_words_found_in_the_indexed_title_beside_the_shown_one_are_reported(tmp_
     [
         ("锂", ["battery", "rich", "alone"], ["锂"]),  # inside a word, at either end of a bigram, or alone
         ("鋰", ["battery", "rich", "alone"], ["锂"]),  # traditional input
-        ("的", ["latin"], []),  # a stopword stays what it was: only where it stands alone
+        ("的", [], []),  # a stopword alone is not searched for (it matched ITS的GIS)
+        ("锂 的", ["battery", "rich", "alone"], ["锂"]),
         ("锂 钴", ["battery", "rich", "alone"], ["锂", "钴"]),
-        # With a longer run the other words decide: 锂 is only looked up where it stands alone.
-        ("锂 灌溉", ["alone", "other"], ["灌溉"]),
+        ("锂 灌溉", ["battery", "rich", "alone", "other"], ["灌溉", "锂"]),  # a term of its own: any term
+        # Attached to other text, with a longer run beside: the other words decide (锂 only alone).
+        ("Li锂 灌溉", ["alone", "other"], ["li", "灌溉"]),
     ],
 )
 def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, query, found, terms):
