@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.forms import StyledForm
+from techtransfer.core.wording import run_in_list
 from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
 from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, RANGE_BOUNDS, allowed_values, unknown_regions
 
@@ -154,7 +155,8 @@ class SearchForm(StyledForm):
             unknown = unknown_regions(region_codes(value))
             if unknown:
                 raise forms.ValidationError(
-                    gettext("Unknown region code: %(values)s.") % {"values": ", ".join(unknown)}, code="unknown_region"
+                    gettext("Unknown region code: %(values)s.") % {"values": run_in_list(unknown)},
+                    code="unknown_region",
                 )
         return value
 
@@ -174,7 +176,7 @@ class SearchForm(StyledForm):
             elif allowed is not None and any(v not in allowed for v in values):
                 # A value no record can have (a hand-edited link): named, rather than finding nothing.
                 wrong = gettext("Unknown value: %(values)s.") % {
-                    "values": ", ".join(v for v in values if v not in allowed)
+                    "values": run_in_list(v for v in values if v not in allowed)
                 }
                 labelled = gettext("%(field)s: %(message)s") % {"field": filter_label(name), "message": wrong}
                 self.add_error(None, labelled)  # on the page, above the form

@@ -183,6 +183,8 @@ def search(user: Any, request_kwargs: Mapping[str, Any]) -> SearchPage:
         values = [(v, label(v), c) for v, c in buckets]
         facets.append(Facet(name, str(spec.label), values, list(request.terms.get(name, []))))
     type_counts = [(v, type_labels.get(v, v), c) for v, c in results.facets.get("type", [])]
+    if request.facets and _ignores_filters(request, request_kwargs):
+        type_counts = _type_counts_as_linked(user, request_kwargs, type_labels)
     return SearchPage(
         query=request.query,
         results=results,
@@ -190,6 +192,27 @@ def search(user: Any, request_kwargs: Mapping[str, Any]) -> SearchPage:
         type_counts=type_counts,
         took_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+def _ignores_filters(request: SearchRequest, asked: Mapping[str, Any]) -> bool:
+    """Did `build_request` leave out filters the chosen record types lack (a TRL for organisations)?"""
+    return any(set(asked.get(key) or {}) - set(getattr(request, key)) for key in ("terms", "ranges"))
+
+
+def _type_counts_as_linked(
+    user: Any, asked: Mapping[str, Any], labels: Mapping[str, str]
+) -> list[tuple[str, str, int]]:
+    """The record-type counts when the chosen types ignore some of the filters: each type counted
+    with the filters it has, as the page its link opens will count it (the type facet of the request
+    itself counts every type without them: 14 achievements, 0 once the link applied the TRL). One
+    count per type; only on such pages."""
+    out = []
+    for name in types():
+        kwargs = {**asked, "type_names": [name], "limit": 1, "offset": 0}
+        count = run(build_request(user=user, **kwargs)).total
+        if count or name in (asked.get("type_names") or []):
+            out.append((name, labels.get(name, name), count))
+    return sorted(out, key=lambda t: -t[2])
 
 
 def all_documents() -> Iterator[SearchDocument]:

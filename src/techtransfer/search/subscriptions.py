@@ -135,7 +135,7 @@ def clean_criteria(
         errors["query"] = [gettext("The question has no words to search for.")]
     unknown_types = [t for t in dict.fromkeys(type_names) if t not in registered]
     if unknown_types:
-        errors["types"] = [gettext("Unknown record type: %(values)s.") % {"values": ", ".join(unknown_types)}]
+        errors["types"] = [gettext("Unknown record type: %(values)s.") % {"values": run_in_list(unknown_types)}]
     clean_terms: dict[str, list[str]] = {}
     for name, values in (terms or {}).items():
         kind = kinds.get(name)
@@ -155,9 +155,9 @@ def clean_criteria(
             errors[f"terms.{name}"] = [str(REGION_PREFIX_MESSAGE)]
         elif kind == FilterKind.PREFIX and (unknown := services.unknown_regions(kept)):
             # 99 has the form of a province code, but no province has it: nothing would ever match.
-            errors[f"terms.{name}"] = [gettext("Unknown region code: %(values)s.") % {"values": ", ".join(unknown)}]
+            errors[f"terms.{name}"] = [gettext("Unknown region code: %(values)s.") % {"values": run_in_list(unknown)}]
         elif allowed is not None and any(v not in allowed for v in kept):
-            wrong = ", ".join(v for v in kept if v not in allowed)
+            wrong = run_in_list(v for v in kept if v not in allowed)
             errors[f"terms.{name}"] = [gettext("Unknown value: %(values)s.") % {"values": wrong}]
         elif kept:
             clean_terms[name] = kept
@@ -693,7 +693,9 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
             continue
         if tspec.kind == FilterKind.PREFIX:
             names = services.region_names(values) if regions is None else regions
-            shown = run_in_list(f"{names[v]} ({v})" if v in names else v for v in values)
+            shown = run_in_list(
+                gettext("%(name)s (%(code)s)") % {"name": names[v], "code": v} if v in names else v for v in values
+            )
         else:
             label = services.value_labeller(name)
             shown = run_in_list(label(v) for v in values)

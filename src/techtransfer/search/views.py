@@ -203,6 +203,19 @@ def range_chips(base: QueryDict, ranges: dict[str, tuple[float | None, float | N
     return out
 
 
+def unshown_facet_chips(base: QueryDict, terms: dict[str, list[str]], shown: set[str]) -> list[tuple[str, str]]:
+    """Chips of the facet filters the page has no facet for (the chosen record types lack them:
+    they are not applied, and the note says so), each removable like the others."""
+    out = []
+    for name, values in terms.items():
+        if name == "region" or name in shown or not values:
+            continue
+        label = services.value_labeller(name)
+        shown_values = run_in_list(label(v) for v in values)
+        out.append((labelled(filter_label(name), shown_values), _without_params(base, [name])))
+    return out
+
+
 def _without_params(base: QueryDict, names: Sequence[str]) -> str:
     rest = copy_query(base)
     for name in names:
@@ -316,7 +329,9 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "result": result,
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
         "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
-        "active_filters": active_filters(facet_blocks, type_links) + range_chips(base, kwargs["ranges"]),
+        "active_filters": active_filters(facet_blocks, type_links)
+        + range_chips(base, kwargs["ranges"])
+        + unshown_facet_chips(base, kwargs["terms"], {facet.name for facet, _links in facet_blocks}),
         "filtered": filtered,
         "did_you_mean": did_you_mean,
         "filtered_to_nothing": bool(no_hits and filtered),

@@ -323,7 +323,7 @@ def test_a_region_code_no_region_has_is_refused(client, owner, index_dir):
     """99 has the form of a province code but names no province: such a subscription would never match."""
     client.force_login(owner)
     url = "/api/v1/search/subscriptions"
-    for language, message in (("en", "Unknown region code: 99, 3699."), ("zh-hans", "未知的行政区划代码：99, 3699。")):
+    for language, message in (("en", "Unknown region code: 99, 3699."), ("zh-hans", "未知的行政区划代码：99、3699。")):
         refused = client.post(
             url, {"query": "电机", "terms": {"region": ["36", "99", "3699"]}}, content_type="application/json",
             HTTP_ACCEPT_LANGUAGE=language,
@@ -362,11 +362,11 @@ def test_a_cleared_name_names_the_subscription_after_its_question(client, owner,
     assert sub.name == "永磁电机"
     listed = response.content.decode()  # back on the list
     assert "订阅已保存。" in listed and "永磁电机" in listed and "旧名字" not in listed
-    assert "所在地区：南昌市 (3601)" in listed  # the region named, with its code
+    assert "所在地区：南昌市（3601）" in listed  # the region named, with its code
     # Without a question either, the filters name it (two such subscriptions are told apart).
     client.post(edit, {"name": "", "query": "", "regions": "3601", "trl_min": "6", "frequency": "daily"})
     sub.refresh_from_db()
-    assert sub.name == "所在地区：南昌市 (3601)；技术就绪度：≥ 6"
+    assert sub.name == "所在地区：南昌市（3601）；技术就绪度：≥ 6"
 
 
 @pytest.mark.parametrize(

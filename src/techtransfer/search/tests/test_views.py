@@ -99,26 +99,36 @@ def test_filters_inside_the_engine(client, published):
     ("language", "note"),
     [
         ("en", "The chosen record types do not have these filters, so they are not applied: "
-         "Technology readiness level, Price (10,000 yuan)."),
-        ("zh-hans", "所选记录类型没有这些筛选条件，因此未予应用：技术就绪度、价格（万元）。"),
+         "Stage, Technology readiness level, Price (10,000 yuan)."),
+        ("zh-hans", "所选记录类型没有这些筛选条件，因此未予应用：成果所处阶段、技术就绪度、价格（万元）。"),
     ],
 )  # fmt: skip
 def test_a_chosen_type_without_results_and_the_filters_it_lacks_stay_visible(client, published, language, note):  # type: ignore[no-untyped-def]
     """Organisations have no TRL and no price: the search says it ignores them, and the chosen type
     keeps its chip (with 0) though nothing of that type matches."""
     r = client.get(
-        reverse("search:search"), {"q": "永磁", "type": "organisation", "trl_min": "5", "price_max": "90"},
+        reverse("search:search"),
+        {"q": "永磁", "type": "organisation", "trl_min": "5", "price_max": "90", "stage": "early"},
         HTTP_ACCEPT_LANGUAGE=language,
-    )  # fmt: skip
+    )
     body = r.content.decode()
     assert r.status_code == 200
     assert f'<p class="alert alert-warning small search-note" role="status" id="ignored-filters">{note}</p>' in body
     chip = {
-        "en": ["Record type: Organisations", "Technology readiness level: ≥ 5", "Price (10,000 yuan): ≤ 90"],
-        "zh-hans": ["记录类型：机构名录", "技术就绪度：≥ 5", "价格（万元）：≤ 90"],
-    }[language]  # the filters not applied keep their chips: one click takes them out of the address
+        "en": ["Record type: Organisations", "Technology readiness level: ≥ 5", "Price (10,000 yuan): ≤ 90",
+               "Stage: Early stage"],
+        "zh-hans": ["记录类型：机构名录", "技术就绪度：≥ 5", "价格（万元）：≤ 90", "成果所处阶段：初期阶段"],
+    }[language]  # fmt: skip  # the filters not applied keep their chips: one click takes them out of the address
     chips = re.search(r'<div[^>]*id="active-filters">\s*(.*?)\s*</div>', body, re.S)
     assert chips is not None and re.findall(r">([^<]*) ×</a>", chips.group(1)) == chip
+
+    # Each type's count is what its link shows: the achievement (TRL 7) counts under TRL ≥ 5, not ≥ 8.
+    def types(trl_min):  # type: ignore[no-untyped-def]
+        api = client.get("/api/v1/search", {"q": "永磁", "type": "organisation", "trl_min": trl_min}).json()
+        return {t["value"]: t["count"] for t in api["types"]}
+
+    assert types(5) == {"achievement": 1, "organisation": 0}
+    assert types(8) == {"organisation": 0}
     # With achievements chosen both filters apply: no note.
     both = client.get(reverse("search:search"), {"q": "永磁", "type": "achievement", "trl_min": "5"})
     assert 'id="ignored-filters"' not in both.content.decode()
