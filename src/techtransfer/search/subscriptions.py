@@ -188,6 +188,16 @@ def clean_criteria(
         terms=clean_terms,
         ranges=clean_ranges,
     )
+    # A filter none of the chosen record types has would be ignored (stage for needs): the
+    # subscription would match far more than it says. Refused, named under the filter.
+    lacking = {
+        f"{group}.{name}": [gettext("The chosen record types do not have this filter.")]
+        for group, names in (("terms", criteria.terms), ("ranges", criteria.ranges))
+        for name in names
+        if services.inapplicable_filters(criteria.types, [name])
+    }
+    if lacking:
+        raise DomainError(Errors.VALIDATION, details={"fields": lacking})
     if criteria.is_empty():
         raise DomainError(NO_CRITERIA)
     return criteria
@@ -204,8 +214,10 @@ def criteria_from_search(kwargs: Mapping[str, Any]) -> Criteria:
 
 
 def _key(criteria: Criteria) -> tuple[Any, ...]:
+    """What makes two subscriptions the same: the question's terms in any order and case
+    (钕铁硼 回收 = 回收 钕铁硼: alternatives; Graphene Battery = graphene battery), the filters."""
     return (
-        criteria.query,
+        tuple(sorted(text.normalise(criteria.query).split())),
         tuple(sorted(criteria.types)),
         tuple(sorted((k, tuple(sorted(v))) for k, v in criteria.terms.items())),
         tuple(sorted((k, tuple(v)) for k, v in criteria.ranges.items())),

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from techtransfer.achievements.choices import SecrecyLevel
 from techtransfer.achievements.models import Achievement
 from techtransfer.audit.models import AuditEvent
+from techtransfer.core.errors import DomainError
 from techtransfer.core.tests.factories import UserFactory
 from techtransfer.notifications.models import Notification
 from techtransfer.notifications.services import set_preferences
@@ -449,3 +450,32 @@ def test_region_codes_read_as_the_lists_read_them(values, kept, error):  # type:
         with pytest.raises(subscriptions.DomainError) as caught:
             subscriptions.clean_criteria(terms={"region": values})
         assert caught.value.details == {"fields": {"terms.region": [error]}}
+
+
+def test_the_same_interests_in_another_order_or_case_are_the_same_subscription(subscriber):
+    first = subscriptions.create_subscription(
+        actor=subscriber, name="", criteria=subscriptions.clean_criteria(query="钕铁硼 回收"),
+        kind=SearchSubscription.Kind.PROFILE,
+    )  # fmt: skip
+    for query in ("回收 钕铁硼", " 回收  钕铁硼 "):
+        same = subscriptions.saved_like(subscriber, subscriptions.clean_criteria(query=query), "profile")
+        assert same == first
+    latin = subscriptions.create_subscription(
+        actor=subscriber, name="", criteria=subscriptions.clean_criteria(query="Graphene Battery"),
+        kind=SearchSubscription.Kind.PROFILE,
+    )  # fmt: skip
+    assert (
+        subscriptions.saved_like(subscriber, subscriptions.clean_criteria(query="battery graphene"), "profile") == latin
+    )
+    assert subscriptions.saved_like(subscriber, subscriptions.clean_criteria(query="钕铁硼回收"), "profile") is None
+
+
+def test_a_filter_the_chosen_types_lack_is_refused(subscriber):
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        subscriptions.clean_criteria(
+            query="钙钛矿", type_names=["need"], terms={"stage": ["early"]}, ranges={"trl": [6, None]}
+        )
+    # Needs have a TRL (the lowest they ask for) but no stage.
+    assert refused.value.details == {"fields": {"terms.stage": ["The chosen record types do not have this filter."]}}
+    ok = subscriptions.clean_criteria(query="钙钛矿", type_names=["need", "achievement"], terms={"stage": ["early"]})
+    assert ok.terms == {"stage": ["early"]}  # achievements have a stage
