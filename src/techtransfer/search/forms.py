@@ -65,6 +65,19 @@ def question_cut_note() -> str:
     return gettext("Only the first %(n)d characters of the question are searched.") % {"n": MAX_QUERY_CHARS}
 
 
+def _read_page(raw: str) -> tuple[int, bool]:
+    """(the page number `raw` asks for, whether it is one); over nine digits read as 999,999,999."""
+    number = raw.removeprefix("-").removeprefix("+")
+    digits = number.isascii() and number.isdigit()
+    size = (int(number) if len(number) <= 9 else 999_999_999) if digits else 1  # 10**1000: no error
+    return ((-1 if raw.startswith("-") else 1) * size if digits else 1), digits
+
+
+def asked_page(data: QueryDict) -> int:
+    """The page number the query string asks for, before `lenient_data` brings it within 1–MAX_PAGE."""
+    return _read_page(unicodedata.normalize("NFKC", str(data.get("page", ""))).strip())[0]
+
+
 def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
     """The search page's query string made valid where a person would not want an error page: the
     question cut to MAX_QUERY_CHARS characters and without control characters, a page number that
@@ -80,19 +93,12 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
         fixed["q"] = q
     if "page" in fixed:
         raw = unicodedata.normalize("NFKC", str(fixed.get("page", ""))).strip()  # ２ is 2
-        number = raw.removeprefix("-").removeprefix("+")
-        digits = number.isascii() and number.isdigit()
-        size = (int(number) if len(number) <= 9 else MAX_PAGE + 1) if digits else 1  # 10**1000: no error
-        page = (-1 if raw.startswith("-") else 1) * size if digits else 1
+        page, digits = _read_page(raw)
         if raw and not digits:
             notes.append(gettext("The page number was not a number; the first page is shown."))
         elif page < 1:
             notes.append(gettext("Pages are numbered from 1; the first page is shown."))
-        elif page > MAX_PAGE:
-            notes.append(
-                # Said of any search, however many results it has (a short list gets "no page 50" too).
-                gettext("Only the first %(n)s pages of results can be shown.") % {"n": MAX_PAGE}
-            )
+        # A page beyond MAX_PAGE is said by the results, which know whether there are that many.
         fixed["page"] = str(min(max(page, 1), MAX_PAGE))
     if "type" in fixed:
         known = types()

@@ -295,9 +295,9 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
             kind=SearchSubscription.Kind.SEARCH,
             frequency=SearchSubscription.Frequency.DAILY,
         )
-    except DomainError as exc:
-        messages.error(request, " ".join(_messages(exc)))
-        return redirect("search:subscriptions")
+    except DomainError as exc:  # back on the search, which the user can change
+        messages.error(request, " ".join([gettext("This search cannot be saved."), *_messages(exc)]))
+        return redirect(f"{reverse('search:search')}?{request.GET.urlencode()}")
     messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))
     for warning in [n for n in notes if n == question_cut_note()]:
         messages.warning(request, warning)

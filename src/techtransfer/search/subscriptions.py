@@ -587,7 +587,11 @@ def _notify_list(sub: SearchSubscription, matches: list[SubscriptionMatch]) -> N
     manage = _manage_url(sub)
 
     def body() -> str:
-        intro = gettext("New records match your subscription “%(name)s”:") % {"name": sub.name}
+        intro = ngettext(
+            "A new record matches your subscription “%(name)s”:",
+            "New records match your subscription “%(name)s”:",
+            len(matches),
+        ) % {"name": sub.name}
         shown = [*lines, gettext("… and %(n)d more.") % {"n": more}] if more > 0 else lines
         return "\n".join([intro, *shown, _manage_line(manage)])
 

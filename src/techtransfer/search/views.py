@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techtransfer.core.wording import labelled, list_separator, run_in_list
-from techtransfer.search import recommend, services
+from techtransfer.search import recommend, services, text
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.backends.tantivy_backend import shown_terms
-from techtransfer.search.forms import MAX_PAGE, SearchForm, copy_query, filter_label, lenient_data
+from techtransfer.search.forms import MAX_PAGE, SearchForm, asked_page, copy_query, filter_label, lenient_data
 from techtransfer.search.permissions import visibility_for
 from techtransfer.search.registry import types
 
@@ -290,8 +290,12 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     number = kwargs["offset"] // services.PAGE_SIZE + 1
     pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
     page_note = ""
-    if number > pages:  # a page beyond the results: the last one instead
-        page_note = _("There is no page %(n)d; this is the last page.") % {"n": number}
+    asked = max(number, asked_page(request.GET))  # page=99 was brought to MAX_PAGE by lenient_data
+    if asked > MAX_PAGE and pages == MAX_PAGE:  # there are more pages than can be shown
+        page_note = _("Only the first %(n)s pages of results can be shown.") % {"n": MAX_PAGE}
+    elif asked > pages:  # a page beyond the results: the last one instead
+        page_note = _("There is no page %(n)d; this is the last page.") % {"n": asked}
+    if number > pages:
         number = pages
         result = services.search(request.user, {**kwargs, "offset": (pages - 1) * services.PAGE_SIZE})
     # Facet links keep the current query string without the page (built once, not per link).
@@ -346,7 +350,10 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         if kwargs["mode"] == "semantic" and any(h.semantic_similarity is not None for h in result.results.hits)
         else None,
         # Something to match: a saved search of everything would notify of every new record.
-        "can_subscribe": bool(kwargs["query"].strip() or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]),
+        # (A question of symbols or exclusions only has no words to match: it is not offered.)
+        "can_subscribe": bool(
+            text.query_tokens(kwargs["query"]) or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]
+        ),
         "page": ResultPage(number, _Paginator(pages, result.results.total)),
         "page_note": page_note,
         # Filters the chosen record types do not have (a TRL for organisations): ignored, and said so.

@@ -100,6 +100,15 @@ def test_save_search_from_the_search_page_with_one_button(client, owner, index_d
     # …and back on that search, its filters kept, the wrong one marked.
     assert refused.redirect_chain[-1][0] == reverse("search:search") + "?q=%E7%94%B5%E6%9C%BA&plan_industry=abc"
     assert SearchSubscription.objects.filter(user=owner).count() == 1
+    # A search the service refuses (a filter the chosen type lacks) goes back to that search, said why.
+    lacking = "?q=%E7%94%B5%E6%9C%BA&type=organisation&trl_min=5"
+    back = client.post(reverse("search:subscription_save") + lacking, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert back.redirect_chain[-1][0] == reverse("search:search") + lacking
+    assert [str(m) for m in back.context["messages"]][-1] == (
+        "This search cannot be saved. Technology readiness level: The chosen record types do not have this filter."
+    )
+    # Symbols or exclusions alone have no words to match: no button.
+    assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": "-荧光"}).content.decode()
     # Browsing everything offers no subscription (it would match every new record).
     assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": ""}).content.decode()
     listing = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -341,8 +341,8 @@ def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published
     r = client.get(url, {"q": "永磁", "page": "99999"}, **en)
     body = r.content.decode()
     assert r.status_code == 200 and NAME in body
-    assert "Only the first 50 pages of results can be shown." in body
-    assert "There is no page 50; this is the last page." in body
+    assert "There is no page 99999; this is the last page." in body
+    assert body.count("search-note") == 1  # one note: not also "only the first 50 pages"
     assert "add words or filters" not in body  # a short list: nothing to narrow
     for below in ("0", "-1"):
         r = client.get(url, {"q": "永磁", "page": below}, **en)
@@ -351,7 +351,7 @@ def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published
         assert "Pages are numbered from 1; the first page is shown." in body
         assert "not a number" not in body
     huge = client.get(url, {"q": "永磁", "page": "9" * 5000}, **en)  # int() refuses over 4,300 digits
-    assert huge.status_code == 200 and "Only the first 50 pages of results can be shown." in huge.content.decode()
+    assert huge.status_code == 200 and "There is no page 999999999; this is the last page." in huge.content.decode()
     for plain in ("", "１"):  # an empty page field, a full-width digit: no note
         r = client.get(url, {"q": "永磁", "page": plain}, **en)
         assert r.status_code == 200 and NAME in r.content.decode() and "search-note" not in r.content.decode()
