@@ -28,7 +28,10 @@ class NeedForm(StyledForm):
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *PlanIndustry.choices], required=False)
     region = forms.CharField(
         label=_("Region code"), max_length=6, required=False,
-        help_text=_("6-digit administrative division code; empty: your organisation's region."),
+        help_text=_(
+            "Administrative division code: 6 digits for a county, 4 for a city (3607), 2 for a province; "
+            "empty: your organisation's region."
+        ),
     )  # fmt: skip
     budget_min = forms.DecimalField(
         label=_("Budget from (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0, required=False
@@ -54,6 +57,8 @@ class NeedForm(StyledForm):
         code = unicodedata.normalize("NFKC", self.cleaned_data.get("region", "")).strip()  # ３６０７０２ too
         if not code:
             return None
+        if code.isascii() and code.isdigit() and len(code) in (2, 4):  # 3607 is 赣州市 (360700), as in search
+            code = code.ljust(6, "0")
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise forms.ValidationError(_("Unknown administrative division code."))

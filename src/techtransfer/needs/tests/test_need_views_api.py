@@ -117,15 +117,22 @@ def test_only_other_organisations_are_offered_to_contact_the_seeker(client, need
     assert 'id="contact-seeker"' in client.get(url).content.decode()
 
 
-@pytest.mark.parametrize(("given", "valid"), [("３６０７０２", True), ("360702", True), ("٣٦٠٧٠٢", False)])
-def test_the_need_form_reads_full_width_region_digits(given, valid):
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("３６０７０２", "360702"), ("360702", "360702"), ("٣٦٠٧٠٢", None),
+        ("3607", "360700"), ("36", "360000"),  # a city or a province by its prefix, as search reads them
+        ("9999", None), ("360", None),
+    ],
+)  # fmt: skip
+def test_the_need_form_reads_full_width_digits_and_prefixes(given, code):
     from techtransfer.needs.forms import NeedForm
     from techtransfer.needs.tests.factories import need_data
 
     form = NeedForm(need_data(region=given, confidentiality="public"))
-    assert form.is_valid() is valid, form.errors
-    if valid:
-        assert form.cleaned_data["region"].code == "360702"
+    assert form.is_valid() is (code is not None), form.errors
+    if code is not None:
+        assert form.cleaned_data["region"].code == code
 
 
 def test_the_need_form_groups_its_checkboxes_under_a_legend(client, applicant_admin):
