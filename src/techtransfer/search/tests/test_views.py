@@ -163,6 +163,9 @@ def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
     assert (
         '<div class="visually-hidden" role="status">表单中有 2 处填写有误，错误信息显示在相应字段下方。</div>' in body
     )
+    # A wrong facet value's message sits above the form: it is not counted as one under a field.
+    facet = client.get(reverse("search:search"), {"q": "电机", "plan_industry": "abc"}).content.decode()
+    assert "行业：未知的取值：abc。" in facet and "处填写有误" not in facet
     api = client.get("/api/v1/search", {"q": "电机", "trl_min": "5", "trl_max": "3"})
     assert api.status_code == 422
     assert list(api.json()["details"]["fields"]) == ["trl_max"]
