@@ -56,6 +56,14 @@ def test_need_page_shows_recommendations(live_server, chromium_browser: Browser,
     expect(page.locator("#similar-hits")).to_contain_text(similar.title)
     expect(page.locator("#similar-hits")).not_to_contain_text("草稿")
     page.screenshot(path=str(screenshot_dir / "need-recommendations.png"), full_page=True)
+    # On a phone the table does not scroll sideways: the parts' columns give way to the "Why" list.
+    page.set_viewport_size({"width": 375, "height": 740})
+    table = page.locator("#recommend-achievement .table-responsive")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    expect(row.locator(".badge.text-bg-success").first).to_be_hidden()
+    expect(row.locator("details.recommend-why")).to_contain_text("行业")
+    page.screenshot(path=str(screenshot_dir / "need-recommendations-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The achievement's page recommends the need back (through the achievements panel registry).
     page.goto(f"{base}/achievements/{achievement.pk}/")
