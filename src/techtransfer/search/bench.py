@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from techtransfer.search import services
+from techtransfer.search import services, text
 from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest
 from techtransfer.search.backends.hybrid import HybridBackend
 from techtransfer.search.loadtest import percentile
@@ -36,8 +36,66 @@ csv.field_size_limit(sys.maxsize)
 
 
 def read_tsv(path: Path | str) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    """The rows of a TSV file with a header row, read as the dev files are written: UTF-8 (a byte-order
+    mark at its start is not part of the first column's name), tabs only between fields. A row with
+    a field missing reads it as ""; fields beyond the header are left out (`malformed_rows` counts
+    both)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for row in rows:
+        extra = row.pop(None, None)  # type: ignore[call-overload]
+        if extra is not None:
+            row["\0malformed"] = "extra"
+        for key, value in row.items():
+            if value is None:
+                row[key] = ""
+                row["\0malformed"] = "missing"
+    return rows
+
+
+def malformed_rows(rows: Sequence[dict[str, str]]) -> int:
+    """How many rows of `read_tsv` had more or fewer fields than the header (a tab inside a text)."""
+    return sum(1 for row in rows if "\0malformed" in row)
+
+
+# Column names of the same files elsewhere (BEIR: query-id, corpus-id, score; _id).
+_QID = ("qid", "query-id", "query_id", "_id", "id")
+_DOCID = ("docid", "corpus-id", "corpus_id", "doc_id", "_id", "id")
+_RELEVANCE = ("relevance", "score", "rel", "label")
+
+
+def _first(row: dict[str, str], names: Sequence[str]) -> str | None:
+    return next((row[n] for n in names if n in row), None)
+
+
+def read_qrels(path: Path | str) -> dict[str, dict[str, int]]:
+    """Judgments {qid: {docid: relevance}} from a qrels TSV: with a header (qid, docid, relevance, as
+    the dev files, or BEIR's query-id, corpus-id, score), or without one (qid, docid, relevance, or
+    TREC's qid, 0, docid, relevance). Graded relevance may be written 2 or 2.0; a missing one is 1."""
+    rows = read_tsv(path)
+    header = list(rows[0]) if rows else []
+    if rows and _first(rows[0], _QID) is None:  # no header: the first line is a judgment
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            lines = [line for line in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if line]
+        width = len(lines[0])
+        if width not in (2, 3, 4):
+            raise ValueError(f"{path}: no header and {width} columns; expected qid, docid[, relevance]")
+        pick = {2: (0, 1, None), 3: (0, 1, 2), 4: (0, 2, 3)}[width]
+        rows = [
+            {"qid": line[pick[0]], "docid": line[pick[1]], "relevance": line[pick[2]] if pick[2] is not None else ""}
+            for line in lines
+            if len(line) == width
+        ]
+    elif rows and _first(rows[0], _DOCID) is None:
+        raise ValueError(f"{path}: no document id column among {header}")
+    judgments: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        qid, docid = _first(row, _QID), _first(row, _DOCID)
+        if not qid or not docid:
+            continue
+        raw = (_first(row, _RELEVANCE) or "").strip()
+        judgments[qid][docid] = int(float(raw)) if raw else 1
+    return judgments
 
 
 def ndcg_at_k(ranked: list[str], rels: dict[str, int], k: int = K) -> float:
@@ -114,8 +172,8 @@ def _documents(rows: list[dict[str, str]]) -> Iterator[SearchDocument]:
     for row in rows:
         yield SearchDocument(
             type="bench",
-            pk=row["docid"],
-            title=row.get("title", "") or row["docid"],
+            pk=_first(row, _DOCID) or "",
+            title=row.get("title", "") or _first(row, _DOCID) or "",
             url="",
             fields={"title": row.get("title", ""), "body": row.get("text", "")},
             visibility=[PUBLIC],
@@ -143,10 +201,20 @@ def run_retrieval(
     no worker, so a candidate's passage is embedded the first time a query needs it; that time is
     left out of the query latency (in production the vectors are embedded in advance)."""
     say = progress or (lambda _msg: None)
-    docs = read_tsv(corpus)
-    judgments: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in read_tsv(qrels):
-        judgments[row["qid"]][row["docid"]] = int(row.get("relevance") or 1)
+    rows = read_tsv(corpus)
+    if rows and _first(rows[0], _DOCID) is None:
+        raise ValueError(f"{corpus}: no document id column among {list(rows[0])}")
+    # One document per id: a second row with the same id is left out (it would be ranked, and
+    # counted, twice), and said.
+    unique: dict[str, dict[str, str]] = {}
+    for row in rows:
+        unique.setdefault(_first(row, _DOCID) or "", row)
+    docs = [row for docid, row in unique.items() if docid]
+    if len(docs) < len(rows):
+        say(f"warning: {len(rows) - len(docs)} corpus rows left out (a repeated or empty document id)")
+    if malformed_rows(rows):
+        say(f"warning: {malformed_rows(rows)} corpus rows have more or fewer fields than the header")
+    judgments = read_qrels(qrels)
     bench_type = SearchType(
         name="bench", label="bench", model_label="bench.document", fields=BENCH_FIELDS, load=lambda pks: iter(())
     )
@@ -156,7 +224,10 @@ def run_retrieval(
         on_demand = (
             deep.OnDemandVectors(
                 deep_encoder,
-                {f"bench:{r['docid']}": deep.join_passage(r.get("title", ""), [r.get("text", "")]) for r in docs},
+                {
+                    f"bench:{_first(r, _DOCID)}": deep.join_passage(r.get("title", ""), [r.get("text", "")])
+                    for r in docs
+                },
             )
             if deep_encoder is not None
             else None
@@ -176,19 +247,27 @@ def run_retrieval(
         latencies: list[float] = []
         runs: dict[str, list[str]] = {}
         skipped = 0
-        for q in read_tsv(queries):
-            rels = judgments.get(q["qid"])
-            if not rels:
+        query_rows = read_tsv(queries)
+        if malformed_rows(query_rows):
+            say(f"warning: {malformed_rows(query_rows)} query rows have more or fewer fields than the header")
+        for q in query_rows:
+            rels = judgments.get(_first(q, _QID) or "")
+            question = (q.get("text") or "").strip()
+            # Scored: queries with a text and at least one relevant document (as trec_eval does).
+            if not question or not rels or not any(r > 0 for r in rels.values()):
                 skipped += 1
                 continue
-            request = SearchRequest(query=q["text"], visibility=frozenset({PUBLIC}), limit=K, mode=SearchMode(mode))
+            # The text as it is written: a title's " -Al2O3" is not the search box's exclusion syntax.
+            request = SearchRequest(
+                query=text.literal(question), visibility=frozenset({PUBLIC}), limit=K, mode=SearchMode(mode)
+            )
             embedding = on_demand.seconds if on_demand is not None else 0.0
             t0 = time.perf_counter()
             result = services.run(request, backend)
             embedding = (on_demand.seconds if on_demand is not None else 0.0) - embedding
             latencies.append((time.perf_counter() - t0 - embedding) * 1000)
             ranked = [h.pk for h in result.hits]
-            runs[q["qid"]] = ranked
+            runs[_first(q, _QID) or ""] = ranked
             scores = (ndcg_at_k(ranked, rels), recall_at_k(ranked, rels), mrr_at_k(ranked, rels))
             overall.add(*scores)
             per_type[q.get("qtype") or "all"].add(*scores)
@@ -285,7 +364,7 @@ def run_scale(
             yield SearchDocument(
                 type="bench",
                 pk=f"{row['docid']}-r{i}",
-                title=row.get("title", "") or row["docid"],
+                title=row.get("title", "") or _first(row, _DOCID) or "",
                 url="",
                 fields={"title": row.get("title", ""), "body": row.get("text", "")},
                 filters={

@@ -25,6 +25,22 @@ import numpy as np
 from techtransfer.search.bench import read_tsv
 
 
+def _labelled(
+    rows: list[dict[str, str]], label_column: str, text_columns: list[str], path: Path | str
+) -> list[dict[str, str]]:
+    """The rows of `path` that have a label (a row with an empty one, such as a patent without a
+    single IPC section, is not a class of its own). Refuses a file without the label column or
+    without any of the text columns, naming what it has."""
+    if not rows:
+        raise ValueError(f"{path}: no rows")
+    columns = list(rows[0])
+    if label_column not in columns:
+        raise ValueError(f"{path}: no column {label_column!r}; it has {columns}")
+    if not any(c in columns for c in text_columns):
+        raise ValueError(f"{path}: none of the text columns {text_columns}; it has {columns}")
+    return [r for r in rows if r[label_column].strip()]
+
+
 def run_classification(
     *,
     train: Path | str,
@@ -43,9 +59,13 @@ def run_classification(
 
     from techtransfer.search.classifier import train as trainer
 
-    train_rows = read_tsv(train)
+    raw_train = read_tsv(train)
+    train_rows = _labelled(raw_train, label_column, text_columns, train)
+    unlabelled = len(raw_train) - len(train_rows)
     if test is not None:
-        test_rows = read_tsv(test)
+        raw_test = read_tsv(test)
+        test_rows = _labelled(raw_test, label_column, text_columns, test)
+        unlabelled += len(raw_test) - len(test_rows)
     else:
         labels = [r[label_column] for r in train_rows]
         train_rows, test_rows = train_test_split(train_rows, test_size=holdout, random_state=seed, stratify=labels)
@@ -77,6 +97,9 @@ def run_classification(
         ),
         "train_rows": len(train_rows),
         "test_rows": len(test_rows),
+        "unlabelled_rows_left_out": unlabelled,
+        # Labels holding "|" (several values, as ipc_sections) are scored as one label each.
+        "multi_value_labels": sum(1 for y in (*y_train, *y_test) if "|" in y),
         "classes": len(set(y_train)),
         "accuracy": round(float(accuracy_score(y_test, predicted)), 4),
         "macro_f1": round(float(f1_score(y_test, predicted, average="macro")), 4),

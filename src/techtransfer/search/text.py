@@ -150,10 +150,20 @@ def index_tokens(text: str) -> list[str]:
 _STRAY = re.compile(r"(?:(?<=[^\w\s])|^)([a-z0-9])(?=[^\w\s]|$)")
 
 
-# A term the question excludes: an ASCII minus sign at the start or after a space, followed by the
-# term (稀土 -荧光). Not a negative number (-20℃), a dash (--), or a full-width minus sign, which
-# pasted titles hold (Malmquist －Luenberger).
-_EXCLUDED = re.compile(r"(?:^|(?<=\s))-(?![-\d.])(\S+)")
+# A term the question excludes: an ASCII minus sign at the start or after a space, followed by one
+# word, Chinese or Latin, up to the next space (稀土 -荧光, 电池 -lithium). Not a negative number
+# (-20℃), a dash (--), a full-width minus sign (Malmquist －Luenberger) or a minus joined to more
+# text, as pasted titles hold them (介孔γ -Al2O3的制备).
+_EXCLUDED = re.compile(
+    r"(?:^|(?<=\s))-(?![-\d.])([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,20}|[A-Za-z][\w.+]{0,19})(?=\s|$)"
+)
+
+
+def literal(question: str) -> str:
+    """`question` with no exclusion read into it: the minus signs the search box would take for one
+    are left out (they are punctuation to the tokenizer, so the words stay the same). For texts
+    searched as written: benchmark queries, pasted titles."""
+    return _EXCLUDED.sub(lambda m: m.group(1), question)
 
 
 def split_exclusions(query: str) -> tuple[str, list[str]]:

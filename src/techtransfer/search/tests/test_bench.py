@@ -99,6 +99,105 @@ def test_missing_file_is_a_clear_error(tmp_path):
         call_command("bench", "retrieval", "--corpus", str(tmp_path / "nope.tsv"), "--queries", "x", "--qrels", "y")
 
 
+def _retrieval(tmp_path, corpus, queries, qrels, *extra):  # type: ignore[no-untyped-def]
+    files = {"corpus.tsv": corpus, "queries.tsv": queries, "qrels.tsv": qrels}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    out = tmp_path / "result.json"
+    call_command(
+        "bench", "retrieval", "--corpus", str(tmp_path / "corpus.tsv"), "--queries", str(tmp_path / "queries.tsv"),
+        "--qrels", str(tmp_path / "qrels.tsv"), "--out", str(out), "--no-rerank", *extra,
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+HAND = {"queries": 3, "ndcg@10": 0.6667, "recall@10": 0.6667, "mrr@10": 0.6667}
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "bom",  # a UTF-8 byte-order mark at the start of every file
+        "crlf",
+        "beir_names",  # qrels headed query-id, corpus-id, score (BEIR)
+        "no_header",  # qrels without a header row
+        "trec",  # qid 0 docid relevance, no header
+        "float_relevance",  # 1.0
+        "reordered",  # columns in another order, an extra one
+    ],
+)
+def test_retrieval_reads_the_same_files_written_other_ways(tmp_path, variant):  # type: ignore[no-untyped-def]
+    corpus, queries, qrels = CORPUS, QUERIES, QRELS
+    judged = [line.split("\t")[:3] for line in QRELS.splitlines()[1:]]
+    if variant == "bom":
+        corpus, queries, qrels = ("\ufeff" + x for x in (corpus, queries, qrels))
+    elif variant == "crlf":
+        corpus, queries, qrels = (x.replace("\n", "\r\n") for x in (corpus, queries, qrels))
+    elif variant == "beir_names":
+        qrels = "query-id\tcorpus-id\tscore\n" + "".join("\t".join(j) + "\n" for j in judged)
+    elif variant == "no_header":
+        qrels = "".join("\t".join(j) + "\n" for j in judged)
+    elif variant == "trec":
+        qrels = "".join(f"{q}\t0\t{d}\t{r}\n" for q, d, r in judged)
+    elif variant == "float_relevance":
+        qrels = "qid\tdocid\trelevance\n" + "".join(f"{q}\t{d}\t{r}.0\n" for q, d, r in judged)
+    elif variant == "reordered":
+        rows = [line.split("\t") for line in CORPUS.splitlines()]
+        corpus = "".join(f"{r[3]}\t{r[2]}\t{r[0]}\t{r[1]}\textra\n" for r in rows)
+    result = _retrieval(tmp_path, corpus, queries, qrels)
+    assert (result["documents"], result["overall"]) == (4, HAND)
+
+
+def test_retrieval_counts_each_document_once_and_reads_titles_literally(tmp_path):  # type: ignore[no-untyped-def]
+    # d2 twice (another text): one document, ranked and counted once (it scored 1.63 before).
+    corpus = CORPUS + "d2\t\t稀土永磁电机的另一段文字\tt\n"
+    # A title with " -Al2O3": the text as written, not the search box's exclusion of Al2O3.
+    corpus += "d5\t\t介孔γ-Al2O3的制备及其吸附性能\tt\n"
+    queries = QUERIES + "q5\t介孔γ -Al2O3的制备及其对F-的吸附性能研究\ttitle\tdev\nq6\t\ttitle\tdev\n"
+    qrels = QRELS + "q5\td5\t1\tdev\nq6\td1\t1\tdev\nq4\td3\t0\tdev\n"
+    result = _retrieval(tmp_path, corpus, queries, qrels, "--mode", "lexical")
+    assert result["documents"] == 5
+    q1 = result["per_qtype"]["title"]
+    # q1 and q5 found first; q3 0; q6 (no text) and q4 (only a 0 judgment) are not scored.
+    assert (q1["queries"], q1["mrr@10"]) == (3, 0.6667)
+    assert result["skipped_queries_without_judgments"] == 2
+
+
+def test_retrieval_says_when_no_query_matches(tmp_path):  # type: ignore[no-untyped-def]
+    with pytest.raises(CommandError, match="no query could be scored"):
+        _retrieval(tmp_path, CORPUS, QUERIES, "qid\tdocid\trelevance\nzz\td1\t1\n")
+    with pytest.raises(CommandError, match="no such directory"):
+        call_command("bench", "retrieval", "--corpus", str(tmp_path / "corpus.tsv"), "--queries",
+                     str(tmp_path / "queries.tsv"), "--qrels", str(tmp_path / "qrels.tsv"),
+                     "--out", str(tmp_path / "nope" / "r.json"))  # fmt: skip
+
+
+def test_classify_leaves_out_unlabelled_rows_and_names_missing_columns(tmp_path):  # type: ignore[no-untyped-def]
+    rows = [("锂电池正极", "材料"), ("锂电池负极", "材料"), ("正极材料合成", "材料"), ("水稻灌溉", "农业"),
+            ("小麦灌溉", "农业"), ("水稻育种", "农业"), ("无标签的专利", ""), ("另一条", "")]  # fmt: skip
+    train = "\ufeffid\ttitle\ttext\tlabel\n" + "".join(f"{i}\t{t}\t{t}的研究\t{y}\n" for i, (t, y) in enumerate(rows))
+    test = "id\ttitle\ttext\tlabel\n1\t锂电池材料\t正极\t材料\n2\t水稻小麦\t灌溉\t农业\n3\t无\t无\t\n"
+    (tmp_path / "train.tsv").write_text(train, encoding="utf-8")
+    (tmp_path / "test.tsv").write_text(test, encoding="utf-8")
+    out = tmp_path / "c.json"
+    args = [
+        "bench",
+        "classify",
+        "--train",
+        str(tmp_path / "train.tsv"),
+        "--test",
+        str(tmp_path / "test.tsv"),
+        "--no-e5",
+    ]
+    call_command(*args, "--label-column", "label", "--out", str(out), stdout=io.StringIO())
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert (result["train_rows"], result["test_rows"], result["classes"]) == (6, 2, 2)
+    assert (result["unlabelled_rows_left_out"], result["accuracy"]) == (3, 1.0)
+    with pytest.raises(CommandError, match="no column 'section'"):
+        call_command(*args, "--label-column", "section", stdout=io.StringIO())
+
+
 def test_classify_command_on_a_tiny_split(tmp_path):
     train = "id\ttitle\ttext\tlabel\n" + "".join(
         f"{i}\t{t}\t{t}的研究\t{label}\n"

@@ -158,10 +158,19 @@ def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, 
         ("中国哲学 --20世纪", "中国哲学 --20世纪", []),  # a dash
         ("Malmquist －Luenberger", "Malmquist －Luenberger", []),  # a full-width minus in a pasted title
         ("Fe-Ni 合金", "Fe-Ni 合金", []),
+        ("电池 -lithium", "电池", ["lithium"]),
+        # A minus joined to more than one word is text (a pasted title): 介孔γ -Al2O3的制备.
+        ("介孔γ -Al2O3的制备及其对F-的吸附性能研究", "介孔γ -Al2O3的制备及其对F-的吸附性能研究", []),
     ],
 )
 def test_a_minus_sign_before_a_term_excludes_it(query, positive, excluded):
     assert text.split_exclusions(query) == (positive, excluded)
+    # Read literally (benchmark queries), no minus sign is an exclusion; the words stay the same.
+    literal = text.literal(query)
+    assert text.split_exclusions(literal) == (literal, [])
+    assert set(text.query_tokens(literal)) == set(text.query_tokens(positive)) | {
+        t for term in excluded for t in text.query_tokens(term)
+    }
 
 
 def test_matched_terms_are_named_as_the_snippet_shows_them():

@@ -79,6 +79,9 @@ class Command(BaseCommand):
             path = options.get(key)
             if isinstance(path, Path) and not path.is_file():
                 raise CommandError(f"--{key}: no such file: {path}")
+        out = options.get("out")
+        if isinstance(out, Path) and not out.parent.is_dir():  # said now, not after a long run
+            raise CommandError(f"--out: no such directory: {out.parent}")
         run = {
             "retrieval": self._retrieval,
             "scale": self._scale,
@@ -86,7 +89,10 @@ class Command(BaseCommand):
             "classify": self._classify,
             "load": self._load,
         }[options["bench"]]
-        result = run(options)
+        try:
+            result = run(options)
+        except ValueError as exc:  # a file the command cannot read (no id column, no label column…)
+            raise CommandError(str(exc)) from exc
         if options.get("out"):
             options["out"].write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             self.stdout.write(f"written to {options['out']}")
@@ -112,6 +118,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:<20}{s['queries']:>8}{s['ndcg@10']:>10.4f}{s['recall@10']:>8.4f}{s['mrr@10']:>8.4f}"
             )
+        if result["skipped_queries_without_judgments"]:
+            self.stdout.write(
+                f"{result['skipped_queries_without_judgments']} queries not scored "
+                "(no text, or no judgment with relevance above 0)"
+            )
+        if not result["overall"]["queries"]:
+            raise CommandError("no query could be scored: do the query ids of --queries and --qrels match?")
         lat = result["latency_ms"]
         self.stdout.write(f"query latency p50 {lat['p50']} ms, p95 {lat['p95']} ms (mean {lat['mean']} ms)")
         if result["rerank"]:
@@ -185,6 +198,12 @@ class Command(BaseCommand):
             f"train {result['train_rows']} rows, test {result['test_rows']} rows, {result['classes']} classes "
             f"({result['method']})"
         )
+        if result["unlabelled_rows_left_out"]:
+            self.stdout.write(f"{result['unlabelled_rows_left_out']} rows without a label left out")
+        if result["multi_value_labels"]:
+            self.stdout.write(
+                f"warning: {result['multi_value_labels']} labels hold several values ('|'); each is scored as one label"
+            )
         self.stdout.write(
             f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}, "
             f"top-3 accuracy {result['top3_accuracy']:.4f}"
