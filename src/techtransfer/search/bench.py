@@ -165,6 +165,8 @@ class RetrievalResult:
             "rerank": self.rerank,
             "rerank_passages": self.rerank_passages,
             "rerank_embed_seconds": round(self.rerank_seconds, 1),
+            # Each scored query's top 10, so two runs (or a held-out result) can be compared query by query.
+            "runs": self.runs,
         }
 
 
@@ -235,6 +237,7 @@ def run_retrieval(
         backend = HybridBackend(
             Path(tmp) / "index", [bench_type], encoder=encoder, deep_vectors=on_demand, deep_encoder=deep_encoder
         )
+        backend.lexical.writer_threads = 1  # equal scores in the same order on every run
         say(f"indexing {len(docs)} documents")
         started = time.perf_counter()
         backend.rebuild(_documents(docs))

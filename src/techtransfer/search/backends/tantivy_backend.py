@@ -66,6 +66,9 @@ class TantivyBackend(SearchBackend):
     def __init__(self, path: Path, search_types: Sequence[SearchType], heap_size: int = 128_000_000) -> None:
         self.path = path
         self.heap_size = heap_size
+        # Indexing threads (0: tantivy's choice, one per core). One thread writes the documents in
+        # their order, so equal scores rank the same way on every rebuild (the benchmark's runs).
+        self.writer_threads = 0
         self.weights: dict[str, float] = {}
         self.filter_kinds: dict[str, FilterKind] = {}
         for st in search_types:
@@ -166,7 +169,7 @@ class TantivyBackend(SearchBackend):
 
     def _writer(self) -> tantivy.IndexWriter:
         try:
-            return self.index.writer(heap_size=self.heap_size, num_threads=0)
+            return self.index.writer(heap_size=self.heap_size, num_threads=self.writer_threads)
         except ValueError as exc:
             raise BackendBusy(str(exc)) from exc
 

@@ -62,6 +62,9 @@ def test_retrieval_command_gives_the_hand_computed_scores(tmp_path):
     }
     assert result["overall"] == {"queries": 3, "ndcg@10": 0.6667, "recall@10": 0.6667, "mrr@10": 0.6667}
     assert set(result["latency_ms"]) == {"p50", "p95", "mean"}
+    # Each scored query's ranking is kept, best first.
+    assert sorted(result["runs"]) == ["q1", "q2", "q3"]
+    assert result["runs"]["q1"][0] == "d2" and sorted(result["runs"]["q2"][:2]) == ["d1", "d4"]
 
 
 def test_retrieval_command_scores_another_embedding_table(tmp_path):
