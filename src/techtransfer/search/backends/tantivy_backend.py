@@ -255,16 +255,22 @@ class TantivyBackend(SearchBackend):
             lone = text.lone_character(token)
             lone = lone if lone in searched else ""
             for name, weight in self.weights.items():
-                q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
-                if lone:  # 锂 alone, or inside any bigram (锂电, 钴锂): constant score per field
-                    inside = tantivy.Query.regex_query(self.schema, f"f_{name}", f"_({lone}.|.{lone})")
-                    q = tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
+                q = self._token_query(name, token, lone)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
         whole = text.normalise(text.positive_query(question)).strip()
         if clauses and whole:  # the question as a whole may be a name the record goes by
             q = tantivy.Query.term_query(self.schema, "names", whole)
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, NAME_WEIGHT)))
         return tantivy.Query.boolean_query(clauses) if clauses else None
+
+    def _token_query(self, field: str, token: str, lone: str = "") -> tantivy.Query:
+        """`token` in the field `field`; with `lone` (its character, `text.lone_character`), also that
+        character inside any bigram (锂: 锂电, 钴锂), a regex over the terms, constant score."""
+        q = tantivy.Query.term_query(self.schema, f"f_{field}", token)
+        if not lone:
+            return q
+        inside = tantivy.Query.regex_query(self.schema, f"f_{field}", f"_({lone}.|.{lone})")
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
 
     def _holding(self, term: str) -> tantivy.Query | None:
         """Records that hold `term` (an excluded one) in some field: each of its Latin words and
@@ -277,11 +283,7 @@ class TantivyBackend(SearchBackend):
         for name in self.weights:
             each = []
             for token in tokens:
-                q = tantivy.Query.term_query(self.schema, f"f_{name}", token)
-                if lone := text.lone_character(token):
-                    inside = tantivy.Query.regex_query(self.schema, f"f_{name}", f"_({lone}.|.{lone})")
-                    q = tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
-                each.append((tantivy.Occur.Must, q))
+                each.append((tantivy.Occur.Must, self._token_query(name, token, text.lone_character(token))))
             fields.append((tantivy.Occur.Should, tantivy.Query.boolean_query(each)))
         return tantivy.Query.boolean_query(fields)
 
