@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
 
 
 def list_separator() -> str:
     """What separates the items of a run-in list: 、 in Chinese, a comma elsewhere."""
-    return "、" if (get_language() or "").startswith("zh") else ", "
+    return "、" if _chinese() else ", "
 
 
 def run_in_list(items: Iterable[object]) -> str:
@@ -18,11 +22,15 @@ def run_in_list(items: Iterable[object]) -> str:
 
 def clause_separator() -> str:
     """What separates clauses run into one line: ； in Chinese, a semicolon and a space elsewhere."""
-    return "；" if (get_language() or "").startswith("zh") else "; "
+    return "；" if _chinese() else "; "
+
+
+def colon_gap() -> str:
+    """What follows a colon ending in the text itself ("Why this result:"): nothing after Chinese's
+    full-width one, a space otherwise."""
+    return "" if _chinese() else " "
 
 
 def labelled(label: object, value: object) -> str:
     """ "Industry: New materials" / "行业：新材料"."""
-    from django.utils.translation import gettext
-
     return gettext("%(filter)s: %(value)s") % {"filter": label, "value": value}

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from techtransfer.core.wording import labelled, list_separator, run_in_list
+from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
 from techtransfer.search import recommend, services, text
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
@@ -107,8 +107,8 @@ def _why_words() -> dict[str, str]:
         "bonus": _("%(score)s (%(bonus)s of it for holding the whole question)"),
         "context": _("re-ranked by context similarity %(sim)s"),
         # Punctuation: Chinese runs on with full-width signs, English with a space after each.
-        "gap": "" if (get_language() or "").startswith("zh") else " ",
-        "semi": "；" if (get_language() or "").startswith("zh") else "; ",
+        "gap": colon_gap(),
+        "semi": clause_separator(),
         "sep": list_separator(),
     }
 
@@ -172,19 +172,10 @@ def active_filters(
 ) -> list[tuple[str, str]]:
     """(facet label: value label, link that removes it) of each selected value: shown above the hits
     on every screen (on a phone the facets are folded away)."""
-    pattern = _("%(filter)s: %(value)s")  # a full-width colon in Chinese
     record_type = _("Record type")
-    out = [
-        (pattern % {"filter": record_type, "value": label}, href)
-        for label, _count, href, chosen in type_links
-        if chosen and href
-    ]
+    out = [(labelled(record_type, label), href) for label, _count, href, chosen in type_links if chosen and href]
     for facet, links in facets:
-        out += [
-            (pattern % {"filter": facet.label, "value": label}, href)
-            for label, _count, href, chosen in links
-            if chosen and href
-        ]
+        out += [(labelled(facet.label, label), href) for label, _count, href, chosen in links if chosen and href]
     return out
 
 

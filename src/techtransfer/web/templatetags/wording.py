@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
-from django.utils.translation import get_language
 
-from techtransfer.core.wording import clause_separator, labelled, list_separator, run_in_list
+from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
 
 register = template.Library()
 
@@ -39,4 +38,4 @@ def list_sep() -> str:
 @register.simple_tag
 def gap() -> str:
     """After a colon: nothing after Chinese's full-width one, a space otherwise."""
-    return "" if (get_language() or "").startswith("zh") else " "
+    return colon_gap()
