@@ -272,7 +272,7 @@ def create_subscription(
         raise DomainError(TOO_MANY)
     sub = SearchSubscription.objects.create(
         user=actor,
-        name=(name.strip() or criteria.query or _name_of_filters(criteria) or gettext("My subscription"))[:100],
+        name=_name(name, criteria),
         kind=kind,
         query=criteria.query,
         types=criteria.types,
@@ -284,11 +284,13 @@ def create_subscription(
     return sub
 
 
-def _name_of_filters(criteria: Criteria) -> str:
-    """A name for a subscription without a question or a name: its filters ("行业：新能源；所在地区：江西省
-    (36)"), so two such subscriptions are told apart in the list."""
+def _name(given: str, criteria: Criteria) -> str:
+    """A subscription's name: the one given, else its question, else its filters ("行业：新能源；
+    所在地区：江西省（36）", so two such subscriptions are told apart in the list)."""
+    if given.strip() or criteria.query:
+        return (given.strip() or criteria.query)[:100]
     unsaved = SearchSubscription(types=criteria.types, terms=criteria.terms, ranges=criteria.ranges)
-    return clause_separator().join(describe(unsaved))
+    return (clause_separator().join(describe(unsaved)) or gettext("My subscription"))[:100]
 
 
 @transaction.atomic
@@ -312,7 +314,7 @@ def update_subscription(
     if criteria is not None:
         sub.query, sub.types, sub.terms, sub.ranges = criteria.query, criteria.types, criteria.terms, criteria.ranges
     if name is not None:  # a cleared name: named as a new subscription is (its question, or filters)
-        sub.name = (name.strip() or sub.query or _name_of_filters(criteria_of(sub)) or gettext("My subscription"))[:100]
+        sub.name = _name(name, criteria_of(sub))
     if frequency is not None:
         sub.frequency = frequency
     if active is not None:
