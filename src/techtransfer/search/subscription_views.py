@@ -7,6 +7,7 @@ a 404, exactly like a missing one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -43,15 +44,20 @@ RANGES = ("trl", "price", "year")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
+def _choices(name: str, saved: Sequence[str] = (), *, by_label: bool = False) -> list[tuple[str, str]]:
+    """Every value the filter `name` can take, with its label (a profile waits for records to come,
+    so it offers the values no public record has yet too), by value or alphabetically by label;
+    then the `saved` values it no longer takes, as they are (shown, so they can be unticked)."""
+    label = services.value_labeller(name)
+    values = services.allowed_values(name) or set()
+    known = [(v, label(v)) for v in values]
+    known.sort(key=(lambda vl: _sort_key(vl[1])) if by_label else (lambda vl: vl[0]))
+    return known + [(v, v) for v in saved if v not in values]
+
+
 def _facet_choices() -> dict[str, list[tuple[str, str]]]:
-    """Every value the industry and discipline filters can take, with its label, in alphabetical
-    order: a profile waits for records to come, so it offers the values no public record has yet too."""
-    out = {}
-    for name in ("plan_industry", "discipline"):
-        label = services.value_labeller(name)
-        values = services.allowed_values(name) or set()
-        out[name] = sorted(((v, label(v)) for v in values), key=lambda vl: _sort_key(vl[1]))
-    return out
+    """The industry and discipline choices, alphabetical by label."""
+    return {name: _choices(name, by_label=True) for name in ("plan_industry", "discipline")}
 
 
 def _sort_key(label: str) -> str:
@@ -112,24 +118,19 @@ class SubscriptionForm(StyledForm):
             }
         super().__init__(*args, **kwargs)
         self.fields["types"].choices = [(n, st.label) for n, st in types().items()]  # type: ignore[attr-defined]
-        present = _facet_choices()
         current = instance.terms if instance is not None else {}
         for name in ("plan_industry", "discipline"):
-            choices = present.get(name, [])
-            known = {v for v, _label in choices}
-            choices += [(v, v) for v in current.get(name, []) if v not in known]
+            choices = _choices(name, current.get(name, []), by_label=True)
             self.fields[name].choices = choices  # type: ignore[attr-defined]
             self.fields[name].widget.attrs["size"] = min(8, max(3, len(choices)))
         # The other facets a saved search may hold (stage, transfer mode, organisation type...), as
         # checkboxes under "More filters": every filter of a subscription can be changed here.
         self.more_names = [name for name in keyword_filters() if name not in ("plan_industry", "discipline")]
         for name in self.more_names:
-            label = services.value_labeller(name)
-            values = sorted(services.allowed_values(name) or set())
-            choices = [(v, label(v)) for v in values] + [(v, v) for v in current.get(name, []) if v not in values]
             self.fields[name] = forms.MultipleChoiceField(
-                label=filter_label(name), required=False, choices=choices, widget=forms.CheckboxSelectMultiple
-            )
+                label=filter_label(name), required=False, choices=_choices(name, current.get(name, [])),
+                widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
             if instance is not None and not self.is_bound:
                 self.initial[name] = current.get(name, [])
         style_fields(self)
