@@ -672,8 +672,9 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
 
 
 def search_url(sub: SearchSubscription) -> str:
-    """The search page showing what the subscription matches."""
-    params: list[tuple[str, str]] = [("q", sub.query)] if sub.query else []
+    """The search page showing what the subscription matches: by words, as `matching_hits` does (a
+    saved search never notifies records found by meaning alone, so the page does not list them)."""
+    params: list[tuple[str, str]] = [("q", sub.query), ("mode", SearchMode.LEXICAL.value)] if sub.query else []
     params += [("type", t) for t in sub.types]
     for name, values in sub.terms.items():
         if name == "region":

@@ -286,7 +286,7 @@ def test_changes_are_audited_and_criteria_are_cleaned(subscriber):
     assert subscriptions.search_url(several) == "/search/?region=3601%2C3607"  # every region, not the first
     assert (
         subscriptions.search_url(sub)
-        == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&type=achievement&plan_industry=new_energy&trl_min=6"
+        == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&mode=lexical&type=achievement&plan_industry=new_energy&trl_min=6"
     )
 
 
@@ -406,7 +406,10 @@ def test_bounds_at_the_limits_are_saved_and_open_as_a_search_page(subscriber, cl
     )
     url = subscriptions.search_url(sub)
     assert url.endswith("&trl_min=1&trl_max=9&year_min=1949&year_max=2200&price_min=1234567.89&price_max=9999999999")
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    # The page matches by words, as the subscription does (not the search page's default, hybrid).
+    assert page.context["form"].cleaned_data["mode"] == "lexical"
     assert subscriptions.describe(sub)[-1].endswith("：1234567.89–9999999999")
     assert [services.number_text(x) for x in (12.5, 0.0, 3.1)] == ["12.5", "0", "3.1"]
 
