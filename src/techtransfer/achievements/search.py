@@ -66,6 +66,7 @@ def document(a: Achievement) -> SearchDocument:
         visibility=[PUBLIC],
         summary=a.abstract,
         names=[a.organisation.name],
+        owner=str(a.organisation_id),
     )
 
 

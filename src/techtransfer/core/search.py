@@ -41,6 +41,7 @@ def document(o: Organisation) -> SearchDocument:
         },
         visibility=[PUBLIC],
         summary=o.description or o.address,
+        owner=str(o.pk),
     )
 
 

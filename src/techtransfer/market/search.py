@@ -87,6 +87,7 @@ def document(listing: Listing) -> SearchDocument:
         visibility=listing_visibility(listing),
         summary=body,
         names=[listing.organisation.name],
+        owner=str(listing.organisation_id),
     )
 
 

@@ -79,6 +79,7 @@ def need_document(need: Need) -> SearchDocument:
         visibility=need_visibility(need),
         summary=need.summary,
         names=[need.organisation.name],
+        owner=str(need.organisation_id),
     )
 
 
@@ -110,6 +111,7 @@ def challenge_document(c: Challenge) -> SearchDocument:
         visibility=need_visibility(need),
         summary=need.summary,
         names=[need.organisation.name],
+        owner=str(need.organisation_id),
     )
 
 

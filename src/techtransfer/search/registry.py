@@ -85,6 +85,9 @@ class SearchDocument:
     # 稀土 would otherwise find every record of an organisation with 稀土 in its name), nor do they
     # enter the record's vector, snippet or subscription matching.
     names: list[str] = field(default_factory=list)
+    # The organisation the record is of (its pk; "" for none). Not indexed: subscriptions leave a
+    # person's own organisation's records out of their notices (they know of them already).
+    owner: str = ""
 
     @property
     def uid(self) -> str:

@@ -7,6 +7,8 @@ changed records, through the engine's normal path (`services.build_request` / `s
 among published records only: a push announces what is new to everyone (an organisation's own
 drafts, or the submissions a reviewer may see, are not news, and would use up the one notification
 per record before publication). So a record the subscriber may not see never reaches them either.
+Nor does a record of an organisation the subscriber is an active member of (`SearchDocument.owner`):
+a colleague's new record is not news to them.
 
 At most once. Each match is a `SubscriptionMatch` row, unique per (subscription, record): whoever
 inserts it notifies, a second change of the record or a second worker finds it and does nothing.
@@ -44,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.filters import region_code_prefix
-from techtransfer.core.models import User
+from techtransfer.core.models import Membership, User
 from techtransfer.core.wording import clause_separator, labelled, run_in_list
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
@@ -442,14 +444,27 @@ def match_changed(documents: Sequence[SearchDocument]) -> int:
     }
     if not haystacks:
         return 0
+    owners = {doc.uid: doc.owner for doc in documents if doc.owner}
     try:
-        return _match(haystacks)
+        return _match(haystacks, owners)
     except Exception:
         logger.exception("subscription matching failed for %d records", len(haystacks))
         return 0
 
 
-def _match(haystacks: dict[str, str]) -> int:
+def _members_of(org_pks: Iterable[str]) -> dict[int, set[str]]:
+    """Each active member of these organisations (user pk) → which of them they belong to."""
+    out: dict[int, set[str]] = {}
+    rows = Membership.objects.filter(organisation_id__in=[int(pk) for pk in set(org_pks)], is_active=True)
+    for user_id, org_id in rows.values_list("user_id", "organisation_id"):
+        out.setdefault(user_id, set()).add(str(org_id))
+    return out
+
+
+def _match(haystacks: dict[str, str], owners: Mapping[str, str] | None = None) -> int:
+    """Match the changed records (uid → normalised text) against every active subscription; `owners`
+    (uid → organisation pk) leaves each subscriber's own organisations' records out."""
+    owners = owners or {}
     changed = sorted(haystacks)
     changed_types = {uid.split(":", 1)[0] for uid in changed}
     unions = {
@@ -457,6 +472,7 @@ def _match(haystacks: dict[str, str]) -> int:
         for start in range(0, len(changed), MATCH_BATCH)
     }
     subs = SearchSubscription.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk")
+    own = _members_of(owners.values()) if owners else {}
     created = 0
     # Many people save the same search: run each distinct criteria once per batch.
     memo: dict[tuple[str, ...], list[SearchHit]] = {}
@@ -480,8 +496,10 @@ def _match(haystacks: dict[str, str]) -> int:
                 if key not in memo:
                     hits = matching_hits(sub, changed[start : start + MATCH_BATCH])
                     memo[key] = [h for h in hits if phrases_present(sub.query, haystacks[f"{h.type}:{h.pk}"])]
-                if memo[key]:
-                    created += _record(sub, memo[key])
+                mine = own.get(sub.user_id, set())
+                hits = [h for h in memo[key] if owners.get(f"{h.type}:{h.pk}", "") not in mine]
+                if hits:
+                    created += _record(sub, hits)
         except Exception:
             # One subscription that cannot be matched (criteria saved before a check existed, say)
             # must not cost the others their notices.

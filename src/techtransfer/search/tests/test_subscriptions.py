@@ -94,6 +94,23 @@ def test_matching_record_notifies_once_even_when_changed_again(
     assert inbox(subscriber) == [f"New for “钙钛矿”: {NAME}"]
 
 
+def test_own_organisations_records_are_not_pushed_to_its_members(publish_now, subscriber, applicant_member):
+    """A colleague's new record is not news to a member of the organisation that published it; a
+    person who has left the organisation is told like everyone else."""
+    outsider = subscribe(subscriber)
+    colleague = subscribe(applicant_member)
+    a = publish_now()
+    assert inbox(subscriber) == [f"New for “钙钛矿”: {NAME}"]
+    assert inbox(applicant_member) == []
+    assert not colleague.matches.exists()
+    assert list(outsider.matches.values_list("object_uid", flat=True)) == [f"achievement:{a.pk}"]
+
+    applicant_member.memberships.update(is_active=False)
+    second = publish_now(f"{NAME}（二）")
+    assert inbox(applicant_member) == [f"“钙钛矿”有新记录：{NAME}（二）"]  # written in their language
+    assert list(colleague.matches.values_list("object_uid", flat=True)) == [f"achievement:{second.pk}"]
+
+
 def test_duplicate_and_concurrent_runs_notify_once(publish_now, subscriber):
     sub = subscribe(subscriber)
     a = publish_now()
