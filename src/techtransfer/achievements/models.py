@@ -22,6 +22,7 @@ from techtransfer.achievements.choices import (
     Stage,
     TransferMode,
 )
+from techtransfer.search.classifier import discipline_name
 
 gbt4754_validator = RegexValidator(
     r"^[A-T](\d{2}(\d{1,2})?)?$", _("A GB/T 4754-2017 code: a section letter A–T, optionally with 2–4 digits.")
@@ -129,6 +130,11 @@ class Achievement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def discipline_label(self) -> str:
+        """The discipline in the user's language (its English name in English; the value is Chinese)."""
+        return discipline_name(self.discipline) or self.discipline
 
     @property
     def transfer_mode_labels(self) -> list[str]:

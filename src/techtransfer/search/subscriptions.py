@@ -75,6 +75,7 @@ DIGEST_LIST = 20  # records named in a digest; the rest are counted
 MATCH_BATCH = 500
 
 TOO_MANY = ErrorCode("subscription_limit", _("You have reached the maximum number of subscriptions."), 409)
+SAVED_ALREADY = ErrorCode("subscription_exists", _("You have already saved this search."), 409)
 NO_CRITERIA = ErrorCode(
     "subscription_empty", _("A subscription needs search terms or at least one filter; it would match everything."), 422
 )
@@ -272,6 +273,9 @@ def create_subscription(
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if SearchSubscription.objects.filter(user=actor).count() >= MAX_PER_USER:
         raise DomainError(TOO_MANY)
+    same = saved_like(actor, criteria, kind)  # the same terms in another order or case count too
+    if same is not None:
+        raise DomainError(SAVED_ALREADY, details={"id": same.pk})
     sub = SearchSubscription.objects.create(
         user=actor,
         name=_name(name, criteria),

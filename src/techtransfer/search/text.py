@@ -152,22 +152,26 @@ _STRAY = re.compile(r"(?:(?<=[^\w\s])|^)([a-z0-9])(?=[^\w\s]|$)")
 
 # A term the question excludes: an ASCII minus sign at the start or after a space, followed by one
 # word, Chinese or Latin, up to the next space (稀土 -荧光, 电池 -lithium). Not a negative number
-# (-20℃), a dash (--), a full-width minus sign (Malmquist －Luenberger) or a minus joined to more
-# text, as pasted titles hold them (介孔γ -Al2O3的制备).
+# (-20℃), a dash (--) or a minus joined to more text, as pasted titles hold them (介孔γ -Al2O3的制备).
 _EXCLUDED = re.compile(
     r"(?:^|(?<=\s))-(?![-\d.])([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,20}|[A-Za-z][\w.+]{0,19})(?=\s|$)"
 )
+# The full-width minus sign a Chinese keyboard may type (稀土 －荧光) counts as one before a Chinese
+# word; before a Latin one it is left as pasted text holds it (Malmquist －Luenberger).
+_FULL_WIDTH_EXCLUDED = re.compile(r"(?:^|(?<=\s))－(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,20}(?:\s|$))")
 
 
 def literal(question: str) -> str:
     """`question` with no exclusion read into it: the minus signs the search box would take for one
     are left out (they are punctuation to the tokenizer, so the words stay the same). For texts
     searched as written: benchmark queries, pasted titles."""
-    return _EXCLUDED.sub(lambda m: m.group(1), question)
+    return _EXCLUDED.sub(lambda m: m.group(1), _FULL_WIDTH_EXCLUDED.sub("-", question))
 
 
 def split_exclusions(query: str) -> tuple[str, list[str]]:
-    """The question without the terms it excludes, and those terms ("稀土 -荧光" → "稀土", ["荧光"])."""
+    """The question without the terms it excludes, and those terms ("稀土 -荧光" → "稀土", ["荧光"];
+    the same with a full-width minus before a Chinese word, 稀土 －荧光)."""
+    query = _FULL_WIDTH_EXCLUDED.sub("-", query)
     excluded = _EXCLUDED.findall(query)
     if not excluded:
         return query, []
@@ -185,7 +189,11 @@ def query_tokens(query: str) -> list[str]:
 
     A lone Latin letter or digit set off by symbols (稀土^2, alert(1)) is left out when the query has
     other words: it matches a large part of any collection and would bring hundreds of results. One
-    that is part of a term (维生素c, x射线, iphone 6) stays, and so does a query of it alone."""
+    that is part of a term (维生素c, x射线, iphone 6) stays, and so does a query of it alone.
+
+    A question of common words only (研究, 方法 分析: stopwords of two characters) is searched by
+    their bigrams, which every record's text holds; one of single-character function words (的) is
+    not searched at all (it would match only where it stands between Latin words)."""
     norm = normalise(positive_query(query))
     seen: dict[str, None] = {}
     found = words(norm)
@@ -194,9 +202,14 @@ def query_tokens(query: str) -> list[str]:
         found = [t for t in found if t not in stray]
     for t in found:
         seen.setdefault(t, None)
+    common = []
     for b in bigrams(norm):
         if b not in STOPWORDS:  # a lone 的 (ITS的GIS) matched only where it stood between Latin words
             seen.setdefault("_" + b, None)
+        elif len(b) == 2:
+            common.append("_" + b)
+    if not seen:  # only common words (研究, 方法 分析): search them rather than nothing
+        seen = dict.fromkeys(common)
     return list(seen)
 
 
@@ -228,7 +241,9 @@ def lone_characters_searched(tokens: Sequence[str], question: str = "") -> set[s
 
 def display_terms(tokens: Iterable[str], question: str = "") -> list[str]:
     """The words among query tokens (for "matched terms"), without bigram markers; a lone character
-    counts as a word."""
+    counts as a word, and so does a common word searched by its bigram (研究)."""
     tokens = list(tokens)
     searched = lone_characters_searched(tokens, question)
-    return [t for t in tokens if not t.startswith("_")] + [c for t in tokens if (c := lone_character(t)) in searched]
+    common = [t[1:] for t in tokens if t.startswith("_") and t[1:] in STOPWORDS]
+    lone = [c for t in tokens if (c := lone_character(t)) in searched]
+    return [t for t in tokens if not t.startswith("_")] + lone + common

@@ -179,13 +179,17 @@ def active_filters(
     return out
 
 
-def range_chips(base: QueryDict, ranges: dict[str, tuple[float | None, float | None]]) -> list[tuple[str, str]]:
+def range_chips(
+    base: QueryDict, ranges: dict[str, tuple[float | None, float | None]], regions: Sequence[str] = ()
+) -> list[tuple[str, str]]:
     """(label, link that removes it) of the region and of each range filter ("TRL: ≥ 6"): shown
-    beside the facet chips, so every filter that narrows the results can be removed in one click."""
+    beside the facet chips, so every filter that narrows the results can be removed in one click.
+    `regions`: the region filter's code prefixes, shown by name (36 → 江西省)."""
     out = []
-    region = base.get("region", "").strip()
-    if region:
-        out.append((labelled(_("Region code"), region), _without_params(base, ["region"])))
+    if regions:
+        names = services.region_names(regions)
+        shown = run_in_list(names.get(code, code) for code in regions)
+        out.append((labelled(_("Region"), shown), _without_params(base, ["region"])))
     for name, (lo, hi) in ranges.items():
         label = filter_label(name)
         out.append(
@@ -319,17 +323,24 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     # when filters narrowed the question down to nothing: the question itself may be right.
     filtered = bool(kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"])
     no_hits = not result.results.total and kwargs["query"].strip()
-    did_you_mean = suggest_module.suggest(kwargs["query"], 3) if no_hits and not filtered else []
+    did_you_mean = suggest_module.suggest(kwargs["query"], 4) if no_hits and not filtered else []
+    # Never the question itself: its link would open this same empty page.
+    asked = text.normalise(kwargs["query"]).strip()
+    did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != asked][:3]
     context = {
         "result": result,
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
         "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
         "active_filters": active_filters(facet_blocks, type_links)
-        + range_chips(base, kwargs["ranges"])
+        + range_chips(base, kwargs["ranges"], kwargs["terms"].get("region", []))
         + unshown_facet_chips(base, kwargs["terms"], {facet.name for facet, _links in facet_blocks}),
         "filtered": filtered,
         "did_you_mean": did_you_mean,
         "filtered_to_nothing": bool(no_hits and filtered),
+        # A question with nothing to search for (的, symbols): say why nothing is listed.
+        "no_words": bool(
+            no_hits and not text.query_tokens(kwargs["query"]) and not text.split_exclusions(kwargs["query"])[1]
+        ),
         # An English question that found nothing (and no pinyin of a known term): the records are
         # mostly written in Chinese.
         "latin_only": not result.results.total

@@ -210,3 +210,15 @@ def test_region_filter_offers_provinces_and_cities(client):
     html = client.get("/achievements/?region=360100").content.decode()
     assert '<option value="360100" selected>南昌市</option>' in html
     assert '<optgroup label="江西省">' in html
+
+
+def test_the_discipline_is_named_in_the_users_language(clients, draft):
+    """The value is the Chinese name; the English page shows the English one, as the search does."""
+    Achievement.objects.filter(pk=draft.pk).update(discipline="冶金工程")
+    c = clients["applicant_member"]
+    english = c.get(f"/achievements/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dt class="col-5">Discipline</dt><dd class="col-7">Metallurgical engineering</dd>' in english
+    chinese = c.get(f"/achievements/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<dt class="col-5">学科</dt><dd class="col-7">冶金工程</dd>' in chinese
+    # The language menu names each language in itself.
+    assert '<option value="en" lang="en">English</option>' in chinese

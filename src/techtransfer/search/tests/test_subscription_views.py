@@ -262,6 +262,22 @@ def test_api_create_pause_and_delete_own(client, owner, index_dir):
     )
     paused = client.patch(f"{url}/{data['id']}", {"active": False}, content_type="application/json")
     assert paused.json()["active"] is False
+    # The same criteria again (other order, other name) is refused, naming the saved one, as the
+    # search page's button opens it instead.
+    again = client.post(
+        url,
+        {"name": "x", "kind": "profile", "terms": {"region": ["36"], "plan_industry": ["new_energy"]}},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert (again.status_code, again.json()) == (
+        409,
+        {
+            "code": "subscription_exists",
+            "message": "You have already saved this search.",
+            "details": {"id": data["id"]},
+        },
+    )
     empty = client.post(url, {"query": ""}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert (empty.status_code, empty.json()["code"]) == (422, "subscription_empty")
     assert client.delete(f"{url}/{data['id']}").status_code == 204

@@ -149,6 +149,34 @@ def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, 
 
 
 @pytest.mark.parametrize(
+    ("query", "tokens", "found", "terms"),
+    [
+        ("研究", ["_研究"], ["study"], ["研究"]),  # only common words: searched, not nothing
+        ("方法 分析", ["_方法", "_分析"], ["method"], ["方法", "分析"]),
+        ("水稻 研究", ["水稻", "_水稻"], ["study"], ["水稻"]),  # beside another word: left out, as before
+        ("的", [], [], []),
+    ],
+)
+def test_a_question_of_common_words_only_searches_them(tmp_path, query, tokens, found, terms):
+    from techtransfer.search.backends.base import SearchRequest
+    from techtransfer.search.backends.tantivy_backend import TantivyBackend
+    from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
+
+    assert text.query_tokens(query) == tokens
+    st = SearchType(name="doc", label="doc", model_label="x.doc", fields={"body": 1.0}, load=lambda pks: iter(()))
+    backend = TantivyBackend(tmp_path / "index", [st])
+    bodies = {"study": "水稻节水灌溉研究", "method": "一种分析方法", "other": "锂离子电池正极材料"}
+    backend.rebuild(
+        SearchDocument(type="doc", pk=pk, title=pk, url="", fields={"body": body}, visibility=[PUBLIC])
+        for pk, body in bodies.items()
+    )
+    results = backend.search(SearchRequest(query=query, visibility=frozenset({PUBLIC}), limit=10))
+    assert sorted(h.pk for h in results.hits) == found
+    assert results.total == len(found)
+    assert results.query_terms == terms
+
+
+@pytest.mark.parametrize(
     ("query", "positive", "excluded"),
     [
         ("稀土 -荧光", "稀土", ["荧光"]),
@@ -157,6 +185,9 @@ def test_a_lone_character_finds_the_records_that_hold_it_inside_words(tmp_path, 
         ("稀土--荧光", "稀土--荧光", []),  # no space before the minus sign: part of the term
         ("中国哲学 --20世纪", "中国哲学 --20世纪", []),  # a dash
         ("Malmquist －Luenberger", "Malmquist －Luenberger", []),  # a full-width minus in a pasted title
+        ("稀土 －荧光", "稀土", ["荧光"]),  # before a Chinese word, as a Chinese keyboard may type it
+        ("－荧光 稀土", "稀土", ["荧光"]),
+        ("稀土－荧光", "稀土－荧光", []),
         ("Fe-Ni 合金", "Fe-Ni 合金", []),
         ("电池 -lithium", "电池", ["lithium"]),
         # A minus joined to more than one word is text (a pasted title): 介孔γ -Al2O3的制备.

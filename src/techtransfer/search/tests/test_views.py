@@ -142,11 +142,13 @@ def test_region_and_ranges_have_chips_and_clear_filters_shows_only_with_a_filter
     assert chips is not None
     found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]*) ×</a>', chips.group(1))
     assert [(href.replace("&amp;", "&"), label) for href, label in found] == [
-        ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&price_max=90", "Region code: 36"),
+        ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&price_max=90", "Region: 江西省"),  # by name, not by code
         ("?q=%E6%B0%B8%E7%A3%81&price_max=90&region=36", "Technology readiness level: ≥ 5"),
         ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&region=36", "Price (10,000 yuan): ≤ 90"),
     ]
     assert 'id="clear-filters"' in page
+    several = client.get(url, {"q": "永磁", "region": "3601,360702"}).content.decode()
+    assert re.findall(r">([^<]*) ×</a>", several) == ["所在地区：南昌市、章贡区"]
     assert "<title>永磁 · Search" in page  # the question names the window and the history entry
     plain = client.get(url, {"q": "永磁"}).content.decode()
     assert 'id="clear-filters"' not in plain and 'id="active-filters"' not in plain
@@ -446,6 +448,36 @@ def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, 
     assert "Nothing matches the question with these filters: remove a filter to see more." in narrowed
     assert 'id="filtered-to-nothing"' not in body
     suggest.reset()
+
+
+def test_did_you_mean_never_offers_the_question_itself(client, published, monkeypatch):
+    from techtransfer.search import suggest
+
+    offered = [
+        suggest.Suggestion("无此词语", "keyword", "", "prefix"),  # the question: its link is this empty page
+        suggest.Suggestion("无此词语材料", "keyword", "", "prefix"),
+        suggest.Suggestion("无此词语", "title", "/achievements/1/", "prefix", "achievement"),  # a record: kept
+    ]
+    monkeypatch.setattr(suggest, "suggest", lambda query, limit=8: offered[:limit])
+    body = client.get(reverse("search:search"), {"q": "無此詞語"}).content.decode()  # traditional input
+    offer = body.split('id="did-you-mean"')[1].split("</p>")[0]
+    assert re.findall(r'href="([^"]+)"', offer) == [
+        "/search/?q=%E6%97%A0%E6%AD%A4%E8%AF%8D%E8%AF%AD%E6%9D%90%E6%96%99",
+        "/achievements/1/",
+    ]
+
+
+@pytest.mark.parametrize("question", ["的", "-", "++ ~"])
+def test_a_question_with_nothing_to_search_for_says_so(client, published, question):
+    body = client.get(reverse("search:search"), {"q": question}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 results" in body and 'id="did-you-mean"' not in body
+    note = body.split('id="no-words">')[1].split("</p>")[0]
+    assert note == (
+        "The question has nothing to search for: symbols and very common words such as 的 or 了 are not "
+        "searched on their own. Enter a term, for example 稀土."
+    )
+    for found in ("永磁", "-无此词语"):  # a word; an exclusion alone lists everything else
+        assert 'id="no-words"' not in client.get(reverse("search:search"), {"q": found}).content.decode()
 
 
 def test_meaning_only_says_how_many_records_it_lists_at_most(client, published):
