@@ -10,13 +10,17 @@ becomes a need marked `is_demo` with its query id in `source`, goes through the 
 from __future__ import annotations
 
 import csv
+import datetime
 import re
+from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 from techtransfer.core.models import Organisation, User
-from techtransfer.needs import services
-from techtransfer.needs.choices import Confidentiality, CooperationMode
-from techtransfer.needs.models import Need
+from techtransfer.needs import challenges, services
+from techtransfer.needs.choices import Confidentiality, CooperationMode, SolverType
+from techtransfer.needs.models import Challenge, Need
 
 DATA = Path(__file__).resolve().parent / "demo_data" / "problem_statements_dev.tsv"
 ATTRIBUTION = "CSL (github.com/ydli-ai/CSL, Apache-2.0) problem statement"
@@ -69,5 +73,42 @@ def load_demo_needs(*, organisation: Organisation, actor: User, reviewer: User, 
         services.submit_need(actor=actor, need_id=need.pk, comment="演示数据 demo data")
         services.review_need(actor=reviewer, need_id=need.pk, action="start_review")
         services.review_need(actor=reviewer, need_id=need.pk, action="publish", comment="演示数据 demo data")
+        created += 1
+    return created
+
+
+# Demo needs run as challenges (words of their titles → bounty in yuan): a rare-earth nano-powder, a
+# red-mud building material and a greenhouse control system, which the demo enterprise could plausibly ask.
+DEMO_CHALLENGES = (("稀土纳米TiO2", "200000"), ("赤泥", "100000"), ("温室群控制系统", "50000"))
+DEMO_CRITERIA = (("技术可行性", 50), ("成本与周期", 30), ("团队能力", 20))
+DEMO_AGREEMENT = "演示数据 demo data：参赛方对完整问题描述保密，仅用于本次难题竞标。"
+
+
+def load_demo_challenges(*, seeker: User, experts: list[str], days: int = 90) -> int:
+    """Run three of the seeker's published demo needs as open challenges, each with `experts` (user
+    names) on its panel, through the ordinary services (audited, notified). Idempotent: a need that
+    already has a challenge is skipped. Returns how many were created."""
+    created = 0
+    for words, bounty in DEMO_CHALLENGES:
+        need = (
+            Need.objects.filter(is_demo=True, organisation__memberships__user=seeker, title__contains=words)
+            .order_by("pk")
+            .first()
+        )
+        if need is None or Challenge.objects.filter(need=need).exists():
+            continue
+        challenge = challenges.create_challenge(
+            actor=seeker,
+            need_id=need.pk,
+            bounty=Decimal(bounty),
+            split=[Decimal(60), Decimal(40)],
+            deadline=timezone.now() + datetime.timedelta(days=days),
+            eligible_types=[t.value for t in SolverType],
+            eligible_regions=[],
+            agreement=DEMO_AGREEMENT,
+            criteria=list(DEMO_CRITERIA),
+        )
+        for username in experts:
+            challenges.add_expert(actor=seeker, challenge_id=challenge.pk, username=username)
         created += 1
     return created

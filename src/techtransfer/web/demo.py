@@ -221,17 +221,19 @@ def accounts_table() -> list[tuple[str, str, str]]:
 def load_demo_need_records(*, limit: int | None = None) -> int:
     """Demo technology needs (real problem statements, see needs/demo_data) posted by the demo rare-earth
     enterprise in Ganzhou and published by the Ganzhou reviewer. Loads the demo organisations first."""
-    from techtransfer.needs.demo import load_demo_needs
+    from techtransfer.needs.demo import load_demo_challenges, load_demo_needs
 
     load_demo()
     specs = {o.key: o for o in ORGS}
     enterprise = Organisation.objects.select_related("region").get(uscc=demo_uscc(specs["ent"]))
-    return load_demo_needs(
-        organisation=enterprise,
-        actor=User.objects.get(username="ent_admin"),
-        reviewer=User.objects.get(username="gov_ganzhou"),
-        limit=limit,
+    seeker = User.objects.get(username="ent_admin")
+    created = load_demo_needs(
+        organisation=enterprise, actor=seeker, reviewer=User.objects.get(username="gov_ganzhou"), limit=limit
     )
+    # Three of them run as challenges with a university researcher and the institute's admin on the
+    # panel: the challenges list, the experts a need is matched with, and scoring have something to show.
+    load_demo_challenges(seeker=seeker, experts=["univ_researcher", "inst_admin"])
+    return created
 
 
 def load_demo_market_records(*, per_seller: int = 12) -> dict[str, int]:

@@ -140,3 +140,22 @@ def test_the_need_form_groups_its_checkboxes_under_a_legend(client, applicant_ad
     page = client.get(reverse("needs:create")).content.decode()
     assert 'for=""' not in page
     assert '<legend class="form-label fs-6 mb-2">意向合作方式' in page
+
+
+def test_demo_challenges_run_three_demo_needs_with_a_panel(applicant_org, applicant_admin, county_reviewer):
+    from techtransfer.core.tests.factories import UserFactory
+    from techtransfer.needs.demo import load_demo_challenges
+    from techtransfer.needs.models import Challenge, Expert
+
+    verify(applicant_org)
+    load_demo_needs(organisation=applicant_org, actor=applicant_admin, reviewer=county_reviewer)
+    experts = [UserFactory(username="demo_expert_a").username, UserFactory(username="demo_expert_b").username]
+    assert load_demo_challenges(seeker=applicant_admin, experts=experts) == 3
+    assert load_demo_challenges(seeker=applicant_admin, experts=experts) == 0  # idempotent
+    made = list(Challenge.objects.order_by("bounty").values_list("need__title", "bounty", "status"))
+    assert [(title[:8], str(bounty), status) for title, bounty, status in made] == [
+        ("介绍了使用无线通", "50000.00", "open"),
+        ("针对赤泥、粉煤灰", "100000.00", "open"),
+        ("对金红石型TiO", "200000.00", "open"),
+    ]
+    assert sorted(Expert.objects.values_list("user__username", flat=True)) == sorted(experts * 3)
