@@ -405,6 +405,11 @@ class ClassifyOut(Schema):
     discipline: list[ClassSuggestionOut]
     industry: list[ClassSuggestionOut]
     emerging_industry: list[ClassSuggestionOut]
+    outside: dict[str, float] = Field(
+        description="For industry and emerging_industry: the probability that the text belongs to none of "
+        "their values, when that is the model's first answer (the suggestions are then only the closest); "
+        "0 otherwise"
+    )
 
 
 @router.post("/classify", response=ClassifyOut, summary="Suggest discipline and industry for a text")
@@ -418,4 +423,8 @@ def classify(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
     from techtransfer.search import classifier
 
     result = classifier.suggest(payload.title, payload.text)
-    return {key: [vars(s) for s in items] for key, items in result.items()}
+    out: dict[str, Any] = {key: [vars(s) for s in items] for key, items in result.items()}
+    out["outside"] = {
+        key: classifier.outside(payload.title, payload.text, key) for key in ("industry", "emerging_industry")
+    }
+    return out

@@ -52,7 +52,8 @@ def classify_suggest(request: HttpRequest) -> HttpResponse:
         targets[key] = select
     wanted = [key for key in classifier.TARGETS if targets[key] or not any(targets.values())]
     suggestions = classifier.suggest(title, body, targets=wanted)
-    groups = [(key, targets[key], suggestions[key]) for key in wanted]
+    # (target, the select it fills, suggestions, probability of none of the values when that comes first)
+    groups = [(key, targets[key], suggestions[key], classifier.outside(title, body, key)) for key in wanted]
     context = {
         "groups": groups,
         "too_short": classifier.too_short(title, body),

@@ -123,6 +123,19 @@ def disciplines(title: str, body: str, k: int = TOP_K) -> list[Suggested]:
     return _named(model.top(title, body, k, dense=vector), discipline_label)
 
 
+def outside(title: str, body: str, target: str) -> float:
+    """For the industry models: the probability that the text belongs to none of their values (the
+    class OTHER) when that is their first answer, else 0. A permanent-magnet motor is no one of the
+    plan's seven industries; its "closest" industry at 8 % is then no real suggestion, and the form
+    says so. 0 for the discipline (every text has one) and for a text the models do not read."""
+    name = {"industry": "industry", "emerging_industry": "emerging"}.get(target)
+    title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
+    if name is None or too_short(title, body) or not reads_chinese(title + body):
+        return 0.0
+    first = load(name).top(title, body, 1)
+    return round(first[0].confidence, 3) if first and first[0].label == OTHER else 0.0
+
+
 def too_short(title: str, body: str = "") -> bool:
     """Too short, "aaaa…", or digits and signs only (12345, 2024-01-01 3.5mm): nothing to read."""
     return len({c for c in title + body if c.isalpha()}) < MIN_CHARS

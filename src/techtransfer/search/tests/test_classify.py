@@ -126,6 +126,10 @@ def test_labels_are_bilingual():
         assert classifier.discipline_label("计算机科学与技术") == "计算机科学与技术（工学）"
 
 
+# A permanent-magnet motor: none of the plan's seven industries (QA: 新一代信息技术 8 % came first).
+MOTOR = ("稀土永磁电机退磁检测技术需求", "我公司生产钕铁硼永磁同步电机，需要一种在线检测永磁体退磁程度的方法")
+
+
 @pytest.mark.django_db
 class TestEndpoint:
     url = "/search/classify/"
@@ -156,6 +160,17 @@ class TestEndpoint:
         assert "Computer science and technology" in body
         assert "New-generation information technology" in body
         assert 'data-suggest-fill="id_emerging_industry" data-suggest-value="1"' in body
+
+    def test_a_text_of_none_of_the_industries_says_so(self, client, applicant_member):
+        """The industry models' "none of these" class first: the closest values are offered as such."""
+        client.force_login(applicant_member)
+        motor = {"title": MOTOR[0], "summary": MOTOR[1], "industry_select": "id_industry"}
+        body = client.post(self.url, motor, headers={"Accept-Language": "en"}).content.decode()
+        note = body.split("data-suggest-outside>")[1].split("</span>")[0]
+        assert note == "probably none of these (74%); the closest:"
+        assert body.count('data-suggest-fill="id_industry"') == 3
+        fits = {"title": TITLE, "summary": ABSTRACT, "industry_select": "id_industry"}
+        assert "data-suggest-outside" not in client.post(self.url, fits).content.decode()
 
     def test_the_forms_post_a_long_description(self, client, applicant_member):
         client.force_login(applicant_member)
@@ -211,6 +226,9 @@ def test_api_classify(client, applicant_member):
     assert data["industry"][0]["value"] == "ngit"
     assert set(data["industry"][0]) == {"value", "label", "confidence"}
     assert data["emerging_industry"][0]["value"] == "1"
+    assert data["outside"] == {"industry": 0.0, "emerging_industry": 0.0}
+    motor = client.post("/api/v1/classify", {"title": MOTOR[0], "text": MOTOR[1]}, content_type="application/json")
+    assert motor.json()["outside"] == {"industry": 0.74, "emerging_industry": 0.826}
     too_long = client.post("/api/v1/classify", {"title": "x" * 4001}, content_type="application/json")
     assert too_long.status_code == 422
 
