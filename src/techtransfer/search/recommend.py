@@ -451,22 +451,26 @@ def telling_words(words: Sequence[str], frequencies: Mapping[str, tuple[int, int
     return sorted(rare, key=lambda w: frequencies[w][0])[:WHY_WORDS]
 
 
+Kept = tuple[SearchHit, SearchDocument, float]  # a candidate, its document, its relative relevance
+
+
 def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]:
-    """The recommendations for `doc`, one group per target type, each re-ranked by total score."""
+    """The recommendations for `doc`, one group per target type, each re-ranked by total score.
+
+    Institutions and enterprises are found by their own description and by their records among the
+    groups before theirs (`_with_owners`): a university whose achievement fits a need fits it too."""
     groups: list[Group] = []
     registered = types()
+    records: list[Kept] = []  # the recommended records of the groups so far (their owners count)
     for target in TARGETS.get(doc.type, ()):
         st = registered.get(target.type)
         if st is None:
             continue
         hits = _hits(user, doc, target.type, target.terms, CANDIDATES)
-        if not hits:
-            groups.append(Group(target, []))
-            continue
-        best = max(h.score for h in hits) or 1.0
+        best = max((h.score for h in hits), default=0.0) or 1.0
         # The database is the truth: re-load the candidates and check the viewer may see them.
-        loaded = {d.pk: d for d in st.load([h.pk for h in hits]) if may_see(user, d.visibility)}
-        kept = []
+        loaded = {d.pk: d for d in st.load([h.pk for h in hits]) if may_see(user, d.visibility)} if hits else {}
+        kept: list[Kept] = []
         for h in hits:
             cand = loaded.get(h.pk)
             first = h.score / best
@@ -475,6 +479,9 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             if h.semantic_similarity is not None and h.semantic_similarity < MIN_MEANING:
                 continue
             kept.append((h, cand, first))
+        via: dict[str, SearchHit] = {}
+        if target.type == ORGANISATION_TYPE:
+            kept, via = _with_owners(user, doc, target, kept, records)
         # Closeness among the candidates that are recommended at all (one left: nothing to compare).
         context = context_fit(passage_cosines(doc, [h for h, _, _ in kept]))
         items = []
@@ -483,11 +490,60 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             if context and in_context is None:  # no vector yet: the middle of the others
                 in_context = sum(context.values()) / len(context)
             parts = components(doc, cand, first, in_context, h.semantic_similarity)
+            if h.pk in via:  # its relevance is that of its record: the "Why" names it
+                parts[0] = replace(parts[0], detail_label=_through(via[h.pk], first))
             items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))
         items.sort(key=lambda r: (-r.score, r.title))
         groups.append(Group(target, items[:shown]))
+        records += [k for k in kept if k[1].owner]
     _name_regions(groups)
     return groups
+
+
+ORGANISATION_TYPE = "organisation"
+
+
+def _with_owners(
+    user: Any, doc: SearchDocument, target: Target, kept: list[Kept], records: Sequence[Kept]
+) -> tuple[list[Kept], dict[str, SearchHit]]:
+    """The organisations of `kept` (found by their own text) together with the owners of `records`
+    (the achievements recommended for a need, the needs for an achievement) that the viewer may see
+    and that are of the target's kinds; each with the better of its own relevance and its best
+    record's. `doc`'s own organisation is left out: it is no match for itself. Returns them and, for
+    those whose relevance is a record's, that record."""
+    best: dict[str, tuple[float, SearchHit]] = {}
+    for h, cand, first in records:
+        if cand.owner and first > best.get(cand.owner, (-1.0, h))[0]:
+            best[cand.owner] = (first, h)
+    found = {c.pk: (h, c, first) for h, c, first in kept if c.pk != doc.owner}
+    wanted = {name: set(values) for name, values in target.terms.items()}
+    st = types()[ORGANISATION_TYPE]
+    new = [pk for pk in best if pk not in found and pk != doc.owner]
+    docs = {
+        d.pk: d
+        for d in (st.load(new) if new else ())
+        if may_see(user, d.visibility)
+        and all(wanted[name] & {str(v) for v in d.filters.get(name, [])} for name in wanted)
+    }
+    via: dict[str, SearchHit] = {}
+    for pk, (first, record) in best.items():
+        if pk in found and first > found[pk][2]:
+            found[pk] = (found[pk][0], found[pk][1], first)
+        elif pk in docs:
+            d = docs[pk]
+            hit = SearchHit(type=d.type, pk=d.pk, score=0.0, title=d.title, url=d.url, snippet="", matched_terms=[])
+            found[pk] = (hit, d, first)
+        else:
+            continue
+        via[pk] = record
+    return list(found.values()), via
+
+
+def _through(record: SearchHit, relevance: float) -> str:
+    return str(
+        _("through its record “%(title)s”: words and meaning %(words).2f, relative to the best of those records")
+        % {"title": record.title, "words": relevance}
+    )
 
 
 REGION_REASONS = {

@@ -122,6 +122,30 @@ def test_need_recommendations_show_each_component(world, outsider):
     assert groups["expert"] == []
 
 
+def test_institutions_are_also_found_through_their_records(world, outsider):
+    """A university whose description says nothing of the need is recommended through its achievement
+    that fits, and the "Why" names that achievement; the enterprise owning the other one is no
+    institution; the need's own organisation is never its own match."""
+    from techtransfer.core.choices import OrganisationStatus
+
+    lab = OrganisationFactory(
+        type=OrganisationType.RESEARCH_INSTITUTE, region_id="360102", name="江西应用物理研究所",
+        description="从事光学与声学研究。", status=OrganisationStatus.VERIFIED,
+    )  # fmt: skip
+    _achievement(
+        lab, "钕铁硼磁体高温退磁抑制方法", "降低钕铁硼磁体180℃高温不可逆退磁。", 4, plan_industry="new_materials"
+    )
+    reindex()
+    institutions = _groups(outsider, "need", world["need"].pk)["organisation"]
+    assert sorted(r.pk for r in institutions) == sorted([str(world["uni"].pk), str(lab.pk)])
+    found = next(r for r in institutions if r.pk == str(lab.pk))
+    why = found.components[0].why
+    assert why.startswith("相关度：通过其记录“钕铁硼磁体高温退磁抑制方法”：") and "相对于这些记录中最好的一条" in why
+    # From the achievement side, the need's enterprise is recommended through its need.
+    enterprises = _groups(outsider, "achievement", world["fit"].pk)["organisation"]
+    assert str(world["need"].organisation_id) in [r.pk for r in enterprises]
+
+
 def test_unknown_components_count_half(world):
     parts = [recommend.Component("relevance", 1.0), recommend.Component("industry", None)]
     assert recommend.total(parts) == 0.5 + 0.15 * 0.5
@@ -213,10 +237,11 @@ def test_detail_pages_load_the_panels_lazily(world, client):
 def test_panels_render_the_why_table_within_a_query_budget(world, client, outsider, django_assert_max_num_queries):
     client.force_login(outsider)
     # session, user, memberships, notification badge, the need, then one load per target type with
-    # candidates (achievements, listings, experts, organisations), the names of the regions shown,
-    # and one look for new e5 passage vectors (at most every SYNC_INTERVAL seconds per process):
-    # constant in the number of candidates.
-    with django_assert_max_num_queries(11):
+    # candidates (achievements, listings, experts, organisations), the organisations of the
+    # recommended records not found by their own text, the names of the regions shown, and one look
+    # for new e5 passage vectors (at most every SYNC_INTERVAL seconds per process): constant in the
+    # number of candidates.
+    with django_assert_max_num_queries(12):
         r = client.get(reverse("search:recommend", args=["need", world["need"].pk]), HTTP_ACCEPT_LANGUAGE="en")
     body = r.content.decode()
     assert r.status_code == 200
