@@ -178,6 +178,12 @@ class ComponentOut(Schema):
     detail_label: str  # the same in words, in the caller's language
 
 
+class ThroughOut(Schema):
+    type: str
+    id: str
+    title: str
+
+
 class RecommendationOut(Schema):
     type: str
     id: str
@@ -185,6 +191,9 @@ class RecommendationOut(Schema):
     url: str
     score: float
     components: list[ComponentOut]
+    through: ThroughOut | None = Field(
+        None, description="An organisation recommended through one of its records: that record (its relevance)"
+    )
 
 
 class GroupOut(Schema):
@@ -260,6 +269,9 @@ def _recommendations(request: HttpRequest, type_name: str, pk: str) -> dict[str,
                             }
                             for c in r.components
                         ],
+                        "through": None
+                        if r.through is None
+                        else {"type": r.through.type, "id": r.through.pk, "title": r.through.title},
                     }
                     for r in g.items
                 ],

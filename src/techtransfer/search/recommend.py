@@ -223,6 +223,7 @@ class Recommendation:
     snippet: str
     score: float
     components: list[Component]
+    through: SearchHit | None = None  # an organisation found through this record of its own
 
 
 @dataclass
@@ -492,7 +493,7 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
             parts = components(doc, cand, first, in_context, h.semantic_similarity)
             if h.pk in via:  # its relevance is that of its record: the "Why" names it
                 parts[0] = replace(parts[0], detail_label=_through(via[h.pk], first))
-            items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts))
+            items.append(Recommendation(h.type, h.pk, h.title, h.url, h.snippet, total(parts), parts, via.get(h.pk)))
         items.sort(key=lambda r: (-r.score, r.title))
         groups.append(Group(target, items[:shown]))
         records += [k for k in kept if k[1].owner]

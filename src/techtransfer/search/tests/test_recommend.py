@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from techtransfer.achievements.choices import AchievementStatus, PlanIndustry, SecrecyLevel
+from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.core.choices import OrganisationType, ReviewStatus
 from techtransfer.core.tests.factories import OrganisationFactory
@@ -122,7 +123,7 @@ def test_need_recommendations_show_each_component(world, outsider):
     assert groups["expert"] == []
 
 
-def test_institutions_are_also_found_through_their_records(world, outsider):
+def test_institutions_are_also_found_through_their_records(world, outsider, client):
     """A university whose description says nothing of the need is recommended through its achievement
     that fits, and the "Why" names that achievement; the enterprise owning the other one is no
     institution; the need's own organisation is never its own match."""
@@ -144,6 +145,13 @@ def test_institutions_are_also_found_through_their_records(world, outsider):
     # From the achievement side, the need's enterprise is recommended through its need.
     enterprises = _groups(outsider, "achievement", world["fit"].pk)["organisation"]
     assert str(world["need"].organisation_id) in [r.pk for r in enterprises]
+    # The API names the record an organisation was found through (none for one found by its own text).
+    client.force_login(outsider)
+    api = client.get(f"/api/v1/needs/{world['need'].pk}/recommendations").json()
+    (group,) = [g for g in api["groups"] if g["type"] == "organisation"]
+    through = {r["id"]: r["through"] for r in group["results"]}
+    record = next(a for a in Achievement.objects.filter(organisation=lab))
+    assert through[str(lab.pk)] == {"type": "achievement", "id": str(record.pk), "title": record.name}
 
 
 def test_unknown_components_count_half(world):
