@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType
-from techtransfer.core.models import Organisation
+from techtransfer.core.models import Organisation, Region
 from techtransfer.search.registry import REGION_PREFIX, region_prefix
 
 # Bounds of the number filters of the lists, and of the search form and saved searches
@@ -44,6 +44,16 @@ def region_code_prefix(value: str) -> str | None:
     if not re.fullmatch(REGION_PREFIX, code, flags=re.ASCII):
         return None
     return region_prefix(code)
+
+
+def region_of_code(value: str) -> Region | None:
+    """The region a typed code names, for a form's region field: 6 digits, or a city's 4 or a
+    province's 2 (3607 is 赣州市, 360700, as the search reads it); full-width digits read as digits.
+    None when the code is empty, malformed or names no region."""
+    code = unicodedata.normalize("NFKC", value or "").strip()
+    if code.isascii() and code.isdigit() and len(code) in (2, 4):
+        code = code.ljust(6, "0")
+    return Region.objects.filter(code=code).first() if code else None
 
 
 def filter_region_code(queryset: QuerySet[Any], value: str, field: str = "region__code") -> QuerySet[Any]:

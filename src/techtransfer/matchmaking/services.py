@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from techtransfer.achievements.selectors import achievement_for_matchmaking
 from techtransfer.audit.services import record_event
@@ -29,7 +30,8 @@ from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 
 S = InquiryStatus
-INQUIRY = register_kind("matchmaking.inquiry", _("Matchmaking inquiries and messages"))
+# Lazy: the label is read in each request's language (registered once, at import).
+INQUIRY = register_kind("matchmaking.inquiry", gettext_lazy("Matchmaking inquiries and messages"))
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEGOTIATING: frozenset({S.CONTACTED}),
     S.INTENTION_SIGNED: frozenset({S.NEGOTIATING}),

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core.filters import region_of_code
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import Organisation, Region
 from techtransfer.needs.choices import SolverType
@@ -81,7 +82,15 @@ class ProposalForm(StyledForm):
     solver_type = forms.ChoiceField(label=_("I submit as"), choices=SolverType.choices)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
     team_members = forms.CharField(label=_("Team members"), max_length=500, required=False)
-    region = forms.CharField(label=_("Your region code"), max_length=6, required=False)
+    region = forms.CharField(
+        label=_("Your region code"),
+        max_length=12,
+        required=False,
+        help_text=_(
+            "Individuals and teams: the administrative division code where you work, e.g. 360102 "
+            "(a city's 3601 or a province's 36 also do)."
+        ),
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     approach = forms.CharField(
         label=_("Proposed solution"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
@@ -103,8 +112,11 @@ class ProposalForm(StyledForm):
             if data.get("organisation") is None:
                 self.add_error("organisation", _("Choose the organisation you submit for."))
         else:
-            region = Region.objects.filter(code=(data.get("region") or "").strip()).first()
-            if region is None:
+            typed = data.get("region") or ""
+            region = region_of_code(typed)
+            if not typed.strip():
+                self.add_error("region", _("Enter the code of the region where you work, e.g. 360102."))
+            elif region is None:
                 self.add_error("region", _("Unknown administrative division code."))
             data["region"] = region
         if solver_type == SolverType.TEAM and not (data.get("team_members") or "").strip():

@@ -283,6 +283,20 @@ def revise_proposal(*, actor: User, proposal_id: int, expected_version: int, dat
 # --- panel ----------------------------------------------------------------------------------------------
 
 
+def not_scoring_yet(expert: Expert, challenge: Challenge) -> str:
+    """Why `expert` may not score the challenge's proposals now (the proposal page says so instead of
+    offering a form that would be refused), or "" when they may: before the deadline, after the
+    award, before declaring their conflicts. The rest (a conflict with this proposal, a score
+    already given) is shown by the page itself."""
+    if challenge.status == ChallengeStatus.OPEN and timezone.now() <= challenge.deadline:
+        return str(NeedErrors.BEFORE_DEADLINE.message)
+    if challenge.status != ChallengeStatus.OPEN:
+        return str(NeedErrors.SCORE_LOCKED.message)
+    if expert.conflicts_declared_at is None:
+        return str(NeedErrors.CONFLICT_NOT_DECLARED.message)
+    return ""
+
+
 def _after_deadline(challenge: Challenge) -> None:
     if challenge.status == ChallengeStatus.OPEN and timezone.now() <= challenge.deadline:
         raise DomainError(NeedErrors.BEFORE_DEADLINE)

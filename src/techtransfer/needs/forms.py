@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
+from techtransfer.core.filters import region_of_code
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import Region
 from techtransfer.needs.choices import Confidentiality, CooperationMode
@@ -54,12 +54,10 @@ class NeedForm(StyledForm):
     )
 
     def clean_region(self) -> Region | None:
-        code = unicodedata.normalize("NFKC", self.cleaned_data.get("region", "")).strip()  # ３６０７０２ too
-        if not code:
+        typed = self.cleaned_data.get("region", "")
+        if not typed.strip():
             return None
-        if code.isascii() and code.isdigit() and len(code) in (2, 4):  # 3607 is 赣州市 (360700), as in search
-            code = code.ljust(6, "0")
-        region = Region.objects.filter(code=code).first()
+        region = region_of_code(typed)  # ３６０７０２ and 3607 (赣州市) too, as in search
         if region is None:
             raise forms.ValidationError(_("Unknown administrative division code."))
         return region

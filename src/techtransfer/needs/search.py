@@ -112,6 +112,7 @@ def challenge_document(c: Challenge) -> SearchDocument:
         summary=need.summary,
         names=[need.organisation.name],
         owner=str(need.organisation_id),
+        about=f"need:{need.pk}",
     )
 
 
@@ -148,6 +149,7 @@ def expert_document(e: Expert) -> SearchDocument:
         },
         visibility=[ADMIN, org_admin_token(need.organisation_id), user_token(need.created_by_id)],
         summary=need.title,
+        about=f"need:{need.pk}",
     )
 
 

@@ -279,11 +279,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expert = challenges.expert_of(user, challenge)
     my_score = Score.objects.filter(proposal=proposal, expert=expert).first() if expert else None
     criteria = list(challenge.criteria.all())
-    form = ScoreForm(request.POST or None, criteria=criteria) if expert and my_score is None else None
+    not_yet = challenges.not_scoring_yet(expert, challenge) if expert and my_score is None else ""
+    form = ScoreForm(request.POST or None, criteria=criteria) if expert and my_score is None and not not_yet else None
     if request.method == "POST":
-        if form is None:
+        if form is None and not not_yet:
             raise Http404
-        if form.is_valid():
+        if form is not None and form.is_valid():
             try:
                 challenges.score_proposal(
                     actor=user, proposal_id=proposal.pk, values=form.values(), comment=form.cleaned_data["comment"]
@@ -302,6 +303,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "expert": expert,
         "my_score": my_score,
         "score_form": form,
+        "not_scoring_yet": not_yet,
         "conflicted": expert is not None and expert.conflicts.filter(pk=proposal.pk).exists(),
         "scores": list(proposal.scores.select_related("expert__user")) if challenges.is_seeker(user, challenge) else [],
         "awarded": challenge.status == ChallengeStatus.AWARDED,

@@ -475,7 +475,7 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
         for h in hits:
             cand = loaded.get(h.pk)
             first = h.score / best
-            if cand is None or first < MIN_RELEVANCE:
+            if cand is None or first < MIN_RELEVANCE or _own(doc, cand):
                 continue
             if h.semantic_similarity is not None and h.semantic_similarity < MIN_MEANING:
                 continue
@@ -502,6 +502,14 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
 
 
 ORGANISATION_TYPE = "organisation"
+
+
+def _own(doc: SearchDocument, cand: SearchDocument) -> bool:
+    """Is `cand` part of `doc`'s own side: a record of the same organisation (a company's own
+    achievement is no news for its need), or about the same record (a need's own challenge panel)?"""
+    if doc.owner and cand.owner == doc.owner:
+        return True
+    return bool(cand.about) and cand.about in {doc.uid, doc.about}
 
 
 def _with_owners(

@@ -88,6 +88,10 @@ class SearchDocument:
     # The organisation the record is of (its pk; "" for none). Not indexed: subscriptions leave a
     # person's own organisation's records out of their notices (they know of them already).
     owner: str = ""
+    # The record this one is about when that is another record (an expert's seat: the need whose
+    # challenge they judge; a challenge: its need). Not indexed: a need is not matched with its own
+    # challenge's panel.
+    about: str = ""
 
     @property
     def uid(self) -> str:

@@ -80,3 +80,51 @@ def test_list_query_budgets(client, world, django_assert_max_num_queries):
         assert client.get(f"/api/v1/challenges/{world.challenge.pk}/proposals").json()["count"] == 2
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/needs").json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "error"),
+    [
+        ("360102", "360102", None),
+        ("３６０１０２", "360102", None),  # full-width digits
+        ("3601", "360100", None),  # a city's code, as the search and the need form read it
+        ("", None, "Enter the code of the region where you work, e.g. 360102."),
+        ("3699", None, "Unknown administrative division code."),
+    ],
+)
+def test_a_solvers_region_is_read_as_the_need_form_reads_it(db, typed, code, error):
+    from django.utils import translation
+
+    from techtransfer.core.tests.factories import UserFactory
+    from techtransfer.needs.challenge_forms import ProposalForm
+
+    data = {"solver_type": "individual", "region": typed, "title": "方案", "approach": "做法"}
+    with translation.override("en"):
+        form = ProposalForm(data, user=UserFactory(), challenge_types=["individual"])
+        valid = form.is_valid()
+        errors = [str(e) for e in form.errors.get("region", [])]
+    assert valid is (error is None)
+    assert errors == ([error] if error else [])
+    if code:
+        assert form.cleaned_data["region"].code == code
+
+
+def test_an_expert_is_offered_the_score_form_only_when_scoring_is_open(client, world):
+    """Before the deadline, and after it until the conflicts are declared, the page says why instead
+    of a form the service would refuse."""
+    from techtransfer.needs import challenges
+    from techtransfer.needs.tests.conftest import after
+
+    client.force_login(world.expert)
+    url = f"/proposals/{world.proposal.pk}/"
+    before = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="score-form"' not in before
+    assert 'id="not-scoring-yet">Evaluation starts only after the submission deadline.</p>' in before
+    posted = client.post(url, {"comment": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert posted.status_code == 400 and "Evaluation starts only after" in posted.content.decode()
+    with after(world.challenge):
+        undeclared = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="not-scoring-yet">Declare your conflicts of interest before scoring.</p>' in undeclared
+        challenges.declare_conflicts(actor=world.expert, challenge_id=world.challenge.pk, proposal_ids=[])
+        open_ = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="score-form"' in open_ and 'id="not-scoring-yet"' not in open_

@@ -56,6 +56,26 @@ def test_preferences_page_lists_registered_kinds(client):
     mail.outbox.clear()
 
 
+def test_every_kind_is_named_in_the_pages_language(client):
+    """Kinds are registered once, at import: their labels must be lazy (one was fixed in Chinese)."""
+    from django.utils import translation
+
+    from techtransfer.matchmaking.services import INQUIRY
+    from techtransfer.needs.notices import PANEL
+    from techtransfer.notifications.registry import KINDS
+    from techtransfer.search.subscriptions import KIND
+
+    with translation.override("en"):
+        english = [str(KINDS[k]) for k in (INQUIRY, PANEL, KIND)]
+    with translation.override("zh-hans"):
+        chinese = [str(KINDS[k]) for k in (INQUIRY, PANEL, KIND)]
+    assert english[0] == "Matchmaking inquiries and messages" and chinese[0] == "对接意向与消息"
+    assert all(e != c for e, c in zip(english, chinese, strict=True))
+    client.force_login(UserFactory(username="a", language="en"))
+    page = client.get(reverse("notifications:preferences"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Matchmaking inquiries and messages — in my inbox" in page
+
+
 def test_a_digest_lists_its_records_a_line_each_with_links(client):
     a = UserFactory(username="a")
     body = "• 钙钛矿电池  http://127.0.0.1:8000/achievements/1/\n• 稀土<永磁>  http://127.0.0.1:8000/achievements/2/"

@@ -154,6 +154,20 @@ def test_institutions_are_also_found_through_their_records(world, outsider, clie
     assert through[str(lab.pk)] == {"type": "achievement", "id": str(record.pk), "title": record.name}
 
 
+def test_a_records_own_organisations_records_are_not_recommended_to_it(world, outsider):
+    """A company's own achievement is no news for its need, nor its need for its achievement."""
+    own = _achievement(
+        world["need"].organisation, "钕铁硼磁体高温退磁改进工艺", "降低钕铁硼磁体高温退磁的自有工艺。", 5,
+        plan_industry="new_materials",
+    )  # fmt: skip
+    reindex()
+    achievements = [r.pk for r in _groups(outsider, "need", world["need"].pk)["achievement"]]
+    assert str(own.pk) not in achievements and str(world["fit"].pk) in achievements
+    needs = [r.pk for r in _groups(outsider, "achievement", own.pk)["need"]]
+    assert str(world["need"].pk) not in needs
+    assert str(world["need"].pk) in [r.pk for r in _groups(outsider, "achievement", world["fit"].pk)["need"]]
+
+
 def test_unknown_components_count_half(world):
     parts = [recommend.Component("relevance", 1.0), recommend.Component("industry", None)]
     assert recommend.total(parts) == 0.5 + 0.15 * 0.5
@@ -284,7 +298,7 @@ def test_structured_fit_alone_does_not_recommend_an_unrelated_record(world, outs
 
 
 def test_experts_of_the_seekers_panels_are_recommended_to_the_seeker_only(
-    world, applicant_admin, outsider, django_capture_on_commit_callbacks
+    world, applicant_admin, outsider, county_reviewer, django_capture_on_commit_callbacks
 ):
     from techtransfer.core.tests.factories import UserFactory
     from techtransfer.needs import challenges
@@ -295,13 +309,23 @@ def test_experts_of_the_seekers_panels_are_recommended_to_the_seeker_only(
     with django_capture_on_commit_callbacks(execute=True):
         challenge = open_challenge(need=world["need"], seeker=applicant_admin)
         challenges.add_expert(actor=applicant_admin, challenge_id=challenge.pk, username="magnet_expert")
+        # The seeker's next need on a like problem: the panel of the first is worth asking.
+        second = published_need(
+            org=world["need"].organisation, author=applicant_admin, reviewer=county_reviewer,
+            title="钕铁硼磁体高温退磁的晶界扩散改进", summary="降低钕铁硼磁体的高温不可逆退磁。",
+            industry="new_materials", confidentiality=Confidentiality.PUBLIC,
+        )  # fmt: skip
     apply_pending()
-    (expert,) = _groups(applicant_admin, "need", world["need"].pk)["expert"]
+    (expert,) = _groups(applicant_admin, "need", second.pk)["expert"]
     assert expert.title == "王磁材"
     assert {k: v for k, v in _parts(expert).items() if k != "relevance"} == {
         "industry": 1.0, "region": 1.0, "maturity": None, "price": None, "mode": None,
     }  # fmt: skip
-    assert _groups(outsider, "need", world["need"].pk)["expert"] == []
+    # Not for the need whose own challenge they judge (a perfect match of the panel it already has),
+    # and never for another organisation.
+    assert _groups(applicant_admin, "need", world["need"].pk)["expert"] == []
+    assert _groups(applicant_admin, "challenge", challenge.pk)["expert"] == []
+    assert _groups(outsider, "need", second.pk)["expert"] == []
     # The challenge page loads "more like this" too; the challenge is as visible as its need.
     page = _page_for(applicant_admin, reverse("challenges:detail", args=[challenge.pk]))
     assert f'hx-get="{reverse("search:similar", args=["challenge", challenge.pk])}"' in page
