@@ -43,9 +43,25 @@ def _region_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     for city in Region.objects.filter(level="city").order_by("code"):
         cities.setdefault(city.parent_id or "", []).append(city)
     return tuple(
-        (p.name, ((p.code, p.name), *((c.code, c.name) for c in cities.get(p.code, []) if c.name != "市辖区")))
+        (
+            p.name,
+            (
+                (p.code, p.name),
+                *((c.code, _city_label(p, c)) for c in cities.get(p.code, []) if c.name != "市辖区"),
+            ),
+        )
         for p in provinces
     )
+
+
+# GB/T 2260 groups the counties a province or municipality governs directly under a pseudo-city with
+# one of these names (重庆市 500200 "县", 海南省 469000): alone in a list of cities they read as a
+# city called "县", so they are shown with their province.
+_COUNTY_GROUPS = frozenset({"县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+def _city_label(province: Region, city: Region) -> str:
+    return f"{province.name}{city.name}" if city.name in _COUNTY_GROUPS else city.name
 
 
 def region_filter_choices() -> list[tuple[str, object]]:

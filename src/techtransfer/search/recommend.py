@@ -130,14 +130,18 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         Target("expert", _("Experts")),
         Target(
             "organisation",
-            _("Universities and institutes"),
+            _("Universities, institutes and hospitals"),
             {"org_type": ["university", "research_institute", "hospital"]},
         ),
     ),
     "challenge": (
         Target("achievement", _("Achievements")),
         Target("expert", _("Experts")),
-        Target("organisation", _("Universities and institutes"), {"org_type": ["university", "research_institute"]}),
+        Target(
+            "organisation",
+            _("Universities, institutes and hospitals"),
+            {"org_type": ["university", "research_institute", "hospital"]},
+        ),
     ),
     "achievement": (
         Target("need", _("Technology needs")),

@@ -149,3 +149,16 @@ def test_the_contracts_list_with_a_wrong_filter_says_so(client, applicant_admin)
     page = client.get("/contracts/", {"status": "bogus"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="filters-invalid"' in page and "Nothing yet." not in page
     assert 'id="filters-invalid"' not in client.get("/contracts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.django_db
+def test_region_filters_name_county_groups_with_their_province():
+    """GB/T 2260's pseudo-cities of directly governed counties (重庆市 500200 "县") would read as a
+    city called "县" in a list of cities."""
+    from techtransfer.core.selectors import _region_groups, region_filter_choices
+
+    _region_groups.cache_clear()
+    groups = dict(region_filter_choices()[1:])
+    assert ("500200", "重庆市县") in groups["重庆市"]
+    assert ("469000", "海南省省直辖县级行政区划") in groups["海南省"]
+    assert ("360100", "南昌市") in groups["江西省"]
