@@ -32,6 +32,7 @@ from techtransfer.achievements.models import (
 )
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, RegionLevel, Role
+from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
@@ -213,13 +214,16 @@ def update_achievement(
     data: Mapping[str, Any],
     contributors: Iterable[Mapping[str, Any]] | None = None,
     ip_items: Iterable[Mapping[str, Any]] | None = None,
+    loaded_at: str | None = None,
 ) -> Achievement:
-    """Edit a draft or a returned record. Published records change through `propose_revision`."""
+    """Edit a draft or a returned record. Published records change through `propose_revision`.
+    `loaded_at`: the version the edit form started from (`core.concurrency`)."""
     achievement = Achievement.objects.select_for_update().filter(pk=achievement_id).first()
     if achievement is None or not can_edit(actor, achievement):
         raise DomainError(Errors.NOT_FOUND)
     if achievement.status not in EDITABLE_STATES:
         raise DomainError(AchievementErrors.NOT_EDITABLE, details={"status": achievement.status})
+    check_unchanged(achievement, loaded_at)
     values = _normalise(data)
     before = snapshot(achievement, list(values))
     for k, v in values.items():

@@ -18,6 +18,7 @@ from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
+from techtransfer.core import concurrency
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
@@ -158,6 +159,7 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This record cannot be edited in its current state."))
         return redirect("achievements:detail", pk=a.pk)
     initial_children = initial_text(a)
+    loaded_at = request.POST.get(concurrency.FIELD) if request.method == "POST" else concurrency.stamp(a)
     form = AchievementForm(request.POST or None, instance=a)
     children = ChildrenForm(request.POST or None, initial=initial_children)
     if request.method == "POST" and form.is_valid() and children.is_valid():
@@ -175,13 +177,17 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     data=form.values(),
                     contributors=children.contributors(),
                     ip_items=children.cleaned_data["ip_items"],
+                    loaded_at=loaded_at,
                 )
                 messages.success(request, _("Saved."))
         except DomainError as exc:
             apply_domain_error(form, exc)
+            loaded_at = exc.details.get("current", loaded_at)  # saving again replaces the other changes
         else:
             return redirect("achievements:detail", pk=a.pk)
-    context = {"form": form, "children": children, "a": a, "published": published, "creating": False}
+    context = {
+        "form": form, "children": children, "a": a, "published": published, "creating": False, "loaded_at": loaded_at,
+    }  # fmt: skip
     return render(request, "achievements/form.html", context)
 
 

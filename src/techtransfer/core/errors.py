@@ -48,6 +48,15 @@ class Errors:
     UPLOAD_TYPE = ErrorCode("upload_type", _("This file type is not accepted."), 400)
     UPLOAD_SIZE = ErrorCode("upload_size", _("The file is too large."), 400)
     JOB_NOT_CANCELLABLE = ErrorCode("job_not_cancellable", _("This job has already finished."), 409)
+    EDITED_MEANWHILE = ErrorCode(
+        "edited_meanwhile",
+        _(
+            "This record was changed in the meantime, in another window or by someone else. Your changes below "
+            "were not saved: save again to replace the other changes, or reload the page to start from the "
+            "current version."
+        ),
+        409,
+    )
 
 
 class DomainError(Exception):

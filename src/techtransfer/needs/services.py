@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.choices import OrganisationStatus, ReviewStatus
+from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
@@ -63,13 +64,15 @@ def create_need(
 
 
 @transaction.atomic
-def update_need(*, actor: User, need_id: int, data: Mapping[str, Any]) -> Need:
-    """Edit a draft or returned need; published needs are withdrawn and re-drafted instead."""
+def update_need(*, actor: User, need_id: int, data: Mapping[str, Any], loaded_at: str | None = None) -> Need:
+    """Edit a draft or returned need; published needs are withdrawn and re-drafted instead.
+    `loaded_at`: the version the edit form started from (`core.concurrency`)."""
     need = Need.objects.select_for_update().filter(pk=need_id).first()
     if need is None or not can_edit_need(actor, need):
         raise DomainError(Errors.NOT_FOUND)
     if need.status not in EDITABLE_STATES:
         raise DomainError(NeedErrors.NOT_EDITABLE, details={"status": need.status})
+    check_unchanged(need, loaded_at)
     values = {k: data[k] for k in DATA_FIELDS if k in data}
     before = snapshot(need, list(values))
     for k, v in values.items():

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techtransfer.core import concurrency
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
@@ -122,15 +123,17 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "confidentiality": need.confidentiality, "required_trl": need.required_trl,
     }  # fmt: skip
     form = NeedForm(request.POST or None, initial=initial)
+    loaded_at = request.POST.get(concurrency.FIELD) if request.method == "POST" else concurrency.stamp(need)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_need(actor=request.user, need_id=need.pk, data=form.values())  # type: ignore[arg-type]
+            services.update_need(actor=request.user, need_id=need.pk, data=form.values(), loaded_at=loaded_at)  # type: ignore[arg-type]
         except DomainError as exc:
             apply_domain_error(form, exc)
+            loaded_at = exc.details.get("current", loaded_at)  # saving again replaces the other changes
         else:
             messages.success(request, _("Changes saved."))
             return redirect("needs:detail", need.pk)
-    return render(request, "needs/form.html", {"form": form, "need": need})
+    return render(request, "needs/form.html", {"form": form, "need": need, "loaded_at": loaded_at})
 
 
 @login_required

@@ -222,3 +222,23 @@ def test_the_discipline_is_named_in_the_users_language(clients, draft):
     assert '<dt class="col-5">学科</dt><dd class="col-7">冶金工程</dd>' in chinese
     # The language menu names each language in itself.
     assert '<option value="en" lang="en">English</option>' in chinese
+
+
+def test_an_edit_started_from_an_older_version_is_refused_with_its_text_kept(clients, draft, applicant_member):
+    import re
+
+    c = clients["applicant_member"]
+    url = f"/achievements/{draft.pk}/edit/"
+    (loaded,) = re.findall(r'name="loaded_at" value="([^"]+)"', c.get(url).content.decode())
+    services.update_achievement(
+        actor=applicant_member, achievement_id=draft.pk, data={"abstract": "另一个窗口改过的摘要。"}
+    )
+    mine = valid_form_data(name="我在这个窗口改的名称", loaded_at=loaded)
+    refused = c.post(url, mine, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This record was changed in the meantime" in refused and 'value="我在这个窗口改的名称"' in refused
+    draft.refresh_from_db()
+    assert (draft.name, draft.abstract) == ("草稿成果", "另一个窗口改过的摘要。")
+    (current,) = re.findall(r'name="loaded_at" value="([^"]+)"', refused)
+    assert c.post(url, {**mine, "loaded_at": current}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.name == "我在这个窗口改的名称"

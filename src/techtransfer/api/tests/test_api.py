@@ -23,6 +23,37 @@ def test_errors_have_one_shape_in_the_requested_language(client):
     assert zh == {"code": "not_found", "message": "对象不存在或您无权查看。", "details": {}}
 
 
+def test_a_nul_character_anywhere_is_refused_before_it_reaches_the_database(client, applicant_admin):
+    """PostgreSQL text cannot hold NUL: the API answers 422, not a 500 from psycopg (QA on PostgreSQL)."""
+    client.force_login(applicant_admin)
+    nul = {"code": "validation_error", "message": "Some fields are not valid."}
+    cases = [
+        (client.get("/api/v1/regions/36%00", HTTP_ACCEPT_LANGUAGE="en"), "path"),
+        (client.get("/api/v1/regions", {"parent": "\x00"}, HTTP_ACCEPT_LANGUAGE="en"), "parent"),
+        (
+            client.post(
+                "/api/v1/search/subscriptions",
+                '{"name": "n\\u0000", "query": "稀土"}',
+                content_type="application/json",
+                HTTP_ACCEPT_LANGUAGE="en",
+            ),
+            "body",
+        ),
+    ]
+    for response, where in cases:
+        assert response.status_code == 422
+        assert response.json() == {**nul, "details": {"fields": {where: ["Null characters are not allowed."]}}}
+    # The JSON escape written out as text (a backslash, then u0000) is no NUL.
+    text = client.post(
+        "/api/v1/search/subscriptions",
+        '{"name": "n\\\\u0000", "query": "稀土"}',
+        content_type="application/json",
+    )
+    assert text.status_code == 201 and text.json()["name"] == "n\\u0000"
+    zh = client.get("/api/v1/regions/%00", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert zh["details"] == {"fields": {"path": ["不允许包含空字符（NUL）。"]}}
+
+
 def test_validation_errors_name_the_fields(client):
     response = client.post(
         "/api/v1/organisations", {"name": "x"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"

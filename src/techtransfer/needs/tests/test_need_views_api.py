@@ -159,3 +159,36 @@ def test_demo_challenges_run_three_demo_needs_with_a_panel(applicant_org, applic
         ("对金红石型TiO", "200000.00", "open"),
     ]
     assert sorted(Expert.objects.values_list("user__username", flat=True)) == sorted(experts * 3)
+
+
+def test_the_second_of_two_edits_from_the_same_version_is_refused_with_its_text_kept(
+    client, applicant_org, applicant_admin
+):
+    """Two windows (or colleagues) open the same draft; the second save used to undo the first."""
+    import re
+
+    from techtransfer.needs import services
+    from techtransfer.needs.tests.factories import need_data
+
+    verify(applicant_org)
+    need = services.create_need(actor=applicant_admin, organisation_id=applicant_org.pk, data=need_data())
+    url = reverse("needs:edit", args=[need.pk])
+    client.force_login(applicant_admin)
+    page = client.get(url).content.decode()
+    (loaded,) = re.findall(r'name="loaded_at" value="([^"]+)"', page)
+    # Meanwhile the summary is changed in another window.
+    services.update_need(actor=applicant_admin, need_id=need.pk, data={"summary": "管理员改过的摘要。"})
+    mine = {**need_data(indicators="我的新指标"), "confidentiality": "summary", "loaded_at": loaded}
+    refused = client.post(url, mine, HTTP_ACCEPT_LANGUAGE="en")
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "This record was changed in the meantime" in body
+    assert "我的新指标" in body  # nothing typed is lost
+    need.refresh_from_db()
+    assert (need.summary, need.indicators) == ("管理员改过的摘要。", "不可逆损失 ≤ 5%；成本增加 ≤ 10%")
+    # The form now carries the current version: saving again replaces the other change knowingly.
+    (current,) = re.findall(r'name="loaded_at" value="([^"]+)"', body)
+    assert current != loaded
+    saved = client.post(url, {**mine, "loaded_at": current})
+    assert saved.status_code == 302
+    need.refresh_from_db()
+    assert need.indicators == "我的新指标"
