@@ -18,6 +18,7 @@ from techtransfer.achievements import access as achievement_access
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
@@ -139,14 +140,16 @@ def create_listing(*, actor: User, organisation_id: int, data: ListingInput) -> 
 
 
 @transaction.atomic
-def update_listing(*, actor: User, listing_id: int, data: ListingInput) -> Listing:
-    """Change a draft or returned listing (members of its organisation). Writes `listing.update`."""
+def update_listing(*, actor: User, listing_id: int, data: ListingInput, loaded_at: str | None = None) -> Listing:
+    """Change a draft or returned listing (members of its organisation). Writes `listing.update`.
+    `loaded_at`: the version the edit form started from (`core.concurrency`)."""
     listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
     if listing is None:
         raise DomainError(Errors.NOT_FOUND)
     _require_member(actor, listing.organisation_id)
     if listing.status not in EDITABLE_STATES:
         raise DomainError(MarketErrors.NOT_EDITABLE, details={"status": listing.status})
+    check_unchanged(listing, loaded_at)
     before = snapshot(listing, LISTING_FIELDS)
     _apply_input(actor, listing, data)
     listing.save()

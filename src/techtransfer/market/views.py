@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techtransfer.core import concurrency
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
@@ -153,15 +154,18 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }  # fmt: skip
     form = ListingForm(request.POST or None, user=user, initial=initial)
     form.fields["organisation"].disabled = True
+    loaded_at = request.POST.get(concurrency.FIELD) if request.method == "POST" else concurrency.stamp(listing)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_listing(actor=user, listing_id=listing.pk, data=form.values())
+            services.update_listing(actor=user, listing_id=listing.pk, data=form.values(), loaded_at=loaded_at)
         except DomainError as exc:
             apply_domain_error(form, exc)
+            loaded_at = exc.details.get("current", loaded_at)  # saving again replaces the other changes
         else:
             messages.success(request, _("Listing saved."))
             return redirect("market:detail", pk=listing.pk)
-    return render(request, "market/form.html", {"form": form, "title": _("Edit listing"), "listing": listing})
+    context = {"form": form, "title": _("Edit listing"), "listing": listing, "loaded_at": loaded_at}
+    return render(request, "market/form.html", context)
 
 
 @login_required

@@ -204,6 +204,36 @@ def test_published_listing_cannot_be_edited(listing, applicant_member):
     assert exc.value.error == MarketErrors.NOT_EDITABLE
 
 
+def test_an_edit_from_an_older_version_of_a_listing_is_refused(seller, applicant_member):
+    from techtransfer.core import concurrency
+
+    listing = ListingFactory(organisation=seller, created_by=applicant_member)
+    loaded = concurrency.stamp(listing)
+    services.update_listing(
+        actor=applicant_member, listing_id=listing.pk, data=data(patent_numbers="ZL1", title="另一个窗口")
+    )
+    with pytest.raises(DomainError) as exc:
+        services.update_listing(
+            actor=applicant_member,
+            listing_id=listing.pk,
+            data=data(patent_numbers="ZL1", title="这个窗口"),
+            loaded_at=loaded,
+        )
+    listing.refresh_from_db()
+    assert (exc.value.error, exc.value.details, listing.title) == (
+        Errors.EDITED_MEANWHILE, {"current": concurrency.stamp(listing)}, "另一个窗口",
+    )  # fmt: skip
+    current = concurrency.stamp(listing)
+    services.update_listing(
+        actor=applicant_member,
+        listing_id=listing.pk,
+        data=data(patent_numbers="ZL1", title="这个窗口"),
+        loaded_at=current,
+    )
+    listing.refresh_from_db()
+    assert listing.title == "这个窗口"
+
+
 def test_materials_are_checked_by_content(seller, applicant_member):
     listing = ListingFactory(organisation=seller, created_by=applicant_member)
     a = services.add_listing_attachment(
