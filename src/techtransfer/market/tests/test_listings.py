@@ -208,28 +208,20 @@ def test_an_edit_from_an_older_version_of_a_listing_is_refused(seller, applicant
     from techtransfer.core import concurrency
 
     listing = ListingFactory(organisation=seller, created_by=applicant_member)
+
+    def edit(title: str, loaded_at: str | None = None) -> None:
+        data_ = data(patent_numbers="ZL1", title=title)
+        services.update_listing(actor=applicant_member, listing_id=listing.pk, data=data_, loaded_at=loaded_at)
+
     loaded = concurrency.stamp(listing)
-    services.update_listing(
-        actor=applicant_member, listing_id=listing.pk, data=data(patent_numbers="ZL1", title="另一个窗口")
-    )
+    edit("另一个窗口")
     with pytest.raises(DomainError) as exc:
-        services.update_listing(
-            actor=applicant_member,
-            listing_id=listing.pk,
-            data=data(patent_numbers="ZL1", title="这个窗口"),
-            loaded_at=loaded,
-        )
+        edit("这个窗口", loaded)
     listing.refresh_from_db()
     assert (exc.value.error, exc.value.details, listing.title) == (
         Errors.EDITED_MEANWHILE, {"current": concurrency.stamp(listing)}, "另一个窗口",
     )  # fmt: skip
-    current = concurrency.stamp(listing)
-    services.update_listing(
-        actor=applicant_member,
-        listing_id=listing.pk,
-        data=data(patent_numbers="ZL1", title="这个窗口"),
-        loaded_at=current,
-    )
+    edit("这个窗口", concurrency.stamp(listing))  # saved again from the current version
     listing.refresh_from_db()
     assert listing.title == "这个窗口"
 
