@@ -1,6 +1,7 @@
 """The `techtransfer` console script.
 
-`techtransfer run` starts the web server (granian, WSGI) and the background worker side by side;
+`techtransfer run` starts the web server (granian, WSGI) and the background worker side by side, and
+starts the worker again when it exits (a crash must not take the site down with it);
 every other word is handed to Django's management commands (`techtransfer migrate`,
 `techtransfer load_demo`, `techtransfer worker`, …).
 """
@@ -12,6 +13,9 @@ import signal
 import subprocess
 import sys
 import time
+
+MAX_RESTARTS = 5  # worker restarts within RESTART_WINDOW seconds before `run` gives up
+RESTART_WINDOW = 60.0
 
 
 def _run(argv: list[str]) -> int:
@@ -25,27 +29,44 @@ def _run(argv: list[str]) -> int:
     worker = [sys.executable, "-m", "techtransfer.cli", "worker"]
     # Links in e-mails and digests point at this server unless SITE_URL says otherwise.
     env = {**os.environ, "SITE_URL": os.environ.get("SITE_URL") or f"http://{host}:{port}"}
-    procs = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]  # noqa: S603  (fixed argv, our own interpreter)
+    procs = {"web": subprocess.Popen(web, env=env), "worker": subprocess.Popen(worker, env=env)}  # noqa: S603  (fixed argv, our own interpreter)
     print(f"techtransfer: web on http://{host}:{port}/ and a background worker; Ctrl+C stops both", flush=True)
+    stopping = False
 
     def stop(*_: object) -> None:
-        for p in procs:
+        nonlocal stopping
+        stopping = True
+        for p in procs.values():
             if p.poll() is None:
                 p.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    restarts: list[float] = []
     try:
-        while all(p.poll() is None for p in procs):
+        while not stopping and procs["web"].poll() is None:
+            if procs["worker"].poll() is not None:
+                # The site stays up without its worker (changes wait in the outbox): start it again,
+                # unless it keeps dying (then something is wrong that a restart will not fix).
+                now = time.monotonic()
+                restarts = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+                code = procs["worker"].returncode
+                if len(restarts) > MAX_RESTARTS:
+                    print(
+                        f"techtransfer: the worker keeps exiting (code {code}); stopping", file=sys.stderr, flush=True
+                    )
+                    break
+                print(f"techtransfer: the worker exited (code {code}); starting it again", file=sys.stderr, flush=True)
+                procs["worker"] = subprocess.Popen(worker, env=env)  # noqa: S603
             time.sleep(0.5)
     finally:
         stop()
-        for p in procs:
+        for p in procs.values():
             try:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-    return max((p.returncode or 0) for p in procs)
+    return max((p.returncode or 0) for p in procs.values())
 
 
 def main(argv: list[str] | None = None) -> int:

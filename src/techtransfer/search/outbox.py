@@ -18,7 +18,9 @@ from techtransfer.search.models import SearchOutbox
 from techtransfer.search.registry import SearchDocument, is_indexed, type_for_model, types
 from techtransfer.search.semantic import store as vector_store
 
-CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
+# A claim older than this is a dead worker's (a batch takes seconds): its rows are free again. A
+# worker killed mid-batch holds its rows at most this long; the catch-up round then applies them.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=2)
 BATCH = 500
 
 
@@ -63,6 +65,7 @@ class Applied:
     rows: int = 0
     upserted: int = 0
     deleted: int = 0
+    busy: bool = False  # stopped because another process held the index writer (a reindex)
 
 
 def _claim(token: str, now: datetime.datetime) -> list[SearchOutbox]:
@@ -115,6 +118,7 @@ def apply_pending(*, max_batches: int | None = None) -> Applied:
             backend.apply(upserts, deletes, vectors)
         except BackendBusy:
             SearchOutbox.objects.filter(claim_token=token).update(claimed_at=None, claim_token="")
+            total.busy = True
             break
         # Before `done_at`: a worker dying here re-applies and re-matches (matches notify at most once).
         subscriptions.match_changed(upserts)

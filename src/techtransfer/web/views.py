@@ -77,13 +77,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # report, never raise: this is what monitors read
         return JsonResponse({"status": "error", "database": {"status": "error", "error": str(exc)[:200]}}, status=503)
     worker = worker_status()
-    overall = "ok" if worker["status"] == "ok" else "degraded"
+    index = search_lag()
+    # The index behind by more than a worker may be (a worker busy elsewhere, or killed with its rows
+    # claimed): search answers with stale records, so monitors should know.
+    index_ok = float(index["oldest_seconds"]) <= settings.WORKER_STALE_SECONDS  # type: ignore[arg-type]
+    index["status"] = "ok" if index_ok else "lagging"
+    overall = "ok" if worker["status"] == "ok" and index_ok else "degraded"
     return JsonResponse(
         {
             "status": overall,
             "database": db,
             "worker": worker,
-            "search_index": search_lag(),
+            "search_index": index,
             "rerank_process": rerank_stats(),
         }
     )

@@ -86,6 +86,37 @@ def test_claim_of_a_crashed_worker_is_taken_over(
     assert hits("钙钛矿") == [NAME]
 
 
+def test_a_task_that_meets_a_busy_index_tries_again_shortly(
+    index_dir, worker_down, verified, applicant_member, applicant_admin, province_reviewer,
+    django_capture_on_commit_callbacks, monkeypatch,
+):  # fmt: skip
+    """A change made while a reindex holds the writer: the task releases its rows and comes back a few
+    seconds later (it used to wait for the next catch-up round, minutes later)."""
+    from techtransfer.search.backends import get_backend
+    from techtransfer.search.backends.base import BackendBusy
+    from techtransfer.search.tasks import RETRY_WHEN_BUSY, apply_outbox
+
+    a = draft(verified, applicant_member, name=NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(a, applicant_admin, province_reviewer)
+    queue = apply_outbox.get_backend().results
+    queue.clear()
+
+    def busy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise BackendBusy("LockBusy")
+
+    monkeypatch.setattr(get_backend(), "apply", busy)
+    before = timezone.now()
+    assert apply_outbox.call() == 0
+    assert SearchOutbox.objects.filter(done_at__isnull=True, claim_token="").count() == lag()["pending"] > 0
+    (retry,) = queue
+    assert retry.task.name == "apply_outbox"
+    assert before + RETRY_WHEN_BUSY <= retry.task.run_after <= timezone.now() + RETRY_WHEN_BUSY
+    monkeypatch.undo()
+    assert apply_outbox.call() > 0 and hits("钙钛矿") == [NAME]
+    assert len(queue) == 1  # done: no further retry
+
+
 def test_reindex_rebuilds_from_the_database_and_settles_the_outbox(
     index_dir, worker_down, verified, applicant_member, applicant_admin, province_reviewer,
     django_capture_on_commit_callbacks,

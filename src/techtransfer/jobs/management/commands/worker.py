@@ -22,7 +22,9 @@ HEARTBEAT_SECONDS = 5.0
 logger = logging.getLogger(__name__)
 
 
-PERIODIC_SECONDS = 300.0
+# How often the heartbeat looks for periodic work that is due (each function keeps its own interval,
+# `jobs.periodic.register`; the search catch-up's is a minute). A few queries per round.
+PERIODIC_SECONDS = 60.0
 
 
 def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:

@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from techtransfer.search.backends.base import BackendBusy
 from techtransfer.search.services import reindex
+
+WAIT_STEP = 1.0  # seconds between two tries for a busy index writer
 
 
 def progress_bar(out: OutputWrapper) -> Callable[[int, int | None], None]:
@@ -30,9 +33,37 @@ def progress_bar(out: OutputWrapper) -> Callable[[int, int | None], None]:
 class Command(BaseCommand):
     help = "Rebuild the search index from scratch (the database is the source of truth)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=120.0,
+            help="seconds to wait for the index writer while the worker is applying changes (default 120)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["wait"] < 0:
+            raise CommandError("--wait: give 0 or more seconds")
         started = time.perf_counter()
-        n = reindex(progress=progress_bar(self.stdout))
+        deadline = time.monotonic() + options["wait"]
+        told = False
+        while True:
+            try:
+                n = reindex(progress=progress_bar(self.stdout))
+                break
+            except BackendBusy:
+                # The worker holds the writer for a batch of changes (seconds): wait for it.
+                if time.monotonic() >= deadline:
+                    raise CommandError(
+                        "The search index is being written by another process (the worker applying "
+                        "changes, or another reindex); try again in a minute."
+                    ) from None
+                if not told:
+                    self.stdout.write(
+                        f"The index is busy (the worker is writing it); waiting up to {options['wait']:.0f} s…"
+                    )
+                    told = True
+                time.sleep(WAIT_STEP)
         if sys.stdout.isatty():
             self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Indexed {n} documents in {time.perf_counter() - started:.1f} s"))
