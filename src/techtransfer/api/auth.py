@@ -1,8 +1,9 @@
 """API authentication: personal access tokens (Bearer), the browser session, or anonymous.
 
 Every operation accepts all three; endpoints that need a person call `require_user`. A read-scoped
-token may only use safe methods. A malformed, revoked or expired token is refused (401) rather than
-treated as anonymous, so a client with a broken token learns about it.
+token may only use safe methods (and the POSTs that only read, `READ_ONLY_POSTS`). A malformed,
+revoked or expired token is refused (401) rather than treated as anonymous, so a client with a
+broken token learns about it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from techtransfer.core.choices import TokenScope
 from techtransfer.core.errors import DomainError, Errors
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# POSTs that change nothing (a body too long for an address): a read-scoped token may use them.
+READ_ONLY_POSTS = frozenset({"/api/v1/classify"})
 
 
 class TokenAuth(HttpBearer):
@@ -25,7 +28,8 @@ class TokenAuth(HttpBearer):
         found = tokens.authenticate(token)
         if found is None:
             raise DomainError(Errors.NOT_AUTHENTICATED)
-        if request.method not in SAFE_METHODS and found.scope != TokenScope.WRITE:
+        reads = request.method in SAFE_METHODS or (request.method == "POST" and request.path in READ_ONLY_POSTS)
+        if not reads and found.scope != TokenScope.WRITE:
             raise DomainError(Errors.READ_ONLY_TOKEN)
         request.user = found.user
         request.auth_via = "token"  # type: ignore[attr-defined]

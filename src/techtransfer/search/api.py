@@ -286,7 +286,9 @@ def _recommendations(request: HttpRequest, type_name: str, pk: str) -> dict[str,
 )
 def recommendations(request: HttpRequest, type_name: str, pk: str) -> dict[str, Any]:
     """For a need or challenge: achievements, listings, experts and institutions; for an achievement or
-    listing: needs, challenges and enterprises. Each result lists the components of its score."""
+    listing: needs, challenges and enterprises. Each result lists the components of its score:
+    `score` = Σ weight × value over them, where a component whose `value` is null (one side does not
+    state it) counts half its weight."""
     return _recommendations(request, type_name, pk)
 
 
@@ -308,7 +310,7 @@ class SuggestionOut(Schema):
     text: str
     kind: str
     url: str
-    how: str
+    how: suggest_module.How  # prefix, pinyin, fuzzy or contains
     record_type: str = ""  # a title's record type (achievement, need…); "" for a keyword
 
 
@@ -319,8 +321,10 @@ class SuggestOut(Schema):
 
 @router.get("/search/suggest", response=SuggestOut, summary="Suggestions as you type")
 def suggest(request: HttpRequest, q: str = "") -> dict[str, Any]:
-    """Keywords and titles of public records matching `q` by prefix, by pinyin (homophone typos)
-    or, for Latin words, within edit distance 1–2. `how` says which: prefix, pinyin or fuzzy."""
+    """Keywords and titles of public records matching `q` by prefix, by pinyin (homophone typos),
+    for Latin words within edit distance 1–2, or holding `q` inside. `how` says which: prefix,
+    pinyin, fuzzy or contains. As the user types: a `q` longer than the search's 200 characters is
+    cut, not refused."""
     query = q.strip()[: services.MAX_QUERY_CHARS]
     found = suggest_module.suggest(query) if query else []
     return {"query": query, "suggestions": [dataclasses.asdict(s) for s in found]}

@@ -94,7 +94,12 @@ def read_qrels(path: Path | str) -> dict[str, dict[str, int]]:
         if not qid or not docid:
             continue
         raw = (_first(row, _RELEVANCE) or "").strip()
-        judgments[qid][docid] = int(float(raw)) if raw else 1
+        try:
+            judgments[qid][docid] = int(float(raw)) if raw else 1
+        except ValueError:
+            raise ValueError(
+                f"{path}: relevance {raw!r} of query {qid}, document {docid} is not a number (is this a qrels file?)"
+            ) from None
     return judgments
 
 

@@ -15,6 +15,7 @@ bench/README.md were measured.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,13 @@ def run_classification(
         unlabelled += len(raw_test) - len(test_rows)
     else:
         labels = [r[label_column] for r in train_rows]
+        classes = len(set(labels))
+        held = math.ceil(holdout * len(train_rows))
+        if min(held, len(train_rows) - held) < classes:  # a stratified split needs every class on both sides
+            raise ValueError(
+                f"--holdout {holdout} would keep {len(train_rows) - held} rows for training and hold out {held}; "
+                f"each side needs at least one row per class ({classes}): choose a share nearer 0.2"
+            )
         train_rows, test_rows = train_test_split(train_rows, test_size=holdout, random_state=seed, stratify=labels)
     y_train = [r[label_column] for r in train_rows]
     y_test = [r[label_column] for r in test_rows]

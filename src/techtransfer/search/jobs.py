@@ -12,10 +12,13 @@ from techtransfer.jobs.runtime import JobContext
 
 @register("search.reindex", _("Rebuild the search index"))
 def reindex_job(ctx: JobContext) -> dict[str, Any]:
-    from techtransfer.search.services import reindex
+    from techtransfer.search.services import reindex_when_free
 
     def progress(done: int, total: int | None) -> None:
         ctx.check_cancelled()
         ctx.progress(done, total or done + 1, str(_("Indexed %(done)d records") % {"done": done}))
 
-    return {"indexed": reindex(progress=progress)}
+    def waiting() -> None:
+        ctx.progress(0, 1, str(_("Waiting for the worker to finish writing the index…")))
+
+    return {"indexed": reindex_when_free(progress=progress, waiting=waiting)}

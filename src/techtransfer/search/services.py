@@ -18,7 +18,7 @@ from techtransfer.core.filters import MONEY, TRL, YEAR
 from techtransfer.core.iterables import batched
 from techtransfer.search import text
 from techtransfer.search.backends import get_backend
-from techtransfer.search.backends.base import SearchBackend, SearchMode, SearchRequest, SearchResults
+from techtransfer.search.backends.base import BackendBusy, SearchBackend, SearchMode, SearchRequest, SearchResults
 from techtransfer.search.models import SearchOutbox
 from techtransfer.search.permissions import visibility_for
 from techtransfer.search.registry import FilterKind, SearchDocument, types
@@ -249,6 +249,32 @@ def reindex(*, progress: Callable[[int, int | None], None] | None = None) -> int
     with transaction.atomic():
         SearchOutbox.objects.filter(done_at__isnull=True, created_at__lt=started).update(done_at=timezone.now())
     return n
+
+
+REINDEX_WAIT_STEP = 1.0  # seconds between two tries for a busy index writer
+
+
+def reindex_when_free(
+    *,
+    progress: Callable[[int, int | None], None] | None = None,
+    wait: float = 120.0,
+    waiting: Callable[[], None] | None = None,
+) -> int:
+    """`reindex`, waiting up to `wait` seconds while another process holds the index writer (the
+    worker applies a batch of changes in seconds); `waiting` is called once when it starts to wait.
+    Raises BackendBusy when the writer is still held after that."""
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            return reindex(progress=progress)
+        except BackendBusy:
+            if time.monotonic() >= deadline:
+                raise
+            if not told and waiting is not None:
+                waiting()
+            told = True
+            time.sleep(REINDEX_WAIT_STEP)
 
 
 def rebuild_if_needed(*, progress: Callable[[int, int | None], None] | None = None) -> int | None:

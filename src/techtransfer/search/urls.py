@@ -1,6 +1,6 @@
 from django.urls import path
 
-from techtransfer.search import subscription_views, views, views_classify
+from techtransfer.search import subscription_views, views, views_classify, views_index
 
 app_name = "search"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("search/subscriptions/<int:pk>/toggle/", subscription_views.subscription_toggle, name="subscription_toggle"),
     path("search/subscriptions/<int:pk>/delete/", subscription_views.subscription_delete, name="subscription_delete"),
     path("search/classify/", views_classify.classify_suggest, name="classify"),
+    path("search/index/", views_index.index_status, name="index_status"),
 ]

@@ -165,6 +165,13 @@ def test_tokens_scope_revocation_and_minting(applicant_admin, applicant_org):
     )
     assert refused.status_code == 403
     assert refused.json()["code"] == "read_only_token"
+    # A POST that only reads (classification suggestions) is open to a read-scoped token.
+    classified = api.post(
+        "/api/v1/classify", {"title": "锂电池正极材料"}, content_type="application/json", **bearer(raw)
+    )
+    assert classified.status_code == 200 and set(classified.json()) >= {"discipline", "industry"}
+    saved = api.post("/api/v1/search/subscriptions", {"query": "锂"}, content_type="application/json", **bearer(raw))
+    assert saved.json()["code"] == "read_only_token"
     _, write_raw = tokens.create_token(user=applicant_admin, name="w", scope="write")
     ok = api.patch(
         f"/api/v1/organisations/{applicant_org.pk}",

@@ -102,6 +102,43 @@ def test_missing_file_is_a_clear_error(tmp_path):
         call_command("bench", "retrieval", "--corpus", str(tmp_path / "nope.tsv"), "--queries", "x", "--qrels", "y")
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["scale", "--docs", "-5"], "argument --docs: must be 1 or more, not -5"),
+        (["scale", "--queries", "0"], "argument --queries: must be 1 or more, not 0"),
+        (["embed", "--corpus", "x", "--chars", "-1"], "argument --chars: must be 1 or more, not -1"),
+        (
+            ["load", "--url", "http://127.0.0.1:1/", "--duration", "0"],
+            "argument --duration: must be more than 0, not 0",
+        ),
+        (["classify", "--train", "x", "--holdout", "1"], "argument --holdout: must be between 0 and 1, not 1"),
+        (["classify", "--train", "x", "--c", "nan"], "argument --c: must be more than 0, not nan"),
+    ],
+)
+def test_nonsense_arguments_are_refused_before_anything_runs(argv, message):  # type: ignore[no-untyped-def]
+    """QA: `--docs -5` printed "-1823.5 records/s"; `--holdout 0` a scikit-learn message."""
+    with pytest.raises(CommandError) as exc:
+        call_command("bench", *argv)
+    assert str(exc.value) == f"Error: {message}"
+
+
+def test_a_holdout_that_leaves_a_class_out_and_a_non_numeric_relevance_are_named(tmp_path):  # type: ignore[no-untyped-def]
+    train = tmp_path / "train.tsv"
+    train.write_text("title\ttext\tlabel\n" + "".join(f"t{i}\t文本{i}\t{'AB'[i % 2]}\n" for i in range(6)), "utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("bench", "classify", "--train", str(train), "--holdout", "0.9", "--no-e5", stdout=io.StringIO())
+    assert str(exc.value) == (
+        "--holdout 0.9 would keep 0 rows for training and hold out 6; each side needs at least one row per "
+        "class (2): choose a share nearer 0.2"
+    )
+    with pytest.raises(CommandError) as exc:
+        _retrieval(tmp_path, CORPUS, QUERIES, "qid\tdocid\trelevance\nq1\td2\t工学\n")
+    assert str(exc.value).endswith(
+        "qrels.tsv: relevance '工学' of query q1, document d2 is not a number (is this a qrels file?)"
+    )
+
+
 def _retrieval(tmp_path, corpus, queries, qrels, *extra):  # type: ignore[no-untyped-def]
     files = {"corpus.tsv": corpus, "queries.tsv": queries, "qrels.tsv": qrels}
     for name, content in files.items():

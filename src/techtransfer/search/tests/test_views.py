@@ -221,10 +221,10 @@ def test_reindex_waits_for_a_busy_writer_then_says_so_plainly(published, monkeyp
     ending in a traceback (QA), and gives up with one clear line."""
     from django.core.management.base import CommandError
 
+    from techtransfer.search import services
     from techtransfer.search.backends.base import BackendBusy
-    from techtransfer.search.management.commands import reindex as command
 
-    real, tries = command.reindex, []
+    real, tries = services.reindex, []
 
     def busy_twice(**kwargs):  # type: ignore[no-untyped-def]
         tries.append(1)
@@ -232,15 +232,15 @@ def test_reindex_waits_for_a_busy_writer_then_says_so_plainly(published, monkeyp
             raise BackendBusy("Failed to acquire Lockfile: LockBusy")
         return real(**kwargs)
 
-    monkeypatch.setattr(command, "reindex", busy_twice)
-    monkeypatch.setattr(command, "WAIT_STEP", 0.0)
+    monkeypatch.setattr(services, "reindex", busy_twice)
+    monkeypatch.setattr(services, "REINDEX_WAIT_STEP", 0.0)
     out = io.StringIO()
     call_command("reindex", stdout=out)
     assert len(tries) == 3
     assert out.getvalue().startswith("The index is busy (the worker is writing it); waiting up to 120 s…\n")
     assert "Indexed 6 documents" in out.getvalue()
     tries.clear()
-    monkeypatch.setattr(command, "reindex", lambda **kwargs: (_ for _ in ()).throw(BackendBusy("LockBusy")))
+    monkeypatch.setattr(services, "reindex", lambda **kwargs: (_ for _ in ()).throw(BackendBusy("LockBusy")))
     with pytest.raises(CommandError) as exc:
         call_command("reindex", "--wait", "0", stdout=io.StringIO())
     assert str(exc.value) == (
@@ -526,3 +526,21 @@ def test_meaning_only_says_how_many_records_it_lists_at_most(client, published):
     meaning = client.get(url, {"q": "电机控制", "mode": "semantic"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "“Meaning only” lists at most the 100 records closest in meaning to the question." in meaning
     assert 'id="search-meaning-only"' not in client.get(url, {"q": "电机控制"}).content.decode()
+
+
+def test_platform_admins_see_the_index_and_start_a_rebuild_job(client, published, platform_admin, outsider):
+    from techtransfer.jobs.models import Job
+
+    url = reverse("search:index_status")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404 and client.post(url).status_code == 404
+    assert 'href="/search/index/"' not in client.get("/").content.decode()  # no link for them either
+    client.force_login(platform_admin)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    facts = re.findall(r"<dt[^>]*>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", page)
+    assert facts[:2] == [("Records in the index", "1"), ("Changes waiting to be applied", "0")]  # the one achievement
+    assert 'href="/search/index/"' in client.get("/").content.decode()
+    started = client.post(url)
+    job = Job.objects.get(kind="search.reindex")
+    assert started.status_code == 302 and started["Location"] == f"/jobs/{job.pk}/"
+    assert job.created_by == platform_admin

@@ -4,11 +4,40 @@ format of ../shared/bench."""
 from __future__ import annotations
 
 import json
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+
+
+def positive_int(text: str) -> int:
+    """An argument that counts something: 1 or more (0 documents or -5 queries time nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def share(text: str) -> float:
+    """A fraction strictly between 0 and 1 (the held-out share of the rows)."""
+    value = positive_float(text)
+    if value >= 1:
+        raise ArgumentTypeError(f"must be between 0 and 1, not {text}")
+    return value
 
 
 class Command(BaseCommand):
@@ -32,11 +61,11 @@ class Command(BaseCommand):
             help="Leave out the e5 re-ranking stage of long hybrid queries (it embeds each candidate once, slowly)",
         )
         s = sub.add_parser("scale", help="Index the corpus repeated with new ids; time hybrid queries with filters.")
-        s.add_argument("--docs", type=int, default=100_000)
+        s.add_argument("--docs", type=positive_int, default=100_000)
         s.add_argument(
             "--corpus", type=Path, default=Path("../shared/bench/retrieval/corpus.tsv"), help="TSV: docid, title, text"
         )
-        s.add_argument("--queries", type=int, default=300, help="How many timed queries")
+        s.add_argument("--queries", type=positive_int, default=300, help="How many timed queries")
         s.add_argument(
             "--rerank",
             action="store_true",
@@ -45,17 +74,17 @@ class Command(BaseCommand):
         s.add_argument("--out", type=Path)
         e = sub.add_parser("embed", help="Throughput of the semantic encoder on documents cut from a corpus.")
         e.add_argument("--corpus", type=Path, required=True, help="TSV: docid, title, text")
-        e.add_argument("--chars", type=int, default=300)
-        e.add_argument("--docs", type=int, default=10_000)
+        e.add_argument("--chars", type=positive_int, default=300)
+        e.add_argument("--docs", type=positive_int, default=10_000)
         e.add_argument("--out", type=Path)
         c = sub.add_parser("classify", help="Train a text classifier and score it on a test file.")
         c.add_argument("--train", required=True, type=Path)
         c.add_argument("--test", type=Path, help="Scored file; without it a stratified part of --train is held out")
         c.add_argument("--label-column", default="label")
         c.add_argument("--text-columns", default="title,text", help="Columns joined as the input text")
-        c.add_argument("--holdout", type=float, default=0.2, help="Fraction held out when --test is absent")
+        c.add_argument("--holdout", type=share, default=0.2, help="Fraction held out when --test is absent (0–1)")
         c.add_argument("--seed", type=int, default=0)
-        c.add_argument("--c", type=float, default=1.0, help="LinearSVC C")
+        c.add_argument("--c", type=positive_float, default=1.0, help="LinearSVC C")
         c.add_argument("--features", default="chars", help="chars, words or chars,words (TF-IDF blocks)")
         c.add_argument(
             "--no-e5",
@@ -67,9 +96,9 @@ class Command(BaseCommand):
         ld = sub.add_parser("load", help="Closed-loop HTTP load test: req/s, latency p50/p95/p99, errors.")
         ld.add_argument("--url", help="GET this URL, e.g. http://127.0.0.1:8000/search/?q=稀土")
         ld.add_argument("--urls", type=Path, help="File of URLs, one a line; the clients cycle through them")
-        ld.add_argument("--clients", type=int, default=16, help="Concurrent clients (threads)")
-        ld.add_argument("--duration", type=float, default=60.0, help="Seconds")
-        ld.add_argument("--timeout", type=float, default=10.0, help="Per-request timeout in seconds")
+        ld.add_argument("--clients", type=positive_int, default=16, help="Concurrent clients (threads)")
+        ld.add_argument("--duration", type=positive_float, default=60.0, help="Seconds")
+        ld.add_argument("--timeout", type=positive_float, default=10.0, help="Per-request timeout in seconds")
         ld.add_argument("--header", action="append", default=[], help="Extra header 'Name: value' (repeatable)")
         ld.add_argument("--count", help="Also count the successful answers whose body contains this text")
         ld.add_argument("--out", type=Path)
@@ -246,6 +275,9 @@ class Command(BaseCommand):
             f"{result['clients']} clients, {result['duration_seconds']} s: {result['requests']} requests, "
             f"{result['requests_per_second']} req/s, errors {result['errors']} {result['statuses']}"
         )
+        if result.get("error_kinds"):  # connection refused, timeouts…: no status to show
+            kinds = ", ".join(f"{kind} × {n}" for kind, n in sorted(result["error_kinds"].items()))
+            self.stdout.write(f"errors without an answer: {kinds}")
         self.stdout.write(
             f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, max {lat['max']} ms "
             f"(mean {lat['mean']} ms)"

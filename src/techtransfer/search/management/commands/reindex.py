@@ -9,10 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from techtransfer.search import services
 from techtransfer.search.backends.base import BackendBusy
-from techtransfer.search.services import reindex
-
-WAIT_STEP = 1.0  # seconds between two tries for a busy index writer
 
 
 def progress_bar(out: OutputWrapper) -> Callable[[int, int | None], None]:
@@ -45,25 +43,17 @@ class Command(BaseCommand):
         if options["wait"] < 0:
             raise CommandError("--wait: give 0 or more seconds")
         started = time.perf_counter()
-        deadline = time.monotonic() + options["wait"]
-        told = False
-        while True:
-            try:
-                n = reindex(progress=progress_bar(self.stdout))
-                break
-            except BackendBusy:
-                # The worker holds the writer for a batch of changes (seconds): wait for it.
-                if time.monotonic() >= deadline:
-                    raise CommandError(
-                        "The search index is being written by another process (the worker applying "
-                        "changes, or another reindex); try again in a minute."
-                    ) from None
-                if not told:
-                    self.stdout.write(
-                        f"The index is busy (the worker is writing it); waiting up to {options['wait']:.0f} s…"
-                    )
-                    told = True
-                time.sleep(WAIT_STEP)
+
+        def waiting() -> None:  # the worker holds the writer for a batch of changes (seconds)
+            self.stdout.write(f"The index is busy (the worker is writing it); waiting up to {options['wait']:.0f} s…")
+
+        try:
+            n = services.reindex_when_free(progress=progress_bar(self.stdout), wait=options["wait"], waiting=waiting)
+        except BackendBusy:
+            raise CommandError(
+                "The search index is being written by another process (the worker applying changes, or another "
+                "reindex); try again in a minute."
+            ) from None
         if sys.stdout.isatty():
             self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Indexed {n} documents in {time.perf_counter() - started:.1f} s"))
