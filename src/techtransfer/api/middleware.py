@@ -5,9 +5,10 @@ allowed" (`PathView._not_allowed`), and a path under /api/ that no route has fal
 site's HTML 404 page; every other API error is JSON (code, message in the caller's language,
 details). This middleware, innermost, rewrites exactly those two answers for /api/ paths.
 
-It also refuses, with the API's 422 `validation_error`, a request whose path, query or JSON body
-holds a NUL character: PostgreSQL text cannot store one (psycopg raises DataError: a 500), and
-no handler should have to remember that. Django's forms refuse it already; the API's schemas did not.
+It also refuses, with the API's 422 `validation_error`, a JSON body that is not an object, and a
+request whose path, query or JSON body holds a NUL character: PostgreSQL text cannot store one
+(psycopg raises DataError: a 500), and no handler should have to remember that. Django's forms
+refuse it already; the API's schemas did not.
 """
 
 from __future__ import annotations
@@ -29,6 +30,19 @@ def _holds_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(_holds_nul(v) for v in value)
     return False
+
+
+def not_an_object(request: HttpRequest) -> bool:
+    """A JSON body that parses but is no object ([], "x", 1, null): every operation reads an object,
+    and django-ninja would read such a body as {} (QA: classify answered 200 to `[]`)."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.content_type != "application/json":
+        return False
+    if not request.body.strip():
+        return False
+    try:
+        return not isinstance(json.loads(request.body), dict)
+    except ValueError:  # not JSON at all: the API's own `invalid_body` answer
+        return False
 
 
 def nul_in(request: HttpRequest) -> str:
@@ -57,6 +71,14 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and not_an_object(request):
+            from techtransfer.api.api import error_response
+            from techtransfer.core.errors import Errors
+
+            fields = {"body": [_("Send a JSON object ({…}).")]}
+            return error_response(
+                request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields}
+            )
         if request.path.startswith("/api/") and (where := nul_in(request)):
             from techtransfer.api.api import error_response
             from techtransfer.core.errors import Errors

@@ -54,6 +54,22 @@ def test_a_nul_character_anywhere_is_refused_before_it_reaches_the_database(clie
     assert zh["details"] == {"fields": {"path": ["不允许包含空字符（NUL）。"]}}
 
 
+@pytest.mark.parametrize("body", ["[]", '"x"', "1", "null", '[{"query": "a"}]'])
+def test_a_json_body_that_is_no_object_is_refused(client, applicant_admin, body):
+    """django-ninja read such a body as {}: classify answered 200 with empty lists to `[]`."""
+    client.force_login(applicant_admin)
+    for url in ("/api/v1/classify", "/api/v1/search/subscriptions"):
+        r = client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+        assert (r.status_code, r.json()) == (
+            422,
+            {
+                "code": "validation_error",
+                "message": "Some fields are not valid.",
+                "details": {"fields": {"body": ["Send a JSON object ({…})."]}},
+            },
+        )
+
+
 def test_validation_errors_name_the_fields(client):
     response = client.post(
         "/api/v1/organisations", {"name": "x"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
