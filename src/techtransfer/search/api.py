@@ -18,7 +18,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
-from techtransfer.search.forms import SearchForm
+from techtransfer.search.forms import MAX_PAGE, SearchForm
 from techtransfer.search.models import SearchSubscription
 
 router = Router(tags=["search"])
@@ -54,8 +54,12 @@ class FacetOut(Schema):
 
 class SearchOut(Schema):
     query: str
-    total: int
+    total: int = Field(
+        description="Matching records the caller may see (in meaning-only mode: at most the depth searched)"
+    )
     page: int
+    page_size: int
+    pages: int = Field(description="Pages that can be asked for: all of the total, at most 50 (the search's limit)")
     results: list[HitOut]
     types: list[FacetValueOut]
     facets: list[FacetOut]
@@ -77,7 +81,7 @@ def _hit_out(h: SearchHit) -> dict[str, Any]:
 
 def _search_parameters() -> list[dict[str, Any]]:
     """The query parameters of GET /search for the OpenAPI document (the form reads request.GET)."""
-    from techtransfer.search.forms import MAX_PAGE, keyword_filters
+    from techtransfer.search.forms import keyword_filters
     from techtransfer.search.registry import types
 
     def param(name: str, schema: dict[str, Any], description: str, repeat: bool = False) -> dict[str, Any]:
@@ -137,6 +141,8 @@ def search(request: HttpRequest) -> dict[str, Any]:
         "query": page.query,
         "total": page.results.total,
         "page": kwargs["offset"] // services.PAGE_SIZE + 1,
+        "page_size": services.PAGE_SIZE,
+        "pages": min(MAX_PAGE, -(-page.results.total // services.PAGE_SIZE)),
         "results": [
             {
                 **_hit_out(h),
