@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from techtransfer.audit.services import record_event
 from techtransfer.core.choices import ReviewStatus
-from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import Organisation, Region, User
 from techtransfer.core.roles import is_member, is_org_admin
 from techtransfer.needs import notices
@@ -283,22 +283,26 @@ def revise_proposal(*, actor: User, proposal_id: int, expected_version: int, dat
 # --- panel ----------------------------------------------------------------------------------------------
 
 
-def not_scoring_yet(expert: Expert, challenge: Challenge) -> str:
-    """Why `expert` may not score the challenge's proposals now (the proposal page says so instead of
-    offering a form that would be refused), or "" when they may: before the deadline, after the
-    award, before declaring their conflicts. The rest (a conflict with this proposal, a score
-    already given) is shown by the page itself."""
-    if challenge.status == ChallengeStatus.OPEN and timezone.now() <= challenge.deadline:
-        return str(NeedErrors.BEFORE_DEADLINE.message)
+def scoring_closed(expert: Expert, challenge: Challenge) -> ErrorCode | None:
+    """Why `expert` may not score the challenge's proposals now, or None when they may: before the
+    deadline, after the award, before declaring their conflicts. `score_proposal` refuses with it;
+    the proposal page says it instead of offering a form that would be refused. The rest (a
+    conflict with this proposal, a score already given) depends on the proposal."""
+    if _before_deadline(challenge):
+        return NeedErrors.BEFORE_DEADLINE
     if challenge.status != ChallengeStatus.OPEN:
-        return str(NeedErrors.SCORE_LOCKED.message)
+        return NeedErrors.SCORE_LOCKED
     if expert.conflicts_declared_at is None:
-        return str(NeedErrors.CONFLICT_NOT_DECLARED.message)
-    return ""
+        return NeedErrors.CONFLICT_NOT_DECLARED
+    return None
+
+
+def _before_deadline(challenge: Challenge) -> bool:
+    return challenge.status == ChallengeStatus.OPEN and timezone.now() <= challenge.deadline
 
 
 def _after_deadline(challenge: Challenge) -> None:
-    if challenge.status == ChallengeStatus.OPEN and timezone.now() <= challenge.deadline:
+    if _before_deadline(challenge):
         raise DomainError(NeedErrors.BEFORE_DEADLINE)
 
 
@@ -343,11 +347,9 @@ def score_proposal(*, actor: User, proposal_id: int, values: Mapping[int, int], 
     expert = Expert.objects.select_for_update().filter(challenge=challenge, user=actor).first()
     if expert is None:
         raise DomainError(Errors.NOT_FOUND)
-    _after_deadline(challenge)
-    if challenge.status != ChallengeStatus.OPEN:
-        raise DomainError(NeedErrors.SCORE_LOCKED)
-    if expert.conflicts_declared_at is None:
-        raise DomainError(NeedErrors.CONFLICT_NOT_DECLARED)
+    closed = scoring_closed(expert, challenge)
+    if closed is not None:
+        raise DomainError(closed)
     if expert.conflicts.filter(pk=proposal.pk).exists():
         raise DomainError(NeedErrors.CONFLICTED)
     if Score.objects.filter(proposal=proposal, expert=expert).exists():

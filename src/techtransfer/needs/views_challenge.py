@@ -279,7 +279,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expert = challenges.expert_of(user, challenge)
     my_score = Score.objects.filter(proposal=proposal, expert=expert).first() if expert else None
     criteria = list(challenge.criteria.all())
-    not_yet = challenges.not_scoring_yet(expert, challenge) if expert and my_score is None else ""
+    closed = challenges.scoring_closed(expert, challenge) if expert and my_score is None else None
+    not_yet = str(closed.message) if closed is not None else ""
     form = ScoreForm(request.POST or None, criteria=criteria) if expert and my_score is None and not not_yet else None
     if request.method == "POST":
         if form is None and not not_yet:
