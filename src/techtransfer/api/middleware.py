@@ -32,38 +32,38 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
-def not_an_object(request: HttpRequest) -> bool:
-    """A JSON body that parses but is no object ([], "x", 1, null): every operation reads an object,
-    and django-ninja would read such a body as {} (QA: classify answered 200 to `[]`)."""
+_NOT_JSON = object()  # a body that is not (or not a) JSON value
+
+
+def _json_body(request: HttpRequest) -> tuple[bytes, Any]:
+    """The raw JSON body of a POST, PUT or PATCH and its parsed value (`_NOT_JSON` when it does not
+    parse); (b"", _NOT_JSON) otherwise. JSON bodies only: reading an upload's body here would hold it
+    in memory (and refuse a large one)."""
     if request.method not in ("POST", "PUT", "PATCH") or request.content_type != "application/json":
-        return False
-    if not request.body.strip():
-        return False
+        return b"", _NOT_JSON
+    body = request.body
     try:
-        return not isinstance(json.loads(request.body), dict)
-    except ValueError:  # not JSON at all: the API's own `invalid_body` answer
-        return False
+        return body, json.loads(body) if body.strip() else _NOT_JSON
+    except ValueError:  # not JSON at all (a raw NUL in a text, too): the API's own `invalid_body` answer
+        return body, _NOT_JSON
 
 
-def nul_in(request: HttpRequest) -> str:
-    """Where the request holds a NUL character ("path", a query parameter's name, "body"), or ""."""
+def refused_input(request: HttpRequest) -> dict[str, list[str]] | None:
+    """The per-field messages of a request no operation should see, or None: a JSON body that parses
+    but is no object ([], "x", 1, null: every operation reads an object, and django-ninja would read
+    such a body as {}), or a NUL character in the path, a query parameter or the JSON body."""
+    body, parsed = _json_body(request)
+    if parsed is not _NOT_JSON and not isinstance(parsed, dict):
+        return {"body": [_("Send a JSON object ({…}).")]}
+    nul = [str(ProhibitNullCharactersValidator.message)]
     if "\x00" in request.path:
-        return "path"
+        return {"path": nul}
     for name, values in request.GET.lists():
         if "\x00" in name or any("\x00" in v for v in values):
-            return name.replace("\x00", "")
-    # JSON bodies only: reading an upload's body here would hold it in memory (and refuse a large one).
-    json_body = request.method in ("POST", "PUT", "PATCH") and request.content_type == "application/json"
-    body = request.body if json_body else b""
-    if b"\x00" in body:
-        return "body"
-    if b"u0000" in body.lower():  # the JSON escape; checked on the parsed value (a text may say "\\u0000")
-        try:
-            if _holds_nul(json.loads(body)):
-                return "body"
-        except ValueError:
-            return ""
-    return ""
+            return {name.replace("\x00", "") or "query": nul}
+    if b"\x00" in body or (parsed is not _NOT_JSON and _holds_nul(parsed)):
+        return {"body": nul}
+    return None
 
 
 class ApiErrorShapeMiddleware:
@@ -71,19 +71,11 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and not_an_object(request):
+        if request.path.startswith("/api/") and (fields := refused_input(request)) is not None:
             from techtransfer.api.api import error_response
             from techtransfer.core.errors import Errors
 
-            fields = {"body": [_("Send a JSON object ({…}).")]}
-            return error_response(
-                request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields}
-            )
-        if request.path.startswith("/api/") and (where := nul_in(request)):
-            from techtransfer.api.api import error_response
-            from techtransfer.core.errors import Errors
-
-            fields = {where: [str(ProhibitNullCharactersValidator.message)]}  # the shape of every 422
+            # The shape of every 422: the message above, one list of messages per field.
             return error_response(
                 request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields}
             )
