@@ -50,10 +50,8 @@ def region_of_code(value: str) -> Region | None:
     """The region a typed code names, for a form's region field: 6 digits, or a city's 4 or a
     province's 2 (3607 is 赣州市, 360700, as the search reads it); full-width digits read as digits.
     None when the code is empty, malformed or names no region."""
-    code = unicodedata.normalize("NFKC", value or "").strip()
-    if code.isascii() and code.isdigit() and len(code) in (2, 4):
-        code = code.ljust(6, "0")
-    return Region.objects.filter(code=code).first() if code else None
+    prefix = region_code_prefix(value or "")
+    return Region.objects.filter(code=prefix.ljust(6, "0")).first() if prefix else None
 
 
 def filter_region_code(queryset: QuerySet[Any], value: str, field: str = "region__code") -> QuerySet[Any]:

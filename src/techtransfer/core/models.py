@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, RegionLevel, Role
 
+# GB/T 2260's pseudo-cities that group a province's or municipality's districts or directly governed
+# counties (北京市 110100 "市辖区", 重庆市 500200 "县", 海南省 469000): no place of their own.
+GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
 
 class Region(models.Model):
     """A GB/T 2260 administrative division (province, city or county).
@@ -50,7 +54,7 @@ class Region(models.Model):
         names = [self.name]
         node = self.parent
         while node is not None:
-            if node.name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            if node.name not in GROUPING_NAMES:
                 names.append(node.name)
             node = node.parent
         return "".join(reversed(names))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from techtransfer.core.choices import OrganisationStatus, Role
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q
-from techtransfer.core.models import Membership, Organisation, Region, User
+from techtransfer.core.models import GROUPING_NAMES, Membership, Organisation, Region, User
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
@@ -54,14 +54,10 @@ def _region_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     )
 
 
-# GB/T 2260 groups the counties a province or municipality governs directly under a pseudo-city with
-# one of these names (重庆市 500200 "县", 海南省 469000): alone in a list of cities they read as a
-# city called "县", so they are shown with their province.
-_COUNTY_GROUPS = frozenset({"县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-
-
 def _city_label(province: Region, city: Region) -> str:
-    return f"{province.name}{city.name}" if city.name in _COUNTY_GROUPS else city.name
+    """A city's name in a list of cities; a pseudo-city grouping directly governed counties (重庆市
+    "县") would read as a city called "县", so it is shown with its province."""
+    return f"{province.name}{city.name}" if city.name in GROUPING_NAMES else city.name
 
 
 def region_filter_choices() -> list[tuple[str, object]]:
