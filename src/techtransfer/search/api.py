@@ -444,9 +444,5 @@ def classify(request: HttpRequest, payload: ClassifyIn) -> dict[str, Any]:
     require_user(request)
     from techtransfer.search import classifier
 
-    result = classifier.suggest(payload.title, payload.text)
-    out: dict[str, Any] = {key: [vars(s) for s in items] for key, items in result.items()}
-    out["outside"] = {
-        key: classifier.outside(payload.title, payload.text, key) for key in ("industry", "emerging_industry")
-    }
-    return out
+    result, outside = classifier.assess(payload.title, payload.text)
+    return {**{key: [vars(s) for s in items] for key, items in result.items()}, "outside": outside}

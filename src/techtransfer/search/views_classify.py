@@ -51,9 +51,9 @@ def classify_suggest(request: HttpRequest) -> HttpResponse:
             return HttpResponse(status=400)
         targets[key] = select
     wanted = [key for key in classifier.TARGETS if targets[key] or not any(targets.values())]
-    suggestions = classifier.suggest(title, body, targets=wanted)
+    suggestions, outside = classifier.assess(title, body, targets=wanted)
     # (target, the select it fills, suggestions, probability of none of the values when that comes first)
-    groups = [(key, targets[key], suggestions[key], classifier.outside(title, body, key)) for key in wanted]
+    groups = [(key, targets[key], suggestions[key], outside.get(key, 0.0)) for key in wanted]
     context = {
         "groups": groups,
         "too_short": classifier.too_short(title, body),

@@ -123,19 +123,6 @@ def disciplines(title: str, body: str, k: int = TOP_K) -> list[Suggested]:
     return _named(model.top(title, body, k, dense=vector), discipline_label)
 
 
-def outside(title: str, body: str, target: str) -> float:
-    """For the industry models: the probability that the text belongs to none of their values (the
-    class OTHER) when that is their first answer, else 0. A permanent-magnet motor is no one of the
-    plan's seven industries; its "closest" industry at 8 % is then no real suggestion, and the form
-    says so. 0 for the discipline (every text has one) and for a text the models do not read."""
-    name = {"industry": "industry", "emerging_industry": "emerging"}.get(target)
-    title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
-    if name is None or too_short(title, body) or not reads_chinese(title + body):
-        return 0.0
-    first = load(name).top(title, body, 1)
-    return round(first[0].confidence, 3) if first and first[0].label == OTHER else 0.0
-
-
 def too_short(title: str, body: str = "") -> bool:
     """Too short, "aaaa…", or digits and signs only (12345, 2024-01-01 3.5mm): nothing to read."""
     return len({c for c in title + body if c.isalpha()}) < MIN_CHARS
@@ -146,26 +133,46 @@ def reads_chinese(text: str) -> bool:
     return len(set(_CHINESE.findall(text))) >= MIN_CHINESE
 
 
+def _label_in(names: dict[str, str]) -> Callable[[str], str]:
+    """A value's name in `names`, else the value itself."""
+    return lambda value: names.get(value, value)
+
+
 def suggest(
     title: str, body: str = "", k: int = TOP_K, targets: Collection[str] = TARGETS
 ) -> dict[str, list[Suggested]]:
+    """Top-k disciplines, industries and emerging industries for the text (`assess` without the
+    "none of these" shares)."""
+    return assess(title, body, k, targets)[0]
+
+
+def assess(
+    title: str, body: str = "", k: int = TOP_K, targets: Collection[str] = TARGETS
+) -> tuple[dict[str, list[Suggested]], dict[str, float]]:
     """Top-k disciplines, industries and emerging industries for the text (empty lists when it is
     too short, for industries when it has too little Chinese, and for the targets not asked for: a
-    need form wants no discipline, which spares the e5 vector)."""
+    need form wants no discipline, which spares the e5 vector); and for each industry model, the
+    probability that the text belongs to none of its values (the class OTHER) when that is its first
+    answer, else 0. A permanent-magnet motor is none of the plan's seven industries: its "closest"
+    industry at 8 % is then no real suggestion, and the form says so."""
     title, body = title.strip()[:MAX_CHARS], body.strip()[:MAX_CHARS]
     out: dict[str, list[Suggested]] = {key: [] for key in TARGETS}
+    outside = {"industry": 0.0, "emerging_industry": 0.0}
     if too_short(title, body):
-        return out
+        return out, outside
     if "discipline" in targets:
         out["discipline"] = disciplines(title, body, k)
     if not reads_chinese(title + body):
-        return out
-    if "industry" in targets:
-        industries = _industry_labels()
-        found = load("industry").top(title, body, k, exclude=frozenset({OTHER}))
-        out["industry"] = _named(found, lambda value: industries.get(value, value))
-    if "emerging_industry" in targets:
-        areas = _emerging_labels()
-        found = load("emerging").top(title, body, k, exclude=frozenset({OTHER}))
-        out["emerging_industry"] = _named(found, lambda value: areas.get(value, value))
-    return out
+        return out, outside
+    for key, model, labels in (
+        ("industry", "industry", _industry_labels),
+        ("emerging_industry", "emerging", _emerging_labels),
+    ):
+        if key not in targets:
+            continue
+        ranked = load(model).top(title, body, k + 1)  # OTHER is one class: k others remain
+        if ranked and ranked[0].label == OTHER:
+            outside[key] = round(ranked[0].confidence, 3)
+        found = [s for s in ranked if s.label != OTHER][:k]
+        out[key] = _named(found, _label_in(labels()))
+    return out, outside
