@@ -245,21 +245,19 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None, initial={"frequency": SearchSubscription.Frequency.DAILY})
     if request.method == "POST" and form.is_valid():
         try:
-            criteria = form.criteria()
-            # The same interests again open the profile that has them instead of a second one (which
-            # would only double the matches listed).
-            same = subscriptions.saved_like(_user(request), criteria, SearchSubscription.Kind.PROFILE)
-            if same is not None:
-                messages.info(request, gettext("You already have a profile of these interests; here it is."))
-                return redirect("search:subscription_edit", pk=same.pk)
             sub = subscriptions.create_subscription(
                 actor=_user(request),
                 name=form.cleaned_data["name"],
-                criteria=criteria,
+                criteria=form.criteria(),
                 kind=SearchSubscription.Kind.PROFILE,
                 frequency=form.cleaned_data["frequency"],
             )
         except DomainError as exc:
+            # The same interests again open the profile that has them instead of a second one (which
+            # would only double the matches listed).
+            if exc.error == subscriptions.SAVED_ALREADY:
+                messages.info(request, gettext("You already have a profile of these interests; here it is."))
+                return redirect("search:subscription_edit", pk=exc.details["id"])
             _add_errors(form, exc)
         else:
             messages.success(request, gettext("Subscription “%(name)s” saved.") % {"name": sub.name})
@@ -285,10 +283,6 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('search:search')}?{request.GET.urlencode()}")
     try:
         criteria = subscriptions.criteria_from_search(form.request_kwargs())
-        same = subscriptions.saved_like(_user(request), criteria, SearchSubscription.Kind.SEARCH)
-        if same is not None:
-            messages.info(request, gettext("You have already saved this search; here it is."))
-            return redirect("search:subscription_edit", pk=same.pk)
         sub = subscriptions.create_subscription(
             actor=_user(request),
             name=request.POST.get("name", ""),
@@ -296,7 +290,11 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
             kind=SearchSubscription.Kind.SEARCH,
             frequency=SearchSubscription.Frequency.DAILY,
         )
-    except DomainError as exc:  # back on the search, which the user can change
+    except DomainError as exc:
+        if exc.error == subscriptions.SAVED_ALREADY:  # a second click opens the saved one
+            messages.info(request, gettext("You have already saved this search; here it is."))
+            return redirect("search:subscription_edit", pk=exc.details["id"])
+        # Back on the search, which the user can change.
         messages.error(request, " ".join([gettext("This search cannot be saved."), *_messages(exc)]))
         return redirect(f"{reverse('search:search')}?{request.GET.urlencode()}")
     messages.success(request, gettext("Search saved. You will get a daily digest of new matches; change it here."))

@@ -271,11 +271,13 @@ def create_subscription(
     """Save a search or an interest profile for `actor`; audited. Matches start with the next change."""
     # The user row is the lock that keeps two tabs from both passing the limit check.
     User.objects.select_for_update().filter(pk=actor.pk).first()
-    if SearchSubscription.objects.filter(user=actor).count() >= MAX_PER_USER:
-        raise DomainError(TOO_MANY)
-    same = saved_like(actor, criteria, kind)  # the same terms in another order or case count too
+    # The same criteria again (the same terms in another order or case too) are no new subscription,
+    # even at the limit: the caller opens the saved one (`details["id"]`).
+    same = saved_like(actor, criteria, kind)
     if same is not None:
         raise DomainError(SAVED_ALREADY, details={"id": same.pk})
+    if SearchSubscription.objects.filter(user=actor).count() >= MAX_PER_USER:
+        raise DomainError(TOO_MANY)
     sub = SearchSubscription.objects.create(
         user=actor,
         name=_name(name, criteria),
