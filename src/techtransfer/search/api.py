@@ -18,7 +18,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
-from techtransfer.search.forms import MAX_PAGE, SearchForm
+from techtransfer.search.forms import MAX_PAGE, SearchForm, page_count
 from techtransfer.search.models import SearchSubscription
 
 router = Router(tags=["search"])
@@ -142,7 +142,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
         "total": page.results.total,
         "page": kwargs["offset"] // services.PAGE_SIZE + 1,
         "page_size": services.PAGE_SIZE,
-        "pages": min(MAX_PAGE, -(-page.results.total // services.PAGE_SIZE)),
+        "pages": page_count(page.results.total),
         "results": [
             {
                 **_hit_out(h),

@@ -61,6 +61,11 @@ def copy_query(data: QueryDict) -> QueryDict:
     return out
 
 
+def page_count(total: int) -> int:
+    """How many result pages `total` results fill, at most MAX_PAGE (the pages the search serves)."""
+    return min(MAX_PAGE, -(-total // PAGE_SIZE))
+
+
 def question_cut_note() -> str:
     return gettext("Only the first %(n)d characters of the question are searched.") % {"n": MAX_QUERY_CHARS}
 

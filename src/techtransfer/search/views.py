@@ -25,7 +25,15 @@ from techtransfer.search import recommend, services, text
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.backends.tantivy_backend import shown_terms
-from techtransfer.search.forms import MAX_PAGE, SearchForm, asked_page, copy_query, filter_label, lenient_data
+from techtransfer.search.forms import (
+    MAX_PAGE,
+    SearchForm,
+    asked_page,
+    copy_query,
+    filter_label,
+    lenient_data,
+    page_count,
+)
 from techtransfer.search.permissions import visibility_for
 from techtransfer.search.registry import types
 
@@ -283,7 +291,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     kwargs = form.request_kwargs()
     result = services.search(request.user, kwargs)
     number = kwargs["offset"] // services.PAGE_SIZE + 1
-    pages = min(MAX_PAGE, max(1, -(-result.results.total // services.PAGE_SIZE)))
+    pages = max(1, page_count(result.results.total))  # an empty list is one page
     page_note = ""
     asked = max(number, asked_page(request.GET))  # page=99 was brought to MAX_PAGE by lenient_data
     if asked > MAX_PAGE and pages == MAX_PAGE:  # there are more pages than can be shown
@@ -325,8 +333,8 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     no_hits = not result.results.total and kwargs["query"].strip()
     did_you_mean = suggest_module.suggest(kwargs["query"], 4) if no_hits and not filtered else []
     # Never the question itself: its link would open this same empty page.
-    asked = text.normalise(kwargs["query"]).strip()
-    did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != asked][:3]
+    question = text.normalise(kwargs["query"]).strip()
+    did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != question][:3]
     context = {
         "result": result,
         "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
