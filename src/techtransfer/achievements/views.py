@@ -159,7 +159,7 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This record cannot be edited in its current state."))
         return redirect("achievements:detail", pk=a.pk)
     initial_children = initial_text(a)
-    loaded_at = request.POST.get(concurrency.FIELD) if request.method == "POST" else concurrency.stamp(a)
+    loaded_at = concurrency.form_stamp(request, a)
     form = AchievementForm(request.POST or None, instance=a)
     children = ChildrenForm(request.POST or None, initial=initial_children)
     if request.method == "POST" and form.is_valid() and children.is_valid():
@@ -182,7 +182,7 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
         except DomainError as exc:
             apply_domain_error(form, exc)
-            loaded_at = exc.details.get("current", loaded_at)  # saving again replaces the other changes
+            loaded_at = concurrency.stamp_after(exc, loaded_at)
         else:
             return redirect("achievements:detail", pk=a.pk)
     context = {

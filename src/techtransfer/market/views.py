@@ -154,13 +154,13 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }  # fmt: skip
     form = ListingForm(request.POST or None, user=user, initial=initial)
     form.fields["organisation"].disabled = True
-    loaded_at = request.POST.get(concurrency.FIELD) if request.method == "POST" else concurrency.stamp(listing)
+    loaded_at = concurrency.form_stamp(request, listing)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_listing(actor=user, listing_id=listing.pk, data=form.values(), loaded_at=loaded_at)
         except DomainError as exc:
             apply_domain_error(form, exc)
-            loaded_at = exc.details.get("current", loaded_at)  # saving again replaces the other changes
+            loaded_at = concurrency.stamp_after(exc, loaded_at)
         else:
             messages.success(request, _("Listing saved."))
             return redirect("market:detail", pk=listing.pk)

@@ -123,13 +123,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "confidentiality": need.confidentiality, "required_trl": need.required_trl,
     }  # fmt: skip
     form = NeedForm(request.POST or None, initial=initial)
-    loaded_at = request.POST.get(concurrency.FIELD) if request.method == "POST" else concurrency.stamp(need)
+    loaded_at = concurrency.form_stamp(request, need)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_need(actor=request.user, need_id=need.pk, data=form.values(), loaded_at=loaded_at)  # type: ignore[arg-type]
         except DomainError as exc:
             apply_domain_error(form, exc)
-            loaded_at = exc.details.get("current", loaded_at)  # saving again replaces the other changes
+            loaded_at = concurrency.stamp_after(exc, loaded_at)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("needs:detail", need.pk)
