@@ -22,10 +22,10 @@ except ImportError:  # pragma: no cover
     _T2S = None
 
 _JIEBA = rjieba.Jieba()
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_WORD = re.compile(
-    r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff._+\-]*"
-)
+# The Han characters the engine reads as Chinese (CJK unified ideographs, extension A, compatibility).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_HAN}]+")
+_WORD = re.compile(f"[0-9a-z{_HAN}][0-9a-z{_HAN}._+\\-]*")
 # Single characters and function words that match nearly everything.
 STOPWORDS = frozenset(
     [
@@ -153,12 +153,10 @@ _STRAY = re.compile(r"(?:(?<=[^\w\s])|^)([a-z0-9])(?=[^\w\s]|$)")
 # A term the question excludes: an ASCII minus sign at the start or after a space, followed by one
 # word, Chinese or Latin, up to the next space (稀土 -荧光, 电池 -lithium). Not a negative number
 # (-20℃), a dash (--) or a minus joined to more text, as pasted titles hold them (介孔γ -Al2O3的制备).
-_EXCLUDED = re.compile(
-    r"(?:^|(?<=\s))-(?![-\d.])([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,20}|[A-Za-z][\w.+]{0,19})(?=\s|$)"
-)
+_EXCLUDED = re.compile(rf"(?:^|(?<=\s))-(?![-\d.])([{_HAN}]{{1,20}}|[A-Za-z][\w.+]{{0,19}})(?=\s|$)")
 # The full-width minus sign a Chinese keyboard may type (稀土 －荧光) counts as one before a Chinese
 # word; before a Latin one it is left as pasted text holds it (Malmquist －Luenberger).
-_FULL_WIDTH_EXCLUDED = re.compile(r"(?:^|(?<=\s))－(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,20}(?:\s|$))")
+_FULL_WIDTH_EXCLUDED = re.compile(rf"(?:^|(?<=\s))－(?=[{_HAN}]{{1,20}}(?:\s|$))")
 
 
 def literal(question: str) -> str:
