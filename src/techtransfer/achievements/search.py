@@ -67,6 +67,7 @@ def document(a: Achievement) -> SearchDocument:
         summary=a.abstract,
         names=[a.organisation.name],
         owner=str(a.organisation_id),
+        date=a.published_at or a.created_at,
     )
 
 

@@ -42,6 +42,7 @@ def document(o: Organisation) -> SearchDocument:
         visibility=[PUBLIC],
         summary=o.description or o.address,
         owner=str(o.pk),
+        date=o.created_at,
     )
 
 

@@ -88,6 +88,7 @@ def document(listing: Listing) -> SearchDocument:
         summary=body,
         names=[listing.organisation.name],
         owner=str(listing.organisation_id),
+        date=listing.published_at or listing.created_at,
     )
 
 

@@ -80,6 +80,7 @@ def need_document(need: Need) -> SearchDocument:
         summary=need.summary,
         names=[need.organisation.name],
         owner=str(need.organisation_id),
+        date=need.published_at or need.created_at,
     )
 
 
@@ -113,6 +114,7 @@ def challenge_document(c: Challenge) -> SearchDocument:
         names=[need.organisation.name],
         owner=str(need.organisation_id),
         about=f"need:{need.pk}",
+        date=c.created_at,
     )
 
 
@@ -150,6 +152,7 @@ def expert_document(e: Expert) -> SearchDocument:
         visibility=[ADMIN, org_admin_token(need.organisation_id), user_token(need.created_by_id)],
         summary=need.title,
         about=f"need:{need.pk}",
+        date=e.added_at,
     )
 
 

@@ -60,6 +60,7 @@ class SearchOut(Schema):
     page: int
     page_size: int
     pages: int = Field(description="Pages that can be asked for: all of the total, at most 50 (the search's limit)")
+    sort: str = Field(description="relevance (best first) or newest (newest first; always without a question)")
     results: list[HitOut]
     types: list[FacetValueOut]
     facets: list[FacetOut]
@@ -103,6 +104,12 @@ def _search_parameters() -> list[dict[str, Any]]:
             {"type": "string", "enum": ["hybrid", "lexical", "semantic"]},
             "What a record is matched by: words and meaning (hybrid, the default), words only or meaning only.",
         ),
+        param(
+            "sort",
+            {"type": "string", "enum": ["relevance", "newest"]},
+            "Best matches first (relevance, the default) or newest first: the same records and counts. "
+            "Without a question the records are always listed newest first.",
+        ),
         param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"{services.PAGE_SIZE} results a page."),
     ]
     for name, what in (
@@ -129,8 +136,9 @@ def _search_parameters() -> list[dict[str, Any]]:
 )
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
-    year_min/max, page, mode (hybrid, lexical or semantic), and every facet name (plan_industry,
-    discipline, stage, kind, transfer_mode, listing_mode, challenge_status, org_type; repeatable).
+    year_min/max, page, mode (hybrid, lexical or semantic), sort (relevance or newest), and every
+    facet name (plan_industry, discipline, stage, kind, transfer_mode, listing_mode, challenge_status,
+    org_type; repeatable).
     Only records the caller may see are counted or returned."""
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -143,6 +151,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
         "page": kwargs["offset"] // services.PAGE_SIZE + 1,
         "page_size": services.PAGE_SIZE,
         "pages": page_count(page.results.total),
+        "sort": "newest" if services.listed_by_date(kwargs) else "relevance",
         "results": [
             {
                 **_hit_out(h),

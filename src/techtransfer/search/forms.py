@@ -20,6 +20,7 @@ from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, RANGE_BOUND
 
 MAX_PAGE = 50
 MAX_VALUES = 20
+SORTS = [("relevance", _("Relevance")), ("newest", _("Newest first"))]
 
 
 def keyword_filters() -> dict[str, Any]:
@@ -151,6 +152,8 @@ class SearchForm(StyledForm):
         choices=[("hybrid", _("Words and meaning")), ("lexical", _("Words only")), ("semantic", _("Meaning only"))],
         widget=forms.Select(attrs={"data-default": "hybrid"}),  # left out of the address when unchanged
     )
+    # Offered as links above the results (`search/_results.html`), not among the filters.
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,11 +205,11 @@ class SearchForm(StyledForm):
         return value.strip()[:64] not in self.wrong_values.get(name, set())
 
     def carried_values(self) -> list[tuple[str, str]]:
-        """The record types and facet values the form carries in hidden fields to the next search,
+        """The record types, facet values and order the form carries in hidden fields to the next search,
         without the values no record can have: searching again leaves them out."""
         if not hasattr(self.data, "lists"):
             return []
-        names = {"type", *self.keyword_names}
+        names = {"type", "sort", *self.keyword_names}
         return [(n, v) for n, values in self.data.lists() if n in names for v in values if self._right(n, v)]
 
     def corrected_query(self) -> str:
@@ -258,4 +261,5 @@ class SearchForm(StyledForm):
             "limit": PAGE_SIZE,
             "offset": (page - 1) * PAGE_SIZE,
             "mode": d.get("mode") or "hybrid",
+            "newest": d.get("sort") == "newest",
         }

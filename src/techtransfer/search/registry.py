@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -92,6 +93,9 @@ class SearchDocument:
     # challenge they judge; a challenge: its need). Not indexed: a need is not matched with its own
     # challenge's panel.
     about: str = ""
+    # When the record appeared (published, else created): the results' "newest first" order, and the
+    # order of a search without a question.
+    date: datetime | None = None
 
     @property
     def uid(self) -> str:

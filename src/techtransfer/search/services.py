@@ -108,6 +108,7 @@ def build_request(
     facets: bool = True,
     ids: list[str] | None = None,
     mode: SearchMode | str = SearchMode.HYBRID,
+    newest: bool = False,
 ) -> SearchRequest:
     """The request for `user`: their visibility tokens are always part of it."""
     names = [n for n in (type_names or []) if n in types()]
@@ -123,7 +124,13 @@ def build_request(
         facets=(["type", *[n for n, s in specs.items() if s.facet and s.kind == FilterKind.KEYWORD]] if facets else []),
         ids=list(ids or []),
         mode=SearchMode(mode) if mode in {m.value for m in SearchMode} else SearchMode.HYBRID,
+        newest=newest,
     )
+
+
+def listed_by_date(request_kwargs: Mapping[str, Any]) -> bool:
+    """Are the results of these `search` arguments listed newest first (asked, or no question)?"""
+    return bool(request_kwargs.get("newest")) or not text.positive_query(request_kwargs.get("query") or "").strip()
 
 
 def index_stamp() -> str:

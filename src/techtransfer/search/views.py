@@ -27,6 +27,7 @@ from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.backends.tantivy_backend import shown_terms
 from techtransfer.search.forms import (
     MAX_PAGE,
+    SORTS,
     SearchForm,
     asked_page,
     copy_query,
@@ -45,7 +46,7 @@ RESULTS_CACHE_SECONDS = 10
 FACET_VALUES = 12  # values shown per facet
 FACET_MORE = 30  # values behind its "more" switch
 # The form's "More filters" fields (all but the question, the record types and the page).
-FILTER_FIELDS = [name for name in SearchForm.base_fields if name not in ("q", "type", "page")]
+FILTER_FIELDS = [name for name in SearchForm.base_fields if name not in ("q", "type", "page", "sort")]
 FILTERS_CACHE_SECONDS = 300
 _LATIN_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9 \-]*")
 FacetLink = tuple[str, int, str | None, bool]  # label, count, link, selected (its link removes it)
@@ -327,6 +328,15 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     facet_blocks = [
         (facet, facet_links(facet, base_qs, base)) for facet in result.facets if facet.values or facet.selected
     ]
+    # Best first or newest first (links keep everything else; a question-less list is by date only).
+    unsorted = copy_query(base)
+    unsorted.pop("sort", None)
+    plain = unsorted.urlencode()
+    chosen_sort = "newest" if kwargs["newest"] else "relevance"
+    sort_links = [
+        (label, f"?{plain}" if value == "relevance" else f"?{plain}&sort={value}", value == chosen_sort)
+        for value, label in SORTS
+    ]
     # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土). Not
     # when filters narrowed the question down to nothing: the question itself may be right.
     filtered = bool(kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"])
@@ -343,6 +353,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         + range_chips(base, kwargs["ranges"], kwargs["terms"].get("region", []))
         + unshown_facet_chips(base, kwargs["terms"], {facet.name for facet, _links in facet_blocks}),
         "filtered": filtered,
+        "sort_links": sort_links if text.positive_query(kwargs["query"]).strip() else None,
         "did_you_mean": did_you_mean,
         "filtered_to_nothing": bool(no_hits and filtered),
         # A question with nothing to search for (的, symbols): say why nothing is listed.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from techtransfer.search import text
 from techtransfer.search.registry import SearchDocument
 
 
@@ -39,6 +40,14 @@ class SearchRequest:
     mode: SearchMode = SearchMode.HYBRID
     fusion: Fusion | None = None  # None: the backend's default (chosen on dev data)
     rerank: bool = True  # the e5 second stage of long hybrid queries (where the backend has one)
+    # Newest first (the documents' `date`) instead of best first; the same records and counts. A
+    # request without a question always lists newest first (every record would score the same).
+    newest: bool = False
+
+    @property
+    def by_date(self) -> bool:
+        """Are the hits ordered by date: asked for, or nothing to rank by (no question)?"""
+        return self.newest or not text.positive_query(self.query).strip()
 
 
 @dataclass

@@ -201,6 +201,8 @@ class HybridBackend(SearchBackend):
         if counted and (request.types or request.terms or request.ranges):
             kept = set(self.vectors.passing(near_uids, request))
             sem = [(u, x) for u, x in near if u in kept]
+        if request.newest:
+            return self._newest(request, mode, near_uids, qvec)
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
@@ -260,6 +262,22 @@ class HybridBackend(SearchBackend):
                 )
             )
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
+
+    def _newest(self, request: SearchRequest, mode: SearchMode, near: Sequence[str], qvec: np.ndarray) -> SearchResults:
+        """The records the page counts (the word matches and those found by meaning), newest first:
+        the same set, total and facets as the page by relevance, paged by date; each hit with its
+        cosine for the "why" line (no fused score: nothing was fused)."""
+        lex = self.lexical.candidates(request, near, words=mode != SearchMode.SEMANTIC)
+        uids = [uid for uid, _date in lex.scores]
+        sims = self.vectors.similarities(uids, qvec)
+        payloads = lex.payloads(uids)
+        hits = [
+            payload_hit(payloads[uid], lex.query_terms, request.highlight, score=sims.get(uid, 0.0),
+                        lexical_score=None, semantic_similarity=sims.get(uid))
+            for uid in uids
+            if uid in payloads
+        ]  # fmt: skip
+        return SearchResults(total=lex.total, hits=hits, facets=lex.facets, query_terms=lex.query_terms)
 
     def _tail(
         self,

@@ -45,7 +45,7 @@ NAME_WEIGHT = 1.0
 
 @dataclass
 class LexicalCandidates:
-    scores: list[tuple[str, float]]  # (uid, BM25), best first
+    scores: list[tuple[str, float]]  # (uid, BM25), best first (a request `by_date`: newest first, no BM25)
     total: int
     facets: dict[str, list[tuple[str, int]]]
     query_terms: list[str]
@@ -92,6 +92,7 @@ class TantivyBackend(SearchBackend):
         for name in sorted(self.weights):
             sb.add_text_field(f"f_{name}", tokenizer_name=TOKENIZER)
         sb.add_text_field("names", tokenizer_name="raw")  # normalised whole names
+        sb.add_integer_field("when", fast=True)  # the record's date, milliseconds (newest first)
         for name, kind in sorted(self.filter_kinds.items()):
             if kind == FilterKind.INT:
                 sb.add_integer_field(f"x_{name}", indexed=True, fast=True)
@@ -102,7 +103,7 @@ class TantivyBackend(SearchBackend):
         return sb.build()
 
     def _fingerprint(self) -> str:
-        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 2})
+        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 3})
 
     def _open(self) -> tantivy.Index:
         marker = self.path / SCHEMA_MARKER
@@ -147,6 +148,7 @@ class TantivyBackend(SearchBackend):
         if doc.fields.get("title") and doc.fields["title"] != doc.title:  # e.g. the English name beside it
             payload["title_text"] = doc.fields["title"]
         d.add_text("payload", json.dumps(payload, ensure_ascii=False))
+        d.add_integer("when", int(doc.date.timestamp() * 1000) if doc.date else 0)
         for name, value in doc.fields.items():
             if name in self.weights and value:
                 d.add_text(f"f_{name}", " ".join(text.index_tokens(value)))
@@ -355,12 +357,19 @@ class TantivyBackend(SearchBackend):
                 clauses.append((tantivy.Occur.Must, matcher))
             return tantivy.Query.boolean_query(clauses)
 
-        query = build(request, scored=True)
         searcher = self.index.searcher()
-        # With `meaning` the total comes from the union below: this count would be thrown away.
-        result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=meaning is None)
+        if request.by_date:
+            # Newest first: the records the page counts (with `meaning`, the union), by date.
+            query = build(request, True)
+            limit, newest = max(request.limit, 1), tantivy.Order.Desc
+            result = searcher.search(query, limit=limit, offset=request.offset, order_by_field="when", order=newest)
+            counted = query
+        else:
+            query = build(request, scored=True)
+            # With `meaning` the total comes from the union below: this count would be thrown away.
+            result = searcher.search(query, limit=max(request.limit, 1), offset=request.offset, count=meaning is None)
+            counted = query if meaning is None else build(request, True)
         total = int(getattr(result, "count", 0) or 0)
-        counted = query if meaning is None else build(request, True)
         facets = self._facets(searcher, counted, request.facets) if request.facets else {}
         if counted is not query:  # every record has one type: their counts add up to the total
             if "type" in facets:
@@ -383,7 +392,8 @@ class TantivyBackend(SearchBackend):
         for score, address in found:
             stored = searcher.doc(address)
             payload: dict[str, Any] = json.loads(str(stored.get_first("payload")))
-            hits.append(payload_hit(payload, words, request.highlight, score=float(score), lexical_score=float(score)))
+            bm25 = None if request.by_date else float(score)  # by date: the key is the date
+            hits.append(payload_hit(payload, words, request.highlight, score=bm25 or 0.0, lexical_score=bm25))
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
 
     def candidates(

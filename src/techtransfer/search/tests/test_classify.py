@@ -67,7 +67,19 @@ def test_the_dense_model_reads_the_e5_vector_and_the_export_keeps_its_scores(tmp
         model.scores("锂电池", "")
 
 
-def test_suggestions_use_the_e5_model_and_fall_back_to_the_n_grams(settings, monkeypatch):
+@pytest.fixture
+def unhurried_e5(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """An encoder that answers however long it takes and however much it was used before: on a busy
+    machine the share of a core and the 2 s wait would hand these texts to the n-gram model, which the
+    fallback test below checks on purpose."""
+    settings.SEARCH_RERANK_SHARE = settings.SEARCH_RERANK_WAIT_MS = None
+    monkeypatch.setattr(classifier, "DENSE_WAIT", None)  # the encoder's own wait: none
+    deep.get_contextual_encoder.cache_clear()
+    yield
+    deep.get_contextual_encoder.cache_clear()
+
+
+def test_suggestions_use_the_e5_model_and_fall_back_to_the_n_grams(settings, monkeypatch, unhurried_e5):
     assert features.dense_text(" 标题 ", "摘要" * 300) == ("标题。" + "摘要" * 300)[:400]
     assert features.dense_text("", "摘要") == "摘要"
     vector = classifier.dense_vector(TITLE, ABSTRACT)
@@ -93,7 +105,7 @@ def test_suggestions_use_the_e5_model_and_fall_back_to_the_n_grams(settings, mon
     assert set(used) == {"industry"}  # no discipline model, no e5 vector
 
 
-def test_remote_sensing_is_surveying_first_for_the_e5_model_and_computing_second():
+def test_remote_sensing_is_surveying_first_for_the_e5_model_and_computing_second(unhurried_e5):
     title, abstract = "基于卷积神经网络的遥感图像目标检测算法", ABSTRACT.replace("图像中", "遥感图像中")
     assert [s.value for s in classifier.disciplines(title, abstract)][:2] == ["测绘科学与技术", "计算机科学与技术"]
 

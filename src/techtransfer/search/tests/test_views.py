@@ -453,9 +453,11 @@ def test_openapi_lists_the_search_parameters(client, db):
     params = {
         p["name"]: p for p in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search"]["get"]["parameters"]
     }
-    assert list(params)[:11] == [
-        "q", "type", "region", "mode", "page", "trl_min", "trl_max", "price_min", "price_max", "year_min", "year_max",
+    assert list(params)[:12] == [
+        "q", "type", "region", "mode", "sort", "page", "trl_min", "trl_max", "price_min", "price_max", "year_min",
+        "year_max",
     ]  # fmt: skip
+    assert params["sort"]["schema"] == {"type": "string", "enum": ["relevance", "newest"]}
     assert params["q"]["schema"] == {"type": "string", "maxLength": 200}
     assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50}
     industries = ["aviation", "biomed", "green", "new_energy", "new_materials", "ngit", "ssl"]
