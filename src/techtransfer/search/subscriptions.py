@@ -697,8 +697,11 @@ def _send_digest(pk: int, now: datetime.datetime) -> int:
 
 def search_url(sub: SearchSubscription) -> str:
     """The search page showing what the subscription matches: by words, as `matching_hits` does (a
-    saved search never notifies records found by meaning alone, so the page does not list them)."""
-    params: list[tuple[str, str]] = [("q", sub.query), ("mode", SearchMode.LEXICAL.value)] if sub.query else []
+    saved search never notifies records found by meaning alone, so the page does not list them), and
+    newest first, as the notices come (a page without a question is listed so anyway)."""
+    params: list[tuple[str, str]] = (
+        [("q", sub.query), ("mode", SearchMode.LEXICAL.value), ("sort", "newest")] if sub.query else []
+    )
     params += [("type", t) for t in sub.types]
     for name, values in sub.terms.items():
         if name == "region":

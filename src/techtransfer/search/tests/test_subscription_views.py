@@ -242,7 +242,7 @@ def test_api_permission_matrix(client, sub, outsider):
     client.force_login(sub.user)
     items = client.get(url).json()["items"]
     assert [(i["id"], i["query"], i["ranges"]) for i in items] == [(sub.pk, "钙钛矿", {"trl": [6.0, None]})]
-    assert items[0]["search_url"] == "/search/?q=%E9%92%99%E9%92%9B%E7%9F%BF&mode=lexical&trl_min=6"
+    assert items[0]["search_url"] == "/search/?q=%E9%92%99%E9%92%9B%E7%9F%BF&mode=lexical&sort=newest&trl_min=6"
 
 
 def test_api_create_pause_and_delete_own(client, owner, index_dir):

@@ -303,7 +303,7 @@ def test_changes_are_audited_and_criteria_are_cleaned(subscriber):
     assert subscriptions.search_url(several) == "/search/?region=3601%2C3607"  # every region, not the first
     assert (
         subscriptions.search_url(sub)
-        == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&mode=lexical&type=achievement&plan_industry=new_energy&trl_min=6"
+        == "/search/?q=%E7%94%B5%E6%B1%A0+%E5%B0%81%E8%A3%85&mode=lexical&sort=newest&type=achievement&plan_industry=new_energy&trl_min=6"
     )
 
 
