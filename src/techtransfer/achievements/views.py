@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
-from techtransfer.core import concurrency
+from techtransfer.core import concurrency, once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
@@ -129,23 +128,25 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("organisation") or str(orgs[0][0])
     if request.method == "POST" and form.is_valid() and children.is_valid():
         try:
-            with transaction.atomic():
-                a = services.create_achievement(
-                    actor=user,
-                    organisation_id=int(chosen),
-                    data=form.values(),
-                    contributors=children.contributors(),
-                    ip_items=children.cleaned_data["ip_items"],
-                )
+            pk, made = once.create_once(
+                user, request.POST, "achievements.achievement",
+                lambda: services.create_achievement(
+                    actor=user, organisation_id=int(chosen), data=form.values(),
+                    contributors=children.contributors(), ip_items=children.cleaned_data["ip_items"],
+                ),
+            )  # fmt: skip
         except (DomainError, ValueError) as exc:
             if isinstance(exc, DomainError):
                 apply_domain_error(form, exc)
             else:
                 form.add_error(None, _("Choose one of your organisations."))
         else:
-            messages.success(request, _("Draft saved. Submit it when it is complete."))
-            return redirect("achievements:detail", pk=a.pk)
-    context = {"form": form, "children": children, "orgs": orgs, "chosen": chosen, "creating": True}
+            once.tell(request, made, _("Draft saved. Submit it when it is complete."))
+            return redirect("achievements:detail", pk=pk)
+    context = {
+        "form": form, "children": children, "orgs": orgs, "chosen": chosen, "creating": True,
+        "form_token": once.form_token(request),
+    }  # fmt: skip
     return render(request, "achievements/form.html", context)
 
 

@@ -31,6 +31,7 @@ from techtransfer.achievements.catalogue_forms import (
     TransitionForm,
 )
 from techtransfer.achievements.models import Achievement, Catalogue
+from techtransfer.core import once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
@@ -143,15 +144,17 @@ def catalogue_create(request: HttpRequest) -> HttpResponse:
     form = CatalogueForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
-            catalogue = services.create_catalogue(
-                actor=user, owner_id=form.cleaned_data["owner"].pk, data=form.values()
-            )
+            owner = form.cleaned_data["owner"].pk
+            pk, made = once.create_once(
+                user, request.POST, "achievements.catalogue",
+                lambda: services.create_catalogue(actor=user, owner_id=owner, data=form.values()),
+            )  # fmt: skip
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("Catalogue created. Add achievements to it."))
-            return redirect("catalogues:edit", pk=catalogue.pk)
-    return render(request, "achievements/catalogue_form.html", {"form": form})
+            once.tell(request, made, _("Catalogue created. Add achievements to it."))
+            return redirect("catalogues:edit", pk=pk)
+    return render(request, "achievements/catalogue_form.html", {"form": form, "form_token": once.form_token(request)})
 
 
 def _editor_context(request: HttpRequest, catalogue: Catalogue, **forms: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from techtransfer.contracts.forms import (
 )
 from techtransfer.contracts.models import Contract
 from techtransfer.contracts.selectors import deals_open_for_contract
+from techtransfer.core import once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
@@ -111,19 +112,22 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in parties.values()):
         org_id = chosen_id if (chosen_id := parse_id(chosen)) in dict(orgs) else orgs[0][0]
         try:
-            contract = services.create_contract(
-                actor=user, organisation_id=org_id, data=form.values(), parties=_parties_values(parties)
-            )
+            pk, made = once.create_once(
+                user, request.POST, "contracts.contract",
+                lambda: services.create_contract(
+                    actor=user, organisation_id=org_id, data=form.values(), parties=_parties_values(parties)
+                ),
+            )  # fmt: skip
         except DomainError as exc:
             _show_error(form, parties, exc)
         else:
-            messages.success(request, _("Draft saved. Attach the signed contract, then submit it."))
-            return redirect("contracts:detail", contract.pk)
-    return render(
-        request,
-        "contracts/form.html",
-        {"form": form, "parties": parties, "orgs": orgs, "chosen": chosen, "contract": None},
-    )
+            once.tell(request, made, _("Draft saved. Attach the signed contract, then submit it."))
+            return redirect("contracts:detail", pk)
+    context = {
+        "form": form, "parties": parties, "orgs": orgs, "chosen": chosen, "contract": None,
+        "form_token": once.form_token(request),
+    }  # fmt: skip
+    return render(request, "contracts/form.html", context)
 
 
 def _deal_from_query(request: HttpRequest, deals: QuerySet[Deal]) -> Deal | None:

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "techtransfer.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from techtransfer.core import periodic  # noqa: F401  (forgetting old sent-form claims)

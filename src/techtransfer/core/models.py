@@ -174,3 +174,24 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+
+class SentForm(models.Model):
+    """A create form that made a record (`core.once`): sent again with the same token and the same
+    content (a double-click, a retry after a timeout, Back and send), it opens that record instead
+    of making a second one. Forgotten after `once.KEEP`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32)  # the form's hidden `form_token` (uuid4 hex)
+    digest = models.CharField(max_length=64)  # SHA-256 of what was sent: another content is another record
+    object_label = models.CharField(max_length=100)  # "needs.need"
+    object_id = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "token", "digest"], name="core_sentform_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_label}:{self.object_id} ({self.token})"

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from techtransfer.core import concurrency
+from techtransfer.core import concurrency, once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
@@ -129,15 +129,19 @@ def listing_create(request: HttpRequest) -> HttpResponse:
     form = ListingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            listing = services.create_listing(
-                actor=user, organisation_id=form.cleaned_data["organisation"], data=form.values()
-            )
+            pk, made = once.create_once(
+                user, request.POST, "market.listing",
+                lambda: services.create_listing(
+                    actor=user, organisation_id=form.cleaned_data["organisation"], data=form.values()
+                ),
+            )  # fmt: skip
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("Draft saved. Add materials and submit it for review."))
-            return redirect("market:detail", pk=listing.pk)
-    return render(request, "market/form.html", {"form": form, "title": _("New listing")})
+            once.tell(request, made, _("Draft saved. Add materials and submit it for review."))
+            return redirect("market:detail", pk=pk)
+    context = {"form": form, "title": _("New listing"), "form_token": once.form_token(request)}
+    return render(request, "market/form.html", context)
 
 
 @login_required

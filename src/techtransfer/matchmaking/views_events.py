@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techtransfer.core import once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.models import User
@@ -45,12 +46,17 @@ def event_create(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = events.create_event(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            pk, made = once.create_once(
+                request.user, request.POST, "matchmaking.event",
+                lambda: events.create_event(actor=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+            )  # fmt: skip
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            return redirect("events:detail", event.pk)
-    return render(request, "matchmaking/event_form.html", {"form": form})
+            if not made:
+                once.tell(request, made, "")
+            return redirect("events:detail", pk)
+    return render(request, "matchmaking/event_form.html", {"form": form, "form_token": once.form_token(request)})
 
 
 def _context(request: HttpRequest, event: Event, **forms: Any) -> dict[str, Any]:

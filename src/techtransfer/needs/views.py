@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from techtransfer.core import concurrency
+from techtransfer.core import concurrency, once
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
@@ -100,16 +100,20 @@ def need_create(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("organisation") or str(orgs[0][0])
     if request.method == "POST" and form.is_valid():
         try:
-            need = services.create_need(actor=user, organisation_id=int(chosen), data=form.values())
+            pk, made = once.create_once(
+                user, request.POST, "needs.need",
+                lambda: services.create_need(actor=user, organisation_id=int(chosen), data=form.values()),
+            )  # fmt: skip
         except (DomainError, ValueError) as exc:
             if isinstance(exc, DomainError):
                 apply_domain_error(form, exc)
             else:
                 form.add_error(None, _("Choose one of your organisations."))
         else:
-            messages.success(request, _("Draft saved. Submit it for review when it is complete."))
-            return redirect("needs:detail", need.pk)
-    return render(request, "needs/form.html", {"form": form, "orgs": orgs, "chosen": chosen, "need": None})
+            once.tell(request, made, _("Draft saved. Submit it for review when it is complete."))
+            return redirect("needs:detail", pk)
+    context = {"form": form, "orgs": orgs, "chosen": chosen, "need": None, "form_token": once.form_token(request)}
+    return render(request, "needs/form.html", context)
 
 
 @login_required
