@@ -124,6 +124,14 @@ def filter_label(name: str) -> str:
     return next((str(spec.label) for st in types().values() for spec in st.filters if spec.name == name), name)
 
 
+def check_bounds(form: forms.Form, data: dict[str, Any]) -> None:
+    """An upper bound below its lower bound (TRL 8 to 2) is an error of the upper bound's field, said
+    with the form's other errors (the search form and the subscription form)."""
+    for lo, hi in (("trl_min", "trl_max"), ("price_min", "price_max"), ("year_min", "year_max")):
+        if data.get(lo) is not None and data.get(hi) is not None and data[lo] > data[hi]:
+            form.add_error(hi, _("The upper bound must not be below the lower bound."))
+
+
 class SearchForm(StyledForm):
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_CHARS, required=False, strip=True)
     type = forms.MultipleChoiceField(label=_("Record type"), required=False, choices=())
@@ -176,9 +184,7 @@ class SearchForm(StyledForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for lo, hi in (("trl_min", "trl_max"), ("price_min", "price_max"), ("year_min", "year_max")):
-            if data.get(lo) is not None and data.get(hi) is not None and data[lo] > data[hi]:
-                self.add_error(hi, _("The upper bound must not be below the lower bound."))
+        check_bounds(self, data)
         terms: dict[str, list[str]] = {}
         for name in self.keyword_names:
             values = (

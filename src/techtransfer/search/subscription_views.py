@@ -30,6 +30,7 @@ from techtransfer.search import services, subscriptions, suggest, text
 from techtransfer.search.forms import (
     REGION_CODES,
     SearchForm,
+    check_bounds,
     filter_label,
     keyword_filters,
     lenient_data,
@@ -136,6 +137,11 @@ class SubscriptionForm(StyledForm):
         style_fields(self)
         if instance is None:
             del self.fields["active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_bounds(self, data)  # with the other errors, not only once they are fixed
+        return data
 
     @property
     def more_open(self) -> bool:
@@ -256,7 +262,20 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
             # The same interests again open the profile that has them instead of a second one (which
             # would only double the matches listed).
             if exc.error == subscriptions.SAVED_ALREADY:
-                messages.info(request, gettext("You already have a profile of these interests; here it is."))
+                saved = SearchSubscription.objects.filter(pk=exc.details["id"]).values("name", "frequency").first()
+                name, frequency = form.cleaned_data["name"], form.cleaned_data["frequency"]
+                if saved is not None and ((name and name != saved["name"]) or frequency != saved["frequency"]):
+                    # What was typed is not lost without a word: the saved profile keeps its own.
+                    messages.info(
+                        request,
+                        gettext(
+                            "You already have a profile of these interests, “%(name)s”; here it is. The name and "
+                            "frequency you entered were not saved: change them here if you want them."
+                        )
+                        % {"name": saved["name"]},
+                    )
+                else:
+                    messages.info(request, gettext("You already have a profile of these interests; here it is."))
                 return redirect("search:subscription_edit", pk=exc.details["id"])
             _add_errors(form, exc)
         else:

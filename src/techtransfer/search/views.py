@@ -250,8 +250,14 @@ def hits_html(hits: Sequence[SearchHit]) -> str:
     return "\n".join(items)
 
 
-def _facet_item(label: str, count: int, href: str | None, chosen: bool, remove: str) -> str:
-    badge = f' <span class="badge text-bg-light">{count}</span>'
+def _facet_item(label: str, count: int, href: str | None, chosen: bool, remove: str, adds: str = "") -> str:
+    """One value of a facet. `adds`: the facet has a chosen value, so this one's link adds its records
+    to those (any of the values): its count is shown as what it adds, "+18", not as a total."""
+    if adds and not chosen:
+        title = escape(adds % {"n": count})
+        badge = f' <span class="badge text-bg-light" title="{title}">+{count}</span>'
+    else:
+        badge = f' <span class="badge text-bg-light">{count}</span>'
     if chosen and href:
         title = escape(remove % {"value": label})
         return (
@@ -264,7 +270,8 @@ def _facet_item(label: str, count: int, href: str | None, chosen: bool, remove: 
 
 
 def _facet_block(element_id: str, label: str, links: Sequence[FacetLink], words: dict[str, str]) -> str:
-    items = [_facet_item(*link, words["remove"]) for link in links]
+    adds = words["adds"] if any(chosen for _label, _count, _href, chosen in links) else ""
+    items = [_facet_item(*link, words["remove"], adds) for link in links]
     shown, rest = items[:FACET_VALUES], items[FACET_VALUES:]
     more = (
         f'<details class="small"><summary>{escape(words["more"] % {"n": len(rest)})}</summary>'
@@ -280,7 +287,11 @@ def _facet_block(element_id: str, label: str, links: Sequence[FacetLink], words:
 
 def facets_html(type_links: Sequence[FacetLink], facets: Sequence[tuple[services.Facet, list[FacetLink]]]) -> str:
     """The record-type counts and every facet's values with their counts and links."""
-    words = {"remove": _("Remove filter %(value)s"), "more": _("%(n)d more")}
+    words = {
+        "remove": _("Remove filter %(value)s"),
+        "more": _("%(n)d more"),
+        "adds": _("Results it adds: up to %(n)d"),
+    }
     record_type = _("Record type")
     blocks = [_facet_block("facet-type", record_type, type_links, words)] if type_links else []
     blocks += [_facet_block(f"facet-{facet.name}", facet.label, links, words) for facet, links in facets if links]

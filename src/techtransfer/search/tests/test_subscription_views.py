@@ -151,6 +151,12 @@ def test_create_profile_edit_pause_and_delete(client, owner, index_dir):
     )  # fmt: skip
     assert (again.status_code, again["Location"]) == (302, edit)
     assert SearchSubscription.objects.filter(user=owner).count() == 1
+    # The other name and frequency typed are not dropped without a word.
+    from django.contrib.messages import get_messages
+
+    assert [str(m) for m in get_messages(again.wsgi_request)][-1] == (
+        "您已有相同兴趣的订阅“我的兴趣”，已为您打开。您输入的名称和频率未保存：如需要，请在此修改。"
+    )
     assert 'value="36, 3601"' in client.get(edit).content.decode()
     client.post(edit, {"name": "我的兴趣", "query": "锂电池", "regions": "36", "frequency": "immediate"})
     sub.refresh_from_db()
@@ -207,6 +213,9 @@ def test_the_edit_form_edits_the_ranges_of_a_saved_search(client, owner, index_d
     refused = client.post(edit, {**form, "year_min": "2025", "year_max": "2020"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 400
     assert refused.context["form"].errors == {"year_max": ["The upper bound must not be below the lower bound."]}
+    # Said together with the form's other errors, not only once they are fixed.
+    both = client.post(edit, {**form, "trl_min": "8", "trl_max": "2", "regions": "99,abc"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert sorted(both.context["form"].errors) == ["regions", "trl_max"]
     assert client.post(edit, form).status_code == 302
     sub.refresh_from_db()
     assert sub.ranges == {"trl": [6.0, None], "price": [None, 80.0]}

@@ -355,7 +355,9 @@ def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
             '<ul class="list-unstyled small mb-0"><li><a class="fw-bold text-decoration-none facet-selected"'
             ' href="?q=1" title="Remove filter 新材料" aria-label="Remove filter 新材料">新材料 ×</a>'
             ' <span class="badge text-bg-light">3</span></li>'
-            '<li><a href="?q=1&amp;b">&lt;x&gt;</a> <span class="badge text-bg-light">1</span></li></ul></div>'
+            # Beside a chosen value, another one's link adds its records: its count says what it adds.
+            '<li><a href="?q=1&amp;b">&lt;x&gt;</a> <span class="badge text-bg-light"'
+            ' title="Results it adds: up to 1">+1</span></li></ul></div>'
         )
         more = facets_html([], [(facet, many)]).split("<details")[1]
         assert more.startswith(' class="small"><summary>1 more</summary>') and 'href="?v=12"' in more
@@ -548,3 +550,14 @@ def test_platform_admins_see_the_index_and_start_a_rebuild_job(client, published
     job = Job.objects.get(kind="search.reindex")
     assert started.status_code == 302 and started["Location"] == f"/jobs/{job.pk}/"
     assert job.created_by == platform_admin
+
+
+def test_links_back_to_a_question_sent_as_raw_utf8_keep_it(published):
+    """curl sends 稀土 unencoded; the server reads it as Latin-1. The log-in link and the language
+    form's return address must still name 永磁 (the page is cached for everyone asking it)."""
+    from django.test import Client
+
+    raw = "q=永磁".encode().decode("latin-1")  # what the WSGI server hands Django
+    body = Client().get("/search/", QUERY_STRING=raw).content.decode()
+    assert "/login/?next=/search/%3Fq%3D%25E6%25B0%25B8%25E7%25A3%2581" in body
+    assert '<input name="next" type="hidden" value="/search/?q=%E6%B0%B8%E7%A3%81">' in body
