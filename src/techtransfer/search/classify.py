@@ -23,23 +23,22 @@ from typing import Any
 
 import numpy as np
 
-from techtransfer.search.bench import read_tsv
+from techtransfer.search.bench import Rows, read_tsv
 
 
-def _labelled(
-    rows: list[dict[str, str]], label_column: str, text_columns: list[str], path: Path | str
-) -> list[dict[str, str]]:
+def _labelled(rows: Rows, label_column: str, text_columns: list[str], path: Path | str) -> list[dict[str, str]]:
     """The rows of `path` that have a label (a row with an empty one, such as a patent without a
-    single IPC section, is not a class of its own). Refuses a file without the label column or
-    without any of the text columns, naming what it has."""
+    single IPC section, is not a class of its own), with the label and the text columns stripped of
+    surrounding spaces ("工学 " is "工学"). Refuses a file without the label column or without any of
+    the text columns, naming what it has."""
     if not rows:
         raise ValueError(f"{path}: no rows")
-    columns = list(rows[0])
-    if label_column not in columns:
-        raise ValueError(f"{path}: no column {label_column!r}; it has {columns}")
-    if not any(c in columns for c in text_columns):
-        raise ValueError(f"{path}: none of the text columns {text_columns}; it has {columns}")
-    return [r for r in rows if r[label_column].strip()]
+    if label_column not in rows.columns:
+        raise ValueError(f"{path}: no column {label_column!r}; it has {rows.columns}")
+    if not any(c in rows.columns for c in text_columns):
+        raise ValueError(f"{path}: none of the text columns {text_columns}; it has {rows.columns}")
+    stripped = ({**r, **{c: r[c].strip() for c in (label_column, *text_columns) if c in r}} for r in rows)
+    return [r for r in stripped if r[label_column]]
 
 
 def run_classification(
@@ -60,6 +59,9 @@ def run_classification(
 
     from techtransfer.search.classifier import train as trainer
 
+    # Column names are matched as `read_tsv` reads them: lower case, stripped.
+    label_column = label_column.strip().lower()
+    text_columns = [c.strip().lower() for c in text_columns]
     raw_train = read_tsv(train)
     train_rows = _labelled(raw_train, label_column, text_columns, train)
     unlabelled = len(raw_train) - len(train_rows)
@@ -79,6 +81,9 @@ def run_classification(
         train_rows, test_rows = train_test_split(train_rows, test_size=holdout, random_state=seed, stratify=labels)
     y_train = [r[label_column] for r in train_rows]
     y_test = [r[label_column] for r in test_rows]
+    # Scored rows the model cannot get right (a label it never saw) or can only guess (no text): counted, and said.
+    unseen = set(y_test) - set(y_train)
+    without_text = sum(1 for r in test_rows if not any(r.get(c) for c in text_columns))
     dense_train = dense_test = None
     dense_seconds = 0.0
     if dense:
@@ -106,6 +111,10 @@ def run_classification(
         "train_rows": len(train_rows),
         "test_rows": len(test_rows),
         "unlabelled_rows_left_out": unlabelled,
+        # Still scored (as wrong): a label of the test file that no training row has.
+        "test_rows_with_unseen_labels": sum(1 for y in y_test if y in unseen),
+        "unseen_labels": sorted(unseen),
+        "test_rows_without_text": without_text,
         # Labels holding "|" (several values, as ipc_sections) are scored as one label each.
         "multi_value_labels": sum(1 for y in (*y_train, *y_test) if "|" in y),
         "classes": len(set(y_train)),

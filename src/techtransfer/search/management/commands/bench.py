@@ -46,9 +46,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="bench", required=True)
         r = sub.add_parser("retrieval", help="Index a corpus and score queries against relevance judgments.")
-        r.add_argument("--corpus", required=True, type=Path, help="TSV: docid, title, text")
-        r.add_argument("--queries", required=True, type=Path, help="TSV: qid, text, qtype")
-        r.add_argument("--qrels", required=True, type=Path, help="TSV: qid, docid, relevance")
+        r.add_argument(
+            "--corpus", required=True, type=Path, help="TSV: docid, title, text (other names: bench/README.md)"
+        )
+        r.add_argument("--queries", required=True, type=Path, help="TSV: qid, text (or query, question), qtype")
+        r.add_argument("--qrels", required=True, type=Path, help="TSV: qid, docid, relevance; or TREC qid 0 docid rel")
         r.add_argument("--out", type=Path, help="Write the result as JSON here")
         r.add_argument(
             "--mode", choices=["lexical", "semantic", "hybrid"], default="hybrid", help="Ranking (default hybrid)"
@@ -229,6 +231,15 @@ class Command(BaseCommand):
         )
         if result["unlabelled_rows_left_out"]:
             self.stdout.write(f"{result['unlabelled_rows_left_out']} rows without a label left out")
+        if result["test_rows_with_unseen_labels"]:
+            labels = result["unseen_labels"]
+            shown = ", ".join(labels[:10]) + (f" and {len(labels) - 10} more" if len(labels) > 10 else "")
+            self.stdout.write(
+                f"warning: {result['test_rows_with_unseen_labels']} test rows carry a label never seen in training "
+                f"({shown}); they are scored as wrong"
+            )
+        if result["test_rows_without_text"]:
+            self.stdout.write(f"warning: {result['test_rows_without_text']} test rows have an empty text")
         if result["multi_value_labels"]:
             self.stdout.write(
                 f"warning: {result['multi_value_labels']} labels hold several values ('|'); each is scored as one label"
