@@ -101,12 +101,28 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
 
 
+# Where django-ninja puts an input (the first part of an error's location), and the names of the
+# operations' schema parameters (`payload: XIn`, `filters: Query[XFilters]`) that it puts next.
+_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+_PARAMETERS = frozenset({"payload", "filters"})
+
+
+def field_name(loc: Any) -> str:
+    """The name an error is reported under: its location without the source and parameter name,
+    dotted ("filters.since" for a field of a nested schema), "__all__" for the input as a whole."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] in _PARAMETERS:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(messages.message(err))
+        fields.setdefault(field_name(err.get("loc", ())), []).append(messages.message(err))
     return error_response(request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields})
 
 

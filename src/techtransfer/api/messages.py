@@ -51,6 +51,7 @@ MESSAGES: Mapping[str, Any] = {
     "datetime_from_date_parsing": _DATE,
     "json_invalid": _("The request body is not valid JSON."),
     "uuid_parsing": _("Enter a valid UUID."),
+    "extra_forbidden": _("Unknown field."),
 }
 
 

@@ -3,7 +3,8 @@
 django-ninja answers a method that a path does not accept with a plain-text, English "Method not
 allowed" (`PathView._not_allowed`), and a path under /api/ that no route has falls through to the
 site's HTML 404 page; every other API error is JSON (code, message in the caller's language,
-details). This middleware, innermost, rewrites exactly those two answers for /api/ paths.
+details). This middleware, innermost, rewrites exactly those two answers for /api/ paths. It also
+answers HEAD on /api/ paths as GET without the body (django-ninja has no HEAD of its own).
 
 It also refuses, with the API's 422 `validation_error`, a JSON body that is not an object, and a
 request whose path, query or JSON body holds a NUL character: PostgreSQL text cannot store one
@@ -79,9 +80,34 @@ class ApiErrorShapeMiddleware:
             return error_response(
                 request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields}
             )
+        if request.method == "HEAD" and request.path.startswith("/api/"):
+            return self._head(request)
         response = self.get_response(request)
         if response.status_code not in (404, 405) or not request.path.startswith("/api/"):
             return response
+        return self._error_shape(request, response)
+
+    def _head(self, request: HttpRequest) -> HttpResponse:
+        """HEAD is GET without the body (RFC 9110 9.3.2), as Django's own class-based views answer
+        it: django-ninja routes each method on its own and answered 405 to every HEAD. The operation
+        runs as a GET (a read-scoped token may use both); the answer keeps GET's status and headers,
+        Content-Length included, and drops the body (a file's is closed unread)."""
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.status_code in (404, 405):
+            response = self._error_shape(request, response)
+        if response.streaming:
+            response.streaming_content = iter(())  # type: ignore[attr-defined]
+        else:
+            if not response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    def _error_shape(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         from techtransfer.api.api import error_response
@@ -91,11 +117,14 @@ class ApiErrorShapeMiddleware:
             return error_response(request, 404, Errors.NOT_FOUND.code, str(Errors.NOT_FOUND.message))
         if response.get("Allow") is None:
             return response
-        allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",") if m.strip()))
+        methods = {m.strip() for m in response["Allow"].split(",") if m.strip()}
+        if "GET" in methods:  # answered by `_head`
+            methods.add("HEAD")
+        allowed = ", ".join(sorted(methods))
         message = _("This address does not accept %(method)s; it accepts %(allowed)s.") % {
             "method": request.method,
             "allowed": allowed,
         }
         out = error_response(request, 405, "method_not_allowed", message, {"allowed": allowed.split(", ")})
-        out["Allow"] = response["Allow"]
+        out["Allow"] = allowed
         return out

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from techtransfer.audit.access import events_visible_to, may_browse_audit
 from techtransfer.audit.filters import AuditEventFilterSet
@@ -47,6 +48,23 @@ class AuditFilters(Schema):
     until: datetime.datetime | None = None
 
 
+class AuditExportFilters(AuditFilters):
+    """The filters of an export (POST /audit/exports): those of the list, the page's two dates, and
+    nothing else (an unknown name is refused, not ignored: the export would hold every event)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def as_params(self) -> dict[str, str]:
+        """The filters set, as the text the FilterSet reads (and the job keeps in its parameters)."""
+        return {
+            k: v.isoformat() if isinstance(v, datetime.date) else str(v)
+            for k, v in self.model_dump(exclude_none=True).items()
+        }
+
+
 @router.get("/audit/events", response=list[AuditEventOut])
 @paginate(PageNumberPagination)
 def list_events(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEvent]:
@@ -60,5 +78,6 @@ def list_events(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[
     }
     fs = AuditEventFilterSet(data, queryset=events_visible_to(user))
     if not fs.is_valid():
-        raise DomainError(Errors.VALIDATION, details=dict(fs.errors))
+        fields = {name: [str(m) for m in messages] for name, messages in fs.errors.items()}
+        raise DomainError(Errors.VALIDATION, details={"fields": fields})
     return fs.qs

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.models import AuditEvent
+from techtransfer.core.errors import DomainError, Errors
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -26,6 +30,35 @@ class AuditEventFilterSet(django_filters.FilterSet):
         fields = ["action", "object_type", "object_id", "actor", "organisation", "request_id"]
 
 
-def filter_events(queryset: QuerySet[AuditEvent], params: dict[str, str]) -> QuerySet[AuditEvent]:
-    fs = AuditEventFilterSet(params, queryset=queryset)
-    return fs.qs if fs.is_valid() else queryset.none()
+def filter_errors(params: Mapping[str, str], *, prefix: str = "") -> dict[str, list[str]]:
+    """The messages per filter for `params` ({} when all are known and valid), named `prefix + name`:
+    an unknown filter name, or a value its filter cannot read (a date that is no date)."""
+    errors = {
+        f"{prefix}{name}": [gettext("Unknown filter.")]
+        for name in params
+        if name not in AuditEventFilterSet.base_filters
+    }
+    fs = AuditEventFilterSet(dict(params), queryset=AuditEvent.objects.none())
+    if not fs.is_valid():
+        errors.update({f"{prefix}{name}": [str(m) for m in messages] for name, messages in fs.errors.items()})
+    return errors
+
+
+def clean_filters(params: Mapping[str, str], *, prefix: str = "") -> dict[str, str]:
+    """`params` without empty values, or DomainError(VALIDATION) naming each unknown or invalid filter.
+
+    The export job keeps these as its parameters: an export with a filter that means nothing would
+    otherwise run, and "succeed" with every event or none.
+    """
+    kept = {name: str(value) for name, value in params.items() if value not in ("", None)}
+    errors = filter_errors(kept, prefix=prefix)
+    if errors:
+        raise DomainError(Errors.VALIDATION, details={"fields": errors})
+    return kept
+
+
+def filter_events(queryset: QuerySet[AuditEvent], params: Mapping[str, str]) -> QuerySet[AuditEvent]:
+    """`queryset` filtered by `params`, which `clean_filters` accepted (DomainError otherwise)."""
+    fs = AuditEventFilterSet(clean_filters(params), queryset=queryset)
+    fs.is_valid()
+    return fs.qs

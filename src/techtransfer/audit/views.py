@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from techtransfer.audit.access import events_visible_to, may_browse_audit
-from techtransfer.audit.filters import AuditEventFilterSet
+from techtransfer.audit.filters import AuditEventFilterSet, filter_errors
 from techtransfer.jobs.services import start_job
 
 
@@ -28,7 +30,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     if not may_browse_audit(request.user):  # type: ignore[arg-type]
         raise Http404
-    fs = AuditEventFilterSet(request.POST, queryset=events_visible_to(request.user))  # type: ignore[arg-type]
-    params = {k: str(v) for k, v in fs.data.items() if k in fs.filters and v}
+    params = {k: str(v) for k, v in request.POST.items() if k in AuditEventFilterSet.base_filters and v}
+    if filter_errors(params):  # the log page, filtered the same way, shows what is wrong
+        return redirect(f"{reverse('audit:log')}?{urlencode(params)}")
     job = start_job(actor=request.user, kind="audit.export_csv", params=params)
     return redirect("jobs:detail", pk=job.pk)

@@ -23,11 +23,17 @@ class ErrorOut(Schema):
     details: dict[str, Any] = {}
 
 
+# The largest `page` a list accepts (422 beyond, like a `page_size` above API_MAX_PAGE_SIZE): far
+# beyond any list's last page (10 million rows at the largest page size), and a number every client
+# and database reads, where a 20-digit one was echoed back. A page past the last one has no items.
+MAX_PAGE = 100_000
+
+
 class PageNumberPagination(PaginationBase):
     """`?page=N&page_size=M` → {"items", "count", "page", "page_size", "pages"}."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int = Field(settings.API_PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
 
     class Output(Schema):

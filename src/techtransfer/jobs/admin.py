@@ -8,7 +8,7 @@ from techtransfer.jobs.models import Job, WorkerHeartbeat
 class JobAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "status", "percentage", "created_by", "created_at", "finished_at")
     list_filter = ("status", "kind")
-    readonly_fields = ("log", "result", "params")
+    readonly_fields = ("log", "error_detail", "result", "params")
 
 
 @admin.register(WorkerHeartbeat)

@@ -1,19 +1,23 @@
-"""API for watching and cancelling jobs, and for starting the audit export."""
+"""API for watching and cancelling jobs, downloading their results, and starting the audit export."""
 
 import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from techtransfer.audit.access import may_browse_audit
+from techtransfer.audit.api import AuditExportFilters
+from techtransfer.audit.filters import clean_filters
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs import services
 from techtransfer.jobs.access import get_job_for_user, jobs_visible_to
 from techtransfer.jobs.models import Job
+from techtransfer.jobs.selectors import open_result
 
 router = Router(tags=["jobs"])
 
@@ -33,12 +37,20 @@ class JobOut(Schema):
     finished_at: datetime.datetime | None
 
     @staticmethod
+    def resolve_message(obj: Job) -> str:
+        return obj.shown_message
+
+    @staticmethod
     def resolve_result_url(obj: Job) -> str | None:
-        return f"/jobs/{obj.pk}/download/" if obj.result_file else None
+        # The API's own address: it takes a token as well as the session (the page's
+        # /jobs/<id>/download/ takes the session only).
+        return f"/api/v1/jobs/{obj.pk}/download" if obj.result_file else None
 
 
 class AuditExportIn(Schema):
-    filters: dict[str, str] = {}
+    model_config = ConfigDict(extra="forbid")
+
+    filters: AuditExportFilters = AuditExportFilters()
 
 
 @router.get("/jobs", response=list[JobOut])
@@ -52,6 +64,25 @@ def get_job(request: HttpRequest, job_id: int) -> Job:
     return get_job_for_user(require_user(request), job_id)
 
 
+@router.get(
+    "/jobs/{job_id}/download",
+    summary="Download a job's result file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The result file (an attachment; the audit export is CSV)",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_job_result(request: HttpRequest, job_id: int) -> FileResponse:
+    """The file of the job's `result_url`, for whoever may see the job (its starter, platform admins);
+    not_found while the job has no result file."""
+    handle, filename = open_result(get_job_for_user(require_user(request), job_id))
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
 @router.post("/jobs/{job_id}/cancel", response=JobOut)
 def cancel_job(request: HttpRequest, job_id: int) -> Job:
     user = require_user(request)
@@ -61,7 +92,10 @@ def cancel_job(request: HttpRequest, job_id: int) -> Job:
 
 @router.post("/audit/exports", response={202: JobOut}, tags=["audit"])
 def start_audit_export(request: HttpRequest, payload: AuditExportIn) -> tuple[int, Job]:
+    """Start a CSV export of the events the caller may see. Unknown keys, unknown filters and values
+    a filter cannot read are refused (422, each under its name: `filters.since`)."""
     user = require_user(request)
     if not may_browse_audit(user):
         raise DomainError(Errors.PERMISSION_DENIED)
-    return 202, services.start_job(actor=user, kind="audit.export_csv", params=payload.filters)
+    params = clean_filters(payload.filters.as_params(), prefix="filters.")
+    return 202, services.start_job(actor=user, kind="audit.export_csv", params=params)

@@ -19,6 +19,10 @@ class JobStatus(models.TextChoices):
 
 FINISHED_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
+# What the job's page and the API show for a job that failed on an unexpected error (its `message` is
+# then empty): the error itself is in the server log and in `Job.error_detail`, for platform admins.
+FAILED_MESSAGE = _("The job failed because of an error on our side. It was logged; please try again later.")
+
 
 class Job(models.Model):
     """A long piece of work a user started (import, export, reindex), with status, percentage and log.
@@ -35,6 +39,9 @@ class Job(models.Model):
     percentage = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.CharField(_("current step"), max_length=200, blank=True)
     log = models.TextField(_("log"), blank=True)
+    # The traceback of an unexpected failure: for platform admins (job page, Django admin), never
+    # in `log` or `message`, which the job's owner and the API see.
+    error_detail = models.TextField(_("error detail"), blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
@@ -60,6 +67,13 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def shown_message(self) -> str:
+        """`message`, or for an unexpected failure the plain FAILED_MESSAGE in the active language."""
+        if self.status == JobStatus.FAILED and not self.message:
+            return str(FAILED_MESSAGE)
+        return self.message
 
 
 class WorkerHeartbeat(models.Model):

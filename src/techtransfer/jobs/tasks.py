@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from techtransfer.audit.services import record_event
+from techtransfer.core.errors import DomainError
 from techtransfer.jobs.models import Job, JobStatus
 from techtransfer.jobs.registry import get_kind
-from techtransfer.jobs.runtime import JobCancelled, JobContext
+from techtransfer.jobs.runtime import JobCancelled, JobContext, JobFailed, write_with_retry
 
 logger = logging.getLogger(__name__)
+
+
+def user_message(exc: BaseException) -> str:
+    """The failure message a job's owner may see: a JobFailed's or DomainError's own, else "" (shown
+    as `FAILED_MESSAGE` in the reader's language: the exception's text may hold paths or SQL)."""
+    if isinstance(exc, JobFailed):
+        return str(exc.message)
+    if isinstance(exc, DomainError):
+        return exc.message
+    return ""
 
 
 @task()
 def run_job(job_id: int) -> str:
     """Claim the job (queued → running, checked by row count) and run its kind's runner.
 
-    A second delivery of the same task finds the job no longer queued and does nothing.
+    A second delivery of the same task finds the job no longer queued and does nothing. The claim and
+    the final status write are retried while SQLite is locked (`write_with_retry`); progress writes
+    are advisory and skipped instead (`JobContext`).
     """
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+    claimed = write_with_retry(
+        lambda: Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=timezone.now()
+        ),
+        what=f"job {job_id} claim",
     )
     if claimed != 1:
         return "skipped"
@@ -38,27 +56,59 @@ def run_job(job_id: int) -> str:
         ctx.log("cancelled")
         return "cancelled"
     except Exception as exc:
-        logger.exception("job %s failed", job_id)
-        ctx.log(f"failed: {exc}")
-        ctx.log(traceback.format_exc(limit=5))
-        Job.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:200]
-        )
-        _audit(job, "job.fail", JobStatus.RUNNING, JobStatus.FAILED, comment=str(exc)[:500])
+        _fail(ctx, exc)
         return "failed"
     ctx.job.percentage = 100
     ctx.log("done")
-    finished = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-        status=JobStatus.SUCCEEDED, percentage=100, result=result, finished_at=timezone.now()
-    )
+    try:
+        finished = write_with_retry(
+            lambda: Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                status=JobStatus.SUCCEEDED,
+                percentage=100,
+                result=result,
+                log=ctx.log_text,
+                finished_at=timezone.now(),
+            ),
+            what=f"job {job_id} success",
+        )
+    except Exception as exc:  # still locked after the retries, or a result that cannot be stored
+        _fail(ctx, exc)
+        return "failed"
     if finished:
         _audit(job, "job.succeed", JobStatus.RUNNING, JobStatus.SUCCEEDED)
     return "succeeded"
 
 
+def _fail(ctx: JobContext, exc: Exception) -> None:
+    """Mark the job failed with a message its owner may read; the traceback goes to the server log
+    and `error_detail` (platform admins), never to `log` or `message`, which the API returns."""
+    job = ctx.job
+    logger.error("job %s (%s) failed", job.pk, job.kind, exc_info=exc)
+    message = user_message(exc)
+    detail = "".join(traceback.format_exception(exc))[-100_000:]
+    ctx.log(f"failed: {message}" if message else "failed (the details are in the server log)")
+    write_with_retry(
+        lambda: Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=message[:200],
+            log=ctx.log_text,
+            error_detail=detail,
+        ),
+        what=f"job {job.pk} failure",
+    )
+    # The audit trail is read by organisation admins too: the message, or only the exception's class.
+    _audit(job, "job.fail", JobStatus.RUNNING, JobStatus.FAILED, comment=(message or type(exc).__name__)[:500])
+
+
 def _audit(job: Job, action: str, before: str, after: str, comment: str = "") -> None:
     """Status changes made by the worker are audited like any other (the actor is the system)."""
-    record_event(
-        actor=None, action=action, obj=job, organisation=job.organisation, changes={"status": [before, after]},
-        comment=comment,
-    )  # fmt: skip
+
+    def write() -> Any:
+        with transaction.atomic():  # one event, and the search outbox rows its listeners write
+            return record_event(
+                actor=None, action=action, obj=job, organisation=job.organisation,
+                changes={"status": [before, after]}, comment=comment,
+            )  # fmt: skip
+
+    write_with_retry(write, what=f"job {job.pk} {action}")

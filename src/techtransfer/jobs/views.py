@@ -13,6 +13,7 @@ from techtransfer.core.errors import DomainError
 from techtransfer.jobs import services
 from techtransfer.jobs.access import get_job_for_user, jobs_visible_to
 from techtransfer.jobs.models import Job
+from techtransfer.jobs.selectors import open_result
 
 
 def _fetch(request: HttpRequest, pk: int) -> Job:
@@ -52,8 +53,8 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _fetch(request, pk)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle, filename = open_result(job)
+    except DomainError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=filename)

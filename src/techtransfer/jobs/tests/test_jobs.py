@@ -57,9 +57,12 @@ def test_a_failing_runner_marks_the_job_failed_with_its_log(platform_admin, djan
         job = services.start_job(actor=platform_admin, kind="test.fail")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.message == "boom"
-    assert "failed: boom" in job.log
-    assert AuditEvent.objects.get(action="job.fail").comment == "boom"
+    assert job.message == ""  # shown as the plain FAILED_MESSAGE: the exception's text stays on the server
+    assert job.log.splitlines()[-1].endswith("] failed (the details are in the server log)")
+    assert "boom" not in job.log
+    assert job.error_detail.startswith("Traceback (most recent call last):")
+    assert job.error_detail.endswith("RuntimeError: boom\n")
+    assert AuditEvent.objects.get(action="job.fail").comment == "RuntimeError"
 
 
 def test_cancel_and_cancel_again(platform_admin):
