@@ -216,7 +216,7 @@ def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
         ACTIONS[action](request.user, a.pk, request.POST.get("comment", "").strip())
     except DomainError as exc:
         extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
-        messages.error(request, f"{exc.message} {extra}".strip())
+        messages.error(request, f"{exc.refusal} {extra}".strip())
     else:
         messages.success(request, _("Done."))
     return redirect("achievements:detail", pk=a.pk)
@@ -234,7 +234,7 @@ def revision_decide(request: HttpRequest, pk: int, revision_id: int) -> HttpResp
             comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     else:
         messages.success(request, _("Done."))
     return redirect("achievements:detail", pk=a.pk)

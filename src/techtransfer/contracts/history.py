@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
+# Shown under the charts as they are (Chinese first; the yearbook's English title kept for the citation).
 PROVINCE_SOURCE = (
-    "China Statistical Yearbook on Science and Technology, via github.com/127ww/nqp-spatial-development "
-    "(MIT), contracts/data/province_year_2011_2023.csv"
+    "《中国科技统计年鉴》（China Statistical Yearbook on Science and Technology），"
+    "经 github.com/127ww/nqp-spatial-development（MIT）整理；contracts/data/province_year_2011_2023.csv"
 )
 NATIONAL_SOURCE = (
-    "China Statistics Yearbook on S&T, sum of 31 provinces, via github.com/myppqk88/"
-    "Mapping-Open-Science-Policy-in-China (CC BY 4.0), contracts/data/national_sum_of_31_provinces_1998_2024.csv"
+    "《中国科技统计年鉴》31 省合计（China Statistics Yearbook on S&T），经 github.com/myppqk88/"
+    "Mapping-Open-Science-Policy-in-China（CC BY 4.0）整理；contracts/data/national_sum_of_31_provinces_1998_2024.csv"
 )
 NATIONAL_NAME = "31省合计"
 

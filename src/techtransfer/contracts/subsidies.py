@@ -43,6 +43,10 @@ class Share:
     def capped_by_unit_year(self) -> bool:
         return self.granted < self.project_amount
 
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
 
 @dataclass(frozen=True)
 class UnitYear:
@@ -53,6 +57,15 @@ class UnitYear:
     project_total: Decimal
     granted: Decimal
     cap: Decimal
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
+
+def role_label(role: str) -> str:
+    """买方 / Buyer: the party role in the page's language (the stored value otherwise)."""
+    return str(PartyRole(role).label) if role in PartyRole.values else role
 
 
 def rule_for(year: int, province_code: str) -> SubsidyRule | None:

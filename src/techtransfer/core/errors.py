@@ -76,5 +76,12 @@ class DomainError(Exception):
         return str(self.error.message)
 
     @property
+    def refusal(self) -> str:
+        """The message for someone refused an action on a record they are looking at: "does not exist
+        or you may not see it" (how services refuse what a user may not act on, telling nothing of
+        the record) would be wrong there; they may not do this."""
+        return str((Errors.PERMISSION_DENIED if self.error == Errors.NOT_FOUND else self.error).message)
+
+    @property
     def http_status(self) -> int:
         return self.error.http_status

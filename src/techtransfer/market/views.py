@@ -216,7 +216,7 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
         for values in exc.details.values():
             if isinstance(values, list):
                 for v in values:

@@ -145,7 +145,8 @@ def create_challenge(
 
 @transaction.atomic
 def add_expert(*, actor: User, challenge_id: int, username: str) -> Expert:
-    """The seeker puts an account on the panel. Solvers of the challenge cannot be experts."""
+    """The seeker puts an account on the panel. Solvers of the challenge cannot be experts, nor can
+    members of the seeking organisation (it would score the proposals it is to pay for)."""
     challenge = _locked_challenge(challenge_id)
     if not is_seeker(actor, challenge):
         raise DomainError(Errors.NOT_FOUND)
@@ -156,6 +157,8 @@ def add_expert(*, actor: User, challenge_id: int, username: str) -> Expert:
         raise DomainError(NeedErrors.EXPERT_EXISTS, details={"field": "username"})
     if Proposal.objects.filter(challenge=challenge, solver=user).exists():
         raise DomainError(NeedErrors.CONFLICTED, details={"field": "username"})
+    if is_member(user, challenge.need.organisation_id):
+        raise DomainError(NeedErrors.EXPERT_OF_SEEKER, details={"field": "username"})
     expert = Expert.objects.create(challenge=challenge, user=user)
     notices.put_on_panel(challenge, user.pk)
     record_event(

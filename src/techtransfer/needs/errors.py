@@ -49,4 +49,9 @@ class NeedErrors:
     )
     AWARD_EXCEEDS = ErrorCode("award_exceeds_bounty", _("The awards would exceed the bounty."), 409)
     EXPERT_EXISTS = ErrorCode("expert_exists", _("This person is already on the panel."), 409)
+    EXPERT_OF_SEEKER = ErrorCode(
+        "expert_of_seeker",
+        _("Members of the organisation that runs the challenge cannot judge it: choose someone from outside."),
+        409,
+    )
     UNKNOWN_USER = ErrorCode("unknown_user", _("There is no active account with this user name."), 400)

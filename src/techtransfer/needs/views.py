@@ -19,6 +19,7 @@ from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
 from techtransfer.core.roles import is_member
 from techtransfer.needs import access, services
+from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.filters import NeedFilterSet
 from techtransfer.needs.forms import CommentForm, NeedForm
 from techtransfer.needs.models import Challenge, Need
@@ -120,6 +121,9 @@ def need_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     need = _fetch(request, pk, "edit")
+    if need.status not in services.EDITABLE_STATES:  # said before anything is typed, not after saving
+        messages.error(request, str(NeedErrors.NOT_EDITABLE.message))
+        return redirect("needs:detail", need.pk)
     initial = {
         "title": need.title, "summary": need.summary, "description": need.description, "indicators": need.indicators,
         "industry": need.industry, "region": need.region_id, "budget_min": need.budget_min,

@@ -365,3 +365,13 @@ def test_the_history_names_each_step_in_words(client, draft, applicant_admin, pr
     client.force_login(applicant_admin)
     page = client.get(f"/achievements/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert '<span title="achievement.reject">已驳回</span>' in page and "<code>achievement." not in page
+
+
+def test_an_action_refused_on_a_record_one_can_see_says_so(client, draft, applicant_member, gov_orgs):
+    """A researcher pressing a reviewer's button on their own record was told it does not exist."""
+    from django.contrib.messages import get_messages
+
+    client.force_login(applicant_member)
+    response = client.post(f"/achievements/{draft.pk}/action/", {"action": "approve"})
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["您无权执行此操作。"]

@@ -29,6 +29,18 @@ def test_shipped_rule_has_the_published_rates_and_caps(db) -> None:  # type: ign
     assert subsidies.rule_for(2026, "36") == rule
     assert subsidies.rule_for(2019, "36") is None
     assert subsidies.rule_for(2026, "11") is None
+    # Shown on Chinese pages: the notes are in Chinese (they were English).
+    assert rule.source.startswith("江西省 2020 年网上常设技术市场交易补助")
+    assert rule.source.endswith("发放前请核对官方通知。")
+
+
+def test_yearbook_series_cite_their_source_in_chinese(db) -> None:  # type: ignore[no-untyped-def]
+    from techtransfer.contracts.history import NATIONAL_SOURCE, PROVINCE_SOURCE
+    from techtransfer.contracts.models import HistoricalTurnover
+
+    sources = set(HistoricalTurnover.objects.values_list("source", flat=True))
+    assert sources == {PROVINCE_SOURCE, NATIONAL_SOURCE}
+    assert all(s.startswith("《中国科技统计年鉴》") for s in sources)
 
 
 def test_caps_across_many_contracts_of_one_unit_in_one_year(seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]

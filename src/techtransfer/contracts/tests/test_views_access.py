@@ -306,3 +306,13 @@ def test_subsidies_page_permission_matrix(who, status, contracts, request) -> No
     assert response.status_code == status
     if status == 200:
         assert "江西省网上常设技术市场交易补助（2020）" in response.content.decode()
+
+
+def test_subsidy_tables_name_the_roles_in_the_pages_language(contracts, province_official) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(province_official)
+    registered = contracts["registered"]
+    year = registered.registered_at.year
+    units = c.get(f"/contracts/subsidies/?year={year}").content.decode().split('id="subsidy-units"')[1]
+    detail = c.get(f"/contracts/{registered.pk}/").content.decode().split('id="subsidies"')[1]
+    for table in (units.split("</table>")[0], detail.split("</table>")[0]):
+        assert "卖方" in table and "seller" not in table and "buyer" not in table

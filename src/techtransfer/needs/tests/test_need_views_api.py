@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from techtransfer.core.choices import ReviewStatus
@@ -192,3 +193,11 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused_with_its_text_
     assert saved.status_code == 302
     need.refresh_from_db()
     assert need.indicators == "我的新指标"
+
+
+def test_edit_form_of_a_need_that_cannot_be_edited_goes_back_to_it(client, needs, applicant_admin):
+    """It opened, took the user's changes and refused them on saving (a QA pass lost its typing)."""
+    client.force_login(applicant_admin)
+    response = client.get(reverse("needs:edit", args=[needs[0].pk]))
+    assert (response.status_code, response["Location"]) == (302, reverse("needs:detail", args=[needs[0].pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["只有草稿和退回修改的需求可以编辑。"]

@@ -139,3 +139,14 @@ def test_award_feedback_for_every_solver(world):
     assert AuditEvent.objects.filter(action="challenge.award", object_id=str(ch.pk)).count() == 1
     # Audit rows never copy proposal content.
     assert not AuditEvent.objects.filter(changes__icontains="晶界扩散镝").exists()
+
+
+@pytest.mark.django_db
+def test_a_member_of_the_seeking_organisation_cannot_judge_its_challenge(world):
+    """A QA pass put the seeker's own admin on the panel; they scored the proposals their company pays."""
+    ch = world.challenge
+    for username in (world.seeker.username, world.colleague.username):
+        with pytest.raises(DomainError) as exc:
+            challenges.add_expert(actor=world.seeker, challenge_id=ch.pk, username=username)
+        assert (exc.value.code, exc.value.details) == ("expert_of_seeker", {"field": "username"})
+    assert list(ch.experts.values_list("user__username", flat=True)) == ["expert"]
