@@ -95,7 +95,8 @@ def _search_parameters() -> list[dict[str, Any]]:
         param(
             "q",
             {"type": "string", "maxLength": services.MAX_QUERY_CHARS},
-            "The question (Chinese or English); a term after a minus sign (稀土 -荧光) excludes the records with it.",
+            "The question (Chinese or English); a term after a minus sign (稀土 -荧光) excludes the records with it; "
+            'words in quotes ("稀土 元素" or “稀土元素”) must all be in a record.',
         ),
         param("type", {"type": "string", "enum": sorted(types())}, "Record types (any of them).", repeat=True),
         param("region", {"type": "string"}, "GB/T 2260 codes of 2, 4 or 6 digits, comma-separated (any of them)."),

@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.regions_loader import place_names
 from techtransfer.core.wording import run_in_list
-from techtransfer.search import services
+from techtransfer.search import services, text
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.backends.tantivy_backend import shown_terms
@@ -369,9 +369,10 @@ def source_document(user: Any, type_name: str, pk: str) -> SearchDocument | None
 
 
 def query_text(doc: SearchDocument) -> str:
-    """Title, keywords and body of the document: the query (build_request cuts it to its limit)."""
+    """Title, keywords and body of the document: the query (build_request cuts it to its limit), as
+    written (`text.literal`: a quoted term or " -Al2O3" in the text is not search syntax)."""
     parts = [doc.fields.get("title", "") or doc.title, doc.fields.get("keywords", ""), doc.fields.get("body", "")]
-    return " ".join(p.strip() for p in parts if p and p.strip())
+    return text.literal(" ".join(p.strip() for p in parts if p and p.strip()))
 
 
 def _hits(

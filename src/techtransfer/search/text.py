@@ -159,11 +159,23 @@ _EXCLUDED = re.compile(rf"(?:^|(?<=\s))-(?![-\d.])([{_HAN}]{{1,20}}|[A-Za-z][\w.
 _FULL_WIDTH_EXCLUDED = re.compile(rf"(?:^|(?<=\s))－(?=[{_HAN}]{{1,20}}(?:\s|$))")
 
 
+# A part of the question in quotes ("稀土 元素", or “稀土元素” as a Chinese keyboard types them) is
+# required: only the records that hold it are listed (each of its words, in one field).
+_QUOTED = re.compile(r'"([^"\n]{1,40})"|“([^“”\n]{1,40})”')
+
+
 def literal(question: str) -> str:
-    """`question` with no exclusion read into it: the minus signs the search box would take for one
-    are left out (they are punctuation to the tokenizer, so the words stay the same). For texts
-    searched as written: benchmark queries, pasted titles."""
-    return _EXCLUDED.sub(lambda m: m.group(1), _FULL_WIDTH_EXCLUDED.sub("-", question))
+    """`question` with no syntax read into it: the minus signs the search box would take for an
+    exclusion and the quotes it would take for a required part are left out (they are punctuation to
+    the tokenizer, so the words stay the same). For texts searched as written: benchmark queries,
+    a record's own text (recommendations)."""
+    unquoted = _QUOTED.sub(lambda m: f" {m.group(1) or m.group(2)} ", question)
+    return _EXCLUDED.sub(lambda m: m.group(1), _FULL_WIDTH_EXCLUDED.sub("-", unquoted))
+
+
+def required_parts(query: str) -> list[str]:
+    """The quoted parts of the question, which every record listed must hold ("稀土 元素" → [稀土 元素])."""
+    return [part.strip() for m in _QUOTED.finditer(query) if (part := m.group(1) or m.group(2)) and part.strip()]
 
 
 def split_exclusions(query: str) -> tuple[str, list[str]]:

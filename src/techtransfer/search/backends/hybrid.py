@@ -71,10 +71,12 @@ def whole_query_first(
 ) -> list[tuple[str, float | None, float | None, float]]:
     """`ranked` with `bonus` added to the fused score of the candidates whose stored title (with the
     indexed title text, e.g. an English name beside it) or text contains the whole normalised
-    `query`, re-sorted (stable: ties keep the fused order)."""
+    `query`, re-sorted (stable: ties keep the fused order). A question of several words (稀土 永磁)
+    is held whole when each of its words is: a record about both comes before one about either."""
     needle = text.normalise(query).strip()
     if not needle:
         return list(ranked)
+    parts = needle.split()
     out = []
     for uid, sim, bm25, fused in ranked:
         payload = payloads.get(uid)
@@ -84,7 +86,7 @@ def whole_query_first(
             if payload
             else ""
         )
-        out.append((uid, sim, bm25, fused + bonus if needle in hay else fused))
+        out.append((uid, sim, bm25, fused + bonus if all(p in hay for p in parts) else fused))
     out.sort(key=lambda r: -r[3])
     return out
 
@@ -193,9 +195,11 @@ class HybridBackend(SearchBackend):
         short = len(text.normalise(question).strip()) <= SHORT_QUERY_CHARS
         floor = max(self.min_similarity, self.short_min_similarity) if short else self.min_similarity
         near = [(u, x) for u, x in self.vectors.search(qvec, nearest, self.depth) if x >= floor]
-        if text.split_exclusions(request.query)[1]:  # the vector index knows no words: ask the word index
-            holding_none = self.lexical.payloads([u for u, _ in near], replace(nearest, types=[], terms={}, ranges={}))
-            near = [(u, x) for u, x in near if u in holding_none]
+        if text.split_exclusions(request.query)[1] or text.required_parts(request.query):
+            # The vector index knows no words: the word index tells which hold no excluded term and
+            # every required (quoted) part.
+            passing = self.lexical.payloads([u for u, _ in near], replace(nearest, types=[], terms={}, ranges={}))
+            near = [(u, x) for u, x in near if u in passing]
         near_uids = [u for u, _ in near]
         sem = near
         if counted and (request.types or request.terms or request.ranges):

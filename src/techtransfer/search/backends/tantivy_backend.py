@@ -301,6 +301,10 @@ class TantivyBackend(SearchBackend):
             excluded = self._holding(term)
             if excluded is not None:
                 out.append((tantivy.Occur.MustNot, excluded))
+        for part in text.required_parts(request.query):
+            required = self._holding(part)
+            if required is not None:
+                out.append((must, required))
         for name, values in request.terms.items():
             if name in self.filter_kinds and values:
                 out.append((must, tantivy.Query.term_set_query(schema, f"x_{name}", [str(v) for v in values])))

@@ -28,6 +28,19 @@ def test_whole_query_first_reads_the_indexed_title_text_too():
     assert [u for u, *_ in whole_query_first("rare earth", ranked, payloads, 0.5)] == ["o:2", "o:1"]
 
 
+def test_a_question_of_several_words_is_held_whole_by_a_record_holding_each_of_them():
+    """稀土 永磁: a QA pass found the one record about both fourth, after records about either."""
+    ranked = [("t:a", None, 3.0, 1.0), ("t:b", None, 2.5, 0.9), ("t:c", None, 2.0, 0.8), ("t:d", None, 1.0, 0.5)]
+    payloads = {
+        "t:a": {"title": "稀土纳米TiO2", "text": "稀土掺杂"},
+        "t:b": {"title": "永磁同步电机", "text": "永磁体"},
+        "t:c": {"title": "稀土", "text": "永 磁"},  # the two characters apart are not the word
+        "t:d": {"title": "赣州示范稀土科技", "text": "钕铁硼永磁材料"},
+    }
+    out = whole_query_first("稀土 永磁", ranked, payloads, 0.5)
+    assert out == [("t:a", None, 3.0, 1.0), ("t:d", None, 1.0, 1.0), ("t:b", None, 2.5, 0.9), ("t:c", None, 2.0, 0.8)]
+
+
 def test_whole_query_first_keeps_the_order_for_an_empty_query():
     ranked = [("t:a", None, 1.0, 1.0), ("t:b", None, 0.5, 0.5)]
     assert whole_query_first("  ", ranked, {"t:b": {"title": "", "text": " "}}, 0.5) == ranked
