@@ -242,3 +242,15 @@ def test_an_edit_started_from_an_older_version_is_refused_with_its_text_kept(cli
     assert c.post(url, {**mine, "loaded_at": current}).status_code == 302
     draft.refresh_from_db()
     assert draft.name == "我在这个窗口改的名称"
+
+
+@pytest.mark.parametrize(
+    ("price", "negotiable", "shown"),
+    [("50.00", True, "50.00 万元 (面议)"), ("50.00", False, "50.00 万元"), (None, True, "面议")],
+)
+def test_a_price_given_is_shown_even_when_negotiable(org, applicant_member, client, price, negotiable, shown):
+    """A QA pass typed 50 and left "negotiable" ticked (the default): the page said only 面议."""
+    a = AchievementFactory(organisation=org, created_by=applicant_member, price=price, price_negotiable=negotiable)
+    client.force_login(applicant_member)
+    page = client.get(f"/achievements/{a.pk}/").content.decode()
+    assert f'<dd class="col-7" id="achievement-price">{shown}</dd>' in page
