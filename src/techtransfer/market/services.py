@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements import access as achievement_access
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.audit.services import diff, record_event, snapshot
+from techtransfer.core import patents
 from techtransfer.core.choices import OrganisationStatus
 from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
@@ -24,6 +25,7 @@ from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
+from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 from techtransfer.market import hooks
 from techtransfer.market.access import EDITABLE_STATES
@@ -106,6 +108,13 @@ def _apply_input(actor: User, listing: Listing, data: ListingInput) -> None:
         raise DomainError(MarketErrors.SUBJECT_MISSING, details={"field": "achievement"})
     else:
         listing.achievement = None
+    wrong = patents.wrong_numbers(data.patent_numbers)
+    if wrong:  # "abc" stood for the patent in a listing, a deal and a contract
+        message = _(
+            "Not a patent number, or its check digit is wrong: %(numbers)s. Write application numbers as "
+            "201710601862.3 or ZL201710601862.3, publication numbers as CN105000000A; separate them with commas."
+        ) % {"numbers": run_in_list(wrong)}
+        raise DomainError(Errors.VALIDATION, details={"patent_numbers": [str(message)]})
     if not title:
         raise DomainError(Errors.VALIDATION, details={"title": [str(_("Give the listing a title."))]})
     listing.title = title[:200]

@@ -17,7 +17,7 @@ class ListingFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     region_id = factory.LazyAttribute(lambda x: x.organisation.region_id)
     created_by = factory.SubFactory(UserFactory)
-    patent_numbers = "CN202310000001.X"
+    patent_numbers = "CN202310000001.5"
     mode = ListingMode.NON_EXCLUSIVE_LICENCE
     industry = "new_materials"
     price_min = Decimal("100.00")

@@ -72,9 +72,9 @@ def test_patent_listing_needs_numbers_and_a_title(seller, applicant_member):
     listing = services.create_listing(
         actor=applicant_member,
         organisation_id=seller.pk,
-        data=data(patent_numbers=" ZL202310000001.X ", title="一种电机控制方法"),
+        data=data(patent_numbers=" ZL202310000001.5 ", title="一种电机控制方法"),
     )
-    assert listing.patent_numbers == "ZL202310000001.X" and listing.achievement_id is None
+    assert listing.patent_numbers == "ZL202310000001.5" and listing.achievement_id is None
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,9 @@ def test_price_range_and_period_are_checked(seller, applicant_member, published_
 
 def test_non_member_cannot_list_for_an_organisation(seller, outsider):
     with pytest.raises(DomainError) as exc:
-        services.create_listing(actor=outsider, organisation_id=seller.pk, data=data(patent_numbers="X", title="t"))
+        services.create_listing(
+            actor=outsider, organisation_id=seller.pk, data=data(patent_numbers="ZL202310000001.5", title="t")
+        )
     assert exc.value.error == Errors.NOT_FOUND
 
 
@@ -133,7 +135,7 @@ def test_return_needs_a_comment_and_allows_editing(seller, applicant_member, cit
     assert exc.value.error == Errors.VALIDATION
     services.review_listing(actor=city_reviewer, listing_id=listing.pk, action="return", comment="请补充材料")
     updated = services.update_listing(
-        actor=applicant_member, listing_id=listing.pk, data=data(patent_numbers="ZL1", title="新标题")
+        actor=applicant_member, listing_id=listing.pk, data=data(patent_numbers="ZL202310000001.5", title="新标题")
     )
     assert (updated.status, updated.title, updated.review_comment) == (S.RETURNED, "新标题", "请补充材料")
 
@@ -200,7 +202,9 @@ def test_view_matrix(request, seller, applicant_member, status, visible):
 
 def test_published_listing_cannot_be_edited(listing, applicant_member):
     with pytest.raises(DomainError) as exc:
-        services.update_listing(actor=applicant_member, listing_id=listing.pk, data=data(patent_numbers="x", title="y"))
+        services.update_listing(
+            actor=applicant_member, listing_id=listing.pk, data=data(patent_numbers="ZL202310000001.5", title="y")
+        )
     assert exc.value.error == MarketErrors.NOT_EDITABLE
 
 
@@ -210,7 +214,7 @@ def test_an_edit_from_an_older_version_of_a_listing_is_refused(seller, applicant
     listing = ListingFactory(organisation=seller, created_by=applicant_member)
 
     def edit(title: str, loaded_at: str | None = None) -> None:
-        data_ = data(patent_numbers="ZL1", title=title)
+        data_ = data(patent_numbers="ZL202310000001.5", title=title)
         services.update_listing(actor=applicant_member, listing_id=listing.pk, data=data_, loaded_at=loaded_at)
 
     loaded = concurrency.stamp(listing)
@@ -263,3 +267,22 @@ def test_watchlist_is_idempotent_and_only_for_published(listing, outsider, selle
         services.watch(actor=outsider, listing_id=draft.pk)
     services.watch(actor=outsider, listing_id=listing.pk, on=False)
     assert Watch.objects.filter(user=outsider).count() == 0
+
+
+def test_patent_numbers_are_checked(applicant_member, seller):  # type: ignore[no-untyped-def]
+    """A QA pass listed "abc" as the patent; it carried through to the deal and the contract."""
+    with pytest.raises(DomainError) as exc:
+        services.create_listing(
+            actor=applicant_member, organisation_id=seller.pk,
+            data=data(patent_numbers="ZL201710601862.3，abc、201710601862.4", title="t"),
+        )  # fmt: skip
+    assert exc.value.code == "validation_error"
+    assert exc.value.details["patent_numbers"] == [
+        "不是专利号，或其校验位有误：ABC、201710601862.4。申请号请写作 201710601862.3 或 ZL201710601862.3，"
+        "公开号请写作 CN105000000A；多个号码之间用逗号分隔。"
+    ]
+    listing = services.create_listing(
+        actor=applicant_member, organisation_id=seller.pk,
+        data=data(patent_numbers="ZL201710601862.3, 97101765.4; CN105000000A US10123456B2", title="t"),
+    )  # fmt: skip
+    assert listing.patent_numbers == "ZL201710601862.3, 97101765.4; CN105000000A US10123456B2"

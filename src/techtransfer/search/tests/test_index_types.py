@@ -138,7 +138,7 @@ def test_listings_are_indexed_through_the_market_services(
     today = timezone.localdate()
     data = market_services.ListingInput(
         mode=ListingMode.EXCLUSIVE_LICENCE, listed_from=today, listed_until=today + datetime.timedelta(days=30),
-        patent_numbers="CN202310000001.X", title="稀土永磁电机专利独占许可", industry="new_energy",
+        patent_numbers="CN202310000001.5", title="稀土永磁电机专利独占许可", industry="new_energy",
         price_min=Decimal("80"), price_max=Decimal("120"),
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
