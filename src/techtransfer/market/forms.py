@@ -17,6 +17,7 @@ from techtransfer.achievements.choices import AchievementStatus, PlanIndustry
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.market.choices import DepositStatus, ListingMode
+from techtransfer.market.models import Listing
 from techtransfer.market.services import AuctionInput, ListingInput
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
@@ -126,10 +127,33 @@ class DealForm(OrganisationChoiceMixin, StyledForm):
         label=_("Proposed amount (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    # Shown (ticked to go on) only when the amount is far from the asking price (`clean`).
+    confirm_amount = forms.BooleanField(label=_("The amount is right"), required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, listing: Listing | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_organisations(user)
+        self.listing = listing
+
+    def clean(self) -> dict[str, Any]:
+        """An amount ten times above the asking price or ten times below it is most likely in yuan,
+        not 10,000 yuan (a QA pass proposed 2,500,000 for a 200–300 listing: 250 亿元 on the contract):
+        said, and proposed only once the buyer ticks that it is right."""
+        data = super().clean() or {}
+        amount, listing = data.get("amount"), self.listing
+        asked = [p for p in (listing.price_min, listing.price_max) if p is not None] if listing else []
+        if amount is not None and asked and not data.get("confirm_amount"):
+            if amount > 10 * max(asked) or 10 * amount < min(asked):
+                self.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+                self.add_error(
+                    "amount",
+                    _(
+                        "%(amount)s (10,000 yuan) is far from the asking price of %(asked)s (10,000 yuan): check "
+                        "the unit. Tick “The amount is right” to propose it anyway."
+                    )
+                    % {"amount": amount, "asked": "–".join(str(p) for p in dict.fromkeys(asked))},
+                )
+        return data
 
 
 class CancelForm(StyledForm):

@@ -117,7 +117,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if user.is_authenticated and listing.status == S.PUBLISHED and not manager:
         context["interest_form"] = InterestForm(user=user)
-        context["deal_form"] = DealForm(user=user)
+        context["deal_form"] = DealForm(user=user, listing=listing)
     return render(request, "market/detail.html", context)
 
 
@@ -285,7 +285,7 @@ def listing_interest(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_open(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing(request, pk)
     user = _user(request)
-    form = DealForm(request.POST, user=user)
+    form = DealForm(request.POST, user=user, listing=listing)
     if form.is_valid():
         try:
             deal = services.open_deal(
