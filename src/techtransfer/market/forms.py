@@ -142,17 +142,17 @@ class DealForm(OrganisationChoiceMixin, StyledForm):
         data = super().clean() or {}
         amount, listing = data.get("amount"), self.listing
         asked = [p for p in (listing.price_min, listing.price_max) if p is not None] if listing else []
-        if amount is not None and asked and not data.get("confirm_amount"):
-            if amount > 10 * max(asked) or 10 * amount < min(asked):
-                self.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
-                self.add_error(
-                    "amount",
-                    _(
-                        "%(amount)s (10,000 yuan) is far from the asking price of %(asked)s (10,000 yuan): check "
-                        "the unit. Tick “The amount is right” to propose it anyway."
-                    )
-                    % {"amount": amount, "asked": "–".join(str(p) for p in dict.fromkeys(asked))},
+        far = amount is not None and asked and (amount > 10 * max(asked) or 10 * amount < min(asked))
+        if far and not data.get("confirm_amount"):
+            self.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+            self.add_error(
+                "amount",
+                _(
+                    "%(amount)s (10,000 yuan) is far from the asking price of %(asked)s (10,000 yuan): check "
+                    "the unit. Tick “The amount is right” to propose it anyway."
                 )
+                % {"amount": amount, "asked": "–".join(str(p) for p in dict.fromkeys(asked))},
+            )
         return data
 
 
