@@ -47,7 +47,14 @@ def test_register_a_contract_and_see_it_in_the_statistics(
     login(page, base, "c_seller")
     page.goto(f"{base}/contracts/new/")
     page.fill("#id_name", CONTRACT)
+    # Only the chosen type's subtypes are offered; a type without subtypes offers none.
+    page.select_option("#id_contract_type", "development")
+    offered = "s => [...s.options].filter(o => o.value && !o.disabled).map(o => o.value)"
+    assert page.eval_on_selector("#id_subtype", offered) == ["commissioned", "cooperative"]
+    page.select_option("#id_subtype", "cooperative")
     page.select_option("#id_contract_type", "licensing")
+    expect(page.locator("#id_subtype")).to_be_disabled()
+    expect(page.locator("#id_subtype")).to_have_value("")
     page.select_option("#id_tech_field", "new_materials")
     page.select_option("#id_ip_type", "patent")
     page.fill("#id_signed_on", "2026-03-01")

@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.contracts.amounts import amount_problems
-from techtransfer.contracts.choices import RECOGNITION_CHECKLIST, SUBTYPES, NatureCode
+from techtransfer.contracts.choices import (
+    RECOGNITION_CHECKLIST,
+    SUBTYPES,
+    ContractSubtype,
+    ContractType,
+    NatureCode,
+)
 from techtransfer.contracts.models import Contract
 from techtransfer.core import uscc
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm
@@ -74,6 +80,11 @@ class ContractForm(StyledModelForm):
             self.fields[name].required = False
         if self.instance.pk and self.instance.achievement_id and not self.is_bound:
             self.initial["achievement_number"] = self.instance.achievement.registration_number or ""
+        # The subtypes under their contract type (the page's script offers only the chosen type's).
+        types, subtypes = dict(ContractType.choices), dict(ContractSubtype.choices)
+        self.fields["subtype"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+            (types[ctype], [(s, subtypes[s]) for s in values]) for ctype, values in SUBTYPES.items()
+        ]
 
     def clean_achievement_number(self) -> int | None:
         number = self.cleaned_data.get("achievement_number", "").strip()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.contracts import access, services
-from techtransfer.contracts.choices import ContractStatus, PartyRole, contract_type_for_listing_mode
+from techtransfer.contracts.choices import SUBTYPES, ContractStatus, PartyRole, contract_type_for_listing_mode
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.forms import (
     AmendForm,
@@ -33,11 +33,14 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
 from techtransfer.core.jurisdiction import jurisdiction_q
-from techtransfer.core.models import Membership, User
+from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.market.models import Deal
 
 S = ContractStatus
 PAGE_SIZE = 20
+
+# For the form's script: the subtypes of each contract type.
+SUBTYPE_MAP = {ctype: list(values) for ctype, values in SUBTYPES.items()}
 
 
 def _fetch(request: HttpRequest, pk: int, action: access.ContractAction = "view") -> Contract:
@@ -107,7 +110,8 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("organisation") or str(orgs[0][0])
     if data is None and (deal := _deal_from_query(request, deals)) is not None:
         form.initial.update(_initial_from_deal(deal))
-        parties[PartyRole.BUYER.value].initial.update(_buyer_initial(deal))
+        parties[PartyRole.BUYER.value].initial.update(_party_initial(deal.buyer))
+        parties[PartyRole.SELLER.value].initial.update(_party_initial(deal.listing.organisation))
         chosen = str(deal.listing.organisation_id)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in parties.values()):
         org_id = chosen_id if (chosen_id := parse_id(chosen)) in dict(orgs) else orgs[0][0]
@@ -124,7 +128,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
             once.tell(request, made, _("Draft saved. Attach the signed contract, then submit it."))
             return redirect("contracts:detail", pk)
     context = {
-        "form": form, "parties": parties, "orgs": orgs, "chosen": chosen, "contract": None,
+        "form": form, "parties": parties, "orgs": orgs, "chosen": chosen, "contract": None, "subtypes": SUBTYPE_MAP,
         "form_token": once.form_token(request),
     }  # fmt: skip
     return render(request, "contracts/form.html", context)
@@ -149,9 +153,9 @@ def _initial_from_deal(deal: Deal) -> dict[str, Any]:
     }
 
 
-def _buyer_initial(deal: Deal) -> dict[str, Any]:
-    buyer = deal.buyer
-    return {"name": buyer.name, "uscc": buyer.uscc, "region": buyer.region_id or ""}
+def _party_initial(org: Organisation) -> dict[str, Any]:
+    """A party's fields as the organisation's record has them (a deal's buyer, its listing's seller)."""
+    return {"name": org.name, "uscc": org.uscc, "region": org.region_id or ""}
 
 
 def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainError) -> None:
@@ -184,7 +188,8 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("contracts:detail", contract.pk)
-    return render(request, "contracts/form.html", {"form": form, "parties": parties, "contract": contract})
+    context = {"form": form, "parties": parties, "contract": contract, "subtypes": SUBTYPE_MAP}
+    return render(request, "contracts/form.html", context)
 
 
 @login_required

@@ -124,7 +124,14 @@ def test_the_deal_page_leads_to_a_prefilled_contract_form(seller, applicant_admi
     assert f.initial["contract_type"] == ContractType.LICENSING
     assert f.initial["achievement_number"] == "360202610077"
     assert form.context["parties"]["buyer"].initial["name"] == other_org.name
+    # The seller is the listing's organisation: filled in too (it was left empty).
+    seller_initial = form.context["parties"]["seller"].initial
+    assert (seller_initial["name"], seller_initial["uscc"]) == (seller.name, seller.uscc)
     assert [d.pk for d in f.fields["deal"].queryset] == [agreed.pk]
+    # The subtypes come grouped under their contract type, with the map the page's script reads.
+    page = form.content.decode()
+    assert '<optgroup label="Technology transfer (技术转让)">' in page
+    assert '<script id="contract-subtypes" type="application/json">{"development": ["commissioned", ' in page
 
 
 def test_the_buyer_sees_no_register_link_and_cannot_prefill(agreed, outsider):
