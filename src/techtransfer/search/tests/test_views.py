@@ -561,3 +561,9 @@ def test_links_back_to_a_question_sent_as_raw_utf8_keep_it(published):
     body = Client().get("/search/", QUERY_STRING=raw).content.decode()
     assert "/login/?next=/search/%3Fq%3D%25E6%25B0%25B8%25E7%25A3%2581" in body
     assert '<input name="next" type="hidden" value="/search/?q=%E6%B0%B8%E7%A3%81">' in body
+
+
+def test_django_s_decimal_message_ends_with_a_chinese_full_stop(client, db):
+    """Django's catalogue ends it with an ASCII "." beside the page's 。 (ours overrides it)."""
+    page = client.get(reverse("search:search"), {"q": "稀土", "price_min": "1.234"}).content.decode()
+    assert "确认小数不超过 2 位。" in page and "确认小数不超过 2 位." not in page
