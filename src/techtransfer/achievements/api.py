@@ -100,7 +100,7 @@ class AchievementIn(Schema):
     kind: str = "applied"
     name: str
     abstract: str
-    keywords: list[str] = []
+    keywords: list[str] = Field(description="1 to 8 keywords: required, as in the form")
     secrecy: str = "public"
     attribute: str = "original"
     embodiment: str = "technology"

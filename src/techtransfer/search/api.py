@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -142,8 +143,12 @@ def search(request: HttpRequest) -> dict[str, Any]:
     org_type; repeatable).
     Only records the caller may see are counted or returned."""
     form = SearchForm(request.GET)
-    if not form.is_valid():
-        raise DomainError(Errors.VALIDATION, details={"fields": form.error_fields()})
+    fields = {} if form.is_valid() else form.error_fields()
+    if request.GET.get("page_size", str(services.PAGE_SIZE)).strip() != str(services.PAGE_SIZE):
+        # The other lists take a page size; search pages have a fixed one (it was silently ignored).
+        fields["page_size"] = [gettext("Search results come %(n)d to a page.") % {"n": services.PAGE_SIZE}]
+    if fields:
+        raise DomainError(Errors.VALIDATION, details={"fields": fields})
     kwargs = form.request_kwargs()
     page = services.search(request.user, kwargs)
     return {

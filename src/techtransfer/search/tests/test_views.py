@@ -567,3 +567,10 @@ def test_django_s_decimal_message_ends_with_a_chinese_full_stop(client, db):
     """Django's catalogue ends it with an ASCII "." beside the page's 。 (ours overrides it)."""
     page = client.get(reverse("search:search"), {"q": "稀土", "price_min": "1.234"}).content.decode()
     assert "确认小数不超过 2 位。" in page and "确认小数不超过 2 位." not in page
+
+
+def test_search_api_refuses_a_page_size_it_would_ignore(client, db):
+    r = client.get("/api/v1/search", {"q": "稀土", "page_size": "1000"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 422
+    assert r.json()["details"]["fields"] == {"page_size": ["Search results come 20 to a page."]}
+    assert client.get("/api/v1/search", {"q": "稀土", "page_size": "20"}).status_code == 200
