@@ -10,6 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+# The real corpus beside the checkout (…/shared next to …/main), wherever the command is run from.
+SHARED_CORPUS = Path(__file__).resolve().parents[5].parent / "shared" / "bench" / "retrieval" / "corpus.tsv"
+
 
 def positive_int(text: str) -> int:
     """An argument that counts something: 1 or more (0 documents or -5 queries time nothing)."""
@@ -65,7 +68,10 @@ class Command(BaseCommand):
         s = sub.add_parser("scale", help="Index the corpus repeated with new ids; time hybrid queries with filters.")
         s.add_argument("--docs", type=positive_int, default=100_000)
         s.add_argument(
-            "--corpus", type=Path, default=Path("../shared/bench/retrieval/corpus.tsv"), help="TSV: docid, title, text"
+            "--corpus",
+            type=Path,
+            default=SHARED_CORPUS,
+            help="TSV: docid, title, text (default: ../shared/bench/retrieval/corpus.tsv beside the checkout)",
         )
         s.add_argument("--queries", type=positive_int, default=300, help="How many timed queries")
         s.add_argument(
