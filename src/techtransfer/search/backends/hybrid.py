@@ -326,5 +326,7 @@ class HybridBackend(SearchBackend):
         else:
             top = max(bm25.values(), default=0.0) or 1.0
             fused = {u: alpha * bm25.get(u, 0.0) / top + (1 - alpha) * sims.get(u, 0.0) for u in uids}
-        order = sorted(uids, key=lambda u: -fused[u])
+        # Equal scores in the order of their ids: the same after a reindex (the index's own order
+        # of equal word matches changes when it is rebuilt).
+        order = sorted(uids, key=lambda u: (-fused[u], u))
         return [(u, sims.get(u), bm25.get(u), fused[u]) for u in order]

@@ -160,3 +160,15 @@ def test_api_sort(client, two_published):  # type: ignore[no-untyped-def]
     wrong = client.get("/api/v1/search", {"q": "电机", "sort": "oldest"})
     assert wrong.status_code == 422
     assert list(wrong.json()["details"]["fields"]) == ["sort"]
+
+
+def test_equal_matches_keep_their_order_after_a_rebuild_in_another_order(tmp_path):  # type: ignore[no-untyped-def]
+    st = SearchType(name="doc", label="doc", model_label="x.doc", fields={"body": 1.0}, load=lambda pks: iter(()))
+    b = HybridBackend(tmp_path / "index", [st])
+    twins = [_doc(pk, "石墨烯导热膜的连续化制备", "materials", 1) for pk in ("b", "a", "c")]
+    req = SearchRequest(query="石墨烯导热膜", visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.HYBRID)
+    orders = []
+    for docs in (twins, list(reversed(twins))):
+        b.rebuild(docs)
+        orders.append([h.pk for h in b.search(req).hits])
+    assert orders == [["a", "b", "c"], ["a", "b", "c"]]
