@@ -393,10 +393,11 @@ class TantivyBackend(SearchBackend):
     def search(self, request: SearchRequest) -> SearchResults:
         searcher, found, total, facets, words = self._execute(request)
         hits = []
+        by_date = request.by_date  # then the key of each hit is its date, not a score
         for score, address in found:
             stored = searcher.doc(address)
             payload: dict[str, Any] = json.loads(str(stored.get_first("payload")))
-            bm25 = None if request.by_date else float(score)  # by date: the key is the date
+            bm25 = None if by_date else float(score)
             hits.append(payload_hit(payload, words, request.highlight, score=bm25 or 0.0, lexical_score=bm25))
         return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
 
