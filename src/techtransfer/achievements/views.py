@@ -145,7 +145,6 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
             return redirect("achievements:detail", pk=pk)
     context = {
         "form": form, "children": children, "orgs": orgs, "chosen": chosen, "creating": True,
-        "form_token": once.form_token(request),
     }  # fmt: skip
     return render(request, "achievements/form.html", context)
 

@@ -154,7 +154,7 @@ def catalogue_create(request: HttpRequest) -> HttpResponse:
         else:
             once.tell(request, made, _("Catalogue created. Add achievements to it."))
             return redirect("catalogues:edit", pk=pk)
-    return render(request, "achievements/catalogue_form.html", {"form": form, "form_token": once.form_token(request)})
+    return render(request, "achievements/catalogue_form.html", {"form": form})
 
 
 def _editor_context(request: HttpRequest, catalogue: Catalogue, **forms: Any) -> dict[str, Any]:

@@ -129,7 +129,6 @@ def contract_create(request: HttpRequest) -> HttpResponse:
             return redirect("contracts:detail", pk)
     context = {
         "form": form, "parties": parties, "orgs": orgs, "chosen": chosen, "contract": None, "subtypes": SUBTYPE_MAP,
-        "form_token": once.form_token(request),
     }  # fmt: skip
     return render(request, "contracts/form.html", context)
 

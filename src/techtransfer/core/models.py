@@ -177,12 +177,11 @@ class Invitation(models.Model):
 
 
 class SentForm(models.Model):
-    """A create form that made a record (`core.once`): sent again with the same token and the same
-    content (a double-click, a retry after a timeout, Back and send), it opens that record instead
-    of making a second one. Forgotten after `once.KEEP`."""
+    """A create form that made a record (`core.once`): sent again with the same content (a
+    double-click, a retry after a timeout, Back and send), it opens that record instead of making a
+    second one. Forgotten after `once.KEEP`."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=32)  # the form's hidden `form_token` (uuid4 hex)
     digest = models.CharField(max_length=64)  # SHA-256 of what was sent: another content is another record
     object_label = models.CharField(max_length=100)  # "needs.need"
     object_id = models.PositiveBigIntegerField(null=True)
@@ -190,8 +189,8 @@ class SentForm(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "token", "digest"], name="core_sentform_once"),
+            models.UniqueConstraint(fields=["user", "object_label", "digest"], name="core_sentform_once_per_form"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.object_label}:{self.object_id} ({self.token})"
+        return f"{self.object_label}:{self.object_id}"

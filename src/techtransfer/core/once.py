@@ -1,20 +1,21 @@
 """A create form sent twice makes one record.
 
-A double-click, a retry after a timeout, or Back and "send again" posts the same form twice. Each
-create form carries a token (`token()`, the hidden input `form_token`, `web/_form_token.html`); the
-view makes its record through `create_once`, which claims (user, token, content digest) in the same
-transaction as the record. The second post of the same content waits for the first (the unique
-row), then gets the record it made, and the view opens it. Another content sent with the same token
-(the form changed after Back) is a new record. A form without a token (the API, older pages) is not
+A double-click, a retry after a timeout, or Back and "send again" posts the same form twice. The
+view makes its record through `create_once`, which claims (user, form, digest of what was sent) in
+the same transaction as the record, under a unique constraint. A second post of the same content
+within `KEEP` waits for the first (the unique row), then gets the record it made, and the view opens
+it with a message. Another content (the form changed after Back) is a new record; so is the same
+content sent again after `KEEP`. Callers that do not go through it (the API, imports) are not
 checked. ADR 0026.
+
+(A token per form shown was tried first: a browser going Back shows the form again with what was
+typed but, for a page that is not kept, a new token, so the second send looked new.)
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -24,20 +25,13 @@ from django.utils import timezone
 
 from techtransfer.core.models import SentForm
 
-FIELD = "form_token"
-KEEP = datetime.timedelta(days=2)  # a resend later than this makes a new record
-_TOKEN = re.compile(r"[0-9a-f]{32}")
-_UNSENT = {"csrfmiddlewaretoken", FIELD, "loaded_at"}  # not part of what was sent
-
-
-def token() -> str:
-    """A new token for a create form being shown."""
-    return uuid.uuid4().hex
+KEEP = datetime.timedelta(minutes=10)  # the same content sent later makes a new record
+_UNSENT = {"csrfmiddlewaretoken", "loaded_at"}  # not part of what was sent
 
 
 def digest(data: QueryDict) -> str:
-    """What a form sent, as one hash: its fields and values in order, without the CSRF token, the
-    form token and the edit stamp."""
+    """What a form sent, as one hash: its fields and values in order, without the CSRF token and
+    the edit stamp."""
     h = hashlib.sha256()
     for name in sorted(k for k in data if k not in _UNSENT):
         for value in data.getlist(name):
@@ -47,17 +41,14 @@ def digest(data: QueryDict) -> str:
 
 def create_once(user: Any, data: QueryDict, label: str, create: Callable[[], Any]) -> tuple[int, bool]:
     """The pk of the record this form made: `create()`'s new one (True), or, when the same user sent
-    the same content with the same token before, the one that sending made (False). `create` runs
-    in one transaction, with the claim of the token: a refused create (it raises) frees it."""
-    sent = data.get(FIELD) or ""
-    if not _TOKEN.fullmatch(sent):
-        with transaction.atomic():
-            return create().pk, True
-    key = {"user": user, "token": sent, "digest": digest(data)}
+    the same content to the same form within `KEEP`, the one that sending made (False). `create`
+    runs in one transaction with the claim: a refused create (it raises) frees it."""
+    key = {"user": user, "object_label": label, "digest": digest(data)}
     with transaction.atomic():
+        SentForm.objects.filter(**key, created_at__lt=timezone.now() - KEEP).delete()  # an old sending
         try:
             with transaction.atomic():
-                claim = SentForm.objects.create(**key, object_label=label)
+                claim = SentForm.objects.create(**key)
         except IntegrityError:
             # The same form was sent before (its transaction committed; a concurrent one waited for it).
             done = SentForm.objects.filter(**key).values_list("object_id", flat=True).first()
@@ -74,13 +65,6 @@ def forget_old() -> int:
     """Drop the claims older than `KEEP` (the worker, daily)."""
     deleted, _ = SentForm.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     return deleted
-
-
-def form_token(request: Any) -> str:
-    """The token a create form is shown with: the one it was sent with when shown again after a
-    refusal (so the corrected form still counts as the same), else a new one."""
-    sent = request.POST.get(FIELD, "") if request.method == "POST" else ""
-    return sent if _TOKEN.fullmatch(sent) else token()
 
 
 def tell(request: Any, made: bool, message: Any) -> None:

@@ -140,7 +140,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
         else:
             once.tell(request, made, _("Draft saved. Add materials and submit it for review."))
             return redirect("market:detail", pk=pk)
-    context = {"form": form, "title": _("New listing"), "form_token": once.form_token(request)}
+    context = {"form": form, "title": _("New listing")}
     return render(request, "market/form.html", context)
 
 

@@ -56,7 +56,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
             if not made:
                 once.tell(request, made, "")
             return redirect("events:detail", pk)
-    return render(request, "matchmaking/event_form.html", {"form": form, "form_token": once.form_token(request)})
+    return render(request, "matchmaking/event_form.html", {"form": form})
 
 
 def _context(request: HttpRequest, event: Event, **forms: Any) -> dict[str, Any]:

@@ -113,7 +113,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
         else:
             once.tell(request, made, _("Draft saved. Submit it for review when it is complete."))
             return redirect("needs:detail", pk)
-    context = {"form": form, "orgs": orgs, "chosen": chosen, "need": None, "form_token": once.form_token(request)}
+    context = {"form": form, "orgs": orgs, "chosen": chosen, "need": None}
     return render(request, "needs/form.html", context)
 
 
