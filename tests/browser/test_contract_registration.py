@@ -55,6 +55,15 @@ def test_register_a_contract_and_see_it_in_the_statistics(
     page.select_option("#id_contract_type", "licensing")
     expect(page.locator("#id_subtype")).to_be_disabled()
     expect(page.locator("#id_subtype")).to_have_value("")
+    # A type the browser puts back (Back, reload) fires no change event: the subtypes follow it when
+    # the page is shown (they were cleared and disabled, as for the type the page was rendered with).
+    page.evaluate(
+        "() => { document.getElementById('id_contract_type').value = 'transfer';"
+        " window.dispatchEvent(new PageTransitionEvent('pageshow')); }"
+    )
+    expect(page.locator("#id_subtype")).to_be_enabled()
+    assert "patent" in page.eval_on_selector("#id_subtype", offered)
+    page.select_option("#id_contract_type", "licensing")
     page.select_option("#id_tech_field", "new_materials")
     page.select_option("#id_ip_type", "patent")
     page.fill("#id_signed_on", "2026-03-01")

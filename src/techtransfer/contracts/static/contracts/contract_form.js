@@ -21,5 +21,7 @@
     sub.disabled = allowed.length === 0;  // a type without subtypes: nothing to choose
   }
   type.addEventListener("change", sync);
-  sync();
+  // After the browser has put back what the form held (Back, reload): run at once, the type was
+  // still its default and the subtype was cleared and disabled before the saved type came back.
+  window.addEventListener("pageshow", sync);
 })();
