@@ -108,6 +108,13 @@ def achievement_for_matchmaking(user: User, pk: int) -> Achievement:
     return get_achievement_for_user(user, pk)
 
 
+def is_public_achievement(pk: int) -> bool:
+    """Is the achievement published and public (not internal, not secret): may a public page show it?"""
+    from techtransfer.achievements.access import public_achievements
+
+    return public_achievements().filter(pk=pk).exists()
+
+
 # --- used by contracts (the path achievement → listing → deal → contract) --------------------------
 
 

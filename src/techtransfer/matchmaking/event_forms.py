@@ -5,8 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.core.forms import StyledForm
+from techtransfer.core.ids import parse_id
 from techtransfer.matchmaking.choices import ResultKind
+
+REGISTRATION_DIGITS = 12  # 360202610001: an achievement's registration number
 
 
 class EventForm(StyledForm):
@@ -25,7 +29,23 @@ class EventForm(StyledForm):
 
 class ItemForm(StyledForm):
     need = forms.IntegerField(label=_("Need number"), required=False, min_value=1)
-    achievement = forms.IntegerField(label=_("Achievement number"), required=False, min_value=1)
+    achievement = forms.CharField(
+        label=_("Achievement registration number"),
+        required=False,
+        max_length=32,
+        help_text=_("The 12-digit registration number shown on the achievement's page."),
+    )
+
+    def clean_achievement(self) -> int | None:
+        """The achievement's id, from its registration number (what its page shows; the form asked
+        for the database id under that name) or, as before, its id."""
+        raw = self.cleaned_data.get("achievement", "").strip()
+        if not raw:
+            return None
+        found = registered_achievement_id(raw) if len(raw) == REGISTRATION_DIGITS else parse_id(raw)
+        if found is None:
+            raise forms.ValidationError(_("No registered achievement has this number."))
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.achievements.selectors import achievement_for_matchmaking
+from techtransfer.achievements.selectors import achievement_for_matchmaking, is_public_achievement
 from techtransfer.audit.services import record_event
 from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, ReviewStatus
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
@@ -28,6 +28,11 @@ class EventErrors:
     )
     DUPLICATE = ErrorCode("event_item_duplicate", _("This is already on the programme."), 409)
     OVER = ErrorCode("event_over", _("The event is over."), 409)
+    NOT_PUBLIC = ErrorCode(
+        "event_item_not_public",
+        _("An event's programme is public: an internal or confidential achievement cannot be on it."),
+        409,
+    )
 
 
 def is_organiser(user: User, event: Event) -> bool:
@@ -87,6 +92,8 @@ def add_item(*, actor: User, event_id: int, need_id: int | None = None, achievem
         raise DomainError(Errors.NOT_FOUND)
     if record.status != ReviewStatus.PUBLISHED:
         raise DomainError(EventErrors.NOT_PUBLISHED)
+    if achievement is not None and not is_public_achievement(achievement.pk):  # the programme is public
+        raise DomainError(EventErrors.NOT_PUBLIC)
     if is_organiser(actor, event):
         status = ItemStatus.INVITED
     elif is_member(actor, record.organisation_id):

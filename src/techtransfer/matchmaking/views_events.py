@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.core import once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import User
 from techtransfer.matchmaking import events
 from techtransfer.matchmaking.choices import ItemStatus
@@ -109,7 +110,9 @@ def event_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         form = ResultForm(request.POST)
         call = lambda d: events.record_result(actor=user, event_id=pk, **d)  # noqa: E731
     elif what in ("accept", "decline"):
-        item_id = int(request.POST.get("item", "0") or 0)
+        item_id = parse_id(request.POST.get("item"))
+        if item_id is None:  # item=abc was a 500
+            raise Http404
         call = lambda d: events.decide_item(actor=user, item_id=item_id, accept=what == "accept")  # noqa: E731
     else:
         raise Http404

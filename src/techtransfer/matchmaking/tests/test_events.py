@@ -109,3 +109,33 @@ def test_events_api(client, event, province_official, outsider):
     client.force_login(outsider)
     assert client.post(f"/api/v1/events/{event.pk}/register").status_code == 204
     assert event.registrations.count() == 1
+
+
+def test_an_internal_achievement_cannot_be_on_a_public_programme(client, event, province_official, applicant_org):
+    """A QA pass put an internal achievement on an event; its title showed to anonymous visitors."""
+    from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    internal = AchievementFactory(
+        organisation=applicant_org, status=AchievementStatus.PUBLISHED, secrecy=SecrecyLevel.INTERNAL,
+        registration_number="360202610099", published_at=timezone.now(),
+    )  # fmt: skip
+    public = AchievementFactory(
+        organisation=applicant_org, status=AchievementStatus.PUBLISHED, registration_number="360202610100",
+        published_at=timezone.now(),
+    )  # fmt: skip
+    with pytest.raises(DomainError) as exc:
+        events.add_item(actor=province_official, event_id=event.pk, achievement_id=internal.pk)
+    assert exc.value.code == "event_item_not_public"
+    # The page's form takes the registration number the achievement's page shows (it took the id).
+    client.force_login(province_official)
+    url = reverse("events:post", args=[event.pk, "item"])
+    client.post(url, {"achievement": "360202610100"})
+    assert list(event.items.values_list("achievement_id", flat=True)) == [public.pk]
+    page = client.post(url, {"achievement": "360202619999"}).content.decode()
+    assert "没有使用该登记号的已登记成果。" in page
+
+
+def test_deciding_an_item_that_is_not_a_number_is_not_found(client, event, province_official):
+    client.force_login(province_official)
+    assert client.post(reverse("events:post", args=[event.pk, "accept"]), {"item": "abc"}).status_code == 404
