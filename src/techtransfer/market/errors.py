@@ -23,6 +23,20 @@ class MarketErrors:
     TOO_MANY_ATTACHMENTS = ErrorCode("listing_too_many_attachments", _("A listing has at most 10 files."), 400)
     AMOUNT = ErrorCode("deal_amount", _("The amount must be greater than zero."), 400)
     AUCTION_TIMES = ErrorCode("auction_times", _("The auction must end after it starts."), 400)
+    AUCTION_PAST = ErrorCode("auction_past", _("The auction must end in the future."), 400)
+    SOLD = ErrorCode(
+        "listing_sold",
+        _(
+            "This listing is an assignment or exclusive licence and already has an agreed deal: "
+            "it cannot be sold again."
+        ),
+        409,
+    )
+    DEPOSIT_HELD = ErrorCode(
+        "deposit_held",
+        _("This bidder's bids stand in the auction: its deposit can be refunded once the auction is closed."),
+        409,
+    )
     AUCTION_NOT_OPEN = ErrorCode("auction_not_open", _("This auction is not accepting bids now."), 409)
     AUCTION_NOT_ENDED = ErrorCode("auction_not_ended", _("This auction has not reached its end time."), 409)
     AUCTION_RUNNING = ErrorCode("auction_running", _("This listing already has an auction that is not closed."), 409)

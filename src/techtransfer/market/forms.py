@@ -176,6 +176,8 @@ class AuctionForm(StyledForm):
         data = super().clean() or {}
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("The auction must end after it starts."))
+        elif data.get("ends_at") and data["ends_at"] <= timezone.now():  # it was scheduled, then failed unseen
+            self.add_error("ends_at", _("The auction must end in the future."))
         return data
 
     def values(self) -> AuctionInput:

@@ -29,7 +29,7 @@ from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 from techtransfer.market import hooks
 from techtransfer.market.access import EDITABLE_STATES
-from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingStatus
+from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingMode, ListingStatus
 from techtransfer.market.errors import MarketErrors
 from techtransfer.market.models import (
     AuctionSession,
@@ -281,6 +281,22 @@ def expire_due_listings(today: datetime.date | None = None) -> list[int]:
 # --- watchlists and interests ---------------------------------------------------------------
 
 
+# Modes that give the buyer the right alone: once a deal is agreed, the listing cannot be sold again.
+EXCLUSIVE_MODES = frozenset({ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE})
+
+
+def _check_not_sold(listing: Listing, *, besides: Deal | None = None) -> None:
+    """Refuse another sale of an assignment or exclusive licence that has an agreed deal (a QA pass
+    sold one twice, by negotiation and then by auction)."""
+    if listing.mode not in EXCLUSIVE_MODES:
+        return
+    agreed = Deal.objects.filter(listing=listing, status=DealStatus.AGREED)
+    if besides is not None:
+        agreed = agreed.exclude(pk=besides.pk)
+    if agreed.exists():
+        raise DomainError(MarketErrors.SOLD)
+
+
 def _published_listing(listing_id: int, *, lock: bool = False) -> Listing:
     qs = Listing.objects.select_for_update() if lock else Listing.objects.all()
     listing = qs.filter(pk=listing_id).first()
@@ -338,6 +354,7 @@ def open_deal(*, actor: User, listing_id: int, buyer_id: int, amount: Decimal, n
         raise DomainError(MarketErrors.AMOUNT, details={"field": "amount"})
     listing = _published_listing(listing_id)
     buyer = _buyer_organisation(actor, listing, buyer_id)
+    _check_not_sold(listing)
     deal = Deal.objects.create(
         listing=listing, buyer=buyer, amount=amount, note=note, created_by=actor, source=DealSource.NEGOTIATION
     )
@@ -354,6 +371,7 @@ def agree_deal(*, actor: User, deal_id: int) -> Deal:
     def guard(deal: Deal) -> None:
         if not (actor.is_authenticated and (actor.is_platform_admin or is_member(actor, deal.listing.organisation_id))):
             raise DomainError(Errors.NOT_FOUND)
+        _check_not_sold(deal.listing, besides=deal)
 
     def update(deal: Deal) -> list[str]:
         deal.agreed_at = timezone.now()
@@ -414,6 +432,7 @@ def create_auction(*, actor: User, listing_id: int, data: AuctionInput) -> Aucti
         raise DomainError(MarketErrors.AMOUNT, details={"field": "min_increment"})
     if listing.auctions.filter(status=AuctionStatus.SCHEDULED).exists():
         raise DomainError(MarketErrors.AUCTION_RUNNING)
+    _check_not_sold(listing)
     session = AuctionSession.objects.create(
         listing=listing, created_by=actor, reserve_price=data.reserve_price, min_increment=data.min_increment,
         starts_at=data.starts_at, ends_at=data.ends_at, scheduled_end=data.ends_at,
@@ -449,6 +468,13 @@ def record_deposit(*, actor: User, session_id: int, organisation_id: int, status
         raise DomainError(Errors.NOT_FOUND)
     deposit = BidderDeposit.objects.filter(session=session, organisation_id=organisation_id).first()
     before = deposit.status if deposit is not None else None
+    if (
+        before == DepositStatus.PAID
+        and status != DepositStatus.PAID
+        and session.status == AuctionStatus.SCHEDULED
+        and Bid.objects.filter(session=session, organisation_id=organisation_id).exists()
+    ):  # its bid would still win the auction (a QA pass saw a refunded bidder get the deal)
+        raise DomainError(MarketErrors.DEPOSIT_HELD)
     if deposit is None:
         deposit = BidderDeposit(session=session, organisation_id=organisation_id)
     deposit.status = status
@@ -527,7 +553,10 @@ def close_auction(
         raise DomainError(MarketErrors.AUCTION_NOT_ENDED)
     fields = ["status", "closed_at"]
     session.closed_at = now
-    if session.best_bid_id is None:
+    sold = session.listing.mode in EXCLUSIVE_MODES and (
+        Deal.objects.filter(listing=session.listing, status=DealStatus.AGREED).exists()
+    )
+    if session.best_bid_id is None or sold:  # sold meanwhile by negotiation: nothing left to sell
         session.status = AuctionStatus.FAILED
     else:
         best = Bid.objects.get(pk=session.best_bid_id)

@@ -231,3 +231,56 @@ def test_bid_page_shows_refusal(client, session, outsider, buyer):
     session.refresh_from_db()
     assert session.best_amount == Decimal("100.00")
     assert session.deposits.get(organisation=buyer).status == DepositStatus.PAID
+
+
+def test_an_assignment_with_an_agreed_deal_cannot_be_sold_again(listing, buyer, outsider, applicant_member):
+    """A QA pass sold an assigned patent twice: by negotiation, then by auction."""
+    from techtransfer.market.choices import ListingMode
+
+    listing.mode = ListingMode.ASSIGNMENT
+    listing.save(update_fields=["mode"])
+    first = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("120"))
+    second = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("130"))
+    services.agree_deal(actor=applicant_member, deal_id=first.pk)
+    for attempt in (
+        lambda: services.agree_deal(actor=applicant_member, deal_id=second.pk),
+        lambda: services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("140")),
+        lambda: services.create_auction(
+            actor=applicant_member, listing_id=listing.pk,
+            data=AuctionInput(Decimal("100"), Decimal("5"), T0, END, extension_window_minutes=5, extension_minutes=5),
+        ),
+    ):  # fmt: skip
+        with pytest.raises(DomainError) as exc:
+            attempt()
+        assert exc.value.code == "listing_sold"
+
+
+def test_a_deposit_cannot_be_refunded_while_its_bids_stand(session, second_bidder, applicant_member):
+    """A QA pass refunded the leading bidder's deposit mid-auction; the bid still won the deal."""
+    user, org = second_bidder
+    bid(user, org, "100", T0, session.pk)
+    with pytest.raises(DomainError) as exc:
+        services.record_deposit(
+            actor=applicant_member, session_id=session.pk, organisation_id=org.pk, status="refunded"
+        )
+    assert exc.value.code == "deposit_held"
+    services.close_auction(session_id=session.pk, now=END)
+    refunded = services.record_deposit(
+        actor=applicant_member, session_id=session.pk, organisation_id=org.pk, status="refunded"
+    )
+    assert refunded.status == "refunded"
+
+
+def test_the_auction_form_refuses_an_end_in_the_past():
+    from techtransfer.market.forms import AuctionForm
+
+    past = timezone.localtime() - datetime.timedelta(days=2)
+    form = AuctionForm(
+        {
+            "reserve_price": "10", "min_increment": "1", "extension_window_minutes": "5", "extension_minutes": "5",
+            "starts_at": (past - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": past.strftime("%Y-%m-%dT%H:%M"),
+        }
+    )  # fmt: skip
+    assert not form.is_valid()
+    assert form.errors["ends_at"] == ["The auction must end in the future."]
