@@ -43,6 +43,14 @@ class Errors:
     INVITATION_INVALID = ErrorCode(
         "invitation_invalid", _("This invitation has expired, was used or does not exist."), 400
     )
+    INVITATION_OTHER_EMAIL = ErrorCode(
+        "invitation_other_email",
+        _(
+            "This invitation was sent to another e-mail address: log in with that address's account, or ask "
+            "for an invitation to yours."
+        ),
+        403,
+    )
     LAST_ADMIN = ErrorCode("last_admin", _("An organisation must keep at least one admin."), 409)
     USERNAME_TAKEN = ErrorCode("username_taken", _("This user name is taken."), 409)
     UPLOAD_TYPE = ErrorCode("upload_type", _("This file type is not accepted."), 400)

@@ -243,6 +243,14 @@ def invite_member(*, actor: User, organisation_id: int, email: str, role: str) -
     _check_role_for(org, role)
     if Membership.objects.filter(organisation=org, user__email__iexact=email, is_active=True).exists():
         raise DomainError(Errors.ALREADY_MEMBER, details={"field": "email"})
+    # A new invitation to the same address replaces the open ones: their links stop working (each
+    # used to stay valid, and two accounts joined from two links sent to one address).
+    for old in Invitation.objects.select_for_update().filter(
+        organisation=org, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ):
+        old.revoked_at = timezone.now()
+        old.save(update_fields=["revoked_at"])
+        record_event(actor=actor, action="invitation.revoke", obj=old, organisation=org, changes={"replaced": True})
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=org,
@@ -288,6 +296,9 @@ def accept_invitation(*, raw_token: str, user: User) -> Membership:
     inv = Invitation.objects.select_for_update().filter(token_hash=_hash_token(raw_token)).first()
     if inv is None or not _is_open(inv):
         raise DomainError(Errors.INVITATION_INVALID)
+    if user.email and user.email.strip().lower() != inv.email.strip().lower():
+        # The link was sent to someone else (forwarded, or opened while logged in as another person).
+        raise DomainError(Errors.INVITATION_OTHER_EMAIL)
     membership, created = Membership.objects.get_or_create(
         user=user, organisation_id=inv.organisation_id, defaults={"role": inv.role}
     )

@@ -200,3 +200,27 @@ def test_other_organisations_admin_cannot_touch_members(applicant_member, outsid
 
 def test_factory_codes_are_valid():
     assert uscc.is_valid(OrganisationFactory().uscc)
+
+
+def test_an_invitation_is_for_its_address_and_a_new_one_replaces_the_old(applicant_org, applicant_admin, outsider):
+    """A QA pass joined one organisation from three links sent to one address, one of them accepted by
+    an account with another address."""
+    old, old_raw = services.invite_member(
+        actor=applicant_admin, organisation_id=applicant_org.pk, email="Broker@Example.org", role="member"
+    )
+    new, new_raw = services.invite_member(
+        actor=applicant_admin, organisation_id=applicant_org.pk, email="broker@example.org", role="member"
+    )
+    old.refresh_from_db()
+    assert old.revoked_at is not None and new.revoked_at is None
+    with pytest.raises(DomainError) as exc:
+        services.register_user_and_accept(raw_token=old_raw, username="first", password=PASSWORD)
+    assert exc.value.error == Errors.INVITATION_INVALID
+    outsider.email = "someone.else@example.org"
+    outsider.save(update_fields=["email"])
+    with pytest.raises(DomainError) as exc:
+        services.accept_invitation(raw_token=new_raw, user=outsider)
+    assert exc.value.error == Errors.INVITATION_OTHER_EMAIL
+    outsider.email = "BROKER@example.org"
+    outsider.save(update_fields=["email"])
+    assert services.accept_invitation(raw_token=new_raw, user=outsider).organisation == applicant_org
