@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from techtransfer.achievements.catalogue_forms import (
     MoveEntryForm,
     TransitionForm,
 )
+from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.core import once
 from techtransfer.core.errors import DomainError
@@ -71,7 +72,12 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(year=year_number)
     if kind in Catalogue.Kind.values:
         qs = qs.filter(kind=kind)
-    qs = qs.annotate(entry_count=Count("entries")).order_by("-year", "-published_at", "-pk")
+    # Counted as readers see them (`catalogue_entries`): an entry whose achievement became internal or
+    # was withdrawn is left out (the list said 6 where the page and the exports had 5).
+    shown = Q(
+        entries__achievement__status=AchievementStatus.PUBLISHED, entries__achievement__secrecy=SecrecyLevel.PUBLIC
+    )
+    qs = qs.annotate(entry_count=Count("entries", filter=shown)).order_by("-year", "-published_at", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     departments = access.editable_departments(user)
     own = (

@@ -690,3 +690,18 @@ def test_published_exports_are_cached_until_a_record_changes(published_catalogue
     catalogue_exports.export_for_download(published_catalogue, "xlsx")
     catalogue_exports.export_for_download(published_catalogue, "xlsx")
     assert len(calls) == 4  # drafts change without touching the catalogue row: never cached
+
+
+def test_the_list_counts_the_entries_readers_see(client, published_catalogue, record):
+    """An entry whose achievement became internal is left out of the page and the exports; the list
+    still counted it (and so told that a hidden entry exists)."""
+    from techtransfer.achievements.choices import SecrecyLevel
+
+    def listed_count() -> str:
+        row = client.get("/catalogues/").content.decode().split(TITLE)[1].split("</tr>")[0]
+        return row.rsplit('<td class="text-end">', 1)[1].split("</td>")[0]
+
+    assert listed_count() == "1"
+    record.secrecy = SecrecyLevel.INTERNAL
+    record.save(update_fields=["secrecy"])
+    assert listed_count() == "0"
