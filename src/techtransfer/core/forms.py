@@ -174,16 +174,21 @@ class OrganisationProfileForm(StyledModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
+def role_choices(organisation: Organisation | None) -> list[tuple[str, str]]:
+    """The roles a member of `organisation` can have: government roles only in a government
+    department (the service refuses them elsewhere; the forms no longer offer them)."""
+    if organisation is not None and organisation.type == OrganisationType.GOVERNMENT:
+        return list(Role.choices)
+    return [c for c in Role.choices if c[0] not in (Role.GOV_REVIEWER, Role.GOV_OFFICIAL)]
+
+
 class InvitationForm(StyledForm):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if organisation.type != OrganisationType.GOVERNMENT:
-            self.fields["role"].choices = [  # type: ignore[attr-defined]
-                c for c in Role.choices if c[0] not in (Role.GOV_REVIEWER, Role.GOV_OFFICIAL)
-            ]
+        self.fields["role"].choices = role_choices(organisation)  # type: ignore[attr-defined]
 
 
 class AcceptWithAccountForm(StyledForm):
@@ -210,6 +215,10 @@ class ReviewForm(StyledForm):
 
 class MemberRoleForm(StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(organisation)  # type: ignore[attr-defined]
 
 
 def apply_domain_error(form: forms.BaseForm, exc: DomainError) -> None:

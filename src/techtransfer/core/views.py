@@ -113,7 +113,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
         if can_manage
         else None,
         "review_form": ReviewForm(),
-        "role_form": MemberRoleForm(),
+        "role_form": MemberRoleForm(organisation=org),
     }
     return render(request, "core/organisation.html", context)
 
@@ -195,7 +195,7 @@ def revoke_invitation(request: HttpRequest, pk: int, invitation_id: int) -> Http
 @require_POST
 def member_role(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
     org = _fetch(request, pk, "manage")
-    form = MemberRoleForm(request.POST)
+    form = MemberRoleForm(request.POST, organisation=org)
     if form.is_valid():
         try:
             services.change_member_role(actor=request.user, membership_id=membership_id, role=form.cleaned_data["role"])  # type: ignore[arg-type]

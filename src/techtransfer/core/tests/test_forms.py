@@ -162,3 +162,14 @@ def test_region_filters_name_county_groups_with_their_province():
     assert ("500200", "重庆市县") in groups["重庆市"]
     assert ("469000", "海南省省直辖县级行政区划") in groups["海南省"]
     assert ("360100", "南昌市") in groups["江西省"]
+
+
+def test_role_choices_offer_government_roles_only_in_government_departments(applicant_org, gov_orgs):
+    from techtransfer.core.choices import Role
+    from techtransfer.core.forms import MemberRoleForm
+
+    enterprise = [v for v, _label in MemberRoleForm(organisation=applicant_org).fields["role"].choices]
+    department = [v for v, _label in MemberRoleForm(organisation=gov_orgs["province"]).fields["role"].choices]
+    assert Role.GOV_REVIEWER not in enterprise and Role.GOV_OFFICIAL not in enterprise
+    assert {Role.GOV_REVIEWER, Role.GOV_OFFICIAL} <= set(department)
+    assert not MemberRoleForm({"role": Role.GOV_OFFICIAL}, organisation=applicant_org).is_valid()
