@@ -174,7 +174,7 @@ class OrganisationProfileForm(StyledModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
-def role_choices(organisation: Organisation | None) -> list[tuple[str, str]]:
+def role_choices(organisation: Organisation | None) -> list[tuple[str, Any]]:
     """The roles a member of `organisation` can have: government roles only in a government
     department (the service refuses them elsewhere; the forms no longer offer them)."""
     if organisation is not None and organisation.type == OrganisationType.GOVERNMENT:
