@@ -5,10 +5,12 @@ CN…B, CN…U, and foreign ones such as US10123456B2) are checked for their for
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _APPLICATION = re.compile(r"(?:ZL|CN)?(\d{8}|\d{12})\.?([\dX])")
 _PUBLICATION = re.compile(r"[A-Z]{2}\d{5,12}(?:[A-Z]\d?)?")
 _SEPARATORS = re.compile(r"[\s,，;；、/]+")
+_PREFIX_SPACE = re.compile(r"\b(ZL|CN)\s+(?=\d)")  # "ZL 201710601862.3": one number
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 
 
@@ -21,9 +23,10 @@ def check_digit(digits: str) -> str:
 
 def split_numbers(value: str) -> list[str]:
     """The numbers of a field that may hold several (commas, semicolons, 、 or spaces between them);
-    inner spaces of one number ("ZL 2017 1 0601862.3") cannot be told from separators, so numbers
-    are written without them."""
-    return [n for n in _SEPARATORS.split(value.upper().replace("．", ".")) if n]
+    full-width digits (２０１７…, a Chinese keyboard) are read as digits and a space after ZL or CN
+    is dropped; other inner spaces ("2017 1 0601862.3") cannot be told from separators."""
+    text = _PREFIX_SPACE.sub(r"\1", unicodedata.normalize("NFKC", value).upper())
+    return [n for n in _SEPARATORS.split(text) if n]
 
 
 def wrong_numbers(value: str) -> list[str]:

@@ -88,7 +88,8 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
     """The search page's query string made valid where a person would not want an error page: the
     question cut to MAX_QUERY_CHARS characters and without control characters, a page number that
     is not one read as the first page, one beyond the limit as the last, unknown record types left
-    out. Returns the data and a note for each change. (The API refuses such input instead.)"""
+    out, an unknown order left out. Returns the data and a note for each change. (The API refuses such
+    input instead.)"""
     fixed = copy_query(data)
     notes: list[str] = []
     if "q" in fixed:
@@ -113,6 +114,9 @@ def lenient_data(data: QueryDict) -> tuple[QueryDict, list[str]]:
         if len(kept) < len(wanted):
             notes.append(gettext("Unknown record types were left out."))
         fixed.setlist("type", kept)
+    if fixed.get("sort") and fixed.get("sort") not in dict(SORTS):  # a hidden field: its error had no place
+        fixed.pop("sort")
+        notes.append(gettext("Unknown order; the results are listed by relevance."))
     return fixed, notes
 
 

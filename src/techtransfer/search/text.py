@@ -162,6 +162,8 @@ _FULL_WIDTH_EXCLUDED = re.compile(rf"(?:^|(?<=\s))－(?=[{_HAN}]{{1,20}}(?:\s|$)
 # A part of the question in quotes ("稀土 元素", or “稀土元素” as a Chinese keyboard types them) is
 # required: only the records that hold it are listed (each of its words, in one field).
 _QUOTED = re.compile(r'"([^"\n]{1,40})"|“([^“”\n]{1,40})”')
+# A minus sign before a quoted part excludes the records holding all of it: 稀土 -"荧光 粉".
+_EXCLUDED_QUOTED = re.compile(r'(?:^|(?<=\s))[-－](?:"([^"\n]{1,40})"|“([^“”\n]{1,40})”)')
 
 
 def literal(question: str) -> str:
@@ -174,7 +176,9 @@ def literal(question: str) -> str:
 
 
 def required_parts(query: str) -> list[str]:
-    """The quoted parts of the question, which every record listed must hold ("稀土 元素" → [稀土 元素])."""
+    """The quoted parts of the question, which every record listed must hold ("稀土 元素" → [稀土 元素]);
+    not those after a minus sign, which it excludes (`split_exclusions`)."""
+    query = _EXCLUDED_QUOTED.sub(" ", query)
     return [part.strip() for m in _QUOTED.finditer(query) if (part := m.group(1) or m.group(2)) and part.strip()]
 
 
@@ -182,10 +186,13 @@ def split_exclusions(query: str) -> tuple[str, list[str]]:
     """The question without the terms it excludes, and those terms ("稀土 -荧光" → "稀土", ["荧光"];
     the same with a full-width minus before a Chinese word, 稀土 －荧光)."""
     query = _FULL_WIDTH_EXCLUDED.sub("-", query)
+    quoted = [part.strip() for m in _EXCLUDED_QUOTED.finditer(query) if (part := m.group(1) or m.group(2)).strip()]
+    if quoted:  # -"荧光 粉": all of it (a record holding only 荧光 stays)
+        query = _EXCLUDED_QUOTED.sub(" ", query)
     excluded = _EXCLUDED.findall(query)
-    if not excluded:
+    if not excluded and not quoted:
         return query, []
-    return " ".join(_EXCLUDED.sub(" ", query).split()), excluded
+    return " ".join(_EXCLUDED.sub(" ", query).split()), [*quoted, *excluded]
 
 
 def positive_query(query: str) -> str:

@@ -14,3 +14,6 @@ def test_numbers_of_a_field_and_the_wrong_ones():
     ]  # fmt: skip
     assert wrong_numbers(value) == ["201710601862.4", "专利"]
     assert wrong_numbers("") == []
+    # A space after ZL, full-width digits and dot (a Chinese keyboard): one valid number each.
+    assert split_numbers("ZL 201710601862.3、２０１７１０６０１８６２．３") == ["ZL201710601862.3", "201710601862.3"]
+    assert wrong_numbers("ZL 201710601862.3、２０１７１０６０１８６２．３") == []

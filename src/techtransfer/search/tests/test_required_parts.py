@@ -16,6 +16,10 @@ def test_required_parts_and_literal():
     assert text.required_parts('unclosed "稀土') == []
     assert text.literal("关于“一带一路”的研究 -Al2O3") == "关于 一带一路 的研究 Al2O3"
     assert text.positive_query('"稀土 元素" -荧光') == '"稀土 元素"'
+    # A minus sign before quotes excludes the quoted part (it was read as required).
+    assert text.split_exclusions('稀土 -"荧光 粉"') == ("稀土", ["荧光 粉"])
+    assert text.split_exclusions("稀土 －“荧光粉”") == ("稀土", ["荧光粉"])
+    assert text.required_parts('-"稀土 元素" 回收') == []
 
 
 def _doc(pk: str, body: str) -> SearchDocument:
@@ -54,3 +58,14 @@ def test_only_records_holding_the_quoted_part_are_listed_and_counted(backend, mo
 def test_without_quotes_either_word_matches(backend):  # type: ignore[no-untyped-def]
     req = SearchRequest(query="稀土 元素", visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.LEXICAL)
     assert sorted(h.pk for h in backend.search(req).hits) == ["both", "earth", "element"]
+
+
+@pytest.mark.parametrize("mode", list(SearchMode))
+def test_a_minus_before_quotes_leaves_out_the_records_holding_all_of_it(backend, mode):  # type: ignore[no-untyped-def]
+    req = SearchRequest(query='稀土 -"稀土 元素"', visibility=frozenset({PUBLIC}), limit=10, mode=mode, facets=["type"])
+    results = backend.search(req)
+    assert "both" not in [h.pk for h in results.hits]
+    if mode != SearchMode.SEMANTIC:  # by words: the other record about 稀土
+        assert results.hits[0].pk == "earth"
+    everything_else = SearchRequest(query='-"稀土 元素"', visibility=frozenset({PUBLIC}), limit=10, mode=mode)
+    assert sorted(h.pk for h in backend.search(everything_else).hits) == ["earth", "element", "neither"]

@@ -418,6 +418,10 @@ def test_page_reads_odd_input_as_a_person_meant_it_and_says_so(client, published
     body = r.content.decode()
     assert r.status_code == 200 and "Unknown record types were left out." in body and NAME in body
     assert 'name="type" value="bogus"' not in body and 'name="type" value="achievement"' in body
+    r = client.get(url, {"q": "永磁", "sort": "bogus"}, **en)  # a hidden field: its error had nowhere to show
+    body = r.content.decode()
+    assert r.status_code == 200 and "Unknown order; the results are listed by relevance." in body and NAME in body
+    assert 'name="sort"' not in body
     r = client.get(url, {"q": "永磁", "type": ""}, **en)  # an empty choice is no choice: nothing to say
     assert r.status_code == 200 and "search-note" not in r.content.decode() and NAME in r.content.decode()
     # The API refuses the same input: a program should learn that its parameters are wrong.
@@ -574,3 +578,16 @@ def test_search_api_refuses_a_page_size_it_would_ignore(client, db):
     assert r.status_code == 422
     assert r.json()["details"]["fields"] == {"page_size": ["Search results come 20 to a page."]}
     assert client.get("/api/v1/search", {"q": "稀土", "page_size": "20"}).status_code == 200
+
+
+def test_the_language_form_of_a_page_answering_a_post_comes_back_to_the_form_s_page(client, db):
+    """The deal form shown again with its warning lives at a POST-only address: switching language
+    there opened an empty 405 page."""
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    tpl = Template("{% load here %}{{ request|here }}")
+    post = RequestFactory().post("/market/listings/3/deals/new/", HTTP_REFERER="http://testserver/market/listings/3/")
+    assert tpl.render(Context({"request": post})) == "/market/listings/3/"
+    foreign = RequestFactory().post("/market/listings/3/deals/new/", HTTP_REFERER="http://evil.example/x")
+    assert tpl.render(Context({"request": foreign})) == "/"
