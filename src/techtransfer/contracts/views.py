@@ -108,6 +108,9 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     form = ContractForm(data, deals=deals)
     parties = _party_forms(data)
     chosen = request.POST.get("organisation") or str(orgs[0][0])
+    if data is None and parse_id(request.GET.get("deal", "")) is not None and _deal_from_query(request, deals) is None:
+        # A deal that already has its contract (or is not the user's to register): said, not a blank form.
+        messages.info(request, _("This deal is not open for a new contract: it has one already, or it is not yours."))
     if data is None and (deal := _deal_from_query(request, deals)) is not None:
         form.initial.update(_initial_from_deal(deal))
         parties[PartyRole.BUYER.value].initial.update(_party_initial(deal.buyer))

@@ -305,6 +305,10 @@ def deal_open(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(request, pk)
     user = _user(request)
+    contracts = list(deal.contracts.order_by("created_at", "pk"))  # type: ignore[attr-defined]
+    # A contract that is not cancelled holds the deal: no second one is offered (its link opened an
+    # empty form, the deal being no longer open for a contract).
+    held = any(c.status != "cancelled" for c in contracts)
     context = {
         "deal": deal,
         "listing": deal.listing,
@@ -314,8 +318,10 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and hooks.cancel_refusal(deal) is None,
         "cancel_form": CancelForm(),
         # The next link of the path: the seller registers the technology contract that carries out the deal.
-        "can_register_contract": deal.status == DealStatus.AGREED and access.can_on_deal(user, deal, "seller"),
-        "contracts": list(deal.contracts.order_by("created_at", "pk")),  # type: ignore[attr-defined]
+        "can_register_contract": deal.status == DealStatus.AGREED
+        and not held
+        and access.can_on_deal(user, deal, "seller"),
+        "contracts": contracts,
     }
     return render(request, "market/deal_detail.html", context)
 

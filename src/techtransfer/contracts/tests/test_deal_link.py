@@ -153,7 +153,11 @@ def test_the_path_is_shown_on_contract_deal_and_achievement_pages(
     assert f'href="/market/listings/{agreed.listing_id}/"' in contract_page
     assert "360202610077" in contract_page and c.registration_number in contract_page
     deal_page = client.get(f"/market/deals/{agreed.pk}/").content.decode()
-    assert c.registration_number in deal_page and "/contracts/new/?deal=" in deal_page
+    # The deal has its contract: no second one is offered, and its old link says why the form is empty.
+    assert c.registration_number in deal_page and "/contracts/new/?deal=" not in deal_page
+    again = client.get(f"/contracts/new/?deal={agreed.pk}")
+    assert "deal" not in again.context["form"].initial
+    assert [str(m) for m in again.context["messages"]] == ["该交易已不能登记新的合同：它已有合同，或不属于您。"]
     achievement_page = client.get(f"/achievements/{achievement.pk}/").content.decode()
     assert f'href="/market/deals/{agreed.pk}/"' in achievement_page and c.registration_number in achievement_page
 
