@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.contracts import access, services
-from techtransfer.contracts.choices import SUBTYPES, ContractStatus, PartyRole, contract_type_for_listing_mode
+from techtransfer.contracts.choices import (
+    SUBTYPES,
+    ContractStatus,
+    NatureCode,
+    PartyRole,
+    contract_type_for_listing_mode,
+)
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.forms import (
     AmendForm,
@@ -29,6 +35,7 @@ from techtransfer.contracts.forms import (
 from techtransfer.contracts.models import Contract
 from techtransfer.contracts.selectors import deals_open_for_contract
 from techtransfer.core import once
+from techtransfer.core.choices import OrganisationType
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
@@ -157,7 +164,31 @@ def _initial_from_deal(deal: Deal) -> dict[str, Any]:
 
 def _party_initial(org: Organisation) -> dict[str, Any]:
     """A party's fields as the organisation's record has them (a deal's buyer, its listing's seller)."""
-    return {"name": org.name, "uscc": org.uscc, "region": org.region_id or ""}
+    return {"name": org.name, "uscc": org.uscc, "region": org.region_id or "", "nature": _nature_of(org)}
+
+
+# 主体性质 from the credit code's first two characters (registration authority and kind: 11 机关,
+# 12 事业单位, 5x 社会组织, 9x 企业), else from the organisation's type.
+_NATURE_BY_CODE = {"11": NatureCode.STATE_ORGAN, "12": NatureCode.PUBLIC_INSTITUTION}
+_NATURE_BY_TYPE = {
+    OrganisationType.GOVERNMENT: NatureCode.STATE_ORGAN,
+    OrganisationType.UNIVERSITY: NatureCode.PUBLIC_INSTITUTION,
+    OrganisationType.RESEARCH_INSTITUTE: NatureCode.PUBLIC_INSTITUTION,
+    OrganisationType.HOSPITAL: NatureCode.PUBLIC_INSTITUTION,
+    OrganisationType.OTHER: NatureCode.OTHER,
+}
+
+
+def _nature_of(org: Organisation) -> str:
+    """The party's nature a deal's organisation implies (it stayed "enterprise" for an institute)."""
+    code = (org.uscc or "").upper()
+    if code[:2] in _NATURE_BY_CODE:
+        return _NATURE_BY_CODE[code[:2]]
+    if code[:1] == "5":
+        return NatureCode.SOCIAL_ORGANISATION
+    if code[:1] == "9":
+        return NatureCode.ENTERPRISE
+    return _NATURE_BY_TYPE.get(OrganisationType(org.type), NatureCode.ENTERPRISE)
 
 
 def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainError) -> None:

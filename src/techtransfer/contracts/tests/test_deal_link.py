@@ -127,6 +127,21 @@ def test_the_deal_page_leads_to_a_prefilled_contract_form(seller, applicant_admi
     # The seller is the listing's organisation: filled in too (it was left empty).
     seller_initial = form.context["parties"]["seller"].initial
     assert (seller_initial["name"], seller_initial["uscc"]) == (seller.name, seller.uscc)
+    # The nature comes from the credit code (12…: a public institution), else the organisation's type.
+    from techtransfer.contracts.views import _nature_of
+    from techtransfer.core.models import Organisation
+
+    assert seller_initial["nature"] == _nature_of(seller)
+    assert [
+        _nature_of(Organisation(uscc=code, type=kind))
+        for code, kind in (
+            ("12360000MB0000000X", "enterprise"),
+            ("91360100MA00000000", "university"),
+            ("", "research_institute"),
+            ("", "enterprise"),
+            ("51360000MJ0000000X", "other"),
+        )
+    ] == ["public_institution", "enterprise", "public_institution", "enterprise", "social_organisation"]
     assert [d.pk for d in f.fields["deal"].queryset] == [agreed.pk]
     # The subtypes come grouped under their contract type, with the map the page's script reads.
     page = form.content.decode()
