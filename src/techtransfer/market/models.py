@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.market.choices import (
@@ -218,6 +219,17 @@ class AuctionSession(models.Model):
         if self.best_amount is None:
             return self.reserve_price
         return self.best_amount + self.min_increment
+
+    @property
+    def phase_label(self) -> str:
+        """What a scheduled session is doing now (its status, "scheduled", read 待开始 while bidding
+        was open); closed and failed sessions say their status."""
+        if self.status != AuctionStatus.SCHEDULED:
+            return str(self.get_status_display())  # type: ignore[attr-defined]
+        now = timezone.now()
+        if now < self.starts_at:
+            return str(_("Not started"))
+        return str(_("Bidding open")) if now < self.ends_at else str(_("Ended, being closed"))
 
 
 class BidderDeposit(models.Model):

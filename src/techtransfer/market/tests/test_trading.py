@@ -284,3 +284,20 @@ def test_the_auction_form_refuses_an_end_in_the_past():
     )  # fmt: skip
     assert not form.is_valid()
     assert form.errors["ends_at"] == ["The auction must end in the future."]
+
+
+def test_a_scheduled_auction_says_what_it_is_doing_now(session):
+    """Its status, "scheduled", read 待开始 (not started) while bidding was open."""
+    from unittest import mock
+
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        phases = []
+        for at in (T0 - minutes(1), T0 + minutes(1), END + minutes(1)):
+            with mock.patch("django.utils.timezone.now", return_value=at):
+                phases.append(session.phase_label)
+        assert phases == ["待开始", "竞价中", "已结束，待结算"]
+        services.close_auction(session_id=session.pk, now=END)
+        session.refresh_from_db()
+        assert session.phase_label == str(session.get_status_display())
