@@ -185,14 +185,21 @@ def required_parts(query: str) -> list[str]:
 def split_exclusions(query: str) -> tuple[str, list[str]]:
     """The question without the terms it excludes, and those terms ("稀土 -荧光" → "稀土", ["荧光"];
     the same with a full-width minus before a Chinese word, 稀土 －荧光)."""
+    positive, excluded = _split_exclusions(query)
+    return positive, list(excluded)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_exclusions(query: str) -> tuple[str, tuple[str, ...]]:
+    """`split_exclusions`, kept per question: a page asks it a dozen times of the same one."""
     query = _FULL_WIDTH_EXCLUDED.sub("-", query)
     quoted = [part.strip() for m in _EXCLUDED_QUOTED.finditer(query) if (part := m.group(1) or m.group(2)).strip()]
     if quoted:  # -"荧光 粉": all of it (a record holding only 荧光 stays)
         query = _EXCLUDED_QUOTED.sub(" ", query)
     excluded = _EXCLUDED.findall(query)
     if not excluded and not quoted:
-        return query, []
-    return " ".join(_EXCLUDED.sub(" ", query).split()), [*quoted, *excluded]
+        return query, ()
+    return " ".join(_EXCLUDED.sub(" ", query).split()), (*quoted, *excluded)
 
 
 def positive_query(query: str) -> str:
