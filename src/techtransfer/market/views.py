@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -383,7 +385,9 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if organiser:
         context["deposit_form"] = DepositForm(bidders=_bidders(session))
     elif user.is_authenticated and session.status == AuctionStatus.SCHEDULED:
-        context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid()})
+        # A refused bid comes back with what was typed (`auction_bid`), else the minimum next bid.
+        typed = {k: request.GET[k] for k in ("amount", "organisation") if request.GET.get(k, "").strip()}
+        context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid(), **typed})
     return render(request, "market/auction_detail.html", context)
 
 
@@ -405,9 +409,12 @@ def auction_bid(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, _("Minimum now: %(m)s") % {"m": exc.details["minimum"]})
         else:
             messages.success(request, _("Bid accepted."))
+            return redirect("market:auction", pk=session.pk)
     else:
         messages.error(request, _("Give an amount and choose one of your organisations."))
-    return redirect("market:auction", pk=session.pk)
+    # Refused: back to the auction with what was typed (the amount was lost).
+    typed = {k: request.POST.get(k, "")[:32] for k in ("amount", "organisation") if request.POST.get(k, "").strip()}
+    return redirect(f"{reverse('market:auction', args=[session.pk])}?{urlencode(typed)}")
 
 
 @login_required

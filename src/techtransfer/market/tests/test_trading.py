@@ -301,3 +301,23 @@ def test_a_scheduled_auction_says_what_it_is_doing_now(session):
         services.close_auction(session_id=session.pk, now=END)
         session.refresh_from_db()
         assert session.phase_label == str(session.get_status_display())
+
+
+def test_a_refused_bid_comes_back_with_the_amount_typed(client, listing, buyer, outsider, applicant_member):
+    now = timezone.now()
+    s = services.create_auction(
+        actor=applicant_member, listing_id=listing.pk,
+        data=AuctionInput(Decimal("100.00"), Decimal("5.00"), now - minutes(1), now + minutes(60)),
+    )  # fmt: skip
+    services.record_deposit(actor=applicant_member, session_id=s.pk, organisation_id=buyer.pk, status="paid")
+    client.force_login(outsider)
+    refused = client.post(f"/market/auctions/{s.pk}/bid/", {"organisation": buyer.pk, "amount": "99.50"})
+    assert (
+        refused.status_code == 302
+        and refused["Location"] == f"/market/auctions/{s.pk}/?amount=99.50&organisation={buyer.pk}"
+    )
+    page = client.get(refused["Location"]).content.decode()
+    assert 'name="amount" value="99.50"' in page
+    assert not Bid.objects.exists()
+    accepted = client.post(f"/market/auctions/{s.pk}/bid/", {"organisation": buyer.pk, "amount": "100"})
+    assert accepted["Location"] == f"/market/auctions/{s.pk}/"
