@@ -285,15 +285,20 @@ def expire_due_listings(today: datetime.date | None = None) -> list[int]:
 EXCLUSIVE_MODES = frozenset({ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE})
 
 
-def _check_not_sold(listing: Listing, *, besides: Deal | None = None) -> None:
-    """Refuse another sale of an assignment or exclusive licence that has an agreed deal (a QA pass
-    sold one twice, by negotiation and then by auction)."""
+def _sold(listing: Listing, *, besides: Deal | None = None) -> bool:
+    """Is the listing an assignment or exclusive licence with an agreed deal (other than `besides`)?"""
     if listing.mode not in EXCLUSIVE_MODES:
-        return
+        return False
     agreed = Deal.objects.filter(listing=listing, status=DealStatus.AGREED)
     if besides is not None:
         agreed = agreed.exclude(pk=besides.pk)
-    if agreed.exists():
+    return agreed.exists()
+
+
+def _check_not_sold(listing: Listing, *, besides: Deal | None = None) -> None:
+    """Refuse another sale of a listing that is `_sold` (a QA pass sold one twice, by negotiation and
+    then by auction)."""
+    if _sold(listing, besides=besides):
         raise DomainError(MarketErrors.SOLD)
 
 
@@ -553,10 +558,7 @@ def close_auction(
         raise DomainError(MarketErrors.AUCTION_NOT_ENDED)
     fields = ["status", "closed_at"]
     session.closed_at = now
-    sold = session.listing.mode in EXCLUSIVE_MODES and (
-        Deal.objects.filter(listing=session.listing, status=DealStatus.AGREED).exists()
-    )
-    if session.best_bid_id is None or sold:  # sold meanwhile by negotiation: nothing left to sell
+    if session.best_bid_id is None or _sold(session.listing):  # sold meanwhile by negotiation: nothing left
         session.status = AuctionStatus.FAILED
     else:
         best = Bid.objects.get(pk=session.best_bid_id)

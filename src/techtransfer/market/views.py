@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -369,6 +369,11 @@ def _bidders(session: AuctionSession) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
+def _typed_bid(data: QueryDict) -> dict[str, str]:
+    """The bid form's fields as typed: carried from a refused bid (POST) to the auction page (GET)."""
+    return {k: str(data.get(k, ""))[:32] for k in ("amount", "organisation") if str(data.get(k, "")).strip()}
+
+
 @require_GET
 def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _auction(request, pk)
@@ -386,7 +391,7 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["deposit_form"] = DepositForm(bidders=_bidders(session))
     elif user.is_authenticated and session.status == AuctionStatus.SCHEDULED:
         # A refused bid comes back with what was typed (`auction_bid`), else the minimum next bid.
-        typed = {k: request.GET[k] for k in ("amount", "organisation") if request.GET.get(k, "").strip()}
+        typed = _typed_bid(request.GET)
         context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid(), **typed})
     return render(request, "market/auction_detail.html", context)
 
@@ -413,7 +418,7 @@ def auction_bid(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give an amount and choose one of your organisations."))
     # Refused: back to the auction with what was typed (the amount was lost).
-    typed = {k: request.POST.get(k, "")[:32] for k in ("amount", "organisation") if request.POST.get(k, "").strip()}
+    typed = _typed_bid(request.POST)
     return redirect(f"{reverse('market:auction', args=[session.pk])}?{urlencode(typed)}")
 
 
