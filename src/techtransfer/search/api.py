@@ -18,7 +18,7 @@ from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
-from techtransfer.search.backends.base import SearchHit
+from techtransfer.search.backends.base import SearchHit, listed_by_date
 from techtransfer.search.forms import MAX_PAGE, SearchForm, page_count
 from techtransfer.search.models import SearchSubscription
 
@@ -157,7 +157,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
         "page": kwargs["offset"] // services.PAGE_SIZE + 1,
         "page_size": services.PAGE_SIZE,
         "pages": page_count(page.results.total),
-        "sort": "newest" if services.listed_by_date(kwargs) else "relevance",
+        "sort": "newest" if listed_by_date(kwargs["query"], kwargs["newest"]) else "relevance",
         "results": [
             {
                 **_hit_out(h),

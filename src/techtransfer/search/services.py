@@ -128,11 +128,6 @@ def build_request(
     )
 
 
-def listed_by_date(request_kwargs: Mapping[str, Any]) -> bool:
-    """Are the results of these `search` arguments listed newest first (asked, or no question)?"""
-    return bool(request_kwargs.get("newest")) or not text.positive_query(request_kwargs.get("query") or "").strip()
-
-
 def index_stamp() -> str:
     """Changes with every commit of the index (tantivy rewrites meta.json on commit): what cached
     results and the suggestion table are checked against."""

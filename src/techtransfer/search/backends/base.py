@@ -46,8 +46,13 @@ class SearchRequest:
 
     @property
     def by_date(self) -> bool:
-        """Are the hits ordered by date: asked for, or nothing to rank by (no question)?"""
-        return self.newest or not text.positive_query(self.query).strip()
+        """Are the hits ordered by date (`listed_by_date`)?"""
+        return listed_by_date(self.query, self.newest)
+
+
+def listed_by_date(query: str, newest: bool) -> bool:
+    """Are the hits ordered by date: asked for, or nothing to rank by (no question)?"""
+    return newest or not text.positive_query(query).strip()
 
 
 @dataclass
