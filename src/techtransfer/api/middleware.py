@@ -82,6 +82,8 @@ class ApiErrorShapeMiddleware:
             )
         if request.method == "HEAD" and request.path.startswith("/api/"):
             return self._head(request)
+        if request.method == "OPTIONS" and request.path.startswith("/api/"):
+            return self._options(request)
         response = self.get_response(request)
         if response.status_code not in (404, 405) or not request.path.startswith("/api/"):
             return response
@@ -107,6 +109,17 @@ class ApiErrorShapeMiddleware:
             response.content = b""
         return response
 
+    def _options(self, request: HttpRequest) -> HttpResponse:
+        """OPTIONS says which methods an address accepts (RFC 9110 9.3.7): 204 with `Allow`, no body.
+        django-ninja has no OPTIONS operations, so the router's 405 for this path carries the list;
+        no operation runs. An unknown address keeps the API's 404."""
+        response = self.get_response(request)
+        if response.status_code != 405 or response.get("Allow") is None:
+            return self._error_shape(request, response) if response.status_code in (404, 405) else response
+        out = HttpResponse(status=204)
+        out["Allow"] = ", ".join(_allowed(response))
+        return out
+
     def _error_shape(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
@@ -117,10 +130,7 @@ class ApiErrorShapeMiddleware:
             return error_response(request, 404, Errors.NOT_FOUND.code, str(Errors.NOT_FOUND.message))
         if response.get("Allow") is None:
             return response
-        methods = {m.strip() for m in response["Allow"].split(",") if m.strip()}
-        if "GET" in methods:  # answered by `_head`
-            methods.add("HEAD")
-        allowed = ", ".join(sorted(methods))
+        allowed = ", ".join(_allowed(response))
         message = _("This address does not accept %(method)s; it accepts %(allowed)s.") % {
             "method": request.method,
             "allowed": allowed,
@@ -128,3 +138,12 @@ class ApiErrorShapeMiddleware:
         out = error_response(request, 405, "method_not_allowed", message, {"allowed": allowed.split(", ")})
         out["Allow"] = allowed
         return out
+
+
+def _allowed(response: HttpResponse) -> list[str]:
+    """The methods a 405 from the router allows, with HEAD (answered by `_head` wherever GET is)
+    and OPTIONS (answered by `_options`)."""
+    methods = {m.strip() for m in response["Allow"].split(",") if m.strip()} | {"OPTIONS"}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)

@@ -245,8 +245,8 @@ def test_openapi_and_local_docs(client):
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("en", "This address does not accept GET; it accepts DELETE, PATCH."),
-        ("zh-hans", "此地址不接受 GET 请求，只接受 DELETE, PATCH。"),
+        ("en", "This address does not accept GET; it accepts DELETE, OPTIONS, PATCH."),
+        ("zh-hans", "此地址不接受 GET 请求，只接受 DELETE, OPTIONS, PATCH。"),
     ],
 )
 def test_a_method_the_path_does_not_accept_gets_the_api_error_shape(client, language, message):
@@ -255,9 +255,9 @@ def test_a_method_the_path_does_not_accept_gets_the_api_error_shape(client, lang
     assert response.json() == {
         "code": "method_not_allowed",
         "message": message,
-        "details": {"allowed": ["DELETE", "PATCH"]},
+        "details": {"allowed": ["DELETE", "OPTIONS", "PATCH"]},
     }
-    assert sorted(response["Allow"].replace(" ", "").split(",")) == ["DELETE", "PATCH"]
+    assert sorted(response["Allow"].replace(" ", "").split(",")) == ["DELETE", "OPTIONS", "PATCH"]
     # Outside the API, Django's own 405 stays as it was.
     assert client.post("/healthz").status_code == 405
 

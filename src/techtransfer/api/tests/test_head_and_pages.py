@@ -23,11 +23,23 @@ def test_head_answers_like_get_without_the_body_for_a_read_token(applicant_admin
 
 def test_head_on_an_address_without_get_is_405_naming_head(client):
     r = client.head("/api/v1/search/subscriptions/1", HTTP_ACCEPT_LANGUAGE="en")
-    assert (r.status_code, r.content, r["Allow"]) == (405, b"", "DELETE, PATCH")
+    assert (r.status_code, r.content, r["Allow"]) == (405, b"", "DELETE, OPTIONS, PATCH")
     # An address that takes GET takes HEAD too, and says so.
     r = client.delete("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
-    assert (r.status_code, r["Allow"], r.json()["details"]) == (405, "GET, HEAD", {"allowed": ["GET", "HEAD"]})
-    assert r.json()["message"] == "This address does not accept DELETE; it accepts GET, HEAD."
+    allowed = ["GET", "HEAD", "OPTIONS"]
+    assert (r.status_code, r["Allow"], r.json()["details"]) == (405, "GET, HEAD, OPTIONS", {"allowed": allowed})
+    assert r.json()["message"] == "This address does not accept DELETE; it accepts GET, HEAD, OPTIONS."
+
+
+def test_options_names_the_methods_of_an_address_and_runs_nothing(client, applicant_admin):
+    r = client.options("/api/v1/search/subscriptions/1")
+    assert (r.status_code, r.content, r["Allow"]) == (204, b"", "DELETE, OPTIONS, PATCH")
+    r = client.options("/api/v1/me")
+    assert (r.status_code, r.content, r["Allow"]) == (204, b"", "GET, HEAD, OPTIONS")
+    # No operation ran: an anonymous OPTIONS on a signed-in address is not a 401.
+    assert client.get("/api/v1/me").status_code == 401
+    r = client.options("/api/v1/nope", HTTP_ACCEPT_LANGUAGE="en")
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "100001", "0"])
