@@ -37,6 +37,10 @@ class JobOut(Schema):
     finished_at: datetime.datetime | None
 
     @staticmethod
+    def resolve_title(obj: Job) -> str:
+        return obj.shown_title
+
+    @staticmethod
     def resolve_message(obj: Job) -> str:
         return obj.shown_message
 

@@ -69,6 +69,14 @@ class Job(models.Model):
         return self.status in FINISHED_STATUSES
 
     @property
+    def shown_title(self) -> str:
+        """The kind's title in the active language (`title` keeps the starter's, as it was started)."""
+        from techtransfer.jobs.registry import kinds
+
+        kind = kinds().get(self.kind)
+        return str(kind.title) if kind is not None else self.title
+
+    @property
     def shown_message(self) -> str:
         """`message`, or for an unexpected failure the plain FAILED_MESSAGE in the active language."""
         if self.status == JobStatus.FAILED and not self.message:

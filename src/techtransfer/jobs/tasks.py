@@ -6,8 +6,9 @@ import logging
 import traceback
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from techtransfer.audit.services import record_event
@@ -45,7 +46,20 @@ def run_job(job_id: int) -> str:
     )
     if claimed != 1:
         return "skipped"
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    # The runner's progress messages and failure message are stored text: they are written in the
+    # language of the job's owner, who reads them, not in the worker's.
+    with translation.override(owner_language(job)):
+        return _run(job)
+
+
+def owner_language(job: Job) -> str:
+    """The language a job writes its messages in: its owner's last chosen one, else the platform's."""
+    return (job.created_by.language if job.created_by is not None else "") or settings.LANGUAGE_CODE
+
+
+def _run(job: Job) -> str:
+    job_id = job.pk
     _audit(job, "job.start", JobStatus.QUEUED, JobStatus.RUNNING)
     ctx = JobContext(job)
     try:

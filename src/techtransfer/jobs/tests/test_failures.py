@@ -96,3 +96,37 @@ def test_jobs_that_failed_before_keep_their_traceback_for_admins_only(applicant_
         assert (failed.message, failed.shown_message) == ("", PLAIN_EN)
     fine.refresh_from_db()
     assert (fine.log, fine.error_detail) == ("[10:00:00] done", "")
+
+
+@register("test.refuse_translated", "Refuses")
+def _refuse_translated(ctx):
+    from techtransfer.core.errors import Errors
+
+    raise JobFailed(Errors.NOT_FOUND.message)  # lazy: written in the language active in the worker
+
+
+@pytest.mark.parametrize(
+    ("owner_language", "worker_language", "stored"),
+    [
+        ("zh-hans", "en", "对象不存在或您无权查看。"),
+        ("en", "zh-hans", "The object does not exist or you may not see it."),
+        ("", "en", "对象不存在或您无权查看。"),  # no language chosen yet: the platform's (zh-hans)
+    ],
+)
+def test_a_job_writes_its_message_in_its_owners_language(
+    applicant_admin, django_capture_on_commit_callbacks, owner_language, worker_language, stored
+):
+    applicant_admin.language = owner_language
+    applicant_admin.save(update_fields=["language"])
+    with translation.override(worker_language):
+        job = _run(applicant_admin, "test.refuse_translated", django_capture_on_commit_callbacks)
+    assert (job.status, job.message) == (JobStatus.FAILED, stored)
+    assert job.log.splitlines()[-1].split("] ", 1)[1] == f"failed: {stored}"
+
+
+def test_a_job_title_is_shown_in_the_readers_language():
+    job = Job(kind="search.reindex", title="Rebuild the search index")  # started by an English reader
+    with translation.override("zh-hans"):
+        assert job.shown_title == "重建检索索引"
+    job.kind = "gone.kind"  # a kind no longer registered keeps the stored title
+    assert job.shown_title == "Rebuild the search index"
