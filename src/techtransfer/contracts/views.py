@@ -34,7 +34,7 @@ from techtransfer.contracts.forms import (
 )
 from techtransfer.contracts.models import Contract
 from techtransfer.contracts.selectors import deals_open_for_contract
-from techtransfer.core import once
+from techtransfer.core import once, uscc
 from techtransfer.core.choices import OrganisationType
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
@@ -167,9 +167,13 @@ def _party_initial(org: Organisation) -> dict[str, Any]:
     return {"name": org.name, "uscc": org.uscc, "region": org.region_id or "", "nature": _nature_of(org)}
 
 
-# 主体性质 from the credit code's first two characters (registration authority and kind: 11 机关,
-# 12 事业单位, 5x 社会组织, 9x 企业), else from the organisation's type.
-_NATURE_BY_CODE = {"11": NatureCode.STATE_ORGAN, "12": NatureCode.PUBLIC_INSTITUTION}
+# 主体性质 from the credit code's registrant kind (core.uscc), else from the organisation's type.
+_NATURE_BY_REGISTRANT = {
+    uscc.STATE_ORGAN: NatureCode.STATE_ORGAN,
+    uscc.PUBLIC_INSTITUTION: NatureCode.PUBLIC_INSTITUTION,
+    uscc.SOCIAL_ORGANISATION: NatureCode.SOCIAL_ORGANISATION,
+    uscc.ENTERPRISE: NatureCode.ENTERPRISE,
+}
 _NATURE_BY_TYPE = {
     OrganisationType.GOVERNMENT: NatureCode.STATE_ORGAN,
     OrganisationType.UNIVERSITY: NatureCode.PUBLIC_INSTITUTION,
@@ -181,13 +185,9 @@ _NATURE_BY_TYPE = {
 
 def _nature_of(org: Organisation) -> str:
     """The party's nature a deal's organisation implies (it stayed "enterprise" for an institute)."""
-    code = (org.uscc or "").upper()
-    if code[:2] in _NATURE_BY_CODE:
-        return _NATURE_BY_CODE[code[:2]]
-    if code[:1] == "5":
-        return NatureCode.SOCIAL_ORGANISATION
-    if code[:1] == "9":
-        return NatureCode.ENTERPRISE
+    kind = uscc.registrant_kind(org.uscc)
+    if kind is not None:
+        return _NATURE_BY_REGISTRANT[kind]
     return _NATURE_BY_TYPE.get(OrganisationType(org.type), NatureCode.ENTERPRISE)
 
 

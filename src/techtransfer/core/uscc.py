@@ -36,6 +36,23 @@ def problem(code: str) -> str | None:
     return None
 
 
+# What the first two characters say of the registrant (GB 32100-2015 appendix: the registration
+# authority, then its category): 11 机关, 12 事业单位, 5x 社会组织 (民政), 9x 企业 (市场监管).
+STATE_ORGAN = "state_organ"
+PUBLIC_INSTITUTION = "public_institution"
+SOCIAL_ORGANISATION = "social_organisation"
+ENTERPRISE = "enterprise"
+_KIND_BY_PREFIX = {"11": STATE_ORGAN, "12": PUBLIC_INSTITUTION}
+_KIND_BY_AUTHORITY = {"5": SOCIAL_ORGANISATION, "9": ENTERPRISE}
+
+
+def registrant_kind(code: str) -> str | None:
+    """The kind of registrant the code's first two characters name (one of the constants above), or
+    None when they say none of these (another authority or category, or no code)."""
+    code = normalise(code or "")
+    return _KIND_BY_PREFIX.get(code[:2]) or _KIND_BY_AUTHORITY.get(code[:1])
+
+
 def is_valid(code: str) -> bool:
     return problem(code) is None
 

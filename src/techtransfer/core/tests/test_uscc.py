@@ -36,3 +36,26 @@ def test_make_completes_a_prefix_with_its_check_character():
     assert uscc.is_valid(code)
     with pytest.raises(ValueError):
         uscc.make("9136")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "kind"),
+    [
+        ("11", uscc.STATE_ORGAN),
+        ("12", uscc.PUBLIC_INSTITUTION),
+        ("13", None),  # 机构编制, another category
+        ("51", uscc.SOCIAL_ORGANISATION),
+        ("53", uscc.SOCIAL_ORGANISATION),
+        ("91", uscc.ENTERPRISE),
+        ("92", uscc.ENTERPRISE),
+        ("Y1", None),  # another authority
+    ],
+)
+def test_registrant_kind_reads_the_first_two_characters(prefix, kind):
+    code = uscc.make(prefix + "360100MA3500000")
+    assert uscc.registrant_kind(code) == kind
+    assert uscc.registrant_kind(code.lower()) == kind
+
+
+def test_no_code_has_no_registrant_kind():
+    assert (uscc.registrant_kind(""), uscc.registrant_kind(None)) == (None, None)  # type: ignore[arg-type]
