@@ -19,6 +19,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import notices
 from techtransfer.achievements.access import PUBLIC_Q, public_achievements
 from techtransfer.achievements.catalogue_access import catalogue_entries, editable_departments, may_edit_catalogue
 from techtransfer.achievements.models import Achievement, Catalogue, CatalogueAccess, CatalogueEntry
@@ -393,10 +394,12 @@ def _editor_guard(actor: User) -> Any:
     return guard
 
 
+@transaction.atomic
 def publish_catalogue(*, actor: User, catalogue_id: int, comment: str = "") -> Catalogue:
     """Publish a draft: it needs at least one entry and every entry must still be published and public.
 
-    Sets `published_at`; writes `catalogue.publish`.
+    Sets `published_at`; writes `catalogue.publish`. For a military-to-civilian catalogue, the admins of
+    the admitted organisations are notified that they may now read it.
     """
 
     def guard(c: Catalogue) -> None:
@@ -413,9 +416,11 @@ def publish_catalogue(*, actor: User, catalogue_id: int, comment: str = "") -> C
         c.published_at = timezone.now()
         return ["published_at"]
 
-    return CATALOGUE_WORKFLOW.apply(
+    catalogue = CATALOGUE_WORKFLOW.apply(
         pk=catalogue_id, action="publish", actor=actor, guard=guard, update=update, organisation=_owner, comment=comment
     )
+    notices.catalogue_opened(catalogue)
+    return catalogue
 
 
 def withdraw_catalogue(*, actor: User, catalogue_id: int, comment: str = "") -> Catalogue:
@@ -450,7 +455,8 @@ def apply_transition(*, actor: User, catalogue_id: int, action: str, comment: st
 def admit_organisation(*, actor: User, catalogue_id: int, organisation_id: int) -> CatalogueAccess:
     """Admit a verified organisation to a military-to-civilian catalogue (in any state).
 
-    Its members then see the catalogue once published. Writes `catalogue.admit`.
+    Its members then see the catalogue once published. Writes `catalogue.admit`; if the catalogue is
+    published, the organisation's admins are notified (otherwise when it is published).
     """
     catalogue = _lock_for_edit(actor, catalogue_id, draft_only=False)
     if not catalogue.is_restricted:
@@ -470,6 +476,7 @@ def admit_organisation(*, actor: User, catalogue_id: int, organisation_id: int) 
         organisation=catalogue.owner,
         changes={"organisation": [None, org.pk]},
     )
+    notices.catalogue_opened(catalogue, [org.pk])
     return grant
 
 

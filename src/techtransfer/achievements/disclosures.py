@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import notices
 from techtransfer.achievements.choices import SecrecyLevel
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import (
@@ -235,8 +236,9 @@ def update_disclosure(
 # --- workflow --------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def submit_disclosure(*, actor: User, disclosure_id: int) -> Disclosure:
-    """The discloser sends the draft to the transfer office."""
+    """The discloser sends the draft to the transfer office, whose admins are notified."""
 
     def guard(d: Disclosure) -> None:
         if not is_discloser(actor, d):
@@ -246,9 +248,11 @@ def submit_disclosure(*, actor: User, disclosure_id: int) -> Disclosure:
         d.submitted_at = timezone.now()
         return ["submitted_at"]
 
-    return DISCLOSURE_WORKFLOW.apply(
+    d = DISCLOSURE_WORKFLOW.apply(
         pk=disclosure_id, action="submit", actor=actor, guard=guard, update=update, organisation=_org
     )
+    notices.disclosure_submitted(d, actor=actor)
+    return d
 
 
 def start_assessment(*, actor: User, disclosure_id: int) -> Disclosure:
@@ -258,8 +262,11 @@ def start_assessment(*, actor: User, disclosure_id: int) -> Disclosure:
     )
 
 
+@transaction.atomic
 def return_disclosure(*, actor: User, disclosure_id: int, comment: str) -> Disclosure:
-    """The transfer office sends the disclosure back to the discloser; the comment (required) says what must change."""
+    """The transfer office sends the disclosure back to the discloser; the comment (required) says what must change.
+
+    The discloser is notified, with the comment."""
     if not comment.strip():
         raise DomainError(Errors.VALIDATION, details={"comment": [gettext("Say what must change.")]})
 
@@ -267,18 +274,23 @@ def return_disclosure(*, actor: User, disclosure_id: int, comment: str) -> Discl
         d.return_comment = comment.strip()
         return ["return_comment"]
 
-    return DISCLOSURE_WORKFLOW.apply(
+    d = DISCLOSURE_WORKFLOW.apply(
         pk=disclosure_id, action="return", actor=actor, guard=_office_guard(actor), update=update,
         organisation=_org, comment=comment,
     )  # fmt: skip
+    notices.disclosure_returned(d)
+    return d
 
 
+@transaction.atomic
 def decide_disclosure(
     *, actor: User, disclosure_id: int, decision: str, reasons: str, assessment_notes: str = ""
 ) -> Disclosure:
     """The transfer office decides what happens to the invention; reasons are required.
 
-    Writes `disclosure.decide` with the reasons as comment.
+    Writes `disclosure.decide` with the reasons as comment and notifies the discloser (decision and
+    reasons, never the internal assessment notes). Deciding again refuses with INVALID_TRANSITION
+    (details: the current state).
     """
     if decision not in DisclosureDecision.values:
         raise DomainError(Errors.VALIDATION, details={"decision": [gettext("Choose a decision.")]})
@@ -294,10 +306,12 @@ def decide_disclosure(
         fields = ["decision", "decision_reasons", "assessment_notes", "decided_by", "decided_at"]
         return fields
 
-    return DISCLOSURE_WORKFLOW.apply(
+    d = DISCLOSURE_WORKFLOW.apply(
         pk=disclosure_id, action="decide", actor=actor, guard=_office_guard(actor), update=update,
         organisation=_org, comment=reasons.strip(),
     )  # fmt: skip
+    notices.disclosure_decided(d)
+    return d
 
 
 def allowed_visibilities(d: Disclosure) -> list[str]:

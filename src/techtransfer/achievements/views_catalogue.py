@@ -33,7 +33,7 @@ from techtransfer.achievements.catalogue_forms import (
 from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.core import once
-from techtransfer.core.errors import DomainError
+from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import User
@@ -58,6 +58,35 @@ def _fetch(request: HttpRequest, pk: int, action: access.CatalogueAction = "view
 def _error_text(exc: DomainError) -> str:
     details = [str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs]
     return " ".join([exc.message, *details])
+
+
+def _state_refusal(catalogue: Catalogue) -> str:
+    """Why an action was refused because the catalogue's state moved on (another tab, another editor)."""
+    catalogue.refresh_from_db(fields=["status"])
+    return _("This catalogue is now “%(status)s”, so this can no longer be done. Nothing was changed.") % {
+        "status": catalogue.get_status_display()
+    }
+
+
+def _refused(request: HttpRequest, catalogue: Catalogue, exc: DomainError) -> HttpResponse:
+    """Back to the editor with the refusal as a message: for refusals about a form that the editor no
+    longer shows (a catalogue published meanwhile has no metadata or entry forms)."""
+    if exc.code == Errors.INVALID_TRANSITION.code:
+        messages.error(request, _state_refusal(catalogue))
+    else:
+        messages.error(request, _error_text(exc))
+    return redirect("catalogues:edit", pk=catalogue.pk)
+
+
+def _not_draft(catalogue: Catalogue) -> DomainError | None:
+    if catalogue.status == Catalogue.Status.DRAFT:
+        return None
+    return DomainError(services.CatalogueErrors.NOT_DRAFT, details={"status": catalogue.status})
+
+
+def _hidden_form_error(exc: DomainError) -> bool:
+    """Refusals whose form the editor does not show in the catalogue's current state."""
+    return exc.error in (services.CatalogueErrors.NOT_DRAFT, services.CatalogueErrors.NOT_RESTRICTED)
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -205,11 +234,15 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def catalogue_update(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = _fetch(request, pk, "edit")
+    if (refusal := _not_draft(catalogue)) is not None:
+        return _refused(request, catalogue, refusal)
     form = CatalogueForm(request.POST)
     if form.is_valid():
         try:
             services.update_catalogue(actor=_user(request), catalogue_id=catalogue.pk, data=form.values())
         except DomainError as exc:
+            if _hidden_form_error(exc):
+                return _refused(request, catalogue, exc)
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("Saved."))
@@ -221,6 +254,8 @@ def catalogue_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_matching(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = _fetch(request, pk, "edit")
+    if (refusal := _not_draft(catalogue)) is not None:
+        return _refused(request, catalogue, refusal)
     form = CatalogueFilterForm(request.POST)
     if form.is_valid() and not form.criteria().as_json():
         form.add_error(None, _("Choose at least one filter."))
@@ -230,6 +265,8 @@ def add_matching(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_user(request), catalogue_id=catalogue.pk, criteria=form.criteria()
             )
         except DomainError as exc:
+            if _hidden_form_error(exc):
+                return _refused(request, catalogue, exc)
             apply_domain_error(form, exc)
         else:
             if added:
@@ -244,6 +281,8 @@ def add_matching(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = _fetch(request, pk, "edit")
+    if (refusal := _not_draft(catalogue)) is not None:
+        return _refused(request, catalogue, refusal)
     form = AddEntryForm(request.POST)
     if form.is_valid():
         try:
@@ -254,6 +293,8 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
+            if _hidden_form_error(exc):
+                return _refused(request, catalogue, exc)
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("Achievement added."))
@@ -340,8 +381,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             comment=form.cleaned_data["comment"],
         )
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("catalogues:edit", pk=catalogue.pk)
+        return _refused(request, catalogue, exc)
     messages.success(request, _("Done."))
     if form.cleaned_data["action"] == "publish":
         return redirect("catalogues:detail", pk=catalogue.pk)
@@ -352,6 +392,8 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def admit(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = _fetch(request, pk, "edit")
+    if not catalogue.is_restricted:  # the editor shows no admission form
+        return _refused(request, catalogue, DomainError(services.CatalogueErrors.NOT_RESTRICTED))
     form = AdmitForm(request.POST)
     if form.is_valid():
         try:

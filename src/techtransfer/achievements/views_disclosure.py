@@ -23,7 +23,7 @@ from techtransfer.achievements.disclosure_access import (
 )
 from techtransfer.achievements.disclosure_forms import DecisionForm, DisclosureForm, ReturnForm, VisibilityForm
 from techtransfer.achievements.models import Disclosure, DisclosureStatus
-from techtransfer.core.errors import DomainError
+from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.models import Membership, User
 
@@ -149,39 +149,62 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _fetch(request, pk))
 
 
-def _act(request: HttpRequest, pk: int, fn: Any, done: str, **kwargs: Any) -> HttpResponse:
-    try:
-        fn(actor=_user(request), disclosure_id=pk, **kwargs)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+def _state_refusal(d: Disclosure) -> str:
+    """Why an action on `d` was refused because its state moved on (another tab, another person), as
+    it stands now: said on the disclosure's page instead of an empty error page."""
+    d.refresh_from_db(fields=["status", "decision"])
+    if d.status == DisclosureStatus.DECIDED:
+        return _("This disclosure has already been decided: “%(decision)s”. Nothing was changed.") % {
+            "decision": d.get_decision_display()
+        }
+    return _("This disclosure is now “%(status)s”, so this can no longer be done. Nothing was changed.") % {
+        "status": d.get_status_display()
+    }
+
+
+def _refused(request: HttpRequest, d: Disclosure, exc: DomainError | None = None) -> HttpResponse:
+    """Back to the disclosure's page with the refusal as a message."""
+    if exc is None or exc.code == Errors.INVALID_TRANSITION.code:
+        messages.error(request, _state_refusal(d))
     else:
-        messages.success(request, done)
-    return redirect("disclosures:detail", pk=pk)
+        messages.error(request, exc.refusal)
+    return redirect("disclosures:detail", pk=d.pk)
+
+
+def _act(request: HttpRequest, d: Disclosure, fn: Any, done: str, **kwargs: Any) -> HttpResponse:
+    try:
+        fn(actor=_user(request), disclosure_id=d.pk, **kwargs)
+    except DomainError as exc:
+        return _refused(request, d, exc)
+    messages.success(request, done)
+    return redirect("disclosures:detail", pk=d.pk)
 
 
 @login_required
 @require_POST
 def disclosure_submit(request: HttpRequest, pk: int) -> HttpResponse:
     d = _fetch(request, pk, "view_full")
-    return _act(request, d.pk, services.submit_disclosure, _("Submitted to the transfer office."))
+    return _act(request, d, services.submit_disclosure, _("Submitted to the transfer office."))
 
 
 @login_required
 @require_POST
 def disclosure_start(request: HttpRequest, pk: int) -> HttpResponse:
     d = _fetch(request, pk, "assess")
-    return _act(request, d.pk, services.start_assessment, _("Assessment started."))
+    return _act(request, d, services.start_assessment, _("Assessment started."))
 
 
 @login_required
 @require_POST
 def disclosure_return(request: HttpRequest, pk: int) -> HttpResponse:
     d = _fetch(request, pk, "assess")
+    if not services.DISCLOSURE_WORKFLOW.can(d.status, "return"):  # the form is not on the page any more
+        return _refused(request, d)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _detail(request, d, status=400, return_form=form)
     return _act(
-        request, d.pk, services.return_disclosure, _("Returned to the discloser."), comment=form.cleaned_data["comment"]
+        request, d, services.return_disclosure, _("Returned to the discloser."), comment=form.cleaned_data["comment"]
     )
 
 
@@ -189,6 +212,8 @@ def disclosure_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def disclosure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     d = _fetch(request, pk, "assess")
+    if not services.DISCLOSURE_WORKFLOW.can(d.status, "decide"):  # decided in another tab, returned meanwhile
+        return _refused(request, d)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -200,6 +225,8 @@ def disclosure_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment_notes=form.cleaned_data["assessment_notes"],
             )
         except DomainError as exc:
+            if exc.code == Errors.INVALID_TRANSITION.code:  # decided between the page's check and the lock
+                return _refused(request, d, exc)
             apply_domain_error(form, exc)  # type: ignore[arg-type]
         else:
             messages.success(request, _("Decision recorded."))
@@ -211,6 +238,8 @@ def disclosure_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def disclosure_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     d = _fetch(request, pk, "assess")
+    if len(services.allowed_visibilities(d)) < 2:  # returned meanwhile: the form is not on the page
+        return _refused(request, d)
     form = VisibilityForm(request.POST, allowed=services.allowed_visibilities(d))
     if form.is_valid():
         try:
@@ -221,6 +250,8 @@ def disclosure_visibility(request: HttpRequest, pk: int) -> HttpResponse:
                 public_summary=form.cleaned_data["public_summary"],
             )
         except DomainError as exc:
+            if exc.error == services.DisclosureErrors.VISIBILITY_NOT_ALLOWED:  # its state changed meanwhile
+                return _refused(request, d, exc)
             apply_domain_error(form, exc)  # type: ignore[arg-type]
         else:
             messages.success(request, _("Visibility saved."))
@@ -235,7 +266,7 @@ def disclosure_convert(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         a = services.convert_to_achievement(actor=_user(request), disclosure_id=d.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     else:
         messages.success(
             request,

@@ -1,0 +1,124 @@
+"""What disclosures and catalogues tell people, through the shared notifications app.
+
+Each notice goes to someone who waits on another person's decision, names the disclosure or catalogue
+and links to its permission-checked page. Recipients are checked against the same access rules as
+the page (`disclosure_access`, `catalogue_access`): nobody is told of a record they may not open.
+Titles and bodies are functions, so that each is written in each recipient's language. Called by the
+services inside their transaction: a change that rolls back notifies nobody.
+
+- A disclosure submitted: the transfer office of its organisation, i.e. the organisation's active
+  admins (`is_transfer_office`). Platform admins may also act as any transfer office, but they are not
+  the organisation's office and would be told of every disclosure on the platform; they are left out.
+- A disclosure returned for changes (with the comment) or decided (with the decision and reasons):
+  the discloser, while they may still read it in full (they lose it when they leave the organisation).
+- A military-to-civilian catalogue (the only kind with admissions) opened to an organisation: the
+  admins of each admitted, verified organisation, when the catalogue is published (on publishing, for
+  every organisation admitted; on admitting, if it is published already). A draft is seen only by its
+  editors, so admissions to a draft are told when it is published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from techtransfer.achievements.catalogue_access import may_view_catalogue
+from techtransfer.achievements.disclosure_access import DisclosureAction, can_on_disclosure
+from techtransfer.achievements.models import Catalogue, CatalogueAccess, Disclosure
+from techtransfer.core.choices import OrganisationStatus, Role
+from techtransfer.core.models import Membership, User
+from techtransfer.notifications.registry import register_kind
+from techtransfer.notifications.services import notify
+
+DISCLOSURE_SUBMITTED = register_kind(
+    "achievements.disclosure_submitted", _("Invention disclosures submitted to my organisation's transfer office")
+)
+DISCLOSURE_OUTCOME = register_kind(
+    "achievements.disclosure_outcome", _("The transfer office's answers to my invention disclosures")
+)
+CATALOGUE_ADMITTED = register_kind(
+    "achievements.catalogue_admitted", _("Restricted catalogues my organisation may read")
+)
+
+
+def _admin_ids(organisation_ids: Iterable[int]) -> list[int]:
+    return list(
+        Membership.objects.filter(
+            organisation_id__in=list(organisation_ids), role=Role.ORG_ADMIN, is_active=True, user__is_active=True
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _disclosure_url(d: Disclosure) -> str:
+    return reverse("disclosures:detail", args=[d.pk])
+
+
+def _may_read_disclosure(user_ids: Iterable[int], d: Disclosure, action: DisclosureAction) -> list[int]:
+    users = User.objects.filter(pk__in=list(user_ids), is_active=True)
+    return [u.pk for u in users if can_on_disclosure(u, d, action)]
+
+
+def disclosure_submitted(d: Disclosure, *, actor: User) -> None:
+    """Tell the organisation's transfer office (its admins) that a disclosure waits for them.
+
+    The actor is left out: an admin who discloses an invention of their own knows it is submitted."""
+    office = [pk for pk in _admin_ids([d.organisation_id]) if pk != actor.pk]
+    notify(
+        user_ids=_may_read_disclosure(office, d, "assess"),
+        kind=DISCLOSURE_SUBMITTED,
+        title=lambda: str(_("Invention disclosure submitted: “%(title)s”")) % {"title": d.title},
+        body=lambda: str(_("%(discloser)s submitted it for assessment.")) % {"discloser": d.discloser},
+        url=_disclosure_url(d),
+    )
+
+
+def disclosure_returned(d: Disclosure) -> None:
+    """Tell the discloser what must change; the comment is the body."""
+    notify(
+        user_ids=_may_read_disclosure([d.discloser_id], d, "view_full"),
+        kind=DISCLOSURE_OUTCOME,
+        title=lambda: str(_("Your invention disclosure “%(title)s” was returned for changes")) % {"title": d.title},
+        body=d.return_comment,
+        url=_disclosure_url(d),
+    )
+
+
+def disclosure_decided(d: Disclosure) -> None:
+    """Tell the discloser the decision and its reasons (which the discloser sees on the page too)."""
+    notify(
+        user_ids=_may_read_disclosure([d.discloser_id], d, "view_full"),
+        kind=DISCLOSURE_OUTCOME,
+        title=lambda: (
+            str(_("Your invention disclosure “%(title)s” was decided: %(decision)s"))
+            % {"title": d.title, "decision": d.get_decision_display()}
+        ),
+        body=d.decision_reasons,
+        url=_disclosure_url(d),
+    )
+
+
+def catalogue_opened(catalogue: Catalogue, organisation_ids: Iterable[int] | None = None) -> None:
+    """Tell the admins of admitted organisations (all of them, or those in `organisation_ids`) that the
+    published military-to-civilian catalogue is open to their organisation. Does nothing otherwise."""
+    if not catalogue.is_restricted or catalogue.status != Catalogue.Status.PUBLISHED:
+        return
+    grants = CatalogueAccess.objects.filter(catalogue=catalogue, organisation__status=OrganisationStatus.VERIFIED)
+    if organisation_ids is not None:
+        grants = grants.filter(organisation_id__in=list(organisation_ids))
+    admins = _admin_ids(grants.values_list("organisation_id", flat=True))
+    readers = [u.pk for u in User.objects.filter(pk__in=admins) if may_view_catalogue(u, catalogue)]
+    notify(
+        user_ids=readers,
+        kind=CATALOGUE_ADMITTED,
+        title=lambda: str(_("Your organisation may now read the catalogue “%(title)s”")) % {"title": catalogue.title},
+        body=lambda: (
+            str(_("Compiled by %(owner)s. Members of your organisation see it when logged in."))
+            % {"owner": catalogue.owner.name}
+        ),
+        url=reverse("catalogues:detail", args=[catalogue.pk]),
+    )
