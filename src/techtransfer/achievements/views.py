@@ -270,7 +270,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_attachment(actor=request.user, achievement_id=a.pk, file=upload)  # type: ignore[arg-type]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, exc.refusal)
         else:
             messages.success(request, _("File attached."))
     return redirect("achievements:detail", pk=a.pk)
@@ -285,7 +285,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> Http
     try:
         services.remove_attachment(actor=request.user, attachment_id=attachment_id)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     return redirect("achievements:detail", pk=a.pk)
 
 

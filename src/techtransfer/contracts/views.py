@@ -274,7 +274,7 @@ def contract_file(request: HttpRequest, pk: int) -> HttpResponse:
             user: User = request.user  # type: ignore[assignment]
             services.attach_signed_contract(actor=user, contract_id=contract.pk, upload=form.cleaned_data["file"])
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, exc.refusal)
         else:
             messages.success(request, _("The signed contract is attached."))
     else:
@@ -342,7 +342,5 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise Http404
     except DomainError as exc:
-        if exc.code == "not_found":
-            raise Http404 from exc
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     return redirect("contracts:detail", contract.pk)

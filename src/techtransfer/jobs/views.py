@@ -45,7 +45,7 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.cancel_job(actor=request.user, job_id=job.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     return redirect("jobs:detail", pk=job.pk)
 
 

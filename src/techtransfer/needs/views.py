@@ -159,7 +159,7 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.review_need(actor=user, need_id=need.pk, action=action, comment=comment)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     else:
         messages.success(request, _("Done."))
     return redirect("needs:detail", need.pk)

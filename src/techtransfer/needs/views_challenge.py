@@ -225,7 +225,7 @@ def conflicts_declare(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal_ids=[int(x) for x in form.cleaned_data["conflicts"]], note=form.cleaned_data["note"],
             )  # fmt: skip
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, exc.refusal)
         else:
             messages.success(request, _("Conflicts of interest declared."))
     return redirect("challenges:detail", challenge.pk)
@@ -239,7 +239,7 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         challenges.set_shortlist(actor=user, challenge_id=challenge.pk, proposal_ids=ids)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.refusal)
     else:
         messages.success(request, _("Shortlist saved."))
     return redirect("challenges:detail", challenge.pk)

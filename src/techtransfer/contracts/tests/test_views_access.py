@@ -140,8 +140,12 @@ def test_upload_submit_and_register_through_the_pages(seller, applicant_admin, c
     assert contract.status == S.REGISTERED
     download = official.get(f"/contracts/{contract.pk}/file/download/")
     assert download.status_code == 200
-    refused = client_for(applicant_admin).post(f"/contracts/{contract.pk}/action/", {"action": "cancel", "reason": "x"})
-    assert refused.status_code == 404
+    # The applicant sees the contract but may not cancel its registration: told so on its page.
+    refused = client_for(applicant_admin).post(
+        f"/contracts/{contract.pk}/action/", {"action": "cancel", "reason": "x"}, follow=True
+    )
+    assert (refused.status_code, refused.redirect_chain) == (200, [(f"/contracts/{contract.pk}/", 302)])
+    assert [str(m) for m in refused.context["messages"]] == ["您无权执行此操作。"]
     assert Contract.objects.get(pk=contract.pk).status == S.REGISTERED
 
 
