@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
-from techtransfer.core import uscc
+from techtransfer.core import notices, uscc
 from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
@@ -148,8 +148,10 @@ def _reviewer_guard(actor: User) -> Any:
     return guard
 
 
+@transaction.atomic
 def verify_organisation(*, actor: User, organisation_id: int, comment: str = "") -> Organisation:
-    """A government reviewer whose jurisdiction covers the organisation's region verifies it."""
+    """A government reviewer whose jurisdiction covers the organisation's region verifies it; the
+    organisation's admins are told (`core.organisation_status`)."""
 
     def update(org: Organisation) -> list[str]:
         org.verified_at = timezone.now()
@@ -157,7 +159,7 @@ def verify_organisation(*, actor: User, organisation_id: int, comment: str = "")
         org.status_reason = comment
         return ["verified_at", "verified_by", "status_reason"]
 
-    return ORGANISATION_VERIFICATION.apply(
+    org = ORGANISATION_VERIFICATION.apply(
         pk=organisation_id,
         action="verify",
         actor=actor,
@@ -166,10 +168,14 @@ def verify_organisation(*, actor: User, organisation_id: int, comment: str = "")
         organisation=lambda org: org,
         comment=comment,
     )
+    notices.organisation_reviewed(org, "verify")
+    return org
 
 
+@transaction.atomic
 def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> Organisation:
-    """Suspend a registered or verified organisation; the reason is required and shown to it."""
+    """Suspend a registered or verified organisation (suspending a registered one is how its
+    registration is refused); the reason is required, shown to it and sent to its admins."""
     if not reason.strip():
         raise DomainError(Errors.VALIDATION, details={"reason": [gettext("A reason is required.")]})
 
@@ -177,7 +183,7 @@ def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> O
         org.status_reason = reason
         return ["status_reason"]
 
-    return ORGANISATION_VERIFICATION.apply(
+    org = ORGANISATION_VERIFICATION.apply(
         pk=organisation_id,
         action="suspend",
         actor=actor,
@@ -186,16 +192,19 @@ def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> O
         organisation=lambda org: org,
         comment=reason,
     )
+    notices.organisation_reviewed(org, "suspend")
+    return org
 
 
+@transaction.atomic
 def reinstate_organisation(*, actor: User, organisation_id: int, comment: str = "") -> Organisation:
-    """Lift a suspension."""
+    """Lift a suspension; the organisation's admins are told."""
 
     def update(org: Organisation) -> list[str]:
         org.status_reason = comment
         return ["status_reason"]
 
-    return ORGANISATION_VERIFICATION.apply(
+    org = ORGANISATION_VERIFICATION.apply(
         pk=organisation_id,
         action="reinstate",
         actor=actor,
@@ -204,6 +213,8 @@ def reinstate_organisation(*, actor: User, organisation_id: int, comment: str = 
         organisation=lambda org: org,
         comment=comment,
     )
+    notices.organisation_reviewed(org, "reinstate")
+    return org
 
 
 @transaction.atomic
@@ -292,7 +303,8 @@ def find_invitation(raw_token: str) -> Invitation | None:
 
 @transaction.atomic
 def accept_invitation(*, raw_token: str, user: User) -> Membership:
-    """The invited person (logged in) accepts: the membership is created or re-activated."""
+    """The invited person (logged in) accepts: the membership is created or re-activated and the
+    person who sent the invitation is told (`core.invitation_accepted`)."""
     inv = Invitation.objects.select_for_update().filter(token_hash=_hash_token(raw_token)).first()
     if inv is None or not _is_open(inv):
         raise DomainError(Errors.INVITATION_INVALID)
@@ -325,6 +337,7 @@ def accept_invitation(*, raw_token: str, user: User) -> Membership:
         organisation=inv.organisation,
         changes={"role": membership.role, "is_active": True},
     )
+    notices.invitation_accepted(inv, user)
     forget(user)
     return membership
 

@@ -94,9 +94,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "core/directory.html", {"filter": fs, "page": page})
 
 
-@require_GET
-def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _fetch(request, pk)
+def _organisation_page(
+    request: HttpRequest, org: Organisation, *, invite_form: InvitationForm | None = None
+) -> HttpResponse:
     user = request.user
     can_manage = access.can_on_organisation(user, org, "manage")  # type: ignore[arg-type]
     can_review = user.is_authenticated and access.can_on_organisation(user, org, "review")  # type: ignore[arg-type]
@@ -108,7 +108,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "can_review": can_review,
         "review_actions": workflow.allowed_actions(org.status) if can_review else [],
-        "invite_form": InvitationForm(organisation=org) if can_manage else None,
+        "invite_form": (invite_form or InvitationForm(organisation=org)) if can_manage else None,
         "invitations": org.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         if can_manage
         else None,
@@ -116,6 +116,11 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "role_form": MemberRoleForm(organisation=org),
     }
     return render(request, "core/organisation.html", context)
+
+
+@require_GET
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_page(request, _fetch(request, pk))
 
 
 @login_required
@@ -171,13 +176,14 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            apply_domain_error(form, exc)
         else:
             link = request.build_absolute_uri(f"/invitations/{raw}/")
             messages.success(request, _("Invitation sent. The link, valid once: %(link)s") % {"link": link})
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("core:organisation", pk=org.pk)
+            return redirect("core:organisation", pk=org.pk)
+    # A refusal shows the page again with what was typed and the message under its field (a
+    # redirect emptied the form).
+    return _organisation_page(request, org, invite_form=form)
 
 
 @login_required

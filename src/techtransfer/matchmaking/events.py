@@ -16,6 +16,7 @@ from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, Orga
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import is_member
+from techtransfer.matchmaking import event_notices
 from techtransfer.matchmaking.choices import ItemStatus
 from techtransfer.matchmaking.models import Event, EventItem, Registration, Result, Session
 from techtransfer.needs.selectors import need_for_matchmaking
@@ -33,6 +34,22 @@ class EventErrors:
         _("An event's programme is public: an internal or confidential achievement cannot be on it."),
         409,
     )
+    # The event page is public: refusing an action on it says why instead of "not found".
+    SESSION_ORGANISERS_ONLY = ErrorCode(
+        "event_session_organisers_only", _("Only the department organising this event can schedule its sessions."), 403
+    )
+    RESULT_ORGANISERS_ONLY = ErrorCode(
+        "event_result_organisers_only", _("Only the department organising this event can record its results."), 403
+    )
+    NOT_DECIDER = ErrorCode(
+        "event_item_not_decider",
+        _(
+            "You may not decide on this item: the event's organisers decide on proposals, the owning "
+            "organisation on invitations."
+        ),
+        403,
+    )
+    DECIDED = ErrorCode("event_item_decided", _("This item has already been decided."), 409)
 
 
 def is_organiser(user: User, event: Event) -> bool:
@@ -110,12 +127,31 @@ def add_item(*, actor: User, event_id: int, need_id: int | None = None, achievem
     record_event(
         actor=actor, action=f"event.{status}", obj=event, changes={"need": need_id, "achievement": achievement_id}
     )
+    event_notices.item_added(item)
     return item
+
+
+PENDING = (ItemStatus.INVITED, ItemStatus.PROPOSED)
+
+
+def may_decide(user: User, item: EventItem, *, organiser: bool | None = None) -> bool:
+    """Whether `user` may accept or decline `item` now: an organiser of the event a proposed item, a
+    member of the owning organisation an invited one. `organiser` spares the query when the caller
+    already knows whether `user` organises `item.event`."""
+    if item.status == ItemStatus.PROPOSED:
+        return is_organiser(user, item.event) if organiser is None else organiser
+    if item.status == ItemStatus.INVITED:
+        record = item.need or item.achievement
+        return record is not None and is_member(user, record.organisation_id)
+    return False
 
 
 @transaction.atomic
 def decide_item(*, actor: User, item_id: int, accept: bool) -> EventItem:
-    """The organiser accepts or declines a proposed item; the owner accepts or declines an invitation."""
+    """The organiser accepts or declines a proposed item; the owner accepts or declines an invitation.
+
+    Refuses a decided item (`event_item_decided`) and anyone else (`event_item_not_decider`). Tells
+    whoever put the item forward (`event_notices.item_decided`)."""
     item = (
         EventItem.objects.select_for_update(of=("self",))
         .select_related("event", "need", "achievement")
@@ -124,13 +160,10 @@ def decide_item(*, actor: User, item_id: int, accept: bool) -> EventItem:
     )
     if item is None:
         raise DomainError(Errors.NOT_FOUND)
-    record = item.need or item.achievement
-    owner = record is not None and is_member(actor, record.organisation_id)
-    allowed = (item.status == ItemStatus.PROPOSED and is_organiser(actor, item.event)) or (
-        item.status == ItemStatus.INVITED and owner
-    )
-    if not allowed:
-        raise DomainError(Errors.NOT_FOUND)
+    if item.status not in PENDING:
+        raise DomainError(EventErrors.DECIDED)
+    if not may_decide(actor, item):
+        raise DomainError(EventErrors.NOT_DECIDER)
     before = item.status
     item.status = ItemStatus.ACCEPTED if accept else ItemStatus.DECLINED
     item.save(update_fields=["status"])
@@ -140,6 +173,7 @@ def decide_item(*, actor: User, item_id: int, accept: bool) -> EventItem:
         obj=item.event,
         changes={"item": item.pk, "status": [before, item.status]},
     )
+    event_notices.item_decided(item, actor_id=actor.pk)
     return item
 
 
@@ -159,9 +193,10 @@ def register(*, actor: User, event_id: int) -> Registration:
 
 @transaction.atomic
 def add_session(*, actor: User, event_id: int, title: str, starts_at: datetime.datetime, link: str = "") -> Session:
+    """An organiser schedules a session of the event."""
     event = _event(event_id)
     if not is_organiser(actor, event):
-        raise DomainError(Errors.NOT_FOUND)
+        raise DomainError(EventErrors.SESSION_ORGANISERS_ONLY)
     session = Session.objects.create(event=event, title=title, starts_at=starts_at, link=link)
     record_event(actor=actor, action="event.add_session", obj=event, changes={"title": title, "starts_at": starts_at})
     return session
@@ -172,7 +207,7 @@ def record_result(*, actor: User, event_id: int, kind: str, parties: str, amount
     """The organiser records an intention or a contract that came out of the event (amount ≥ 0)."""
     event = _event(event_id)
     if not is_organiser(actor, event):
-        raise DomainError(Errors.NOT_FOUND)
+        raise DomainError(EventErrors.RESULT_ORGANISERS_ONLY)
     if amount < 0:
         raise DomainError(Errors.VALIDATION, details={"field": "amount"})
     result = Result.objects.create(event=event, kind=kind, parties=parties, amount=amount, note=note, recorded_by=actor)

@@ -66,14 +66,15 @@ def _context(request: HttpRequest, event: Event, **forms: Any) -> dict[str, Any]
     items = list(
         EventItem.objects.filter(event=event).select_related("need__organisation", "achievement__organisation")
     )
+    pending = [i for i in items if i.status in events.PENDING] if user.is_authenticated else []
     totals = {r["kind"]: r for r in event.results.values("kind").annotate(n=Count("pk"), amount=Sum("amount"))}
     return {
         "event": event,
         "organiser": organiser,
         "accepted": [i for i in items if i.status == ItemStatus.ACCEPTED],
-        "pending": [i for i in items if i.status in (ItemStatus.INVITED, ItemStatus.PROPOSED)]
-        if user.is_authenticated
-        else [],
+        "pending": pending,
+        # Accept and Decline only for those who may use them (the service's own check).
+        "decidable": {i.pk for i in pending if events.may_decide(user, i, organiser=organiser)},
         "sessions": event.sessions.all(),
         "results": event.results.all(),
         "totals": totals,
@@ -91,11 +92,21 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matchmaking/event_detail.html", _context(request, _event(pk)))
 
 
+# Forms the event page shows only to its organisers: a refusal cannot be shown next to them.
+ORGANISERS_ONLY = {
+    "session": events.EventErrors.SESSION_ORGANISERS_ONLY,
+    "result": events.EventErrors.RESULT_ORGANISERS_ONLY,
+}
+
+
 @login_required
 @require_POST
 def event_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     event = _event(pk)
     user: User = request.user  # type: ignore[assignment]
+    if what in ORGANISERS_ONLY and not events.is_organiser(user, event):
+        messages.error(request, str(ORGANISERS_ONLY[what].message))
+        return redirect("events:detail", pk)
     form: Any = None
     call: Callable[[dict[str, Any]], object]
     if what == "register":
@@ -111,7 +122,7 @@ def event_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         call = lambda d: events.record_result(actor=user, event_id=pk, **d)  # noqa: E731
     elif what in ("accept", "decline"):
         item_id = parse_id(request.POST.get("item"))
-        if item_id is None:  # item=abc was a 500
+        if item_id is None or not EventItem.objects.filter(pk=item_id, event=event).exists():  # item=abc was a 500
             raise Http404
         call = lambda d: events.decide_item(actor=user, item_id=item_id, accept=what == "accept")  # noqa: E731
     else:
@@ -120,7 +131,7 @@ def event_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         try:
             call(form.cleaned_data if form is not None else {})
         except DomainError as exc:
-            if form is None:
+            if form is None or exc.error in ORGANISERS_ONLY.values():
                 messages.error(request, exc.message)
                 return redirect("events:detail", pk)
             apply_domain_error(form, exc)
