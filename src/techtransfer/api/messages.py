@@ -35,6 +35,7 @@ MESSAGES: Mapping[str, Any] = {
     "bool_parsing": _("Enter true or false."),
     "bool_type": _("Enter true or false."),
     "string_type": _("Enter text."),
+    "string_unicode": _("The text holds a character that is not valid Unicode (a lone surrogate)."),
     "list_type": _("Give a list ([…])."),
     "dict_type": _OBJECT,
     "model_type": _OBJECT,
