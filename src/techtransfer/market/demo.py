@@ -115,7 +115,8 @@ def _demo_auction(
             actor=seller.actor, session_id=session.pk, organisation_id=b.organisation.pk, status=DepositStatus.PAID
         )
     amount, bids = reserve, 0
-    for round_ in range(4):
+    # Bidders take turns: the organisation whose bid leads may not bid again (one bidder bids once).
+    for round_ in range(4 if len(bidders) > 1 else 1):
         bidder = bidders[round_ % len(bidders)]
         services.place_bid(
             actor=bidder.actor, session_id=session.pk, organisation_id=bidder.organisation.pk, amount=amount

@@ -44,3 +44,8 @@ class MarketErrors:
         "deposit_not_paid", _("The organiser has not recorded your organisation's deposit as paid."), 409
     )
     BID_TOO_LOW = ErrorCode("bid_too_low", _("The bid is below the minimum acceptable amount."), 409)
+    ALREADY_LEADING = ErrorCode(
+        "bid_already_leading",
+        _("Your organisation's bid already leads this auction: it cannot bid against itself."),
+        409,
+    )

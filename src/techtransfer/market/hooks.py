@@ -1,7 +1,9 @@
-"""Checks that later apps add to market transitions, without the market importing them.
+"""Checks that later apps add to market transitions and pages, without the market importing them.
 
 The contracts app registers a guard that refuses to cancel a deal whose technology contract is in
-registration or registered (`contracts.market_hooks`). A guard raises `DomainError` to refuse.
+registration or registered, and a check that says whether a deal already has its technology contract
+(`contracts.market_hooks`). A guard raises `DomainError` to refuse; a holder answers True when the deal
+is taken.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from techtransfer.market.models import Deal
 
 DealGuard = Callable[[Deal], None]
 _cancel_guards: list[DealGuard] = []
+
+DealHolder = Callable[[Deal], bool]
+_holders: list[DealHolder] = []
 
 
 def on_deal_cancel(guard: DealGuard) -> DealGuard:
@@ -34,3 +39,16 @@ def cancel_refusal(deal: Deal) -> DomainError | None:
     except DomainError as exc:
         return exc
     return None
+
+
+def on_deal_held(holder: DealHolder) -> DealHolder:
+    """Register `holder(deal)`; it answers True when a later record (a technology contract) already
+    carries out the deal, so the deal page offers no second one."""
+    if holder not in _holders:
+        _holders.append(holder)
+    return holder
+
+
+def is_held(deal: Deal) -> bool:
+    """Does a registered holder say `deal` already has its record (for hiding the "register" link)?"""
+    return any(holder(deal) for holder in _holders)

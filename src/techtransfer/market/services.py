@@ -27,7 +27,7 @@ from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
-from techtransfer.market import hooks
+from techtransfer.market import hooks, notices
 from techtransfer.market.access import EDITABLE_STATES
 from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingMode, ListingStatus
 from techtransfer.market.errors import MarketErrors
@@ -499,9 +499,11 @@ def place_bid(
     """Place a bid for `organisation_id` (the actor must be a member, its deposit recorded as paid).
 
     The session row is locked first and the best bid re-read inside the lock, so concurrent bids
-    are judged one after another: the first must reach the reserve price, each later one must beat
-    the best by at least the minimum increment. A bid within the extension window moves the end to
-    `extension_minutes` after the bid. Writes `auctionsession.bid`.
+    are judged one after another: the organisation whose bid leads may not bid again (it would only
+    raise its own price and extend the auction), the first bid must reach the reserve price, each
+    later one must beat the best by at least the minimum increment. A bid within the extension window
+    moves the end to `extension_minutes` after the bid. Writes `auctionsession.bid` and tells the
+    person whose bid led until now that it was outbid (`notices.outbid`).
     """
     now = now or timezone.now()
     session = _locked_session(session_id)
@@ -514,6 +516,10 @@ def place_bid(
         session=session, organisation_id=organisation_id, status=DepositStatus.PAID
     ).exists():
         raise DomainError(MarketErrors.DEPOSIT_NOT_PAID)
+    # The best bid only changes under the session lock held here, so this is the current leader.
+    previous = Bid.objects.filter(pk=session.best_bid_id).first() if session.best_bid_id is not None else None
+    if previous is not None and previous.organisation_id == organisation_id:
+        raise DomainError(MarketErrors.ALREADY_LEADING, details={"field": "organisation"})
     minimum = session.minimum_next_bid()
     if amount < minimum:
         raise DomainError(MarketErrors.BID_TOO_LOW, details={"field": "amount", "minimum": str(minimum)})
@@ -535,6 +541,8 @@ def place_bid(
         changes={"bid": bid.sequence, "organisation": organisation_id, "amount": amount, "extended": extended,
                  "ends_at": session.ends_at},
     )  # fmt: skip
+    if previous is not None:
+        notices.outbid(session, previous, actor_id=actor.pk)
     return bid
 
 
@@ -546,7 +554,8 @@ def close_auction(
 
     Idempotent under concurrency: the row is locked and only a scheduled session is closed.
     `actor` None is the worker's periodic run; a person must organise the session. Writes
-    `auctionsession.close` (and `deal.open` for the winner).
+    `auctionsession.close` (and `deal.open` for the winner) and tells the organisers and the bidders
+    how it ended (`notices.auction_closed`).
     """
     now = now or timezone.now()
     session = _locked_session(session_id)
@@ -558,6 +567,7 @@ def close_auction(
         raise DomainError(MarketErrors.AUCTION_NOT_ENDED)
     fields = ["status", "closed_at"]
     session.closed_at = now
+    best: Bid | None = None
     if session.best_bid_id is None or _sold(session.listing):  # sold meanwhile by negotiation: nothing left
         session.status = AuctionStatus.FAILED
     else:
@@ -578,6 +588,7 @@ def close_auction(
         actor=actor, action="auctionsession.close", obj=session, organisation=session.listing.organisation,
         changes={"status": session.status, "deal": session.deal_id, "best_amount": session.best_amount},
     )  # fmt: skip
+    notices.auction_closed(session, winner=best)
     return session
 
 

@@ -308,9 +308,6 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(request, pk)
     user = _user(request)
     contracts = list(deal.contracts.order_by("created_at", "pk"))  # type: ignore[attr-defined]
-    # A contract that is not cancelled holds the deal: no second one is offered (its link opened an
-    # empty form, the deal being no longer open for a contract).
-    held = any(c.status != "cancelled" for c in contracts)
     context = {
         "deal": deal,
         "listing": deal.listing,
@@ -320,9 +317,11 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and hooks.cancel_refusal(deal) is None,
         "cancel_form": CancelForm(),
         # The next link of the path: the seller registers the technology contract that carries out the deal.
+        # A deal that already has its technology contract (the contracts app says, `hooks.is_held`) is
+        # not offered a second one (its link opened an empty form, the deal being no longer open).
         "can_register_contract": deal.status == DealStatus.AGREED
-        and not held
-        and access.can_on_deal(user, deal, "seller"),
+        and access.can_on_deal(user, deal, "seller")
+        and not hooks.is_held(deal),
         "contracts": contracts,
     }
     return render(request, "market/deal_detail.html", context)

@@ -130,3 +130,23 @@ def test_concurrent_closes_create_one_deal(session, bidders):
     results = run_together([lambda: services.close_auction(session_id=session.pk, now=END)] * 2)
     assert sum(isinstance(r, AuctionSession) for r in results) == 1
     assert Deal.objects.filter(listing=session.listing).count() == 1
+
+
+def test_two_people_of_one_organisation_bidding_at_once_do_not_outbid_each_other(session, bidders):
+    """Whichever bid the lock lets in first leads; the other is refused as a bid against itself."""
+    user, org = bidders[0]
+    colleague = UserFactory(username="bidder_c0_colleague")
+    MembershipFactory(user=colleague, organisation=org)
+    at = T0 + datetime.timedelta(minutes=1)
+    calls = [
+        (lambda u=u, a=a: services.place_bid(actor=u, session_id=session.pk, organisation_id=org.pk,
+                                             amount=Decimal(a), now=at))
+        for u, a in ((user, "100"), (colleague, "120"))
+    ]  # fmt: skip
+    results = run_together(calls)
+    accepted = [r for r in results if isinstance(r, Bid)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(accepted) == 1 and len(refused) == 1
+    assert refused[0].error == MarketErrors.ALREADY_LEADING
+    session.refresh_from_db()
+    assert (session.bid_count, session.best_bid_id) == (1, accepted[0].pk)

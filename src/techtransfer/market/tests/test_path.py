@@ -7,6 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from techtransfer.market import selectors, services
 from techtransfer.market.choices import ListingStatus
 from techtransfer.market.services import AuctionInput
@@ -61,7 +62,15 @@ def test_api_deal_and_bid(client, listing, outsider, buyer, applicant_member):
     services.record_deposit(actor=applicant_member, session_id=session.pk, organisation_id=buyer.pk, status="paid")
     response = client.post(bid_url, {"organisation_id": buyer.pk, "amount": "100"}, content_type="application/json")
     assert response.status_code == 201 and response.json()["sequence"] == 1
-    response = client.post(bid_url, {"organisation_id": buyer.pk, "amount": "105"}, content_type="application/json")
+    # The leading organisation may not bid against itself, whatever the amount.
+    response = client.post(bid_url, {"organisation_id": buyer.pk, "amount": "110"}, content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "bid_already_leading"
+    rival_org = OrganisationFactory(name="赣江测试公司", region_id="360102")
+    rival = UserFactory(username="rival")
+    MembershipFactory(user=rival, organisation=rival_org)
+    services.record_deposit(actor=applicant_member, session_id=session.pk, organisation_id=rival_org.pk, status="paid")
+    client.force_login(rival)
+    response = client.post(bid_url, {"organisation_id": rival_org.pk, "amount": "105"}, content_type="application/json")
     assert response.status_code == 409 and response.json()["details"]["minimum"] == "110.00"
     assert client.get(f"/api/v1/market/auctions/{session.pk}").json()["best_amount"] == "100.00"
 

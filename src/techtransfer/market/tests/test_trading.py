@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError, Errors
@@ -321,3 +321,55 @@ def test_a_refused_bid_comes_back_with_the_amount_typed(client, listing, buyer, 
     assert not Bid.objects.exists()
     accepted = client.post(f"/market/auctions/{s.pk}/bid/", {"organisation": buyer.pk, "amount": "100"})
     assert accepted["Location"] == f"/market/auctions/{s.pk}/"
+
+
+# --- the leading organisation does not bid against itself -----------------------------------
+
+
+def test_the_leading_organisation_cannot_outbid_itself(session, outsider, buyer, second_bidder):
+    """A QA pass saw the leader raise its own price, each bid extending the auction."""
+    user2, org2 = second_bidder
+    colleague = UserFactory(username="buyer_colleague")
+    MembershipFactory(user=colleague, organisation=buyer)
+    first = bid(outsider, buyer, "100", END - minutes(2), session.pk)  # inside the window: end moves to END+3
+    for who in (outsider, colleague):  # the organisation leads, whoever of its people bids
+        with pytest.raises(DomainError) as exc:
+            bid(who, buyer, "150", END + minutes(1), session.pk)
+        assert exc.value.error == MarketErrors.ALREADY_LEADING
+        assert exc.value.details == {"field": "organisation"}
+        with translation.override("en"):
+            assert str(exc.value.error.message) == (
+                "Your organisation's bid already leads this auction: it cannot bid against itself."
+            )
+    session.refresh_from_db()
+    assert (session.best_amount, session.best_bid_id, session.bid_count, session.ends_at) == (
+        Decimal("100.00"), first.pk, 1, END + minutes(3),
+    )  # fmt: skip
+    assert Bid.objects.count() == 1
+    assert AuditEvent.objects.filter(action="auctionsession.bid").count() == 1
+    # Once another organisation leads, the first may bid again.
+    bid(user2, org2, "105", END + minutes(1), session.pk)
+    again = bid(colleague, buyer, "110", END + minutes(2), session.pk)
+    session.refresh_from_db()
+    assert (session.best_bid_id, session.bid_count) == (again.pk, 3)
+
+
+def test_a_refused_bid_against_oneself_comes_back_with_the_fields_typed(
+    client, listing, buyer, outsider, applicant_member
+):
+    now = timezone.now()
+    s = services.create_auction(
+        actor=applicant_member, listing_id=listing.pk,
+        data=AuctionInput(Decimal("100.00"), Decimal("5.00"), now - minutes(1), now + minutes(60)),
+    )  # fmt: skip
+    services.record_deposit(actor=applicant_member, session_id=s.pk, organisation_id=buyer.pk, status="paid")
+    client.force_login(outsider)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
+    client.post(f"/market/auctions/{s.pk}/bid/", {"organisation": buyer.pk, "amount": "100"})
+    refused = client.post(f"/market/auctions/{s.pk}/bid/", {"organisation": buyer.pk, "amount": "120.00"})
+    assert refused["Location"] == f"/market/auctions/{s.pk}/?amount=120.00&organisation={buyer.pk}"
+    page = client.get(refused["Location"]).content.decode()
+    assert "Your organisation&#x27;s bid already leads this auction: it cannot bid against itself." in page
+    assert 'name="amount" value="120.00"' in page
+    assert f'<option value="{buyer.pk}" selected>' in page
+    assert list(Bid.objects.values_list("amount", flat=True)) == [Decimal("100.00")]

@@ -29,11 +29,11 @@ def event(province_official, province_reviewer):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def needs(applicant_org, applicant_admin, county_reviewer):  # type: ignore[no-untyped-def]
+def needs(applicant_org, applicant_admin, applicant_member, county_reviewer):  # type: ignore[no-untyped-def]
     first = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer, title="高温退磁")
     second = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer, title="废料回收")
     Notification.objects.all().delete()  # the needs' own review notices
-    User.objects.update(language="en")
+    User.objects.update(language="en")  # every user the tests use exists by now (applicant_member too)
     return first, second
 
 
