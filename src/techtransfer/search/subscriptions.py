@@ -370,6 +370,7 @@ def matching_hits(sub: SearchSubscription, uids: Sequence[str]) -> list[SearchHi
         mode=SearchMode.LEXICAL,
     )
     request.highlight = False
+    request.most_words = False  # phrases between spaces are alternatives here (`phrases_present`)
     wanted = set(uids)
     return [h for h in services.run(request).hits if f"{h.type}:{h.pk}" in wanted]
 

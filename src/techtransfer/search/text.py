@@ -237,6 +237,71 @@ def query_tokens(query: str) -> list[str]:
     return list(seen)
 
 
+# A short question (a term or two typed into the box: at most MAJORITY_MAX_CHARS characters) lists
+# only the records that hold most of its words (`key_words`); a longer one (a problem described in a
+# sentence) stays an OR of its words and bigrams, ranked.
+MAJORITY_MAX_CHARS = 12  # at most six words of two characters: 15 ways of choosing four of them
+
+
+def key_words(query: str) -> tuple[tuple[str, ...], int]:
+    """The words of a short question and how many of them a record must hold: more than half
+    (锂离子电池 → 锂离子 电池, both; 新能源汽车电池回收 → four words, three; 稀土 永磁, both). A
+    compound the segmenter keeps whole is read as its parts (污水处理 → 污水 处理). Nothing is
+    required of a question of one word (锂电池 finds 锂离子电池 through 电池, 石墨烯 finds 石墨 too:
+    the ranking puts the whole word first) nor of a longer question: ((), 0)."""
+    return _key_words(" ".join(normalise(positive_query(query)).split()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_words(norm: str) -> tuple[tuple[str, ...], int]:
+    if not norm or len(norm) > MAJORITY_MAX_CHARS:
+        return (), 0
+    words = _phrase_words(norm)
+    return (words, len(words) // 2 + 1) if len(words) >= 2 else ((), 0)
+
+
+def _parts(word: str) -> list[str]:
+    """A CJK compound of four or more characters as the shorter words it is made of, left to right
+    (污水处理 → 污水 处理, 神经网络 → 神经 网络); [word] when they do not cover it (二氧化钛)."""
+    if len(word) < 4 or not _CJK.fullmatch(word):
+        return [word]
+    subs = {w for w in _JIEBA.cut_for_search(word) if 2 <= len(w) < len(word)}
+    out, i = [], 0
+    while i < len(word):
+        here = sorted((w for w in subs if word.startswith(w, i)), key=len)
+        if not here:
+            return [word]
+        out.append(here[0])
+        i += len(here[0])
+    return out
+
+
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    """The words of a question that a record may be asked to hold: segmented, common words left out, a
+    single CJK character joined to the word it touches (石墨 烯 → 石墨烯, 主 成分 → 主成分), compounds
+    read as their parts."""
+    found: list[str] = []
+    pending = ""  # a single CJK character waiting to join the word after it
+    joinable = False  # the last word found is CJK and touches what comes next
+    for piece in _JIEBA.cut(phrase):
+        cjk = _CJK.fullmatch(piece) is not None
+        if cjk and len(piece) == 1 and piece not in STOPWORDS:
+            if joinable:
+                found[-1] += piece
+            else:
+                pending += piece
+            continue
+        if cjk and piece not in STOPWORDS:
+            found.append(pending + piece)
+            pending, joinable = "", True
+            continue
+        pending, joinable = "", False
+        # A Latin word or code (bp, 5g, 304), not a bare number (-20, 2024: a value, not a topic).
+        if _WORD.fullmatch(piece) and len(piece) > 1 and piece not in STOPWORDS and not piece.isdigit():
+            found.append(piece)
+    return tuple(dict.fromkeys(part for word in found for part in _parts(word) if part not in STOPWORDS))
+
+
 def covered_by_bigrams(token: str) -> bool:
     """Whether a query token is a CJK word of two or more characters: every record field that holds
     it holds its first bigram (`_` + two characters) as well, a token of the same query."""

@@ -43,6 +43,9 @@ class SearchRequest:
     # Newest first (the documents' `date`) instead of best first; the same records and counts. A
     # request without a question always lists newest first (every record would score the same).
     newest: bool = False
+    # A short question lists only the records holding most of its words (`text.key_words`); False
+    # keeps any word (subscriptions: their phrases are alternatives, `subscriptions.phrases_present`).
+    most_words: bool = True
 
     @property
     def by_date(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import html
+import itertools
 import json
 import os
 import re
@@ -250,7 +251,7 @@ class TantivyBackend(SearchBackend):
         return out
 
     # --- reading --------------------------------------------------------------------------
-    def _text_query(self, tokens: Sequence[str], question: str) -> tantivy.Query | None:
+    def _text_query(self, tokens: Sequence[str], question: str, most_words: bool = False) -> tantivy.Query | None:
         clauses = []
         searched = text.lone_characters_searched(tokens, question)
         for token in tokens:
@@ -263,7 +264,32 @@ class TantivyBackend(SearchBackend):
         if clauses and whole:  # the question as a whole may be a name the record goes by
             q = tantivy.Query.term_query(self.schema, "names", whole)
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, NAME_WEIGHT)))
-        return tantivy.Query.boolean_query(clauses) if clauses else None
+        if not clauses:
+            return None
+        matched = tantivy.Query.boolean_query(clauses)
+        majority = self._majority(question) if most_words else None
+        if majority is None:
+            return matched
+        # Scored as before: the condition only decides which records are listed (and counted).
+        condition = tantivy.Query.const_score_query(majority, 0.0)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, matched), (tantivy.Occur.Must, condition)])
+
+    def _majority(self, question: str) -> tantivy.Query | None:
+        """For a short question, records holding more than half of its words (`text.key_words`), each
+        word wherever its bigrams are (`_holding`); a name the record goes by (the whole question)
+        passes too. None for a question that requires nothing."""
+        words, needed = text.key_words(question)
+        held = [q for w in words if (q := self._holding(w)) is not None]
+        if not needed or len(held) < len(words):
+            return None
+        must, should = tantivy.Occur.Must, tantivy.Occur.Should
+        options = [
+            (should, tantivy.Query.boolean_query([(must, held[i]) for i in chosen]))
+            for chosen in itertools.combinations(range(len(held)), needed)
+        ]
+        whole = text.normalise(text.positive_query(question)).strip()
+        options.append((should, tantivy.Query.term_query(self.schema, "names", whole)))
+        return tantivy.Query.boolean_query(options)
 
     def _token_query(self, field: str, token: str, lone: str = "") -> tantivy.Query:
         """`token` in the field `field`; with `lone` (its character, `text.lone_character`), also that
@@ -336,14 +362,14 @@ class TantivyBackend(SearchBackend):
         Without `words` ("meaning only") nothing matches the words: no hits, and the counts are those
         of the records found by meaning that pass the filters and that the caller may see."""
         tokens = text.query_tokens(request.query)
-        text_query = self._text_query(tokens, request.query) if words else None
+        text_query = self._text_query(tokens, request.query, request.most_words) if words else None
         # Counting needs only which records match, not how well: a CJK word matches only where its
         # first character bigram (a token of the same question) matches too, so the counts leave
         # such words out and give the same numbers from a third fewer clauses.
         counting = [t for t in tokens if not text.covered_by_bigrams(t)]
         count_query = text_query
         if text_query is not None and len(counting) < len(tokens):
-            count_query = self._text_query(counting, request.query)
+            count_query = self._text_query(counting, request.query, request.most_words)
 
         def build(req: SearchRequest, with_meaning: bool = False, *, scored: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)

@@ -55,8 +55,13 @@ def test_only_records_holding_the_quoted_part_are_listed_and_counted(backend, mo
     assert (results.total, results.facets["type"]) == (1, [("doc", 1)])
 
 
-def test_without_quotes_either_word_matches(backend):  # type: ignore[no-untyped-def]
+def test_without_quotes_most_words_or_any_word_match(backend):  # type: ignore[no-untyped-def]
+    """A short question lists the records holding most of its words (here both, `text.key_words`);
+    a subscription's request keeps any word. Quotes also require their words in records found by
+    meaning (above)."""
     req = SearchRequest(query="稀土 元素", visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.LEXICAL)
+    assert sorted(h.pk for h in backend.search(req).hits) == ["both"]
+    req.most_words = False
     assert sorted(h.pk for h in backend.search(req).hits) == ["both", "earth", "element"]
 
 
