@@ -33,6 +33,14 @@ class Errors:
     USCC_INVALID = ErrorCode(
         "uscc_invalid", _("The unified social credit code is not valid (GB 32100-2015 check failed)."), 400
     )
+    USCC_NOT_STATE_ORGAN = ErrorCode(
+        "uscc_not_state_organ",
+        _(
+            "A government science department's unified social credit code starts with 11 (a state organ's). "
+            "Check the code, or choose the organisation type it was registered as."
+        ),
+        400,
+    )
     USCC_TAKEN = ErrorCode("uscc_taken", _("An organisation with this unified social credit code exists."), 409)
     REGION_UNKNOWN = ErrorCode("region_unknown", _("Unknown administrative division code."), 400)
     OUTSIDE_JURISDICTION = ErrorCode("outside_jurisdiction", _("This organisation is outside your jurisdiction."), 403)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core import uscc
 from techtransfer.core.choices import OrganisationType, Role
-from techtransfer.core.errors import DomainError
-from techtransfer.core.models import Organisation, Region
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.models import Organisation, Region, User
 
 USCC_MESSAGES = {
     "length": _("The code must have exactly 18 characters."),
@@ -93,15 +93,26 @@ class RegionChoiceMixin(StyledForm):
     county = forms.CharField(label=_("County / district"), required=False)
 
     def clean_region(self) -> Region | None:
+        """The county, else the city, else the province; each must lie inside the level above it
+        (GB/T 2260 parents): a county of another city is refused, not silently taken."""
         province = self.cleaned_data.get("province")
         if province is None:
             return None
-        code = self.cleaned_data.get("county") or self.cleaned_data.get("city") or province.code
-        region = Region.objects.filter(code=code).first()
-        if region is None or not province.contains(region):
+        city_code, county_code = self.cleaned_data.get("city") or "", self.cleaned_data.get("county") or ""
+        city = Region.objects.filter(code=city_code).first() if city_code else None
+        if city_code and (city is None or city.parent_id != province.code):
             self.add_error("city", _("Choose a city and county inside the chosen province."))
             return None
-        return region
+        if not county_code:
+            return city or province
+        county = Region.objects.filter(code=county_code).first()
+        if county is None or county.parent is None or county.parent.parent_id != province.code:
+            self.add_error("county", _("Choose a city and county inside the chosen province."))
+            return None
+        if city is not None and county.parent_id != city.code:
+            self.add_error("county", _("Choose a county or district of the chosen city."))
+            return None
+        return county
 
 
 class OrganisationRegistrationForm(RegionChoiceMixin):
@@ -110,7 +121,7 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
     type = forms.ChoiceField(label=_("Organisation type"), choices=OrganisationType.choices)
     uscc = forms.CharField(
         label=_("Unified social credit code"),
-        max_length=18,
+        max_length=64,  # the 18 characters are checked once normalised (full-width, spaces)
         help_text=_("18 characters, as printed on the business licence (GB 32100-2015)."),
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -149,6 +160,9 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["region"] = self.clean_region()
+        code = data.get("uscc")
+        if code and data.get("type") == OrganisationType.GOVERNMENT and uscc.registrant_kind(code) != uscc.STATE_ORGAN:
+            self.add_error("uscc", forms.ValidationError(str(Errors.USCC_NOT_STATE_ORGAN.message), code="uscc_kind"))
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
@@ -197,10 +211,23 @@ class AcceptWithAccountForm(StyledForm):
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email  # the invitation's address: the similarity validator compares with it
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password1") != data.get("password2"):
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
+        elif p1:  # Django's validators, their messages under the field, as the registration form does
+            user = User(
+                username=data.get("username") or "", email=self.email, display_name=data.get("display_name", "")
+            )
+            try:
+                validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
         return data
 
 

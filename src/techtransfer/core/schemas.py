@@ -34,7 +34,8 @@ class OrganisationRegisterIn(Schema):
     name: str = Field(..., min_length=2, max_length=128)
     name_en: str = Field("", max_length=200)
     type: OrganisationType
-    uscc: str = Field(..., min_length=18, max_length=18)
+    # Bounded only: the service normalises (full-width, spaces) and then checks the 18 characters.
+    uscc: str = Field(..., min_length=1, max_length=64)
     region: str = Field(..., pattern=r"^\d{6}$")
     address: str = Field("", max_length=200)
     website: str = Field("", max_length=200)

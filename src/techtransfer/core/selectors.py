@@ -6,10 +6,40 @@ import functools
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from techtransfer.core.choices import OrganisationStatus, Role
+from techtransfer.core import uscc
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q
 from techtransfer.core.models import GROUPING_NAMES, Membership, Organisation, Region, User
+
+REGISTRANT_KIND_LABELS = {
+    uscc.STATE_ORGAN: gettext_lazy("a state organ"),
+    uscc.PUBLIC_INSTITUTION: gettext_lazy("a public institution"),
+    uscc.SOCIAL_ORGANISATION: gettext_lazy("a social organisation"),
+    uscc.ENTERPRISE: gettext_lazy("an enterprise"),
+}
+# The registrant kinds a credit code may name that disagree with an organisation type. Only where
+# they plainly disagree: a research institute or hospital may be a public institution, an enterprise
+# or a social organisation, so only these pairs are flagged to the reviewer.
+_CONFLICTING_KINDS: dict[str, frozenset[str]] = {
+    OrganisationType.UNIVERSITY: frozenset({uscc.ENTERPRISE}),
+    OrganisationType.RESEARCH_INSTITUTE: frozenset({uscc.ENTERPRISE}),
+    OrganisationType.HOSPITAL: frozenset({uscc.ENTERPRISE}),
+    OrganisationType.ENTERPRISE: frozenset({uscc.STATE_ORGAN, uscc.PUBLIC_INSTITUTION}),
+}
+
+
+def type_code_conflict(org_type: str, code: str) -> str | None:
+    """The registrant kind (a `uscc` constant) the credit code names when it disagrees with the
+    organisation type, else None. A government department must have a state organ's code (11):
+    registration refuses any other, and one registered before that rule is flagged here too."""
+    kind = uscc.registrant_kind(code)
+    if kind is None:
+        return None
+    if org_type == OrganisationType.GOVERNMENT:
+        return kind if kind != uscc.STATE_ORGAN else None
+    return kind if kind in _CONFLICTING_KINDS.get(org_type, frozenset()) else None
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:

@@ -86,13 +86,17 @@ def register_organisation(
 ) -> tuple[Organisation, User]:
     """Self-service registration: a new organisation (status `registered`) and its first admin.
 
-    Refuses an invalid or already registered credit code, an unknown region and a taken user name;
+    Refuses an invalid or already registered credit code, a government department whose code is not a
+    state organ's (11), an unknown region and a taken user name;
     nothing is saved when any check fails. Writes `organisation.create`, `user.create` and
     `membership.create` events. A government reviewer of the region verifies the organisation later.
     """
     code = uscc.normalise(uscc_code)
     if not uscc.is_valid(code):
         raise DomainError(Errors.USCC_INVALID, details={"field": "uscc", "reason": uscc.problem(code)})
+    if type == OrganisationType.GOVERNMENT and uscc.registrant_kind(code) != uscc.STATE_ORGAN:
+        # Otherwise an enterprise could register as a (verified, listed) government department.
+        raise DomainError(Errors.USCC_NOT_STATE_ORGAN, details={"field": "uscc"})
     if Organisation.objects.filter(uscc=code).exists():
         raise DomainError(Errors.USCC_TAKEN, details={"field": "uscc"})
     if User.objects.filter(username__iexact=admin_username).exists():
@@ -356,7 +360,7 @@ def register_user_and_accept(
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError(Errors.VALIDATION, details={"password": [str(m) for m in exc.messages]}) from exc
+        raise DomainError(Errors.VALIDATION, details={"password1": [str(m) for m in exc.messages]}) from exc
     user.set_password(password)
     user.save()
     record_event(

@@ -7,6 +7,8 @@ character) and a final check character computed over the first 17 with weights 3
 
 from __future__ import annotations
 
+import unicodedata
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, 16, …
@@ -19,7 +21,10 @@ def check_character(first17: str) -> str:
 
 
 def normalise(code: str) -> str:
-    return code.strip().upper().replace(" ", "")
+    """The code as it is stored: full-width characters made ASCII (NFKC: ９１ＭＡ → 91MA), every space
+    (the ideographic one too) removed, upper case. Applied before any check, so that a code copied
+    from a document in full-width or grouped in fours is read as the code it is."""
+    return "".join(unicodedata.normalize("NFKC", code).split()).upper()
 
 
 def problem(code: str) -> str | None:

@@ -108,6 +108,10 @@ def _organisation_page(
         "can_manage": can_manage,
         "can_review": can_review,
         "review_actions": workflow.allowed_actions(org.status) if can_review else [],
+        # The type chosen at registration against what the credit code says, for the reviewer only.
+        "code_conflict": selectors.REGISTRANT_KIND_LABELS[kind]
+        if can_review and (kind := selectors.type_code_conflict(org.type, org.uscc))
+        else None,
         "invite_form": (invite_form or InvitationForm(organisation=org)) if can_manage else None,
         "invitations": org.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         if can_manage
@@ -232,7 +236,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     inv = services.find_invitation(token)
     if inv is None:
         return render(request, "core/invitation_invalid.html", status=404)
-    form = AcceptWithAccountForm(request.POST or None)
+    form = AcceptWithAccountForm(request.POST or None, email=inv.email)
     if request.method == "POST":
         try:
             if request.user.is_authenticated:

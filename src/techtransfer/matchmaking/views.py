@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techtransfer.core import once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
@@ -50,17 +51,21 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
     form = InquiryForm(request.POST or None)
     chosen = request.POST.get("from") or str(orgs[0][0])
     if request.method == "POST" and form.is_valid():
+        # Sent twice (a double-click, Back and send again): one inquiry, opened again (ADR 0026).
         try:
-            inquiry = services.start_inquiry(
-                actor=user, organisation_id=parse_id(chosen) or 0, subject=form.cleaned_data["subject"],
-                message=form.cleaned_data["message"], need_id=target["need"], achievement_id=target["achievement"],
-                recipient_id=target["organisation"],
+            pk, made = once.create_once(
+                user, request.POST, "matchmaking.inquiry",
+                lambda: services.start_inquiry(
+                    actor=user, organisation_id=parse_id(chosen) or 0, subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"], need_id=target["need"],
+                    achievement_id=target["achievement"], recipient_id=target["organisation"],
+                ),
             )  # fmt: skip
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("Inquiry sent."))
-            return redirect("matchmaking:detail", inquiry.pk)
+            once.tell(request, made, _("Inquiry sent."))
+            return redirect("matchmaking:detail", pk)
     return render(request, "matchmaking/start.html", {"form": form, "orgs": orgs, "chosen": chosen, "target": target})
 
 

@@ -3,7 +3,9 @@
 - Anyone: published needs (the summary; the full text too when the need is fully public).
 - Accounts in a verified organisation: the full text of published needs.
 - Members of the owning organisation: all its needs, drafts included.
-- Government reviewers and officials: needs of their jurisdiction once submitted.
+- Government reviewers and officials: needs of organisations in their jurisdiction once submitted.
+  Jurisdiction follows the organisation's region, as for achievements, listings and contracts; the
+  need's own `region` (where the technology is wanted) is descriptive and chooses no reviewer.
 - Platform admins: everything.
 """
 
@@ -39,14 +41,14 @@ def needs_visible_to(user: User) -> QuerySet[Need]:
         org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
         if org_ids:
             q |= Q(organisation_id__in=org_ids)
-        q |= jurisdiction_q(user, "region", roles=GOVERNMENT_ROLES) & ~Q(status=S.DRAFT)
+        q |= jurisdiction_q(user, "organisation__region", roles=GOVERNMENT_ROLES) & ~Q(status=S.DRAFT)
     return qs.filter(q)
 
 
 def review_queue(user: User) -> QuerySet[Need]:
-    return Need.objects.filter(jurisdiction_q(user, "region"), status__in=[S.SUBMITTED, S.UNDER_REVIEW]).select_related(
-        "organisation", "region"
-    )
+    return Need.objects.filter(
+        jurisdiction_q(user, "organisation__region"), status__in=[S.SUBMITTED, S.UNDER_REVIEW]
+    ).select_related("organisation", "region")
 
 
 def is_verified_account(user: User) -> bool:
@@ -67,7 +69,7 @@ def may_read_full_text(user: User, need: Need) -> bool:
         return False
     if user.is_platform_admin or is_member(user, need.organisation_id):
         return True
-    if need.status != S.DRAFT and may_act_on_region(user, need.region_id, roles=GOVERNMENT_ROLES):
+    if need.status != S.DRAFT and may_act_on_region(user, need.organisation.region_id, roles=GOVERNMENT_ROLES):
         return True
     return need.status == S.PUBLISHED and is_verified_account(user)
 
@@ -82,7 +84,7 @@ def can_on_need(user: User, need: Need, action: NeedAction) -> bool:
             return False
         if is_member(user, need.organisation_id):
             return True
-        return need.status != S.DRAFT and may_act_on_region(user, need.region_id, roles=GOVERNMENT_ROLES)
+        return need.status != S.DRAFT and may_act_on_region(user, need.organisation.region_id, roles=GOVERNMENT_ROLES)
     if action == "edit":
         return can_edit_need(user, need)
     if action == "review":

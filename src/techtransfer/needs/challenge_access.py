@@ -44,7 +44,7 @@ def may_see_problem(user: User, challenge: Challenge) -> bool:
         user.is_platform_admin
         or is_member(user, need.organisation_id)
         or expert_of(user, challenge) is not None
-        or may_act_on_region(user, need.region_id, roles=GOVERNMENT_ROLES)
+        or may_act_on_region(user, need.organisation.region_id, roles=GOVERNMENT_ROLES)
         or has_accepted(user, challenge)
     )
 

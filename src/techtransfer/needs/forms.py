@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
@@ -61,6 +63,14 @@ class NeedForm(StyledForm):
         if region is None:
             raise forms.ValidationError(_("Unknown administrative division code."))
         return region
+
+    def clean_deadline(self) -> datetime.date | None:
+        """A deadline already past would publish a need nobody can answer in time: refused on create
+        and edit alike (the form keeps what was typed)."""
+        deadline: datetime.date | None = self.cleaned_data.get("deadline")
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline must not be in the past."), code="deadline_past")
+        return deadline
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

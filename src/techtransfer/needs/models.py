@@ -19,7 +19,8 @@ class Need(models.Model):
     """A technical problem an organisation (usually an enterprise) wants solved.
 
     Created as a draft by a member of `organisation`; reviewed with the shared review workflow by the
-    government reviewers whose jurisdiction covers `region`. Published needs are listed publicly;
+    government reviewers whose jurisdiction covers the organisation's region (`region` says where the
+    technology is wanted and chooses no reviewer). Published needs are listed publicly;
     with `confidentiality=summary` only `summary` is public and the full text is for verified accounts.
     """
 

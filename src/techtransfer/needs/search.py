@@ -42,8 +42,8 @@ _CHALLENGE_STATUS = dict(ChallengeStatus.choices)
 
 
 def need_visibility(need: Need) -> list[str]:
-    """Mirror of `needs.access.needs_visible_to`."""
-    return reviewed_record_visibility(need.status, need.organisation_id, need.region_id or "")
+    """Mirror of `needs.access.needs_visible_to`: reviewers by the organisation's region."""
+    return reviewed_record_visibility(need.status, need.organisation_id, need.organisation.region_id)
 
 
 def _full_text_public(need: Need) -> bool:

@@ -1,7 +1,7 @@
 """Every write to technology needs: drafts and the shared review workflow.
 
 Flow: a member of the organisation drafts a need and submits it (the organisation must be verified)
-→ a government reviewer whose jurisdiction covers the need's region starts the review → publishes,
+→ a government reviewer whose jurisdiction covers the organisation's region starts the review → publishes,
 returns it with a comment, or rejects it. The owning organisation may withdraw a published need.
 """
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
 from techtransfer.core.choices import OrganisationStatus, ReviewStatus
@@ -42,7 +43,10 @@ def can_edit_need(user: User, need: Need) -> bool:
 
 
 def can_review_need(user: User, need: Need) -> bool:
-    return bool(user.is_authenticated and may_act_on_region(user, need.region_id))
+    """Reviewers of the organisation's region, as for achievements, listings and contracts: the
+    need's `region` is typed by the submitter (where the technology is wanted) and must not choose
+    who reviews it."""
+    return bool(user.is_authenticated and may_act_on_region(user, need.organisation.region_id))
 
 
 @transaction.atomic
@@ -89,7 +93,8 @@ def _org(n: Need) -> Organisation:
 
 
 def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
-    """The author or an org admin sends the need to the government reviewers of its region."""
+    """The author or an org admin sends the need to the government reviewers of its organisation's
+    region."""
 
     def guard(n: Need) -> None:
         if not can_edit_need(actor, n):
@@ -111,12 +116,16 @@ def _reviewer_guard(actor: User) -> Any:
 
 
 def review_need(*, actor: User, need_id: int, action: str, comment: str = "") -> Need:
-    """A reviewer of the need's jurisdiction: `start_review`, `publish`, `return` or `reject`.
+    """A reviewer of the organisation's jurisdiction: `start_review`, `publish`, `return` or `reject`.
 
-    Publishing stamps `published_at`; returning and rejecting keep the comment for the author.
+    Publishing stamps `published_at`; returning and rejecting need a reason (as for achievements and
+    listings), kept as the comment for the author.
     """
     if action not in ("start_review", "publish", "return", "reject"):
         raise DomainError(Errors.INVALID_TRANSITION, details={"action": action})
+    if action in ("return", "reject") and not comment.strip():
+        message = _("Say what must change.") if action == "return" else _("Give the reason.")
+        raise DomainError(Errors.VALIDATION, details={"comment": [str(message)]})
 
     def update(n: Need) -> list[str]:
         if action == "publish":

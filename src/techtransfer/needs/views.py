@@ -158,8 +158,9 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.withdraw_need(actor=user, need_id=need.pk, comment=comment)
         else:
             services.review_need(actor=user, need_id=need.pk, action=action, comment=comment)
-    except DomainError as exc:
-        messages.error(request, exc.refusal)
+    except DomainError as exc:  # the refusal with its reasons ("Give the reason."), as for achievements
+        extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
+        messages.error(request, f"{exc.refusal} {extra}".strip())
     else:
         messages.success(request, _("Done."))
     return redirect("needs:detail", need.pk)

@@ -20,9 +20,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-def _uscc(n: int) -> str:
+def _uscc(n: int, category: str = "91") -> str:
     body = f"{n:09d}"
-    return uscc.make("91360100" + body)
+    return uscc.make(category + "360100" + body)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -31,7 +31,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试机构{n}")
     type = OrganisationType.ENTERPRISE
-    uscc = factory.Sequence(_uscc)
+    # A government department has a state organ's code (11), as registration requires; others 91.
+    uscc = factory.LazyAttributeSequence(lambda o, n: _uscc(n, "11" if o.type == OrganisationType.GOVERNMENT else "91"))
     region_id = "360102"
     status = OrganisationStatus.VERIFIED
 

@@ -104,7 +104,9 @@ class TantivyBackend(SearchBackend):
         return sb.build()
 
     def _fingerprint(self) -> str:
-        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 3})
+        # v4: a submitted need's reviewers are those of its organisation's region (its visibility
+        # tokens changed), so an index written before is rebuilt.
+        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 4})
 
     def _open(self) -> tantivy.Index:
         marker = self.path / SCHEMA_MARKER
