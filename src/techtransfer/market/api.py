@@ -8,10 +8,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
+from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.market import access, services
+from techtransfer.market.choices import ListingMode
 from techtransfer.market.filters import ListingFilterSet
 from techtransfer.market.models import AuctionSession, Bid, Deal, Listing
 
@@ -39,18 +42,27 @@ class ListingOut(Schema):
 
 
 class ListingIn(Schema):
+    """A listing to draft. Its choices are checked here (422, each under its name), as the web form
+    does: an unknown `mode` was stored and published raw. `price_negotiable` left out is true, as the
+    web form shows it ticked (and the model's default)."""
+
     organisation_id: int
-    mode: str
+    mode: ListingMode
     listed_from: datetime.date
     listed_until: datetime.date
     achievement_id: int | None = None
     patent_numbers: str = Field("", max_length=200)
     title: str = Field("", max_length=200)
     description: str = Field("", max_length=4000)
-    industry: str = ""
+    industry: PlanIndustry | None = Field(None, description="Empty or left out: none (the achievement's, if any).")
     price_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     price_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     price_negotiable: bool = True
+
+    @field_validator("industry", mode="before")
+    @classmethod
+    def _no_industry(cls, value: object) -> object:
+        return None if value == "" else value
 
 
 class ListingFilters(Schema):
@@ -127,7 +139,9 @@ def get_listing(request: HttpRequest, pk: int) -> Listing:
 
 
 def _input(payload: ListingIn) -> services.ListingInput:
-    return services.ListingInput(**payload.dict(exclude={"organisation_id"}))
+    data = payload.dict(exclude={"organisation_id"})
+    data["mode"], data["industry"] = str(payload.mode.value), payload.industry.value if payload.industry else ""
+    return services.ListingInput(**data)
 
 
 @router.post("/market/listings", response={201: ListingOut})

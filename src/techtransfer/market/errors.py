@@ -27,8 +27,8 @@ class MarketErrors:
     SOLD = ErrorCode(
         "listing_sold",
         _(
-            "This listing is an assignment or exclusive licence and already has an agreed deal: "
-            "it cannot be sold again."
+            "This listing is an assignment, an exclusive licence or a sole licence and already has an "
+            "agreed deal: it cannot be sold again."
         ),
         409,
     )

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import QuerySet
 
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, User
 from techtransfer.market.access import listings_visible_to
-from techtransfer.market.choices import DealStatus, ListingStatus
+from techtransfer.market.choices import DealStatus, DepositStatus, ListingMode, ListingStatus
 from techtransfer.market.models import AuctionSession, Bid, Deal, Interest, Listing, Watch
+
+# Modes that give one buyer the right (an assignment, an exclusive licence, a sole licence: the
+# licensor keeps its own use but licenses nobody else): once a deal is agreed, the listing is sold.
+EXCLUSIVE_MODES = frozenset({ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE, ListingMode.SOLE_LICENCE})
+
+
+def is_sold(listing: Listing, *, besides: Deal | None = None) -> bool:
+    """Is the listing of an `EXCLUSIVE_MODES` mode with an agreed deal (other than `besides`)? The
+    services refuse another sale of it (under the listing's row lock); its page offers none."""
+    if listing.mode not in EXCLUSIVE_MODES:
+        return False
+    agreed = Deal.objects.filter(listing=listing, status=DealStatus.AGREED)
+    if besides is not None:
+        agreed = agreed.exclude(pk=besides.pk)
+    return agreed.exists()
 
 
 def listings_for_achievement(achievement_id: int, *, user: User | None = None) -> QuerySet[Listing]:
@@ -70,6 +86,22 @@ def watched_ids(user: User) -> set[int]:
 
 def interests_for_listing(listing: Listing) -> QuerySet[Interest]:
     return listing.interests.select_related("organisation", "user")
+
+
+BidderStanding = Literal["paid", "known", "unknown"]
+
+
+def bidder_standing(session: AuctionSession, organisation_ids: list[int]) -> BidderStanding:
+    """Where the organisations `organisation_ids` (a user's) stand before bidding in `session`:
+    "paid" when one has its deposit recorded as paid; "known" when one is among the bidders the
+    organiser can record a deposit for (it expressed interest in the listing, or has a deposit row);
+    else "unknown": it must express interest first."""
+    deposits = session.deposits.filter(organisation_id__in=organisation_ids)
+    if deposits.filter(status=DepositStatus.PAID).exists():
+        return "paid"
+    if deposits.exists() or session.listing.interests.filter(organisation_id__in=organisation_ids).exists():
+        return "known"
+    return "unknown"
 
 
 def bids_for_session(session: AuctionSession) -> QuerySet[Bid]:

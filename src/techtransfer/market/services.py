@@ -27,9 +27,9 @@ from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
-from techtransfer.market import hooks, notices
+from techtransfer.market import hooks, notices, selectors
 from techtransfer.market.access import EDITABLE_STATES
-from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingMode, ListingStatus
+from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingStatus
 from techtransfer.market.errors import MarketErrors
 from techtransfer.market.models import (
     AuctionSession,
@@ -281,25 +281,20 @@ def expire_due_listings(today: datetime.date | None = None) -> list[int]:
 # --- watchlists and interests ---------------------------------------------------------------
 
 
-# Modes that give the buyer the right alone: once a deal is agreed, the listing cannot be sold again.
-EXCLUSIVE_MODES = frozenset({ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE})
-
-
-def _sold(listing: Listing, *, besides: Deal | None = None) -> bool:
-    """Is the listing an assignment or exclusive licence with an agreed deal (other than `besides`)?"""
-    if listing.mode not in EXCLUSIVE_MODES:
-        return False
-    agreed = Deal.objects.filter(listing=listing, status=DealStatus.AGREED)
-    if besides is not None:
-        agreed = agreed.exclude(pk=besides.pk)
-    return agreed.exists()
-
-
 def _check_not_sold(listing: Listing, *, besides: Deal | None = None) -> None:
-    """Refuse another sale of a listing that is `_sold` (a QA pass sold one twice, by negotiation and
-    then by auction)."""
-    if _sold(listing, besides=besides):
+    """Refuse another sale of a listing that is sold (`selectors.is_sold`; a QA pass sold one twice, by
+    negotiation and then by auction, and a sole licence to two licensees). Agreeing a deal and
+    closing an auction read it under the listing's row lock (`_lock_listing`), so two sales at once
+    are judged one after the other; opening a deal only refuses early."""
+    if selectors.is_sold(listing, besides=besides):
         raise DomainError(MarketErrors.SOLD)
+
+
+def _lock_listing(listing_id: int) -> Listing:
+    """Lock the listing row: every sale of one listing (agreeing a deal, closing an auction with a
+    winner, scheduling an auction) takes this lock before it reads the agreed deals. Locked after the
+    deal or session row, never before one, so the order is always the same."""
+    return Listing.objects.select_for_update().get(pk=listing_id)
 
 
 def _published_listing(listing_id: int, *, lock: bool = False) -> Listing:
@@ -376,7 +371,7 @@ def agree_deal(*, actor: User, deal_id: int) -> Deal:
     def guard(deal: Deal) -> None:
         if not (actor.is_authenticated and (actor.is_platform_admin or is_member(actor, deal.listing.organisation_id))):
             raise DomainError(Errors.NOT_FOUND)
-        _check_not_sold(deal.listing, besides=deal)
+        _check_not_sold(_lock_listing(deal.listing_id), besides=deal)
 
     def update(deal: Deal) -> list[str]:
         deal.agreed_at = timezone.now()
@@ -568,7 +563,8 @@ def close_auction(
     fields = ["status", "closed_at"]
     session.closed_at = now
     best: Bid | None = None
-    if session.best_bid_id is None or _sold(session.listing):  # sold meanwhile by negotiation: nothing left
+    # Sold meanwhile by negotiation: nothing left (read under the listing's lock, like `agree_deal`).
+    if session.best_bid_id is None or selectors.is_sold(_lock_listing(session.listing_id)):
         session.status = AuctionStatus.FAILED
     else:
         best = Bid.objects.get(pk=session.best_bid_id)

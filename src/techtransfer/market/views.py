@@ -34,6 +34,7 @@ from techtransfer.market.forms import (
     InterestForm,
     ListingForm,
     ReviewForm,
+    my_organisations,
 )
 from techtransfer.market.models import AuctionSession, Deal, Listing
 from techtransfer.market.valuation import valuate
@@ -95,13 +96,17 @@ def _listing_actions(user: User, listing: Listing) -> list[tuple[str, str]]:
     return out
 
 
-@require_GET
-def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = _listing(request, pk)
+def _detail_context(
+    request: HttpRequest, listing: Listing, *, interest_form: InterestForm | None = None
+) -> dict[str, Any]:
+    """The listing page: `interest_form` is a refused interest, shown again with what was typed."""
     user = _user(request)
     manager = user.is_authenticated and access.can_on_listing(user, listing, "manage")
     deals = [d for d in selectors.deals_for_listing(listing) if access.can_on_deal(user, d, "view")]
     actions = _listing_actions(user, listing)
+    # An assignment or exclusive or sole licence with an agreed deal is sold: said, and no form offers
+    # another sale (the services refuse one anyway).
+    sold = listing.status == S.PUBLISHED and selectors.is_sold(listing)
     context: dict[str, Any] = {
         "listing": listing,
         "attachments": listing.attachments.all(),
@@ -114,13 +119,20 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interests": selectors.interests_for_listing(listing) if manager else [],
         "watched": listing.pk in selectors.watched_ids(user),
         "open": listing.status == S.PUBLISHED,
+        "sold": sold,
         "review_form": ReviewForm(),
         "attachment_form": AttachmentForm(),
     }
-    if user.is_authenticated and listing.status == S.PUBLISHED and not manager:
-        context["interest_form"] = InterestForm(user=user)
+    if user.is_authenticated and listing.status == S.PUBLISHED and not manager and not sold:
+        context["interest_form"] = interest_form or InterestForm(user=user)
         context["deal_form"] = DealForm(user=user, listing=listing)
-    return render(request, "market/detail.html", context)
+    return context
+
+
+@require_GET
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _listing(request, pk)
+    return render(request, "market/detail.html", _detail_context(request, listing))
 
 
 @login_required
@@ -264,6 +276,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def listing_interest(request: HttpRequest, pk: int) -> HttpResponse:
+    """Express interest; refused (a message over the limit, no organisation chosen, a rule of the
+    service), the listing page comes back with the form as typed and the reason, not a redirect
+    that lost the message."""
     listing = _listing(request, pk)
     user = _user(request)
     form = InterestForm(request.POST, user=user)
@@ -277,9 +292,12 @@ def listing_interest(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The seller sees your interest."))
+            return redirect("market:detail", pk=listing.pk)
     else:
-        messages.error(request, _("Choose one of your organisations."))
-    return redirect("market:detail", pk=listing.pk)
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, _("%(field)s: %(message)s") % {"field": form[name].label, "message": error})
+    return render(request, "market/detail.html", _detail_context(request, listing, interest_form=form))
 
 
 @login_required
@@ -290,15 +308,20 @@ def deal_open(request: HttpRequest, pk: int) -> HttpResponse:
     form = DealForm(request.POST, user=user, listing=listing)
     if form.is_valid():
         try:
-            deal = services.open_deal(
-                actor=user, listing_id=listing.pk, buyer_id=form.cleaned_data["organisation"],
-                amount=form.cleaned_data["amount"], note=form.cleaned_data["note"],
+            # Sent twice (a double-click, Back and send): the deal the first sending made (ADR 0026).
+            # The listing is in the label: the same offer to another listing is another deal.
+            pk, made = once.create_once(
+                user, request.POST, f"market.deal.{listing.pk}",
+                lambda: services.open_deal(
+                    actor=user, listing_id=listing.pk, buyer_id=form.cleaned_data["organisation"],
+                    amount=form.cleaned_data["amount"], note=form.cleaned_data["note"],
+                ),
             )  # fmt: skip
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("Deal proposed; the seller may now agree."))
-            return redirect("market:deal", pk=deal.pk)
+            once.tell(request, made, _("Deal proposed; the seller may now agree."))
+            return redirect("market:deal", pk=pk)
     return render(request, "market/form.html", {"form": form, "title": _("Propose a deal"), "listing": listing})
 
 
@@ -392,6 +415,10 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # A refused bid comes back with what was typed (`auction_bid`), else the minimum next bid.
         typed = _typed_bid(request.GET)
         context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid(), **typed})
+        # Said above the form, not only on refusal: a bid needs a deposit the organiser recorded as
+        # paid, and the organiser can record one only for an organisation that expressed interest.
+        own = [o.pk for o in my_organisations(user)]
+        context["standing"] = selectors.bidder_standing(session, own)
     return render(request, "market/auction_detail.html", context)
 
 

@@ -4,13 +4,21 @@ the buyer is the outsider's university; a published achievement and a published 
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.core.choices import OrganisationStatus
 from techtransfer.market.choices import ListingStatus
 from techtransfer.market.tests.factories import ListingFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():  # type: ignore[no-untyped-def]
+    """A page asked for in English leaves English active in the test's thread (the locale middleware
+    does not reset it): the next test reads the default language again, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

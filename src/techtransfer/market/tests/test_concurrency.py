@@ -17,8 +17,9 @@ from django.db import close_old_connections, connection
 from techtransfer.core.errors import DomainError
 from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from techtransfer.market import services
+from techtransfer.market.choices import DealStatus, ListingMode
 from techtransfer.market.errors import MarketErrors
-from techtransfer.market.models import AuctionSession, Bid, Deal
+from techtransfer.market.models import AuctionSession, Bid, Deal, Listing
 from techtransfer.market.services import AuctionInput
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("regions_after_module")]
@@ -150,3 +151,38 @@ def test_two_people_of_one_organisation_bidding_at_once_do_not_outbid_each_other
     assert refused[0].error == MarketErrors.ALREADY_LEADING
     session.refresh_from_db()
     assert (session.bid_count, session.best_bid_id) == (1, accepted[0].pk)
+
+
+# --- a listing for one buyer is sold once, whatever sells it at the same moment ---------------
+
+
+@pytest.mark.parametrize("mode", [ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE, ListingMode.SOLE_LICENCE])
+def test_two_deals_agreed_at_once_on_a_listing_for_one_buyer_make_one_sale(mode, listing, applicant_member, bidders):
+    """Each agreement locks its own deal: without the listing's lock both read "no agreed deal yet"."""
+    Listing.objects.filter(pk=listing.pk).update(mode=mode)
+    deals = [
+        services.open_deal(actor=u, listing_id=listing.pk, buyer_id=o.pk, amount=Decimal("120")) for u, o in bidders[:2]
+    ]
+    results = run_together([(lambda d=d: services.agree_deal(actor=applicant_member, deal_id=d.pk)) for d in deals])
+    agreed = [r for r in results if isinstance(r, Deal)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(agreed) == 1 and len(refused) == 1
+    assert refused[0].error == MarketErrors.SOLD
+    assert list(Deal.objects.filter(listing=listing, status=DealStatus.AGREED).values_list("pk", flat=True)) == [
+        agreed[0].pk
+    ]
+
+
+def test_a_sole_licence_agreed_while_its_auction_closes_makes_one_sale(session, listing, applicant_member, bidders):
+    Listing.objects.filter(pk=listing.pk).update(mode=ListingMode.SOLE_LICENCE)
+    (user, org), (buyer_user, buyer_org) = bidders[0], bidders[1]
+    services.place_bid(actor=user, session_id=session.pk, organisation_id=org.pk, amount=Decimal("100"), now=T0)
+    deal = services.open_deal(actor=buyer_user, listing_id=listing.pk, buyer_id=buyer_org.pk, amount=Decimal("90"))
+    results = run_together(
+        [
+            lambda: services.agree_deal(actor=applicant_member, deal_id=deal.pk),
+            lambda: services.close_auction(session_id=session.pk, now=END),
+        ]
+    )
+    assert [type(r) for r in results] in ([Deal, AuctionSession], [DomainError, AuctionSession])
+    assert Deal.objects.filter(listing=listing, status=DealStatus.AGREED).count() == 1

@@ -12,7 +12,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from techtransfer.jobs.periodic import run_due
 from techtransfer.market import selectors, services
-from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus
+from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingMode
 from techtransfer.market.errors import MarketErrors
 from techtransfer.market.models import AuctionSession, Bid, Deal
 from techtransfer.market.services import AuctionInput
@@ -233,11 +233,13 @@ def test_bid_page_shows_refusal(client, session, outsider, buyer):
     assert session.deposits.get(organisation=buyer).status == DepositStatus.PAID
 
 
-def test_an_assignment_with_an_agreed_deal_cannot_be_sold_again(listing, buyer, outsider, applicant_member):
-    """A QA pass sold an assigned patent twice: by negotiation, then by auction."""
-    from techtransfer.market.choices import ListingMode
-
-    listing.mode = ListingMode.ASSIGNMENT
+@pytest.mark.parametrize("mode", [ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE, ListingMode.SOLE_LICENCE])
+def test_a_listing_for_one_buyer_with_an_agreed_deal_cannot_be_sold_again(
+    mode, listing, buyer, outsider, applicant_member
+):
+    """A QA pass sold an assigned patent twice (by negotiation, then by auction), and a sole licence
+    (排他许可: one licensee, the licensor keeps its own use) to several buyers."""
+    listing.mode = mode
     listing.save(update_fields=["mode"])
     first = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("120"))
     second = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("130"))
@@ -253,6 +255,40 @@ def test_an_assignment_with_an_agreed_deal_cannot_be_sold_again(listing, buyer, 
         with pytest.raises(DomainError) as exc:
             attempt()
         assert exc.value.code == "listing_sold"
+    with translation.override("en"):
+        assert str(MarketErrors.SOLD.message) == (
+            "This listing is an assignment, an exclusive licence or a sole licence and already has an agreed "
+            "deal: it cannot be sold again."
+        )
+    assert sorted(Deal.objects.filter(listing=listing).values_list("pk", "status")) == [
+        (first.pk, DealStatus.AGREED), (second.pk, DealStatus.NEGOTIATING),
+    ]  # fmt: skip
+    assert not AuctionSession.objects.filter(listing=listing).exists()
+
+
+def test_a_non_exclusive_licence_is_sold_to_several_buyers(listing, buyer, outsider, applicant_member):
+    assert listing.mode == ListingMode.NON_EXCLUSIVE_LICENCE
+    first = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("120"))
+    second = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("130"))
+    services.agree_deal(actor=applicant_member, deal_id=first.pk)
+    services.agree_deal(actor=applicant_member, deal_id=second.pk)
+    assert Deal.objects.filter(listing=listing, status=DealStatus.AGREED).count() == 2
+
+
+def test_a_sole_licence_agreed_by_negotiation_during_its_auction_leaves_the_auction_without_a_winner(
+    session, listing, outsider, buyer, second_bidder, applicant_member
+):
+    listing.mode = ListingMode.SOLE_LICENCE
+    listing.save(update_fields=["mode"])
+    user2, org2 = second_bidder
+    bid(user2, org2, "120", T0 + minutes(1), session.pk)
+    negotiated = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("110"))
+    services.agree_deal(actor=applicant_member, deal_id=negotiated.pk)
+    closed = services.close_auction(session_id=session.pk, now=END)
+    assert (closed.status, closed.deal_id) == (AuctionStatus.FAILED, None)
+    assert list(Deal.objects.values_list("pk", "status", "source")) == [
+        (negotiated.pk, DealStatus.AGREED, DealSource.NEGOTIATION)
+    ]
 
 
 def test_a_deposit_cannot_be_refunded_while_its_bids_stand(session, second_bidder, applicant_member):
@@ -282,8 +318,9 @@ def test_the_auction_form_refuses_an_end_in_the_past():
             "ends_at": past.strftime("%Y-%m-%dT%H:%M"),
         }
     )  # fmt: skip
-    assert not form.is_valid()
-    assert form.errors["ends_at"] == ["The auction must end in the future."]
+    with translation.override("en"):  # it read the English a page asked for earlier had left active
+        assert not form.is_valid()
+        assert form.errors["ends_at"] == ["The auction must end in the future."]
 
 
 def test_a_scheduled_auction_says_what_it_is_doing_now(session):
