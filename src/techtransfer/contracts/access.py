@@ -1,7 +1,12 @@
 """Who sees and acts on contracts and their statistics. "Forbidden" looks like "not found".
 
 - Members of the seller organisation: its contracts in every state.
-- Members of a buyer or intermediary organisation linked as a party: the contract once submitted.
+- Members of an organisation that is a party (buyer or intermediary), once the contract is submitted:
+  the buyer organisation of the linked market deal, an organisation linked to a party row, and a
+  *verified* organisation whose credit code a party row carries. Only verified organisations match by
+  credit code: anyone may register an organisation that claims a code, and verification is where the
+  platform checks the claim; otherwise claiming a company's code would open its contracts. The match is
+  made when reading, so contracts registered before an organisation joined or was verified count too.
 - Government reviewers and officials: contracts whose seller region lies in their jurisdiction once
   submitted, and registered contracts whose buyer region does (absorption).
 - Registration officials (government reviewers of the seller's region) register, refuse, amend and
@@ -19,10 +24,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from techtransfer.contracts.choices import ContractStatus
 from techtransfer.contracts.models import Contract, ContractParty
 from techtransfer.contracts.services import EDITABLE_STATES, may_register
-from techtransfer.core.choices import GOVERNMENT_ROLES
+from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q, may_act_on_region
-from techtransfer.core.models import Membership, Region, User
+from techtransfer.core.models import Membership, Organisation, Region, User
 from techtransfer.core.roles import is_member
 
 ContractAction = Literal["view", "edit", "register"]
@@ -31,6 +36,21 @@ S = ContractStatus
 
 def _org_ids(user: User) -> list[int]:
     return list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+
+
+def _party_q(org_ids: list[int]) -> Q:
+    """Contracts of which one of `org_ids` is a party other than the registering seller (see the
+    module docstring for the rule)."""
+    codes = list(
+        Organisation.objects.filter(pk__in=org_ids, status=OrganisationStatus.VERIFIED)
+        .exclude(uscc="")
+        .values_list("uscc", flat=True)
+    )
+    party = ContractParty.objects.filter(contract=OuterRef("pk"))
+    q = Q(Exists(party.filter(organisation_id__in=org_ids))) | Q(deal__buyer_id__in=org_ids)
+    if codes:
+        q |= Q(Exists(party.filter(uscc__in=codes)))
+    return q
 
 
 def contracts_visible_to(user: User) -> QuerySet[Contract]:
@@ -45,8 +65,7 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     org_ids = _org_ids(user)
     if org_ids:
         q |= Q(organisation_id__in=org_ids)
-        party = ContractParty.objects.filter(contract=OuterRef("pk"), organisation_id__in=org_ids)
-        q |= Exists(party) & ~Q(status=S.DRAFT)
+        q |= _party_q(org_ids) & ~Q(status=S.DRAFT)
     q |= jurisdiction_q(user, "seller_region", roles=GOVERNMENT_ROLES) & ~Q(status=S.DRAFT)
     q |= jurisdiction_q(user, "buyer_region", roles=GOVERNMENT_ROLES) & Q(status=S.REGISTERED)
     return qs.filter(q)
@@ -71,7 +90,7 @@ def can_on_contract(user: User, c: Contract, action: ContractAction) -> bool:
         ):
             return True
         org_ids = _org_ids(user)
-        return bool(org_ids) and c.parties.filter(organisation_id__in=org_ids).exists()
+        return bool(org_ids) and Contract.objects.filter(_party_q(org_ids), pk=c.pk).exists()
     if action == "edit":
         return c.status in EDITABLE_STATES and is_member(user, c.organisation_id)
     if action == "register":
@@ -113,3 +132,20 @@ def may_see_region_statistics(user: User, prefix: str) -> bool:
     if regions is None:
         return True
     return bool(prefix) and any(prefix.startswith(r.prefix) for r in regions)
+
+
+def subsidy_province(prefix: str) -> str:
+    """The province whose subsidy rule a statistics scope reads (Jiangxi for the national scope)."""
+    return (prefix or "36")[:2]
+
+
+def may_see_subsidies(user: User, province: str | None = None) -> bool:
+    """Subsidies are granted per province, so their overview is for those who read a whole province's
+    statistics: platform admins and the province departments' reviewers and officials. `province`
+    (2 digits) asks about one province; None about any (the workspace link)."""
+    regions = statistics_regions(user)
+    if regions is None:
+        return True
+    if province is not None:
+        return may_see_region_statistics(user, province)
+    return any(len(r.prefix) <= 2 for r in regions)

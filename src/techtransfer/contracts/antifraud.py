@@ -89,7 +89,8 @@ def findings(contract: Contract) -> list[ContractFlag]:
             ContractFlag(
                 contract=contract,
                 kind=FlagKind.CIRCULAR,
-                detail=f"{buyer.name} → {seller.name} ({other.signed_on.isoformat()}, ≤ {days} d)",
+                # No words here: the page says the days between the signings in its own language.
+                detail=f"{buyer.name} → {seller.name} ({other.signed_on.isoformat()})",
                 related_contract=other,
             )
         )

@@ -181,7 +181,7 @@ def _load_contracts(count: int) -> int:
         amount = Decimal(rng.randrange(50, 3000) * 1000)
         non_tech = (amount * Decimal(rng.choice([0, 0, 5, 10, 20])) / 100).quantize(Decimal("0.01"))
         month = months[i * len(months) // count]
-        signed = datetime.date(today.year, month, min(1 + i % 27, 28))
+        signed = min(datetime.date(today.year, month, min(1 + i % 27, 28)), today)  # never in the future
         title = f"{PREFIX}{SUBJECTS[field]}{TYPE_NAMES[ctype]}合同"
         data: dict[str, Any] = {
             "name": title,

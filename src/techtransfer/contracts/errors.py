@@ -47,3 +47,7 @@ class ContractErrors:
         "contract_deal_not_agreed", _("The linked market deal was cancelled; remove it before submitting."), 409
     )
     DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)
+    SIGNED_IN_FUTURE = ErrorCode("contract_signed_in_future", _("The signing date cannot be later than today."), 400)
+    TERM_BEFORE_SIGNING = ErrorCode(
+        "contract_term_before_signing", _("The term cannot start before the contract is signed."), 400
+    )

@@ -23,12 +23,15 @@ from techtransfer.contracts.choices import (
     NatureCode,
 )
 from techtransfer.contracts.models import Contract
+from techtransfer.contracts.services import signing_problem
+from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm
 from techtransfer.core.models import Organisation, Region
 from techtransfer.market.models import Deal
 
 MONEY_HELP = _("Yuan, two decimals at most.")
+WAN = Decimal(10000)  # a deal's amount is in 10,000 yuan (万元), a contract's in yuan
 
 
 def deal_label(deal: Deal) -> str:
@@ -47,6 +50,8 @@ class ContractForm(StyledModelForm):
         max_length=32,
         help_text=_("Optional: the registered achievement this contract transfers."),
     )
+    # Shown (ticked to go on) only when the amount differs from the linked deal's (`clean`).
+    confirm_amount = forms.BooleanField(label=_("The amount is right"), required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Contract
@@ -117,7 +122,33 @@ class ContractForm(StyledModelForm):
         start, end = data.get("term_start"), data.get("term_end")
         if start and end and end < start:
             self.add_error("term_end", _("The term must end on or after it starts."))
+        problem = signing_problem(data.get("signed_on"), start)
+        if problem is not None and problem.details["field"] not in self.errors:
+            self.add_error(problem.details["field"], problem.message)
+        self._check_deal_amount(data)
         return data
+
+    def _check_deal_amount(self, data: dict[str, Any]) -> None:
+        """A contract for a deal agreed at 380 (10,000 yuan) was saved at 1.00 yuan and registered: an
+        amount other than the deal's agreed amount (converted to yuan) is said, and saved only once
+        the seller ticks that it is right (a contract may differ from the deal, e.g. a later
+        renegotiation, but not by a slip of the unit unnoticed)."""
+        deal, amount = data.get("deal"), data.get("contract_amount")
+        if deal is None or amount is None or "contract_amount" in self.errors:
+            return
+        agreed = deal.amount * WAN
+        if amount == agreed or data.get("confirm_amount"):
+            return
+        self.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+        self.add_error(
+            "contract_amount",
+            _(
+                "The contract amount of %(amount)s yuan differs from the amount agreed in the deal, "
+                "%(deal)s (10,000 yuan) = %(agreed)s yuan: check the unit. Tick “The amount is right” to "
+                "save it anyway."
+            )
+            % {"amount": money(amount), "deal": deal.amount, "agreed": money(agreed)},
+        )
 
     def values(self) -> dict[str, Any]:
         """Service input (`services.DATA_FIELDS`)."""

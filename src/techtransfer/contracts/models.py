@@ -4,6 +4,7 @@ subsidy rules and related-party flags."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import ClassVar
 
@@ -23,6 +24,8 @@ from techtransfer.contracts.choices import (
     TechField,
 )
 from techtransfer.core.models import Organisation, Region, User
+
+LEGACY_WINDOW = re.compile(r", ≤ \d+ d\)$")
 
 
 class Contract(models.Model):
@@ -241,6 +244,12 @@ class ContractFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract}: {self.get_kind_display()}"
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail without the untranslated window (", ≤ 365 d") that flags written before the page
+        said the days between the signings kept."""
+        return LEGACY_WINDOW.sub(")", self.detail)
 
 
 class HistoricalTurnover(models.Model):

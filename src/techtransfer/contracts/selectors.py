@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext
 
 from techtransfer.contracts.choices import ContractStatus, ContractType, NatureCode, PartyRole, TechField
 from techtransfer.contracts.models import Contract, HistoricalTurnover
@@ -118,8 +119,14 @@ def group_code(code: str | None, prefix: str) -> str:
     return code[:2]
 
 
-def region_label(group: str, names: dict[str, str]) -> str:
-    return names.get(group.ljust(6, "0"), group) if group else "—"
+def region_label(group: str, names: dict[str, str], prefix: str = "") -> str:
+    """The name of a group. Outside a city or county scope, the rest of its own province is one group
+    (`group_code`): named as such, not after the province, which would count the scope in twice."""
+    if not group:
+        return "—"
+    if len(prefix) > 2 and group == prefix[:2]:
+        return gettext("Elsewhere in the province")
+    return names.get(group.ljust(6, "0"), group)
 
 
 def _region_names(groups: set[str]) -> dict[str, str]:
@@ -137,7 +144,7 @@ def _by_region(qs: QuerySet[Contract], field_name: str, prefix: str) -> list[Row
         row.technology_amount += r["ta"] or ZERO
     names = _region_names(set(buckets))
     for row in buckets.values():
-        row.label = region_label(row.key, names)
+        row.label = region_label(row.key, names, prefix)
     return sorted(buckets.values(), key=lambda r: (-r.technology_amount, r.key))
 
 
@@ -191,7 +198,7 @@ def _flows(prefix: str, year: int | None) -> tuple[list[tuple[str, str, int, Dec
         pairs[key][1] += r["ta"] or ZERO
     names = _region_names({g for pair in pairs for g in pair})
     flows = [
-        (region_label(s, names), region_label(b, names), v[0], v[1])
+        (region_label(s, names, prefix), region_label(b, names, prefix), v[0], v[1])
         for (s, b), v in sorted(pairs.items(), key=lambda kv: (-kv[1][1], kv[0]))
     ]
     regions = sorted({f[0] for f in flows} | {f[1] for f in flows})

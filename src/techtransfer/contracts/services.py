@@ -116,8 +116,21 @@ def next_contract_number(*, point_code: str, year: int) -> str:
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _check_data(values: Mapping[str, Any]) -> None:
-    """Raise DomainError naming the field when the figures, subtype or dates are inconsistent."""
+def signing_problem(signed_on: Any, term_start: Any) -> DomainError | None:
+    """A signing date after today, or a term that starts before the signing: the refusal naming the
+    field, else None. Today is the local date of the platform (Asia/Shanghai)."""
+    if isinstance(signed_on, datetime.date) and signed_on > timezone.localdate():
+        return DomainError(ContractErrors.SIGNED_IN_FUTURE, details={"field": "signed_on"})
+    if isinstance(signed_on, datetime.date) and isinstance(term_start, datetime.date) and term_start < signed_on:
+        return DomainError(ContractErrors.TERM_BEFORE_SIGNING, details={"field": "term_start"})
+    return None
+
+
+def _check_data(values: Mapping[str, Any], *, signing: bool = True) -> None:
+    """Raise DomainError naming the field when the figures, subtype or dates are inconsistent.
+
+    `signing=False` leaves out the signing-date checks: an amendment cannot change the signing date
+    or the start of the term, so a record registered before these checks existed stays amendable."""
     problems = amount_problems(
         values.get("contract_amount"),
         values.get("non_technical_costs"),
@@ -134,6 +147,8 @@ def _check_data(values: Mapping[str, Any]) -> None:
     start, end = values.get("term_start"), values.get("term_end")
     if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
         raise DomainError(ContractErrors.DATES, details={"field": "term_end"})
+    if signing and (problem := signing_problem(values.get("signed_on"), start)) is not None:
+        raise problem
 
 
 def _check_party(role: str, p: Mapping[str, Any]) -> None:
@@ -337,6 +352,9 @@ def submit_contract(*, actor: User, contract_id: int) -> Contract:
             raise DomainError(ContractErrors.ORG_NOT_VERIFIED)
         if not c.file:
             raise DomainError(ContractErrors.FILE_MISSING, details={"field": "file"})
+        # Drafts saved before the signing-date checks existed are checked again here.
+        if (problem := signing_problem(c.signed_on, c.term_start)) is not None:
+            raise problem
         if c.deal_id is not None:
             # Lock the deal: a cancellation at the same moment (which checks for submitted contracts
             # under this lock) either happened before and is seen here, or waits and then refuses.
@@ -472,7 +490,7 @@ def amend_contract(*, actor: User, contract_id: int, changes: Mapping[str, Any],
         for name in ("term_start", "term_end", "signed_on"):
             if isinstance(merged.get(name), str):
                 merged[name] = datetime.date.fromisoformat(merged[name])
-        _check_data(merged)
+        _check_data(merged, signing=False)
         tracked = [*AMENDABLE_FIELDS, "technology_amount"]
         before = snapshot(contract, tracked)
         for k, v in wanted.items():

@@ -3,14 +3,17 @@ queue and the officials' decisions (register, refuse, amend, cancel)."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import DecimalField, Field, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +25,7 @@ from techtransfer.contracts.choices import (
     PartyRole,
     contract_type_for_listing_mode,
 )
+from techtransfer.contracts.errors import ContractErrors
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.forms import (
     AmendForm,
@@ -32,15 +36,17 @@ from techtransfer.contracts.forms import (
     ReasonForm,
     party_initial,
 )
-from techtransfer.contracts.models import Contract
+from techtransfer.contracts.models import Contract, ContractAmendment
 from techtransfer.contracts.selectors import deals_open_for_contract
+from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import once, uscc
 from techtransfer.core.choices import OrganisationType
-from techtransfer.core.errors import DomainError
+from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, Organisation, User
+from techtransfer.market import access as market_access
 from techtransfer.market.models import Deal
 
 S = ContractStatus
@@ -80,6 +86,9 @@ def registration_queue(request: HttpRequest) -> HttpResponse:
         .order_by("submitted_at", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for c in page:
+        # One badge per kind: two circular deals with other contracts are one thing to examine here.
+        c.flag_kinds = list(dict.fromkeys(str(f.get_kind_display()) for f in c.flags.all()))  # type: ignore[attr-defined]
     return render(request, "contracts/queue.html", {"page": page})
 
 
@@ -228,32 +237,83 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = _fetch(request, pk)
+    return render(request, "contracts/detail.html", _detail_context(request, _fetch(request, pk)))
+
+
+def _detail_context(
+    request: HttpRequest,
+    contract: Contract,
+    *,
+    decision_form: DecisionForm | None = None,
+    amend_form: AmendForm | None = None,
+    reason_form: ReasonForm | None = None,
+) -> dict[str, Any]:
+    """The contract page; a form given (bound, with its errors) replaces the blank one."""
     user: User = request.user  # type: ignore[assignment]
-    context = {
+    flags = list(contract.flags.select_related("related_contract"))
+    for f in flags:
+        # The days between the two signings of a circular deal, shown in the page's language.
+        other = f.related_contract
+        f.gap_days = abs((other.signed_on - contract.signed_on).days) if other is not None else None  # type: ignore[attr-defined]
+    deal = contract.deal
+    return {
         "c": contract,
         "parties": list(contract.parties.select_related("region", "controlling_organisation")),
-        "flags": list(contract.flags.select_related("related_contract")),
-        "amendments": [
-            (m, [(k, m.before.get(k), m.after.get(k)) for k in sorted({*m.before, *m.after})])
-            for m in contract.amendments.select_related("actor")
-        ],
+        "flags": flags,
+        "amendments": [(m, amendment_rows(m)) for m in contract.amendments.select_related("actor")],
+        # The path links only to what the viewer may open (a buyer-region official may not see the deal).
+        "listing_link": deal is not None and market_access.can_on_listing(user, deal.listing, "view"),
+        "deal_link": deal is not None and market_access.can_on_deal(user, deal, "view"),
         "can_edit": access.can_on_contract(user, contract, "edit"),
         "can_register": access.can_on_contract(user, contract, "register"),
         "file_form": FileForm(),
-        "decision_form": DecisionForm(),
-        "amend_form": AmendForm(
+        "decision_form": decision_form or DecisionForm(),
+        "amend_form": amend_form
+        or AmendForm(
+            prefix="amend",
             initial={
                 "contract_amount": contract.contract_amount,
                 "non_technical_costs": contract.non_technical_costs,
                 "carrier_costs": contract.carrier_costs,
                 "carrier_note": contract.carrier_note,
-            }
+            },
         ),
-        "reason_form": ReasonForm(),
+        "reason_form": reason_form or ReasonForm(prefix="cancel"),
         "subsidies": _subsidies(contract),
     }
-    return render(request, "contracts/detail.html", context)
+
+
+def _shown(field: Field[Any, Any] | None, value: Any) -> str:
+    """A value kept in an amendment, as the contract page shows it: amounts as money, choices by
+    their label."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(field, DecimalField):
+        try:
+            return money(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    if value in choices:
+        return str(choices[value])
+    if field is None and value in ContractStatus.values:
+        return str(ContractStatus(value).label)
+    return str(value)
+
+
+def amendment_rows(m: ContractAmendment) -> list[tuple[str, str, str]]:
+    """(field's verbose name, before, after) of one amendment, in the order of the contract's fields."""
+    order = {f.name: i for i, f in enumerate(Contract._meta.fields)}
+    rows = []
+    for name in sorted({*m.before, *m.after}, key=lambda n: (order.get(n, len(order)), n)):
+        try:
+            field: Any = Contract._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = capfirst(field.verbose_name) if field is not None else name
+        shown_field = None if name == "status" else field
+        rows.append((str(label), _shown(shown_field, m.before.get(name)), _shown(shown_field, m.after.get(name))))
+    return rows
 
 
 def _subsidies(contract: Contract) -> list[Any]:
@@ -299,6 +359,8 @@ def contract_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit, register, refuse, amend or cancel. A form with errors comes back on the contract page
+    (status 400) with what was typed and each error at its field; success redirects to the page."""
     user: User = request.user  # type: ignore[assignment]
     action = request.POST.get("action", "")
     contract = _fetch(request, pk)
@@ -306,41 +368,80 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "submit":
             services.submit_contract(actor=user, contract_id=contract.pk)
             messages.success(request, _("Submitted to the registration point."))
-        elif action in ("register", "refuse"):
-            form = DecisionForm(request.POST)
-            form.is_valid()
-            if action == "register":
-                services.register_contract(
-                    actor=user,
-                    contract_id=contract.pk,
-                    checklist=form.checklist(),
-                    comment=form.cleaned_data.get("reason", ""),
-                )
-                messages.success(request, _("Registered."))
-            else:
-                services.refuse_contract(
-                    actor=user,
-                    contract_id=contract.pk,
-                    reason=form.cleaned_data.get("reason", ""),
-                    checklist=form.checklist(),
-                )
-                messages.success(request, _("Refused."))
-        elif action == "amend":
-            amend = AmendForm(request.POST)
-            if not amend.is_valid():
-                for errors in amend.errors.values():
-                    for e in errors:
-                        messages.error(request, str(e))
-                return redirect("contracts:detail", contract.pk)
-            values = dict(amend.cleaned_data)
-            reason = values.pop("reason")
-            services.amend_contract(actor=user, contract_id=contract.pk, changes=values, reason=reason)
-            messages.success(request, _("Amended; the previous figures are kept in the history."))
-        elif action == "cancel":
-            services.cancel_contract(actor=user, contract_id=contract.pk, reason=request.POST.get("reason", ""))
-            messages.success(request, _("The registration is cancelled."))
-        else:
+            return redirect("contracts:detail", contract.pk)
+        if action not in ("register", "refuse", "amend", "cancel"):
             raise Http404
+        if not access.can_on_contract(user, contract, "register"):
+            raise DomainError(Errors.NOT_FOUND)  # told as "you may not do this" below
+        if action in ("register", "refuse"):
+            return _decide(request, contract, action)
+        if action == "amend":
+            return _amend(request, contract)
+        return _cancel(request, contract)
     except DomainError as exc:
         messages.error(request, exc.refusal)
+    return redirect("contracts:detail", contract.pk)
+
+
+def _refused(request: HttpRequest, contract: Contract, **forms: Any) -> HttpResponse:
+    return render(request, "contracts/detail.html", _detail_context(request, contract, **forms), status=400)
+
+
+def _decide(request: HttpRequest, contract: Contract, action: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, contract, decision_form=form)
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if action == "register":
+            services.register_contract(actor=user, contract_id=contract.pk, checklist=form.checklist(), comment=reason)
+        else:
+            services.refuse_contract(actor=user, contract_id=contract.pk, reason=reason, checklist=form.checklist())
+    except DomainError as exc:
+        if exc.error == ContractErrors.CHECKLIST:
+            form.add_error(None, exc.message)
+            for key in exc.details.get("missing", []):
+                form.add_error(f"check_{key}", _("Confirm this condition to register the contract."))
+        elif exc.details.get("field") == "reason":
+            form.add_error("reason", exc.message)
+        else:
+            raise
+        return _refused(request, contract, decision_form=form)
+    messages.success(request, _("Registered.") if action == "register" else _("Refused."))
+    return redirect("contracts:detail", contract.pk)
+
+
+def _amend(request: HttpRequest, contract: Contract) -> HttpResponse:
+    form = AmendForm(request.POST, prefix="amend")
+    if not form.is_valid():
+        return _refused(request, contract, amend_form=form)
+    values = dict(form.cleaned_data)
+    reason = values.pop("reason")
+    try:
+        services.amend_contract(actor=request.user, contract_id=contract.pk, changes=values, reason=reason)  # type: ignore[arg-type]
+    except DomainError as exc:
+        if exc.error == Errors.VALIDATION:  # nothing changed
+            form.add_error(None, _("These are the registered figures already: change one to amend."))
+        elif exc.error in (ContractErrors.AMOUNTS, ContractErrors.REASON_REQUIRED, ContractErrors.DATES):
+            apply_domain_error(form, exc)
+        else:
+            raise
+        return _refused(request, contract, amend_form=form)
+    messages.success(request, _("Amended; the previous figures are kept in the history."))
+    return redirect("contracts:detail", contract.pk)
+
+
+def _cancel(request: HttpRequest, contract: Contract) -> HttpResponse:
+    form = ReasonForm(request.POST, prefix="cancel")
+    if not form.is_valid():
+        return _refused(request, contract, reason_form=form)
+    try:
+        services.cancel_contract(actor=request.user, contract_id=contract.pk, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+    except DomainError as exc:
+        if exc.error != ContractErrors.REASON_REQUIRED:
+            raise
+        form.add_error("reason", exc.message)
+        return _refused(request, contract, reason_form=form)
+    messages.success(request, _("The registration is cancelled."))
     return redirect("contracts:detail", contract.pk)

@@ -4,13 +4,18 @@ the subsidy overview."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techtransfer.contracts import access, exports, selectors, subsidies
@@ -19,33 +24,76 @@ from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Region, User
 
 WAN = Decimal(10000)
+YEARS = (1990, 2100)  # the registration years a scope may name
 
 
-def _scope(request: HttpRequest) -> tuple[str, int | None]:
-    """The region prefix and year asked for, checked against the user's jurisdiction (404 if outside)."""
+@dataclass
+class Scope:
+    """The region prefix and year a statistics page shows, and why they differ from what was asked
+    (shown as messages; the pages fall back to the user's jurisdiction and the current year rather
+    than answering a bare 404)."""
+
+    prefix: str
+    year: int | None
+    notes: list[str]
+
+    @property
+    def query(self) -> str:
+        params = {"year": self.year or "all"}
+        if self.prefix:
+            params["region"] = self.prefix.ljust(6, "0")
+        return urlencode(params)
+
+
+def _scope_name(prefix: str) -> str:
+    region = Region.objects.filter(code=prefix.ljust(6, "0")).first() if prefix else None
+    return region.full_name if region is not None else _("All regions")
+
+
+def _scope(request: HttpRequest) -> Scope:
+    """The scope asked for in `region` and `year`, checked against the user's jurisdiction. Users who
+    may read no statistics get 404; a region outside the jurisdiction, an unknown code or a year that
+    is not one fall back with a note."""
     user: User = request.user  # type: ignore[assignment]
     if not access.may_see_statistics(user):
         raise Http404
     regions = access.statistics_regions(user)
+    own = "" if regions is None else min((r.prefix for r in regions), key=len)
+    notes: list[str] = []
+    prefix = own
     code = request.GET.get("region", "").strip()
     if code:
         region = Region.objects.filter(code=code).first()
         if region is None:
-            raise Http404
-        prefix = region.prefix
-    else:
-        prefix = "" if regions is None else min((r.prefix for r in regions), key=len)
-    if not access.may_see_region_statistics(user, prefix):
-        raise Http404
-    year_raw = request.GET.get("year", "")
-    year: int | None
+            notes.append(
+                _("“%(code)s” is not a region code; the statistics of %(region)s are shown.")
+                % {"code": code, "region": _scope_name(own)}
+            )
+        elif not access.may_see_region_statistics(user, region.prefix):
+            notes.append(
+                _("You may read the statistics of your jurisdiction only; those of %(region)s are shown.")
+                % {"region": _scope_name(own)}
+            )
+        else:
+            prefix = region.prefix
+    year_raw = request.GET.get("year", "").strip()
+    this_year = timezone.localdate().year
+    year: int | None = this_year
     if year_raw == "all":
         year = None
-    elif (number := parse_id(year_raw)) is not None and 1990 <= number <= 2100:
+    elif (number := parse_id(year_raw)) is not None and YEARS[0] <= number <= YEARS[1]:
         year = number
-    else:
-        year = timezone.localdate().year
-    return prefix, year
+    elif year_raw:
+        notes.append(
+            _("“%(year)s” is not a year from %(first)s to %(last)s; %(shown)s is shown.")
+            % {"year": year_raw, "first": YEARS[0], "last": YEARS[1], "shown": this_year}
+        )
+    return Scope(prefix, year, notes)
+
+
+def _tell(request: HttpRequest, scope: Scope) -> None:
+    for note in scope.notes:
+        messages.warning(request, note)
 
 
 def _wan(value: Decimal) -> float:
@@ -62,7 +110,9 @@ def _chart_rows(rows: list[selectors.Row]) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    prefix, year = _scope(request)
+    scope = _scope(request)
+    _tell(request, scope)
+    prefix, year = scope.prefix, scope.year
     st = selectors.statistics(prefix, year)
     scope_region = Region.objects.filter(code=prefix.ljust(6, "0")).first() if prefix else None
     charts = {
@@ -82,7 +132,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "years": list(range(timezone.localdate().year, 2014, -1)),
         "charts": charts,
         "matrix": list(zip(st.flow_regions, selectors.flow_matrix(st.flows, st.flow_regions), strict=True)),
-        "query": request.GET.urlencode(),
+        "query": scope.query,
+        "region_code": prefix.ljust(6, "0") if prefix else "",
     }
     return render(request, "contracts/statistics.html", context)
 
@@ -90,7 +141,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def statistics_xlsx(request: HttpRequest) -> HttpResponse:
-    prefix, year = _scope(request)
+    scope = _scope(request)
+    if scope.notes:
+        # Not a file of another scope than asked: the page of the scope shown instead, with the notes.
+        _tell(request, scope)
+        return redirect(f"{reverse('contracts:statistics')}?{scope.query}")
+    prefix, year = scope.prefix, scope.year
     content = exports.statistics_workbook(prefix, year)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"contract-statistics-{prefix or 'all'}-{year or 'all'}.xlsx"
@@ -108,11 +164,12 @@ def public_summary(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def subsidies_view(request: HttpRequest) -> HttpResponse:
-    prefix, year = _scope(request)
-    year = year or timezone.localdate().year
-    province = (prefix or "36")[:2]
-    if not access.may_see_region_statistics(request.user, province):  # type: ignore[arg-type]
+    scope = _scope(request)
+    year = scope.year or timezone.localdate().year
+    province = access.subsidy_province(scope.prefix)
+    if not access.may_see_subsidies(request.user, province):  # type: ignore[arg-type]
         raise Http404
+    _tell(request, scope)
     rule = subsidies.rule_for(year, province)
     shares: list[subsidies.Share] = []
     units: list[subsidies.UnitYear] = []

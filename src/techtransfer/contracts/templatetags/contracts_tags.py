@@ -1,8 +1,12 @@
-"""`money`: yuan with thousands separators and two decimals, the same in every language."""
+"""`money`: yuan with thousands separators and two decimals, the same in every language;
+`may_see_subsidies`: whether to offer the subsidy overview."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
+
+from techtransfer.contracts import access
 
 register = template.Library()
 
@@ -12,3 +16,9 @@ def money(value: Decimal | int | float | None) -> str:
     if value is None or value == "":
         return ""
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def may_see_subsidies(user: Any) -> bool:
+    """`{% if user|may_see_subsidies %}`: the check the subsidy overview makes (`access`)."""
+    return bool(getattr(user, "is_authenticated", False)) and access.may_see_subsidies(user)

@@ -20,7 +20,7 @@ from techtransfer.contracts.tests.factories import buyer, contract_data, draft, 
 from techtransfer.core.errors import DomainError
 from techtransfer.market import services as market
 from techtransfer.market.choices import ListingMode, ListingStatus
-from techtransfer.market.models import Deal
+from techtransfer.market.models import Deal, Listing
 from techtransfer.market.tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,83 @@ def test_a_draft_whose_deal_was_cancelled_cannot_be_submitted(seller, applicant_
         services.submit_contract(actor=applicant_admin, contract_id=c.pk)
     assert exc.value.error == ContractErrors.DEAL_NOT_AGREED
     assert Contract.objects.get(pk=c.pk).status == ContractStatus.DRAFT
+
+
+def _contract_form(seller, deal, amount):  # type: ignore[no-untyped-def]
+    return {
+        "organisation": seller.pk, "name": "稀土永磁专利独占许可合同", "contract_type": "licensing", "subtype": "",
+        "tech_field": "new_materials", "ip_type": "patent", "plan_category": "none", "signed_on": "2026-03-01",
+        "term_start": "2026-03-01", "term_end": "2027-02-28", "contract_amount": amount, "non_technical_costs": "0",
+        "carrier_costs": "0", "deal": deal.pk,
+        "buyer-name": "买方", "buyer-region": "360102", "buyer-nature": "public_institution",
+        "buyer-country": "CHN", "seller-nature": "enterprise", "seller-country": "CHN",
+        "intermediary-nature": "enterprise", "intermediary-country": "CHN",
+    }  # fmt: skip
+
+
+def test_an_amount_other_than_the_deals_is_saved_only_once_confirmed(seller, applicant_admin, agreed):  # type: ignore[no-untyped-def]
+    """The deal was agreed at 150 (10,000 yuan); a contract of 1.00 yuan is said, and kept, until confirmed."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(applicant_admin)
+    data = _contract_form(seller, agreed, "1.00")
+    first = client.post("/contracts/new/", data)
+    page = first.content.decode()
+    assert first.status_code == 200 and Contract.objects.count() == 0
+    assert first.context["form"].errors == {
+        "contract_amount": [
+            "The contract amount of 1.00 yuan differs from the amount agreed in the deal, 150.00 (10,000 yuan) = "
+            "1,500,000.00 yuan: check the unit. Tick “The amount is right” to save it anyway."
+        ]
+    }
+    assert 'type="checkbox" name="confirm_amount"' in page and 'name="contract_amount" value="1.00"' in page
+    confirmed = client.post("/contracts/new/", {**data, "confirm_amount": "on"})
+    contract = Contract.objects.get()
+    assert (confirmed.status_code, confirmed["Location"]) == (302, f"/contracts/{contract.pk}/")
+    assert (contract.contract_amount, contract.deal_id) == (Decimal("1.00"), agreed.pk)
+
+
+def test_the_deals_amount_in_yuan_needs_no_confirmation(seller, applicant_admin, agreed):  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(applicant_admin)
+    response = client.post("/contracts/new/", _contract_form(seller, agreed, "1500000.00"))
+    assert response.status_code == 302
+    assert Contract.objects.get().contract_amount == Decimal("1500000.00")
+    # Without a deal nothing is compared.
+    response = client.post("/contracts/new/", {**_contract_form(seller, agreed, "1.00"), "deal": ""})
+    assert response.status_code == 302 and Contract.objects.count() == 2
+
+
+def test_the_deals_buyer_organisation_sees_the_contract(seller, applicant_admin, county_reviewer, agreed, outsider):  # type: ignore[no-untyped-def]
+    """The buyer party row carries no platform link or code here: the deal says who the buyer is."""
+    draft_only = draft(seller, applicant_admin, deal_id=agreed.pk)
+    client = Client()
+    client.force_login(outsider)
+    assert client.get(f"/contracts/{draft_only.pk}/").status_code == 404  # a draft stays the seller's
+    Contract.objects.filter(pk=draft_only.pk).delete()  # frees the deal for the registered one
+    c = registered(seller, applicant_admin, county_reviewer, deal_id=agreed.pk)
+    assert client.get(f"/contracts/{c.pk}/").status_code == 200
+    assert client.get(f"/api/v1/contracts/{c.pk}").json()["registration_number"] == c.registration_number
+    assert [i["id"] for i in client.get("/api/v1/contracts").json()["items"]] == [c.pk]
+    assert c.name in client.get("/contracts/").content.decode()
+
+
+def test_the_path_links_the_deal_only_for_who_may_open_it(
+    seller, applicant_admin, county_reviewer, ganzhou_reviewer, agreed
+):  # type: ignore[no-untyped-def]
+    """The buyer party is in 赣州: its reviewers see the registered contract (absorption) but not the
+    deal on a listing of 南昌县. A listing they may not see is shown as text too."""
+    c = registered(seller, applicant_admin, county_reviewer, deal_id=agreed.pk)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(ganzhou_reviewer)
+    assert client.get(f"/market/deals/{agreed.pk}/").status_code == 404
+    page = client.get(f"/contracts/{c.pk}/").content.decode()
+    assert f'<span id="contract-deal">deal #{agreed.pk}</span>' in page
+    assert f"/market/deals/{agreed.pk}/" not in page
+    # The listing is published: everyone may open it.
+    assert f'<a href="/market/listings/{agreed.listing_id}/" id="contract-listing">' in page
+    Listing.objects.filter(pk=agreed.listing_id).update(status=ListingStatus.DRAFT)
+    page = client.get(f"/contracts/{c.pk}/").content.decode()
+    assert f'<span id="contract-listing">listing #{agreed.listing_id}</span>' in page
+    client.force_login(county_reviewer)
+    page = client.get(f"/contracts/{c.pk}/").content.decode()
+    assert f'<a href="/market/deals/{agreed.pk}/" id="contract-deal">deal #{agreed.pk}</a>' in page

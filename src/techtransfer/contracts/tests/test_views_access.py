@@ -169,10 +169,55 @@ def test_statistics_pages_permission_matrix(who, status, contracts, request) -> 
     )
 
 
-def test_a_county_official_cannot_read_the_province(contracts, county_reviewer) -> None:  # type: ignore[no-untyped-def]
+def test_a_county_official_asking_for_the_province_is_shown_the_county(contracts, county_reviewer) -> None:  # type: ignore[no-untyped-def]
     c = client_for(county_reviewer)
-    assert c.get("/contracts/statistics/?region=360000").status_code == 404
-    assert c.get("/contracts/statistics/?region=360121&year=all").status_code == 200
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = c.get("/contracts/statistics/?region=360000&year=all")
+    assert (response.status_code, response.context["st"].prefix, response.context["year"]) == (200, "360121", None)
+    assert [str(m) for m in response.context["messages"]] == [
+        "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 are shown."
+    ]
+    assert response.context["query"] == "year=all&region=360121"
+    response = c.get("/contracts/statistics/?region=999999&year=abc")
+    assert (response.status_code, response.context["st"].prefix, response.context["year"]) == (200, "360121", 2026)
+    assert [str(m) for m in response.context["messages"]] == [
+        "“999999” is not a region code; the statistics of 江西省南昌市南昌县 are shown.",
+        "“abc” is not a year from 1990 to 2100; 2026 is shown.",
+    ]
+    response = c.get("/contracts/statistics/?year=1900")
+    assert [str(m) for m in response.context["messages"]] == ["“1900” is not a year from 1990 to 2100; 2026 is shown."]
+    response = c.get("/contracts/statistics/?region=360121&year=all")
+    assert (response.status_code, list(response.context["messages"])) == (200, [])
+
+
+def test_the_export_of_a_scope_outside_the_jurisdiction_leads_to_the_page_of_ones_own(
+    contracts, county_reviewer
+) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(county_reviewer)
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = c.get("/contracts/statistics/export.xlsx?region=360000&year=all")
+    assert (response.status_code, response["Location"]) == (302, "/contracts/statistics/?year=all&region=360121")
+    page = c.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 are shown."
+    ]
+    ok = c.get("/contracts/statistics/export.xlsx?region=360121&year=all")
+    assert (ok.status_code, ok["Content-Disposition"]) == (
+        200, 'attachment; filename="contract-statistics-360121-all.xlsx"'
+    )  # fmt: skip
+
+
+def test_the_flow_matrix_names_the_rest_of_the_province(contracts, city_reviewer) -> None:  # type: ignore[no-untyped-def]
+    """The registered contract goes from 南昌县 to a buyer in 赣州: outside Nanchang, not "江西省"."""
+    c = client_for(city_reviewer)
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = c.get("/contracts/statistics/?year=all")
+    st = response.context["st"]
+    assert st.flow_regions == ["Elsewhere in the province", "南昌县"]
+    assert [(s, b, n) for s, b, n, _ta in st.flows] == [("南昌县", "Elsewhere in the province", 1)]
+    matrix = response.content.decode().split('id="flow-matrix"')[1].split("</table>")[0]
+    assert '<th scope="col">Elsewhere in the province</th><th scope="col">南昌县</th>' in matrix
+    assert "江西省" not in matrix
 
 
 def test_statistics_page_and_export_show_the_registered_contract(contracts, province_official) -> None:  # type: ignore[no-untyped-def]
@@ -300,6 +345,7 @@ def test_statistics_page_query_budget(contracts, province_official, django_asser
         ("province_official", 200),
         ("platform_admin", 200),
         ("city_reviewer", 404),
+        ("county_reviewer", 404),
         ("applicant_admin", 404),
         (None, 302),
     ],
@@ -308,6 +354,10 @@ def test_subsidies_page_permission_matrix(who, status, contracts, request) -> No
     user = request.getfixturevalue(who) if who else None
     response = client_for(user).get("/contracts/subsidies/")
     assert response.status_code == status
+    if user is not None:
+        # The workspace offers the page to exactly those who may open it.
+        workspace = client_for(user).get("/workspace/").content.decode()
+        assert ('href="/contracts/subsidies/"' in workspace) is (status == 200)
     if status == 200:
         assert "江西省网上常设技术市场交易补助（2020）" in response.content.decode()
 
@@ -320,3 +370,33 @@ def test_subsidy_tables_name_the_roles_in_the_pages_language(contracts, province
     detail = c.get(f"/contracts/{registered.pk}/").content.decode().split('id="subsidies"')[1]
     for table in (units.split("</table>")[0], detail.split("</table>")[0]):
         assert "卖方" in table and "seller" not in table and "buyer" not in table
+
+
+def test_a_verified_organisation_with_the_buyers_credit_code_sees_the_contract(contracts) -> None:  # type: ignore[no-untyped-def]
+    """The buyer party carries BUYER_USCC. Its organisation on the platform sees the contract once
+    submitted; while unverified it does not (anyone may register an organisation claiming a code)."""
+    from techtransfer.core.choices import OrganisationStatus, Role
+    from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    buyer_org = OrganisationFactory(uscc=BUYER_USCC, region_id="360702", status=OrganisationStatus.REGISTERED)
+    buyer_user = UserFactory(username="buyer_member")
+    MembershipFactory(user=buyer_user, organisation=buyer_org, role=Role.MEMBER)
+    c = client_for(buyer_user)
+
+    def seen() -> tuple[bool, ...]:
+        return tuple(
+            c.get(f"/contracts/{contracts[k].pk}/").status_code == 200 for k in ("draft", "submitted", "registered")
+        )
+
+    assert seen() == (False, False, False)
+    assert c.get("/api/v1/contracts").json()["count"] == 0
+    buyer_org.status = OrganisationStatus.VERIFIED
+    buyer_org.save(update_fields=["status"])
+    assert seen() == (False, True, True)
+    assert c.get(f"/api/v1/contracts/{contracts['registered'].pk}").status_code == 200
+    assert sorted(i["name"] for i in c.get("/api/v1/contracts").json()["items"]) == ["已登记合同", "待登记合同"]
+    page = c.get("/contracts/").content.decode()
+    assert "已登记合同" in page and "草稿合同" not in page
+    # Party members read; they do not act.
+    page = c.get(f"/contracts/{contracts['registered'].pk}/").content.decode()
+    assert 'id="amend-form"' not in page and 'id="cancel-form"' not in page
