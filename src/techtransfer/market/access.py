@@ -6,10 +6,16 @@
 - Government reviewers and officials: listings of their jurisdiction once submitted (never drafts)
   and the deals on them; reviewers of the region review listings.
 - Platform admins: everything.
+
+Auctions are open ascending auctions: anyone who sees one sees its bids' amounts and times, but a
+bidder is named (`BidderDisclosure`) only to the organisers (the seller's members), platform admins
+and government users of the listing's region, and to the bidder itself for its own bids; others read
+"Bidder n" (竞买号).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Q, QuerySet
@@ -28,7 +34,7 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 
 ListingAction = Literal["view", "edit", "manage", "review"]
 DealAction = Literal["view", "seller", "buyer", "party"]
-AuctionAction = Literal["view", "organise"]
+AuctionAction = Literal["view", "organise", "name_bidders"]
 
 
 def _org_ids(user: User) -> list[int]:
@@ -130,12 +136,37 @@ def can_on_auction(user: User, session: AuctionSession, action: AuctionAction) -
         return False
     if action == "organise":
         return user.is_authenticated and (user.is_platform_admin or is_member(user, session.listing.organisation_id))
+    if action == "name_bidders":
+        # The organisers and whoever may see the winner's deal on the seller's side (`can_on_deal`).
+        return user.is_authenticated and (
+            user.is_platform_admin
+            or is_member(user, session.listing.organisation_id)
+            or may_act_on_region(user, session.listing.region_id, roles=GOVERNMENT_ROLES)
+        )
     return True
+
+
+@dataclass(frozen=True)
+class BidderDisclosure:
+    """Which bidders of one session a user may see named: all of them, or only its own organisations'."""
+
+    all: bool
+    own: frozenset[int]
+
+    def names(self, organisation_id: int) -> bool:
+        return self.all or organisation_id in self.own
+
+
+def bidder_disclosure(user: User, session: AuctionSession) -> BidderDisclosure:
+    """What `user`, who may view `session`, may learn of who bid in it (see the module's docstring)."""
+    return BidderDisclosure(all=can_on_auction(user, session, "name_bidders"), own=frozenset(_org_ids(user)))
 
 
 def get_auction_for_user(user: User, pk: int, *, action: AuctionAction = "view") -> AuctionSession:
     session = (
-        AuctionSession.objects.select_related("listing", "listing__organisation", "best_bid").filter(pk=pk).first()
+        AuctionSession.objects.select_related("listing", "listing__organisation", "best_bid", "best_bid__organisation")
+        .filter(pk=pk)
+        .first()
     )
     if session is None or not can_on_auction(user, session, action):
         raise DomainError(Errors.NOT_FOUND)

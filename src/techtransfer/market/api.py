@@ -1,7 +1,9 @@
 """REST endpoints of the market: listings (list with the market FilterSet, read, create, review),
-watchlist, interests, deals and bids. Same services and access checks as the pages."""
+watchlist, interests, deals and bids. Same services and access checks as the pages; an auction's
+bidders are named only as `access.bidder_disclosure` allows, as on the auction page."""
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -13,10 +15,11 @@ from pydantic import field_validator
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.market import access, services
+from techtransfer.core.models import User
+from techtransfer.market import access, selectors, services
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.filters import ListingFilterSet
-from techtransfer.market.models import AuctionSession, Bid, Deal, Listing
+from techtransfer.market.models import Bid, Deal, Listing
 
 router = Router(tags=["market"])
 
@@ -108,6 +111,20 @@ class BidOut(Schema):
     placed_at: datetime.datetime
 
 
+class AuctionBidOut(Schema):
+    """A bid in an auction's history. Amount and time are public; the bidder is named only to the
+    organisers, platform admins, government users of the listing's region and, for its own bids, to
+    the bidder: others read "Bidder n" and no `organisation_id`."""
+
+    sequence: int
+    number: int = Field(..., description="The bidder's number in the session, by the order of first bids.")
+    bidder: str = Field(..., description='The organisation\'s name, or "Bidder n".')
+    organisation_id: int | None = Field(..., description="Only when the bidder is named.")
+    own: bool = Field(..., description="A bid of one of your organisations.")
+    amount: Decimal
+    placed_at: datetime.datetime
+
+
 class AuctionOut(Schema):
     id: int
     listing_id: int
@@ -119,6 +136,7 @@ class AuctionOut(Schema):
     best_amount: Decimal | None
     bid_count: int
     deal_id: int | None
+    winner: AuctionBidOut | None = Field(None, description="The winning bid, once closed with a winner.")
 
 
 @router.get("/market/listings", response=list[ListingOut])
@@ -187,8 +205,21 @@ def agree_deal(request: HttpRequest, pk: int) -> Deal:
 
 
 @router.get("/market/auctions/{pk}", response=AuctionOut)
-def get_auction(request: HttpRequest, pk: int) -> AuctionSession:
-    return access.get_auction_for_user(request.user, pk)  # type: ignore[arg-type]
+def get_auction(request: HttpRequest, pk: int) -> AuctionOut:
+    user: User = request.user  # type: ignore[assignment]
+    session = access.get_auction_for_user(user, pk)
+    winner = selectors.auction_winner(session, access.bidder_disclosure(user, session))
+    out = AuctionOut.from_orm(session)
+    out.winner = AuctionBidOut(**asdict(winner)) if winner is not None else None
+    return out
+
+
+@router.get("/market/auctions/{pk}/bids", response=list[AuctionBidOut])
+def list_auction_bids(request: HttpRequest, pk: int) -> list[selectors.BidRow]:
+    """The auction's bids, newest first, as on its page."""
+    user: User = request.user  # type: ignore[assignment]
+    session = access.get_auction_for_user(user, pk)
+    return selectors.bid_history(session, access.bidder_disclosure(user, session))
 
 
 @router.post("/market/auctions/{pk}/bids", response={201: BidOut})

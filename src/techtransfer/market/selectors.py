@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
+from django.utils.translation import gettext as _
 
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, User
-from techtransfer.market.access import listings_visible_to
-from techtransfer.market.choices import DealStatus, DepositStatus, ListingMode, ListingStatus
+from techtransfer.market.access import BidderDisclosure, listings_visible_to
+from techtransfer.market.choices import AuctionStatus, DealStatus, DepositStatus, ListingMode, ListingStatus
 from techtransfer.market.models import AuctionSession, Bid, Deal, Interest, Listing, Watch
 
 # Modes that give one buyer the right (an assignment, an exclusive licence, a sole licence: the
@@ -106,6 +109,71 @@ def bidder_standing(session: AuctionSession, organisation_ids: list[int]) -> Bid
 
 def bids_for_session(session: AuctionSession) -> QuerySet[Bid]:
     return session.bids.select_related("organisation").order_by("-sequence")
+
+
+@dataclass(frozen=True)
+class BidRow:
+    """One bid as a given user may see it: `bidder` is the organisation's name when the user may know
+    it (`organisation_id` is then set too), else "Bidder n"; `own` marks a bid of the user's own
+    organisation. `number` is the bidder's number in the session (竞买号), by the order of first bids."""
+
+    sequence: int
+    number: int
+    bidder: str
+    organisation_id: int | None
+    own: bool
+    amount: Decimal
+    placed_at: datetime.datetime
+
+
+def bidder_numbers(session: AuctionSession) -> dict[int, int]:
+    """Organisation id → its bidder number in `session`: 1 for the first to bid, 2 for the next, …"""
+    firsts = session.bids.values("organisation_id").annotate(first=Min("sequence")).order_by("first")
+    return {row["organisation_id"]: n for n, row in enumerate(firsts, start=1)}
+
+
+def _row(bid: Bid, numbers: dict[int, int], disclosure: BidderDisclosure) -> BidRow:
+    number = numbers[bid.organisation_id]
+    own = bid.organisation_id in disclosure.own
+    named = disclosure.names(bid.organisation_id)
+    if own:
+        bidder = _("%(name)s (your organisation)") % {"name": bid.organisation.name}
+    elif named:
+        bidder = bid.organisation.name
+    else:
+        bidder = _("Bidder %(n)d") % {"n": number}
+    return BidRow(
+        sequence=bid.sequence,
+        number=number,
+        bidder=bidder,
+        organisation_id=bid.organisation_id if named else None,
+        own=own,
+        amount=bid.amount,
+        placed_at=bid.placed_at,
+    )
+
+
+def bid_history(
+    session: AuctionSession,
+    disclosure: BidderDisclosure,
+    *,
+    limit: int | None = None,
+    numbers: dict[int, int] | None = None,
+) -> list[BidRow]:
+    """The session's bids, newest first (the latest `limit`), each as `disclosure` lets its reader see
+    it. `numbers` is `bidder_numbers(session)`, when the caller has it already."""
+    numbers = bidder_numbers(session) if numbers is None else numbers
+    bids = bids_for_session(session)
+    return [_row(bid, numbers, disclosure) for bid in (bids[:limit] if limit is not None else bids)]
+
+
+def auction_winner(
+    session: AuctionSession, disclosure: BidderDisclosure, *, numbers: dict[int, int] | None = None
+) -> BidRow | None:
+    """The winning bid of a session closed with a winner, as `disclosure` lets its reader see it."""
+    if session.status != AuctionStatus.CLOSED or session.best_bid is None:
+        return None
+    return _row(session.best_bid, bidder_numbers(session) if numbers is None else numbers, disclosure)
 
 
 def auctions_for_listing(listing: Listing) -> QuerySet[AuctionSession]:

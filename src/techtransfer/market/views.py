@@ -401,10 +401,17 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _auction(request, pk)
     user = _user(request)
     organiser = access.can_on_auction(user, session, "organise")
+    # Amounts and times are public; who bid is told only as `access.bidder_disclosure` allows.
+    disclosure = access.bidder_disclosure(user, session)
+    numbers = selectors.bidder_numbers(session)
+    winner = selectors.auction_winner(session, disclosure, numbers=numbers)
     context: dict[str, Any] = {
         "session": session,
         "listing": session.listing,
-        "bids": selectors.bids_for_session(session)[:50],
+        "bids": selectors.bid_history(session, disclosure, limit=50, numbers=numbers),
+        "winner": winner,
+        # Those who may see the winner's deal (`access.can_on_deal`): its seller's side and its buyer.
+        "show_deal": disclosure.all or (winner is not None and winner.own),
         "organiser": organiser,
         "deposits": session.deposits.select_related("organisation") if organiser else [],
         "is_open": session.status == AuctionStatus.SCHEDULED,

@@ -170,3 +170,39 @@ def test_the_best_bid_and_the_next_one_carry_the_unit(client, open_auction, buye
     en = client.get(f"/market/auctions/{open_auction.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<dd class="col-sm-9" id="best-bid">92.00 (10,000 yuan)</dd>' in en
     assert '<dd class="col-sm-9" id="next-bid">97.00 (10,000 yuan)</dd>' in en
+
+
+# --- the listing's price line --------------------------------------------------------------------
+
+
+def test_the_listing_price_gives_its_unit_as_the_auction_page_does(client, listing):
+    """It read "100.00–150.00 10,000 yuan" in English; the auction page reads "92.00 (10,000 yuan)"."""
+    url = f"/market/listings/{listing.pk}/"
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dd class="col-sm-9">100.00–150.00 (10,000 yuan) (negotiable)</dd>' in en
+    zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<dd class="col-sm-9">100.00–150.00 (万元) (面议)</dd>' in zh
+    # The same line in the market list.
+    assert (
+        "100.00–150.00 (10,000 yuan) (negotiable)" in client.get("/market/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("price_min", "price_max", "negotiable", "en", "zh"),
+    [
+        (Decimal("100.00"), Decimal("150.00"), False, "100.00–150.00 (10,000 yuan)", "100.00–150.00 (万元)"),
+        (Decimal("80.00"), None, True, "80.00 (10,000 yuan) (negotiable)", "80.00 (万元) (面议)"),
+        (None, None, False, "Price on request", "价格面议"),
+    ],
+)
+def test_the_price_line_in_both_languages(price_min, price_max, negotiable, en, zh):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from techtransfer.market.models import Listing
+
+    listing = Listing(price_min=price_min, price_max=price_max, price_negotiable=negotiable)
+    for language, expected in (("en", en), ("zh-hans", zh)):
+        with translation.override(language):
+            assert render_to_string("market/_price.html", {"listing": listing}).strip() == expected
