@@ -16,7 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -244,6 +244,20 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _invitee_language(email: str) -> str:
+    """The language of the invitation e-mail: the one the invitee chose, if the address already has an
+    account with a language; otherwise the platform's default, never the inviter's (a person in
+    Nanchang invited by an admin who reads English still gets a Chinese e-mail)."""
+    chosen = (
+        User.objects.filter(email__iexact=email, is_active=True)
+        .exclude(language="")
+        .order_by("-last_login", "-pk")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return chosen or settings.LANGUAGE_CODE
+
+
 @transaction.atomic
 def invite_member(*, actor: User, organisation_id: int, email: str, role: str) -> tuple[Invitation, str]:
     """An org admin invites a person by e-mail. Returns the invitation and the one-time token.
@@ -283,20 +297,48 @@ def invite_member(*, actor: User, organisation_id: int, email: str, role: str) -
         changes={"email": email, "role": role},
     )
     link = f"{settings.SITE_URL}/invitations/{raw}/"
-    subject = gettext("Invitation to join %(org)s on techtransfer") % {"org": org.name}
-    body = gettext("%(who)s invites you to join %(org)s as %(role)s. Open this link within %(days)s days: %(link)s") % {
-        "who": actor,
-        "org": org.name,
-        "role": Role(role).label,
-        "days": settings.INVITATION_VALID_DAYS,
-        "link": link,
-    }
+    with translation.override(_invitee_language(email)):
+        subject = gettext("Invitation to join %(org)s on techtransfer") % {"org": org.name}
+        body = gettext(
+            "%(who)s invites you to join %(org)s as %(role)s. Open this link within %(days)s days: %(link)s"
+        ) % {
+            "who": actor,
+            "org": org.name,
+            "role": str(Role(role).label),
+            "days": settings.INVITATION_VALID_DAYS,
+            "link": link,
+        }
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
     return invitation, raw
 
 
 def _is_open(inv: Invitation | None) -> bool:
     return inv is not None and not inv.accepted_at and not inv.revoked_at and inv.expires_at > timezone.now()
+
+
+class InvitationState:
+    """Why an invitation link no longer works (`invitation_state`); OPEN: it still does."""
+
+    OPEN = "open"
+    USED = "used"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+def invitation_state(raw_token: str) -> str:
+    """The state of the invitation behind a link, for telling someone who opens it again why it no
+    longer works. The token is a secret only its addressee has, so saying "used" reveals nothing."""
+    inv = Invitation.objects.filter(token_hash=_hash_token(raw_token)).first()
+    if inv is None:
+        return InvitationState.UNKNOWN
+    if inv.accepted_at:
+        return InvitationState.USED
+    if inv.revoked_at:
+        return InvitationState.WITHDRAWN
+    if inv.expires_at <= timezone.now():
+        return InvitationState.EXPIRED
+    return InvitationState.OPEN
 
 
 def find_invitation(raw_token: str) -> Invitation | None:

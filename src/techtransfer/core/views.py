@@ -235,7 +235,11 @@ def member_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResp
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     inv = services.find_invitation(token)
     if inv is None:
-        return render(request, "core/invitation_invalid.html", status=404)
+        # 410 Gone for a link that worked once (used, withdrawn, expired: it will not work again),
+        # 404 for one that never did; both pages say why and offer to log in.
+        state = services.invitation_state(token)
+        status = 404 if state == services.InvitationState.UNKNOWN else 410
+        return render(request, "core/invitation_invalid.html", {"state": state}, status=status)
     form = AcceptWithAccountForm(request.POST or None, email=inv.email)
     if request.method == "POST":
         try:

@@ -9,6 +9,7 @@ from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.ids import parse_id
 from techtransfer.matchmaking.choices import ResultKind
+from techtransfer.matchmaking.events import SESSION_LINK
 
 REGISTRATION_DIGITS = 12  # 360202610001: an achievement's registration number
 
@@ -59,7 +60,10 @@ class SessionForm(StyledForm):
     starts_at = forms.DateTimeField(
         label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    link = forms.CharField(label=_("Video link"), max_length=300, required=False)
+    link = forms.CharField(
+        label=_("Video link"), max_length=300, required=False, validators=[SESSION_LINK],
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )  # fmt: skip
 
 
 class ResultForm(StyledForm):

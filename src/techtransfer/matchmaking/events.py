@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from techtransfer.audit.services import record_event
 from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, ReviewStatus
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import Membership, Organisation, User
-from techtransfer.core.roles import is_member
+from techtransfer.core.roles import is_member, is_org_admin
 from techtransfer.matchmaking import event_notices
 from techtransfer.matchmaking.choices import ItemStatus
 from techtransfer.matchmaking.models import Event, EventItem, Registration, Result, Session
@@ -45,11 +47,16 @@ class EventErrors:
         "event_item_not_decider",
         _(
             "You may not decide on this item: the event's organisers decide on proposals, the owning "
-            "organisation on invitations."
+            "organisation's admins on invitations."
         ),
         403,
     )
     DECIDED = ErrorCode("event_item_decided", _("This item has already been decided."), 409)
+    LINK = ErrorCode("event_session_link", _("Enter a web address starting with http:// or https://."), 400)
+
+
+# A session's link is shown to registered participants: only web addresses, never javascript: or data:.
+SESSION_LINK = URLValidator(schemes=["http", "https"], message=EventErrors.LINK.message, code=EventErrors.LINK.code)
 
 
 def is_organiser(user: User, event: Event) -> bool:
@@ -135,20 +142,23 @@ PENDING = (ItemStatus.INVITED, ItemStatus.PROPOSED)
 
 
 def may_decide(user: User, item: EventItem, *, organiser: bool | None = None) -> bool:
-    """Whether `user` may accept or decline `item` now: an organiser of the event a proposed item, a
-    member of the owning organisation an invited one. `organiser` spares the query when the caller
-    already knows whether `user` organises `item.event`."""
+    """Whether `user` may accept or decline `item` now: an organiser of the event a proposed item, an
+    admin of the owning organisation an invited one. Taking part in an event commits the organisation,
+    and its admins are the ones told of the invitation (`event_notices.item_added`), so the notice and
+    the buttons go to the same people. `organiser` spares the query when the caller already knows
+    whether `user` organises `item.event`."""
     if item.status == ItemStatus.PROPOSED:
         return is_organiser(user, item.event) if organiser is None else organiser
     if item.status == ItemStatus.INVITED:
         record = item.need or item.achievement
-        return record is not None and is_member(user, record.organisation_id)
+        return record is not None and is_org_admin(user, record.organisation_id)
     return False
 
 
 @transaction.atomic
 def decide_item(*, actor: User, item_id: int, accept: bool) -> EventItem:
-    """The organiser accepts or declines a proposed item; the owner accepts or declines an invitation.
+    """The organiser accepts or declines a proposed item; an admin of the owning organisation accepts or
+    declines an invitation.
 
     Refuses a decided item (`event_item_decided`) and anyone else (`event_item_not_decider`). Tells
     whoever put the item forward (`event_notices.item_decided`)."""
@@ -193,10 +203,16 @@ def register(*, actor: User, event_id: int) -> Registration:
 
 @transaction.atomic
 def add_session(*, actor: User, event_id: int, title: str, starts_at: datetime.datetime, link: str = "") -> Session:
-    """An organiser schedules a session of the event."""
+    """An organiser schedules a session of the event; `link`, if given, is an http(s) address
+    (`event_session_link` otherwise)."""
     event = _event(event_id)
     if not is_organiser(actor, event):
         raise DomainError(EventErrors.SESSION_ORGANISERS_ONLY)
+    if link:
+        try:
+            SESSION_LINK(link)
+        except ValidationError as exc:
+            raise DomainError(EventErrors.LINK, details={"field": "link"}) from exc
     session = Session.objects.create(event=event, title=title, starts_at=starts_at, link=link)
     record_event(actor=actor, action="event.add_session", obj=event, changes={"title": title, "starts_at": starts_at})
     return session

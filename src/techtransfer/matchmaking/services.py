@@ -3,7 +3,8 @@ status path, assign a broker, link the contract.
 
 Status path (one explicit table): contacted → negotiating → intention signed → contract signed; any
 unfinished inquiry may be closed with a reason. Each change locks the inquiry row, writes an audit
-event and notifies the other participants after the change (inbox row in the same transaction).
+event and notifies the other side's participants (`_others`; inbox row in the same transaction): not
+every member of both organisations, only the people concerned.
 """
 
 from __future__ import annotations
@@ -57,12 +58,56 @@ def is_broker(user: User) -> bool:
     ).exists()
 
 
-def _others(inquiry: Inquiry, actor: User) -> list[int]:
-    ids = set(
+def _active_members(organisation_id: int, user_ids: set[int]) -> set[int]:
+    return set(
         Membership.objects.filter(
-            organisation_id__in=[inquiry.initiator_id, inquiry.recipient_id], is_active=True
+            organisation_id=organisation_id, user_id__in=user_ids, is_active=True, user__is_active=True
         ).values_list("user_id", flat=True)
     )
+
+
+def _first_contacts(inquiry: Inquiry, organisation_id: int) -> set[int]:
+    """Who answers for `organisation_id` before anyone of it has written: its admins, and the person who
+    created the record the inquiry is about (the researcher who registered the achievement, the engineer
+    who wrote the need) while still an active member. Nobody of these: every active member, so that an
+    inquiry never goes unseen."""
+    admins = set(
+        Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    record = inquiry.need if inquiry.need_id else inquiry.achievement if inquiry.achievement_id else None
+    if record is not None and record.organisation_id == organisation_id:
+        admins |= _active_members(organisation_id, {record.created_by_id})
+    if admins:
+        return admins
+    return set(
+        Membership.objects.filter(organisation_id=organisation_id, is_active=True, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _side(inquiry: Inquiry, organisation_id: int) -> set[int]:
+    """The people of one side who take part in the thread: those who have written in it (on the
+    initiating side, the inquirer first of all) and are still active members; nobody yet: the side's
+    first contacts."""
+    authors = set(Message.objects.filter(inquiry=inquiry).values_list("author_id", flat=True))
+    if organisation_id == inquiry.initiator_id:
+        authors.add(inquiry.created_by_id)
+    return _active_members(organisation_id, authors) or _first_contacts(inquiry, organisation_id)
+
+
+def _others(inquiry: Inquiry, actor: User) -> list[int]:
+    """Who is told of what `actor` did in the thread: the other side's participants (`_side`) and the
+    broker; an actor on neither side (the broker, a platform admin) tells both sides. The actor's own
+    colleagues are not told: they read the thread when they take part. Everyone named here can open the
+    thread (`is_participant`): active members of either organisation or the broker."""
+    sides = [inquiry.initiator_id, inquiry.recipient_id]
+    others = [org for org in sides if not is_member(actor, org)] or sides
+    ids: set[int] = set()
+    for org in others:
+        ids |= _side(inquiry, org)
     if inquiry.broker_id:
         ids.add(inquiry.broker_id)
     ids.discard(actor.pk)
@@ -70,7 +115,7 @@ def _others(inquiry: Inquiry, actor: User) -> list[int]:
 
 
 def _tell(inquiry: Inquiry, actor: User, title: Callable[[], str]) -> None:
-    """Tell the inquiry's other parties; `title` is written in each one's language."""
+    """Tell the people concerned (`_others`); `title` is written in each one's language."""
     notify(user_ids=_others(inquiry, actor), kind=INQUIRY, title=title,
            url=reverse("matchmaking:detail", args=[inquiry.pk]))  # fmt: skip
 

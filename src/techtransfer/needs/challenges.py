@@ -156,7 +156,7 @@ def add_expert(*, actor: User, challenge_id: int, username: str) -> Expert:
     if Expert.objects.filter(challenge=challenge, user=user).exists():
         raise DomainError(NeedErrors.EXPERT_EXISTS, details={"field": "username"})
     if Proposal.objects.filter(challenge=challenge, solver=user).exists():
-        raise DomainError(NeedErrors.CONFLICTED, details={"field": "username"})
+        raise DomainError(NeedErrors.EXPERT_IS_SOLVER, details={"field": "username"})
     if is_member(user, challenge.need.organisation_id):
         raise DomainError(NeedErrors.EXPERT_OF_SEEKER, details={"field": "username"})
     expert = Expert.objects.create(challenge=challenge, user=user)

@@ -49,6 +49,11 @@ class NeedErrors:
     )
     AWARD_EXCEEDS = ErrorCode("award_exceeds_bounty", _("The awards would exceed the bounty."), 409)
     EXPERT_EXISTS = ErrorCode("expert_exists", _("This person is already on the panel."), 409)
+    EXPERT_IS_SOLVER = ErrorCode(
+        "expert_is_solver",
+        _("This person submitted a proposal to this challenge and cannot sit on its panel."),
+        409,
+    )
     EXPERT_OF_SEEKER = ErrorCode(
         "expert_of_seeker",
         _("Members of the organisation that runs the challenge cannot judge it: choose someone from outside."),

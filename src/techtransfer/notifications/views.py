@@ -23,10 +23,12 @@ from techtransfer.notifications.registry import KINDS
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     qs = Notification.objects.filter(user=request.user)  # type: ignore[misc]
-    if request.GET.get("unread"):
+    unread = bool(request.GET.get("unread"))
+    if unread:
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page})
+    # The page links keep `unread` (`{% querystring %}`); switching between All and Unread starts at page 1.
+    return render(request, "notifications/inbox.html", {"page": page, "unread": unread})
 
 
 @login_required

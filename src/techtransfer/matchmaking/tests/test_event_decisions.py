@@ -58,8 +58,8 @@ def test_accept_and_decline_show_only_to_who_may_decide(
     invited, proposed = items
     expected = {
         "province_official": {proposed.pk},  # the organiser decides the proposal
-        "applicant_admin": {invited.pk},  # the owning organisation decides the invitation
-        "applicant_member": {invited.pk},
+        "applicant_admin": {invited.pk},  # the owning organisation's admins decide the invitation
+        "applicant_member": set(),  # a plain member is not told of the invitation and may not decide it
         "outsider": set(),
         "county_reviewer": set(),  # an official of another department
     }
@@ -139,8 +139,8 @@ def test_a_refused_decision_returns_with_a_message(event, items, outsider, provi
     )
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "You may not decide on this item: the event's organisers decide on proposals, the owning organisation on "
-        "invitations."
+        "You may not decide on this item: the event's organisers decide on proposals, the owning organisation's "
+        "admins on invitations."
     ]
     assert EventItem.objects.get(pk=proposed.pk).status == ItemStatus.PROPOSED
 
@@ -153,3 +153,52 @@ def test_an_item_of_another_event_is_not_found_on_this_ones_page(event, items, p
     c.force_login(province_official)
     assert c.post(reverse("events:post", args=[other.pk, "accept"]), {"item": proposed.pk}).status_code == 404
     assert EventItem.objects.get(pk=proposed.pk).status == ItemStatus.PROPOSED
+
+
+def test_an_invitation_is_decided_by_the_owning_organisations_admins_only(
+    event, items, applicant_admin, applicant_member
+):
+    """The admins are the ones told of an invitation (`event_notices.item_added`); the decision is theirs."""
+    invited, _proposed = items
+    with pytest.raises(DomainError) as exc:
+        events.decide_item(actor=applicant_member, item_id=invited.pk, accept=True)
+    assert (exc.value.code, exc.value.http_status) == ("event_item_not_decider", 403)
+    assert EventItem.objects.get(pk=invited.pk).status == ItemStatus.INVITED
+    assert not AuditEvent.objects.filter(action="event.decide_item").exists()
+    c = Client()
+    c.force_login(applicant_member)
+    response = c.post(reverse("events:post", args=[event.pk, "accept"]), {"item": invited.pk})
+    assert response.status_code == 302
+    assert EventItem.objects.get(pk=invited.pk).status == ItemStatus.INVITED
+    events.decide_item(actor=applicant_admin, item_id=invited.pk, accept=False)
+    assert EventItem.objects.get(pk=invited.pk).status == ItemStatus.DECLINED
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://example.org/a", "会议室"])
+def test_a_session_link_must_be_a_web_address(event, province_official, link):
+    c = Client()
+    c.force_login(province_official)
+    response = c.post(
+        reverse("events:post", args=[event.pk, "session"]),
+        {"title": "路演一", "starts_at": "2026-12-10T09:00", "link": link},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.context["session_form"].errors == {
+        "link": ["Enter a web address starting with http:// or https://."]
+    }
+    with pytest.raises(DomainError) as exc:  # the service refuses it too (the API, a script)
+        events.add_session(actor=province_official, event_id=event.pk, title="t", starts_at=timezone.now(), link=link)
+    assert (exc.value.code, exc.value.details) == ("event_session_link", {"field": "link"})
+    assert Session.objects.count() == 0
+
+
+def test_a_session_with_a_web_link_is_scheduled(event, province_official):
+    c = Client()
+    c.force_login(province_official)
+    response = c.post(
+        reverse("events:post", args=[event.pk, "session"]),
+        {"title": "路演一", "starts_at": "2026-12-10T09:00", "link": "https://meeting.tencent.com/dm/abc"},
+    )
+    assert response.status_code == 302
+    assert list(Session.objects.values_list("title", "link")) == [("路演一", "https://meeting.tencent.com/dm/abc")]

@@ -63,7 +63,10 @@ def test_an_invitation_tells_the_owners_admins_and_their_decision_tells_the_orga
     url = f"/events/{event.pk}/"
     item = events.add_item(actor=province_official, event_id=event.pk, need_id=needs[1].pk)
     assert _sent("events.item_to_decide") == [("applicant_admin", f"“废料回收” is invited to the event “{EVENT}”", url)]
-    events.decide_item(actor=applicant_member, item_id=item.pk, accept=False)
+    with pytest.raises(DomainError):  # a plain member is not told, and may not decide
+        events.decide_item(actor=applicant_member, item_id=item.pk, accept=False)
+    assert _sent("events.item_decided") == []
+    events.decide_item(actor=applicant_admin, item_id=item.pk, accept=False)
     assert _sent("events.item_decided") == [
         ("province_official", f"“废料回收” was declined for the event “{EVENT}”", url)
     ]

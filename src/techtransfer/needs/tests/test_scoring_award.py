@@ -150,3 +150,24 @@ def test_a_member_of_the_seeking_organisation_cannot_judge_its_challenge(world):
             challenges.add_expert(actor=world.seeker, challenge_id=ch.pk, username=username)
         assert (exc.value.code, exc.value.details) == ("expert_of_seeker", {"field": "username"})
     assert list(ch.experts.values_list("user__username", flat=True)) == ["expert"]
+
+
+@pytest.mark.django_db
+def test_a_solver_cannot_sit_on_the_panel_and_is_told_why(world, client):
+    """A QA pass was told "You declared a conflict of interest…" when adding a solver to the panel."""
+    ch = world.challenge
+    with pytest.raises(DomainError) as exc:
+        challenges.add_expert(actor=world.seeker, challenge_id=ch.pk, username=world.other_solver.username)
+    assert (exc.value.code, exc.value.http_status, exc.value.details) == (
+        "expert_is_solver", 409, {"field": "username"},
+    )  # fmt: skip
+    client.force_login(world.seeker)
+    response = client.post(
+        f"/challenges/{ch.pk}/experts/", {"username": world.other_solver.username}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.context["expert_form"].errors == {
+        "username": ["This person submitted a proposal to this challenge and cannot sit on its panel."]
+    }
+    assert list(ch.experts.values_list("user__username", flat=True)) == ["expert"]
+    assert not AuditEvent.objects.filter(action="challenge.add_expert", changes__icontains="other_solver").exists()

@@ -134,3 +134,43 @@ def test_signing_in_brings_back_the_language_last_chosen(client):
     client.logout()
     again = client.post("/login/", {"username": "never_chose", "password": PASSWORD})
     assert again.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in again.cookies
+
+
+def _filter_links(body: str) -> str:
+    start = body.index('<nav class="mb-3" id="inbox-filter"')
+    return body[start : body.index("</nav>", start) + len("</nav>")]
+
+
+def test_the_inbox_links_all_and_unread_and_pages_keep_the_filter(client):
+    a = UserFactory(username="a", language="en")
+    for i in range(25):
+        services.notify(user_ids=[a.pk], kind="k", title=f"未读{i}")
+    services.notify(user_ids=[a.pk], kind="k", title="已读")
+    Notification.objects.filter(title="已读").update(read_at="2026-01-01T00:00:00Z")
+    client.force_login(a)
+    everything = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en")
+    assert everything.context["unread"] is False and everything.context["page"].paginator.count == 26
+    assert _filter_links(everything.content.decode()) == (
+        '<nav class="mb-3" id="inbox-filter" aria-label="Filter notifications">'
+        '<a href="/notifications/" class="fw-semibold" aria-current="page">All</a> · '
+        '<a href="/notifications/?unread=1">Unread</a></nav>'
+    )
+    unread = client.get("/notifications/?unread=1", HTTP_ACCEPT_LANGUAGE="en")
+    assert unread.context["unread"] is True and unread.context["page"].paginator.count == 25
+    body = unread.content.decode()
+    assert _filter_links(body) == (
+        '<nav class="mb-3" id="inbox-filter" aria-label="Filter notifications">'
+        '<a href="/notifications/">All</a> · '
+        '<a href="/notifications/?unread=1" class="fw-semibold" aria-current="page">Unread</a></nav>'
+    )
+    assert 'href="?unread=1&amp;page=2">Next</a>' in body
+    second = client.get("/notifications/?unread=1&page=2", HTTP_ACCEPT_LANGUAGE="en")
+    assert [n.title for n in second.context["page"]] == ["未读4", "未读3", "未读2", "未读1", "未读0"]
+    assert "已读" not in second.content.decode()
+
+
+def test_an_empty_unread_filter_says_so(client):
+    a = UserFactory(username="a", language="en")
+    client.force_login(a)
+    page = client.get("/notifications/?unread=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<li class="list-group-item">No unread notifications.</li>' in page
