@@ -87,7 +87,10 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
         try:
             with default_storage.open(path, "rb") as f:
                 content = f.read()
-            ctx.log(f"{params.get('name', '')}: {len(content):,} bytes, mode {params['mode']}")
+            ctx.log(
+                str(_("%(name)s: %(size)s bytes, mode %(mode)s"))
+                % {"name": params.get("name", ""), "size": f"{len(content):,}", "mode": params["mode"]}
+            )
             outcome = io.import_file(
                 actor=user,
                 organisation_id=int(str(params["organisation"])),
@@ -127,7 +130,7 @@ def export_achievements(ctx: JobContext) -> dict[str, Any]:
     with translation.override(str(params.get("language") or translation.get_language())):
         qs = io.export_queryset(user, filters)
         total = qs.count()
-        ctx.log(f"{total} records to export as {fmt}")
+        ctx.log(str(_("%(n)d records to export as %(format)s")) % {"n": total, "format": fmt})
 
         def rows() -> Any:
             for i, a in enumerate(qs.iterator(chunk_size=500), start=1):

@@ -33,7 +33,7 @@ def remind_overdue(ctx: JobContext) -> dict[str, Any]:
 
     result = send_reminders(actor=actor, programme_id=programme_id, today=today, progress=progress)
     ctx.log(
-        f"reminders sent: {result.sent}, already reminded today: {result.already_today}, "
-        f"without recipients: {result.no_recipients}"
+        str(_("Reminders sent: %(sent)d, already reminded today: %(today)d, without recipients: %(none)d"))
+        % {"sent": result.sent, "today": result.already_today, "none": result.no_recipients}
     )
     return result.as_dict()

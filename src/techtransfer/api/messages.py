@@ -7,10 +7,13 @@ its parameters (`ctx`); the common ones get a translated message here, the rest 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+_CHOICES = re.compile(r"\^\(([\w-]+(?:\|[\w-]+)+)\)\$")
 
 _NUMBER = _("Enter a number.")
 _WHOLE_NUMBER = _("Enter a whole number.")
@@ -36,6 +39,7 @@ MESSAGES: Mapping[str, Any] = {
     "bool_type": _("Enter true or false."),
     "string_type": _("Enter text."),
     "string_unicode": _("The text holds a character that is not valid Unicode (a lone surrogate)."),
+    "string_pattern_mismatch": _("Enter a value of the expected form."),
     "list_type": _("Give a list ([…])."),
     "dict_type": _OBJECT,
     "model_type": _OBJECT,
@@ -62,6 +66,9 @@ def message(error: Mapping[str, Any]) -> str:
     if template is None:
         return str(error.get("msg", ""))
     ctx = dict(error.get("ctx") or {})
+    if error.get("type") == "string_pattern_mismatch" and (choices := _CHOICES.fullmatch(str(ctx.get("pattern", "")))):
+        # ^(read|write)$: a choice, said as one
+        return str(MESSAGES["enum"]) % {"expected": ", ".join(f"'{c}'" for c in choices.group(1).split("|"))}
     if "expected" in ctx:  # "'a', 'b' or 'c'": the choices, without the English "or"
         ctx["expected"] = str(ctx["expected"]).replace(" or ", ", ")
     try:

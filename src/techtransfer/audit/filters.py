@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError, Errors
+
+
+class AuditFilterForm(forms.Form):
+    """The filters' form: a range must not end before it starts (an export of it would be empty)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for start, end in (("date_from", "date_to"), ("since", "until")):
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, gettext("The end is before the start."))
+        return data
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -28,6 +41,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "object_type", "object_id", "actor", "organisation", "request_id"]
+        form = AuditFilterForm
 
 
 def filter_errors(params: Mapping[str, str], *, prefix: str = "") -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
 from techtransfer.audit.services import record_event
@@ -64,16 +65,16 @@ def _run(job: Job) -> str:
     ctx = JobContext(job)
     try:
         kind = get_kind(job.kind)
-        ctx.log(f"start {job.kind}")
+        ctx.log(gettext("Started: %(title)s") % {"title": kind.title})
         result = kind.runner(ctx)
     except JobCancelled:
-        ctx.log("cancelled")
+        ctx.log(gettext("Cancelled."))
         return "cancelled"
     except Exception as exc:
         _fail(ctx, exc)
         return "failed"
     ctx.job.percentage = 100
-    ctx.log("done")
+    ctx.log(gettext("Finished."))
     try:
         finished = write_with_retry(
             lambda: Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
@@ -100,7 +101,11 @@ def _fail(ctx: JobContext, exc: Exception) -> None:
     logger.error("job %s (%s) failed", job.pk, job.kind, exc_info=exc)
     message = user_message(exc)
     detail = "".join(traceback.format_exception(exc))[-100_000:]
-    ctx.log(f"failed: {message}" if message else "failed (the details are in the server log)")
+    ctx.log(
+        gettext("Failed: %(message)s") % {"message": message}
+        if message
+        else gettext("Failed (the details are in the server log).")
+    )
     write_with_retry(
         lambda: Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,

@@ -107,6 +107,8 @@ def test_input_errors_are_in_the_requested_language(client, applicant_admin):
     }
     nul = client.get("/api/v1/search", {"q": "\x00稀土"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert nul["details"]["fields"] == {"q": ["不允许包含空字符（NUL）。"]}  # Django's own reads "empty string"
+    pattern = client.get("/api/v1/achievements", {"scope": "all"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert pattern["details"]["fields"] == {"scope": ["请从以下选项中选择：'public', 'visible'。"]}
     lone = '{"title": "\\ud800稀土", "abstract": ""}'  # JSON escapes a lone surrogate; Python cannot hold it
     surrogate = client.post("/api/v1/classify", lone, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert surrogate.json()["details"]["fields"] == {"title": ["文本含有无效的 Unicode 字符（孤立代理项）。"]}

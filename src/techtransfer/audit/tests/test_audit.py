@@ -165,3 +165,21 @@ def test_django_admin_changes_are_audited_without_secrets(platform_admin, applic
     assert event.actor == platform_admin
     assert "Another-passw0rd-1" not in str(event.changes)
     assert event.changes["password1"] == ["***", "***"]
+
+
+def test_the_log_page_reads_changes_and_filter_errors_in_words(platform_admin, applicant_org):
+    """Field labels instead of names, choice labels instead of codes, "before → after", no Python
+    (None, True, [...]); a filter error names the filter by its label."""
+    record_event(
+        actor=platform_admin, action="organisation.verify", obj=applicant_org, organisation=applicant_org,
+        changes={"status": ["registered", "verified"], "verified_by": [None, platform_admin.pk], "extra": True},
+    )  # fmt: skip
+    c = Client()
+    c.force_login(platform_admin)
+    page = c.get("/audit/", {"action": "organisation.verify"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>status</strong>: Registered → Verified</div>" in page
+    assert f"<strong>verified by</strong>: — → {platform_admin.pk}</div>" in page
+    assert "<strong>extra</strong>: yes</div>" in page
+    assert "None" not in page and "[&#x27;registered&#x27;" not in page
+    wrong = c.get("/audit/", {"date_from": "2027-01-01", "date_to": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "To date: The end is before the start." in wrong.content.decode()

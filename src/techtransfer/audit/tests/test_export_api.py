@@ -48,6 +48,14 @@ def test_unknown_and_invalid_filters_are_refused_each_by_name(platform_admin):
         "filters.organisation": ["Enter a whole number."],
     }
     assert _post(c, {"filters": "action=x"}).json()["details"]["fields"] == {"filters": ["Give an object ({…})."]}
+    # A range that ends before it starts would export nothing.
+    r = _post(c, {"filters": {"date_from": "2027-01-01", "date_to": "2026-01-01"}})
+    assert (r.status_code, r.json()["details"]["fields"]) == (
+        422,
+        {"filters.date_to": ["The end is before the start."]},
+    )
+    r = _post(c, {"filters": {"since": "2026-01-02T00:00:00+08:00", "until": "2026-01-01T00:00:00+08:00"}}, "zh-hans")
+    assert r.json()["details"]["fields"] == {"filters.until": ["结束时间早于开始时间。"]}
     assert not Job.objects.exists()
 
 
@@ -108,7 +116,7 @@ def test_an_export_saved_with_invalid_filters_fails_with_a_plain_message(platfor
     job.refresh_from_db()
     assert (job.status, job.message, job.result_file.name) == (
         JobStatus.FAILED,
-        "导出的筛选条件无效。",  # stored in the language the worker runs in
+        "导出的筛选条件无效。",  # stored in its owner's language (none chosen: the platform's)
         "",
     )
 

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 PLAIN_EN = "The job failed because of an error on our side. It was logged; please try again later."
 
 
+@pytest.fixture
+def english(settings):  # type: ignore[no-untyped-def]
+    """Jobs write in their owner's language; owners who chose none read the platform's."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @register("test.crash", "Crashes")
 def _crash(ctx):
     open("/nonexistent/secret/path.csv")  # noqa: SIM115  (the error names a server path)
@@ -32,14 +38,15 @@ def _run(actor, kind, capture):
     return job
 
 
+@pytest.mark.usefixtures("english")
 def test_the_api_gives_a_plain_message_and_no_traceback(applicant_admin, django_capture_on_commit_callbacks, caplog):
     job = _run(applicant_admin, "test.crash", django_capture_on_commit_callbacks)
     _, raw = tokens.create_token(user=applicant_admin, name="r", scope="read")
     body = Client().get(f"/api/v1/jobs/{job.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en").json()
     assert (body["status"], body["message"]) == ("failed", PLAIN_EN)
     assert [line.split("] ", 1)[1] for line in body["log"].splitlines()] == [
-        "start test.crash",
-        "failed (the details are in the server log)",
+        "Started: Crashes",
+        "Failed (the details are in the server log).",
     ]
     assert "error_detail" not in body
     zh = Client().get(f"/api/v1/jobs/{job.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -64,10 +71,11 @@ def test_the_job_page_shows_the_traceback_to_platform_admins_only(
     assert 'id="job-error-detail"' in page and "/nonexistent/secret/path.csv" in page
 
 
+@pytest.mark.usefixtures("english")
 def test_a_failure_the_runner_explains_is_shown_as_it_is(applicant_admin, django_capture_on_commit_callbacks):
     job = _run(applicant_admin, "test.refuse", django_capture_on_commit_callbacks)
     assert (job.status, job.message) == (JobStatus.FAILED, "The file has no rows.")
-    assert job.log.splitlines()[-1].endswith("] failed: The file has no rows.")
+    assert job.log.splitlines()[-1].endswith("] Failed: The file has no rows.")
     c = Client()
     c.force_login(applicant_admin)
     assert c.get(f"/api/v1/jobs/{job.pk}").json()["message"] == "The file has no rows."
@@ -121,7 +129,8 @@ def test_a_job_writes_its_message_in_its_owners_language(
     with translation.override(worker_language):
         job = _run(applicant_admin, "test.refuse_translated", django_capture_on_commit_callbacks)
     assert (job.status, job.message) == (JobStatus.FAILED, stored)
-    assert job.log.splitlines()[-1].split("] ", 1)[1] == f"failed: {stored}"
+    failed = "失败：" if stored.startswith("对象") else "Failed: "  # the log line too
+    assert job.log.splitlines()[-1].split("] ", 1)[1] == f"{failed}{stored}"
 
 
 def test_a_job_title_is_shown_in_the_readers_language():

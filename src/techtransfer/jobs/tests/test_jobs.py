@@ -53,12 +53,14 @@ def test_job_runs_once_even_if_delivered_twice(platform_admin, django_capture_on
 
 
 def test_a_failing_runner_marks_the_job_failed_with_its_log(platform_admin, django_capture_on_commit_callbacks):
+    platform_admin.language = "en"  # the log is written in the owner's language
+    platform_admin.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
         job = services.start_job(actor=platform_admin, kind="test.fail")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.message == ""  # shown as the plain FAILED_MESSAGE: the exception's text stays on the server
-    assert job.log.splitlines()[-1].endswith("] failed (the details are in the server log)")
+    assert job.log.splitlines()[-1].endswith("] Failed (the details are in the server log).")
     assert "boom" not in job.log
     assert job.error_detail.startswith("Traceback (most recent call last):")
     assert job.error_detail.endswith("RuntimeError: boom\n")

@@ -82,7 +82,7 @@ def test_the_final_writes_are_retried_while_the_database_is_locked(platform_admi
     job.refresh_from_db()
     assert calls["refused"] == 4
     assert (job.status, job.percentage, job.message, job.result) == (JobStatus.SUCCEEDED, 100, "3/3", {"steps": 3})
-    assert job.log.splitlines()[-1].endswith("] done")
+    assert job.log.splitlines()[-1].endswith("] 完成。")  # the owner chose no language: the platform's
 
 
 def test_write_with_retry_gives_up_after_its_attempts():
