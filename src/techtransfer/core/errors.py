@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,6 +90,11 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
+        if self.error == Errors.INVALID_TRANSITION and self.details.get("state_label"):
+            # A second tab, or someone else, acted first: say what the record is now.
+            return gettext("This record is now “%(state)s”: this action is no longer possible.") % {
+                "state": self.details["state_label"]
+            }
         return str(self.error.message)
 
     @property

@@ -103,7 +103,10 @@ class Workflow(Generic[M]):
                 raise DomainError(Errors.NOT_FOUND)
             state = self.state_of(obj)
             if state not in t.sources:
-                raise DomainError(Errors.INVALID_TRANSITION, details={"action": action, "state": state})
+                shown = dict(obj._meta.get_field(self.field).flatchoices).get(state, state)  # type: ignore[union-attr]
+                raise DomainError(
+                    Errors.INVALID_TRANSITION, details={"action": action, "state": state, "state_label": str(shown)}
+                )
             if guard is not None:
                 guard(obj)
             before = snapshot(obj, [f.name for f in obj._meta.concrete_fields])

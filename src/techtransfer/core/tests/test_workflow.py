@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.utils import translation
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationStatus, ReviewStatus
@@ -69,10 +70,13 @@ def test_apply_moves_saves_audits_and_runs_side_effect_after_commit(
 
 @pytest.mark.django_db
 def test_apply_refuses_a_move_not_in_the_table_and_writes_nothing(applicant_org, county_reviewer):
-    with pytest.raises(DomainError) as exc:
+    with pytest.raises(DomainError) as exc, translation.override("en"):
         ORGANISATION_VERIFICATION.apply(pk=applicant_org.pk, action="reinstate", actor=county_reviewer)
     assert exc.value.error == Errors.INVALID_TRANSITION
-    assert exc.value.details == {"action": "reinstate", "state": "registered"}
+    assert exc.value.details == {"action": "reinstate", "state": "registered", "state_label": "Registered"}
+    # Said as what the record is now (a second tab, or someone else, acted first).
+    with translation.override("en"):
+        assert exc.value.message == "This record is now “Registered”: this action is no longer possible."
     applicant_org.refresh_from_db()
     assert applicant_org.status == OrganisationStatus.REGISTERED
     assert not AuditEvent.objects.filter(action__startswith="organisation.").exists()
