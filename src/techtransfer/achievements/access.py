@@ -15,8 +15,8 @@ from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.models import Achievement
 from techtransfer.core.choices import GOVERNMENT_ROLES
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.core.jurisdiction import jurisdiction_q, may_act_on_region, reviews_for_region
-from techtransfer.core.models import Membership, User
+from techtransfer.core.jurisdiction import government_regions, jurisdiction_q, may_act_on_region, reviews_for_region
+from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import is_member, is_org_admin
 
 S = AchievementStatus
@@ -24,6 +24,7 @@ PRIVATE_STATES = frozenset({S.DRAFT, S.PENDING_CONFIRMATION})
 PUBLIC_Q = Q(status=S.PUBLISHED, secrecy=SecrecyLevel.PUBLIC)
 
 AchievementAction = Literal["view", "edit", "review", "manage"]
+_GOVERNMENT_ROLES = frozenset(str(r) for r in GOVERNMENT_ROLES)
 
 
 def achievements_visible_to(user: User) -> QuerySet[Achievement]:
@@ -35,9 +36,29 @@ def achievements_visible_to(user: User) -> QuerySet[Achievement]:
         org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
         if org_ids:
             q |= Q(organisation_id__in=org_ids)
-        gov = jurisdiction_q(user, "region", roles=GOVERNMENT_ROLES)
-        q |= gov & ~Q(status__in=list(PRIVATE_STATES))
+        q |= government_q(user)
     return qs.filter(q)
+
+
+def government_q(user: User) -> Q:
+    """Records a government reviewer or official sees in its jurisdiction: once submitted (never
+    drafts), internal ones included. Matches nothing for other accounts, platform admins included
+    (they see everything through `achievements_visible_to`)."""
+    if not government_regions(user, _GOVERNMENT_ROLES):
+        return Q(pk__in=[])
+    return jurisdiction_q(user, "region", roles=GOVERNMENT_ROLES) & ~Q(status__in=list(PRIVATE_STATES))
+
+
+def may_export_organisation(user: User, organisation_id: int) -> bool:
+    """May `user` export an organisation's records? Its members and platform admins (all of them,
+    drafts too), and government accounts whose jurisdiction holds the organisation's region (what
+    `government_q` shows them). The export job applies the same rule again when it runs."""
+    if not user.is_authenticated:
+        return False
+    if user.is_platform_admin or is_member(user, organisation_id):
+        return True
+    region = Organisation.objects.filter(pk=organisation_id).values_list("region_id", flat=True).first()
+    return region is not None and may_act_on_region(user, region, roles=GOVERNMENT_ROLES)
 
 
 def public_achievements() -> QuerySet[Achievement]:

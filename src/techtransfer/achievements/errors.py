@@ -19,6 +19,14 @@ class AchievementErrors:
     REVISION_PENDING = ErrorCode("revision_pending", _("A change to this record is already waiting for review."), 409)
     TOO_MANY_ATTACHMENTS = ErrorCode("too_many_attachments", _("At most 10 attachments per record."), 409)
     NOTHING_CHANGED = ErrorCode("nothing_changed", _("Nothing was changed."), 400)
+    EXPORT_NOT_ALLOWED = ErrorCode(
+        "export_not_allowed",
+        _(
+            "You may export an organisation's records only as its member, or as a government department "
+            "whose jurisdiction includes it."
+        ),
+        403,
+    )
     SERIALS_EXHAUSTED = ErrorCode(
         "serials_exhausted", _("All 9,999 registration numbers of this year and type are used."), 409
     )

@@ -34,7 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from techtransfer.achievements import services
-from techtransfer.achievements.access import public_achievements
+from techtransfer.achievements.access import PUBLIC_Q, government_q, may_export_organisation
 from techtransfer.achievements.choices import CLASSIFIED_LEVELS, IPKind
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
@@ -840,16 +840,23 @@ EXPORT_FILTERS = tuple(AchievementFilterSet.base_filters)
 
 
 def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievement]:
-    """Published public records, or all records of an organisation the user belongs to, filtered by
-    the public list's FilterSet (the same parameters as the list page and the API)."""
+    """The records `user` may export, filtered by the public list's FilterSet (the same parameters as
+    the list page and the API): published public records, and for a government account also those of
+    its jurisdiction (`access.government_q`, as its review pages show them). With `organisation`:
+    all of that organisation's records for its members, the records of it the user may see for a
+    government account whose jurisdiction holds it (`access.may_export_organisation`), else none."""
     org = str(filters.get("organisation") or "")
+    visible = PUBLIC_Q | government_q(user)
     if org:
         org_id = parse_id(org)
-        if org_id is None or not (user.is_platform_admin or is_member(user, org_id)):
+        if org_id is None or not may_export_organisation(user, org_id):
             return Achievement.objects.none()
-        qs = Achievement.objects.filter(organisation_id=org_id)
+        if user.is_platform_admin or is_member(user, org_id):
+            qs = Achievement.objects.filter(organisation_id=org_id)
+        else:
+            qs = Achievement.objects.filter(visible, organisation_id=org_id)
     else:
-        qs = public_achievements()
+        qs = Achievement.objects.filter(visible)
     fs = AchievementFilterSet({k: v for k, v in filters.items() if k != "organisation"}, queryset=qs)
     qs = fs.qs if fs.is_valid() else qs.none()
     return qs.select_related("organisation").prefetch_related("contributors", "ip_items").order_by("pk")

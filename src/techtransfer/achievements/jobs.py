@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import io
+from techtransfer.achievements.access import may_export_organisation
+from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Organisation, User
@@ -55,10 +57,13 @@ def start_import(
 
 
 def start_export(*, actor: User, fmt: io.FileFormat, filters: Mapping[str, str], language: str) -> Job:
-    """Start an export of the public list (or of an organisation's records, for its members)."""
+    """Start an export of what `io.export_queryset` gives `actor`: the public list (with the records
+    of a government account's jurisdiction), or one organisation's records for its members and for
+    government accounts whose jurisdiction holds it. Any other organisation is refused with
+    EXPORT_NOT_ALLOWED (the same answer whether it exists or not) and no job is started."""
     org = filters.get("organisation", "")
-    if org and not (actor.is_platform_admin or ((org_id := parse_id(org)) is not None and is_member(actor, org_id))):
-        raise DomainError(Errors.NOT_FOUND)
+    if org and not ((org_id := parse_id(org)) is not None and may_export_organisation(actor, org_id)):
+        raise DomainError(AchievementErrors.EXPORT_NOT_ALLOWED)
     params = {**{k: v for k, v in filters.items() if k in io.EXPORT_FILTERS and v}, "format": fmt, "language": language}
     return start_job(actor=actor, kind="achievements.export", params=params)
 
@@ -119,7 +124,7 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
 
 @register("achievements.export", _("Export achievements"))
 def export_achievements(ctx: JobContext) -> dict[str, Any]:
-    """Export the public records (or one organisation's, for its members) matching the saved filters.
+    """Export the records `io.export_queryset` gives the user who started it, matching the saved filters.
 
     Params: format (csv | xlsx), language, and the filters of `io.EXPORT_FILTERS`.
     """

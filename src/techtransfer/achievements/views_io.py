@@ -6,9 +6,11 @@ start the job and redirect to its page (/jobs/<id>/), which shows progress and t
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -80,5 +82,8 @@ def export_achievements(request: HttpRequest) -> HttpResponse:
     try:
         job = start_export(actor=request.user, fmt=fmt, filters=filters, language=get_language())  # type: ignore[arg-type]
     except DomainError as exc:
-        raise Http404 from exc
+        # Said, not a bare 404: the list (with the filters of the request) and why nothing was exported.
+        messages.error(request, exc.message)
+        query = request.GET.urlencode()
+        return redirect(reverse("achievements:list") + (f"?{query}" if query else ""))
     return redirect("jobs:detail", pk=job.pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core import access, selectors, services
+from techtransfer.core.choices import Role
 from techtransfer.core.errors import DomainError
 from techtransfer.core.filters import OrganisationFilterSet
 from techtransfer.core.forms import (
@@ -100,13 +101,17 @@ def _organisation_page(
     user = request.user
     can_manage = access.can_on_organisation(user, org, "manage")  # type: ignore[arg-type]
     can_review = user.is_authenticated and access.can_on_organisation(user, org, "review")  # type: ignore[arg-type]
-    members = access.members_of(user, org) if access.can_on_organisation(user, org, "view_members") else None  # type: ignore[arg-type]
+    sees_members = access.can_on_organisation(user, org, "view_members")  # type: ignore[arg-type]
+    members = list(access.members_of(user, org)) if sees_members else None  # type: ignore[arg-type]
+    # The only active admin cannot be demoted or removed (`LAST_ADMIN`): the page says so instead of offering it.
+    admins = [m.pk for m in members or [] if m.is_active and m.role == Role.ORG_ADMIN]
     workflow: Workflow[Organisation] = services.ORGANISATION_VERIFICATION
     context = {
         "org": org,
         "members": members,
         "can_manage": can_manage,
         "can_review": can_review,
+        "last_admin_pk": admins[0] if len(admins) == 1 else None,
         "review_actions": workflow.allowed_actions(org.status) if can_review else [],
         # The type chosen at registration against what the credit code says, for the reviewer only.
         "code_conflict": selectors.REGISTRANT_KIND_LABELS[kind]

@@ -119,6 +119,11 @@ class Challenge(models.Model):
         labels = dict(SolverType.choices)
         return [str(labels.get(t, t)) for t in self.eligible_types]
 
+    @property
+    def split_label(self) -> str:
+        """The shares as one placeholder value, "60% / 40%", for `(shares: %(split)s)`."""
+        return " / ".join(f"{s}%" for s in self.split)
+
     def split_decimals(self) -> list[Decimal]:
         return [Decimal(str(s)) for s in self.split]
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core import concurrency, once
-from techtransfer.core.choices import ReviewStatus
+from techtransfer.core.choices import OrganisationStatus, ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
@@ -52,7 +52,8 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     editor = services.can_edit_need(user, need)
     reviewer = services.can_review_need(user, need)
-    if editor and need.status in services.EDITABLE_STATES:
+    # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
+    if editor and need.status in services.EDITABLE_STATES and not _submit_blocked(user, need):
         out.append(("submit", labels["submit"]))
     if reviewer and need.status == S.SUBMITTED:
         out += [("start_review", labels["start_review"]), ("return", labels["return"])]
@@ -61,6 +62,16 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     if editor and need.status == S.PUBLISHED:
         out.append(("withdraw", labels["withdraw"]))
     return out
+
+
+def _submit_blocked(user: User, need: Need) -> bool:
+    """The editor of a draft whose organisation is not verified yet: `submit_need` would refuse it."""
+    return (
+        user.is_authenticated
+        and need.status in services.EDITABLE_STATES
+        and need.organisation.status != OrganisationStatus.VERIFIED
+        and services.can_edit_need(user, need)
+    )
 
 
 @require_GET
@@ -72,6 +83,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "need": need,
         "full_text": access.may_read_full_text(user, need),
         "actions": _actions(user, need),
+        "submit_blocked": str(NeedErrors.ORG_NOT_VERIFIED.message) if _submit_blocked(user, need) else "",
         "can_edit": services.can_edit_need(user, need) and need.status in services.EDITABLE_STATES,
         "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
         "challenge": challenge,

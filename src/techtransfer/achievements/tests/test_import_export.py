@@ -8,16 +8,20 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
 from techtransfer.achievements import io, services
 from techtransfer.achievements.access import public_achievements
+from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.demo import load_demo_achievements, name_from_abstract
 from techtransfer.achievements.models import Achievement
+from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError
+from techtransfer.core.tests.factories import OrganisationFactory
 from techtransfer.jobs.models import Job, JobStatus
 from techtransfer.jobs.runtime import JobContext
 
@@ -376,7 +380,73 @@ def test_the_export_job_writes_the_public_list_with_filters(
 def test_only_members_export_an_organisations_drafts(applicant_org, applicant_member, outsider):
     make_originals(applicant_org, applicant_member)
     assert io.export_queryset(outsider, {"organisation": str(applicant_org.pk)}).count() == 0
-    assert en_client(outsider).post(f"/achievements/export/?organisation={applicant_org.pk}").status_code == 404
+    response = en_client(outsider).post(f"/achievements/export/?organisation={applicant_org.pk}")
+    assert (response.status_code, response["Location"]) == (302, f"/achievements/?organisation={applicant_org.pk}")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [EXPORT_REFUSED]
+    assert not Job.objects.exists()
+
+
+EXPORT_REFUSED = (
+    "You may export an organisation's records only as its member, or as a government department whose "
+    "jurisdiction includes it."
+)
+
+
+@pytest.fixture
+def jurisdiction_records(applicant_org, applicant_admin):  # type: ignore[no-untyped-def]
+    """In 南昌县 (the applicant's): a draft, a submitted internal record, a published public one; in 赣州
+    a submitted record."""
+    ganzhou_org = OrganisationFactory(name="赣州测试企业", region_id="360702")
+    make = AchievementFactory
+    return {
+        "draft": make(organisation=applicant_org, created_by=applicant_admin, name="草稿成果"),
+        "submitted": make(
+            organisation=applicant_org, created_by=applicant_admin, name="待审成果",
+            status=AchievementStatus.SUBMITTED, secrecy=SecrecyLevel.INTERNAL,
+        ),
+        "published": make(
+            organisation=applicant_org, created_by=applicant_admin, name="公开成果", status=AchievementStatus.PUBLISHED
+        ),
+        "ganzhou": make(organisation=ganzhou_org, name="赣州成果", status=AchievementStatus.SUBMITTED),
+    }  # fmt: skip
+
+
+def _exported_names(client, job: Job) -> list[str]:  # type: ignore[no-untyped-def]
+    content = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content).decode("utf-8-sig")
+    return [row[0] for row in list(csv.reader(stdio.StringIO(content)))[1:]]
+
+
+def test_a_government_account_exports_what_it_sees_in_its_jurisdiction(
+    jurisdiction_records, applicant_org, city_reviewer, django_capture_on_commit_callbacks
+):
+    """As the city reviewer, `organisation=` of an enterprise in the city answered a bare 404 and
+    `status=submitted` exported 0 records."""
+    c = en_client(city_reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(f"/achievements/export/?format=csv&organisation={applicant_org.pk}")
+    job = Job.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/jobs/{job.pk}/")
+    assert (job.status, job.result) == (JobStatus.SUCCEEDED, {"rows": 2})
+    assert _exported_names(c, job) == ["待审成果", "公开成果"]  # never the draft
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post("/achievements/export/?format=csv&status=submitted")
+    job = Job.objects.latest("pk")
+    assert (job.status, job.result) == (JobStatus.SUCCEEDED, {"rows": 1})
+    assert _exported_names(c, job) == ["待审成果"]  # not 赣州's, outside the city
+
+
+def test_a_government_account_is_told_why_it_cannot_export_outside_its_jurisdiction(
+    jurisdiction_records, ganzhou_reviewer
+):
+    ganzhou_org = jurisdiction_records["ganzhou"].organisation
+    assert io.export_queryset(ganzhou_reviewer, {"organisation": str(ganzhou_org.pk)}).count() == 1
+    applicant_org = jurisdiction_records["draft"].organisation
+    assert io.export_queryset(ganzhou_reviewer, {"organisation": str(applicant_org.pk)}).count() == 0
+    response = en_client(ganzhou_reviewer).post(f"/achievements/export/?format=csv&organisation={applicant_org.pk}")
+    assert (response.status_code, response["Location"]) == (
+        302, f"/achievements/?format=csv&organisation={applicant_org.pk}"
+    )  # fmt: skip
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [EXPORT_REFUSED]
     assert not Job.objects.exists()
 
 

@@ -2,8 +2,12 @@
 
 import pytest
 from django import forms
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.utils import translation
 
+from techtransfer.achievements.catalogue_forms import AddEntryForm
 from techtransfer.achievements.forms import AchievementForm
+from techtransfer.core import django_messages
 from techtransfer.core.forms import StyledForm
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +177,26 @@ def test_role_choices_offer_government_roles_only_in_government_departments(appl
     assert Role.GOV_REVIEWER not in enterprise and Role.GOV_OFFICIAL not in enterprise
     assert {Role.GOV_REVIEWER, Role.GOV_OFFICIAL} <= set(department)
     assert not MemberRoleForm({"role": Role.GOV_OFFICIAL}, organisation=applicant_org).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [
+        (django_messages.MIN_LENGTH, MinLengthValidator.message),
+        (django_messages.MAX_LENGTH, MaxLengthValidator.message),
+    ],
+)
+def test_the_length_messages_we_translate_again_are_djangos_word_for_word(ours, djangos):
+    """Django's zh_Hans read "确保该变量至少包含 12 字符": ours must carry the same msgids to replace it."""
+    assert ours in django_messages.OVERRIDDEN
+    with translation.override("en"):
+        for n in (1, 12):
+            params = {"limit_value": n, "show_value": 5}
+            assert str(ours % params) == str(djangos % params)
+
+
+def test_the_catalogue_entry_form_says_how_many_characters_the_number_needs():
+    with translation.override("en"):
+        form = AddEntryForm({"registration_number": "36020261"})
+        assert not form.is_valid()
+        assert form.errors["registration_number"] == ["Ensure this value has at least 12 characters (it has 8)."]

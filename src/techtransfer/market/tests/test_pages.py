@@ -206,3 +206,13 @@ def test_the_price_line_in_both_languages(price_min, price_max, negotiable, en, 
     for language, expected in (("en", en), ("zh-hans", zh)):
         with translation.override(language):
             assert render_to_string("market/_price.html", {"listing": listing}).strip() == expected
+
+
+def test_the_deal_amount_gives_its_unit_as_the_auction_page_does(client, listing, buyer, outsider, applicant_member):
+    """It read "120.00 10,000 yuan" on the deal page and in the achievement page's market panel."""
+    deal = _agree(listing, buyer, outsider, applicant_member)
+    client.force_login(applicant_member)
+    en = client.get(f"/market/deals/{deal.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dd class="col-sm-9" id="deal-amount">120.00 (10,000 yuan)</dd>' in en
+    en = client.get(f"/achievements/{listing.achievement_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<li>Deal: {buyer.name} · 120.00 (10,000 yuan) · Agreed</li>" in en

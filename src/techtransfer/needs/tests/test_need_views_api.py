@@ -7,10 +7,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from techtransfer.core.choices import ReviewStatus
+from techtransfer.needs import services
 from techtransfer.needs.choices import Confidentiality
 from techtransfer.needs.demo import load_demo_needs, title_from
 from techtransfer.needs.models import Need
-from techtransfer.needs.tests.factories import published_need, verify
+from techtransfer.needs.tests.factories import need_data, open_challenge, published_need, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,28 @@ def test_edit_form_of_a_need_that_cannot_be_edited_goes_back_to_it(client, needs
     response = client.get(reverse("needs:edit", args=[needs[0].pk]))
     assert (response.status_code, response["Location"]) == (302, reverse("needs:detail", args=[needs[0].pk]))
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["只有草稿和退回修改的需求可以编辑。"]
+
+
+def test_a_draft_of_an_unverified_organisation_says_so_instead_of_offering_submit(
+    client, applicant_org, applicant_admin
+):
+    """It offered "Submit", which then answered "Your organisation must be verified before it can submit needs."."""
+    need = services.create_need(actor=applicant_admin, organisation_id=applicant_org.pk, data=need_data())
+    client.force_login(applicant_admin)
+    url = reverse("needs:detail", args=[need.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        '<p class="alert alert-info" id="need-submit-blocked">'
+        "Your organisation must be verified before it can submit needs.</p>" in page
+    )
+    assert 'value="submit"' not in page and 'id="need-actions"' not in page
+    verify(applicant_org)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="need-submit-blocked"' not in page and 'name="action" value="submit">Submit</button>' in page
+
+
+def test_the_challenge_bounty_gives_its_shares_as_one_translatable_phrase(client, needs, applicant_admin):
+    """It read "(份额: 60% / 40%)" in Chinese, from "(", "shares" and ": " put together in the template."""
+    challenge = open_challenge(need=needs[0], seeker=applicant_admin, split=["50", "30", "20"])
+    page = client.get(reverse("challenges:detail", args=[challenge.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dd class="col-sm-9" id="bounty">10000.00 yuan (shares: 50% / 30% / 20%)</dd>' in page

@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from techtransfer.achievements.models import FundingProgramme
 from techtransfer.core.choices import OrganisationStatus
 from techtransfer.core.models import Organisation, User
 from techtransfer.web.demo import DEMO_PASSWORD, ORGS, PEOPLE, load_demo
@@ -122,3 +123,24 @@ def test_a_server_error_page_needs_neither_request_nor_database():
 
     html = render_to_string("500.html")
     assert "服务器错误 · Server error" in html and 'href="/"' in html
+
+
+def test_the_demo_province_official_runs_funding_programmes_and_its_reviewer_does_not():
+    """Programmes belong to a department's officials and admins (achievements/report_access.py): in the
+    demo that is `gov_official` of the province department; `gov_province` reviews, and is neither
+    offered nor allowed to create one."""
+    load_demo()
+    official, reviewer = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert official.login(username="gov_official", password=DEMO_PASSWORD)
+    assert reviewer.login(username="gov_province", password=DEMO_PASSWORD)
+    assert 'id="new-programme"' in official.get("/reports/programmes/").content.decode()
+    department = Organisation.objects.get(name="[演示] 江西省科学技术厅")
+    response = official.post(
+        "/reports/programmes/new/",
+        {"department": department.pk, "name": "[演示] 省重点研发计划", "year": "2026", "report_due_days": "90"},
+    )
+    programme = FundingProgramme.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/reports/programmes/{programme.pk}/")
+    assert (programme.department, programme.created_by.username) == (department, "gov_official")
+    assert 'id="new-programme"' not in reviewer.get("/reports/programmes/").content.decode()
+    assert reviewer.get("/reports/programmes/new/").status_code == 404
