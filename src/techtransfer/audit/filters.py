@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +22,25 @@ class AuditFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for start, end in (("date_from", "date_to"), ("since", "until")):
-            if data.get(start) and data.get(end) and data[start] > data[end]:
-                self.add_error(end, gettext("The end is before the start."))
+        # The range's start and end, whichever filters give them (a day counts from its start).
+        starts = [
+            (name, value if isinstance(value, datetime.datetime) else _start_of(value))
+            for name in ("since", "date_from")
+            if (value := data.get(name))
+        ]
+        ends = [
+            (name, value if isinstance(value, datetime.datetime) else _start_of(value + datetime.timedelta(days=1)))
+            for name in ("until", "date_to")
+            if (value := data.get(name))
+        ]
+        for end_name, end in ends:
+            if any(start >= end for _n, start in starts) and not self.has_error(end_name):
+                self.add_error(end_name, gettext("The end is before the start."))
         return data
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 class AuditEventFilterSet(django_filters.FilterSet):

@@ -261,19 +261,21 @@ def _key_words(norm: str) -> tuple[tuple[str, ...], int]:
 
 
 def _parts(word: str) -> list[str]:
-    """A CJK compound of four or more characters as the shorter words it is made of, left to right
-    (污水处理 → 污水 处理, 神经网络 → 神经 网络); [word] when they do not cover it (二氧化钛)."""
+    """A CJK compound of four or more characters as the fewest shorter words it is made of (污水处理
+    → 污水 处理, 功率放大器 → 功率 放大器, 神经网络 → 神经 网络); [word] when they do not cover it
+    (二氧化钛)."""
     if len(word) < 4 or not _CJK.fullmatch(word):
         return [word]
-    subs = {w for w in _JIEBA.cut_for_search(word) if 2 <= len(w) < len(word)}
-    out, i = [], 0
-    while i < len(word):
-        here = sorted((w for w in subs if word.startswith(w, i)), key=len)
-        if not here:
-            return [word]
-        out.append(here[0])
-        i += len(here[0])
-    return out
+    subs = sorted({w for w in _JIEBA.cut_for_search(word) if 2 <= len(w) < len(word)})
+    best: dict[int, list[str]] = {0: []}  # best[i]: the fewest words covering word[:i]
+    for i in range(len(word)):
+        if i not in best:
+            continue
+        for w in subs:
+            j = i + len(w)
+            if word.startswith(w, i) and (j not in best or len(best[i]) + 1 < len(best[j])):
+                best[j] = [*best[i], w]
+    return best.get(len(word)) or [word]
 
 
 def _phrase_words(phrase: str) -> tuple[str, ...]:

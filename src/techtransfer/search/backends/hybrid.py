@@ -326,7 +326,9 @@ class HybridBackend(SearchBackend):
         else:
             top = max(bm25.values(), default=0.0) or 1.0
             fused = {u: alpha * bm25.get(u, 0.0) / top + (1 - alpha) * sims.get(u, 0.0) for u in uids}
-        # Equal scores in the order of their ids: the same after a reindex (the index's own order
-        # of equal word matches changes when it is rebuilt).
-        order = sorted(uids, key=lambda u: (-fused[u], u))
+        # Equal scores by meaning, then in the order of their ids: the same after a reindex (the
+        # index's own order of equal word matches changes when it is rebuilt). A short question
+        # ranks by words alone (alpha 1): the records found by meaning alone all score 0 and follow
+        # the word matches, nearest first.
+        order = sorted(uids, key=lambda u: (-fused[u], -round(sims.get(u) or 0.0, 4), u))  # 4 places: no float noise
         return [(u, sims.get(u), bm25.get(u), fused[u]) for u in order]

@@ -18,7 +18,10 @@ from techtransfer.search.registry import PUBLIC, SearchDocument, SearchType
         ("稀土 永磁", ("稀土", "永磁"), 2),
         ("新能源汽车电池回收", ("新能源", "汽车", "电池", "回收"), 3),
         ("公路隧道施工技术", ("公路", "隧道", "施工", "技术"), 3),
-        ("污水处理", ("污水", "处理"), 2),  # a compound kept whole is read as its parts
+        ("污水处理", ("污水", "处理"), 2),  # a compound kept whole is read as its parts…
+        ("功率放大器 通信", ("功率", "放大器", "通信"), 2),  # … the fewest that cover it (not 放大 + 器)
+        ("功率 放大器 通信", ("功率", "放大器", "通信"), 2),  # spaces or none: the same words
+        ("二氧化钛 光催化", ("二氧化钛", "光催化"), 2),  # no parts cover 二氧化钛: kept whole
         ("石墨烯电极", ("石墨烯", "电极"), 2),  # 石墨 烯 → 石墨烯
         ("主成分 回归", ("主成分", "回归"), 2),  # 主 成分 → 主成分
         ("BP神经网络", ("bp", "神经", "网络"), 2),
@@ -115,3 +118,16 @@ def test_records_found_by_meaning_are_not_held_to_the_words(backend):  # type: i
     listed, total, facets = _listed(backend, "石墨烯电极", SearchMode.HYBRID)
     assert (len(listed), total, facets) == (9, 9, [("doc", 9)])
     assert _listed(backend, "石墨烯电极", SearchMode.SEMANTIC)[0] == listed
+
+
+def test_records_found_by_meaning_alone_follow_the_word_matches_nearest_first(backend):  # type: ignore[no-untyped-def]
+    """A short question ranks by words alone: the records found by meaning alone all score 0, and
+    come after the word matches in the order of their similarity (they came in id order)."""
+    backend.min_similarity = backend.short_min_similarity = -1.0
+    req = SearchRequest(query="锂离子电池", visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.HYBRID)
+    hits = backend.search(req).hits
+    assert [h.pk for h in hits[:2]] == ["lithium_battery", "apart"]
+    rest = hits[2:]
+    assert len(rest) == 7 and all(h.lexical_score is None for h in rest)
+    sims = [h.semantic_similarity for h in rest]
+    assert sims == sorted(sims, reverse=True)
