@@ -293,7 +293,8 @@ def facets_html(type_links: Sequence[FacetLink], facets: Sequence[tuple[services
         "adds": _("Results it adds: up to %(n)d"),
     }
     record_type = _("Record type")
-    blocks = [_facet_block("facet-type", record_type, type_links, words)] if type_links else []
+    # A record type's link shows that type instead of the chosen one: its count is its own total.
+    blocks = [_facet_block("facet-type", record_type, type_links, {**words, "adds": ""})] if type_links else []
     blocks += [_facet_block(f"facet-{facet.name}", facet.label, links, words) for facet, links in facets if links]
     return "\n".join(blocks)
 

@@ -359,6 +359,9 @@ def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
             '<li><a href="?q=1&amp;b">&lt;x&gt;</a> <span class="badge text-bg-light"'
             ' title="Results it adds: up to 1">+1</span></li></ul></div>'
         )
+        # A record type's link replaces the chosen type: its count is its total, never "+N".
+        types_block = facets_html([("成果", 4, "?q=1", True), ("需求", 2, "?type=need&q=1", False)], [])
+        assert '<span class="badge text-bg-light">2</span>' in types_block and "+2" not in types_block
         more = facets_html([], [(facet, many)]).split("<details")[1]
         assert more.startswith(' class="small"><summary>1 more</summary>') and 'href="?v=12"' in more
 
