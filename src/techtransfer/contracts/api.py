@@ -26,7 +26,13 @@ class PartyIO(Schema):
     name: str = Field(..., max_length=200)
     uscc: str = Field("", max_length=18)
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
-    nature: NatureCode = NatureCode.ENTERPRISE
+    nature: NatureCode | None = Field(
+        None,
+        description=(
+            "Left out: what the credit code says (11… state organ, 12… public institution, 5… social "
+            "organisation, 9… enterprise), else enterprise."
+        ),
+    )
     country: str = Field("CHN", pattern="^[A-Z]{3}$")
     legal_representative: str = Field("", max_length=64)
 
@@ -84,6 +90,14 @@ class ContractIn(Schema):
     summary: str = Field("", max_length=4000)
     deal_id: int | None = Field(None, description="An agreed market deal on a listing of the seller organisation.")
     deal_reference: str = Field("", max_length=64)
+    confirm_amount: bool = Field(
+        False,
+        description=(
+            "With a deal_id, a contract_amount (yuan) other than the deal's agreed amount (10,000 yuan) × 10,000 "
+            "is refused (409 contract_amount_differs, details naming both figures) unless this is true: send "
+            "true once the amount is checked (e.g. a renegotiated price)."
+        ),
+    )
     parties: list[PartyIO]
 
 
@@ -152,10 +166,16 @@ def get_contract(request: HttpRequest, contract_id: int) -> Contract:
 @router.post("/contracts", response={201: ContractOut})
 def create_contract(request: HttpRequest, payload: ContractIn) -> tuple[int, Contract]:
     user = require_user(request)
-    data = payload.dict(exclude={"organisation_id", "parties"})
+    data = payload.dict(exclude={"organisation_id", "parties", "confirm_amount"})
     data["subtype"] = data.get("subtype") or ""
     parties = {p.role: {**p.dict(exclude={"role", "region_code"}), "region_id": p.region_code} for p in payload.parties}
-    contract = services.create_contract(actor=user, organisation_id=payload.organisation_id, data=data, parties=parties)
+    contract = services.create_contract(
+        actor=user,
+        organisation_id=payload.organisation_id,
+        data=data,
+        parties=parties,
+        confirm_amount=payload.confirm_amount,
+    )
     return 201, contract
 
 

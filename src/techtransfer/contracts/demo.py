@@ -95,7 +95,15 @@ def _admin(key: str) -> User:
 
 
 def _party(org: Organisation) -> dict[str, Any]:
-    return {"name": org.name, "uscc": org.uscc, "region_id": org.region_id, "organisation_id": org.pk}
+    """A demo organisation as a party; its nature follows its credit code (a 12… university is a public
+    institution, not an enterprise)."""
+    return {
+        "name": org.name,
+        "uscc": org.uscc,
+        "region_id": org.region_id,
+        "organisation_id": org.pk,
+        "nature": services.party_nature(org.uscc, org),
+    }
 
 
 def load_demo_contracts(count: int = 40) -> int:

@@ -46,6 +46,14 @@ class ContractErrors:
     DEAL_NOT_AGREED = ErrorCode(
         "contract_deal_not_agreed", _("The linked market deal was cancelled; remove it before submitting."), 409
     )
+    AMOUNT_DIFFERS = ErrorCode(
+        "contract_amount_differs",
+        _(
+            "The contract amount differs from the amount agreed in the linked deal (10,000 yuan converted to "
+            "yuan): check the unit, or confirm that the amount is right."
+        ),
+        409,
+    )
     DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)
     SIGNED_IN_FUTURE = ErrorCode("contract_signed_in_future", _("The signing date cannot be later than today."), 400)
     TERM_BEFORE_SIGNING = ErrorCode(

@@ -23,7 +23,7 @@ from techtransfer.contracts.choices import (
     NatureCode,
 )
 from techtransfer.contracts.models import Contract
-from techtransfer.contracts.services import signing_problem
+from techtransfer.contracts.services import deal_amount_problem, signing_problem
 from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm
@@ -31,7 +31,25 @@ from techtransfer.core.models import Organisation, Region
 from techtransfer.market.models import Deal
 
 MONEY_HELP = _("Yuan, two decimals at most.")
-WAN = Decimal(10000)  # a deal's amount is in 10,000 yuan (万元), a contract's in yuan
+
+
+def ask_amount_confirmation(form: forms.BaseForm, details: dict[str, Any]) -> None:
+    """Say, at the contract amount, that it differs from the linked deal's (`deal_amount_problem`'s
+    figures) and show the “The amount is right” box that lets it through."""
+    form.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+    form.add_error(
+        "contract_amount",
+        _(
+            "The contract amount of %(amount)s yuan differs from the amount agreed in the deal, "
+            "%(deal)s (10,000 yuan) = %(agreed)s yuan: check the unit. Tick “The amount is right” to "
+            "save it anyway."
+        )
+        % {
+            "amount": money(Decimal(details["contract_amount"])),
+            "deal": details["deal_amount"],
+            "agreed": money(Decimal(details["agreed_amount"])),
+        },
+    )
 
 
 def deal_label(deal: Deal) -> str:
@@ -129,26 +147,18 @@ class ContractForm(StyledModelForm):
         return data
 
     def _check_deal_amount(self, data: dict[str, Any]) -> None:
-        """A contract for a deal agreed at 380 (10,000 yuan) was saved at 1.00 yuan and registered: an
-        amount other than the deal's agreed amount (converted to yuan) is said, and saved only once
-        the seller ticks that it is right (a contract may differ from the deal, e.g. a later
-        renegotiation, but not by a slip of the unit unnoticed)."""
+        """The service's rule (`services.deal_amount_problem`), said with the other errors of the form:
+        an amount other than the deal's agreed amount (converted to yuan) is saved only once the
+        seller ticks that it is right."""
         deal, amount = data.get("deal"), data.get("contract_amount")
-        if deal is None or amount is None or "contract_amount" in self.errors:
+        if deal is None or amount is None or "contract_amount" in self.errors or data.get("confirm_amount"):
             return
-        agreed = deal.amount * WAN
-        if amount == agreed or data.get("confirm_amount"):
-            return
-        self.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
-        self.add_error(
-            "contract_amount",
-            _(
-                "The contract amount of %(amount)s yuan differs from the amount agreed in the deal, "
-                "%(deal)s (10,000 yuan) = %(agreed)s yuan: check the unit. Tick “The amount is right” to "
-                "save it anyway."
-            )
-            % {"amount": money(amount), "deal": deal.amount, "agreed": money(agreed)},
-        )
+        if (problem := deal_amount_problem(deal.amount, amount)) is not None:
+            ask_amount_confirmation(self, problem.details)
+
+    def amount_confirmed(self) -> bool:
+        """Whether the seller ticked “The amount is right” (passed to the service as `confirm_amount`)."""
+        return bool(self.cleaned_data.get("confirm_amount"))
 
     def values(self) -> dict[str, Any]:
         """Service input (`services.DATA_FIELDS`)."""
@@ -277,6 +287,8 @@ class DecisionForm(StyledForm):
 
 class AmendForm(StyledForm):
     contract_amount = forms.DecimalField(label=_("Contract amount (yuan)"), max_digits=16, decimal_places=2)
+    # Shown (ticked to go on) only when the service finds the new amount differs from the linked deal's.
+    confirm_amount = forms.BooleanField(label=_("The amount is right"), required=False, widget=forms.HiddenInput)
     non_technical_costs = forms.DecimalField(
         label=_("Non-technical costs (yuan)"), max_digits=16, decimal_places=2, min_value=0
     )

@@ -25,12 +25,13 @@ from django.utils.translation import pgettext_lazy
 from techtransfer.achievements.selectors import is_registered_achievement_of
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
 from techtransfer.contracts import antifraud
-from techtransfer.contracts.amounts import amount_problems, technology_amount
+from techtransfer.contracts.amounts import CENT, amount_problems, technology_amount
 from techtransfer.contracts.choices import (
     CHECKLIST_KEYS,
     SUBTYPES,
     AmendmentKind,
     ContractStatus,
+    NatureCode,
     PartyRole,
 )
 from techtransfer.contracts.errors import ContractErrors
@@ -76,8 +77,37 @@ PARTY_FIELDS = (
     "name", "uscc", "region_id", "nature", "country", "legal_representative", "organisation_id",
     "controlling_organisation_id",
 )  # fmt: skip
+MONEY_FIELDS = ("contract_amount", "non_technical_costs", "carrier_costs")
 EDITABLE_STATES = frozenset({S.DRAFT, S.REFUSED})
 SERIAL_MAX = 999_999
+WAN = Decimal(10000)  # a deal's amount is in 10,000 yuan (万元), a contract's in yuan
+
+# 主体性质 of a party from its credit code's registrant kind (core.uscc), else from its organisation's type.
+_NATURE_BY_REGISTRANT = {
+    uscc.STATE_ORGAN: NatureCode.STATE_ORGAN,
+    uscc.PUBLIC_INSTITUTION: NatureCode.PUBLIC_INSTITUTION,
+    uscc.SOCIAL_ORGANISATION: NatureCode.SOCIAL_ORGANISATION,
+    uscc.ENTERPRISE: NatureCode.ENTERPRISE,
+}
+_NATURE_BY_TYPE = {
+    OrganisationType.GOVERNMENT: NatureCode.STATE_ORGAN,
+    OrganisationType.UNIVERSITY: NatureCode.PUBLIC_INSTITUTION,
+    OrganisationType.RESEARCH_INSTITUTE: NatureCode.PUBLIC_INSTITUTION,
+    OrganisationType.HOSPITAL: NatureCode.PUBLIC_INSTITUTION,
+    OrganisationType.OTHER: NatureCode.OTHER,
+}
+
+
+def party_nature(code: str, organisation: Organisation | None = None) -> NatureCode:
+    """The nature (主体性质) a party's credit code says (11 state organ, 12 public institution, 5x social
+    organisation, 9x enterprise), else its platform organisation's type, else enterprise. A university
+    registered with a 12 code is a public institution, not an enterprise."""
+    kind = uscc.registrant_kind(code)
+    if kind is not None:
+        return _NATURE_BY_REGISTRANT[kind]
+    if organisation is not None:
+        return _NATURE_BY_TYPE.get(OrganisationType(organisation.type), NatureCode.ENTERPRISE)
+    return NatureCode.ENTERPRISE
 
 
 # --- registration points and numbers -------------------------------------------------------------
@@ -124,6 +154,46 @@ def signing_problem(signed_on: Any, term_start: Any) -> DomainError | None:
     if isinstance(signed_on, datetime.date) and isinstance(term_start, datetime.date) and term_start < signed_on:
         return DomainError(ContractErrors.TERM_BEFORE_SIGNING, details={"field": "term_start"})
     return None
+
+
+def deal_amount_problem(deal_amount: Decimal, contract_amount: Any) -> DomainError | None:
+    """A contract amount (yuan) other than the linked deal's agreed amount (10,000 yuan) converted to
+    yuan: the refusal naming `contract_amount` with both figures, else None.
+
+    A contract for a deal agreed at 380 (10,000 yuan) was saved at 1.00 yuan and registered. A contract
+    may differ from its deal (a later renegotiation), so callers let it through when the user confirms
+    the amount (`confirm_amount`), but not a slip of the unit unnoticed."""
+    if contract_amount is None or contract_amount == "":
+        return None
+    amount = Decimal(str(contract_amount))
+    agreed = deal_amount * WAN
+    if amount == agreed:
+        return None
+    details = {
+        "field": "contract_amount",
+        "contract_amount": str(amount.quantize(CENT)),
+        "deal_amount": str(deal_amount),
+        "agreed_amount": str(agreed.quantize(CENT)),
+    }
+    return DomainError(ContractErrors.AMOUNT_DIFFERS, details=details)
+
+
+def _check_deal_amount(deal_id: Any, contract_amount: Any, *, confirmed: bool) -> None:
+    if confirmed or not deal_id:
+        return
+    deal_amount = Deal.objects.filter(pk=int(deal_id)).values_list("amount", flat=True).first()
+    if deal_amount is not None and (problem := deal_amount_problem(deal_amount, contract_amount)) is not None:
+        raise problem
+
+
+def _money(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with the amounts as Decimals of two places: 0 and 0.00 are one value (no "0 → 0.00"
+    change in an amendment or the audit trail). Call after `amount_problems` (at most two places)."""
+    out = dict(values)
+    for name in MONEY_FIELDS:
+        if out.get(name) is not None and out[name] != "":
+            out[name] = Decimal(str(out[name])).quantize(CENT)
+    return out
 
 
 def _check_data(values: Mapping[str, Any], *, signing: bool = True) -> None:
@@ -219,7 +289,8 @@ def _apply_values(contract: Contract, values: Mapping[str, Any]) -> list[str]:
 
 
 def _set_parties(contract: Contract, parties: Mapping[str, Mapping[str, Any]]) -> None:
-    """Replace the parties; the seller is always the registering organisation."""
+    """Replace the parties; the seller is always the registering organisation. A party given without a
+    nature takes the one its credit code (else its platform organisation) says (`party_nature`)."""
     seller = dict(parties.get(PartyRole.SELLER, {}))
     org = contract.organisation
     seller.setdefault("name", org.name)
@@ -235,6 +306,10 @@ def _set_parties(contract: Contract, parties: Mapping[str, Mapping[str, Any]]) -
         raise DomainError(ContractErrors.PARTIES, details={"party": "buyer", "field": "buyer_name"})
     for role, p in rows.items():
         _check_party(role, p)
+    linked = Organisation.objects.in_bulk([p["organisation_id"] for p in rows.values() if p.get("organisation_id")])
+    for p in rows.values():
+        if not p.get("nature"):
+            p["nature"] = party_nature(str(p.get("uscc") or ""), linked.get(p.get("organisation_id") or 0))
     contract.parties.all().delete()
     for role, p in rows.items():
         values = {k: p[k] for k in PARTY_FIELDS if k in p and p[k] is not None}
@@ -256,17 +331,21 @@ def create_contract(
     data: Mapping[str, Any],
     parties: Mapping[str, Mapping[str, Any]],
     is_demo: bool = False,
+    confirm_amount: bool = False,
 ) -> Contract:
     """Draft a contract for `organisation_id`, of which `actor` must be an active member.
 
     `data` holds `DATA_FIELDS`, `parties` maps role → party fields (seller fields default to the
-    organisation's). Validates amounts, subtype, dates and parties; writes one audit event.
+    organisation's). Validates amounts, subtype, dates and parties; a contract amount other than the
+    linked deal's agreed amount is refused unless `confirm_amount` (`deal_amount_problem`). Writes one
+    audit event.
     """
     if not is_member(actor, organisation_id) and not actor.is_platform_admin:
         raise DomainError(Errors.NOT_FOUND)
-    data = dict(data)
     _check_data(data)
+    data = _money(data)
     _check_deal(organisation_id, data)
+    _check_deal_amount(data.get("deal_id"), data.get("contract_amount"), confirmed=confirm_amount)
     _check_achievement(organisation_id, data)
     with transaction.atomic():
         org = Organisation.objects.get(pk=organisation_id)
@@ -285,9 +364,18 @@ def create_contract(
 
 
 def update_contract(
-    *, actor: User, contract_id: int, data: Mapping[str, Any], parties: Mapping[str, Mapping[str, Any]] | None = None
+    *,
+    actor: User,
+    contract_id: int,
+    data: Mapping[str, Any],
+    parties: Mapping[str, Mapping[str, Any]] | None = None,
+    confirm_amount: bool = False,
 ) -> Contract:
-    """Change a draft or refused contract (members of its organisation only); `data` may be partial."""
+    """Change a draft or refused contract (members of its organisation only); `data` may be partial.
+
+    A change of the amount or of the linked deal that leaves the amount other than the deal's agreed
+    amount is refused unless `confirm_amount`; an amount confirmed before stays accepted while neither
+    changes."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=contract_id)
         if not is_member(actor, contract.organisation_id) and not actor.is_platform_admin:
@@ -295,8 +383,11 @@ def update_contract(
         if contract.status not in EDITABLE_STATES:
             raise DomainError(ContractErrors.NOT_EDITABLE)
         _check_data({**{name: getattr(contract, name) for name in DATA_FIELDS}, **data})
-        data = dict(data)
+        data = _money(data)
         _check_deal(contract.organisation_id, data, contract_id=contract.pk)
+        deal_id, amount = data.get("deal_id", contract.deal_id), data.get("contract_amount", contract.contract_amount)
+        if (deal_id, amount) != (contract.deal_id, contract.contract_amount):
+            _check_deal_amount(deal_id, amount, confirmed=confirm_amount)
         _check_achievement(contract.organisation_id, data)
         before = snapshot(contract, DATA_FIELDS)
         fields = _apply_values(contract, data)
@@ -463,11 +554,15 @@ def refuse_contract(
     )
 
 
-def amend_contract(*, actor: User, contract_id: int, changes: Mapping[str, Any], reason: str) -> ContractAmendment:
+def amend_contract(
+    *, actor: User, contract_id: int, changes: Mapping[str, Any], reason: str, confirm_amount: bool = False
+) -> ContractAmendment:
     """Change the figures of a registered contract (registration officials only), keeping history.
 
-    Writes a `ContractAmendment` with the before/after values and an audit event; the contract row
-    holds the new current values, which statistics and subsidies read.
+    A new contract amount other than the linked deal's agreed amount is refused unless `confirm_amount`
+    (as when the contract was drafted). Writes a `ContractAmendment` with the values that changed (as
+    numbers for the amounts: 0 and 0.00 are not a change) and an audit event; the contract row holds the
+    new current values, which statistics and subsidies read.
     """
     reason = reason.strip()
     if not reason:
@@ -491,6 +586,9 @@ def amend_contract(*, actor: User, contract_id: int, changes: Mapping[str, Any],
             if isinstance(merged.get(name), str):
                 merged[name] = datetime.date.fromisoformat(merged[name])
         _check_data(merged, signing=False)
+        wanted = _money(wanted)
+        if "contract_amount" in wanted and wanted["contract_amount"] != contract.contract_amount:
+            _check_deal_amount(contract.deal_id, wanted["contract_amount"], confirmed=confirm_amount)
         tracked = [*AMENDABLE_FIELDS, "technology_amount"]
         before = snapshot(contract, tracked)
         for k, v in wanted.items():

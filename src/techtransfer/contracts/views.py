@@ -21,7 +21,6 @@ from techtransfer.contracts import access, services
 from techtransfer.contracts.choices import (
     SUBTYPES,
     ContractStatus,
-    NatureCode,
     PartyRole,
     contract_type_for_listing_mode,
 )
@@ -34,13 +33,13 @@ from techtransfer.contracts.forms import (
     FileForm,
     PartyForm,
     ReasonForm,
+    ask_amount_confirmation,
     party_initial,
 )
 from techtransfer.contracts.models import Contract, ContractAmendment
 from techtransfer.contracts.selectors import deals_open_for_contract
 from techtransfer.contracts.templatetags.contracts_tags import money
-from techtransfer.core import once, uscc
-from techtransfer.core.choices import OrganisationType
+from techtransfer.core import once
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
@@ -138,7 +137,8 @@ def contract_create(request: HttpRequest) -> HttpResponse:
             pk, made = once.create_once(
                 user, request.POST, "contracts.contract",
                 lambda: services.create_contract(
-                    actor=user, organisation_id=org_id, data=form.values(), parties=_parties_values(parties)
+                    actor=user, organisation_id=org_id, data=form.values(), parties=_parties_values(parties),
+                    confirm_amount=form.amount_confirmed(),
                 ),
             )  # fmt: skip
         except DomainError as exc:
@@ -176,31 +176,15 @@ def _party_initial(org: Organisation) -> dict[str, Any]:
     return {"name": org.name, "uscc": org.uscc, "region": org.region_id or "", "nature": _nature_of(org)}
 
 
-# 主体性质 from the credit code's registrant kind (core.uscc), else from the organisation's type.
-_NATURE_BY_REGISTRANT = {
-    uscc.STATE_ORGAN: NatureCode.STATE_ORGAN,
-    uscc.PUBLIC_INSTITUTION: NatureCode.PUBLIC_INSTITUTION,
-    uscc.SOCIAL_ORGANISATION: NatureCode.SOCIAL_ORGANISATION,
-    uscc.ENTERPRISE: NatureCode.ENTERPRISE,
-}
-_NATURE_BY_TYPE = {
-    OrganisationType.GOVERNMENT: NatureCode.STATE_ORGAN,
-    OrganisationType.UNIVERSITY: NatureCode.PUBLIC_INSTITUTION,
-    OrganisationType.RESEARCH_INSTITUTE: NatureCode.PUBLIC_INSTITUTION,
-    OrganisationType.HOSPITAL: NatureCode.PUBLIC_INSTITUTION,
-    OrganisationType.OTHER: NatureCode.OTHER,
-}
-
-
 def _nature_of(org: Organisation) -> str:
     """The party's nature a deal's organisation implies (it stayed "enterprise" for an institute)."""
-    kind = uscc.registrant_kind(org.uscc)
-    if kind is not None:
-        return _NATURE_BY_REGISTRANT[kind]
-    return _NATURE_BY_TYPE.get(OrganisationType(org.type), NatureCode.ENTERPRISE)
+    return services.party_nature(org.uscc, org)
 
 
 def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainError) -> None:
+    if exc.error == ContractErrors.AMOUNT_DIFFERS:
+        ask_amount_confirmation(form, exc.details)
+        return
     party = exc.details.get("party")
     if isinstance(party, str) and party in parties:
         field = str(exc.details.get("field", "")).removeprefix(f"{party}_")
@@ -224,6 +208,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 contract_id=contract.pk,
                 data=form.values(),
                 parties=_parties_values(parties),
+                confirm_amount=form.amount_confirmed(),
             )
         except DomainError as exc:
             _show_error(form, parties, exc)
@@ -301,6 +286,13 @@ def _shown(field: Field[Any, Any] | None, value: Any) -> str:
     return str(value)
 
 
+def _same_number(before: Any, after: Any) -> bool:
+    try:
+        return Decimal(str(before)) == Decimal(str(after))
+    except InvalidOperation:
+        return False
+
+
 def amendment_rows(m: ContractAmendment) -> list[tuple[str, str, str]]:
     """(field's verbose name, before, after) of one amendment, in the order of the contract's fields."""
     order = {f.name: i for i, f in enumerate(Contract._meta.fields)}
@@ -310,6 +302,8 @@ def amendment_rows(m: ContractAmendment) -> list[tuple[str, str, str]]:
             field: Any = Contract._meta.get_field(name)
         except FieldDoesNotExist:
             field = None
+        if isinstance(field, DecimalField) and _same_number(m.before.get(name), m.after.get(name)):
+            continue  # kept as "0" and "0.00" by amendments made before the service compared numbers
         label = capfirst(field.verbose_name) if field is not None else name
         shown_field = None if name == "status" else field
         rows.append((str(label), _shown(shown_field, m.before.get(name)), _shown(shown_field, m.after.get(name))))
@@ -418,10 +412,19 @@ def _amend(request: HttpRequest, contract: Contract) -> HttpResponse:
         return _refused(request, contract, amend_form=form)
     values = dict(form.cleaned_data)
     reason = values.pop("reason")
+    confirmed = bool(values.pop("confirm_amount", False))
     try:
-        services.amend_contract(actor=request.user, contract_id=contract.pk, changes=values, reason=reason)  # type: ignore[arg-type]
+        services.amend_contract(
+            actor=request.user,  # type: ignore[arg-type]
+            contract_id=contract.pk,
+            changes=values,
+            reason=reason,
+            confirm_amount=confirmed,
+        )
     except DomainError as exc:
-        if exc.error == Errors.VALIDATION:  # nothing changed
+        if exc.error == ContractErrors.AMOUNT_DIFFERS:
+            ask_amount_confirmation(form, exc.details)
+        elif exc.error == Errors.VALIDATION:  # nothing changed
             form.add_error(None, _("These are the registered figures already: change one to amend."))
         elif exc.error in (ContractErrors.AMOUNTS, ContractErrors.REASON_REQUIRED, ContractErrors.DATES):
             apply_domain_error(form, exc)

@@ -53,7 +53,7 @@ def listing(seller, applicant_admin, achievement):  # type: ignore[no-untyped-de
 
 @pytest.fixture
 def agreed(listing, outsider, other_org, applicant_admin) -> Deal:  # type: ignore[no-untyped-def]
-    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("150.00"))
+    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("100.00"))
     return market.agree_deal(actor=applicant_admin, deal_id=deal.pk)
 
 
@@ -120,7 +120,7 @@ def test_the_deal_page_leads_to_a_prefilled_contract_form(seller, applicant_admi
     assert form.status_code == 200
     f = form.context["form"]
     assert f.initial["deal"] == agreed.pk
-    assert f.initial["contract_amount"] == Decimal("1500000.00")
+    assert f.initial["contract_amount"] == Decimal("1000000.00")
     assert f.initial["contract_type"] == ContractType.LICENSING
     assert f.initial["achievement_number"] == "360202610077"
     assert form.context["parties"]["buyer"].initial["name"] == other_org.name
@@ -188,7 +188,7 @@ def test_api_takes_and_returns_the_deal(seller, applicant_admin, agreed):
         "signed_on": "2026-03-01",
         "term_start": "2026-03-01",
         "term_end": "2027-02-28",
-        "contract_amount": "1500000.00",
+        "contract_amount": "1000000.00",
         "deal_id": agreed.pk,
         "parties": [{"role": "buyer", "name": "买方", "region_code": "360702", "nature": "enterprise"}],
     }
@@ -239,7 +239,7 @@ def _contract_form(seller, deal, amount):  # type: ignore[no-untyped-def]
 
 
 def test_an_amount_other_than_the_deals_is_saved_only_once_confirmed(seller, applicant_admin, agreed):  # type: ignore[no-untyped-def]
-    """The deal was agreed at 150 (10,000 yuan); a contract of 1.00 yuan is said, and kept, until confirmed."""
+    """The deal was agreed at 100 (10,000 yuan); a contract of 1.00 yuan is said, and kept, until confirmed."""
     client = Client(headers={"accept-language": "en"})
     client.force_login(applicant_admin)
     data = _contract_form(seller, agreed, "1.00")
@@ -248,8 +248,8 @@ def test_an_amount_other_than_the_deals_is_saved_only_once_confirmed(seller, app
     assert first.status_code == 200 and Contract.objects.count() == 0
     assert first.context["form"].errors == {
         "contract_amount": [
-            "The contract amount of 1.00 yuan differs from the amount agreed in the deal, 150.00 (10,000 yuan) = "
-            "1,500,000.00 yuan: check the unit. Tick “The amount is right” to save it anyway."
+            "The contract amount of 1.00 yuan differs from the amount agreed in the deal, 100.00 (10,000 yuan) = "
+            "1,000,000.00 yuan: check the unit. Tick “The amount is right” to save it anyway."
         ]
     }
     assert 'type="checkbox" name="confirm_amount"' in page and 'name="contract_amount" value="1.00"' in page
@@ -262,9 +262,9 @@ def test_an_amount_other_than_the_deals_is_saved_only_once_confirmed(seller, app
 def test_the_deals_amount_in_yuan_needs_no_confirmation(seller, applicant_admin, agreed):  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(applicant_admin)
-    response = client.post("/contracts/new/", _contract_form(seller, agreed, "1500000.00"))
+    response = client.post("/contracts/new/", _contract_form(seller, agreed, "1000000.00"))
     assert response.status_code == 302
-    assert Contract.objects.get().contract_amount == Decimal("1500000.00")
+    assert Contract.objects.get().contract_amount == Decimal("1000000.00")
     # Without a deal nothing is compared.
     response = client.post("/contracts/new/", {**_contract_form(seller, agreed, "1.00"), "deal": ""})
     assert response.status_code == 302 and Contract.objects.count() == 2

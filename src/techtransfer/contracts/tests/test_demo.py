@@ -2,7 +2,7 @@
 
 from techtransfer.contracts import selectors
 from techtransfer.contracts.demo import load_demo_contracts
-from techtransfer.contracts.models import Contract, ContractFlag
+from techtransfer.contracts.models import Contract, ContractFlag, ContractParty
 
 
 def test_demo_contracts_fill_the_statistics(db, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -17,3 +17,23 @@ def test_demo_contracts_fill_the_statistics(db, settings, tmp_path) -> None:  # 
     assert st.output.count == 9
     # Demo organisations trade with each other both ways: some deals are flagged as circular.
     assert set(ContractFlag.objects.values_list("kind", flat=True)) <= {"circular"}
+
+
+def test_demo_parties_have_the_nature_their_credit_code_says(db, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """12… (the university, the institute, the hospital): public institutions; 52… (the service agency): a
+    social organisation; 91…: enterprises. The university was shown as an enterprise (the default)."""
+    settings.MEDIA_ROOT = tmp_path
+    load_demo_contracts(12)
+    natures = {(p.name, p.uscc[:2], p.nature) for p in ContractParty.objects.all()}
+    assert natures == {
+        ("[演示] 南昌示范大学", "12", "public_institution"),
+        ("[演示] 江西示范新材料研究院", "12", "public_institution"),
+        ("[演示] 江西示范医院", "12", "public_institution"),
+        ("[演示] 江西示范技术转移服务中心", "52", "social_organisation"),
+        ("[演示] 赣州示范稀土科技有限公司", "91", "enterprise"),
+        ("[演示] 南昌县示范智能装备有限公司", "91", "enterprise"),
+        ("[演示] 深圳示范电子有限公司", "91", "enterprise"),
+        ("[演示] 杭州示范新能源有限公司", "91", "enterprise"),
+    }
+    university_as_seller = ContractParty.objects.filter(role="seller", name="[演示] 南昌示范大学")
+    assert set(university_as_seller.values_list("nature", flat=True)) == {"public_institution"}

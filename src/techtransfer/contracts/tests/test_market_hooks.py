@@ -34,7 +34,7 @@ def agreed(seller, applicant_admin, outsider, other_org) -> Deal:  # type: ignor
         mode=ListingMode.NON_EXCLUSIVE_LICENCE, status=ListingStatus.PUBLISHED, published_at=timezone.now(),
         listed_until=timezone.localdate() + datetime.timedelta(days=30),
     )  # fmt: skip
-    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("80.00"))
+    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("100.00"))
     return market.agree_deal(actor=applicant_admin, deal_id=deal.pk)
 
 
