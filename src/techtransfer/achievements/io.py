@@ -839,6 +839,22 @@ def export_file(achievements: Iterable[Achievement], fmt: FileFormat) -> bytes:
 EXPORT_FILTERS = tuple(AchievementFilterSet.base_filters)
 
 
+def export_filter_errors(filters: Mapping[str, str]) -> dict[str, list[str]]:
+    """What the list's FilterSet says of `filters` (but `organisation`, which `export_queryset` judges
+    by permission): filter name → messages; empty when every value is taken."""
+    fs = AchievementFilterSet(
+        {k: v for k, v in filters.items() if k != "organisation"}, queryset=Achievement.objects.none()
+    )
+    if fs.is_valid():
+        return {}
+    return {name: [str(m) for m in errors] for name, errors in fs.errors.items()}
+
+
+def export_filter_label(name: str) -> str:
+    """The label of filter `name`, as the list page's filter form shows it."""
+    return str(AchievementFilterSet.base_filters[name].label)
+
+
 def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievement]:
     """The records `user` may export, filtered by the public list's FilterSet (the same parameters as
     the list page and the API): published public records, and for a government account also those of

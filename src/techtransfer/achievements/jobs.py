@@ -60,11 +60,20 @@ def start_export(*, actor: User, fmt: io.FileFormat, filters: Mapping[str, str],
     """Start an export of what `io.export_queryset` gives `actor`: the public list (with the records
     of a government account's jurisdiction), or one organisation's records for its members and for
     government accounts whose jurisdiction holds it. Any other organisation is refused with
-    EXPORT_NOT_ALLOWED (the same answer whether it exists or not) and no job is started."""
+    EXPORT_NOT_ALLOWED (the same answer whether it exists or not) and no job is started.
+
+    A filter the list's FilterSet does not take (an unknown `status` or other choice, a number out of
+    range) is refused with VALIDATION, each message under `details["fields"][name]`, and no job is
+    started: `io.export_queryset` would export nothing for it (a QA pass got an empty file).
+    """
     org = filters.get("organisation", "")
     if org and not ((org_id := parse_id(org)) is not None and may_export_organisation(actor, org_id)):
         raise DomainError(AchievementErrors.EXPORT_NOT_ALLOWED)
-    params = {**{k: v for k, v in filters.items() if k in io.EXPORT_FILTERS and v}, "format": fmt, "language": language}
+    kept = {k: v for k, v in filters.items() if k in io.EXPORT_FILTERS and v}
+    wrong = io.export_filter_errors(kept)
+    if wrong:
+        raise DomainError(Errors.VALIDATION, details={"fields": wrong})
+    params = {**kept, "format": fmt, "language": language}
     return start_job(actor=actor, kind="achievements.export", params=params)
 
 

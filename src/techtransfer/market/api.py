@@ -42,6 +42,16 @@ class ListingOut(Schema):
     status: str
     description: str
     published_at: datetime.datetime | None
+    sold: bool = Field(
+        ...,
+        description="An assignment, exclusive or sole licence with an agreed deal: no longer offered to other buyers.",
+    )
+
+    @staticmethod
+    def resolve_sold(obj: Listing) -> bool:
+        # Lists annotate it (`selectors.with_sold`, no query per row); a single listing asks once.
+        annotated = getattr(obj, "sold", None)
+        return selectors.is_sold(obj) if annotated is None else bool(annotated)
 
 
 class ListingIn(Schema):
@@ -145,7 +155,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Query
     """Published listings, filtered exactly as on the market page."""
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     data.setdefault("sort", "-published")
-    fs = ListingFilterSet(data, queryset=access.public_listings())
+    fs = ListingFilterSet(data, queryset=selectors.with_sold(access.public_listings()))
     if not fs.is_valid():
         raise DomainError(Errors.VALIDATION, details={"fields": {k: [str(m) for m in v] for k, v in fs.errors.items()}})
     return fs.qs

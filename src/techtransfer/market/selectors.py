@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Min, QuerySet
+from django.db.models import BooleanField, Case, Exists, Min, OuterRef, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from techtransfer.core.jurisdiction import jurisdiction_q
@@ -30,6 +30,18 @@ def is_sold(listing: Listing, *, besides: Deal | None = None) -> bool:
     if besides is not None:
         agreed = agreed.exclude(pk=besides.pk)
     return agreed.exists()
+
+
+def with_sold(qs: QuerySet[Listing]) -> QuerySet[Listing]:
+    """`qs` with each listing's `sold` (as `is_sold` says) computed in the same query, for lists."""
+    agreed = Deal.objects.filter(listing_id=OuterRef("pk"), status=DealStatus.AGREED)
+    return qs.annotate(
+        sold=Case(
+            When(mode__in=sorted(EXCLUSIVE_MODES), then=Exists(agreed)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def listings_for_achievement(achievement_id: int, *, user: User | None = None) -> QuerySet[Listing]:
@@ -75,7 +87,7 @@ def comparable_deal_amounts(*, industry: str, mode: str, exclude_listing_id: int
 
 def watchlist(user: User) -> QuerySet[Listing]:
     return (
-        Listing.objects.filter(watches__user=user)
+        with_sold(Listing.objects.filter(watches__user=user))
         .select_related("organisation", "region")
         .order_by("-watches__created_at", "-pk")
     )
@@ -193,4 +205,8 @@ def review_queue(user: User) -> QuerySet[Listing]:
 
 def my_listings(user: User) -> QuerySet[Listing]:
     org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
-    return Listing.objects.filter(organisation_id__in=org_ids).select_related("organisation").order_by("-updated_at")
+    return (
+        with_sold(Listing.objects.filter(organisation_id__in=org_ids))
+        .select_related("organisation")
+        .order_by("-updated_at")
+    )

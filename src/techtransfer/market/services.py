@@ -331,9 +331,12 @@ def _buyer_organisation(actor: User, listing: Listing, organisation_id: int) -> 
 
 @transaction.atomic
 def express_interest(*, actor: User, listing_id: int, organisation_id: int, message: str = "") -> Interest:
-    """Record (or update) a buyer organisation's interest in a published listing. Audited."""
+    """Record (or update) a buyer organisation's interest in a published listing that is not sold
+    (`selectors.is_sold`: its page offers no form, and a QA pass recorded one by posting anyway).
+    Audited."""
     listing = _published_listing(listing_id)
     buyer = _buyer_organisation(actor, listing, organisation_id)
+    _check_not_sold(listing)
     interest, created = Interest.objects.update_or_create(
         listing=listing, organisation=buyer, defaults={"user": actor, "message": message}
     )

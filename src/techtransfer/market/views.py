@@ -74,7 +74,7 @@ def _auction(request: HttpRequest, pk: int, action: access.AuctionAction = "view
 def market_list(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("sort", "-published")
-    fs = ListingFilterSet(data, queryset=access.public_listings())
+    fs = ListingFilterSet(data, queryset=selectors.with_sold(access.public_listings()))
     style_fields(fs.form)
     page = Paginator(fs.qs if fs.is_valid() else fs.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": fs, "page": page, "watched": selectors.watched_ids(_user(request))}

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core import concurrency, once
@@ -26,6 +27,33 @@ from techtransfer.needs.models import Challenge, Need
 
 S = ReviewStatus
 PAGE_SIZE = 20
+
+# What the reviewer is told after each review action (the organisation hears of all but
+# `start_review` by a notice).
+ACTION_DONE = {
+    "start_review": gettext_lazy("Review started. Publish the need, or return or reject it with a reason."),
+    "publish": gettext_lazy("Published: the need is on the public list of needs."),
+    "return": gettext_lazy("Returned to the organisation with your comment."),
+    "reject": gettext_lazy("Rejected. The organisation is told your reason."),
+}
+
+
+@login_required
+@require_GET
+def my_needs(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    qs = access.needs_visible_to(user).filter(organisation_id__in=org_ids).order_by("-updated_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/mine.html", {"page": page, "title": _("My organisation's needs")})
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    qs = access.review_queue(request.user).order_by("updated_at", "pk")  # type: ignore[arg-type]
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/mine.html", {"page": page, "title": _("Needs to review")})
 
 
 def _fetch(request: HttpRequest, pk: int, action: access.NeedAction = "view") -> Need:
@@ -74,9 +102,9 @@ def _submit_blocked(user: User, need: Need) -> bool:
     )
 
 
-@require_GET
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _fetch(request, pk)
+def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentForm | None = None) -> dict[str, Any]:
+    """The need page: `comment_form` is a refused action's comment box, shown again as typed with the
+    reason at it."""
     user: User = request.user  # type: ignore[assignment]
     challenge = Challenge.objects.filter(need=need).first()
     context: dict[str, Any] = {
@@ -87,11 +115,17 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": services.can_edit_need(user, need) and need.status in services.EDITABLE_STATES,
         "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
         "challenge": challenge,
-        "comment_form": CommentForm(),
+        "comment_form": comment_form or CommentForm(),
         # A member of the seeking organisation is not offered to contact it (an inquiry needs two).
         "own_organisation": is_member(user, need.organisation_id),
     }
-    return render(request, "needs/detail.html", context)
+    return context
+
+
+@require_GET
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _fetch(request, pk)
+    return render(request, "needs/detail.html", _detail_context(request, need))
 
 
 def _org_choices(user: User) -> list[tuple[int, str]]:
@@ -170,27 +204,17 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.withdraw_need(actor=user, need_id=need.pk, comment=comment)
         else:
             services.review_need(actor=user, need_id=need.pk, action=action, comment=comment)
-    except DomainError as exc:  # the refusal with its reasons ("Give the reason."), as for achievements
+    except DomainError as exc:
+        if "comment" in exc.details:
+            # A return or rejection without a reason: the page again, the comment box as typed and the
+            # reason at it (it was a message above the page after a redirect, the box emptied).
+            form = CommentForm(request.POST)
+            form.is_valid()
+            apply_domain_error(form, exc)
+            messages.error(request, exc.refusal)
+            return render(request, "needs/detail.html", _detail_context(request, need, comment_form=form))
         extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
         messages.error(request, f"{exc.refusal} {extra}".strip())
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, str(ACTION_DONE.get(action, _("Done."))))
     return redirect("needs:detail", need.pk)
-
-
-@login_required
-@require_GET
-def my_needs(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
-    qs = access.needs_visible_to(user).filter(organisation_id__in=org_ids).order_by("-updated_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "needs/mine.html", {"page": page, "title": _("My organisation's needs")})
-
-
-@login_required
-@require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    qs = access.review_queue(request.user).order_by("updated_at", "pk")  # type: ignore[arg-type]
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "needs/mine.html", {"page": page, "title": _("Needs to review")})

@@ -368,6 +368,14 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         "sort_links": sort_links if text.positive_query(kwargs["query"]).strip() else None,
         "did_you_mean": did_you_mean,
         "filtered_to_nothing": bool(no_hits and filtered),
+        # A short question whose words no record holds enough of: what is listed was found by meaning.
+        "by_meaning_only": bool(
+            result.results.hits
+            and text.key_words(kwargs["query"])[1]
+            and all(h.lexical_score is None for h in result.results.hits)
+            and number == 1
+            and kwargs["mode"] != "semantic"  # there, every record is found by meaning
+        ),
         # A question with nothing to search for (的, symbols): say why nothing is listed.
         "no_words": bool(
             no_hits and not text.query_tokens(kwargs["query"]) and not text.split_exclusions(kwargs["query"])[1]

@@ -17,6 +17,7 @@ from techtransfer.achievements import io, services
 from techtransfer.achievements.access import public_achievements
 from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.demo import load_demo_achievements, name_from_abstract
+from techtransfer.achievements.jobs import start_export
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.audit.models import AuditEvent
@@ -447,6 +448,54 @@ def test_a_government_account_is_told_why_it_cannot_export_outside_its_jurisdict
         302, f"/achievements/?format=csv&organisation={applicant_org.pk}"
     )  # fmt: skip
     assert [str(m) for m in get_messages(response.wsgi_request)] == [EXPORT_REFUSED]
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("status=bogus", ["Status: Select a valid choice. bogus is not one of the available choices."]),
+        (
+            "status=submitted&kind=rocket&stage=x",
+            [
+                "Kind: Select a valid choice. rocket is not one of the available choices.",
+                "Stage: Select a valid choice. x is not one of the available choices.",
+            ],
+        ),
+        ("transfer_mode=gift", ["Transfer mode: Select a valid choice. gift is not one of the available choices."]),
+        ("sort=cheapest", ["Sort by: Select a valid choice. cheapest is not one of the available choices."]),
+    ],
+)
+def test_an_export_with_an_unknown_filter_value_is_refused_and_starts_no_job(
+    jurisdiction_records, city_reviewer, query, said
+):
+    """`status=bogus` started a job that wrote an empty file; refused as an organisation is."""
+    response = en_client(city_reviewer).post(f"/achievements/export/?format=csv&{query}")
+    assert (response.status_code, response["Location"]) == (302, f"/achievements/?format=csv&{query}")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Some fields are not valid.", *said]
+    assert not Job.objects.exists()
+
+
+def test_an_unknown_status_is_refused_in_chinese_too(jurisdiction_records, city_reviewer):
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(city_reviewer)
+    response = c.post("/achievements/export/?format=csv&status=bogus")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "部分字段填写有误。", "状态：选择一个有效的选项。 bogus 不在可用的选项中。",
+    ]  # fmt: skip
+    assert not Job.objects.exists()
+
+
+def test_start_export_refuses_unknown_filter_values_under_their_names(city_reviewer):
+    with translation.override("en"), pytest.raises(DomainError) as exc:
+        start_export(actor=city_reviewer, fmt="csv", filters={"status": "bogus", "year": "1800"}, language="en")
+    assert exc.value.code == "validation_error"
+    assert exc.value.details == {
+        "fields": {
+            "status": ["Select a valid choice. bogus is not one of the available choices."],
+            "year": ["Ensure this value is greater than or equal to 1949."],
+        }
+    }
     assert not Job.objects.exists()
 
 

@@ -7,9 +7,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.errors import DomainError
 from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from techtransfer.market import services
 from techtransfer.market.choices import ListingMode
+from techtransfer.market.errors import MarketErrors
 from techtransfer.market.models import Deal, Interest
 from techtransfer.market.services import AuctionInput
 
@@ -49,6 +52,44 @@ def test_a_sold_listing_says_so_and_offers_no_sale(client, mode, listing, buyer,
     client.force_login(other_buyer)
     client.post(f"/market/listings/{listing.pk}/deals/new/", {"organisation": org.pk, "amount": "130"})
     assert Deal.objects.filter(listing=listing).count() == 1
+
+
+@pytest.mark.parametrize("mode", [ListingMode.ASSIGNMENT, ListingMode.EXCLUSIVE_LICENCE, ListingMode.SOLE_LICENCE])
+def test_an_interest_posted_to_a_sold_listing_is_refused(client, mode, listing, buyer, outsider, applicant_member):
+    """Its page offers no interest form, but a POST sent anyway read "卖方可以看到您的意向。" and was kept."""
+    listing.mode = mode
+    listing.save(update_fields=["mode"])
+    _agree(listing, buyer, outsider, applicant_member)
+    org = OrganisationFactory(name="第三方测试公司", region_id="360102", status=OrganisationStatus.VERIFIED)
+    other_buyer = UserFactory(username="third_buyer")
+    MembershipFactory(user=other_buyer, organisation=org)
+    client.force_login(other_buyer)
+    response = client.post(
+        f"/market/listings/{listing.pk}/interest/", {"organisation": org.pk, "message": "希望洽谈"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<div class="alert alert-danger" role="alert">该挂牌项目为转让、独占许可或排他许可，已有达成的交易，不能再次出售。</div>'
+        in page
+    )
+    assert "卖方可以看到您的意向。" not in page and 'id="interest-form"' not in page
+    assert not Interest.objects.exists()
+    with pytest.raises(DomainError) as exc:
+        services.express_interest(actor=other_buyer, listing_id=listing.pk, organisation_id=org.pk)
+    assert exc.value.error == MarketErrors.SOLD
+    assert not Interest.objects.exists()
+
+
+def test_an_interest_in_a_non_exclusive_licence_with_an_agreed_deal_is_still_recorded(
+    listing, buyer, outsider, applicant_member
+):
+    _agree(listing, buyer, outsider, applicant_member)
+    interest = services.express_interest(actor=outsider, listing_id=listing.pk, organisation_id=buyer.pk)
+    assert list(Interest.objects.values_list("pk", "listing_id", "organisation_id")) == [
+        (interest.pk, listing.pk, buyer.pk)
+    ]
 
 
 def test_a_listing_sold_under_a_non_exclusive_licence_stays_on_offer(

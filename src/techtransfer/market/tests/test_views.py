@@ -141,3 +141,71 @@ def test_reviewer_publishes_from_the_page(client, seller, applicant_member, coun
     client.post(reverse("market:action", args=[listing.pk, "publish"]))
     listing.refresh_from_db()
     assert listing.status == S.PUBLISHED
+
+
+# --- a listing for one buyer with an agreed deal is said sold in the lists and the API ----------
+
+
+@pytest.fixture
+def sold_market(market, buyer, applicant_member):  # type: ignore[no-untyped-def]
+    """Sold: the assignment "b" and 15 more assignments. Still on offer: the non-exclusive licence "a",
+    though it has an agreed deal, and "c", which has none."""
+    from techtransfer.market.choices import DealStatus
+    from techtransfer.market.models import Deal
+
+    more = [
+        ListingFactory(
+            organisation=market["a"].organisation, status=S.PUBLISHED, mode=ListingMode.ASSIGNMENT, title=f"批量{i}",
+            published_at=timezone.now(),
+        )
+        for i in range(15)
+    ]  # fmt: skip
+    for listing in [market["a"], market["b"], *more]:
+        Deal.objects.create(
+            listing=listing, buyer=buyer, amount=Decimal("100"), status=DealStatus.AGREED, created_by=applicant_member
+        )
+    return market
+
+
+def test_the_market_page_badges_sold_listings_within_the_query_budget(
+    client, sold_market, django_assert_max_num_queries
+):
+    """The list never said that a listing was sold; it says so without a query per row."""
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("market:list"), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    b, a, c = sold_market["b"], sold_market["a"], sold_market["c"]
+    assert f'<span class="badge text-bg-info" id="sold-{b.pk}">Sold</span>' in page
+    assert f'id="sold-{a.pk}"' not in page and f'id="sold-{c.pk}"' not in page
+    assert page.count('class="badge text-bg-info" id="sold-') == 16  # all 18 on one page, 16 sold
+    zh = client.get(reverse("market:list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<span class="badge text-bg-info" id="sold-{b.pk}">已售出</span>' in zh
+
+
+def test_the_api_says_which_listings_are_sold_without_a_query_per_row(
+    client, sold_market, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/v1/market/listings")
+    items = response.json()["items"]
+    assert response.json()["count"] == 18 and len(items) == 18
+    sold = {item["title"] for item in items if item["sold"]}
+    assert sold == {"锂电池转让", *(f"批量{i}" for i in range(15))}
+    assert {item["title"]: item["sold"] for item in items if not item["sold"]} == {
+        "永磁电机许可": False, "稀土分离入股": False,
+    }  # fmt: skip
+    for key, expected in (("b", True), ("a", False), ("c", False)):
+        detail = client.get(f"/api/v1/market/listings/{sold_market[key].pk}")
+        assert detail.status_code == 200 and detail.json()["sold"] is expected
+
+
+def test_my_listings_and_the_watchlist_badge_sold_listings(client, sold_market, applicant_member, outsider):
+    from techtransfer.market import services
+
+    client.force_login(applicant_member)
+    b = sold_market["b"]
+    badge = f'<span class="badge text-bg-info" id="sold-{b.pk}">Sold</span>'
+    assert badge in client.get(reverse("market:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.force_login(outsider)
+    services.watch(actor=outsider, listing_id=b.pk)
+    assert badge in client.get(reverse("market:watchlist"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -120,16 +120,71 @@ def test_returning_or_rejecting_without_a_reason_is_refused(
     assert (done.status, done.review_comment) == (S.RETURNED if action == "return" else S.REJECTED, "指标不清楚")
 
 
-def test_the_web_action_says_a_reason_is_needed(applicant_org, applicant_admin, county_reviewer):
+@pytest.mark.parametrize(
+    ("status", "action", "message"),
+    [(S.SUBMITTED, "return", "Say what must change."), (S.UNDER_REVIEW, "reject", "Give the reason.")],
+)
+def test_the_web_action_says_a_reason_is_needed_at_the_comment_box(
+    applicant_org, applicant_admin, county_reviewer, status, action, message
+):
+    """It was a message above the page after a redirect ("部分字段填写有误。 请说明需要修改的内容。"),
+    the comment box emptied."""
     need = submitted_need(applicant_org, applicant_admin)
-    c = login(county_reviewer)
-    response = c.post(
-        reverse("needs:action", args=[need.pk]), {"action": "return", "comment": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    if status == S.UNDER_REVIEW:
+        services.review_need(actor=county_reviewer, need_id=need.pk, action="start_review")
+    events = AuditEvent.objects.count()
+    response = login(county_reviewer).post(
+        reverse("needs:action", args=[need.pk]), {"action": action, "comment": "  "}, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Some fields are not valid. Say what must change."]
+    assert response.status_code == 200
+    assert response.context["comment_form"].errors == {"comment": [message]}
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Some fields are not valid."]
+    page = response.content.decode()
+    box = page[page.index('id="need-actions"') :]
+    assert '<textarea name="comment" cols="40" rows="2"' in box and ">\n  </textarea>" in box
+    assert f'<div class="invalid-feedback d-block" role="alert">{message}</div>' in box
+    assert f'value="{action}">' in box  # the buttons are offered again
     need.refresh_from_db()
-    assert need.status == S.SUBMITTED
+    assert (need.status, need.review_comment) == (status, "")
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_reason_is_said_in_chinese_at_the_comment_box(applicant_org, applicant_admin, county_reviewer):
+    need = submitted_need(applicant_org, applicant_admin)
+    response = login(county_reviewer).post(
+        reverse("needs:action", args=[need.pk]), {"action": "return", "comment": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 200
+    assert response.context["comment_form"].errors == {"comment": ["请说明需要修改的内容。"]}
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["部分字段填写有误。"]
+    assert (
+        '<div class="invalid-feedback d-block" role="alert">请说明需要修改的内容。</div>' in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "said"),
+    [
+        ("start_review", S.UNDER_REVIEW, "Review started. Publish the need, or return or reject it with a reason."),
+        ("publish", S.PUBLISHED, "Published: the need is on the public list of needs."),
+        ("return", S.RETURNED, "Returned to the organisation with your comment."),
+        ("reject", S.REJECTED, "Rejected. The organisation is told your reason."),
+    ],
+)
+def test_each_review_action_on_the_web_says_what_it_did(
+    applicant_org, applicant_admin, county_reviewer, action, status, said
+):
+    """Starting the review and publishing said nothing that told them apart."""
+    need = submitted_need(applicant_org, applicant_admin)
+    if action != "start_review":
+        services.review_need(actor=county_reviewer, need_id=need.pk, action="start_review")
+    response = login(county_reviewer).post(
+        reverse("needs:action", args=[need.pk]), {"action": action, "comment": "指标不清楚"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (response.status_code, response["Location"]) == (302, f"/needs/{need.pk}/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [said]
+    need.refresh_from_db()
+    assert need.status == status
 
 
 @pytest.mark.parametrize(("action", "message"), [("return", "Say what must change."), ("reject", "Give the reason.")])

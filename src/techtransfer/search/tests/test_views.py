@@ -594,3 +594,18 @@ def test_the_language_form_of_a_page_answering_a_post_comes_back_to_the_form_s_p
     assert tpl.render(Context({"request": post})) == "/market/listings/3/"
     foreign = RequestFactory().post("/market/listings/3/deals/new/", HTTP_REFERER="http://evil.example/x")
     assert tpl.render(Context({"request": foreign})) == "/"
+
+
+def test_a_short_question_answered_by_meaning_alone_says_so(client, published):
+    from techtransfer.search.services import get_backend
+
+    get_backend().min_similarity = get_backend().short_min_similarity = -1.0  # every record is near enough
+    url = reverse("search:search")
+    # Four words, three needed: the record holds two (永磁, 电机); it is listed by meaning.
+    page = client.get(url, {"q": "永磁电机 水稻灌溉"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert NAME in page and 'id="by-meaning-only"' in page
+    assert "No record holds most of the words of the question: these are close to it in meaning." in page
+    held = client.get(url, {"q": "永磁电机"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert NAME in held and 'id="by-meaning-only"' not in held
+    meaning = client.get(url, {"q": "永磁电机 水稻灌溉", "mode": "semantic"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'id="by-meaning-only"' not in meaning.content.decode()
