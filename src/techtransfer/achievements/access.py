@@ -25,6 +25,7 @@ PUBLIC_Q = Q(status=S.PUBLISHED, secrecy=SecrecyLevel.PUBLIC)
 
 AchievementAction = Literal["view", "edit", "review", "manage"]
 _GOVERNMENT_ROLES = frozenset(str(r) for r in GOVERNMENT_ROLES)
+GOVERNMENT_ROLE_NAMES = _GOVERNMENT_ROLES
 
 
 def achievements_visible_to(user: User) -> QuerySet[Achievement]:

@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -139,7 +140,13 @@ def report_csv(problems: Iterable[Problem]) -> bytes:
     buf = io.StringIO()
     buf.write("\ufeff")
     writer = csv.writer(buf)
-    writer.writerow(["row", "field", "message"])
+    writer.writerow(
+        [
+            pgettext("import report column", "row"),
+            pgettext("import report column", "field"),
+            pgettext("import report column", "message"),
+        ]
+    )
     writer.writerows([p.row, p.field, _guard(p.message)] for p in problems)
     return buf.getvalue().encode("utf-8")
 

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from techtransfer.achievements import access, panels, selectors, services
 from techtransfer.achievements.children import ChildrenForm, initial_text
-from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
 from techtransfer.core import concurrency, once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.jurisdiction import government_regions
 from techtransfer.core.models import Membership, User
 from techtransfer.core.selectors import region_filter_choices
 
@@ -53,6 +54,9 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         "primary_filters": PRIMARY_FILTERS,
         "more_filters": MORE_FILTERS,
         "more_open": any(request.GET.get(f) for f in MORE_FILTERS),
+        # The list is the public registry; a government account's export also holds what it reviews.
+        "exports_jurisdiction": request.user.is_authenticated
+        and bool(government_regions(request.user, access.GOVERNMENT_ROLE_NAMES)),  # type: ignore[arg-type]
     }
     return render(request, "achievements/list.html", context)
 
@@ -168,7 +172,10 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if published:
                 services.propose_revision(actor=user, achievement_id=a.pk, data=form.values())
                 messages.success(
-                    request, _("Your changes were sent for review; the published version stays public until then.")
+                    request,
+                    _("Your changes were sent for review; the published version stays public until then.")
+                    if a.secrecy == SecrecyLevel.PUBLIC
+                    else _("Your changes were sent for review; the published version stays in force until then."),
                 )
             else:
                 services.update_achievement(

@@ -630,3 +630,19 @@ def test_demo_loader_publishes_public_records_once(applicant_org, applicant_admi
         load_demo_achievements(organisations=[applicant_org, other_org], actor_for=lambda o: actors[o.pk], limit=4) == 0
     )
     assert Achievement.objects.count() == 8
+
+
+def test_the_list_tells_a_government_account_what_its_export_holds(city_reviewer, applicant_member):
+    """The list is the public registry; a government account's export also holds what it reviews."""
+    note = "your export also holds the submitted and internal records of your jurisdiction"
+    assert note in en_client(city_reviewer).get("/achievements/").content.decode()
+    assert note not in en_client(applicant_member).get("/achievements/").content.decode()
+
+
+def test_the_import_report_header_is_in_the_readers_language():
+    problems = [io.Problem(row=3, field="name", message="必填")]
+    with translation.override("zh-hans"):
+        header = io.report_csv(problems).decode("utf-8-sig").splitlines()[0]
+    assert header == "行,字段,问题"
+    with translation.override("en"):
+        assert io.report_csv(problems).decode("utf-8-sig").splitlines()[0] == "row,field,message"
