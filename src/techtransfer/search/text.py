@@ -7,6 +7,7 @@ keywords) plus character bigrams of every CJK run, for recall on words the dicti
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import unicodedata
@@ -25,6 +26,7 @@ _JIEBA = rjieba.Jieba()
 # The Han characters the engine reads as Chinese (CJK unified ideographs, extension A, compatibility).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{_HAN}]+")
+_DECIMAL_TAIL = re.compile(r"\d+\.(\d+[a-z]*)")
 _WORD = re.compile(f"[0-9a-z{_HAN}][0-9a-z{_HAN}._+\\-]*")
 # Single characters and function words that match nearly everything.
 STOPWORDS = frozenset(
@@ -121,7 +123,18 @@ def _words(normalised: str) -> tuple[str, ...]:
         w = w.strip()
         if w and w not in STOPWORDS and _WORD.fullmatch(w) and (len(w) > 1 or w.isascii()):
             out.append(w)
-    return tuple(out)
+    # The segmenter also gives a decimal's tail as a word (0.5g → 5g, 3.5mm → 5mm): it is not one, and
+    # it made 5G find "0.5g" of a sample. The whole (0.5g) stays.
+    tails = collections.Counter(m.group(1) for w in out if (m := _DECIMAL_TAIL.fullmatch(w)))
+    if not tails:
+        return tuple(out)
+    kept = []
+    for w in out:  # one tail left out per decimal that gave it (5G beside 0.5g stays)
+        if tails[w] > 0:
+            tails[w] -= 1
+        else:
+            kept.append(w)
+    return tuple(kept)
 
 
 def words(text: str) -> list[str]:

@@ -105,8 +105,9 @@ class TantivyBackend(SearchBackend):
 
     def _fingerprint(self) -> str:
         # v4: a submitted need's reviewers are those of its organisation's region (its visibility
-        # tokens changed), so an index written before is rebuilt.
-        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 4})
+        # tokens changed); v5: a decimal's tail is no word (0.5g gave 5g). An index written before is
+        # rebuilt.
+        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 5})
 
     def _open(self) -> tantivy.Index:
         marker = self.path / SCHEMA_MARKER

@@ -215,3 +215,16 @@ def test_matched_terms_are_named_as_the_snippet_shows_them():
     assert matched == ["tio2", "abs", "复合"]
     assert shown_terms(snippet, matched) == ["TiO2", "ＡＢＳ", "复合"]
     assert shown_terms("", ["tio2"]) == ["tio2"]  # no snippet: the normalised form
+
+
+@pytest.mark.parametrize(
+    ("source", "tokens"),
+    [
+        ("称取0.5g样品", ["称取", "0.5g", "样品", "_称取", "_样品"]),  # not 5g: 5G found a sample's weight
+        ("3.5mm", ["3.5mm"]),
+        ("5G通信基站", ["5g", "通信", "基站", "_通信", "_信基", "_基站"]),
+        ("5g 0.5g", ["5g", "0.5g"]),  # a 5G of its own beside a decimal stays
+    ],
+)
+def test_a_decimals_tail_is_no_word(source, tokens):
+    assert text.index_tokens(source) == tokens
