@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements.catalogue_access import may_view_catalogue
 from techtransfer.achievements.disclosure_access import DisclosureAction, can_on_disclosure
 from techtransfer.achievements.models import Catalogue, CatalogueAccess, Disclosure
-from techtransfer.core.choices import OrganisationStatus, Role
-from techtransfer.core.models import Membership, User
+from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.models import User
+from techtransfer.core.roles import admin_ids
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 
@@ -41,17 +42,6 @@ DISCLOSURE_OUTCOME = register_kind(
 CATALOGUE_ADMITTED = register_kind(
     "achievements.catalogue_admitted", _("Restricted catalogues my organisation may read")
 )
-
-
-def _admin_ids(organisation_ids: Iterable[int]) -> list[int]:
-    return list(
-        Membership.objects.filter(
-            organisation_id__in=list(organisation_ids), role=Role.ORG_ADMIN, is_active=True, user__is_active=True
-        )
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
 
 
 def _disclosure_url(d: Disclosure) -> str:
@@ -67,7 +57,7 @@ def disclosure_submitted(d: Disclosure, *, actor: User) -> None:
     """Tell the organisation's transfer office (its admins) that a disclosure waits for them.
 
     The actor is left out: an admin who discloses an invention of their own knows it is submitted."""
-    office = [pk for pk in _admin_ids([d.organisation_id]) if pk != actor.pk]
+    office = [pk for pk in admin_ids([d.organisation_id]) if pk != actor.pk]
     notify(
         user_ids=_may_read_disclosure(office, d, "assess"),
         kind=DISCLOSURE_SUBMITTED,
@@ -110,7 +100,7 @@ def catalogue_opened(catalogue: Catalogue, organisation_ids: Iterable[int] | Non
     grants = CatalogueAccess.objects.filter(catalogue=catalogue, organisation__status=OrganisationStatus.VERIFIED)
     if organisation_ids is not None:
         grants = grants.filter(organisation_id__in=list(organisation_ids))
-    admins = _admin_ids(grants.values_list("organisation_id", flat=True))
+    admins = admin_ids(grants.values_list("organisation_id", flat=True))
     readers = [u.pk for u in User.objects.filter(pk__in=admins) if may_view_catalogue(u, catalogue)]
     notify(
         user_ids=readers,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.core.choices import Role
-from techtransfer.core.models import Invitation, Membership, Organisation, User
+from techtransfer.core.models import Invitation, Organisation, User
+from techtransfer.core.roles import admin_ids
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 
@@ -26,20 +26,12 @@ STATUS_TITLES: dict[str, Promise] = {
 }
 
 
-def admin_ids(organisation_id: int) -> list[int]:
-    return list(
-        Membership.objects.filter(organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
 def organisation_reviewed(org: Organisation, action: str) -> None:
     """The organisation's admins learn a verification decision (`verify`, `suspend`, `reinstate`);
     the reviewer's comment or the reason for a suspension is the body."""
     text = STATUS_TITLES[action]
     notify(
-        user_ids=admin_ids(org.pk),
+        user_ids=admin_ids([org.pk]),
         kind=ORGANISATION_STATUS,
         title=lambda: str(text) % {"org": org.name},
         body=org.status_reason,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from techtransfer.core.choices import Role
 from techtransfer.core.models import Membership, Organisation, User
 
@@ -28,6 +30,19 @@ def is_member(user: User, organisation: Organisation | int) -> bool:
 def is_org_admin(user: User, organisation: Organisation | int) -> bool:
     m = membership_of(user, organisation)
     return m is not None and m.role == Role.ORG_ADMIN
+
+
+def admin_ids(organisation_ids: Iterable[int]) -> list[int]:
+    """The user ids of the active admins (with active accounts) of these organisations, each once, in
+    order: whom a notice for an organisation goes to."""
+    return list(
+        Membership.objects.filter(
+            organisation_id__in=list(organisation_ids), role=Role.ORG_ADMIN, is_active=True, user__is_active=True
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def forget(user: User) -> None:

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.core.choices import GOVERNMENT_ROLES, Role
+from techtransfer.core.choices import GOVERNMENT_ROLES
 from techtransfer.core.models import Membership
+from techtransfer.core.roles import admin_ids
 from techtransfer.matchmaking.choices import ItemStatus
 from techtransfer.matchmaking.models import EventItem
 from techtransfer.notifications.registry import register_kind
@@ -41,11 +42,7 @@ def _owner_admin_ids(item: EventItem) -> list[int]:
     record = item.need or item.achievement
     if record is None:
         return []
-    return list(
-        Membership.objects.filter(
-            organisation_id=record.organisation_id, is_active=True, role=Role.ORG_ADMIN
-        ).values_list("user_id", flat=True)
-    )
+    return admin_ids([record.organisation_id])
 
 
 def _title(text: Promise, item: EventItem) -> Callable[[], str]:

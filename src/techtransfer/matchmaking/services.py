@@ -22,7 +22,7 @@ from techtransfer.audit.services import record_event
 from techtransfer.core.choices import OrganisationStatus, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Membership, Organisation, User
-from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.roles import admin_ids, is_member, is_org_admin
 from techtransfer.matchmaking.choices import FINAL_STATES, InquiryStatus
 from techtransfer.matchmaking.errors import MatchErrors
 from techtransfer.matchmaking.models import Inquiry, Message
@@ -71,11 +71,7 @@ def _first_contacts(inquiry: Inquiry, organisation_id: int) -> set[int]:
     created the record the inquiry is about (the researcher who registered the achievement, the engineer
     who wrote the need) while still an active member. Nobody of these: every active member, so that an
     inquiry never goes unseen."""
-    admins = set(
-        Membership.objects.filter(
-            organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    admins = set(admin_ids([organisation_id]))
     record = inquiry.need if inquiry.need_id else inquiry.achievement if inquiry.achievement_id else None
     if record is not None and record.organisation_id == organisation_id:
         admins |= _active_members(organisation_id, {record.created_by_id})
