@@ -24,8 +24,6 @@ PRIVATE_STATES = frozenset({S.DRAFT, S.PENDING_CONFIRMATION})
 PUBLIC_Q = Q(status=S.PUBLISHED, secrecy=SecrecyLevel.PUBLIC)
 
 AchievementAction = Literal["view", "edit", "review", "manage"]
-_GOVERNMENT_ROLES = frozenset(str(r) for r in GOVERNMENT_ROLES)
-GOVERNMENT_ROLE_NAMES = _GOVERNMENT_ROLES
 
 
 def achievements_visible_to(user: User) -> QuerySet[Achievement]:
@@ -45,7 +43,7 @@ def government_q(user: User) -> Q:
     """Records a government reviewer or official sees in its jurisdiction: once submitted (never
     drafts), internal ones included. Matches nothing for other accounts, platform admins included
     (they see everything through `achievements_visible_to`)."""
-    if not government_regions(user, _GOVERNMENT_ROLES):
+    if not government_regions(user):  # every government role (jurisdiction_q lets platform admins through)
         return Q(pk__in=[])
     return jurisdiction_q(user, "region", roles=GOVERNMENT_ROLES) & ~Q(status__in=list(PRIVATE_STATES))
 

@@ -55,8 +55,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         "more_filters": MORE_FILTERS,
         "more_open": any(request.GET.get(f) for f in MORE_FILTERS),
         # The list is the public registry; a government account's export also holds what it reviews.
-        "exports_jurisdiction": request.user.is_authenticated
-        and bool(government_regions(request.user, access.GOVERNMENT_ROLE_NAMES)),  # type: ignore[arg-type]
+        "exports_jurisdiction": bool(government_regions(request.user)),  # type: ignore[arg-type]
     }
     return render(request, "achievements/list.html", context)
 

@@ -173,12 +173,8 @@ def _initial_from_deal(deal: Deal) -> dict[str, Any]:
 
 def _party_initial(org: Organisation) -> dict[str, Any]:
     """A party's fields as the organisation's record has them (a deal's buyer, its listing's seller)."""
-    return {"name": org.name, "uscc": org.uscc, "region": org.region_id or "", "nature": _nature_of(org)}
-
-
-def _nature_of(org: Organisation) -> str:
-    """The party's nature a deal's organisation implies (it stayed "enterprise" for an institute)."""
-    return services.party_nature(org.uscc, org)
+    nature = services.party_nature(org.uscc, org)  # it stayed "enterprise" for an institute
+    return {"name": org.name, "uscc": org.uscc, "region": org.region_id or "", "nature": nature}
 
 
 def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainError) -> None:

@@ -128,12 +128,12 @@ def test_the_deal_page_leads_to_a_prefilled_contract_form(seller, applicant_admi
     seller_initial = form.context["parties"]["seller"].initial
     assert (seller_initial["name"], seller_initial["uscc"]) == (seller.name, seller.uscc)
     # The nature comes from the credit code (12…: a public institution), else the organisation's type.
-    from techtransfer.contracts.views import _nature_of
+    from techtransfer.contracts.services import party_nature
     from techtransfer.core.models import Organisation
 
-    assert seller_initial["nature"] == _nature_of(seller)
+    assert seller_initial["nature"] == party_nature(seller.uscc, seller)
     assert [
-        _nature_of(Organisation(uscc=code, type=kind))
+        party_nature(code, Organisation(uscc=code, type=kind))
         for code, kind in (
             ("12360000MB0000000X", "enterprise"),
             ("91360100MA00000000", "university"),
