@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def reading_language(self) -> str:
+        """The language to write to this person in: the one chosen last, else the platform's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def is_platform_admin(self) -> bool:

@@ -56,7 +56,7 @@ def run_job(job_id: int) -> str:
 
 def owner_language(job: Job) -> str:
     """The language a job writes its messages in: its owner's last chosen one, else the platform's."""
-    return (job.created_by.language if job.created_by is not None else "") or settings.LANGUAGE_CODE
+    return job.created_by.reading_language if job.created_by is not None else settings.LANGUAGE_CODE
 
 
 def _run(job: Job) -> str:

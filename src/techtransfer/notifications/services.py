@@ -46,7 +46,7 @@ def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", 
     users = list(User.objects.filter(pk__in=ids, is_active=True).only("pk", "email", "language"))
     by_language: dict[str, list[User]] = {}
     for u in users:
-        by_language.setdefault(u.language or settings.LANGUAGE_CODE, []).append(u)
+        by_language.setdefault(u.reading_language, []).append(u)
     rows: list[Notification] = []
     for language, group in sorted(by_language.items()):
         with translation.override(language):
