@@ -269,7 +269,7 @@ def key_words(query: str) -> tuple[tuple[str, ...], int]:
 def _key_words(norm: str) -> tuple[tuple[str, ...], int]:
     if not norm or len(norm) > MAJORITY_MAX_CHARS:
         return (), 0
-    words = _phrase_words(norm)
+    words = _question_words(norm)
     return (words, len(words) // 2 + 1) if len(words) >= 2 else ((), 0)
 
 
@@ -291,7 +291,7 @@ def _parts(word: str) -> list[str]:
     return best.get(len(word)) or [word]
 
 
-def _phrase_words(phrase: str) -> tuple[str, ...]:
+def _question_words(phrase: str) -> tuple[str, ...]:
     """The words of a question that a record may be asked to hold: segmented, common words left out, a
     single CJK character joined to the word it touches (石墨 烯 → 石墨烯, 主 成分 → 主成分), compounds
     read as their parts."""

@@ -254,7 +254,11 @@ class TantivyBackend(SearchBackend):
         return out
 
     # --- reading --------------------------------------------------------------------------
-    def _text_query(self, tokens: Sequence[str], question: str, most_words: bool = False) -> tantivy.Query | None:
+    def _text_query(
+        self, tokens: Sequence[str], question: str, majority: tantivy.Query | None = None
+    ) -> tantivy.Query | None:
+        """Any of `tokens` in any field, scored, or the question as a name; with `majority` (the
+        question's `_majority`), only among the records it admits."""
         clauses = []
         searched = text.lone_characters_searched(tokens, question)
         for token in tokens:
@@ -263,14 +267,13 @@ class TantivyBackend(SearchBackend):
             for name, weight in self.weights.items():
                 q = self._token_query(name, token, lone)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
-        whole = text.normalise(text.positive_query(question)).strip()
+        whole = _whole(question)
         if clauses and whole:  # the question as a whole may be a name the record goes by
             q = tantivy.Query.term_query(self.schema, "names", whole)
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, NAME_WEIGHT)))
         if not clauses:
             return None
         matched = tantivy.Query.boolean_query(clauses)
-        majority = self._majority(question) if most_words else None
         if majority is None:
             return matched
         # Scored as before: the condition only decides which records are listed (and counted).
@@ -290,8 +293,7 @@ class TantivyBackend(SearchBackend):
             (should, tantivy.Query.boolean_query([(must, held[i]) for i in chosen]))
             for chosen in itertools.combinations(range(len(held)), needed)
         ]
-        whole = text.normalise(text.positive_query(question)).strip()
-        options.append((should, tantivy.Query.term_query(self.schema, "names", whole)))
+        options.append((should, tantivy.Query.term_query(self.schema, "names", _whole(question))))
         return tantivy.Query.boolean_query(options)
 
     def _token_query(self, field: str, token: str, lone: str = "") -> tantivy.Query:
@@ -365,14 +367,16 @@ class TantivyBackend(SearchBackend):
         Without `words` ("meaning only") nothing matches the words: no hits, and the counts are those
         of the records found by meaning that pass the filters and that the caller may see."""
         tokens = text.query_tokens(request.query)
-        text_query = self._text_query(tokens, request.query, request.most_words) if words else None
+        # Built once: the scored query and the counting one share it.
+        majority = self._majority(request.query) if words and request.most_words else None
+        text_query = self._text_query(tokens, request.query, majority) if words else None
         # Counting needs only which records match, not how well: a CJK word matches only where its
         # first character bigram (a token of the same question) matches too, so the counts leave
         # such words out and give the same numbers from a third fewer clauses.
         counting = [t for t in tokens if not text.covered_by_bigrams(t)]
         count_query = text_query
         if text_query is not None and len(counting) < len(tokens):
-            count_query = self._text_query(counting, request.query, request.most_words)
+            count_query = self._text_query(counting, request.query, majority)
 
         def build(req: SearchRequest, with_meaning: bool = False, *, scored: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)
@@ -480,6 +484,11 @@ class TantivyBackend(SearchBackend):
         return {
             name: [(str(b["key"]), int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])] for name in spec
         }
+
+
+def _whole(question: str) -> str:
+    """The question as a whole, as a record's name would be stored (`names`)."""
+    return text.normalise(text.positive_query(question)).strip()
 
 
 def payload_hit(
