@@ -81,7 +81,7 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     editor = services.can_edit_need(user, need)
     reviewer = services.can_review_need(user, need)
     # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
-    if editor and need.status in services.EDITABLE_STATES and not _submit_blocked(user, need):
+    if editor and need.status in services.EDITABLE_STATES and not _unverified(need):
         out.append(("submit", labels["submit"]))
     if reviewer and need.status == S.SUBMITTED:
         out += [("start_review", labels["start_review"]), ("return", labels["return"])]
@@ -92,14 +92,9 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     return out
 
 
-def _submit_blocked(user: User, need: Need) -> bool:
-    """The editor of a draft whose organisation is not verified yet: `submit_need` would refuse it."""
-    return (
-        user.is_authenticated
-        and need.status in services.EDITABLE_STATES
-        and need.organisation.status != OrganisationStatus.VERIFIED
-        and services.can_edit_need(user, need)
-    )
+def _unverified(need: Need) -> bool:
+    """Its organisation is not verified yet: `submit_need` would refuse the need."""
+    return need.organisation.status != OrganisationStatus.VERIFIED
 
 
 def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentForm | None = None) -> dict[str, Any]:
@@ -107,12 +102,14 @@ def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentFo
     reason at it."""
     user: User = request.user  # type: ignore[assignment]
     challenge = Challenge.objects.filter(need=need).first()
+    can_edit = services.can_edit_need(user, need) and need.status in services.EDITABLE_STATES
     context: dict[str, Any] = {
         "need": need,
         "full_text": access.may_read_full_text(user, need),
         "actions": _actions(user, need),
-        "submit_blocked": str(NeedErrors.ORG_NOT_VERIFIED.message) if _submit_blocked(user, need) else "",
-        "can_edit": services.can_edit_need(user, need) and need.status in services.EDITABLE_STATES,
+        # The editor of a draft is told why there is no Submit, rather than offered one that refuses.
+        "submit_blocked": str(NeedErrors.ORG_NOT_VERIFIED.message) if can_edit and _unverified(need) else "",
+        "can_edit": can_edit,
         "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
         "challenge": challenge,
         "comment_form": comment_form or CommentForm(),
