@@ -369,7 +369,6 @@ def run_retrieval(
         backend = HybridBackend(
             Path(tmp) / "index", [bench_type], encoder=encoder, deep_vectors=on_demand, deep_encoder=deep_encoder
         )
-        backend.lexical.writer_threads = 1  # equal scores in the same order on every run
         say(f"indexing {len(docs)} documents")
         started = time.perf_counter()
         backend.rebuild(_documents(docs))

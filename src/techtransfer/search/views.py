@@ -96,8 +96,14 @@ def _cache_key(request: HttpRequest, part: str) -> str:
 
 def _cached(request: HttpRequest, part: str, build: Callable[[], str]) -> str:
     """`build()`, or what it gave for the same caller class, question, language and index version
-    in the last RESULTS_CACHE_SECONDS."""
-    return str(cache.get_or_set(_cache_key(request, part), build, RESULTS_CACHE_SECONDS))
+    in the last RESULTS_CACHE_SECONDS. (Not `get_or_set`: after a miss it stores the page with `add`
+    and reads it back, a second copy of some 30 KB, for every new question.)"""
+    key = _cache_key(request, part)
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, RESULTS_CACHE_SECONDS)
+    return str(found)
 
 
 def _fixed(value: float, places: int) -> str:

@@ -1,9 +1,11 @@
 """The embedded lexical backend: tantivy on disk, fed with pre-segmented Chinese.
 
-Each declared text field becomes an indexed field of whitespace-separated tokens (rjieba words plus
-`_`-prefixed character bigrams, see `search.text`); BM25 scores are summed over fields with the
-declared weights. Filters, visibility and record types are tantivy clauses, so they are applied
-inside the engine and facets are tantivy term aggregations over the same query.
+The declared text fields are indexed together as one field of whitespace-separated tokens (rjieba
+words plus `_`-prefixed character bigrams, see `search.text`), each field's tokens written as many
+times as its declared weight (title 3, keywords 2, body 1): BM25F, one term frequency and one length
+per record, so a question of 60 tokens is 60 term clauses rather than 180 (ADR 0028). Filters,
+visibility and record types are tantivy clauses, so they are applied inside the engine and facets
+are tantivy term aggregations over the same query.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from techtransfer.search.backends.base import (
 from techtransfer.search.registry import PUBLIC, FilterKind, SearchDocument, SearchType
 
 TOKENIZER = "ws"
+WORDS = "words"  # the one text field: every declared field's tokens, repeated by its weight
 SCHEMA_MARKER = "techtransfer-schema.json"  # the declarations the index was built for
 REBUILD_MARKER = "techtransfer-rebuild-needed"  # the index was started afresh; removed by a rebuild
 SNIPPET_CHARS = 160
@@ -42,6 +45,8 @@ BATCH = 2000
 # Boost of a question that is, as a whole, a name a record goes by (its organisation's): its records
 # rank with those that name it in their text. See SearchDocument.names.
 NAME_WEIGHT = 1.0
+# A lone character of a question (锂) is scored by this many of the bigrams that start with it.
+LONE_TERMS = 64
 
 
 @dataclass
@@ -67,14 +72,20 @@ class TantivyBackend(SearchBackend):
     def __init__(self, path: Path, search_types: Sequence[SearchType], heap_size: int = 128_000_000) -> None:
         self.path = path
         self.heap_size = heap_size
-        # Indexing threads (0: tantivy's choice, one per core). One thread writes the documents in
-        # their order, so equal scores rank the same way on every rebuild (the benchmark's runs).
-        self.writer_threads = 0
-        self.weights: dict[str, float] = {}
+        # Indexing threads. One writes the documents in their order, so equal scores rank the same
+        # way on every rebuild, and a rebuild leaves one segment: each segment costs every term of a
+        # question a lookup (two segments, one per core, made a long question's search a tenth
+        # slower). tantivy's own merging keeps the segments of later changes few.
+        self.writer_threads = 1
+        # How many times each declared field's tokens are written (the largest weight any record
+        # type gives it): a whole number, since it is a term frequency.
+        self.weights: dict[str, int] = {}
         self.filter_kinds: dict[str, FilterKind] = {}
         for st in search_types:
             for name, weight in st.fields.items():
-                self.weights[name] = max(weight, self.weights.get(name, 0.0))
+                if weight != int(weight) or weight < 1:
+                    raise ValueError(f"{st.name}: the weight of the field {name!r} must be a whole number ≥ 1")
+                self.weights[name] = max(int(weight), self.weights.get(name, 0))
             for spec in st.filters:
                 self.filter_kinds[spec.name] = spec.kind
         self.schema = self._schema()
@@ -90,8 +101,8 @@ class TantivyBackend(SearchBackend):
         sb.add_text_field("type", stored=True, fast=True, tokenizer_name="raw")
         sb.add_text_field("visibility", tokenizer_name="raw")
         sb.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
-        for name in sorted(self.weights):
-            sb.add_text_field(f"f_{name}", tokenizer_name=TOKENIZER)
+        # Term frequencies for BM25; no positions (no phrase query reads them).
+        sb.add_text_field(WORDS, tokenizer_name=TOKENIZER, index_option="freq")
         sb.add_text_field("names", tokenizer_name="raw")  # normalised whole names
         sb.add_integer_field("when", fast=True)  # the record's date, milliseconds (newest first)
         for name, kind in sorted(self.filter_kinds.items()):
@@ -105,9 +116,11 @@ class TantivyBackend(SearchBackend):
 
     def _fingerprint(self) -> str:
         # v4: a submitted need's reviewers are those of its organisation's region (its visibility
-        # tokens changed); v5: a decimal's tail is no word (0.5g gave 5g). An index written before is
-        # rebuilt.
-        return json.dumps({"fields": sorted(self.weights), "filters": sorted(self.filter_kinds.items()), "v": 5})
+        # tokens changed); v5: a decimal's tail is no word (0.5g gave 5g); v6: one weighted text field
+        # (the weights are written into it, so a change of weight rebuilds too). An index written
+        # before is rebuilt.
+        fields = sorted(self.weights.items())
+        return json.dumps({"fields": fields, "filters": sorted(self.filter_kinds.items()), "v": 6})
 
     def _open(self) -> tantivy.Index:
         marker = self.path / SCHEMA_MARKER
@@ -153,9 +166,12 @@ class TantivyBackend(SearchBackend):
             payload["title_text"] = doc.fields["title"]
         d.add_text("payload", json.dumps(payload, ensure_ascii=False))
         d.add_integer("when", int(doc.date.timestamp() * 1000) if doc.date else 0)
-        for name, value in doc.fields.items():
-            if name in self.weights and value:
-                d.add_text(f"f_{name}", " ".join(text.index_tokens(value)))
+        words = [
+            " ".join(text.index_tokens(value)) for name, value in doc.fields.items() if name in self.weights and value
+        ]
+        repeats = [self.weights[name] for name, value in doc.fields.items() if name in self.weights and value]
+        if words:
+            d.add_text(WORDS, " ".join(w for w, n in zip(words, repeats, strict=True) for _ in range(n) if w))
         for name in doc.names:
             # The name, and the name without a leading bracketed marker ("[演示] 南昌示范大学").
             whole = text.normalise(name)
@@ -233,13 +249,10 @@ class TantivyBackend(SearchBackend):
 
     def document_frequencies(self, terms: Sequence[str], type_name: str | None = None) -> dict[str, tuple[int, int]]:
         searcher = self.index.searcher()
-        if type_name is None:  # the index's own statistics (the largest of the fields')
+        if type_name is None:  # the index's own statistics
             total = int(searcher.num_docs)
-            return {
-                t: (max((int(searcher.doc_freq(f"f_{name}", t)) for name in self.weights), default=0), total)
-                for t in dict.fromkeys(terms)
-            }
-        must, should = tantivy.Occur.Must, tantivy.Occur.Should
+            return {t: (int(searcher.doc_freq(WORDS, t)), total) for t in dict.fromkeys(terms)}
+        must = tantivy.Occur.Must
         of_type = tantivy.Query.term_query(self.schema, "type", type_name)
 
         def count(query: tantivy.Query) -> int:
@@ -248,8 +261,9 @@ class TantivyBackend(SearchBackend):
         total = count(of_type)
         out = {}
         for t in dict.fromkeys(terms):
-            anywhere = [(should, tantivy.Query.term_query(self.schema, f"f_{name}", t)) for name in self.weights]
-            holding = tantivy.Query.boolean_query([(must, of_type), (must, tantivy.Query.boolean_query(anywhere))])
+            holding = tantivy.Query.boolean_query(
+                [(must, of_type), (must, tantivy.Query.term_query(self.schema, WORDS, t))]
+            )
             out[t] = (count(holding), total)
         return out
 
@@ -257,16 +271,16 @@ class TantivyBackend(SearchBackend):
     def _text_query(
         self, tokens: Sequence[str], question: str, majority: tantivy.Query | None = None
     ) -> tantivy.Query | None:
-        """Any of `tokens` in any field, scored, or the question as a name; with `majority` (the
-        question's `_majority`), only among the records it admits."""
+        """Any of `tokens`, scored (BM25 over the weighted text), or the question as a name; with
+        `majority` (the question's `_majority`), only among the records it admits."""
         clauses = []
         searched = text.lone_characters_searched(tokens, question)
         for token in tokens:
             lone = text.lone_character(token)
             lone = lone if lone in searched else ""
-            for name, weight in self.weights.items():
-                q = self._token_query(name, token, lone)
-                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, weight)))
+            clauses.append((tantivy.Occur.Should, self._token_query(token, lone)))
+            if lone:
+                clauses += [(tantivy.Occur.Should, q) for q in self._starting_with(lone)]
         whole = _whole(question)
         if clauses and whole:  # the question as a whole may be a name the record goes by
             q = tantivy.Query.term_query(self.schema, "names", whole)
@@ -296,29 +310,32 @@ class TantivyBackend(SearchBackend):
         options.append((should, tantivy.Query.term_query(self.schema, "names", _whole(question))))
         return tantivy.Query.boolean_query(options)
 
-    def _token_query(self, field: str, token: str, lone: str = "") -> tantivy.Query:
-        """`token` in the field `field`; with `lone` (its character, `text.lone_character`), also that
+    def _token_query(self, token: str, lone: str = "") -> tantivy.Query:
+        """`token` in the text; with `lone` (its character, `text.lone_character`), also that
         character inside any bigram (锂: 锂电, 钴锂), a regex over the terms, constant score."""
-        q = tantivy.Query.term_query(self.schema, f"f_{field}", token)
+        q = tantivy.Query.term_query(self.schema, WORDS, token)
         if not lone:
             return q
-        inside = tantivy.Query.regex_query(self.schema, f"f_{field}", f"_({lone}.|.{lone})")
+        inside = tantivy.Query.regex_query(self.schema, WORDS, f"_({lone}.|.{lone})")
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q), (tantivy.Occur.Should, inside)])
 
+    def _starting_with(self, lone: str) -> list[tantivy.Query]:
+        """Scored term queries for the most frequent LONE_TERMS bigrams that start with the character
+        `lone` (锂: 锂电, 锂离, …). The regex of `_token_query` finds every record holding the
+        character, each with the same constant score; these rank among them the records that hold it
+        often, and in their titles (written three times), first."""
+        found = self.index.searcher().terms_with_prefix(WORDS, f"_{lone}", limit=LONE_TERMS)
+        return [tantivy.Query.term_query(self.schema, WORDS, term) for term, _count in found if len(term) == 3]
+
     def _holding(self, term: str) -> tantivy.Query | None:
-        """Records that hold `term` (an excluded one) in some field: each of its Latin words and
+        """Records that hold `term` (an excluded one) in their text: each of its Latin words and
         character bigrams (or lone characters) present, the way the search finds a CJK word wherever
         its bigrams are."""
         tokens = [t for t in text.query_tokens(term) if not text.covered_by_bigrams(t)]
         if not tokens:
             return None
-        fields = []
-        for name in self.weights:
-            each = []
-            for token in tokens:
-                each.append((tantivy.Occur.Must, self._token_query(name, token, text.lone_character(token))))
-            fields.append((tantivy.Occur.Should, tantivy.Query.boolean_query(each)))
-        return tantivy.Query.boolean_query(fields)
+        must = tantivy.Occur.Must
+        return tantivy.Query.boolean_query([(must, self._token_query(t, text.lone_character(t))) for t in tokens])
 
     def _filter_clauses(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         must = tantivy.Occur.Must

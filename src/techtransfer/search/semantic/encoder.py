@@ -86,7 +86,14 @@ class StaticEncoder:
         return out
 
     def encode_one(self, raw: str) -> np.ndarray:
-        return self.encode([raw])[0]
+        """`encode([raw])[0]` (equal up to float rounding, 1e-7) without building a sparse matrix for
+        one text: a search encodes its question once, and the matrix cost 0.06 ms of its 0.08."""
+        ids = self.ids(raw)
+        if not ids:
+            return np.zeros(self.dim, dtype=np.float32)
+        out = np.add.reduce(self.matrix[ids], axis=0, dtype=np.float32)
+        norm = np.linalg.norm(out)
+        return out / norm if norm > 0 else out
 
 
 _lock = threading.Lock()
