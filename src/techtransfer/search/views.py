@@ -6,7 +6,6 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from html import escape
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
-from techtransfer.search import recommend, services, text
+from techtransfer.search import fragments, recommend, services, text
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.backends.tantivy_backend import shown_terms
@@ -54,32 +53,6 @@ FacetLink = tuple[str, int, str | None, bool]  # label, count, link, selected (i
 # Facet values repeat from page to page (disciplines, industries, …): each is percent-encoded once
 # per process rather than some 75 times a page.
 _quoted = functools.lru_cache(maxsize=4096)(urlencode)
-
-
-@dataclass
-class _Paginator:
-    num_pages: int
-    count: int
-
-
-@dataclass
-class ResultPage:
-    """Just enough of Django's Page for web/_pagination.html."""
-
-    number: int
-    paginator: _Paginator
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_next(self) -> bool:
-        return self.number < self.paginator.num_pages
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 def _cache_key(request: HttpRequest, part: str) -> str:
@@ -352,7 +325,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     plain = unsorted.urlencode()
     chosen_sort = "newest" if kwargs["newest"] else "relevance"
     sort_links = [
-        (label, f"?{plain}" if value == "relevance" else f"?{plain}&sort={value}", value == chosen_sort)
+        (str(label), f"?{plain}" if value == "relevance" else f"?{plain}&sort={value}", value == chosen_sort)
         for value, label in SORTS
     ]
     # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土). Not
@@ -363,19 +336,20 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     # Never the question itself: its link would open this same empty page.
     question = text.normalise(kwargs["query"]).strip()
     did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != question][:3]
-    context = {
-        "result": result,
-        "hits_html": mark_safe(hits_html(result.results.hits)),  # noqa: S308 (escaped above)
-        "facets_html": mark_safe(facets_html(type_links, facet_blocks)),  # noqa: S308 (escaped above)
-        "active_filters": active_filters(facet_blocks, type_links)
+    shown = fragments.Results(
+        query=result.query,
+        total=result.results.total,
+        hits_html=hits_html(result.results.hits),
+        facets_html=facets_html(type_links, facet_blocks),
+        active_filters=active_filters(facet_blocks, type_links)
         + range_chips(base, kwargs["ranges"], kwargs["terms"].get("region", []))
         + unshown_facet_chips(base, kwargs["terms"], {facet.name for facet, _links in facet_blocks}),
-        "filtered": filtered,
-        "sort_links": sort_links if text.positive_query(kwargs["query"]).strip() else None,
-        "did_you_mean": did_you_mean,
-        "filtered_to_nothing": bool(no_hits and filtered),
+        filtered=filtered,
+        sort_links=sort_links if text.positive_query(kwargs["query"]).strip() else None,
+        did_you_mean=did_you_mean,
+        filtered_to_nothing=bool(no_hits and filtered),
         # A short question whose words no record holds enough of: what is listed was found by meaning.
-        "by_meaning_only": bool(
+        by_meaning_only=bool(
             result.results.hits
             and text.key_words(kwargs["query"])[1]
             and all(h.lexical_score is None for h in result.results.hits)
@@ -383,34 +357,35 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
             and kwargs["mode"] != "semantic"  # there, every record is found by meaning
         ),
         # A question with nothing to search for (的, symbols): say why nothing is listed.
-        "no_words": bool(
+        no_words=bool(
             no_hits and not text.query_tokens(kwargs["query"]) and not text.split_exclusions(kwargs["query"])[1]
         ),
         # An English question that found nothing (and no pinyin of a known term): the records are
         # mostly written in Chinese.
-        "latin_only": not result.results.total
+        latin_only=not result.results.total
         and not did_you_mean
         and bool(_LATIN_ONLY.fullmatch(kwargs["query"].strip())),
         # "Meaning only" lists the records nearest in meaning, up to the backend's depth (unless the
         # question had no known word and the words answered instead).
-        "meaning_depth": services.meaning_depth()
+        meaning_depth=services.meaning_depth()
         if kwargs["mode"] == "semantic" and any(h.semantic_similarity is not None for h in result.results.hits)
         else None,
         # Something to match: a saved search of everything would notify of every new record.
         # (A question of symbols or exclusions only has no words to match: it is not offered.)
-        "can_subscribe": bool(
+        can_subscribe=bool(
             text.query_tokens(kwargs["query"]) or kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"]
         ),
-        "page": ResultPage(number, _Paginator(pages, result.results.total)),
-        "page_note": page_note,
+        page_number=number,
+        page_count=pages,
+        page_note=page_note,
         # Filters the chosen record types do not have (a TRL for organisations): ignored, and said so.
-        "ignored_filters": run_in_list(
+        ignored_filters=run_in_list(
             services.inapplicable_filters(kwargs["type_names"], [*kwargs["terms"], *kwargs["ranges"]])
         ),
-        "capped": result.results.total > MAX_PAGE * services.PAGE_SIZE,
-        "max_page": MAX_PAGE,
-    }
-    return render_to_string("search/_results.html", context, request=request)
+        capped=result.results.total > MAX_PAGE * services.PAGE_SIZE,
+        max_page=MAX_PAGE,
+    )
+    return fragments.results_html(request, shown)
 
 
 def _filters_html(request: HttpRequest, form: SearchForm) -> str:
@@ -443,14 +418,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     def body() -> str:
         # The form with the question filled in, and the results; the page around it (navigation,
         # CSRF token, messages) is rendered for every request.
-        context = {
-            "form": form,
-            "data": data,
-            "notes": notes,
-            "filters_html": _filters_html(request, form),
-            "results_html": mark_safe(results()),  # noqa: S308 (our own template)
-        }
-        return render_to_string("search/_search_body.html", context, request=request)
+        return fragments.body_html(request, form, notes, _filters_html(request, form), results())
 
     body_html = _cached(request, "page", body) if valid else body()
     return render(

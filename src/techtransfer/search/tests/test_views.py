@@ -438,14 +438,13 @@ def test_notes_are_translated(client, published):
 
 
 def test_pagination_links_first_previous_next_and_last(rf):
-    from django.template.loader import render_to_string
     from django.utils import translation
 
-    from techtransfer.search.views import ResultPage, _Paginator
+    from techtransfer.search.fragments import pagination_html
 
     request = rf.get("/search/", {"q": "电机", "page": "3"})
     with translation.override("en"):
-        html = render_to_string("web/_pagination.html", {"page": ResultPage(3, _Paginator(5, 100))}, request=request)
+        html = pagination_html(request, 3, 5)
         links = [(a.split('href="')[1].split('"')[0], a.split(">")[1].split("<")[0]) for a in html.split("<a ")[1:]]
         assert links == [
             ("?q=%E7%94%B5%E6%9C%BA&amp;page=1", "First page"),
@@ -454,8 +453,28 @@ def test_pagination_links_first_previous_next_and_last(rf):
             ("?q=%E7%94%B5%E6%9C%BA&amp;page=5", "Last page"),
         ]
         assert "Page 3 of 5" in html
-        second = render_to_string("web/_pagination.html", {"page": ResultPage(2, _Paginator(3, 50))}, request=request)
+        second = pagination_html(request, 2, 3)
         assert "First page" not in second and "Last page" not in second  # next to them already
+        assert pagination_html(request, 1, 1) == ""
+
+
+@pytest.mark.parametrize(("number", "pages"), [(1, 2), (2, 3), (3, 5), (5, 5), (4, 5), (1, 9)])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_search_pagination_draws_what_the_shared_template_draws(rf, number, pages, language):
+    """The search page writes its pagination in Python (`fragments`); the other lists include
+    `web/_pagination.html`. Both must look and read the same."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from techtransfer.search.fragments import pagination_html
+
+    request = rf.get("/search/", {"q": "稀土 永磁", "type": ["need", "achievement"], "page": str(number)})
+    page = Paginator(range(pages * 10), 10).page(number)
+    with translation.override(language):
+        shared = render_to_string("web/_pagination.html", {"page": page}, request=request)
+        ours = pagination_html(request, number, pages)
+    assert ours == " ".join(re.sub(r">\s+<", "><", shared).split())
 
 
 def test_openapi_lists_the_search_parameters(client, db):
