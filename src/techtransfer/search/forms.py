@@ -164,7 +164,7 @@ class SearchForm(StyledForm):
         choices=[("hybrid", _("Words and meaning")), ("lexical", _("Words only")), ("semantic", _("Meaning only"))],
         widget=forms.Select(attrs={"data-default": "hybrid"}),  # left out of the address when unchanged
     )
-    # Offered as links above the results (`search/_results.html`), not among the filters.
+    # Offered as links above the results (`search.fragments.results_html`), not among the filters.
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
