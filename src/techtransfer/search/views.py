@@ -410,14 +410,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound and not valid else 200
 
     def results() -> str:
-        return _cached(request, "results", lambda: _render_results(request, form, data)) if valid else ""
+        return _render_results(request, form, data) if valid else ""
 
-    if request.headers.get("HX-Request"):
-        return HttpResponse(results(), status=status)
+    if request.headers.get("HX-Request"):  # the results alone, cached on their own
+        return HttpResponse(_cached(request, "results", results) if valid else "", status=status)
 
     def body() -> str:
         # The form with the question filled in, and the results; the page around it (navigation,
-        # CSRF token, messages) is rendered for every request.
+        # CSRF token, messages) is rendered for every request. (The results are not cached apart
+        # here: no page of the site asks for them alone, and storing a copy cost every new question.)
         return fragments.body_html(request, form, notes, _filters_html(request, form), results())
 
     body_html = _cached(request, "page", body) if valid else body()

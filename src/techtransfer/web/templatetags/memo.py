@@ -26,6 +26,10 @@ register = template.Library()
 
 
 class MemoNode(template.Node):
+    # Not walked by `get_nodes_by_type` (which `{% extends %}` runs over the whole base template on
+    # every page, looking for blocks): a memo holds no block (`memo` refuses one).
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList, variables: list[FilterExpression]) -> None:
         self.nodelist = nodelist
         self.variables = variables
