@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -52,6 +54,17 @@ def region_codes(value: str) -> list[str]:
 def _printable(value: str) -> str:
     """`value` with control characters (NUL, escapes…) turned into spaces."""
     return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pair(key: str, value: str) -> str:
+    return urlencode({key.encode(): value.encode()})
+
+
+def query_string(data: QueryDict) -> str:
+    """`data.urlencode()` (UTF-8), each pair's encoding remembered: a results page writes its
+    question into some ten links, and percent-encoding 60 Chinese characters costs 10–15 µs."""
+    return "&".join(_pair(key, str(value)) for key, values in data.lists() for value in values)
 
 
 def copy_query(data: QueryDict) -> QueryDict:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from techtransfer.core.wording import colon_gap, list_separator
-from techtransfer.search.forms import SearchForm
+from techtransfer.search.forms import SearchForm, copy_query, query_string
 from techtransfer.web.templatetags.here import here
 
 
@@ -127,7 +127,7 @@ def results_html(request: HttpRequest, r: Results) -> str:
     if not r.can_subscribe:
         pass
     elif request.user.is_authenticated:
-        action = f"{url('search:subscription_save')}?{escape(request.GET.urlencode())}"
+        action = f"{url('search:subscription_save')}?{escape(query_string(request.GET))}"
         notify = escape(_("Notify me of new matches"))
         bar.append(
             f'<form method="post" action="{action}" id="subscribe-form">'
@@ -193,9 +193,9 @@ def results_html(request: HttpRequest, r: Results) -> str:
 
 def _page_link(request: HttpRequest, number: int) -> str:
     """The current query string with `page` set (what `{% querystring page=n %}` gives), escaped."""
-    params = request.GET.copy()
+    params = copy_query(request.GET)
     params["page"] = str(number)
-    return escape(f"?{params.urlencode()}")
+    return escape(f"?{query_string(params)}")
 
 
 def _page_item(href: str, label: str) -> str:

@@ -33,6 +33,7 @@ from techtransfer.search.forms import (
     filter_label,
     lenient_data,
     page_count,
+    query_string,
 )
 from techtransfer.search.permissions import visibility_for
 from techtransfer.search.registry import types
@@ -61,7 +62,7 @@ def _cache_key(request: HttpRequest, part: str) -> str:
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if request.user.is_authenticated else ""
     parts = (
         part, str(settings.SEARCH_INDEX_DIR), services.index_stamp(), visibility, csrf, get_language() or "",
-        request.GET.urlencode(),
+        query_string(request.GET),
     )  # fmt: skip
     raw = "|".join(parts)
     return f"search:{part}:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -129,7 +130,7 @@ def _without(base: QueryDict, name: str, value: str) -> str:
     """ "?" + `base` without the pair `name`=`value` (the link that removes one selected value)."""
     rest = copy_query(base)
     rest.setlist(name, [v for v in base.getlist(name) if v != value])
-    qs = rest.urlencode()
+    qs = query_string(rest)
     return f"?{qs}" if qs else "?"
 
 
@@ -203,7 +204,7 @@ def _without_params(base: QueryDict, names: Sequence[str]) -> str:
     rest = copy_query(base)
     for name in names:
         rest.pop(name, None)
-    qs = rest.urlencode()
+    qs = query_string(rest)
     return f"?{qs}" if qs else "?"
 
 
@@ -298,8 +299,8 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     base.pop("page", None)
     type_base = copy_query(base)
     type_base.pop("type", None)
-    base_qs = base.urlencode()
-    type_base_qs = type_base.urlencode()
+    base_qs = query_string(base)
+    type_base_qs = query_string(type_base)
     type_prefix = f"?{type_base_qs}&type=" if type_base_qs else "?type="
     chosen_types = set(base.getlist("type"))
     type_links: list[FacetLink] = [
@@ -322,7 +323,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     # Best first or newest first (links keep everything else; a question-less list is by date only).
     unsorted = copy_query(base)
     unsorted.pop("sort", None)
-    plain = unsorted.urlencode()
+    plain = query_string(unsorted)
     chosen_sort = "newest" if kwargs["newest"] else "relevance"
     sort_links = [
         (str(label), f"?{plain}" if value == "relevance" else f"?{plain}&sort={value}", value == chosen_sort)
