@@ -1,12 +1,11 @@
 """The search page's form and results, written as HTML in Python.
 
 They were templates (`_search_body.html`, `_results.html`, with `web/_pagination.html`); rendering
-them took about 2.3 ms of the 13 ms an uncached page costs (measured in-process, distinct long
-questions), more than the words search itself, for some 30 tags (each `{% url %}` 50–90 µs, each
-translation a lookup through the template context). Built here, with the same markup and the same
-translatable strings, they take a tenth of that. Every value is escaped here (`escape`), as the
-templates' autoescaping did; the few strings that hold markup are the ones built escaped by the view
-(hits, facets, the filters block).
+them took about 2.3 ms of the 13.7 ms an uncached page cost (in-process, distinct long questions),
+more than the word search itself: some 30 tags, each resolved through the template context. Built
+here, with the same markup and the same translatable strings, the page costs 1.5 ms less (bench/README
+"Session 19"). Every value is escaped here (`escape`), as the templates' autoescaping did; the few
+strings that hold markup are the ones built escaped by the view (hits, facets, the filters block).
 """
 
 from __future__ import annotations
