@@ -68,3 +68,23 @@ FULL_CHECKLIST = dict.fromkeys(CHECKLIST_KEYS, True)
 def registered(org: Organisation, actor: User, official: User, **kwargs: Any) -> Contract:
     c = submitted(org, actor, **kwargs)
     return services.register_contract(actor=official, contract_id=c.pk, checklist=FULL_CHECKLIST)
+
+
+def agreed_deal(
+    seller: Organisation, admin: User, buyer: User, buyer_org: Organisation, amount: str, mode: str, **listing: Any
+) -> Any:
+    """A deal agreed at `amount` (10,000 yuan) on a published listing of `seller` in `mode`, opened by
+    `buyer` for `buyer_org` (`listing`: more fields of the listing, e.g. its achievement)."""
+    from django.utils import timezone
+
+    from techtransfer.market import services as market
+    from techtransfer.market.choices import ListingStatus
+    from techtransfer.market.tests.factories import ListingFactory
+
+    fields = {"achievement": None, "patent_numbers": "", **listing}
+    offer = ListingFactory(
+        organisation=seller, created_by=admin, mode=mode, status=ListingStatus.PUBLISHED, published_at=timezone.now(),
+        listed_until=timezone.localdate() + datetime.timedelta(days=30), **fields,
+    )  # fmt: skip
+    deal = market.open_deal(actor=buyer, listing_id=offer.pk, buyer_id=buyer_org.pk, amount=Decimal(amount))
+    return market.agree_deal(actor=admin, deal_id=deal.pk)

@@ -4,24 +4,21 @@ the figures that did not change as numbers (0 and 0.00)."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from techtransfer.contracts import services
 from techtransfer.contracts.choices import AmendmentKind
 from techtransfer.contracts.errors import ContractErrors
 from techtransfer.contracts.models import Contract, ContractAmendment
-from techtransfer.contracts.tests.factories import draft, registered
+from techtransfer.contracts.tests.factories import agreed_deal, draft, registered
 from techtransfer.contracts.views import amendment_rows
 from techtransfer.core.errors import DomainError
-from techtransfer.market import services as market
-from techtransfer.market.choices import ListingMode, ListingStatus
+from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Deal
-from techtransfer.market.tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +31,7 @@ DIFFERS = (
 @pytest.fixture
 def agreed(seller, applicant_admin, outsider, other_org) -> Deal:  # type: ignore[no-untyped-def]
     """A deal agreed at 264.00 (10,000 yuan), i.e. 2,640,000.00 yuan."""
-    listing = ListingFactory(
-        organisation=seller, created_by=applicant_admin, achievement=None, patent_numbers="",
-        mode=ListingMode.EXCLUSIVE_LICENCE, status=ListingStatus.PUBLISHED, published_at=timezone.now(),
-        listed_until=timezone.localdate() + datetime.timedelta(days=30),
-    )  # fmt: skip
-    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("264.00"))
-    return market.agree_deal(actor=applicant_admin, deal_id=deal.pk)
+    return agreed_deal(seller, applicant_admin, outsider, other_org, "264.00", ListingMode.EXCLUSIVE_LICENCE)
 
 
 def _payload(seller, deal, amount: str, **extra):  # type: ignore[no-untyped-def]

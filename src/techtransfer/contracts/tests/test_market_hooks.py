@@ -3,9 +3,6 @@ any linked contract that is not cancelled holds the deal, cancelling it frees th
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -13,12 +10,10 @@ from django.utils import timezone
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.contracts import market_hooks, services
-from techtransfer.contracts.tests.factories import draft, registered
+from techtransfer.contracts.tests.factories import agreed_deal, draft, registered
 from techtransfer.market import hooks
-from techtransfer.market import services as market
-from techtransfer.market.choices import ListingMode, ListingStatus
+from techtransfer.market.choices import ListingMode
 from techtransfer.market.models import Deal
-from techtransfer.market.tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +24,8 @@ def agreed(seller, applicant_admin, outsider, other_org) -> Deal:  # type: ignor
         organisation=seller, created_by=applicant_admin, status=AchievementStatus.PUBLISHED,
         registration_number="360202610078", published_at=timezone.now(),
     )  # fmt: skip
-    listing = ListingFactory(
-        organisation=seller, created_by=applicant_admin, achievement=achievement, patent_numbers="",
-        mode=ListingMode.NON_EXCLUSIVE_LICENCE, status=ListingStatus.PUBLISHED, published_at=timezone.now(),
-        listed_until=timezone.localdate() + datetime.timedelta(days=30),
-    )  # fmt: skip
-    deal = market.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=other_org.pk, amount=Decimal("100.00"))
-    return market.agree_deal(actor=applicant_admin, deal_id=deal.pk)
+    mode = ListingMode.NON_EXCLUSIVE_LICENCE
+    return agreed_deal(seller, applicant_admin, outsider, other_org, "100.00", mode, achievement=achievement)
 
 
 def test_contracts_registers_its_holder_once():

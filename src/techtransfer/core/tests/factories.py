@@ -44,3 +44,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.MEMBER
+
+
+def accept_invitation(organisation, admin, password, *, email="friend@example.org", language="en"):  # type: ignore[no-untyped-def]
+    """Invite `email` to `organisation` as `admin`, then post the invitation link's form with a new
+    account "friend" and `password` (twice), in `language`: the response."""
+    from django.test import Client
+
+    from techtransfer.core import services
+
+    _invitation, raw = services.invite_member(actor=admin, organisation_id=organisation.pk, email=email, role="member")
+    form = {"username": "friend", "password1": password, "password2": password}
+    return Client().post(f"/invitations/{raw}/", form, HTTP_ACCEPT_LANGUAGE=language)

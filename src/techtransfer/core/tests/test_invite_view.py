@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from techtransfer.core import services
 from techtransfer.core.forms import AcceptWithAccountForm
 from techtransfer.core.models import Invitation, Membership, User
-from techtransfer.core.tests.factories import PASSWORD
+from techtransfer.core.tests.factories import PASSWORD, accept_invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +63,7 @@ def test_only_admins_may_post_the_form(applicant_org, applicant_member):
 
 
 def test_accepting_with_a_weak_password_says_why_at_the_password_field(applicant_org, applicant_admin):
-    _inv, raw = services.invite_member(
-        actor=applicant_admin, organisation_id=applicant_org.pk, email="friend@example.org", role="member"
-    )
-    response = Client().post(
-        f"/invitations/{raw}/", {"username": "friend", "password1": "123", "password2": "123"},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+    response = accept_invitation(applicant_org, applicant_admin, "123")
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "password1": [
@@ -87,28 +80,17 @@ def test_accepting_with_a_weak_password_says_why_at_the_password_field(applicant
 
 
 def test_a_password_like_the_invited_address_is_refused_at_the_field(applicant_org, applicant_admin):
-    _inv, raw = services.invite_member(
-        actor=applicant_admin, organisation_id=applicant_org.pk, email="wangxiaoming2026@example.org", role="member"
-    )
-    response = Client().post(
-        f"/invitations/{raw}/",
-        {"username": "friend", "password1": "wangxiaoming2026", "password2": "wangxiaoming2026"},
-        HTTP_ACCEPT_LANGUAGE="en",
+    response = accept_invitation(
+        applicant_org, applicant_admin, "wangxiaoming2026", email="wangxiaoming2026@example.org"
     )
     assert response.context["form"].errors == {"password1": ["The password is too similar to the email address."]}
     assert not User.objects.filter(username="friend").exists()
 
 
 def test_a_refusal_from_the_service_lands_at_the_password_field(applicant_org, applicant_admin, monkeypatch):
-    _inv, raw = services.invite_member(
-        actor=applicant_admin, organisation_id=applicant_org.pk, email="friend@example.org", role="member"
-    )
     # As if the form let it through: the service's own check names the form's field.
     monkeypatch.setattr(AcceptWithAccountForm, "clean", lambda self: self.cleaned_data)
-    response = Client().post(
-        f"/invitations/{raw}/", {"username": "friend", "password1": "123", "password2": "123"},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+    response = accept_invitation(applicant_org, applicant_admin, "123")
     assert response.context["form"].errors["password1"][0] == (
         "This password is too short. It must contain at least 10 characters."
     )
@@ -116,11 +98,6 @@ def test_a_refusal_from_the_service_lands_at_the_password_field(applicant_org, a
 
 
 def test_accepting_with_a_good_password_joins(applicant_org, applicant_admin):
-    _inv, raw = services.invite_member(
-        actor=applicant_admin, organisation_id=applicant_org.pk, email="friend@example.org", role="member"
-    )
-    response = Client().post(
-        f"/invitations/{raw}/", {"username": "friend", "password1": PASSWORD, "password2": PASSWORD}
-    )
+    response = accept_invitation(applicant_org, applicant_admin, PASSWORD)
     assert (response.status_code, response["Location"]) == (302, f"/organisations/{applicant_org.pk}/")
     assert Membership.objects.get(user__username="friend").organisation == applicant_org

@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import translation
 
-from techtransfer.core import services
 from techtransfer.core.models import Organisation, User
 from techtransfer.core.passwords import MinimumLengthValidator
+from techtransfer.core.tests.factories import accept_invitation
 from techtransfer.core.tests.test_registration_checks import form_data
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +30,7 @@ def test_a_short_password_is_refused_in_chinese_on_the_register_form(client):
 
 
 def test_a_short_password_is_refused_in_chinese_on_an_invitation_link(applicant_org, applicant_admin):
-    _inv, raw = services.invite_member(
-        actor=applicant_admin, organisation_id=applicant_org.pk, email="friend@example.org", role="member"
-    )
-    response = Client().post(
-        f"/invitations/{raw}/", {"username": "friend", "password1": "q8#Lm2", "password2": "q8#Lm2"},
-        HTTP_ACCEPT_LANGUAGE="zh-hans",
-    )  # fmt: skip
+    response = accept_invitation(applicant_org, applicant_admin, "q8#Lm2", language="zh-hans")
     assert response.status_code == 200
     assert response.context["form"].errors == {"password1": [SHORT_ZH]}
     assert not User.objects.filter(username="friend").exists()

@@ -95,15 +95,16 @@ def test_a_result_posted_to_another_departments_event_returns_with_a_message(eve
     assert not AuditEvent.objects.filter(action="event.record_result").exists()
 
 
-def test_a_session_scheduled_by_someone_else_returns_with_a_message(event, outsider):
+def _schedule(event, user, link: str, **kwargs):  # type: ignore[no-untyped-def]
+    """`user` posts the event page's session form (路演一, 2026-12-10 09:00, `link`), in English."""
     c = Client()
-    c.force_login(outsider)
-    response = c.post(
-        reverse("events:post", args=[event.pk, "session"]),
-        {"title": "路演一", "starts_at": "2026-12-10T09:00", "link": ""},
-        HTTP_ACCEPT_LANGUAGE="en",
-        follow=True,
-    )
+    c.force_login(user)
+    form = {"title": "路演一", "starts_at": "2026-12-10T09:00", "link": link}
+    return c.post(reverse("events:post", args=[event.pk, "session"]), form, HTTP_ACCEPT_LANGUAGE="en", **kwargs)
+
+
+def test_a_session_scheduled_by_someone_else_returns_with_a_message(event, outsider):
+    response = _schedule(event, outsider, "", follow=True)
     assert response.redirect_chain == [(reverse("events:detail", args=[event.pk]), 302)]
     assert [str(m) for m in response.context["messages"]] == [
         "Only the department organising this event can schedule its sessions."
@@ -176,13 +177,7 @@ def test_an_invitation_is_decided_by_the_owning_organisations_admins_only(
 
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://example.org/a", "会议室"])
 def test_a_session_link_must_be_a_web_address(event, province_official, link):
-    c = Client()
-    c.force_login(province_official)
-    response = c.post(
-        reverse("events:post", args=[event.pk, "session"]),
-        {"title": "路演一", "starts_at": "2026-12-10T09:00", "link": link},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = _schedule(event, province_official, link)
     assert response.status_code == 400
     assert response.context["session_form"].errors == {
         "link": ["Enter a web address starting with http:// or https://."]
@@ -194,11 +189,6 @@ def test_a_session_link_must_be_a_web_address(event, province_official, link):
 
 
 def test_a_session_with_a_web_link_is_scheduled(event, province_official):
-    c = Client()
-    c.force_login(province_official)
-    response = c.post(
-        reverse("events:post", args=[event.pk, "session"]),
-        {"title": "路演一", "starts_at": "2026-12-10T09:00", "link": "https://meeting.tencent.com/dm/abc"},
-    )
+    response = _schedule(event, province_official, "https://meeting.tencent.com/dm/abc")
     assert response.status_code == 302
     assert list(Session.objects.values_list("title", "link")) == [("路演一", "https://meeting.tencent.com/dm/abc")]
