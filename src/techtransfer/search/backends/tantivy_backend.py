@@ -288,17 +288,18 @@ class TantivyBackend(SearchBackend):
 
     # --- reading --------------------------------------------------------------------------
     def _text_query(
-        self, tokens: Sequence[str], question: str, majority: tantivy.Query | None = None
+        self, tokens: Sequence[str], question: str, majority: tantivy.Query | None = None, *, scored: bool = True
     ) -> tantivy.Query | None:
         """Any of `tokens`, scored (BM25 over the weighted text), or the question as a name; with
-        `majority` (the question's `_majority`), only among the records it admits."""
+        `majority` (the question's `_majority`), only among the records it admits. Not `scored` (for
+        counting), a lone character's regex alone: the bigrams starting with it only rank."""
         clauses = []
         searched = text.lone_characters_searched(tokens, question)
         for token in tokens:
             lone = text.lone_character(token)
             lone = lone if lone in searched else ""
             clauses.append((tantivy.Occur.Should, self._token_query(token, lone)))
-            if lone:
+            if lone and scored:
                 clauses += [(tantivy.Occur.Should, q) for q in self._starting_with(lone)]
         whole = _whole(question)
         if clauses and whole:  # the question as a whole may be a name the record goes by
@@ -420,11 +421,13 @@ class TantivyBackend(SearchBackend):
         text_query = self._text_query(tokens, request.query, majority) if words else None
         # Counting needs only which records match, not how well: a CJK word matches only where its
         # first character bigram (a token of the same question) matches too, so the counts leave
-        # such words out and give the same numbers from a third fewer clauses.
+        # such words out and give the same numbers from a third fewer clauses (and a lone character
+        # without the bigrams that only rank).
         counting = [t for t in tokens if not text.covered_by_bigrams(t)]
         count_query = text_query
-        if text_query is not None and len(counting) < len(tokens):
-            count_query = self._text_query(counting, request.query, majority)
+        lone = any(text.lone_character(t) for t in tokens)
+        if text_query is not None and (len(counting) < len(tokens) or lone):
+            count_query = self._text_query(counting, request.query, majority, scored=False)
 
         def build(req: SearchRequest, with_meaning: bool = False, *, scored: bool = False) -> tantivy.Query:
             clauses = self._filter_clauses(req)
