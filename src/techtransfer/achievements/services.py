@@ -206,6 +206,12 @@ def can_edit(user: User, achievement: Achievement) -> bool:
     )
 
 
+def awaits_verification(a: Achievement) -> bool:
+    """Its organisation is not verified yet, so `submit_achievement` refuses it (`ORG_NOT_VERIFIED`):
+    the record page offers no Submit then and tells the organisation's members why."""
+    return a.organisation.status != OrganisationStatus.VERIFIED
+
+
 @transaction.atomic
 def update_achievement(
     *,
@@ -309,7 +315,7 @@ def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -
     def guard(a: Achievement) -> None:
         if not can_edit(actor, a):
             raise DomainError(Errors.NOT_FOUND)
-        if a.organisation.status != OrganisationStatus.VERIFIED:
+        if awaits_verification(a):
             raise DomainError(AchievementErrors.ORG_NOT_VERIFIED)
 
     a = ACHIEVEMENT_WORKFLOW.apply(

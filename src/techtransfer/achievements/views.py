@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.achievements import access, panels, selectors, services
 from techtransfer.achievements.children import ChildrenForm, initial_text
 from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
+from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
@@ -22,6 +23,7 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.jurisdiction import government_regions
 from techtransfer.core.models import Membership, User
+from techtransfer.core.roles import is_member
 from techtransfer.core.selectors import region_filter_choices
 
 S = AchievementStatus
@@ -69,7 +71,8 @@ def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
     editor = access.can_on_achievement(user, a, "edit")
     manager = access.can_on_achievement(user, a, "manage")
     reviewer = access.can_on_achievement(user, a, "review")
-    if a.status in (S.DRAFT, S.RETURNED) and editor:
+    # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
+    if a.status in services.EDITABLE_STATES and editor and not services.awaits_verification(a):
         out.append(("submit", labels["submit"]))
     if a.status == S.PENDING_CONFIRMATION and manager:
         out += [("confirm", labels["confirm"]), ("decline", labels["decline"])]
@@ -80,6 +83,21 @@ def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
     if a.status == S.PUBLISHED and manager:
         out += [("renew", _("Confirm still current (renew one year)")), ("withdraw", labels["withdraw"])]
     return out
+
+
+def _submit_blocked(user: User, a: Achievement) -> str:
+    """Why a record its editor would submit offers no Submit: its organisation is not verified yet.
+    Told only to the organisation's members who could submit it ("your organisation"); a platform
+    admin or a reviewer sees the state line alone."""
+    if not (
+        user.is_authenticated
+        and a.status in services.EDITABLE_STATES
+        and services.awaits_verification(a)
+        and is_member(user, a.organisation_id)
+        and access.can_on_achievement(user, a, "edit")
+    ):
+        return ""
+    return str(AchievementErrors.ORG_NOT_VERIFIED.message)
 
 
 @require_GET
@@ -94,6 +112,7 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": [c for c in a.contributors.all() if c.kind == Contributor.Kind.PERSON],
         "ip_items": a.ip_items.all(),
         "actions": _actions(user, a),  # type: ignore[arg-type]
+        "submit_blocked": _submit_blocked(user, a),  # type: ignore[arg-type]
         "can_edit": user.is_authenticated and access.can_on_achievement(user, a, "edit"),  # type: ignore[arg-type]
         "insider": insider,
         "holder": selectors.holder_department(a),

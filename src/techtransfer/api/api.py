@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -77,6 +80,15 @@ class PlatformAPI(NinjaAPI):
         return schema
 
 
+def _read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The docs page and the OpenAPI schema answer GET alone (HEAD is answered as GET by the
+    middleware); django-ninja's views answered every method with the page, OPTIONS included. Another
+    method gets a 405 naming GET, which `ApiErrorShapeMiddleware` turns into the API's answers: OPTIONS
+    204 with `Allow`, anything else `method_not_allowed`. Exempt from the CSRF check, which would
+    otherwise answer an unsafe method with the site's HTML 403 first; the views change nothing."""
+    return csrf_exempt(require_GET(view))
+
+
 api = PlatformAPI(
     title="techtransfer API",
     version="1",
@@ -87,6 +99,7 @@ api = PlatformAPI(
     ),
     auth=API_AUTH,  # type: ignore[arg-type]
     urls_namespace="api-v1",
+    docs_decorator=_read_only,
 )
 
 

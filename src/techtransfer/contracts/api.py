@@ -11,7 +11,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from techtransfer.contracts import access, selectors, services
-from techtransfer.contracts.choices import ContractSubtype, ContractType, IPType, NatureCode, PlanCategory, TechField
+from techtransfer.contracts.choices import (
+    CHECKLIST_KEYS,
+    ContractSubtype,
+    ContractType,
+    IPType,
+    NatureCode,
+    PlanCategory,
+    TechField,
+)
+from techtransfer.contracts.errors import UNCONFIRMED_CONDITION, ContractErrors
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.models import Contract
 from techtransfer.core.api_support import PageNumberPagination, require_user
@@ -19,6 +28,11 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Region
 
 router = Router(tags=["contracts"])
+
+
+def _invalid(fields: dict[str, list[str]]) -> DomainError:
+    """The API's 422 for input its schema accepts but the decision cannot use (the common shape)."""
+    return DomainError(Errors.VALIDATION, details={"fields": fields})
 
 
 class PartyIO(Schema):
@@ -101,9 +115,16 @@ class ContractIn(Schema):
     parties: list[PartyIO]
 
 
-class DecisionIn(Schema):
-    checklist: dict[str, bool] = {}
-    reason: str = Field("", max_length=1000)
+class RegisterIn(Schema):
+    checklist: dict[str, bool] = Field(
+        {}, description=f"Every recognition condition, each true: {', '.join(CHECKLIST_KEYS)}."
+    )
+    reason: str = Field("", max_length=1000, description="A comment kept with the decision.")
+
+
+class RefuseIn(Schema):
+    reason: str = Field(..., max_length=1000, description="Why the contract is refused (not blank).")
+    checklist: dict[str, bool] = Field({}, description="The recognition conditions as examined.")
 
 
 class FilterIn(Schema):
@@ -131,7 +152,7 @@ def list_contracts(request: HttpRequest, filters: Query[FilterIn]) -> QuerySet[C
     data = {k: v for k, v in filters.dict().items() if v is not None}
     fs = ContractFilterSet(data, queryset=access.contracts_visible_to(user))
     if not fs.is_valid():
-        raise DomainError(Errors.VALIDATION, details={"fields": fs.errors.get_json_data()})
+        raise _invalid({k: [str(m) for m in v] for k, v in fs.errors.items()})
     return fs.qs
 
 
@@ -187,18 +208,28 @@ def submit_contract(request: HttpRequest, contract_id: int) -> Contract:
 
 
 @router.post("/contracts/{contract_id}/register", response=ContractOut)
-def register_contract(request: HttpRequest, contract_id: int, payload: DecisionIn) -> Contract:
+def register_contract(request: HttpRequest, contract_id: int, payload: RegisterIn) -> Contract:
+    """A registration official of the seller's region registers a submitted contract. Each recognition
+    condition not confirmed in `checklist` is refused (422, under `checklist.<condition>`); a contract
+    that is not waiting for registration is refused with 409 `invalid_transition`."""
     user = require_user(request)
     access.get_contract_for_user(user, contract_id, action="register")
+    if missing := services.unconfirmed_conditions(payload.checklist):
+        raise _invalid({f"checklist.{k}": [str(UNCONFIRMED_CONDITION)] for k in missing})
     return services.register_contract(
         actor=user, contract_id=contract_id, checklist=payload.checklist, comment=payload.reason
     )
 
 
 @router.post("/contracts/{contract_id}/refuse", response=ContractOut)
-def refuse_contract(request: HttpRequest, contract_id: int, payload: DecisionIn) -> Contract:
+def refuse_contract(request: HttpRequest, contract_id: int, payload: RefuseIn) -> Contract:
+    """A registration official of the seller's region refuses a submitted contract, with a reason (a
+    blank one is refused: 422 under `reason`); a contract that is not waiting for registration is
+    refused with 409 `invalid_transition`."""
     user = require_user(request)
     access.get_contract_for_user(user, contract_id, action="register")
+    if not payload.reason.strip():
+        raise _invalid({"reason": [str(ContractErrors.REASON_REQUIRED.message)]})
     return services.refuse_contract(
         actor=user, contract_id=contract_id, reason=payload.reason, checklist=payload.checklist
     )

@@ -59,3 +59,8 @@ class ContractErrors:
     TERM_BEFORE_SIGNING = ErrorCode(
         "contract_term_before_signing", _("The term cannot start before the contract is signed."), 400
     )
+
+
+# Said at each recognition condition a registration leaves unconfirmed, after `CHECKLIST`: at the
+# page's checkbox, and in the API's 422 under `checklist.<condition>`.
+UNCONFIRMED_CONDITION = _("Confirm this condition to register the contract.")

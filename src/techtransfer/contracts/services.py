@@ -428,6 +428,12 @@ def attach_signed_contract(*, actor: User, contract_id: int, upload: UploadedFil
 # --- workflow -------------------------------------------------------------------------------------
 
 
+def awaits_verification(c: Contract) -> bool:
+    """Its organisation is not verified yet, so `submit_contract` refuses it (`ORG_NOT_VERIFIED`): the
+    contract page offers no Submit then and tells the organisation's members why."""
+    return c.organisation.status != OrganisationStatus.VERIFIED
+
+
 def submit_contract(*, actor: User, contract_id: int) -> Contract:
     """Send a draft (or refused) contract to the registration point of the seller's region.
 
@@ -439,7 +445,7 @@ def submit_contract(*, actor: User, contract_id: int) -> Contract:
     def guard(c: Contract) -> None:
         if not is_member(actor, c.organisation_id) and not actor.is_platform_admin:
             raise DomainError(Errors.NOT_FOUND)
-        if c.organisation.status != OrganisationStatus.VERIFIED:
+        if awaits_verification(c):
             raise DomainError(ContractErrors.ORG_NOT_VERIFIED)
         if not c.file:
             raise DomainError(ContractErrors.FILE_MISSING, details={"field": "file"})
@@ -489,6 +495,12 @@ def _clean_checklist(checklist: Mapping[str, Any]) -> dict[str, bool]:
     return {k: bool(checklist.get(k)) for k in CHECKLIST_KEYS}
 
 
+def unconfirmed_conditions(checklist: Mapping[str, Any]) -> list[str]:
+    """The recognition conditions (`CHECKLIST_KEYS`, in their order) that `checklist` does not
+    confirm: `register_contract` refuses a registration while any is left."""
+    return [k for k, confirmed in _clean_checklist(checklist).items() if not confirmed]
+
+
 def register_contract(*, actor: User, contract_id: int, checklist: Mapping[str, Any], comment: str = "") -> Contract:
     """Register a submitted contract: every recognition condition confirmed, number assigned.
 
@@ -500,8 +512,7 @@ def register_contract(*, actor: User, contract_id: int, checklist: Mapping[str, 
     def guard(c: Contract) -> None:
         if not may_register(actor, c):
             raise DomainError(Errors.NOT_FOUND)
-        if not all(clean.values()):
-            missing = [k for k, v in clean.items() if not v]
+        if missing := unconfirmed_conditions(clean):
             raise DomainError(ContractErrors.CHECKLIST, details={"missing": missing})
 
     def update(c: Contract) -> Iterable[str]:

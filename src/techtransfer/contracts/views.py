@@ -24,7 +24,7 @@ from techtransfer.contracts.choices import (
     PartyRole,
     contract_type_for_listing_mode,
 )
-from techtransfer.contracts.errors import ContractErrors
+from techtransfer.contracts.errors import UNCONFIRMED_CONDITION, ContractErrors
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.forms import (
     AmendForm,
@@ -45,6 +45,7 @@ from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, Organisation, User
+from techtransfer.core.roles import is_member
 from techtransfer.market import access as market_access
 from techtransfer.market.models import Deal
 
@@ -237,6 +238,7 @@ def _detail_context(
         other = f.related_contract
         f.gap_days = abs((other.signed_on - contract.signed_on).days) if other is not None else None  # type: ignore[attr-defined]
     deal = contract.deal
+    can_edit = access.can_on_contract(user, contract, "edit")
     return {
         "c": contract,
         "parties": list(contract.parties.select_related("region", "controlling_organisation")),
@@ -245,7 +247,10 @@ def _detail_context(
         # The path links only to what the viewer may open (a buyer-region official may not see the deal).
         "listing_link": deal is not None and market_access.can_on_listing(user, deal.listing, "view"),
         "deal_link": deal is not None and market_access.can_on_deal(user, deal, "view"),
-        "can_edit": access.can_on_contract(user, contract, "edit"),
+        "can_edit": can_edit,
+        # Submitting is refused until the organisation is verified: the page says so instead.
+        "can_submit": can_edit and not services.awaits_verification(contract),
+        "submit_blocked": _submit_blocked(user, contract, can_edit=can_edit),
         "can_register": access.can_on_contract(user, contract, "register"),
         "file_form": FileForm(),
         "decision_form": decision_form or DecisionForm(),
@@ -262,6 +267,15 @@ def _detail_context(
         "reason_form": reason_form or ReasonForm(prefix="cancel"),
         "subsidies": _subsidies(contract),
     }
+
+
+def _submit_blocked(user: User, contract: Contract, *, can_edit: bool) -> str:
+    """Why a contract its editor would submit offers no Submit: its organisation is not verified yet.
+    Told only to the organisation's members ("your organisation"); a platform admin sees the status
+    alone."""
+    if can_edit and services.awaits_verification(contract) and is_member(user, contract.organisation_id):
+        return str(ContractErrors.ORG_NOT_VERIFIED.message)
+    return ""
 
 
 def _shown(field: Field[Any, Any] | None, value: Any) -> str:
@@ -392,7 +406,7 @@ def _decide(request: HttpRequest, contract: Contract, action: str) -> HttpRespon
         if exc.error == ContractErrors.CHECKLIST:
             form.add_error(None, exc.message)
             for key in exc.details.get("missing", []):
-                form.add_error(f"check_{key}", _("Confirm this condition to register the contract."))
+                form.add_error(f"check_{key}", UNCONFIRMED_CONDITION)
         elif exc.details.get("field") == "reason":
             form.add_error("reason", exc.message)
         else:

@@ -87,6 +87,12 @@ def _require_verified(organisation: Organisation) -> None:
         raise DomainError(MarketErrors.ORGANISATION_NOT_VERIFIED)
 
 
+def awaits_verification(listing: Listing) -> bool:
+    """Its organisation is not verified yet, so `submit_listing` refuses it (`ORGANISATION_NOT_VERIFIED`):
+    the listing page offers no Submit then and tells the organisation's members why."""
+    return listing.organisation.status != OrganisationStatus.VERIFIED
+
+
 def _apply_input(actor: User, listing: Listing, data: ListingInput) -> None:
     """Check the subject, prices and period and copy them onto `listing` (not saved)."""
     if data.price_min is not None and data.price_max is not None and data.price_min > data.price_max:

@@ -21,8 +21,10 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Organisation, User
+from techtransfer.core.roles import is_member
 from techtransfer.market import access, hooks, selectors, services
 from techtransfer.market.choices import AuctionStatus, DealStatus, ListingStatus
+from techtransfer.market.errors import MarketErrors
 from techtransfer.market.filters import ListingFilterSet
 from techtransfer.market.forms import (
     AttachmentForm,
@@ -91,9 +93,22 @@ def _listing_actions(user: User, listing: Listing) -> list[tuple[str, str]]:
     for action in services.LISTING_WORKFLOW.allowed_actions(listing.status):
         name = action.action
         allowed = manager if name in ("submit", "withdraw") else reviewer and name != "expire"
+        # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
+        if name == "submit" and services.awaits_verification(listing):
+            allowed = False
         if allowed:
             out.append((name, labels[name]))
     return out
+
+
+def _submit_blocked(user: User, listing: Listing) -> str:
+    """Why a listing its organisation would submit offers no Submit: the organisation is not verified
+    yet. Told only to the organisation's members ("your organisation"); a platform admin sees the
+    status alone."""
+    submittable = services.LISTING_WORKFLOW.can(listing.status, "submit")
+    if submittable and services.awaits_verification(listing) and is_member(user, listing.organisation_id):
+        return str(MarketErrors.ORGANISATION_NOT_VERIFIED.message)
+    return ""
 
 
 def _detail_context(
@@ -111,6 +126,7 @@ def _detail_context(
         "listing": listing,
         "attachments": listing.attachments.all(),
         "actions": actions,
+        "submit_blocked": _submit_blocked(user, listing),
         "show_comment": any(a in ("publish", "return", "reject") for a, _label in actions),
         "manager": manager,
         "can_edit": user.is_authenticated and access.can_on_listing(user, listing, "edit"),

@@ -11,6 +11,8 @@ from ninja.pagination import paginate
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.matchmaking import access, events, services
+from techtransfer.matchmaking.choices import InquiryStatus
+from techtransfer.matchmaking.errors import MatchErrors
 from techtransfer.matchmaking.models import Event, Inquiry, Message, Result
 
 router = Router(tags=["matchmaking"])
@@ -88,8 +90,12 @@ def post_message(request: HttpRequest, pk: int, payload: MessageIn) -> tuple[int
 
 @router.post("/inquiries/{pk}/status", response=InquiryOut)
 def change_status(request: HttpRequest, pk: int, payload: StatusIn) -> Inquiry:
+    """Move the inquiry on; closing it needs a `reason` (a blank one is refused: 422 under `reason`).
+    A move the path does not allow from the current status is refused with 409 `invalid_transition`."""
     user = require_user(request)
     access.get_inquiry_for_user(user, pk)
+    if payload.status == InquiryStatus.CLOSED and not payload.reason.strip():
+        raise DomainError(Errors.VALIDATION, details={"fields": {"reason": [str(MatchErrors.REASON_REQUIRED.message)]}})
     return services.change_status(actor=user, inquiry_id=pk, **payload.dict())
 
 

@@ -42,6 +42,12 @@ def can_edit_need(user: User, need: Need) -> bool:
     )
 
 
+def awaits_verification(need: Need) -> bool:
+    """Its organisation is not verified yet, so `submit_need` refuses it (`ORG_NOT_VERIFIED`): the need
+    page offers no Submit then and tells the organisation's members why."""
+    return need.organisation.status != OrganisationStatus.VERIFIED
+
+
 def can_review_need(user: User, need: Need) -> bool:
     """Reviewers of the organisation's region, as for achievements, listings and contracts: the
     need's `region` is typed by the submitter (where the technology is wanted) and must not choose
@@ -99,7 +105,7 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
     def guard(n: Need) -> None:
         if not can_edit_need(actor, n):
             raise DomainError(Errors.NOT_FOUND)
-        if n.organisation.status != OrganisationStatus.VERIFIED:
+        if awaits_verification(n):
             raise DomainError(NeedErrors.ORG_NOT_VERIFIED)
 
     return NEED_WORKFLOW.apply(

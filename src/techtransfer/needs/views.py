@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core import concurrency, once
-from techtransfer.core.choices import OrganisationStatus, ReviewStatus
+from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.models import Membership, User
@@ -81,7 +81,7 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     editor = services.can_edit_need(user, need)
     reviewer = services.can_review_need(user, need)
     # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
-    if editor and need.status in services.EDITABLE_STATES and not _unverified(need):
+    if editor and need.status in services.EDITABLE_STATES and not services.awaits_verification(need):
         out.append(("submit", labels["submit"]))
     if reviewer and need.status == S.SUBMITTED:
         out += [("start_review", labels["start_review"]), ("return", labels["return"])]
@@ -92,9 +92,18 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     return out
 
 
-def _unverified(need: Need) -> bool:
-    """Its organisation is not verified yet: `submit_need` would refuse the need."""
-    return need.organisation.status != OrganisationStatus.VERIFIED
+def _submit_blocked(user: User, need: Need) -> str:
+    """Why a need its editor would submit offers no Submit: its organisation is not verified yet.
+    Told only to the organisation's members who could submit it ("your organisation"); a platform
+    admin sees the status line alone."""
+    if not (
+        need.status in services.EDITABLE_STATES
+        and services.awaits_verification(need)
+        and is_member(user, need.organisation_id)
+        and services.can_edit_need(user, need)
+    ):
+        return ""
+    return str(NeedErrors.ORG_NOT_VERIFIED.message)
 
 
 def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentForm | None = None) -> dict[str, Any]:
@@ -108,7 +117,7 @@ def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentFo
         "full_text": access.may_read_full_text(user, need),
         "actions": _actions(user, need),
         # The editor of a draft is told why there is no Submit, rather than offered one that refuses.
-        "submit_blocked": str(NeedErrors.ORG_NOT_VERIFIED.message) if can_edit and _unverified(need) else "",
+        "submit_blocked": _submit_blocked(user, need),
         "can_edit": can_edit,
         "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
         "challenge": challenge,

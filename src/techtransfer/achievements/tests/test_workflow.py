@@ -17,6 +17,7 @@ from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationStatus
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Organisation
+from techtransfer.core.tests.factories import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +135,31 @@ def test_unverified_organisation_cannot_submit(applicant_org, applicant_member):
     with pytest.raises(DomainError) as exc:
         services.submit_achievement(actor=applicant_member, achievement_id=a.pk)
     assert exc.value.error == AchievementErrors.ORG_NOT_VERIFIED
+
+
+def test_a_draft_of_an_unverified_organisation_is_explained_to_its_members_only(
+    client, applicant_org, applicant_admin, applicant_member, platform_admin
+):
+    """A platform admin opening another organisation's draft was offered "Submit to my organisation",
+    which answered "Your organisation must be verified before it submits achievements."."""
+    a = AchievementFactory(organisation=applicant_org, created_by=applicant_member)
+    url = f"/achievements/{a.pk}/"
+    notice = (
+        '<p class="alert alert-info mt-2 mb-0" id="achievement-submit-blocked">'
+        "Your organisation must be verified before it submits achievements.</p>"
+    )
+    for user in (applicant_member, applicant_admin):
+        page = page_as(client, user, url)
+        assert notice in page and 'value="submit"' not in page and 'id="workflow-form"' not in page
+    page = page_as(client, platform_admin, url)
+    assert '<p class="mb-1">Draft — with the applicant</p>' in page
+    assert "must be verified" not in page and 'id="achievement-submit-blocked"' not in page
+    assert 'value="submit"' not in page
+    Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)
+    for user in (applicant_member, platform_admin):
+        page = page_as(client, user, url)
+        assert 'id="achievement-submit-blocked"' not in page
+        assert 'name="action" value="submit">Submit to my organisation</button>' in page
 
 
 def test_return_needs_a_comment_then_resubmit(draft, applicant_admin, province_reviewer, gov_orgs):

@@ -42,6 +42,29 @@ def test_options_names_the_methods_of_an_address_and_runs_nothing(client, applic
     assert (r.status_code, r.json()["code"]) == (404, "not_found")
 
 
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/openapi.json"])
+def test_the_docs_and_the_schema_answer_get_and_head_and_name_them_to_other_methods(path):
+    """OPTIONS (and POST, PUT…) on /api/v1/docs answered with the docs page itself."""
+    c = Client(enforce_csrf_checks=True)  # a POST is refused for its method, not by the CSRF check
+    r = c.options(path)
+    assert (r.status_code, r.content, r["Allow"]) == (204, b"", "GET, HEAD, OPTIONS")
+    r = c.post(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert (r.status_code, r["Allow"], r.json()) == (
+        405,
+        "GET, HEAD, OPTIONS",
+        {
+            "code": "method_not_allowed",
+            "message": "This address does not accept POST; it accepts GET, HEAD, OPTIONS.",
+            "details": {"allowed": ["GET", "HEAD", "OPTIONS"]},
+        },
+    )
+    got = c.get(path)
+    head = c.head(path)
+    assert got.status_code == 200 and got.content
+    assert (head.status_code, head.content, head["Content-Type"]) == (200, b"", got["Content-Type"])
+    assert head["Content-Length"] == str(len(got.content))
+
+
 @pytest.mark.parametrize("page", ["99999999999999999999", "100001", "0"])
 def test_a_page_beyond_the_bound_is_refused(client, page):
     r = client.get(f"/api/v1/achievements?page={page}", HTTP_ACCEPT_LANGUAGE="en")

@@ -7,9 +7,12 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from techtransfer.contracts.choices import ContractStatus
+from techtransfer.audit.models import AuditEvent
+from techtransfer.contracts.choices import CHECKLIST_KEYS, ContractStatus
 from techtransfer.contracts.models import Contract
 from techtransfer.contracts.tests.factories import BUYER_USCC, draft, pdf, registered, submitted
+from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.models import Organisation
 from techtransfer.core.tests.factories import PASSWORD
 
 S = ContractStatus
@@ -117,6 +120,30 @@ def test_create_page_keeps_the_input_when_refused(seller, applicant_admin) -> No
     contract = Contract.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/contracts/{contract.pk}/"
     assert contract.technology_amount == Decimal("80000.00")
+
+
+def test_a_draft_of_an_unverified_organisation_is_explained_to_its_members_only(
+    applicant_org, applicant_admin, applicant_member, platform_admin
+) -> None:  # type: ignore[no-untyped-def]
+    """A platform admin opening another organisation's draft was offered "Submit for registration",
+    which answered "Your organisation must be verified before it registers contracts."."""
+    contract = draft(applicant_org, applicant_admin)
+    url = f"/contracts/{contract.pk}/"
+    notice = (
+        '<p class="alert alert-info mt-3 mb-0" id="contract-submit-blocked">'
+        "Your organisation must be verified before it registers contracts.</p>"
+    )
+    for user in (applicant_admin, applicant_member):
+        page = client_for(user).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert notice in page and 'id="submit-contract"' not in page
+    page = client_for(platform_admin).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="badge text-bg-primary" id="contract-status" data-status="draft">Draft</span>' in page
+    assert "must be verified" not in page and 'id="contract-submit-blocked"' not in page
+    assert 'id="submit-contract"' not in page
+    Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)
+    for user in (applicant_admin, platform_admin):
+        page = client_for(user).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="contract-submit-blocked"' not in page and 'id="submit-contract"' in page
 
 
 def test_upload_submit_and_register_through_the_pages(seller, applicant_admin, county_reviewer) -> None:  # type: ignore[no-untyped-def]
@@ -274,7 +301,7 @@ def test_api_create_submit_register(seller, applicant_admin, county_reviewer) ->
     refused = client_for(county_reviewer).post(
         f"/api/v1/contracts/{pk}/register", {"checklist": {"signed": True}}, content_type="application/json"
     )
-    assert (refused.status_code, refused.json()["code"]) == (400, "contract_checklist")
+    assert (refused.status_code, refused.json()["code"]) == (422, "validation_error")
     checklist = dict.fromkeys(
         ("signed", "technical_content", "parties", "amounts", "ip_ownership", "related_parties"), True
     )
@@ -283,6 +310,83 @@ def test_api_create_submit_register(seller, applicant_admin, county_reviewer) ->
     )
     assert done.status_code == 200 and done.json()["registration_number"].startswith("360121")
     assert owner.post(f"/api/v1/contracts/{pk}/register", {}, content_type="application/json").status_code == 404
+
+
+UNCONFIRMED = "Confirm this condition to register the contract."
+
+
+def _decide(user, contract, action, body):  # type: ignore[no-untyped-def]
+    return client_for(user).post(
+        f"/api/v1/contracts/{contract.pk}/{action}", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+
+def _invalid(fields):  # type: ignore[no-untyped-def]
+    return {"code": "validation_error", "message": "Some fields are not valid.", "details": {"fields": fields}}
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "fields"),
+    [
+        ("refuse", {}, {"reason": ["This field is required."]}),
+        ("refuse", {"reason": "  "}, {"reason": ["Give a reason."]}),
+        ("refuse", {"reason": 5}, {"reason": ["Enter text."]}),
+        ("refuse", {"reason": "x" * 1001}, {"reason": ["Ensure this value has at most 1000 characters."]}),
+        ("refuse", {"reason": "不属于技术合同", "checklist": "x"}, {"checklist": ["Give an object ({…})."]}),
+        ("register", {}, {f"checklist.{k}": [UNCONFIRMED] for k in CHECKLIST_KEYS}),
+        (
+            "register",
+            {"checklist": {**dict.fromkeys(CHECKLIST_KEYS, True), "parties": False, "amounts": False}},
+            {"checklist.parties": [UNCONFIRMED], "checklist.amounts": [UNCONFIRMED]},
+        ),
+        ("register", {"checklist": {"signed": "maybe"}}, {"checklist.signed": ["Enter true or false."]}),
+        ("register", {"checklist": []}, {"checklist": ["Give an object ({…})."]}),
+    ],
+)
+def test_register_and_refuse_answer_bad_input_with_the_apis_422(
+    seller, applicant_admin, county_reviewer, action, body, fields
+) -> None:  # type: ignore[no-untyped-def]
+    """A blank reason was 400 `contract_reason_required` with `details.field`, an unconfirmed
+    condition 400 `contract_checklist` with `details.missing`: not the API's 422 shape."""
+    contract = submitted(seller, applicant_admin)
+    response = _decide(county_reviewer, contract, action, body)
+    assert (response.status_code, response.json()) == (422, _invalid(fields))
+    contract.refresh_from_db()
+    assert (contract.status, contract.decided_by, contract.registration_number) == (S.SUBMITTED, None, None)
+    assert not AuditEvent.objects.filter(action=f"contract.{action}").exists()
+
+
+def test_register_and_refuse_keep_their_refusals_of_state_and_permission(
+    seller, applicant_admin, county_reviewer, ganzhou_reviewer
+) -> None:  # type: ignore[no-untyped-def]
+    checklist = {"checklist": dict.fromkeys(CHECKLIST_KEYS, True)}
+    done = registered(seller, applicant_admin, county_reviewer)
+    for action, body in (("register", checklist), ("refuse", {"reason": "不属于技术合同"})):
+        again = _decide(county_reviewer, done, action, body)
+        assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
+        # An official of another region is told it does not exist, before the input is read.
+        waiting = submitted(seller, applicant_admin)
+        outside = _decide(ganzhou_reviewer, waiting, action, {"reason": " "} if action == "refuse" else {})
+        assert (outside.status_code, outside.json()["code"]) == (404, "not_found")
+    refused = _decide(county_reviewer, waiting, "refuse", {"reason": "标的为设备买卖"})
+    assert (refused.status_code, refused.json()["status"]) == (200, "refused")
+
+
+def test_the_list_refuses_a_bad_filter_with_one_message_per_field(contracts, applicant_member) -> None:  # type: ignore[no-untyped-def]
+    """Its `details.fields` held Django's {"message", "code"} objects, not the API's messages."""
+    response = client_for(applicant_member).get("/api/v1/contracts?status=bogus", HTTP_ACCEPT_LANGUAGE="en")
+    message = "Select a valid choice. bogus is not one of the available choices."
+    assert (response.status_code, response.json()) == (422, _invalid({"status": [message]}))
+
+
+def test_the_decision_endpoints_document_their_input_and_the_422(client) -> None:  # type: ignore[no-untyped-def]
+    spec = client.get("/api/v1/openapi.json").json()
+    for action, schema, required in (("register", "RegisterIn", None), ("refuse", "RefuseIn", ["reason"])):
+        operation = spec["paths"][f"/api/v1/contracts/{{contract_id}}/{action}"]["post"]
+        assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "422"]
+        assert "details.fields" in operation["responses"]["422"]["description"]
+        assert "409 `invalid_transition`" in operation["description"]
+        assert spec["components"]["schemas"][schema].get("required") == required
 
 
 def services_attach(user, pk) -> None:  # type: ignore[no-untyped-def]

@@ -56,3 +56,9 @@ def accept_invitation(organisation, admin, password, *, email="friend@example.or
     _invitation, raw = services.invite_member(actor=admin, organisation_id=organisation.pk, email=email, role="member")
     form = {"username": "friend", "password1": password, "password2": password}
     return Client().post(f"/invitations/{raw}/", form, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def page_as(client, user, url, language="en"):  # type: ignore[no-untyped-def]
+    """The HTML of `url` as `user` (signed in) sees it in `language`."""
+    client.force_login(user)
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()

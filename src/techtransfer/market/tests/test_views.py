@@ -7,6 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.models import Organisation
+from techtransfer.core.tests.factories import page_as
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.choices import ListingStatus as S
 from techtransfer.market.filters import ListingFilterSet
@@ -96,6 +99,29 @@ def test_detail_shows_the_achievement_listing_deal_path(client, listing, publish
 def test_draft_detail_is_not_found_for_outsiders(client, market, outsider):
     client.force_login(outsider)
     assert client.get(reverse("market:detail", args=[market["draft"].pk])).status_code == 404
+
+
+def test_a_draft_of_an_unverified_organisation_is_explained_to_its_members_only(
+    client, applicant_org, applicant_member, platform_admin
+):
+    """A platform admin opening another organisation's draft was offered "Submit", which answered
+    "Your organisation must be verified before it can list or trade."."""
+    listing = ListingFactory(organisation=applicant_org, created_by=applicant_member)
+    url = reverse("market:detail", args=[listing.pk])
+    page = page_as(client, applicant_member, url)
+    assert (
+        '<p class="alert alert-info" id="listing-submit-blocked">'
+        "Your organisation must be verified before it can list or trade.</p>" in page
+    )
+    assert 'value="submit"' not in page and 'id="listing-actions"' not in page
+    page = page_as(client, platform_admin, url)
+    assert '<span class="badge text-bg-secondary" id="listing-status">Draft</span>' in page
+    assert "must be verified" not in page and 'id="listing-submit-blocked"' not in page
+    assert 'value="submit"' not in page
+    Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)
+    for user in (applicant_member, platform_admin):
+        page = page_as(client, user, url)
+        assert 'id="listing-submit-blocked"' not in page and 'name="action" value="submit">Submit</button>' in page
 
 
 def test_create_form_keeps_input_on_error(client, seller, applicant_member, published_achievement):

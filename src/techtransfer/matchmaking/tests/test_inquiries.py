@@ -67,6 +67,27 @@ def test_status_path_and_close_reason(inquiry, applicant_admin):
         services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=S.CLOSED, reason="x")
 
 
+def test_the_api_refuses_closing_without_a_reason_with_its_422(client, inquiry, applicant_admin):
+    """It answered 400 `inquiry_reason_required` with `details.field`, not the API's 422 shape."""
+    client.force_login(applicant_admin)
+    url = f"/api/v1/inquiries/{inquiry.pk}/status"
+    refused = client.post(url, {"status": "closed", "reason": " "}, "application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "Some fields are not valid.",
+            "details": {"fields": {"reason": ["Give a reason for closing."]}},
+        },
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.status == S.CONTACTED and not AuditEvent.objects.filter(action="inquiry.status").exists()
+    closed = client.post(url, {"status": "closed", "reason": "价格谈不拢"}, "application/json")
+    assert (closed.status_code, closed.json()["status"], closed.json()["close_reason"]) == (200, "closed", "价格谈不拢")
+    again = client.post(url, {"status": "negotiating"}, "application/json")
+    assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
+
+
 def test_broker_sees_both_sides_and_numbers(client, inquiry, applicant_admin, broker, outsider):
     client.force_login(broker)
     url = reverse("matchmaking:detail", args=[inquiry.pk])

@@ -222,6 +222,26 @@ def test_a_draft_of_an_unverified_organisation_says_so_instead_of_offering_submi
     assert 'id="need-submit-blocked"' not in page and 'name="action" value="submit">Submit</button>' in page
 
 
+def test_a_platform_admin_is_not_told_that_their_organisation_must_be_verified(
+    client, applicant_org, applicant_admin, applicant_member, platform_admin
+):
+    """A platform admin opening another organisation's draft read "Your organisation must be verified
+    before it can submit needs.", which is about the viewer's organisation; a member who may not
+    submit the need (not its author, not an admin) has nothing to do about it either."""
+    need = services.create_need(actor=applicant_admin, organisation_id=applicant_org.pk, data=need_data())
+    url = reverse("needs:detail", args=[need.pk])
+    for user in (platform_admin, applicant_member):
+        client.force_login(user)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<span id="need-status">Draft</span>' in page
+        assert "must be verified" not in page and 'id="need-submit-blocked"' not in page
+        assert 'value="submit"' not in page
+    verify(applicant_org)
+    client.force_login(platform_admin)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="need-submit-blocked"' not in page and 'name="action" value="submit">Submit</button>' in page
+
+
 def test_the_challenge_bounty_gives_its_shares_as_one_translatable_phrase(client, needs, applicant_admin):
     """It read "(份额: 60% / 40%)" in Chinese, from "(", "shares" and ": " put together in the template."""
     challenge = open_challenge(need=needs[0], seeker=applicant_admin, split=["50", "30", "20"])
