@@ -28,7 +28,8 @@ Components (each 0…1; `None` = one side does not state it, counted as `UNKNOWN
 The weights (`WEIGHTS`) live here and nowhere else; docs/adr/0018-matching-recommendations.md
 explains them. Candidates come from `services.build_request`/`services.run` with the viewer's
 visibility, and each one is re-loaded from the database and checked against the viewer's tokens
-again, so a record the viewer may not see is never recommended, even while the index lags.
+again, so a record the viewer may not see is never recommended, even while the index lags. Records
+of the types in `PUBLIC_CANDIDATES` are candidates only when public, whoever looks.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ MIN_RELEVANCE = 0.15
 MIN_MEANING = 0.62
 CANDIDATES = 20  # candidates fetched per target type before re-ranking
 SHOWN = 5  # recommendations shown per target type
+# Record types offered (recommended, "more like this") from their public records only, whatever the
+# viewer may see: an achievement's draft, submission or internal record is indexed for its
+# organisation, reviewers and admins to find, not offered as a match (achievements/search.py).
+PUBLIC_CANDIDATES = frozenset({"achievement"})
 SIMILAR = 5  # "more like this" results
 # With e5 passage vectors for the source and its candidates, this share of the relevance comes from
 # how close their passages are (`context_fit`), the rest from the engine's score.
@@ -375,11 +380,22 @@ def query_text(doc: SearchDocument) -> str:
     return text.literal(" ".join(p.strip() for p in parts if p and p.strip()))
 
 
+def _viewer(user: Any, type_name: str) -> Any:
+    """Whose visibility candidates of `type_name` are found and checked with: the public's (None) for
+    `PUBLIC_CANDIDATES`, else the user's."""
+    return None if type_name in PUBLIC_CANDIDATES else user
+
+
 def _hits(
     user: Any, doc: SearchDocument, type_name: str, terms: Mapping[str, list[str]], limit: int
 ) -> list[SearchHit]:
     request = services.build_request(
-        user=user, query=query_text(doc), type_names=[type_name], terms=dict(terms), limit=limit, facets=False
+        user=_viewer(user, type_name),
+        query=query_text(doc),
+        type_names=[type_name],
+        terms=dict(terms),
+        limit=limit,
+        facets=False,
     )
     # Candidates are scored again below (meaning and structured fit): the e5 re-ordering would only
     # cost a query vector of the whole record.
@@ -388,16 +404,17 @@ def _hits(
 
 
 def similar(user: Any, doc: SearchDocument, limit: int = SIMILAR) -> list[SearchHit]:
-    """Records of the same type as `doc` that `user` may see and at least SIMILAR_MIN_MEANING close in
-    meaning, most similar first, without `doc`. Each hit's matched words are cut to its WHY_WORDS
-    rarest among the records of its type (研究, 方法 explain nothing)."""
+    """Records of the same type as `doc` that `user` may see (only public ones of a `PUBLIC_CANDIDATES`
+    type) and at least SIMILAR_MIN_MEANING close in meaning, most similar first, without `doc`. Each
+    hit's matched words are cut to its WHY_WORDS rarest among the records of its type (研究, 方法
+    explain nothing)."""
     pool = _hits(user, doc, doc.type, {}, max(limit, SIMILAR_POOL) + 1)
     pool = [h for h in pool if h.semantic_similarity is None or h.semantic_similarity >= SIMILAR_MIN_MEANING]
     # The database is the truth, as for recommendations: a record withdrawn or hidden since it was
     # indexed is left out even while the index lags (one query for the pool).
     st = types().get(doc.type)
     if st is not None and pool:
-        visible = {d.pk for d in st.load([h.pk for h in pool]) if may_see(user, d.visibility)}
+        visible = {d.pk for d in st.load([h.pk for h in pool]) if may_see(_viewer(user, doc.type), d.visibility)}
         pool = [h for h in pool if h.pk in visible]
     hits = by_passage(doc, pool)[:limit]
     words = [w for h in hits for w in h.matched_terms]
@@ -475,7 +492,8 @@ def recommend(user: Any, doc: SearchDocument, shown: int = SHOWN) -> list[Group]
         hits = _hits(user, doc, target.type, target.terms, CANDIDATES)
         best = max((h.score for h in hits), default=0.0) or 1.0
         # The database is the truth: re-load the candidates and check the viewer may see them.
-        loaded = {d.pk: d for d in st.load([h.pk for h in hits]) if may_see(user, d.visibility)} if hits else {}
+        viewer = _viewer(user, target.type)
+        loaded = {d.pk: d for d in st.load([h.pk for h in hits]) if may_see(viewer, d.visibility)} if hits else {}
         kept: list[Kept] = []
         for h in hits:
             cand = loaded.get(h.pk)

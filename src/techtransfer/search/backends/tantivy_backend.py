@@ -136,9 +136,10 @@ class TantivyBackend(SearchBackend):
         # v4: a submitted need's reviewers are those of its organisation's region (its visibility
         # tokens changed); v5: a decimal's tail is no word (0.5g gave 5g); v6: one weighted text field
         # (the weights are written into it, so a change of weight rebuilds too); v7: each record's
-        # `uid_key`. An index written before is rebuilt.
+        # `uid_key`; v8: achievements of every status, each with the tokens of who may see it (only
+        # public ones before). An index written before is rebuilt.
         fields = sorted(self.weights.items())
-        return json.dumps({"fields": fields, "filters": sorted(self.filter_kinds.items()), "v": 7})
+        return json.dumps({"fields": fields, "filters": sorted(self.filter_kinds.items()), "v": 8})
 
     def _open(self) -> tantivy.Index:
         marker = self.path / SCHEMA_MARKER

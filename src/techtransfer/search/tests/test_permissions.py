@@ -29,7 +29,7 @@ def records(
     with django_capture_on_commit_callbacks(execute=True):
         publish(public, applicant_admin, province_reviewer)
         publish(internal, applicant_admin, province_reviewer)
-        # A change to a draft goes through the outbox too, and must be left out of the index.
+        # A change to a draft goes through the outbox too: indexed for its organisation only.
         from techtransfer.audit.services import record_event
 
         record_event(actor=applicant_member, action="achievement.touch", obj=unpublished)
@@ -39,19 +39,39 @@ def records(
     return public, internal, unpublished
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "outsider", "applicant_member", "county_reviewer", "platform_admin"])
-def test_only_public_records_in_results_facets_and_counts(request, records, persona):
+# Who finds which of the three records (`achievements.access`): everyone the public one; its
+# organisation and platform admins all three; the department of the records' county the published
+# internal one too, never the draft.
+SEES = {
+    "anonymous": [PUBLIC_NAME],
+    "outsider": [PUBLIC_NAME],
+    "applicant_member": [PUBLIC_NAME, INTERNAL_NAME, DRAFT_NAME],
+    "county_reviewer": [PUBLIC_NAME, INTERNAL_NAME],
+    "ganzhou_reviewer": [PUBLIC_NAME],
+    "platform_admin": [PUBLIC_NAME, INTERNAL_NAME, DRAFT_NAME],
+}
+INDUSTRY = {PUBLIC_NAME: "new_materials", INTERNAL_NAME: "new_energy", DRAFT_NAME: "green"}
+STAGE = {PUBLIC_NAME: "early", INTERNAL_NAME: "mature", DRAFT_NAME: "middle"}
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_only_records_the_user_may_see_in_results_facets_and_counts(request, records, persona):
     user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    seen = SEES[persona]
     page = search(user, {"query": "石墨烯"})
-    assert [h.title for h in page.results.hits] == [PUBLIC_NAME]
-    assert page.results.total == 1
-    assert page.type_counts == [("achievement", "科技成果", 1)]
-    facets = {f.name: [(v, c) for v, _label, c in f.values] for f in page.facets}
-    assert facets["plan_industry"] == [("new_materials", 1)]
-    assert facets["stage"] == [("early", 1)]
-    # Browsing without a query and filtering on the hidden record's values finds nothing.
-    assert search(user, {"query": "", "terms": {"plan_industry": ["new_energy"]}}).results.total == 0
-    assert search(user, {"query": "", "terms": {"stage": ["middle"]}}).results.total == 0
+    assert sorted(h.title for h in page.results.hits) == sorted(seen)
+    assert [h.public for h in page.results.hits if h.title == PUBLIC_NAME] == [True]
+    assert all(not h.public for h in page.results.hits if h.title != PUBLIC_NAME)
+    assert page.results.total == len(seen)
+    assert page.type_counts == [("achievement", "科技成果", len(seen))]
+    facets = {f.name: sorted((v, c) for v, _label, c in f.values) for f in page.facets}
+    assert facets["plan_industry"] == sorted((INDUSTRY[t], 1) for t in seen)
+    assert facets["stage"] == sorted((STAGE[t], 1) for t in seen)
+    # Browsing without a query and filtering on a hidden record's values finds nothing.
+    for title in (PUBLIC_NAME, INTERNAL_NAME, DRAFT_NAME):
+        expected = 1 if title in seen else 0
+        assert search(user, {"query": "", "terms": {"plan_industry": [INDUSTRY[title]]}}).results.total == expected
+        assert search(user, {"query": "", "terms": {"stage": [STAGE[title]]}}).results.total == expected
 
 
 def test_page_and_api_hide_them_too(client, records, outsider):

@@ -22,7 +22,7 @@ from techtransfer.needs.choices import Confidentiality
 from techtransfer.needs.tests.factories import need_data, published_need
 from techtransfer.search import recommend
 from techtransfer.search.backends import get_backend
-from techtransfer.search.services import reindex
+from techtransfer.search.services import reindex, search
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +180,28 @@ def test_an_internal_achievement_is_never_recommended(request, world, persona):
     groups = _groups(user, "need", world["need"].pk)
     assert str(world["internal"].pk) not in [r.pk for r in groups["achievement"]]
     assert str(world["fit"].pk) in [r.pk for r in groups["achievement"]]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "platform_admin"])
+def test_an_achievement_the_viewer_may_find_but_not_public_is_never_offered(request, world, persona):
+    """A draft is searchable by its organisation and platform admins, but matches and "more like this"
+    offer public achievements only (`recommend.PUBLIC_CANDIDATES`), even a draft as the source."""
+    unpublished = AchievementFactory(
+        organisation=world["other_org"], name="钕铁硼磁体晶界扩散的草稿", abstract="通过晶界扩散降低钕铁硼磁体高温退磁。",
+        keywords=["钕铁硼"], plan_industry="new_materials", trl=7, transfer_modes=["licence"],
+    )  # fmt: skip
+    reindex()
+    user = request.getfixturevalue(persona)  # the outsider is an admin of the draft's organisation
+    assert unpublished.name in [h.title for h in search(user, {"query": "钕铁硼 晶界扩散"}).results.hits]
+    fit, poor = str(world["fit"].pk), str(world["poor"].pk)
+    assert [r.pk for r in _groups(user, "need", world["need"].pk)["achievement"]] == [fit, poor]
+    source = recommend.source_document(user, "achievement", fit)
+    assert source is not None
+    assert {h.pk for h in recommend.similar(user, source)} == {poor}
+    own = recommend.source_document(user, "achievement", str(unpublished.pk))
+    assert own is not None and own.visibility != ["public"]
+    assert {h.pk for h in recommend.similar(user, own)} <= {fit, poor}
+    assert {h.pk for h in recommend.similar(user, own)}
 
 
 def test_achievement_recommends_needs_the_viewer_may_see_and_enterprises(world, outsider, applicant_member):
@@ -570,6 +592,7 @@ def test_shared_words_are_counted_among_the_records_of_the_type(world):
     backend = get_backend()
     everywhere = backend.document_frequencies(["钕铁硼"])["钕铁硼"]
     achievements = backend.document_frequencies(["钕铁硼", "回收"], "achievement")
-    # The two public achievements are indexed (the internal one is not), both with 钕铁硼.
-    assert achievements == {"钕铁硼": (2, 2), "回收": (1, 2)}
+    # The three achievements are indexed (the internal one for its organisation, reviewers and admins),
+    # all with 钕铁硼.
+    assert achievements == {"钕铁硼": (3, 3), "回收": (1, 3)}
     assert everywhere[1] > 3
