@@ -63,6 +63,7 @@ class Results:
     ignored_filters: str
     capped: bool
     max_page: int
+    fewer_words: Sequence[str] = ()  # questions of fewer words that find something
 
 
 def _search_link(query: str) -> str:
@@ -148,6 +149,10 @@ def results_html(request: HttpRequest, r: Results) -> str:
         )
         asked = escape(_("Did you mean:"))
         parts.append(f'<p id="did-you-mean">{asked}{escape(colon_gap())}{links}</p>')
+    if r.fewer_words:
+        links = escape(list_separator()).join(f'<a href="{_search_link(q)}">{escape(q)}</a>' for q in r.fewer_words)
+        fewer = escape(_("No record holds all of these words. Fewer words find some:"))
+        parts.append(f'<p id="fewer-words">{fewer}{escape(colon_gap())}{links}</p>')
     if r.by_meaning_only:
         note = _(
             "No record holds most of the words of the question: these are close to it in meaning. A shorter"

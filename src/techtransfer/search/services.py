@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 
 from techtransfer.core.filters import MONEY, TRL, YEAR
 from techtransfer.core.iterables import batched
-from techtransfer.search import text
+from techtransfer.search import lookalike, text
 from techtransfer.search.backends import get_backend
 from techtransfer.search.backends.base import BackendBusy, SearchBackend, SearchMode, SearchRequest, SearchResults
 from techtransfer.search.models import SearchOutbox
@@ -194,6 +194,55 @@ def search(user: Any, request_kwargs: Mapping[str, Any]) -> SearchPage:
         type_counts=type_counts,
         took_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+FEWER_WORDS = 3  # questions offered at most
+
+
+def fewer_words(user: Any, question: str, mode: str = SearchMode.HYBRID) -> list[str]:
+    """For a short question that found nothing (it asks records to hold most of its words,
+    `text.key_words`): questions made of fewer of its words that find something for `user`. The
+    words some record holds together first (5G 通信 → 通信, when no record holds 5G), then each of
+    them alone, those held by most records first; at most FEWER_WORDS. Empty for a question that
+    requires nothing of its words or excludes or quotes some (what to drop is not clear there).
+    One counting search per word: only asked when a page is empty."""
+    words, needed = text.key_words(question)
+    if not needed or text.split_exclusions(question)[1] or text.required_parts(question):
+        return []
+
+    def total(q: str, how: SearchMode | str) -> int:
+        request = build_request(user=user, query=q, limit=1, facets=False, mode=how)
+        return run(request).total
+
+    held = {w: n for w in words if (n := total(w, SearchMode.LEXICAL))}
+    offered = []
+    if 2 <= len(held) < len(words) and total(" ".join(held), mode):
+        offered.append(" ".join(held))
+    offered += sorted(held, key=lambda w: -held[w])
+    return offered[:FEWER_WORDS]
+
+
+LOOK_ALIKE_TRIED = 24  # variants of a question counted at most
+
+
+def look_alike_questions(user: Any, question: str, limit: int = 3, *, found: bool = False) -> list[str]:
+    """For a question of one Chinese word that no record `user` may see holds: the word with one
+    character swapped for a look-alike (稀士 → 稀土, `lookalike.variants`) where some record holds
+    it, those held by most records first; at most `limit`. A question that `found` records (锂离了电池
+    finds those holding 锂离 or 电池) is first checked: nothing when a record holds it whole. One
+    counting search per variant (at most LOOK_ALIKE_TRIED), so only asked for one word."""
+    word = text.normalise(question).strip()
+    if not lookalike.is_word(word):
+        return []
+
+    def held_by(q: str) -> int:
+        request = build_request(user=user, query=f'"{q}"', limit=1, facets=False, mode=SearchMode.LEXICAL)
+        return run(request).total
+
+    if found and held_by(word):
+        return []
+    held = {v: n for v in lookalike.variants(word, LOOK_ALIKE_TRIED) if (n := held_by(v))}
+    return sorted(held, key=lambda v: -held[v])[:limit]
 
 
 def _ignores_filters(request: SearchRequest, asked: Mapping[str, Any]) -> bool:

@@ -1,6 +1,6 @@
 """Typo-tolerant suggestions as you type: registered keywords and record titles, public records only.
 
-Four ways to match the text typed so far, tried in this order:
+Five ways to match the text typed so far, tried in this order:
 - prefix of the normalised text (traditional → simplified, full-width → half-width, lower case);
 - prefix of its pinyin without tones: a homophone typo (钛阳能 for 太阳能), the commonest Chinese
   typo, has the same pinyin; typing pinyin itself (taiyang) works too;
@@ -8,7 +8,12 @@ Four ways to match the text typed so far, tried in this order:
   start of one (grpahene → graphene; words under 5 letters only to whole words), found through a
   deletion index (SymSpell), not a scan;
 - Chinese text within a keyword (永磁 → 稀土永磁材料) or, through the index, within a public
-  record's title (`_titles_containing`).
+  record's title (`_titles_containing`);
+- a Chinese word with one character mistyped for a look-alike (稀士 → 稀土, 锂离了电池 → 锂离子电池):
+  keywords of its length, or (from 3 characters) starting like it, that differ in that one character,
+  found through the hashes of keywords with each character in turn replaced by a marker
+  (`Suggester._cjk_fuzzy_table`), not a scan; after the homophones, most used first. Only for text
+  that is no keyword's or title's start or part: a real word is not corrected.
 A Latin word is shown as the records write it (TiO2). The search page offers the suggestions of a
 question that found nothing ("Did you mean": xitu → 稀土).
 
@@ -25,6 +30,7 @@ import bisect
 import re
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,6 +41,7 @@ from django.contrib.auth.models import AnonymousUser
 from pypinyin import lazy_pinyin
 
 from techtransfer.search import services, text
+from techtransfer.search.lookalike import look_alike
 from techtransfer.search.registry import types
 
 LIMIT = 8
@@ -44,6 +51,9 @@ MAX_TITLES = 200_000
 MAX_LATIN_WORDS = 50_000
 MIN_FUZZY = 4
 MIN_FUZZY_START = 5  # shorter words are corrected to whole known words only
+CJK_FUZZY_LENGTHS = range(2, 13)  # Chinese words (and keywords) corrected by one substituted character
+MIN_CJK_FUZZY_START = 3  # shorter Chinese words are corrected to whole keywords only
+FUZZY_MARK = "\x00"  # the substituted character in the keys of the table of one-character typos
 _LATIN = re.compile(r"[a-z][a-z0-9\-]{2,30}")
 _LATIN_QUERY = re.compile(r"[a-z0-9\- ]+")
 _LATIN_CASED = re.compile(r"[A-Za-z][A-Za-z0-9\-]{2,30}")
@@ -115,6 +125,25 @@ def _allowed(length: int) -> int:
     return 0 if length < MIN_FUZZY else 1 if length < 8 else 2
 
 
+def _cjk_word(norm: str) -> bool:
+    """A Chinese word as typed: no space, 2–12 characters, at least half of them (and two) Chinese."""
+    if " " in norm or len(norm) not in CJK_FUZZY_LENGTHS:
+        return False
+    cjk = sum(1 for ch in norm if _CJK_CHAR.match(ch))
+    return cjk >= 2 and 2 * cjk >= len(norm)
+
+
+def _one_substituted(norm: str) -> Iterator[tuple[int, str]]:
+    """`norm` with each of its Chinese characters in turn replaced by FUZZY_MARK (稀士 → \\0士, 稀\\0),
+    with the position replaced.
+
+    Only Chinese characters: a different digit or letter is another thing (4G, 5G), not a typo.
+    """
+    for p, ch in enumerate(norm):
+        if _CJK_CHAR.match(ch):
+            yield p, norm[:p] + FUZZY_MARK + norm[p + 1 :]
+
+
 class Suggester:
     """The lookup tables: built once from keywords with counts and (title, url) pairs."""
 
@@ -137,6 +166,7 @@ class Suggester:
                 written.setdefault(form.lower(), Counter())[form] += 1
         for norm in by_norm:
             latin.update(_LATIN.findall(norm))
+        self.fuzzy_hashes, self.fuzzy_refs = self._cjk_fuzzy_table(by_norm)
         seen_titles: set[str] = set()
         self.record_types: dict[int, str] = {}  # entry index of a title → its record type
         for title, url, *kind in titles:
@@ -178,6 +208,35 @@ class Suggester:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def _cjk_fuzzy_table(self, by_norm: dict[str, int]) -> tuple[array[int], array[int]]:
+        """Keywords of 2–12 characters under each of their forms with one Chinese character replaced
+        by FUZZY_MARK: the whole keyword, and its starts of MIN_CJK_FUZZY_START characters or more.
+        稀土 is under \\0土 and 稀\\0; 锂离子电池 under 锂离\\0 … and 锂离\\0电池.
+
+        Two parallel arrays sorted by the first: the hash of a form and an entry index, the keywords
+        of a form in the order `suggest` ranks them (most used, then shortest). Hashes, not the forms:
+        there are some 7 forms a keyword (75 at most), and as strings in a dictionary they took 18 MB
+        for 20,000 keywords, more than half the rest of the table (32 MB); as hashes, 1.7 MB. Two
+        forms with the same 64-bit hash would only add a wrong hint, and are not expected among
+        millions. `hash` of a string differs between processes: the table is built and read in one.
+        """
+        keywords = [(norm, i) for norm, i in by_norm.items() if len(norm) in CJK_FUZZY_LENGTHS]
+        keywords.sort(key=lambda k: (-self.entries[k[1]][3], len(self.entries[k[1]][0]), k[1]))
+        hashes, refs = array("q"), array("i")
+        for norm, i in keywords:
+            cjk = [match.start() for match in _CJK_CHAR.finditer(norm)]
+            if len(cjk) < 2:  # no query (two Chinese characters or more) is one substitution away
+                continue
+            starts = range(MIN_CJK_FUZZY_START, len(norm) + 1) if len(norm) >= MIN_CJK_FUZZY_START else [len(norm)]
+            for m in starts:
+                for p in cjk:
+                    if p >= m:
+                        break
+                    hashes.append(hash(norm[:p] + FUZZY_MARK + norm[p + 1 : m]))
+                    refs.append(i)
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)  # stable: best first within a form
+        return array("q", map(hashes.__getitem__, order)), array("i", map(refs.__getitem__, order))
+
     def _prefix(self, keys: list[str], refs: list[Any], prefix: str) -> Iterator[Any]:
         if not prefix:
             return
@@ -185,6 +244,15 @@ class Suggester:
         end = min(len(keys), i + SCAN)
         while i < end and keys[i].startswith(prefix):
             yield refs[i]
+            i += 1
+
+    def _one_substitution(self, key: str) -> Iterator[int]:
+        """The SCAN best keywords under `key` (稀\\0) in the table of one-character typos, best first."""
+        key_hash = hash(key)
+        i = bisect.bisect_left(self.fuzzy_hashes, key_hash)
+        end = min(len(self.fuzzy_hashes), i + SCAN)
+        while i < end and self.fuzzy_hashes[i] == key_hash:
+            yield self.fuzzy_refs[i]
             i += 1
 
     def _corrections(self, word: str) -> list[str]:
@@ -222,6 +290,7 @@ class Suggester:
         if latin_word:
             for word in self._prefix(self.latin_sorted, self.latin_refs, norm):
                 ranked.append(((0, 2, -self.latin[word], len(word)), -1, "prefix", word))
+        prefixed = bool(ranked)
         py = pinyin_key(norm)
         # Homophones of one character alone are too many (xi: 稀, 西, 系, …, and keys are prefixes:
         # 现代化), so a lone character is not read as pinyin; 稀土, 稀tu and xitu are.
@@ -233,12 +302,30 @@ class Suggester:
                 ranked.append(((2, rank, 0, 0), -1, "fuzzy", word))
                 for i in self._prefix(self.keys, self.refs, word):
                     ranked.append(((2, rank, 1 + self._kind_rank(i), -self.entries[i][3]), i, "fuzzy", ""))
-        if len(ranked) < limit and len(norm) >= 2 and _CJK_CHAR.search(norm):
+        # A Chinese word that starts no known one may be a typo: whether a keyword holds it decides.
+        typo = not prefixed and _cjk_word(norm)
+        contained = False
+        if (len(ranked) < limit or typo) and len(norm) >= 2 and _CJK_CHAR.search(norm):
             for n, i in self.keyword_norms:
                 if norm in n and not n.startswith(norm):
                     add(3, i, "contains")
+                    contained = True
                     if len(ranked) >= SCAN:
                         break
+        # One look-alike character (稀士 → 稀土), only for what is no known word nor the start or part
+        # of one: 永磁 (in 稀土永磁材料) is not "corrected" to 永久. No prefix match also means no key
+        # brings back the query itself or a keyword that starts with it.
+        # A look-alike (稀士 → 稀土, 土 and 士) ranks with the homophones, by use; any other character
+        # (稀士 → 博士) after them.
+        if typo and not contained:
+            taken = {i for _key, i, _how, _word in ranked}  # homophones found by their pinyin
+            for p, key in _one_substituted(norm):
+                # Each key's keywords come best first: `limit` of them are all it can contribute.
+                fresh = [i for i in self._one_substitution(key) if i not in taken][:limit]
+                taken.update(fresh)
+                for i in fresh:
+                    swapped = text.normalise(self.entries[i][0])[p : p + 1]
+                    add(1 if look_alike(norm[p], swapped) else 2, i, "fuzzy")
         out: list[Suggestion] = []
         shown: set[str] = set()
         for _key, i, how, word in sorted(ranked, key=lambda r: r[0]):
@@ -336,8 +423,14 @@ def reset() -> None:
 def suggest(query: str, limit: int = LIMIT) -> list[Suggestion]:
     found = get_suggester().suggest(query[: services.MAX_QUERY_CHARS], limit)
     norm = " ".join(text.normalise(query).split())[:KEY_CHARS]
-    if len(found) < limit and len(norm) >= 2 and _CJK_CHAR.search(norm):
-        found += _titles_containing(norm, limit - len(found), {s.text for s in found})
+    if len(norm) >= 2 and _CJK_CHAR.search(norm):
+        # Text that public titles hold (永磁 in 高性能永磁电机) is a word, not a typo: the titles
+        # replace its one-character corrections (永久), which only the table's keywords could rule out.
+        kept = [s for s in found if s.how != "fuzzy"]
+        if len(kept) < limit:
+            titles = _titles_containing(norm, limit - len(kept), {s.text for s in kept})
+            if titles:
+                found = kept + titles
     return found
 
 

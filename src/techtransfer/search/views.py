@@ -334,9 +334,17 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     filtered = bool(kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"])
     no_hits = not result.results.total and kwargs["query"].strip()
     did_you_mean = suggest_module.suggest(kwargs["query"], 4) if no_hits and not filtered else []
+    # One look-alike character mistyped (稀士 → 稀土): first, as records hold it. Also above what a
+    # question of one word found by its parts (锂离了电池: 锂离 or 电池), when no record holds it whole.
+    if not filtered and number == 1 and (no_hits or kwargs["query"].strip()):
+        alike = services.look_alike_questions(request.user, kwargs["query"], found=not no_hits)
+        offered = [suggest_module.Suggestion(v, "keyword", "", "fuzzy") for v in alike]
+        did_you_mean = offered + [s for s in did_you_mean if s.url or s.text not in alike]
     # Never the question itself: its link would open this same empty page.
     question = text.normalise(kwargs["query"]).strip()
     did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != question][:3]
+    # A short question whose words no record holds together: the fewer words that find something.
+    fewer = services.fewer_words(request.user, kwargs["query"], kwargs["mode"]) if no_hits and not filtered else []
     shown = fragments.Results(
         query=result.query,
         total=result.results.total,
@@ -348,6 +356,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         filtered=filtered,
         sort_links=sort_links if text.positive_query(kwargs["query"]).strip() else None,
         did_you_mean=did_you_mean,
+        fewer_words=fewer,
         filtered_to_nothing=bool(no_hits and filtered),
         # A short question whose words no record holds enough of: what is listed was found by meaning.
         by_meaning_only=bool(

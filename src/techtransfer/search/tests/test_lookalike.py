@@ -1,0 +1,57 @@
+"""Look-alike characters: the table, and the search page's corrections of a question that found nothing."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from techtransfer.search import lookalike, services
+from techtransfer.search.tests.helpers import draft, publish
+
+
+def test_groups_and_variants():
+    assert lookalike.look_alike("土", "士") and lookalike.look_alike("士", "土")
+    assert not lookalike.look_alike("土", "土") and not lookalike.look_alike("土", "博")
+    assert lookalike.alike("士") == ["土", "干", "千", "于"]
+    assert lookalike.alike("博") == []
+    assert list(lookalike.variants("稀士", 24)) == ["烯士", "希士", "稀土", "稀干", "稀千", "稀于"]
+    assert list(lookalike.variants("稀士", 3)) == ["烯士", "希士", "稀土"]
+    assert list(lookalike.variants("士", 24)) == []  # one character: too many words are one away
+    assert list(lookalike.variants("5G通信", 24)) == []  # Chinese words only
+    # Every character of a group is a Chinese character, and no group holds one twice.
+    for group in lookalike.LOOK_ALIKE_GROUPS:
+        assert re.fullmatch(r"[\u4e00-\u9fff]{2,}", group) and len(set(group)) == len(group)
+
+
+@pytest.fixture
+def records(
+    db, index_dir, verified, applicant_member, applicant_admin, province_reviewer, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ("稀土永磁材料的制备", "稀土萃取分离工艺", "稀干旱地区的节水灌溉", "锂离子电池的回收"):
+            publish(draft(verified, applicant_member, name=name, abstract=name), applicant_admin, province_reviewer)
+        draft(verified, applicant_member, name="稀于的样品", abstract="未发布")  # no one outside may see it
+
+
+@pytest.mark.django_db
+def test_a_question_that_found_nothing_is_offered_its_look_alikes_that_records_hold(client, records):
+    assert services.look_alike_questions(AnonymousUser(), "稀士") == ["稀土", "稀干"]  # 2 records, 1; never 稀于
+    assert services.look_alike_questions(AnonymousUser(), "钛汰") == []  # no record holds a look-alike
+    body = client.get(reverse("search:search"), {"q": "稀士"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    offer = body.split('id="did-you-mean">')[1].split("</p>")[0]
+    assert re.findall(r">([^<>]+)</a>", offer)[:2] == ["稀土", "稀干"]
+    found = client.get(reverse("search:search"), {"q": "稀土"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="did-you-mean"' not in found
+
+
+@pytest.mark.django_db
+def test_a_word_found_only_by_its_parts_is_offered_the_look_alike_that_records_hold(client, records):
+    # 锂离了电池 finds the battery record through 锂离 and 电池, but no record holds it whole.
+    body = client.get(reverse("search:search"), {"q": "锂离了电池"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 result" in body
+    offer = body.split('id="did-you-mean">')[1].split("</p>")[0]
+    assert re.findall(r">([^<>]+)</a>", offer) == ["锂离子电池"]
+    assert services.look_alike_questions(AnonymousUser(), "锂离子电池", found=True) == []  # held whole
+    right = client.get(reverse("search:search"), {"q": "锂离子电池"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="did-you-mean"' not in right
