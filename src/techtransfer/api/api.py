@@ -22,6 +22,7 @@ from techtransfer.api.endpoints import router as tokens_router
 from techtransfer.audit.api import router as audit_router
 from techtransfer.contracts.api import router as contracts_router
 from techtransfer.core.api import router as core_router
+from techtransfer.core.api_support import field_details
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs.api import router as jobs_router
 from techtransfer.market.api import router as market_router
@@ -49,7 +50,12 @@ ERROR_ANSWERS = {
     "401": "令牌无效、已撤销或已过期，或需要登录 · Malformed, revoked or expired token, or sign-in needed",
     "403": "无权执行此操作（含只读令牌写入、CSRF 校验失败）· Not permitted (also a read-only token writing, CSRF)",
     "404": "记录不存在或无权查看 · No such record, or not one the caller may see",
-    "422": "参数校验失败，details.fields 列出各字段的错误 · Validation failed; details.fields lists the fields' errors",
+    "422": (
+        "参数校验失败，或业务规则拒绝了某字段（code 为该规则的代码，如 uscc_invalid）；"
+        "details.fields 列出各字段的错误 · "
+        "Validation failed, or a rule refused a field (code is the rule's, e.g. uscc_invalid); "
+        "details.fields lists the fields' errors"
+    ),
 }
 
 
@@ -111,6 +117,10 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A rule's refusal, its code kept: of input fields, a 422 in the validation errors' shape (clients
+    show each message next to its field); of anything else, the error's status with its details."""
+    if (fields := field_details(exc)) is not None:
+        return error_response(request, 422, exc.code, exc.message, fields)
     return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
 
 

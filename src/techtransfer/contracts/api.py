@@ -17,13 +17,14 @@ from techtransfer.contracts.choices import (
     ContractType,
     IPType,
     NatureCode,
+    PartyRole,
     PlanCategory,
     TechField,
 )
 from techtransfer.contracts.errors import UNCONFIRMED_CONDITION, ContractErrors
 from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.models import Contract
-from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.api_support import PageNumberPagination, fields_as_sent, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Region
 
@@ -163,7 +164,7 @@ def contract_totals(request: HttpRequest, region: str = "", year: int | None = N
     if region:
         r = Region.objects.filter(code=region).first()
         if r is None:
-            raise DomainError(Errors.REGION_UNKNOWN)
+            raise DomainError(Errors.REGION_UNKNOWN, details={"field": "region"})
         prefix = r.prefix
     if not access.may_see_region_statistics(user, prefix):
         raise DomainError(Errors.NOT_FOUND)
@@ -184,19 +185,34 @@ def get_contract(request: HttpRequest, contract_id: int) -> Contract:
     return access.get_contract_for_user(require_user(request), contract_id)
 
 
+def _names_as_sent(payload: ContractIn) -> dict[str, str]:
+    """The services name a party's fields as the web form does (`buyer_uscc`, `buyer_region`) and the
+    deal `deal`: here they are a party's place in `parties` (`parties.1.uscc`, `parties.1.region_code`;
+    a party not sent is `parties`) and `deal_id`."""
+    sent = {p.role: i for i, p in enumerate(payload.parties)}  # a role sent twice: the last, as below
+    names = {"deal": "deal_id"}
+    for role in PartyRole.values:
+        for field, key in (("name", "name"), ("uscc", "uscc"), ("country", "country"), ("region", "region_code")):
+            names[f"{role}_{field}"] = f"parties.{sent[role]}.{key}" if role in sent else "parties"
+    return names
+
+
 @router.post("/contracts", response={201: ContractOut})
 def create_contract(request: HttpRequest, payload: ContractIn) -> tuple[int, Contract]:
+    """Draft a contract. A rule that refuses a field (amounts, subtype, dates, a party, the deal) answers
+    422 with its own code and the field under `details.fields`, named as sent."""
     user = require_user(request)
     data = payload.dict(exclude={"organisation_id", "parties", "confirm_amount"})
     data["subtype"] = data.get("subtype") or ""
     parties = {p.role: {**p.dict(exclude={"role", "region_code"}), "region_id": p.region_code} for p in payload.parties}
-    contract = services.create_contract(
-        actor=user,
-        organisation_id=payload.organisation_id,
-        data=data,
-        parties=parties,
-        confirm_amount=payload.confirm_amount,
-    )
+    with fields_as_sent(_names_as_sent(payload)):
+        contract = services.create_contract(
+            actor=user,
+            organisation_id=payload.organisation_id,
+            data=data,
+            parties=parties,
+            confirm_amount=payload.confirm_amount,
+        )
     return 201, contract
 
 

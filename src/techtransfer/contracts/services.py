@@ -208,7 +208,7 @@ def _check_data(values: Mapping[str, Any], *, signing: bool = True) -> None:
         str(values.get("carrier_note") or ""),
     )
     if problems:
-        raise DomainError(ContractErrors.AMOUNTS, details={p.field: [p.message] for p in problems})
+        raise DomainError(ContractErrors.AMOUNTS, details={"fields": {p.field: [p.message] for p in problems}})
     ctype = str(values.get("contract_type") or "")
     subtype = str(values.get("subtype") or "")
     allowed = SUBTYPES.get(ctype, ())

@@ -65,7 +65,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     fs = OrganisationFilterSet(data, queryset=access.organisations_visible_to(request.user))  # type: ignore[arg-type]
     if not fs.is_valid():
-        raise DomainError(Errors.VALIDATION, details=dict(fs.errors))
+        raise DomainError(Errors.VALIDATION, details={"fields": {k: [str(m) for m in v] for k, v in fs.errors.items()}})
     return fs.qs
 
 

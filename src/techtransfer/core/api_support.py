@@ -1,10 +1,13 @@
-"""Pieces every app's `api.py` uses: the page-number pagination and the logged-in check.
+"""Pieces every app's `api.py` uses: the page-number pagination, the logged-in check and the shape of
+a refusal of input fields.
 
 Authentication itself (tokens, session, anonymous) is set once on the API root in `techtransfer.api`;
 an endpoint reads `request.user` and fetches through its app's `access.py`.
 """
 
 import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -65,3 +68,44 @@ def require_user(request: HttpRequest) -> User:
     if not user.is_authenticated:
         raise DomainError(Errors.NOT_AUTHENTICATED)
     return user  # type: ignore[return-value]
+
+
+def field_details(exc: DomainError) -> dict[str, Any] | None:
+    """The details of a refusal of input fields, in the shape of every 422 (`details.fields`, one list
+    of messages per field, any other detail under its own key), or None for any other refusal.
+
+    Services name the field a rule refuses in one of three ways: `{"field": name}` (the message is the
+    error's own, or the list under that name), `{"fields": {name: [messages]}}`, or, for
+    `validation_error`, each field's messages at the top level (`{"comment": [...]}`). A refusal of
+    state, permission or a conflict (409, 403, 404) keeps its status and details even when it names a
+    field: only the 400s and 422s are about what was sent."""
+    if exc.http_status not in (400, 422):
+        return None
+    details = dict(exc.details)
+    field = details.pop("field", None)
+    if isinstance(field, str):
+        own = details.get(field)
+        messages = [str(m) for m in details.pop(field)] if isinstance(own, list) else [exc.message]
+        return {"fields": {field: messages}, **details}
+    if isinstance(details.get("fields"), dict):
+        return details
+    if exc.error == Errors.VALIDATION:
+        fields = {k: [str(m) for m in v] for k, v in details.items() if isinstance(v, list)}
+        return {"fields": fields, **{k: v for k, v in details.items() if k not in fields}}
+    return None
+
+
+@contextmanager
+def fields_as_sent(names: Mapping[str, str]) -> Iterator[None]:
+    """Report a service's refusal of a field under the name this endpoint's input gives it.
+
+    Services name the web form's fields (`achievement`, `buyer_uscc`); where an endpoint's input
+    calls them otherwise (`achievement_id`, `parties.1.uscc`), `names` maps one to the other, so that
+    `details.fields` names what the client sent. Other refusals pass through unchanged."""
+    try:
+        yield
+    except DomainError as exc:
+        field = exc.details.get("field")
+        if not isinstance(field, str) or field not in names or field_details(exc) is None:
+            raise
+        raise DomainError(exc.error, details={**exc.details, "field": names[field]}) from exc

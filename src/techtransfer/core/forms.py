@@ -249,12 +249,14 @@ class MemberRoleForm(StyledForm):
 
 
 def apply_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
+    """Show a service's refusal next to the field it names (`field`; or the first of `fields`, or of
+    the lists of messages at the top level of its details), or above the form."""
     field = exc.details.get("field")
     if isinstance(field, str) and field in form.fields:
         form.add_error(field, exc.message)
         return
-    for name, messages in exc.details.items():
+    named = exc.details.get("fields")
+    for name, messages in (named if isinstance(named, dict) else exc.details).items():
         if name in form.fields and isinstance(messages, list):
             for m in messages:
                 form.add_error(name, str(m))

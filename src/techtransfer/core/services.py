@@ -57,13 +57,13 @@ ORGANISATION_EDITABLE_FIELDS = (
 def _region(code: str) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise DomainError(Errors.REGION_UNKNOWN, details={"region": code})
+        raise DomainError(Errors.REGION_UNKNOWN, details={"field": "region", "region": code})
     return region
 
 
 def _check_role_for(organisation: Organisation, role: str) -> None:
     if role in GOVERNMENT_ROLES and organisation.type != OrganisationType.GOVERNMENT:
-        raise DomainError(Errors.ROLE_NOT_ALLOWED, details={"role": role})
+        raise DomainError(Errors.ROLE_NOT_ALLOWED, details={"field": "role", "role": role})
 
 
 @transaction.atomic
@@ -181,7 +181,8 @@ def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> O
     """Suspend a registered or verified organisation (suspending a registered one is how its
     registration is refused); the reason is required, shown to it and sent to its admins."""
     if not reason.strip():
-        raise DomainError(Errors.VALIDATION, details={"reason": [gettext("A reason is required.")]})
+        # Named as the web form and the API call the reason: `comment`, as for the other decisions.
+        raise DomainError(Errors.VALIDATION, details={"comment": [gettext("A reason is required.")]})
 
     def update(org: Organisation) -> list[str]:
         org.status_reason = reason

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.api_support import PageNumberPagination, fields_as_sent, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import User
 from techtransfer.market import access, selectors, services
@@ -175,7 +175,9 @@ def _input(payload: ListingIn) -> services.ListingInput:
 @router.post("/market/listings", response={201: ListingOut})
 def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, Listing]:
     user = require_user(request)
-    return 201, services.create_listing(actor=user, organisation_id=payload.organisation_id, data=_input(payload))
+    with fields_as_sent({"achievement": "achievement_id"}):  # the web form's name for it
+        listing = services.create_listing(actor=user, organisation_id=payload.organisation_id, data=_input(payload))
+    return 201, listing
 
 
 @router.post("/market/listings/{pk}/do/{action}", response=ListingOut)

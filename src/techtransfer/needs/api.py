@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -328,9 +329,12 @@ def create_challenge(request: HttpRequest, payload: ChallengeIn) -> tuple[int, C
     """Run a published need as a challenge (the need's author or an admin of its organisation)."""
     user = require_user(request)
     access.get_need_for_user(user, payload.need_id, action="edit")
-    bad = [t for t in payload.eligible_types if t not in {c.value for c in SolverType}]
+    bad = [t for t in payload.eligible_types if t not in SolverType.values]
     if bad:
-        raise DomainError(Errors.VALIDATION, details={"fields": {"eligible_types": bad}})
+        # One message per unknown type (Django's, translated), as for every field: it listed the values.
+        unknown = str(forms.ChoiceField.default_error_messages["invalid_choice"])
+        messages = [unknown % {"value": t} for t in bad]
+        raise DomainError(Errors.VALIDATION, details={"fields": {"eligible_types": messages}})
     return 201, challenges.create_challenge(actor=user, **payload.dict())
 
 

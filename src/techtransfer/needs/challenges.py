@@ -362,7 +362,7 @@ def score_proposal(*, actor: User, proposal_id: int, values: Mapping[int, int], 
     for c in criteria:
         v = values.get(c.pk)
         if v is None or not 0 <= int(v) <= 100:
-            raise DomainError(NeedErrors.SCORE_INVALID, details={"criterion": c.pk})
+            raise DomainError(NeedErrors.SCORE_INVALID, details={"field": f"values.{c.pk}", "criterion": c.pk})
         clean[c.pk] = int(v)
     score = Score.objects.create(
         proposal=proposal, expert=expert, values={str(k): v for k, v in clean.items()},

@@ -96,6 +96,25 @@ def test_only_the_holding_reviewer_can_start_the_review(persona, clients, submit
     assert Achievement.objects.get(pk=submitted.pk).status == (S.UNDER_REVIEW if allowed else S.SUBMITTED)
 
 
+@pytest.mark.parametrize(("action", "message"), [("return", "Say what must change."), ("reject", "Give the reason.")])
+def test_a_decision_without_a_comment_is_refused_under_comment(clients, submitted, action, message):
+    """It answered `details.comment`, not the `details.fields` of every other 422."""
+    response = clients["county_reviewer"].post(
+        f"/api/v1/achievements/{submitted.pk}/{action}", {"comment": " "}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "Some fields are not valid.",
+            "details": {"fields": {"comment": [message]}},
+        },
+    )
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.review_comment) == (S.SUBMITTED, "")
+
+
 def test_internal_records_stay_out_of_the_public_list(org, applicant_admin, province_reviewer, gov_orgs, client):
     for name, secrecy in [("公开成果", "public"), ("内部成果", "internal")]:
         a = AchievementFactory(organisation=org, created_by=applicant_admin, name=name, secrecy=secrecy)

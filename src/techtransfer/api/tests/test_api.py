@@ -1,11 +1,14 @@
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.api import tokens
 from techtransfer.api.models import PersonalAccessToken
 from techtransfer.audit.models import AuditEvent
+from techtransfer.contracts.errors import ContractErrors
 from techtransfer.core import uscc
+from techtransfer.core.api_support import field_details
+from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Organisation
 from techtransfer.core.tests.factories import PASSWORD, OrganisationFactory
 
@@ -21,6 +24,26 @@ def test_errors_have_one_shape_in_the_requested_language(client):
     assert en == {"code": "not_found", "message": "The object does not exist or you may not see it.", "details": {}}
     zh = client.get("/api/v1/organisations/999999", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert zh == {"code": "not_found", "message": "对象不存在或您无权查看。", "details": {}}
+
+
+def test_a_rule_refusing_a_field_answers_in_the_shape_of_every_422():
+    """Decided by the refusal's status and whether it names a field: a 409, 403 or 404 keeps its own
+    answer, even naming a field (a conflict is not a mistake in what was sent)."""
+    with translation.override("en"):
+        uscc_message = str(Errors.USCC_INVALID.message)
+        assert field_details(DomainError(Errors.USCC_INVALID, details={"field": "uscc", "reason": "check"})) == {
+            "fields": {"uscc": [uscc_message]},
+            "reason": "check",
+        }
+        amounts = DomainError(ContractErrors.AMOUNTS, details={"fields": {"carrier_costs": ["No."]}})
+        assert field_details(amounts) == {"fields": {"carrier_costs": ["No."]}}
+        own = DomainError(Errors.VALIDATION, details={"note": ["At most 1,000 characters."], "field": "note"})
+        assert field_details(own) == {"fields": {"note": ["At most 1,000 characters."]}}
+        top = DomainError(Errors.VALIDATION, details={"comment": ["Give the reason."], "action": "reject"})
+        assert field_details(top) == {"fields": {"comment": ["Give the reason."]}, "action": "reject"}
+        assert field_details(DomainError(Errors.USCC_TAKEN, details={"field": "uscc"})) is None
+        assert field_details(DomainError(Errors.INVALID_TRANSITION, details={"action": "submit"})) is None
+        assert field_details(DomainError(ContractErrors.CHECKLIST, details={"missing": ["signed"]})) is None
 
 
 def test_a_nul_character_anywhere_is_refused_before_it_reaches_the_database(client, applicant_admin):
@@ -139,8 +162,11 @@ def test_self_registration_through_the_api(client):
         payload, uscc=payload["uscc"][:17] + ("0" if payload["uscc"][17] != "0" else "1"), admin_username="second"
     )
     response = client.post("/api/v1/organisations", bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert response.json()["code"] == "uscc_invalid"
+    message = "The unified social credit code is not valid (GB 32100-2015 check failed)."
+    assert (response.status_code, response.json()) == (
+        422,
+        {"code": "uscc_invalid", "message": message, "details": {"fields": {"uscc": [message]}, "reason": "check"}},
+    )
     assert Organisation.objects.count() == 1
 
 

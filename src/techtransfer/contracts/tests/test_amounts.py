@@ -83,7 +83,8 @@ def test_service_refuses_bad_figures_and_saves_nothing(seller, applicant_admin) 
     with pytest.raises(DomainError) as exc:
         draft(seller, applicant_admin, non_technical_costs=D("10"), carrier_costs=D("20"), carrier_note="x")
     assert exc.value.error == ContractErrors.AMOUNTS
-    assert list(exc.value.details) == ["carrier_costs"]
+    assert list(exc.value.details) == ["fields"]  # the API's 422 names the fields there
+    assert list(exc.value.details["fields"]) == ["carrier_costs"]
     assert Contract.objects.count() == 0
 
 

@@ -89,7 +89,8 @@ def test_the_api_refuses_a_signing_date_after_today(seller, applicant_admin) -> 
     tomorrow = (timezone.localdate() + DAY).isoformat()
     payload = {**API_PAYLOAD, "organisation_id": seller.pk, "signed_on": tomorrow, "term_start": tomorrow}
     response = c.post("/api/v1/contracts", payload, content_type="application/json")
-    assert (response.status_code, response.json()["code"]) == (400, "contract_signed_in_future")
+    assert (response.status_code, response.json()["code"]) == (422, "contract_signed_in_future")
+    assert response.json()["details"] == {"fields": {"signed_on": [response.json()["message"]]}}
     assert Contract.objects.count() == 0
 
 

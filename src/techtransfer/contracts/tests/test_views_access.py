@@ -396,27 +396,68 @@ def services_attach(user, pk) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    ("change", "status", "code"),
+    ("change", "code", "fields"),
     [
-        ({"non_technical_costs": "700000.00"}, 400, "contract_amounts"),
-        ({"subtype": "patent"}, 400, "contract_subtype"),
-        ({"contract_amount": "-5"}, 400, "contract_amounts"),
-        ({"tech_field": "space_opera"}, 422, "validation_error"),
+        ({"non_technical_costs": "700000.00"}, "contract_amounts", ["non_technical_costs"]),
+        ({"subtype": "patent"}, "contract_subtype", ["subtype"]),
+        ({"contract_amount": "-5"}, "contract_amounts", ["contract_amount"]),
+        ({"tech_field": "space_opera"}, "validation_error", ["tech_field"]),
         (
             {"parties": [{"role": "buyer", "name": "x", "uscc": "91360700MA00000019", "region_code": "360702"}]},
-            400,
             "uscc_invalid",
+            ["parties.0.uscc"],
         ),
-        ({"parties": [{"role": "buyer", "name": "x", "region_code": "999999"}]}, 400, "region_unknown"),
-        ({"parties": []}, 400, "contract_parties"),
+        (
+            {"parties": [{"role": "buyer", "name": "x", "region_code": "999999"}]},
+            "region_unknown",
+            ["parties.0.region_code"],
+        ),
+        ({"parties": []}, "contract_parties", ["parties"]),
     ],
 )
-def test_api_refuses_bad_contracts_and_saves_nothing(seller, applicant_admin, change, status, code) -> None:  # type: ignore[no-untyped-def]
+def test_api_refuses_bad_contracts_and_saves_nothing(seller, applicant_admin, change, code, fields) -> None:  # type: ignore[no-untyped-def]
+    """The rules' refusals answered 400 with `details.field` in the web form's names (`buyer_uscc`):
+    now 422 with their own code and the fields as sent, as the schema's own refusals."""
     response = client_for(applicant_admin).post(
         "/api/v1/contracts", {**API_PAYLOAD, "organisation_id": seller.pk, **change}, content_type="application/json"
     )
-    assert (response.status_code, response.json()["code"]) == (status, code)
+    body = response.json()
+    assert (response.status_code, body["code"], sorted(body["details"]["fields"])) == (422, code, fields)
     assert Contract.objects.count() == 0
+
+
+def test_api_names_a_refused_party_field_as_sent(seller, applicant_admin) -> None:  # type: ignore[no-untyped-def]
+    """One field error's whole answer: the rule's code and message, the field under its place in
+    `parties`, and the party the service named."""
+    parties = [
+        {"role": "seller", "name": "南昌县卖方", "region_code": "360121"},
+        {"role": "buyer", "name": "赣州买方企业", "uscc": "91360700MA00000019", "region_code": "360702"},
+    ]
+    response = client_for(applicant_admin).post(
+        "/api/v1/contracts",
+        {**API_PAYLOAD, "organisation_id": seller.pk, "parties": parties},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    message = "The unified social credit code is not valid (GB 32100-2015 check failed)."
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "code": "uscc_invalid",
+            "message": message,
+            "details": {"fields": {"parties.1.uscc": [message]}, "party": "buyer"},
+        },
+    )
+    assert Contract.objects.count() == 0
+
+
+def test_api_statistics_refuse_an_unknown_region_under_region(applicant_member) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(applicant_member).get("/api/v1/contracts/statistics?region=999999", HTTP_ACCEPT_LANGUAGE="en")
+    message = "Unknown administrative division code."
+    assert (response.status_code, response.json()) == (
+        422,
+        {"code": "region_unknown", "message": message, "details": {"fields": {"region": [message]}}},
+    )
 
 
 def test_api_cannot_create_for_another_organisation(seller, outsider) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ def _english():  # type: ignore[no-untyped-def]
 
 ENTERPRISE_CODE = "91360700MA35QA3T2B"  # valid (GB 32100 check), an enterprise's (9x)
 STATE_ORGAN_CODE = uscc.make("11360100MA3500001")
+USCC_INVALID = "The unified social credit code is not valid (GB 32100-2015 check failed)."
 GOVERNMENT_REFUSAL = (
     "A government science department's unified social credit code starts with 11 (a state organ's). "
     "Check the code, or choose the organisation type it was registered as."
@@ -87,11 +88,11 @@ def test_the_api_refuses_a_government_department_with_a_public_institutions_code
         "/api/v1/organisations", api_payload(type="government", uscc=code), content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )  # fmt: skip
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json() == {
         "code": "uscc_not_state_organ",
         "message": GOVERNMENT_REFUSAL,
-        "details": {"field": "uscc"},
+        "details": {"fields": {"uscc": [GOVERNMENT_REFUSAL]}},
     }
     assert Organisation.objects.count() == 0
 
@@ -188,7 +189,8 @@ def test_a_normalised_code_still_fails_the_length_and_check_tests(client):
         "/api/v1/organisations", api_payload(uscc="９１３６０７００ＭＡ３５ＱＡ３Ｔ２Ｃ"), content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )  # fmt: skip
-    assert (response.status_code, response.json()["code"]) == (400, "uscc_invalid")
+    assert (response.status_code, response.json()["code"]) == (422, "uscc_invalid")
+    assert response.json()["details"] == {"fields": {"uscc": [USCC_INVALID]}, "reason": "check"}
 
 
 def test_a_full_width_copy_of_a_registered_code_is_taken():

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.market.models import Listing
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,23 @@ def test_price_negotiable_left_out_is_what_the_web_form_offers(client, applicant
     ).json()
     assert (made["price_negotiable"], fixed["price_negotiable"]) == (True, False)
     assert sorted(Listing.objects.values_list("price_negotiable", flat=True)) == [False, True]
+
+
+def test_an_achievement_not_published_is_refused_under_achievement_id(client, applicant_member, body, seller):
+    """The rule answered 400 with `details.field` "achievement", the web form's name for the input."""
+    draft = AchievementFactory(organisation=seller, created_by=applicant_member)
+    client.force_login(applicant_member)
+    response = client.post(
+        "/api/v1/market/listings", {**body, "achievement_id": draft.pk}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    message = "Only a published achievement can be listed."
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "code": "listing_achievement_not_published",
+            "message": message,
+            "details": {"fields": {"achievement_id": [message]}},
+        },
+    )
+    assert not Listing.objects.exists()

@@ -91,7 +91,8 @@ def test_api_listing_create_and_submit(client, seller, applicant_member, publish
         },
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json()["code"] == "listing_price_range"
+    assert response.status_code == 422 and response.json()["code"] == "listing_price_range"
+    assert response.json()["details"] == {"fields": {"price_max": [response.json()["message"]]}}
     response = client.post(
         "/api/v1/market/listings",
         {

@@ -25,11 +25,54 @@ def test_create_challenge_validates_and_refuses_strangers(
     assert client.post("/api/v1/challenges", payload, content_type=JSON).status_code == 404
     client.force_login(applicant_admin)
     bad = client.post("/api/v1/challenges", payload, content_type=JSON)
-    assert bad.status_code == 400 and bad.json()["code"] == "challenge_split_invalid"
+    assert bad.status_code == 422 and bad.json()["code"] == "challenge_split_invalid"
+    assert bad.json()["details"] == {"fields": {"split": [bad.json()["message"]]}}
     payload["split"] = ["70", "30"]
     ok = client.post("/api/v1/challenges", payload, content_type=JSON)
     assert ok.status_code == 201 and ok.json()["split"] == ["70", "30"]
     assert Challenge.objects.get().bounty == 5000
+
+
+def test_a_score_out_of_range_is_refused_under_its_criterion(client, world):
+    """`score_invalid` answered 400 with the criterion's id alone in `details`."""
+    ch = world.challenge
+    c1, c2 = ch.criteria.order_by("position")
+    with after(ch):
+        client.force_login(world.expert)
+        assert client.post(f"/api/v1/challenges/{ch.pk}/conflicts", {"ids": []}, content_type=JSON).status_code == 204
+        r = client.post(f"/api/v1/proposals/{world.proposal.pk}/score", {"values": {str(c1.pk): 90, str(c2.pk): 120}},
+                        content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    message = "Give every criterion a score between 0 and 100."
+    assert (r.status_code, r.json()) == (
+        422,
+        {
+            "code": "score_invalid",
+            "message": message,
+            "details": {"fields": {f"values.{c2.pk}": [message]}, "criterion": c2.pk},
+        },
+    )
+    assert not world.proposal.scores.exists()
+
+
+def test_an_unknown_solver_type_is_refused_with_a_message(client, applicant_org, applicant_admin, county_reviewer):
+    """`details.fields.eligible_types` listed the unknown values, not messages."""
+    need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
+    payload = {
+        "need_id": need.pk, "bounty": "5000.00", "split": ["100"], "deadline": timezone.now().replace(year=2030).isoformat(),
+        "eligible_types": ["individual", "robot"], "agreement": "协议", "criteria": [["可行性", 100]],
+    }  # fmt: skip
+    client.force_login(applicant_admin)
+    bad = client.post("/api/v1/challenges", payload, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
+    message = "Select a valid choice. robot is not one of the available choices."
+    assert (bad.status_code, bad.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "Some fields are not valid.",
+            "details": {"fields": {"eligible_types": [message]}},
+        },
+    )
+    assert not Challenge.objects.exists()
 
 
 def test_score_shortlist_award_through_the_api(client, world):

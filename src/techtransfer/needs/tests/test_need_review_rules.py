@@ -199,7 +199,7 @@ def test_the_api_action_says_a_reason_is_needed(applicant_org, applicant_admin, 
     assert response.json() == {
         "code": "validation_error",
         "message": "Some fields are not valid.",
-        "details": {"comment": [message]},
+        "details": {"fields": {"comment": [message]}},
     }
     need.refresh_from_db()
     assert need.status == S.UNDER_REVIEW
