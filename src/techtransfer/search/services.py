@@ -199,6 +199,11 @@ def search(user: Any, request_kwargs: Mapping[str, Any]) -> SearchPage:
 FEWER_WORDS = 3  # questions offered at most
 
 
+def count(user: Any, question: str, mode: str = SearchMode.HYBRID) -> int:
+    """How many records `question` finds for `user`, without filters (one counting search)."""
+    return run(build_request(user=user, query=question, limit=1, facets=False, mode=mode)).total
+
+
 def fewer_words(user: Any, question: str, mode: str = SearchMode.HYBRID) -> list[str]:
     """For a short question that found nothing (it asks records to hold most of its words,
     `text.key_words`): questions made of fewer of its words that find something for `user`. The
@@ -241,7 +246,15 @@ def look_alike_questions(user: Any, question: str, limit: int = 3, *, found: boo
 
     if found and held_by(word):
         return []
-    held = {v: n for v in lookalike.variants(word, LOOK_ALIKE_TRIED) if (n := held_by(v))}
+
+    def is_word(variant: str) -> bool:
+        # The swapped character must belong to a word, not merely stand beside another one in some
+        # record: 电地 → 由地 (理由地…), 土鸡 → 于鸡 (对于鸡…), 太空 → 大空 are no words.
+        swapped = next(i for i, (a, b) in enumerate(zip(word, variant, strict=True)) if a != b)
+        return text.in_word(variant, swapped)
+
+    variants = [v for v in lookalike.variants(word, LOOK_ALIKE_TRIED) if is_word(v)]
+    held = {v: n for v in variants if (n := held_by(v))}
     return sorted(held, key=lambda v: -held[v])[:limit]
 
 

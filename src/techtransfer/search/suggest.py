@@ -27,6 +27,7 @@ seconds; until then suggestions may miss the newest records, which is harmless f
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 import time
@@ -41,7 +42,7 @@ from django.contrib.auth.models import AnonymousUser
 from pypinyin import lazy_pinyin
 
 from techtransfer.search import services, text
-from techtransfer.search.lookalike import look_alike
+from techtransfer.search.lookalike import look_alike, variants
 from techtransfer.search.registry import types
 
 LIMIT = 8
@@ -53,6 +54,7 @@ MIN_FUZZY = 4
 MIN_FUZZY_START = 5  # shorter words are corrected to whole known words only
 CJK_FUZZY_LENGTHS = range(2, 13)  # Chinese words (and keywords) corrected by one substituted character
 MIN_CJK_FUZZY_START = 3  # shorter Chinese words are corrected to whole keywords only
+LOOK_ALIKE_VARIANTS = 24  # look-alike spellings of a typed word looked up as starts of entries
 FUZZY_MARK = "\x00"  # the substituted character in the keys of the table of one-character typos
 _LATIN = re.compile(r"[a-z][a-z0-9\-]{2,30}")
 _LATIN_QUERY = re.compile(r"[a-z0-9\- ]+")
@@ -295,7 +297,12 @@ class Suggester:
         # Homophones of one character alone are too many (xi: 稀, 西, 系, …, and keys are prefixes:
         # 现代化), so a lone character is not read as pinyin; 稀土, 稀tu and xitu are.
         if len(py) >= 2 and len(ranked) < limit and not (len(norm) == 1 and _CJK_CHAR.match(norm)):
+            whole = all(_CJK_CHAR.match(ch) for ch in norm)  # every character typed is a whole syllable
             for i in set(self._prefix(self.pinyin_keys, self.pinyin_refs, py)):
+                # 轮毂 (lungu) is not the start of 论广告 (lunguang…): Chinese typed must sound like
+                # the start of the entry syllable by syllable, not as a prefix of letters.
+                if whole and not self._sounds_like_start(i, norm, py):
+                    continue
                 add(1, i, "pinyin")
         if latin_word and len(ranked) < limit:
             for rank, word in enumerate(self._corrections(norm)):
@@ -325,7 +332,16 @@ class Suggester:
                 taken.update(fresh)
                 for i in fresh:
                     swapped = text.normalise(self.entries[i][0])[p : p + 1]
-                    add(1 if look_alike(norm[p], swapped) else 2, i, "fuzzy")
+                    alike = look_alike(norm[p], swapped)
+                    if not alike and len(norm) < MIN_CJK_FUZZY_START:
+                        continue  # one of two characters changed at will is another word: 稀士 → 博士, 白茶 → 白领
+                    add(1 if alike else 2, i, "fuzzy")
+            # A look-alike that starts known keywords or titles (稀士 → 稀土: 稀土元素, 稀土纳米…) is
+            # offered itself, even when no keyword is that word alone.
+            for variant in variants(norm, LOOK_ALIKE_VARIANTS):
+                starts = sum(1 for _i in itertools.islice(self._prefix(self.keys, self.refs, variant), SCAN))
+                if starts:
+                    ranked.append(((1, 0, -starts, len(variant)), -1, "fuzzy", variant))
         out: list[Suggestion] = []
         shown: set[str] = set()
         for _key, i, how, word in sorted(ranked, key=lambda r: r[0]):
@@ -341,6 +357,14 @@ class Suggester:
             if len(out) == limit:
                 break
         return out
+
+    def _sounds_like_start(self, i: int, norm: str, py: str) -> bool:
+        """Do the first len(norm) characters of entry `i` (after an opening such as 一种) read `py`?"""
+        entry = text.normalise(self.entries[i][0])
+        for opening in ("", *_OPENINGS):
+            if entry.startswith(opening) and pinyin_key(entry[len(opening) : len(opening) + len(norm)]) == py:
+                return True
+        return False
 
     def _kind_rank(self, i: int) -> int:
         return 0 if self.entries[i][1] == "keyword" else 1

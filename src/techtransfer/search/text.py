@@ -140,6 +140,17 @@ def _words(normalised: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def in_word(text: str, position: int) -> bool:
+    """Is the character at `position` of normalised `text` part of a dictionary word of two or more
+    characters (the segmenter without its guesses for unknown words)? 稀土: yes; 于鸡 (对于鸡…): no."""
+    start = 0
+    for token in _JIEBA.cut(text, False):
+        if start <= position < start + len(token):
+            return len(token) > 1
+        start += len(token)
+    return False
+
+
 def words(text: str) -> list[str]:
     """Segmented words of already normalised text, without stopwords and single CJK characters."""
     return list(_words(text))

@@ -333,10 +333,14 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     # when filters narrowed the question down to nothing: the question itself may be right.
     filtered = bool(kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"])
     no_hits = not result.results.total and kwargs["query"].strip()
-    did_you_mean = suggest_module.suggest(kwargs["query"], 4) if no_hits and not filtered else []
+    # Filters and a question that finds nothing without them either (稀士 among achievements): the
+    # question is what to correct, and removing a filter would not help.
+    question_finds = filtered and no_hits and bool(services.count(request.user, kwargs["query"], kwargs["mode"]))
+    hints = not filtered or (no_hits and not question_finds)
+    did_you_mean = suggest_module.suggest(kwargs["query"], 4) if no_hits and hints else []
     # One look-alike character mistyped (稀士 → 稀土): first, as records hold it. Also above what a
     # question of one word found by its parts (锂离了电池: 锂离 or 电池), when no record holds it whole.
-    if not filtered and number == 1 and (no_hits or kwargs["query"].strip()):
+    if hints and number == 1 and (no_hits or kwargs["query"].strip()):
         alike = services.look_alike_questions(request.user, kwargs["query"], found=not no_hits)
         offered = [suggest_module.Suggestion(v, "keyword", "", "fuzzy") for v in alike]
         did_you_mean = offered + [s for s in did_you_mean if s.url or s.text not in alike]
@@ -344,7 +348,19 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
     question = text.normalise(kwargs["query"]).strip()
     did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != question][:3]
     # A short question whose words no record holds together: the fewer words that find something.
-    fewer = services.fewer_words(request.user, kwargs["query"], kwargs["mode"]) if no_hits and not filtered else []
+    # Also when only meaning found something (锂电池 回收): the note under it advises fewer words.
+    by_meaning_only = bool(
+        result.results.hits
+        and text.key_words(kwargs["query"])[1]
+        and all(h.lexical_score is None for h in result.results.hits)
+        and number == 1
+        and kwargs["mode"] != "semantic"  # there, every record is found by meaning
+    )
+    fewer = (
+        services.fewer_words(request.user, kwargs["query"], kwargs["mode"])
+        if (no_hits or by_meaning_only) and hints
+        else []
+    )
     shown = fragments.Results(
         query=result.query,
         total=result.results.total,
@@ -357,15 +373,9 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         sort_links=sort_links if text.positive_query(kwargs["query"]).strip() else None,
         did_you_mean=did_you_mean,
         fewer_words=fewer,
-        filtered_to_nothing=bool(no_hits and filtered),
+        filtered_to_nothing=bool(no_hits and filtered and question_finds),
         # A short question whose words no record holds enough of: what is listed was found by meaning.
-        by_meaning_only=bool(
-            result.results.hits
-            and text.key_words(kwargs["query"])[1]
-            and all(h.lexical_score is None for h in result.results.hits)
-            and number == 1
-            and kwargs["mode"] != "semantic"  # there, every record is found by meaning
-        ),
+        by_meaning_only=by_meaning_only,
         # A question with nothing to search for (的, symbols): say why nothing is listed.
         no_words=bool(
             no_hits and not text.query_tokens(kwargs["query"]) and not text.split_exclusions(kwargs["query"])[1]
@@ -374,7 +384,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         # mostly written in Chinese.
         latin_only=not result.results.total
         and not did_you_mean
-        and bool(_LATIN_ONLY.fullmatch(kwargs["query"].strip())),
+        and bool(_LATIN_ONLY.fullmatch(text.fold(kwargs["query"]).strip())),  # ｇｒａｐｈｅｎｅ too
         # "Meaning only" lists the records nearest in meaning, up to the backend's depth (unless the
         # question had no known word and the words answered instead).
         meaning_depth=services.meaning_depth()

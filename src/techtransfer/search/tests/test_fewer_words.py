@@ -67,12 +67,25 @@ def test_a_word_held_only_where_the_user_may_not_look_is_not_offered(client, rec
 
 def test_nothing_is_offered_when_the_question_finds_something_or_filters_emptied_it(client, records):
     assert offered(client, "光纤 通信") == []  # found
-    body = client.get(
-        reverse("search:search"), {"q": "5G 矢量", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
-    assert 'id="fewer-words"' not in body  # the filter is named as the cause instead
+
+    def filtered(question: str) -> str:
+        params = {"q": question, "plan_industry": "aviation"}
+        return client.get(reverse("search:search"), params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    body = filtered("光纤 通信")  # found without the filter: the filter is named as the cause instead
+    assert 'id="fewer-words"' not in body and 'id="filtered-to-nothing"' in body
+    body = filtered("5G 矢量")  # nothing without the filter either: the question is what to change
+    assert 'id="fewer-words"' in body and 'id="filtered-to-nothing"' not in body
     # A question that excludes or quotes words: what to drop is not clear.
     assert services.fewer_words(AnonymousUser(), "5G 矢量 -光纤") == []
     assert services.fewer_words(AnonymousUser(), '"5G" 矢量') == []
     # One word: nothing is required of it, so there is nothing to drop.
     assert services.fewer_words(AnonymousUser(), "5G") == []
+
+
+def test_fewer_words_are_offered_under_what_meaning_alone_found(client, records):
+    # No record holds both 光纤 and 量子 (two words: both are required); meaning finds the fibre records.
+    body = client.get(reverse("search:search"), {"q": "光纤 量子"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="by-meaning-only"' in body
+    line = body.split('id="fewer-words">')[1].split("</p>")[0]
+    assert re.findall(r">([^<>]+)</a>", line) == ["光纤"]

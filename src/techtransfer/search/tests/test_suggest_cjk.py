@@ -21,17 +21,23 @@ def found(suggestions: list[suggest.Suggestion]) -> list[tuple[str, str]]:
     return [(s.text, s.how) for s in suggestions]
 
 
-def test_two_characters_are_corrected_to_whole_keywords_most_used_first(table):
-    # Either character may be the typo; 稀土永磁材料 starts like 稀土 but two characters are whole words only.
-    assert found(table.suggest("稀士")) == [("稀土", "fuzzy"), ("稀有", "fuzzy"), ("院士", "fuzzy")]
+def test_two_characters_are_corrected_only_to_look_alikes(table):
+    # Either character may be the typo, but one of two characters changed at will is another word:
+    # 稀有 and 院士 are one character away too, not look-alikes of 稀士 (土 and 士 are).
+    assert found(table.suggest("稀士")) == [("稀土", "fuzzy")]
     assert table.suggest("稀士", 1) == [suggest.Suggestion("稀土", "keyword", "", "fuzzy")]
 
 
 def test_longer_words_are_corrected_to_keywords_and_to_their_starts(table):
     assert found(table.suggest("锂离了电池")) == [("锂离子电池", "fuzzy"), ("锂离子电池正极材料", "fuzzy")]
     assert found(table.suggest("埋离子电池")) == [("锂离子电池", "fuzzy"), ("锂离子电池正极材料", "fuzzy")]  # the first
-    assert found(table.suggest("锂离了")) == [("锂离子电池", "fuzzy"), ("锂离子电池正极材料", "fuzzy")]  # a start
-    assert found(table.suggest("稀土永滋")) == [("稀土永磁材料", "fuzzy")]
+    # A start; the corrected text itself too, as it starts keywords (by how many it starts).
+    assert found(table.suggest("锂离了")) == [
+        ("锂离子电池", "fuzzy"),
+        ("锂离子", "fuzzy"),
+        ("锂离子电池正极材料", "fuzzy"),
+    ]
+    assert found(table.suggest("稀土永滋")) == [("稀土永磁材料", "fuzzy"), ("稀土永磁", "fuzzy")]
     assert table.suggest("稀土萃取分离工芝") == []  # keywords only: titles are found by their start
 
 
@@ -57,7 +63,7 @@ def test_look_alikes_rank_with_homophones_by_use_other_characters_after_them():
     # 稀释 (xīshì) sounds like 稀士 (and is one character away: offered once); 稀土 looks like it
     # (土 and 士); 院士 is one other character away, however often it is used.
     table = suggest.Suggester(Counter({"稀土": 9, "院士": 20, "稀释": 1}), [])
-    assert found(table.suggest("稀士")) == [("稀土", "fuzzy"), ("稀释", "pinyin"), ("院士", "fuzzy")]
+    assert found(table.suggest("稀士")) == [("稀土", "fuzzy"), ("稀释", "pinyin")]
     rarer = suggest.Suggester(Counter({"稀土": 1, "稀释": 5}), [])
     assert found(rarer.suggest("稀士")) == [("稀释", "pinyin"), ("稀土", "fuzzy")]
 
@@ -73,18 +79,25 @@ def test_the_table_holds_keywords_of_2_to_12_characters_and_a_look_up_gives_at_m
 
 
 def test_titles_holding_the_text_replace_its_corrections(monkeypatch, table):
-    """Through the index, titles show that 永久 is no typo of 永磁 when the keywords alone could not."""
-    title = suggest.Suggestion("高性能永磁电机", "title", "/achievements/8/", "contains", "achievement")
+    """Through the index, titles show that 永久电机 is no typo of 永磁电机 when the keywords alone could not."""
+    title = suggest.Suggestion("高性能永磁电机的设计", "title", "/achievements/8/", "contains", "achievement")
     asked: list[tuple[str, int]] = []
 
     def titles_containing(norm: str, limit: int, shown: set[str]) -> list[suggest.Suggestion]:
         asked.append((norm, limit))
-        return [title] if norm == "永磁" else []
+        return [title] if norm == "永磁电机" else []
 
-    only_keywords = suggest.Suggester(Counter({"永久": 1, "稀土": 2}), [])
+    only_keywords = suggest.Suggester(Counter({"永久电机": 1, "稀土": 2}), [])
     monkeypatch.setattr(suggest, "get_suggester", lambda: only_keywords)
     monkeypatch.setattr(suggest, "_titles_containing", titles_containing)
-    assert found(only_keywords.suggest("永磁")) == [("永久", "fuzzy")]
-    assert suggest.suggest("永磁") == [title]
+    assert found(only_keywords.suggest("永磁电机")) == [("永久电机", "fuzzy")]
+    assert suggest.suggest("永磁电机") == [title]
     assert suggest.suggest("稀士") == [suggest.Suggestion("稀土", "keyword", "", "fuzzy")]  # no title: a typo
-    assert asked == [("永磁", suggest.LIMIT), ("稀士", suggest.LIMIT)]
+    assert asked == [("永磁电机", suggest.LIMIT), ("稀士", suggest.LIMIT)]
+
+
+def test_chinese_typed_sounds_like_the_start_syllable_by_syllable():
+    table = suggest.Suggester(Counter({"太阳能电池": 3}), [("论广告的全球化", "/achievements/9/", "achievement")])
+    assert table.suggest("轮毂") == []  # lungu is the start of lunguang… as letters, not as syllables
+    assert found(table.suggest("论广")) == [("论广告的全球化", "prefix")]
+    assert found(table.suggest("钛阳能")) == [("太阳能电池", "pinyin")]  # a homophone still

@@ -510,15 +510,23 @@ def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, 
     english = client.get(reverse("search:search"), {"q": "graphene"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="did-you-mean"' not in english
     assert "Most records are written in Chinese" in english  # a Latin question that found nothing
+    wide = client.get(reverse("search:search"), {"q": "ｇｒａｐｈｅｎｅ"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Most records are written in Chinese" in wide  # typed in full-width letters
     found = client.get(reverse("search:search"), {"q": "永磁"}).content.decode()
     assert 'id="did-you-mean"' not in found and 'id="latin-hint"' not in found
     assert 'id="latin-hint"' not in client.get(reverse("search:search"), {"q": "无此词语"}).content.decode()
     # A right question that a filter narrowed down to nothing: the filter is named as the cause.
     narrowed = client.get(
-        reverse("search:search"), {"q": "yongci", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("search:search"), {"q": "永磁", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'id="did-you-mean"' not in narrowed
     assert "Nothing matches the question with these filters: remove a filter to see more." in narrowed
+    # A question that finds nothing without the filters either: the question is what to correct.
+    typed = client.get(
+        reverse("search:search"), {"q": "yongci", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'href="/search/?q=%E6%B0%B8%E7%A3%81%E7%94%B5%E6%9C%BA">永磁电机</a>' in typed
+    assert 'id="filtered-to-nothing"' not in typed
     assert 'id="filtered-to-nothing"' not in body
     suggest.reset()
 
