@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.search import recommend, services, subscriptions
+from techtransfer.search import hints, recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit, listed_by_date
 from techtransfer.search.forms import MAX_PAGE, SearchForm, page_count
@@ -53,6 +53,11 @@ class FacetOut(Schema):
     values: list[FacetValueOut]
 
 
+class HintOut(Schema):
+    text: str
+    url: str = Field(description="A record's page (an offered title); empty for a question to search for")
+
+
 class SearchOut(Schema):
     query: str
     total: int = Field(
@@ -65,6 +70,17 @@ class SearchOut(Schema):
     results: list[HitOut]
     types: list[FacetValueOut]
     facets: list[FacetOut]
+    did_you_mean: list[HintOut] = Field(
+        description="On page 1 of a question that found nothing, or of one word found only by its parts: "
+        "corrections (a mistyped look-alike character: 稀士 → 稀土; pinyin; Latin typos) and suggested titles"
+    )
+    fewer_words: list[str] = Field(
+        description="A short question whose words no record holds together: questions of fewer of its words "
+        "that find something (5G通信 → 通信)"
+    )
+    filtered_to_nothing: bool = Field(
+        description="The filters emptied a question that finds records without them: remove a filter"
+    )
 
 
 def _hit_out(h: SearchHit) -> dict[str, Any]:
@@ -151,6 +167,8 @@ def search(request: HttpRequest) -> dict[str, Any]:
         raise DomainError(Errors.VALIDATION, details={"fields": fields})
     kwargs = form.request_kwargs()
     page = services.search(request.user, kwargs)
+    number = kwargs["offset"] // services.PAGE_SIZE + 1
+    told = hints.for_page(request.user, kwargs, page, number)
     return {
         "query": page.query,
         "total": page.results.total,
@@ -178,6 +196,9 @@ def search(request: HttpRequest) -> dict[str, Any]:
             }
             for f in page.facets
         ],
+        "did_you_mean": [{"text": h.text, "url": h.url} for h in told.did_you_mean],
+        "fewer_words": told.fewer_words,
+        "filtered_to_nothing": told.filtered_to_nothing,
     }
 
 

@@ -303,6 +303,10 @@ class Suggester:
                 # the start of the entry syllable by syllable, not as a prefix of letters.
                 if whole and not self._sounds_like_start(i, norm, py):
                     continue
+                # Two Chinese characters sound like the start of too many titles (钨丝 → 五四时期…):
+                # their homophones are keywords only.
+                if whole and len(norm) < MIN_CJK_FUZZY_START and self.entries[i][1] == "title":
+                    continue
                 add(1, i, "pinyin")
         if latin_word and len(ranked) < limit:
             for rank, word in enumerate(self._corrections(norm)):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
-from techtransfer.search import fragments, recommend, services, text
+from techtransfer.search import fragments, hints, recommend, services, text
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
 from techtransfer.search.backends.tantivy_backend import shown_terms
@@ -329,38 +329,9 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         (str(label), f"?{plain}" if value == "relevance" else f"?{plain}&sort={value}", value == chosen_sort)
         for value, label in SORTS
     ]
-    # Nothing found: what the suggestions make of the question (a pinyin or a typo: xitu → 稀土). Not
-    # when filters narrowed the question down to nothing: the question itself may be right.
     filtered = bool(kwargs["type_names"] or kwargs["terms"] or kwargs["ranges"])
     no_hits = not result.results.total and kwargs["query"].strip()
-    # Filters and a question that finds nothing without them either (稀士 among achievements): the
-    # question is what to correct, and removing a filter would not help.
-    question_finds = filtered and no_hits and bool(services.count(request.user, kwargs["query"], kwargs["mode"]))
-    hints = not filtered or (no_hits and not question_finds)
-    did_you_mean = suggest_module.suggest(kwargs["query"], 4) if no_hits and hints else []
-    # One look-alike character mistyped (稀士 → 稀土): first, as records hold it. Also above what a
-    # question of one word found by its parts (锂离了电池: 锂离 or 电池), when no record holds it whole.
-    if hints and number == 1 and (no_hits or kwargs["query"].strip()):
-        alike = services.look_alike_questions(request.user, kwargs["query"], found=not no_hits)
-        offered = [suggest_module.Suggestion(v, "keyword", "", "fuzzy") for v in alike]
-        did_you_mean = offered + [s for s in did_you_mean if s.url or s.text not in alike]
-    # Never the question itself: its link would open this same empty page.
-    question = text.normalise(kwargs["query"]).strip()
-    did_you_mean = [s for s in did_you_mean if s.url or text.normalise(s.text).strip() != question][:3]
-    # A short question whose words no record holds together: the fewer words that find something.
-    # Also when only meaning found something (锂电池 回收): the note under it advises fewer words.
-    by_meaning_only = bool(
-        result.results.hits
-        and text.key_words(kwargs["query"])[1]
-        and all(h.lexical_score is None for h in result.results.hits)
-        and number == 1
-        and kwargs["mode"] != "semantic"  # there, every record is found by meaning
-    )
-    fewer = (
-        services.fewer_words(request.user, kwargs["query"], kwargs["mode"])
-        if (no_hits or by_meaning_only) and hints
-        else []
-    )
+    told = hints.for_page(request.user, kwargs, result, number)
     shown = fragments.Results(
         query=result.query,
         total=result.results.total,
@@ -371,11 +342,11 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         + unshown_facet_chips(base, kwargs["terms"], {facet.name for facet, _links in facet_blocks}),
         filtered=filtered,
         sort_links=sort_links if text.positive_query(kwargs["query"]).strip() else None,
-        did_you_mean=did_you_mean,
-        fewer_words=fewer,
-        filtered_to_nothing=bool(no_hits and filtered and question_finds),
+        did_you_mean=told.did_you_mean,
+        fewer_words=told.fewer_words,
+        filtered_to_nothing=told.filtered_to_nothing,
         # A short question whose words no record holds enough of: what is listed was found by meaning.
-        by_meaning_only=by_meaning_only,
+        by_meaning_only=told.by_meaning_only,
         # A question with nothing to search for (的, symbols): say why nothing is listed.
         no_words=bool(
             no_hits and not text.query_tokens(kwargs["query"]) and not text.split_exclusions(kwargs["query"])[1]
@@ -383,7 +354,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         # An English question that found nothing (and no pinyin of a known term): the records are
         # mostly written in Chinese.
         latin_only=not result.results.total
-        and not did_you_mean
+        and not told.did_you_mean
         and bool(_LATIN_ONLY.fullmatch(text.fold(kwargs["query"]).strip())),  # ｇｒａｐｈｅｎｅ too
         # "Meaning only" lists the records nearest in meaning, up to the backend's depth (unless the
         # question had no known word and the words answered instead).

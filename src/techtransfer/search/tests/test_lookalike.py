@@ -62,3 +62,27 @@ def test_a_word_found_only_by_its_parts_is_offered_the_look_alike_that_records_h
     assert services.look_alike_questions(AnonymousUser(), "锂离子电池", found=True) == []  # held whole
     right = client.get(reverse("search:search"), {"q": "锂离子电池"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="did-you-mean"' not in right
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_pages_hints(client, records):
+    typo = client.get("/api/v1/search", {"q": "稀士"}).json()
+    assert (typo["total"], typo["did_you_mean"][0], typo["fewer_words"]) == (0, {"text": "稀土", "url": ""}, [])
+    assert typo["filtered_to_nothing"] is False
+    parts = client.get("/api/v1/search", {"q": "5G 稀土"}).json()
+    # No record holds 5G: what is listed was found by meaning, and the fewer words are offered.
+    assert (parts["total"], [r["lexical_score"] for r in parts["results"]], parts["fewer_words"]) == (
+        2,
+        [None, None],
+        ["稀土"],
+    )
+    narrowed = client.get("/api/v1/search", {"q": "稀土", "plan_industry": "aviation"}).json()
+    assert (narrowed["total"], narrowed["did_you_mean"], narrowed["filtered_to_nothing"]) == (0, [], True)
+    right = client.get("/api/v1/search", {"q": "稀土"}).json()
+    # The two records holding 稀土, and the other two by meaning (one word: either finds a record).
+    assert (right["total"], right["did_you_mean"], right["fewer_words"], right["filtered_to_nothing"]) == (
+        4,
+        [],
+        [],
+        False,
+    )

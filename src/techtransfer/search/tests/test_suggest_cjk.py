@@ -101,3 +101,4 @@ def test_chinese_typed_sounds_like_the_start_syllable_by_syllable():
     assert table.suggest("轮毂") == []  # lungu is the start of lunguang… as letters, not as syllables
     assert found(table.suggest("论广")) == [("论广告的全球化", "prefix")]
     assert found(table.suggest("钛阳能")) == [("太阳能电池", "pinyin")]  # a homophone still
+    assert table.suggest("论光") == []  # two characters: homophones among keywords only, not titles
