@@ -14,6 +14,7 @@ import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -46,6 +47,19 @@ def title_from(text: str) -> str:
     return clause[:40]
 
 
+def need_data(text: str, i: int, confidentiality: str) -> dict[str, Any]:
+    """The form data of the `i`-th demo need stated by `text` (a problem statement)."""
+    return {
+        "title": title_from(text),
+        "summary": text[:500],
+        "description": text,
+        "indicators": "",
+        "industry": "",
+        "cooperation_modes": [str(m) for m in MODES[i % len(MODES)]],
+        "confidentiality": confidentiality,
+    }
+
+
 def load_demo_needs(*, organisation: Organisation, actor: User, reviewer: User, limit: int | None = None) -> int:
     """Create and publish one demo need per problem statement not loaded yet. Returns how many were created.
 
@@ -58,15 +72,7 @@ def load_demo_needs(*, organisation: Organisation, actor: User, reviewer: User, 
         source = f"{ATTRIBUTION} {qid}"
         if source in loaded:
             continue
-        data = {
-            "title": title_from(text),
-            "summary": text[:500],
-            "description": text,
-            "indicators": "",
-            "industry": "",
-            "cooperation_modes": [str(m) for m in MODES[i % len(MODES)]],
-            "confidentiality": Confidentiality.PUBLIC if i % 2 == 0 else Confidentiality.SUMMARY,
-        }
+        data = need_data(text, i, Confidentiality.PUBLIC if i % 2 == 0 else Confidentiality.SUMMARY)
         need = services.create_need(
             actor=actor, organisation_id=organisation.pk, data=data, source=source, is_demo=True
         )

@@ -2,7 +2,7 @@
 
 Loading is idempotent: organisations are found by their credit code, people by user name.
 Later capabilities (achievements, needs, market) add their demo records from the real data shipped
-in the repository.
+in the repository; `demo_workflows` adds a few records part-way through their workflows.
 """
 
 from __future__ import annotations
@@ -166,10 +166,9 @@ def load_demo_records(*, limit: int | None = None) -> int:
     through the importer, and publish them. Idempotent. Also sets Jiangxi's review route to
     city → province so that the demo shows a two-level review."""
     from techtransfer.achievements.demo import load_demo_achievements
-    from techtransfer.achievements.models import ReviewRoute
 
     load_demo()
-    ReviewRoute.objects.get_or_create(region_id="360000", defaults={"levels": ["city", "province"]})
+    ensure_demo_route()
     specs = {spec.key: spec for spec in ORGS}
     admins = {p.org: p.username for p in PEOPLE if p.role == Role.ORG_ADMIN}
     orgs = {
@@ -184,6 +183,13 @@ def load_demo_records(*, limit: int | None = None) -> int:
     created = load_demo_achievements(organisations=list(orgs.values()), actor_for=actor_for, limit=limit)
     load_demo_catalogue()
     return created
+
+
+def ensure_demo_route() -> None:
+    """Jiangxi's review route in the demo: city, then province (kept as it is if someone changed it)."""
+    from techtransfer.achievements.models import ReviewRoute
+
+    ReviewRoute.objects.get_or_create(region_id="360000", defaults={"levels": ["city", "province"]})
 
 
 DEMO_CATALOGUE = "[演示] 2026 先进适用科技成果目录 · 新材料"
