@@ -73,7 +73,9 @@ def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
     reviewer = access.can_on_achievement(user, a, "review")
     # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
     if a.status in services.EDITABLE_STATES and editor and not services.awaits_verification(a):
-        out.append(("submit", labels["submit"]))
+        # "My organisation" is the author's; a platform admin submits for the record's organisation.
+        mine = is_member(user, a.organisation_id)
+        out.append(("submit", labels["submit"] if mine else _("Submit to its organisation for confirmation")))
     if a.status == S.PENDING_CONFIRMATION and manager:
         out += [("confirm", labels["confirm"]), ("decline", labels["decline"])]
     if reviewer and a.status == S.SUBMITTED:

@@ -156,10 +156,13 @@ def test_a_draft_of_an_unverified_organisation_is_explained_to_its_members_only(
     assert "must be verified" not in page and 'id="achievement-submit-blocked"' not in page
     assert 'value="submit"' not in page
     Organisation.objects.filter(pk=applicant_org.pk).update(status=OrganisationStatus.VERIFIED)
-    for user in (applicant_member, platform_admin):
+    for user, label in (
+        (applicant_member, "Submit to my organisation"),
+        (platform_admin, "Submit to its organisation for confirmation"),
+    ):
         page = page_as(client, user, url)
         assert 'id="achievement-submit-blocked"' not in page
-        assert 'name="action" value="submit">Submit to my organisation</button>' in page
+        assert f'name="action" value="submit">{label}</button>' in page
 
 
 def test_return_needs_a_comment_then_resubmit(draft, applicant_admin, province_reviewer, gov_orgs):
