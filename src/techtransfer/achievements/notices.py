@@ -1,8 +1,8 @@
-"""What disclosures and catalogues tell people, through the shared notifications app.
+"""What achievements, disclosures and catalogues tell people, through the shared notifications app.
 
-Each notice goes to someone who waits on another person's decision, names the disclosure or catalogue
-and links to its permission-checked page. Recipients are checked against the same access rules as
-the page (`disclosure_access`, `catalogue_access`): nobody is told of a record they may not open.
+Each notice goes to someone who waits on another person's decision, names the record and links to its
+permission-checked page. Recipients are checked against the same access rules as the page (`access`,
+`disclosure_access`, `catalogue_access`): nobody is told of a record they may not open.
 Titles and bodies are functions, so that each is written in each recipient's language. Called by the
 services inside their transaction: a change that rolls back notifies nobody.
 
@@ -11,6 +11,10 @@ services inside their transaction: a change that rolls back notifies nobody.
   the organisation's office and would be told of every disclosure on the platform; they are left out.
 - A disclosure returned for changes (with the comment) or decided (with the decision and reasons):
   the discloser, while they may still read it in full (they lose it when they leave the organisation).
+- An achievement's registration steps: the organisation's admins when a member submits one for
+  confirmation; the reviewers of the department that holds it next when it is confirmed or passed on;
+  its author and the organisation's admins, while they may open it, when it is declined, returned,
+  rejected, passed on or published (the comment is the body). Whoever took the step is left out.
 - A military-to-civilian catalogue (the only kind with admissions) opened to an organisation: the
   admins of each admitted, verified organisation, when the catalogue is published (on publishing, for
   every organisation admitted; on admitting, if it is published already). A draft is seen only by its
@@ -24,10 +28,13 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements.access import can_on_achievement
 from techtransfer.achievements.catalogue_access import may_view_catalogue
 from techtransfer.achievements.disclosure_access import DisclosureAction, can_on_disclosure
-from techtransfer.achievements.models import Catalogue, CatalogueAccess, Disclosure
+from techtransfer.achievements.models import Achievement, Catalogue, CatalogueAccess, Disclosure
+from techtransfer.achievements.selectors import holder_department
 from techtransfer.core.choices import OrganisationStatus
+from techtransfer.core.jurisdiction import reviewer_ids
 from techtransfer.core.models import User
 from techtransfer.core.roles import admin_ids
 from techtransfer.notifications.registry import register_kind
@@ -39,6 +46,8 @@ DISCLOSURE_SUBMITTED = register_kind(
 DISCLOSURE_OUTCOME = register_kind(
     "achievements.disclosure_outcome", _("The transfer office's answers to my invention disclosures")
 )
+ACHIEVEMENT_WAITING = register_kind("achievements.waiting", _("Achievements waiting for my confirmation or review"))
+ACHIEVEMENT_OUTCOME = register_kind("achievements.outcome", _("Review decisions on my achievements"))
 CATALOGUE_ADMITTED = register_kind(
     "achievements.catalogue_admitted", _("Restricted catalogues my organisation may read")
 )
@@ -111,4 +120,56 @@ def catalogue_opened(catalogue: Catalogue, organisation_ids: Iterable[int] | Non
             % {"owner": catalogue.owner.name}
         ),
         url=reverse("catalogues:detail", args=[catalogue.pk]),
+    )
+
+
+# What the applicant reads after each step; the reviewer's comment, if any, is the body.
+_OUTCOME_TITLES = {
+    "return": _("Your achievement “%(name)s” was returned for changes"),
+    "decline": _("Your achievement “%(name)s” was sent back by your organisation"),
+    "reject": _("Your achievement “%(name)s” was rejected"),
+    "pass_on": _("Your achievement “%(name)s” was passed on to %(holder)s"),
+    "publish": _("Your achievement “%(name)s” is registered and published (%(number)s)"),
+}
+
+
+def _may_view_achievement(user_ids: Iterable[int], a: Achievement) -> list[int]:
+    users = User.objects.filter(pk__in=list(user_ids), is_active=True)
+    return [u.pk for u in users if can_on_achievement(u, a, "view")]
+
+
+def achievement_step(a: Achievement, action: str, *, actor: User) -> None:
+    """Tell whoever now waits on `a` after the workflow step `action`, and its applicant what became of it.
+
+    Waiting: the organisation's admins after a member's `submit` (an admin's submission is confirmed
+    at once, and `confirm` tells); the reviewers of the department that holds it next after `confirm`
+    and `pass_on` (`reviewer_ids`: exactly that region's department). Told of the outcome: its author
+    and the organisation's admins, while they may open it, after `decline`, `return`, `reject`,
+    `pass_on` (naming the department) and `publish` (with the registration number); the comment of
+    the step is the body. The actor is never told of their own step. Called inside the step's
+    transaction."""
+    url = reverse("achievements:detail", args=[a.pk])
+    waiting: list[int] = []
+    if action == "submit":
+        waiting = admin_ids([a.organisation_id])
+    elif action in ("confirm", "pass_on") and a.holder_region_id:
+        waiting = reviewer_ids(a.holder_region_id)
+    notify(
+        user_ids=[pk for pk in waiting if pk != actor.pk],
+        kind=ACHIEVEMENT_WAITING,
+        title=lambda: str(_("Achievement waiting for you: “%(name)s”")) % {"name": a.name},
+        body=lambda: str(_("%(org)s · %(status)s")) % {"org": a.organisation.name, "status": a.get_status_display()},
+        url=url,
+    )
+    if action not in _OUTCOME_TITLES:
+        return
+    holder = holder_department(a)
+    values = {"name": a.name, "holder": holder.name if holder else "", "number": a.registration_number}
+    applicant = {a.created_by_id, *admin_ids([a.organisation_id])} - {actor.pk}
+    notify(
+        user_ids=_may_view_achievement(applicant, a),
+        kind=ACHIEVEMENT_OUTCOME,
+        title=lambda: str(_OUTCOME_TITLES[action]) % values,
+        body=a.review_comment,
+        url=url,
     )

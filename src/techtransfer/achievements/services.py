@@ -7,7 +7,7 @@ record with comments; the last may reject. Published records are edited through 
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import notices
 from techtransfer.achievements.choices import KIND_DIGIT, AchievementStatus, disciplines, stage_for_trl
 from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.achievements.models import (
@@ -305,11 +306,32 @@ def _org(a: Achievement) -> Organisation:
     return a.organisation
 
 
-@transaction.atomic
-def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
-    """The author (or an org admin) submits to the organisation; an org admin's submission is also confirmed.
+def _step(
+    action: str,
+    *,
+    actor: User,
+    achievement_id: int,
+    guard: Callable[[Achievement], None],
+    update: Callable[[Achievement], list[str]] | None = None,
+    comment: str = "",
+) -> Achievement:
+    """One workflow step and its notices (`notices.achievement_step`: whoever waits next, the applicant)
+    in one transaction: a refused or failed step tells nobody."""
+    with transaction.atomic():
+        a = ACHIEVEMENT_WORKFLOW.apply(
+            pk=achievement_id, action=action, actor=actor, guard=guard, update=update, organisation=_org,
+            comment=comment,
+        )  # fmt: skip
+        notices.achievement_step(a, action, actor=actor)
+    return a
 
-    Both steps are one transaction: when the confirmation is refused (no reviewer) nothing changes.
+
+def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
+    """The author (or an org admin) submits to the organisation, whose admins are told; an org admin's
+    submission is also confirmed (and the reviewers told).
+
+    Both steps and the notices are one transaction: when the confirmation is refused (no reviewer)
+    nothing changes and nobody is told.
     """
 
     def guard(a: Achievement) -> None:
@@ -318,16 +340,20 @@ def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -
         if awaits_verification(a):
             raise DomainError(AchievementErrors.ORG_NOT_VERIFIED)
 
-    a = ACHIEVEMENT_WORKFLOW.apply(
-        pk=achievement_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
-    )
-    if is_org_admin(actor, a.organisation_id):
-        a = confirm_achievement(actor=actor, achievement_id=a.pk)
+    with transaction.atomic():
+        a = ACHIEVEMENT_WORKFLOW.apply(
+            pk=achievement_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
+        )
+        if is_org_admin(actor, a.organisation_id):
+            # Confirmed at once: `confirm` tells the reviewers, and no admin waits for it.
+            return confirm_achievement(actor=actor, achievement_id=a.pk)
+        notices.achievement_step(a, "submit", actor=actor)
     return a
 
 
 def confirm_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
-    """The org admin confirms; the record goes to the first level of its region's review route."""
+    """The org admin confirms; the record goes to the first level of its region's review route, whose
+    reviewers are told."""
     holder: dict[str, Region] = {}
 
     def guard(a: Achievement) -> None:
@@ -342,13 +368,11 @@ def confirm_achievement(*, actor: User, achievement_id: int, comment: str = "") 
         a.holder_region = holder["first"]
         return ["holder_region"]
 
-    return ACHIEVEMENT_WORKFLOW.apply(
-        pk=achievement_id, action="confirm", actor=actor, guard=guard, update=update, organisation=_org, comment=comment
-    )
+    return _step("confirm", actor=actor, achievement_id=achievement_id, guard=guard, update=update, comment=comment)
 
 
 def decline_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
-    """The org admin sends a submission back to its author with a comment."""
+    """The org admin sends a submission back to its author with a comment (the applicant is told)."""
 
     def guard(a: Achievement) -> None:
         if not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):
@@ -358,9 +382,7 @@ def decline_achievement(*, actor: User, achievement_id: int, comment: str) -> Ac
         a.review_comment = comment
         return ["review_comment"]
 
-    return ACHIEVEMENT_WORKFLOW.apply(
-        pk=achievement_id, action="decline", actor=actor, guard=guard, update=update, organisation=_org, comment=comment
-    )
+    return _step("decline", actor=actor, achievement_id=achievement_id, guard=guard, update=update, comment=comment)
 
 
 def _holder_guard(actor: User) -> Any:
@@ -382,7 +404,8 @@ def approve_achievement(*, actor: User, achievement_id: int, comment: str = "") 
     """Approve at the holding level: pass to the next level, or publish at the last one.
 
     Publishing assigns the registration number (locked counter, unique), `published_at` and a
-    validity of one year (renewed yearly by the organisation).
+    validity of one year (renewed yearly by the organisation). The applicant is told either way, the
+    next level's reviewers when it is passed on.
     """
     with transaction.atomic():
         a = (
@@ -404,9 +427,9 @@ def approve_achievement(*, actor: User, achievement_id: int, comment: str = "") 
                 x.review_comment = comment
                 return ["holder_region", "review_comment"]
 
-            return ACHIEVEMENT_WORKFLOW.apply(
-                pk=a.pk, action="pass_on", actor=actor, guard=_holder_guard(actor), update=pass_update,
-                organisation=_org, comment=comment,
+            return _step(
+                "pass_on", actor=actor, achievement_id=a.pk, guard=_holder_guard(actor), update=pass_update,
+                comment=comment,
             )  # fmt: skip
 
         def publish_update(x: Achievement) -> list[str]:
@@ -420,14 +443,14 @@ def approve_achievement(*, actor: User, achievement_id: int, comment: str = "") 
             x.review_comment = comment
             return ["registration_number", "published_at", "valid_until", "holder_region", "review_comment"]
 
-        return ACHIEVEMENT_WORKFLOW.apply(
-            pk=a.pk, action="publish", actor=actor, guard=_holder_guard(actor), update=publish_update,
-            organisation=_org, comment=comment,
+        return _step(
+            "publish", actor=actor, achievement_id=a.pk, guard=_holder_guard(actor), update=publish_update,
+            comment=comment,
         )  # fmt: skip
 
 
 def return_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
-    """The holding level returns the record to the applicant with comments (required)."""
+    """The holding level returns the record to the applicant with comments (required); the applicant is told."""
     if not comment.strip():
         raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Say what must change."))]})
 
@@ -436,14 +459,13 @@ def return_achievement(*, actor: User, achievement_id: int, comment: str) -> Ach
         a.holder_region = None
         return ["review_comment", "holder_region"]
 
-    return ACHIEVEMENT_WORKFLOW.apply(
-        pk=achievement_id, action="return", actor=actor, guard=_holder_guard(actor), update=update,
-        organisation=_org, comment=comment,
-    )  # fmt: skip
+    return _step(
+        "return", actor=actor, achievement_id=achievement_id, guard=_holder_guard(actor), update=update, comment=comment
+    )
 
 
 def reject_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
-    """The holding level rejects the record for good (reason required)."""
+    """The holding level rejects the record for good (reason required); the applicant is told."""
     if not comment.strip():
         raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Give the reason."))]})
 
@@ -452,10 +474,9 @@ def reject_achievement(*, actor: User, achievement_id: int, comment: str) -> Ach
         a.holder_region = None
         return ["review_comment", "holder_region"]
 
-    return ACHIEVEMENT_WORKFLOW.apply(
-        pk=achievement_id, action="reject", actor=actor, guard=_holder_guard(actor), update=update,
-        organisation=_org, comment=comment,
-    )  # fmt: skip
+    return _step(
+        "reject", actor=actor, achievement_id=achievement_id, guard=_holder_guard(actor), update=update, comment=comment
+    )
 
 
 def withdraw_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:

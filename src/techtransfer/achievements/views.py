@@ -19,8 +19,8 @@ from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
 from techtransfer.core import concurrency, once
-from techtransfer.core.errors import DomainError
-from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.forms import MAX_COMMENT, apply_domain_error, style_fields, workflow_comment
 from techtransfer.core.jurisdiction import government_regions
 from techtransfer.core.models import Membership, User
 from techtransfer.core.roles import is_member
@@ -114,6 +114,8 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": [c for c in a.contributors.all() if c.kind == Contributor.Kind.PERSON],
         "ip_items": a.ip_items.all(),
         "actions": _actions(user, a),  # type: ignore[arg-type]
+        "seen": _seen(a),  # sent back with an action: did the record move on meanwhile?
+        "max_comment": MAX_COMMENT,
         "submit_blocked": _submit_blocked(user, a),  # type: ignore[arg-type]
         "can_edit": user.is_authenticated and access.can_on_achievement(user, a, "edit"),  # type: ignore[arg-type]
         "insider": insider,
@@ -231,20 +233,50 @@ ACTIONS = {
 }
 
 
+def _seen(a: Achievement) -> str:
+    """The step a page shows (status and holding region): the action form sends it back as `seen`."""
+    return f"{a.status}:{a.holder_region_id or ''}"
+
+
+def _moved_on(user: User, a: Achievement, exc: DomainError, seen: str) -> str | None:
+    """What to say instead of `exc.refusal` when the record moved on since the page was shown (another
+    reviewer, or another window, acted first): where it is now, rather than "you may not do this"."""
+    if exc.error not in (Errors.NOT_FOUND, Errors.INVALID_TRANSITION) or not seen:
+        return None
+    a.refresh_from_db(fields=["status", "holder_region"])
+    if seen == _seen(a):
+        return None
+    holder = selectors.holder_department(a)
+    if holder is not None and not access.can_on_achievement(user, a, "review"):
+        return _("This record has meanwhile moved on: it is now with %(holder)s, so you can no longer act on it.") % {
+            "holder": holder.name
+        }
+    # Back with its organisation, published or closed: say what it is now.
+    return DomainError(Errors.INVALID_TRANSITION, details={"state_label": a.get_status_display()}).message
+
+
 @login_required
 @require_POST
 def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
     a = _fetch(request, pk)
+    user: User = request.user  # type: ignore[assignment]
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         raise Http404
-    try:
-        ACTIONS[action](request.user, a.pk, request.POST.get("comment", "").strip())
-    except DomainError as exc:
-        extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
-        messages.error(request, f"{exc.refusal} {extra}".strip())
-    else:
-        messages.success(request, _("Done."))
+    comment, refusal = workflow_comment(request.POST)
+    if not refusal:
+        try:
+            ACTIONS[action](user, a.pk, comment)
+        except DomainError as exc:
+            extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
+            refusal = f"{_moved_on(user, a, exc, request.POST.get('seen', '')) or exc.refusal} {extra}".strip()
+        else:
+            messages.success(request, _("Done."))
+            return redirect("achievements:detail", pk=a.pk)
+    if comment:
+        # The page is shown again after a redirect: give back what was typed, so that it is not lost.
+        refusal += " " + _("Your comment was not sent: %(comment)s") % {"comment": comment}
+    messages.error(request, refusal)
     return redirect("achievements:detail", pk=a.pk)
 
 

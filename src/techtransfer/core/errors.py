@@ -102,7 +102,9 @@ class DomainError(Exception):
         """The message for someone refused an action on a record they are looking at: "does not exist
         or you may not see it" (how services refuse what a user may not act on, telling nothing of
         the record) would be wrong there; they may not do this."""
-        return str((Errors.PERMISSION_DENIED if self.error == Errors.NOT_FOUND else self.error).message)
+        if self.error == Errors.NOT_FOUND:
+            return str(Errors.PERMISSION_DENIED.message)
+        return self.message  # e.g. "This record is now “Published”: …" when another window acted first
 
     @property
     def http_status(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -22,6 +23,21 @@ USCC_MESSAGES = {
 
 
 GROUP_TEMPLATE = "core/widgets/check_group.html"
+
+MAX_COMMENT = 2000  # characters of a workflow step's comment: what the API's action inputs accept too
+
+
+def workflow_comment(data: Mapping[str, Any]) -> tuple[str, str]:
+    """The comment posted with a workflow action (`data`: the POST), and the refusal to show when it
+    is longer than `MAX_COMMENT` ("" otherwise; the action must then not be taken).
+
+    A line break counts once, as the text box's `maxlength` counts it (the browser sends it as CR LF):
+    a comment the box took is never refused for its line breaks."""
+    comment = str(data.get("comment", "")).replace("\r\n", "\n").strip()
+    if len(comment) <= MAX_COMMENT:
+        return comment, ""
+    refusal = str(_("A comment may hold at most %(max)d characters (this one has %(n)d); nothing was done."))
+    return comment, refusal % {"max": MAX_COMMENT, "n": len(comment)}
 
 
 def style_fields(form: forms.BaseForm) -> None:

@@ -80,3 +80,22 @@ def reviews_for_region(user: User, code: str) -> bool:
     if user.is_authenticated and getattr(user, "is_platform_admin", False):
         return True
     return any(r.code == code for r in government_regions(user, frozenset({str(Role.GOV_REVIEWER)})))
+
+
+def reviewer_ids(code: str) -> list[int]:
+    """The ids of the active reviewers (with active accounts) of the verified government department of
+    exactly this region: whom `reviews_for_region` lets act on a step held by `code`, platform admins
+    aside (they may act on every step, but no step waits for them)."""
+    return list(
+        Membership.objects.filter(
+            role=Role.GOV_REVIEWER,
+            is_active=True,
+            user__is_active=True,
+            organisation__type=OrganisationType.GOVERNMENT,
+            organisation__status=OrganisationStatus.VERIFIED,
+            organisation__region_id=code,
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

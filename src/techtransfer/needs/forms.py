@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.filters import region_of_code
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import MAX_COMMENT, StyledForm
 from techtransfer.core.models import Region
 from techtransfer.needs.choices import Confidentiality, CooperationMode
 
@@ -91,5 +91,5 @@ class NeedForm(StyledForm):
 
 class CommentForm(StyledForm):
     comment = forms.CharField(
-        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"), max_length=MAX_COMMENT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

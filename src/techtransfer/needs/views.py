@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from techtransfer.core import concurrency, once
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
-from techtransfer.core.forms import apply_domain_error, style_fields
+from techtransfer.core.forms import apply_domain_error, style_fields, workflow_comment
 from techtransfer.core.models import Membership, User
 from techtransfer.core.roles import is_member
 from techtransfer.needs import access, services
@@ -201,8 +201,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def need_action(request: HttpRequest, pk: int) -> HttpResponse:
     need = _fetch(request, pk)
     action = request.POST.get("action", "")
-    comment = request.POST.get("comment", "")[:2000]
+    comment, too_long = workflow_comment(request.POST)
     user: User = request.user  # type: ignore[assignment]
+    if too_long:
+        # Refused, not cut short: the page again with the comment box as typed, to be shortened.
+        messages.error(request, too_long)
+        form = CommentForm(initial={"comment": comment})
+        return render(request, "needs/detail.html", _detail_context(request, need, comment_form=form))
     try:
         if action == "submit":
             services.submit_need(actor=user, need_id=need.pk, comment=comment)

@@ -46,6 +46,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBER
 
 
+def member(username: str, organisation: Organisation, role: str = Role.MEMBER) -> User:
+    """A persona in one line: a new person with an active membership of `organisation` in `role`."""
+    person: User = UserFactory(username=username)
+    MembershipFactory(user=person, organisation=organisation, role=role)
+    return person
+
+
+def verify(organisation: Organisation) -> Organisation:
+    """`organisation`, verified (as a reviewer of its region would have done) and reloaded."""
+    Organisation.objects.filter(pk=organisation.pk).update(status=OrganisationStatus.VERIFIED)
+    organisation.refresh_from_db()
+    return organisation
+
+
 def accept_invitation(organisation, admin, password, *, email="friend@example.org", language="en"):  # type: ignore[no-untyped-def]
     """Invite `email` to `organisation` as `admin`, then post the invitation link's form with a new
     account "friend" and `password` (twice), in `language`: the response."""

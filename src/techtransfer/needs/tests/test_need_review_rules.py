@@ -227,3 +227,35 @@ def test_a_need_wanted_in_ganzhou_is_reviewed_by_the_organisations_region(
     assert need_visibility(need) == reviewed_record_visibility(S.SUBMITTED, applicant_org.pk, "360121")
     done = services.review_need(actor=county_reviewer, need_id=need.pk, action="start_review")
     assert done.status == S.UNDER_REVIEW
+
+
+def test_a_review_comment_over_2000_characters_is_refused_with_the_box_as_typed(
+    applicant_org, applicant_admin, county_reviewer
+):
+    """It was cut at 2,000 characters without a word; the box had no limit."""
+    need = submitted_need(applicant_org, applicant_admin)
+    client = login(county_reviewer)
+    page = client.get(reverse("needs:detail", args=[need.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'maxlength="2000"' in page[page.index('id="need-actions"') :]
+    events = AuditEvent.objects.count()
+    long = "指" * 2001
+    response = client.post(
+        reverse("needs:action", args=[need.pk]), {"action": "return", "comment": long}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "A comment may hold at most 2000 characters (this one has 2001); nothing was done."
+    ]
+    box = response.content.decode()[response.content.decode().index('id="need-actions"') :]
+    assert f">\n{long}</textarea>" in box and 'value="return">' in box
+    need.refresh_from_db()
+    assert (need.status, need.review_comment) == (S.SUBMITTED, "")
+    assert AuditEvent.objects.count() == events
+    # Exactly 2,000 is taken; a line break counts once, as the box counted it (the browser sends CR LF).
+    exact = "指" * 999 + "\r\n" + "指" * 1000
+    response = client.post(
+        reverse("needs:action", args=[need.pk]), {"action": "return", "comment": exact}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert (need.status, need.review_comment) == (S.RETURNED, "指" * 999 + "\n" + "指" * 1000)

@@ -71,6 +71,20 @@ def test_every_kind_is_named_in_the_pages_language(client):
         chinese = [str(KINDS[k]) for k in (INQUIRY, PANEL, KIND)]
     assert english[0] == "Matchmaking inquiries and messages" and chinese[0] == "对接意向与消息"
     assert all(e != c for e, c in zip(english, chinese, strict=True))
+    # Every kind any app registers has a Chinese name (the achievement workflow's two included).
+    untranslated = []
+    for name, label in KINDS.items():
+        if name.startswith("tests."):  # registered by a test
+            continue
+        with translation.override("en"):
+            en = str(label)
+        with translation.override("zh-hans"):
+            zh = str(label)
+        if en == zh:
+            untranslated.append(name)
+    assert untranslated == []
+    with translation.override("zh-hans"):
+        assert str(KINDS["achievements.outcome"]) == "我的科技成果的审核结果"
     client.force_login(UserFactory(username="a", language="en"))
     page = client.get(reverse("notifications:preferences"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Matchmaking inquiries and messages — in my inbox" in page
