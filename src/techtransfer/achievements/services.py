@@ -400,6 +400,13 @@ def start_review(*, actor: User, achievement_id: int) -> Achievement:
     )
 
 
+def passes_on(a: Achievement) -> bool:
+    """Would approving `a` at the level that holds it pass it to a next level (rather than publish)?"""
+    levels = [r.code for r in review_levels(a.region)]
+    current = a.holder_region_id
+    return current in levels and levels.index(current) < len(levels) - 1
+
+
 def approve_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
     """Approve at the holding level: pass to the next level, or publish at the last one.
 

@@ -81,7 +81,9 @@ def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
     if reviewer and a.status == S.SUBMITTED:
         out += [("start_review", labels["start_review"]), ("return", labels["return"])]
     if reviewer and a.status == S.UNDER_REVIEW:
-        out += [("approve", _("Approve")), ("return", labels["return"]), ("reject", labels["reject"])]
+        # Approving below the last level passes the record on: the button says so.
+        approve = labels["pass_on"] if services.passes_on(a) else _("Approve")
+        out += [("approve", approve), ("return", labels["return"]), ("reject", labels["reject"])]
     if a.status == S.PUBLISHED and manager:
         out += [("renew", _("Confirm still current (renew one year)")), ("withdraw", labels["withdraw"])]
     return out

@@ -134,3 +134,13 @@ def test_a_comment_over_2000_characters_is_refused_and_nothing_is_done(record, c
     a = Achievement.objects.get(pk=record.pk)
     assert (a.status, a.review_comment) == (S.RETURNED, "改" * 999 + "\n" + "改" * 1000)
     assert len(a.review_comment) == 2000
+
+
+def test_the_approve_button_says_whether_it_passes_the_record_on(record, city_reviewer, province_reviewer):
+    services.start_review(actor=city_reviewer, achievement_id=record.pk)
+    city = _as(city_reviewer).get(f"/achievements/{record.pk}/").content.decode()
+    assert 'value="approve">Approve and pass to the next level</button>' in city
+    services.approve_achievement(actor=city_reviewer, achievement_id=record.pk)
+    services.start_review(actor=province_reviewer, achievement_id=record.pk)
+    province = _as(province_reviewer).get(f"/achievements/{record.pk}/").content.decode()
+    assert 'value="approve">Approve</button>' in province  # the last level publishes
