@@ -1,7 +1,7 @@
 """Reads for achievement pages, the API and (later) dashboards and search."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import AchievementStatus, TransferMode
@@ -62,11 +62,16 @@ def holder_department(achievement: Achievement) -> Organisation | None:
 
 
 def mine(user: User) -> QuerySet[Achievement]:
-    """Records of the user's organisations, newest change first."""
+    """Records of the user's organisations, newest change first; each with `holder_name`, the name of
+    the department holding it (as `holder_department` finds it; None when no department does)."""
     org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    department = Organisation.objects.filter(
+        type=OrganisationType.GOVERNMENT, status=OrganisationStatus.VERIFIED, region_id=OuterRef("holder_region_id")
+    ).order_by("name", "pk")
     return (
         Achievement.objects.filter(organisation_id__in=org_ids)
         .select_related("organisation", "holder_region")
+        .annotate(holder_name=Subquery(department.values("name")[:1]))
         .order_by("-updated_at", "-pk")
     )
 

@@ -404,3 +404,13 @@ def test_an_action_refused_on_a_record_one_can_see_says_so(client, draft, applic
     response = client.post(f"/achievements/{draft.pk}/action/", {"action": "approve"})
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["您无权执行此操作。"]
+
+
+def test_my_records_name_the_department_that_holds_each(client, draft, applicant_admin, gov_orgs):
+    """The list says 江西省科学技术厅, not the region 江西省; a draft is held by no department."""
+    services.submit_achievement(actor=applicant_admin, achievement_id=draft.pk)
+    other = AchievementFactory(organisation=draft.organisation, created_by=applicant_admin, name="未提交的草稿")
+    page = page_as(client, applicant_admin, "/achievements/mine/")
+    rows = {a.pk: a.holder_name for a in client.get("/achievements/mine/").context["page"]}
+    assert rows == {draft.pk: "江西省科学技术厅", other.pk: None}
+    assert "<td>江西省科学技术厅</td>" in page and "<td>—</td>" in page
