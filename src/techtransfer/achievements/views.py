@@ -235,6 +235,17 @@ ACTIONS = {
 }
 
 
+def _where_now(a: Achievement) -> str:
+    """What a step did, said by where the record is now: with a department (by name) or in a state."""
+    holder = selectors.holder_department(a)
+    if holder is not None:
+        return _("Done: the record is now with %(holder)s (%(state)s).") % {
+            "holder": holder.name,
+            "state": a.get_status_display(),
+        }
+    return _("Done: the record is now “%(state)s”.") % {"state": a.get_status_display()}
+
+
 def _seen(a: Achievement) -> str:
     """The step a page shows (status and holding region): the action form sends it back as `seen`."""
     return f"{a.status}:{a.holder_region_id or ''}"
@@ -268,12 +279,12 @@ def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
     comment, refusal = workflow_comment(request.POST)
     if not refusal:
         try:
-            ACTIONS[action](user, a.pk, comment)
+            done = ACTIONS[action](user, a.pk, comment)
         except DomainError as exc:
             extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
             refusal = f"{_moved_on(user, a, exc, request.POST.get('seen', '')) or exc.refusal} {extra}".strip()
         else:
-            messages.success(request, _("Done."))
+            messages.success(request, _where_now(done))
             return redirect("achievements:detail", pk=a.pk)
     if comment:
         # The page is shown again after a redirect: give back what was typed, so that it is not lost.

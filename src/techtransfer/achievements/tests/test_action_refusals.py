@@ -130,14 +130,16 @@ def test_a_comment_over_2000_characters_is_refused_and_nothing_is_done(record, c
     assert AuditEvent.objects.count() == events
     # Exactly 2,000 is taken; a line break counts once, as the box counted it (the browser sends CR LF).
     exact = "改" * 999 + "\r\n" + "改" * 1000
-    assert _act(client, record, action="return", comment=exact) == ["Done."]
+    assert _act(client, record, action="return", comment=exact) == ["Done: the record is now “Returned for changes”."]
     a = Achievement.objects.get(pk=record.pk)
     assert (a.status, a.review_comment) == (S.RETURNED, "改" * 999 + "\n" + "改" * 1000)
     assert len(a.review_comment) == 2000
 
 
 def test_the_approve_button_says_whether_it_passes_the_record_on(record, city_reviewer, province_reviewer):
-    services.start_review(actor=city_reviewer, achievement_id=record.pk)
+    assert _act(_as(city_reviewer), record, action="start_review") == [
+        "Done: the record is now with 南昌市科学技术局 (Under review)."
+    ]
     city = _as(city_reviewer).get(f"/achievements/{record.pk}/").content.decode()
     assert 'value="approve">Approve and pass to the next level</button>' in city
     services.approve_achievement(actor=city_reviewer, achievement_id=record.pk)
