@@ -14,7 +14,7 @@ from techtransfer.achievements.models import Disclosure, DisclosureDecision, Dis
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import StyledForm, StyledModelForm
 
-_SEPARATOR = re.compile(r"\s*[|,，;；\t]\s*")
+_SEPARATOR = re.compile(r"\s*[|｜,，;；\t]\s*")  # ｜: the bar a Chinese input method types
 
 
 class InventorsField(forms.CharField):

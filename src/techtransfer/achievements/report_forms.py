@@ -11,15 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.models import Achievement
 from techtransfer.core import uscc
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, date_input
 from techtransfer.core.models import Organisation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgrammeForm(StyledForm):
@@ -54,9 +47,9 @@ class ProjectForm(StyledForm):
         error_messages={"invalid_choice": _("No organisation with this unified social credit code is registered.")},
     )
     principal_investigator = forms.CharField(label=_("Principal investigator"), max_length=64)
-    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=date_input())
     report_due = forms.DateField(
-        label=_("Report due"), required=False, widget=DateInput(),
+        label=_("Report due"), required=False, widget=date_input(),
         help_text=_("Left empty: the programme's number of days after the end date."),
     )  # fmt: skip
 

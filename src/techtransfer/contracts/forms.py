@@ -26,7 +26,7 @@ from techtransfer.contracts.models import Contract
 from techtransfer.contracts.services import deal_amount_problem, signing_problem
 from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
-from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm
+from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, date_input
 from techtransfer.core.models import Organisation, Region
 from techtransfer.market.models import Deal
 
@@ -79,9 +79,9 @@ class ContractForm(StyledModelForm):
             "deal", "deal_reference",
         )  # fmt: skip
         widgets = {
-            "signed_on": forms.DateInput(attrs={"type": "date"}),
-            "term_start": forms.DateInput(attrs={"type": "date"}),
-            "term_end": forms.DateInput(attrs={"type": "date"}),
+            "signed_on": date_input(),
+            "term_start": date_input(),
+            "term_end": date_input(),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {

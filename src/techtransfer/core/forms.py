@@ -27,6 +27,18 @@ GROUP_TEMPLATE = "core/widgets/check_group.html"
 MAX_COMMENT = 2000  # characters of a workflow step's comment: what the API's action inputs accept too
 
 
+def date_input() -> forms.DateInput:
+    """An <input type=date>. Its value must be ISO (2026-12-07) whatever the page's language: the
+    zh-hans format, 2026/12/07, is dropped by the browser, so the field shows empty and an unchanged
+    edit fails "required"."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def datetime_input() -> forms.DateTimeInput:
+    """An <input type=datetime-local>, its value ISO to the minute (2026-12-07T09:30), as `date_input`."""
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 def workflow_comment(data: Mapping[str, Any]) -> tuple[str, str]:
     """The comment posted with a workflow action (`data`: the POST), and the refusal to show when it
     is longer than `MAX_COMMENT` ("" otherwise; the action must then not be taken).

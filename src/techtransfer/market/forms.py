@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.access import achievements_visible_to
 from techtransfer.achievements.choices import AchievementStatus, PlanIndustry
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, date_input, datetime_input
+from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.market.choices import DepositStatus, ListingMode
 from techtransfer.market.models import Listing
@@ -60,8 +61,8 @@ class ListingForm(OrganisationChoiceMixin, StyledForm):
     price_min = forms.DecimalField(label=_("Asking price from (10,000 yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
     price_max = forms.DecimalField(label=_("Asking price to (10,000 yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
     price_negotiable = forms.BooleanField(label=_("Price negotiable"), required=False, initial=True)
-    listed_from = forms.DateField(label=_("Listed from"), widget=forms.DateInput(attrs={"type": "date"}))
-    listed_until = forms.DateField(label=_("Listed until"), widget=forms.DateInput(attrs={"type": "date"}))
+    listed_from = forms.DateField(label=_("Listed from"), widget=date_input())
+    listed_until = forms.DateField(label=_("Listed until"), widget=date_input())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,10 +71,15 @@ class ListingForm(OrganisationChoiceMixin, StyledForm):
         published = achievements_visible_to(user).filter(
             organisation_id__in=org_ids, status=AchievementStatus.PUBLISHED
         )
-        self.fields["achievement"].choices = [  # type: ignore[attr-defined]
-            ("", "—"),
-            *((a.pk, a.name) for a in published.order_by("name")[:500]),
-        ]
+        # The newest 500 first (a university holds thousands), plus the one asked for (`?achievement=`,
+        # the record being edited, or the one posted), so that no published record is out of reach.
+        recent = list(published.order_by("-published_at", "-pk").values_list("pk", "name")[:500])
+        shown = {pk for pk, _name in recent}
+        # parse_id: "²" passes isdigit() but not int(), and 20 digits overflow the id column (a 500).
+        asked = (parse_id(self.initial.get("achievement")), parse_id(self.data.get(self.add_prefix("achievement"))))
+        wanted_ids = [pk for pk in dict.fromkeys(asked) if pk is not None and pk not in shown]
+        extra = list(published.filter(pk__in=wanted_ids).values_list("pk", "name")) if wanted_ids else []
+        self.fields["achievement"].choices = [("", "—"), *extra, *recent]  # type: ignore[attr-defined]
         today = timezone.localdate()
         self.initial.setdefault("listed_from", today)
         self.initial.setdefault("listed_until", today + datetime.timedelta(days=180))
@@ -165,8 +171,8 @@ class AuctionForm(StyledForm):
     min_increment = forms.DecimalField(
         label=_("Minimum increment (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=datetime_input())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=datetime_input())
     extension_window_minutes = forms.IntegerField(
         label=_("Extension window (minutes)"), min_value=0, max_value=120, initial=5
     )

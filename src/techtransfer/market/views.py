@@ -3,7 +3,7 @@ deals, auctions and the valuation aid. Views parse input, fetch through `access`
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -407,6 +408,18 @@ def _bidders(session: AuctionSession) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
+def _far_above(session: AuctionSession, amount: Decimal, confirmed: str) -> bool:
+    """Whether a bid is so far above the next minimum (twice it, and ten increments more) that it asks
+    for confirmation, unless this very amount was confirmed (compared as numbers: 1555 is 1555.00)."""
+    try:
+        if Decimal(confirmed.strip()) == amount:
+            return False
+    except InvalidOperation:  # nothing confirmed ("") or not a number ("sNaN" refuses even comparing)
+        pass
+    minimum = session.minimum_next_bid()
+    return amount > max(2 * minimum, minimum + 10 * session.min_increment)
+
+
 def _typed_bid(data: QueryDict) -> dict[str, str]:
     """The bid form's fields as typed: carried from a refused bid (POST) to the auction page (GET)."""
     return {k: str(data.get(k, ""))[:32] for k in ("amount", "organisation") if str(data.get(k, "")).strip()}
@@ -431,6 +444,8 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organiser": organiser,
         "deposits": session.deposits.select_related("organisation") if organiser else [],
         "is_open": session.status == AuctionStatus.SCHEDULED,
+        # Closing by hand is refused before the end (`services.close_auction`): the button waits for it.
+        "may_close": session.status == AuctionStatus.SCHEDULED and session.ends_at <= timezone.now(),
     }
     if organiser:
         context["deposit_form"] = DepositForm(bidders=_bidders(session))
@@ -438,6 +453,7 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # A refused bid comes back with what was typed (`auction_bid`), else the minimum next bid.
         typed = _typed_bid(request.GET)
         context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid(), **typed})
+        context["confirm_amount"] = str(request.GET.get("confirm", ""))[:32]
         # Said above the form, not only on refusal: a bid needs a deposit the organiser recorded as
         # paid, and the organiser can record one only for an organisation that expressed interest.
         own = [o.pk for o in my_organisations(user)]
@@ -451,6 +467,18 @@ def auction_bid(request: HttpRequest, pk: int) -> HttpResponse:
     session = _auction(request, pk)
     user = _user(request)
     form = BidForm(request.POST, user=user)
+    if form.is_valid() and _far_above(session, form.cleaned_data["amount"], request.POST.get("confirm", "")):
+        # A bid binds: "155,5" typed into the number field reaches us as 1555. One more click when the
+        # amount is well above the next minimum, with the amount named.
+        messages.warning(
+            request,
+            _(
+                "You bid %(amount)s (10,000 yuan), far above the minimum of %(minimum)s. Check the amount "
+                "and press Bid again to confirm it."
+            ) % {"amount": form.cleaned_data["amount"], "minimum": session.minimum_next_bid()},
+        )  # fmt: skip
+        typed = {**_typed_bid(request.POST), "confirm": str(form.cleaned_data["amount"])}
+        return redirect(f"{reverse('market:auction', args=[session.pk])}?{urlencode(typed)}")
     if form.is_valid():
         try:
             services.place_bid(
@@ -465,7 +493,11 @@ def auction_bid(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Bid accepted."))
             return redirect("market:auction", pk=session.pk)
     else:
-        messages.error(request, _("Give an amount and choose one of your organisations."))
+        # Say what is wrong with the amount (too many digits, decimals) rather than a general request.
+        problems = [
+            f"{form[name].label}: {error}" for name in ("amount", "organisation") for error in form.errors.get(name, [])
+        ]
+        messages.error(request, " ".join(problems) or _("Give an amount and choose one of your organisations."))
     # Refused: back to the auction with what was typed (the amount was lost).
     typed = _typed_bid(request.POST)
     return redirect(f"{reverse('market:auction', args=[session.pk])}?{urlencode(typed)}")

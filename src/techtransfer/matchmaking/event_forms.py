@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.selectors import registered_achievement_id
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, date_input, datetime_input
 from techtransfer.core.ids import parse_id
 from techtransfer.matchmaking.choices import ResultKind
 from techtransfer.matchmaking.events import SESSION_LINK
@@ -17,8 +17,8 @@ REGISTRATION_DIGITS = 12  # 360202610001: an achievement's registration number
 class EventForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=200)
-    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=date_input())
+    ends_on = forms.DateField(label=_("Last day"), widget=date_input())
     description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=forms.Textarea)
 
     def clean(self) -> dict[str, Any]:
@@ -57,9 +57,7 @@ class ItemForm(StyledForm):
 
 class SessionForm(StyledForm):
     title = forms.CharField(label=_("Session"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=datetime_input())
     link = forms.CharField(
         label=_("Video link"), max_length=300, required=False, validators=[SESSION_LINK],
         widget=forms.URLInput(attrs={"placeholder": "https://"}),

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, datetime_input
 from techtransfer.matchmaking.choices import InquiryStatus
 
 
@@ -24,12 +29,32 @@ class StatusForm(StyledForm):
     reason = forms.CharField(label=_("Reason for closing"), max_length=500, required=False)
     contract_reference = forms.CharField(label=_("Contract registration number"), max_length=64, required=False)
 
+    def __init__(self, *args: Any, allowed: Iterable[str] | None = None, **kwargs: Any) -> None:
+        """`allowed`: the statuses the inquiry may move to now (`services.next_statuses`); only those
+        are offered, so that 洽谈中 → 已签合同 is not offered and then refused. Any status is still
+        accepted from a post: one sent from an older page (someone else moved the inquiry on) reaches
+        the service, which says what the inquiry is now, rather than "not one of the choices"."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            keep = set(allowed)
+            widget = self.fields["status"].widget
+            widget.choices = [c for c in widget.choices if c[0] in keep]  # type: ignore[attr-defined]
+
+    def offers_a_status(self) -> bool:
+        """Whether any status is offered: none once the inquiry is finished (the form is not shown)."""
+        return bool(self.fields["status"].widget.choices)  # type: ignore[attr-defined]
+
 
 class MeetingForm(StyledForm):
-    at = forms.DateTimeField(
-        label=_("Meeting time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    at = forms.DateTimeField(label=_("Meeting time"), widget=datetime_input())
     note = forms.CharField(label=_("Place or video link"), max_length=300, required=False)
+
+    def clean_at(self) -> datetime.datetime:
+        """The page announces it as the next meeting: one already past is a typo (a year, a month)."""
+        at: datetime.datetime = self.cleaned_data["at"]
+        if at < timezone.now():
+            raise forms.ValidationError(_("The meeting time must be in the future."), code="meeting_past")
+        return at
 
 
 class BrokerForm(StyledForm):

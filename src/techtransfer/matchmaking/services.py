@@ -41,6 +41,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def next_statuses(current: str) -> list[str]:
+    """The statuses an inquiry in `current` may move to, in the order of `TRANSITIONS`."""
+    return [status for status, before in TRANSITIONS.items() if current in before]
+
+
 def is_participant(user: User, inquiry: Inquiry) -> bool:
     if not user.is_authenticated:
         return False
@@ -189,7 +194,9 @@ def change_status(
     """Move along the status path; closing needs a reason; a contract reference may be given when signed."""
     inquiry = _locked(actor, inquiry_id)
     if status not in TRANSITIONS or inquiry.status not in TRANSITIONS[status]:
-        raise DomainError(Errors.INVALID_TRANSITION, details={"state": inquiry.status, "action": status})
+        # state_label: "This record is now “已关闭”…" (a page sent before someone else moved it on).
+        details = {"state": inquiry.status, "action": status, "state_label": inquiry.get_status_display()}
+        raise DomainError(Errors.INVALID_TRANSITION, details=details)
     if status == S.CLOSED and not reason.strip():
         raise DomainError(MatchErrors.REASON_REQUIRED, details={"field": "reason"})
     before = inquiry.status

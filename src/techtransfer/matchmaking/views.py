@@ -13,14 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techtransfer.achievements.selectors import achievement_for_matchmaking
 from techtransfer.core import once
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
-from techtransfer.core.models import Membership, User
+from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.matchmaking import access, selectors, services
 from techtransfer.matchmaking.forms import BrokerForm, InquiryForm, MeetingForm, MessageForm, StatusForm
 from techtransfer.matchmaking.models import Inquiry
+from techtransfer.needs.selectors import need_for_matchmaking
 
 
 def _fetch(request: HttpRequest, pk: int) -> Inquiry:
@@ -66,7 +68,27 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
         else:
             once.tell(request, made, _("Inquiry sent."))
             return redirect("matchmaking:detail", pk)
-    return render(request, "matchmaking/start.html", {"form": form, "orgs": orgs, "chosen": chosen, "target": target})
+    context = {"form": form, "orgs": orgs, "chosen": chosen, "target": target, "about": _about(user, target)}
+    return render(request, "matchmaking/start.html", context)
+
+
+def _about(user: User, target: dict[str, int | None]) -> dict[str, str] | None:
+    """What the inquiry is about and who receives it, named on the form (the ids travel in hidden
+    fields); None when nothing visible was asked for."""
+    try:
+        if target["need"]:
+            need = need_for_matchmaking(user, target["need"])
+            return {"kind": _("Need"), "title": need.title, "recipient": need.organisation.name}
+        if target["achievement"]:
+            achievement = achievement_for_matchmaking(user, target["achievement"])
+            return {"kind": _("Achievement"), "title": achievement.name, "recipient": achievement.organisation.name}
+    except DomainError:
+        return None
+    if target["organisation"]:
+        org = Organisation.objects.filter(pk=target["organisation"]).first()
+        if org is not None:
+            return {"kind": _("Organisation"), "title": org.name, "recipient": org.name}
+    return None
 
 
 def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, Any]:
@@ -74,7 +96,7 @@ def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, 
         "inquiry": inquiry,
         "thread": inquiry.messages.select_related("author"),
         "message_form": forms.get("message_form") or MessageForm(),
-        "status_form": forms.get("status_form") or StatusForm(),
+        "status_form": forms.get("status_form") or StatusForm(allowed=services.next_statuses(inquiry.status)),
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "broker_form": forms.get("broker_form") or BrokerForm(),
     }
@@ -99,7 +121,7 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         form = MessageForm(request.POST)
         call = lambda d: services.post_message(actor=user, inquiry_id=pk, body=d["body"])  # noqa: E731
     elif what == "status":
-        form = StatusForm(request.POST)
+        form = StatusForm(request.POST, allowed=services.next_statuses(inquiry.status))
         call = lambda d: services.change_status(  # noqa: E731
             actor=user,
             inquiry_id=pk,

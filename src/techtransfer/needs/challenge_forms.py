@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.filters import region_of_code
-from techtransfer.core.forms import StyledForm
-from techtransfer.core.models import Organisation, Region
+from techtransfer.core.forms import StyledForm, datetime_input
+from techtransfer.core.models import Organisation
 from techtransfer.needs.choices import SolverType
+from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.models import Criterion, Proposal
 
 DEFAULT_AGREEMENT = _(
@@ -26,10 +30,7 @@ class ChallengeForm(StyledForm):
         label=_("Shares of the winners (%)"), initial="100",
         help_text=_("One percentage per winning place, separated by commas, adding up to 100, e.g. 60,40."),
     )  # fmt: skip
-    deadline = forms.DateTimeField(
-        label=_("Submission deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    deadline = forms.DateTimeField(label=_("Submission deadline"), widget=datetime_input())
     eligible_types = forms.MultipleChoiceField(
         label=_("Eligible solvers"), choices=SolverType.choices, widget=forms.CheckboxSelectMultiple,
         initial=[t.value for t in SolverType],
@@ -48,6 +49,15 @@ class ChallengeForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].initial = DEFAULT_AGREEMENT
 
+    def clean_deadline(self) -> datetime.datetime:
+        """Said with the other fields' errors, not only once they are all right (the service checks
+        again on saving, with the server clock)."""
+        deadline: datetime.datetime = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            past = NeedErrors.DEADLINE_IN_PAST
+            raise forms.ValidationError(str(past.message), code=past.code)
+        return deadline
+
     def clean_split(self) -> list[Decimal]:
         try:
             shares = [Decimal(p.strip()) for p in self.cleaned_data["split"].replace("，", ",").split(",") if p.strip()]
@@ -58,21 +68,28 @@ class ChallengeForm(StyledForm):
         return shares
 
     def clean_eligible_regions(self) -> list[str]:
-        codes = [c.strip() for c in self.cleaned_data["eligible_regions"].replace("，", ",").split(",") if c.strip()]
-        unknown = [c for c in codes if not Region.objects.filter(code=c).exists()]
+        """Codes as everywhere else: 360000, also 3607 or 36 (a city's, a province's prefix) and
+        full-width digits; stored as the six-digit codes."""
+        typed = self.cleaned_data["eligible_regions"].replace("，", ",").replace("、", ",")
+        codes = [c.strip() for c in typed.split(",") if c.strip()]
+        regions = {c: region_of_code(c) for c in codes}
+        unknown = [c for c, region in regions.items() if region is None]
         if unknown:
             raise forms.ValidationError(_("Unknown region codes: %(codes)s") % {"codes": ", ".join(unknown)})
-        return codes
+        return list(dict.fromkeys(region.code for region in regions.values() if region is not None))
 
     def clean_criteria(self) -> list[tuple[str, int]]:
         rows: list[tuple[str, int]] = []
         for line in self.cleaned_data["criteria"].splitlines():
             if not line.strip():
                 continue
-            name, sep, weight = line.rpartition("|")
-            if not sep or not name.strip() or not weight.strip().isdigit():
+            # ｜ is the bar a Chinese input method types; the weight read as NFKC, so that ５０ is 50 (and
+            # ², which passes isdigit() but not int(), is 2 rather than a 500).
+            name, sep, typed = line.replace("｜", "|").rpartition("|")
+            weight = unicodedata.normalize("NFKC", typed).strip()
+            if not sep or not name.strip() or not (weight.isascii() and weight.isdigit()):
                 raise forms.ValidationError(_("Write each criterion as “name | weight”, e.g. “Feasibility | 40”."))
-            rows.append((name.strip()[:200], int(weight.strip())))
+            rows.append((name.strip()[:200], int(weight)))
         if not rows or any(w <= 0 for _n, w in rows) or sum(w for _n, w in rows) != 100:
             raise forms.ValidationError(_("Criteria weights must be positive and add up to exactly 100."))
         return rows

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.filters import region_of_code
-from techtransfer.core.forms import MAX_COMMENT, StyledForm
+from techtransfer.core.forms import MAX_COMMENT, StyledForm, date_input
 from techtransfer.core.models import Region
 from techtransfer.needs.choices import Confidentiality, CooperationMode
 
@@ -48,9 +48,7 @@ class NeedForm(StyledForm):
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Preferred cooperation modes"), choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple
     )
-    deadline = forms.DateField(
-        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=date_input())
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.SUMMARY
     )

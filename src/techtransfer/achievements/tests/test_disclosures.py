@@ -16,6 +16,7 @@ from techtransfer.achievements.disclosure_access import (
     get_disclosure_for_user,
     read_level,
 )
+from techtransfer.achievements.disclosure_forms import InventorsField
 from techtransfer.achievements.models import Achievement, Contributor, Disclosure
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationType, Role
@@ -572,3 +573,18 @@ def test_list_query_budget(discloser, office, university, django_assert_max_num_
     assert response.content.decode().count("/disclosures/") >= 20
     anonymous = Client().get("/disclosures/").content.decode()
     assert "发明1" not in anonymous
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "张三 | 60 | 化学学院\n李四 | 40 | 化学学院",
+        "张三｜60｜化学学院\n李四 ｜ 40 ｜ 化学学院",
+        "张三，60，化学学院\n李四；40；化学学院",
+    ],
+)
+def test_inventor_lines_are_read_with_the_separators_a_chinese_keyboard_types(typed):
+    assert InventorsField().to_python(typed) == [
+        {"name": "张三", "share": "60", "affiliation": "化学学院"},
+        {"name": "李四", "share": "40", "affiliation": "化学学院"},
+    ]

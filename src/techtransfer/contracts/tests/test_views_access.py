@@ -545,3 +545,31 @@ def test_a_verified_organisation_with_the_buyers_credit_code_sees_the_contract(c
     # Party members read; they do not act.
     page = c.get(f"/contracts/{contracts['registered'].pk}/").content.decode()
     assert 'id="amend-form"' not in page and 'id="cancel-form"' not in page
+
+
+@pytest.fixture
+def broker(db):  # type: ignore[no-untyped-def]
+    from techtransfer.core.choices import OrganisationType, Role
+    from techtransfer.core.tests.factories import OrganisationFactory, member
+
+    agency = OrganisationFactory(type=OrganisationType.SERVICE_AGENCY, region_id="360103", name="转移中心")
+    return member("broker", agency, Role.BROKER)
+
+
+@pytest.mark.parametrize(
+    ("who", "link"),
+    [
+        ("province_official", "/contracts/statistics/"),
+        ("city_reviewer", "/contracts/statistics/"),
+        ("platform_admin", "/contracts/statistics/"),
+        ("broker", "/contracts/statistics/summary/"),
+        ("applicant_admin", "/contracts/statistics/summary/"),
+        ("outsider", "/contracts/statistics/summary/"),
+    ],
+)
+def test_the_workspace_links_the_statistics_its_user_may_open(who, link, request) -> None:  # type: ignore[no-untyped-def]
+    """Brokers and other non-officials were linked to the full statistics page: a 404."""
+    c = client_for(request.getfixturevalue(who))
+    workspace = c.get("/workspace/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<a href="{link}" id="statistics-link">技术合同统计</a>' in workspace
+    assert c.get(link).status_code == 200

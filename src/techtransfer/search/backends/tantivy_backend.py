@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -624,12 +625,22 @@ def shown_terms(snippet: str, terms: Sequence[str]) -> list[str]:
 def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     """An escaped snippet of `source` around the first matched term, terms wrapped in <mark>.
 
-    Matching runs on the normalised text (simplified, half-width, lower case); when normalising
-    keeps the length, positions map back onto the original text, otherwise the folded text (the
-    normalised text in its original case) is shown.
+    Matching runs on the normalised text (simplified, half-width, lower case); positions map back
+    onto the original text, which is shown: one for one when normalising keeps the length, else
+    through `_source_positions` (℃ folds to °c, …… to six dots: one character, several normalised
+    ones; a snippet showed the folded text, every ， a ,). Only a text whose characters do not fold
+    one by one (combining accents) shows the folded text (the normalised text in its original case).
     """
     norm = text.normalise_stored(source)
-    shown = source if len(norm) == len(source) else text.displayed_stored(source)
+    to_source = None if len(norm) == len(source) else _source_positions(source, norm)
+    shown = text.displayed_stored(source) if len(norm) != len(source) and to_source is None else source
+
+    def before(i: int) -> int:  # where, in `shown`, the character that norm[i] comes from starts
+        return i if to_source is None else to_source[i] if i < len(norm) else len(shown)
+
+    def after(i: int) -> int:  # where, in `shown`, the character that norm[i - 1] comes from ends
+        return i if to_source is None or i == 0 else to_source[i - 1] + 1
+
     first = {t: norm.find(t) for t in dict.fromkeys(terms) if t}  # where each term first occurs
     matched = [t for t, i in first.items() if i >= 0]
     if not matched:
@@ -637,13 +648,29 @@ def highlight(source: str, terms: Sequence[str]) -> tuple[str, list[str]]:
     start = max(0, min(first[t] for t in matched) - 30)
     end = min(len(norm), start + SNIPPET_CHARS)
     # Most texts hold no character that needs escaping: then no piece is escaped one by one.
-    escape = html.escape if _HTML_SPECIAL.search(shown, start, end) else str
+    escape = html.escape if _HTML_SPECIAL.search(shown, before(start), after(end)) else str
     parts: list[str] = ["…" if start > 0 else ""]
-    pos = start
+    pos = before(start)
+    # A mark covers the whole characters its terms come from (℃ for °c); one that begins inside the
+    # character the previous mark ended in starts after it, and is left out if nothing is left.
     for i, j in _marks(norm, matched, start, end):
-        parts.append(escape(shown[pos:i]))
-        parts.append("<mark>" + escape(shown[i:j]) + "</mark>")
-        pos = j
-    parts.append(escape(shown[pos:end]))
+        at, to = max(before(i), pos), after(j)
+        if to > at:
+            parts.append(escape(shown[pos:at]))
+            parts.append("<mark>" + escape(shown[at:to]) + "</mark>")
+            pos = to
+    parts.append(escape(shown[pos : max(pos, after(end))]))
     parts.append("…" if end < len(norm) else "")
     return "".join(parts), matched
+
+
+def _source_positions(source: str, norm: str) -> list[int] | None:
+    """For each character of `norm`, the index of the character of `source` it comes from, when
+    `source` folds character by character (NFKC and lower case of each character, joined, are those
+    of the whole text: ℃ → °c), into as many characters as `norm` has; None otherwise (a combining
+    accent composes with the letter before it: é from e and U+0301)."""
+    pieces = [unicodedata.normalize("NFKC", c).lower() for c in source]
+    joined = "".join(pieces)
+    if len(joined) != len(norm) or joined != unicodedata.normalize("NFKC", source).lower():
+        return None
+    return [k for k, piece in enumerate(pieces) for _ in piece]

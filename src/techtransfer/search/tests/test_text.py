@@ -57,8 +57,17 @@ def test_domain_terms_are_kept_whole():
         ),
         ("无关文本", ["电池"], "无关文本", []),
         ("採用LSTM模型", ["lstm"], "採用<mark>LSTM</mark>模型", ["lstm"]),
-        # Normalising changes the length (㎡ → m2): the folded text is shown, in its own case.
-        ("Nd2O3掺杂，面积1㎡的LSTM", ["lstm"], "Nd2O3掺杂,面积1m2的<mark>LSTM</mark>", ["lstm"]),
+        # Normalising changes the length (㎡ → m2): positions map back, the text is shown as written.
+        ("Nd2O3掺杂，面积1㎡的LSTM", ["lstm"], "Nd2O3掺杂，面积1㎡的<mark>LSTM</mark>", ["lstm"]),
+        # A term matched inside a folded character marks the whole character (℃ for °c).
+        (
+            "在25℃下稳定，耐温℃级",
+            ["°c", "稳定"],
+            "在25<mark>℃</mark>下<mark>稳定</mark>，耐温<mark>℃</mark>级",
+            ["°c", "稳定"],
+        ),
+        # A combining accent composes with its letter: nothing maps back, the folded text is shown.
+        ("Cafe\u0301用LSTM", ["lstm"], "Café用<mark>LSTM</mark>", ["lstm"]),
         # Overlapping terms: the longest at the leftmost position wins, the scan goes on after it.
         (
             "稀土永磁材料与永磁电机",
