@@ -20,6 +20,7 @@ from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.services import DATA_FIELDS
 from techtransfer.core.forms import StyledModelForm
+from techtransfer.core.phone import PhoneField
 
 MAX_KEYWORDS = 8
 _SPLIT = re.compile(r"[|,，;；、\n]+")
@@ -102,6 +103,7 @@ class AchievementForm(StyledModelForm):
         model = Achievement
         fields = list(DATA_FIELDS)
         widgets = {"abstract": forms.Textarea(attrs={"rows": 8, "maxlength": 2000})}
+        field_classes = {"contact_phone": PhoneField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

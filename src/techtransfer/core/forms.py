@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.core import uscc
+from techtransfer.core import phone, uscc
 from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import Organisation, Region, User
@@ -157,7 +157,7 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
     description = forms.CharField(
         label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
+    contact_phone = phone.PhoneField(label=_("Contact phone"), required=False)
     admin_username = forms.RegexField(
         label=_("Your user name"),
         regex=r"^[\w.@+-]{3,150}$",
@@ -214,6 +214,7 @@ class OrganisationProfileForm(StyledModelForm):
         formfield_callback = _https_urls
         fields = ["name", "name_en", "address", "website", "description", "contact_email", "contact_phone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"contact_phone": phone.PhoneField}
 
 
 def role_choices(organisation: Organisation | None) -> list[tuple[str, Any]]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
-from techtransfer.core import notices, uscc
+from techtransfer.core import notices, phone, uscc
 from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
@@ -102,6 +102,7 @@ def register_organisation(
     if User.objects.filter(username__iexact=admin_username).exists():
         raise DomainError(Errors.USERNAME_TAKEN, details={"field": "admin_username"})
     region = _region(region_code)
+    contact_phone = phone.checked(contact_phone)
     user = User(username=admin_username, email=admin_email, display_name=admin_display_name, is_demo=is_demo)
     try:
         validate_password(admin_password, user)
@@ -231,6 +232,8 @@ def update_organisation(*, actor: User, organisation_id: int, data: dict[str, An
     if not (is_org_admin(actor, org) or actor.is_platform_admin):
         raise DomainError(Errors.PERMISSION_DENIED)
     fields = [f for f in ORGANISATION_EDITABLE_FIELDS if f in data]
+    if "contact_phone" in data:
+        data = {**data, "contact_phone": phone.checked(data["contact_phone"] or "")}
     before = snapshot(org, fields)
     for f in fields:
         setattr(org, f, data[f])
