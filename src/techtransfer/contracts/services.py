@@ -12,7 +12,7 @@ only through amendments and cancellations, each kept as a `ContractAmendment` ro
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from techtransfer.achievements.selectors import is_registered_achievement_of
 from techtransfer.audit.services import diff, jsonable, record_event, snapshot
-from techtransfer.contracts import antifraud
+from techtransfer.contracts import antifraud, notices
 from techtransfer.contracts.amounts import CENT, amount_problems, technology_amount
 from techtransfer.contracts.choices import (
     CHECKLIST_KEYS,
@@ -481,6 +481,7 @@ def submit_contract(*, actor: User, contract_id: int) -> Contract:
             organisation=lambda c: c.organisation,
         )
         antifraud.flag_contract(contract)
+        notices.submitted(contract, actor)
     return contract
 
 
@@ -525,15 +526,30 @@ def register_contract(*, actor: User, contract_id: int, checklist: Mapping[str, 
         c.decision_reason = comment
         return ["registration_number", "registered_at", "decided_by", "checklist", "decision_reason"]
 
-    return CONTRACT_WORKFLOW.apply(
-        pk=contract_id,
-        action="register",
-        actor=actor,
-        guard=guard,
-        update=update,
-        organisation=lambda c: c.organisation,
-        comment=comment,
-    )
+    return _decide(contract_id, "register", actor, guard, update, comment)
+
+
+def _decide(
+    contract_id: int,
+    action: str,
+    actor: User,
+    guard: Callable[[Contract], None],
+    update: Callable[[Contract], Iterable[str]],
+    comment: str,
+) -> Contract:
+    """Register or refuse, and tell the applicant (`notices.decided`) in the same transaction."""
+    with transaction.atomic():
+        contract = CONTRACT_WORKFLOW.apply(
+            pk=contract_id,
+            action=action,
+            actor=actor,
+            guard=guard,
+            update=update,
+            organisation=lambda c: c.organisation,
+            comment=comment,
+        )
+        notices.decided(contract, actor, action)
+    return contract
 
 
 def refuse_contract(
@@ -554,15 +570,7 @@ def refuse_contract(
         c.decision_reason = reason
         return ["decided_by", "checklist", "decision_reason"]
 
-    return CONTRACT_WORKFLOW.apply(
-        pk=contract_id,
-        action="refuse",
-        actor=actor,
-        guard=guard,
-        update=update,
-        organisation=lambda c: c.organisation,
-        comment=reason,
-    )
+    return _decide(contract_id, "refuse", actor, guard, update, reason)
 
 
 def amend_contract(

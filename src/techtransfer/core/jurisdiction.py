@@ -99,3 +99,19 @@ def reviewer_ids(code: str) -> list[int]:
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+def nearest_reviewer_ids(code: str) -> list[int]:
+    """The reviewers of the nearest department, counting from the region `code` upwards (county,
+    city, province), that has any: whom a submission that any reviewer covering `code` may take
+    waits for (a need). The departments above are not told of every county's submission; they see
+    it in their queues."""
+    chain: list[str] = []
+    node = Region.objects.filter(code=code).select_related("parent__parent").first()
+    while node is not None:
+        chain.append(node.code)
+        node = node.parent
+    for region in chain:
+        if ids := reviewer_ids(region):
+            return ids
+    return []

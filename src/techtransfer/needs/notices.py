@@ -10,14 +10,29 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core.jurisdiction import nearest_reviewer_ids
+from techtransfer.core.models import User
 from techtransfer.needs.models import Challenge, Need, Proposal
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 
+NEED_WAITING = register_kind("needs.waiting", _("Needs waiting for my review"))
 NEED_REVIEWED = register_kind("needs.reviewed", _("Review decisions on my needs"))
 PROPOSAL_RECEIVED = register_kind("needs.proposal_received", _("New proposals to my challenges"))
 PANEL = register_kind("needs.panel", _("Expert panels I am put on"))
 RESULTS = register_kind("needs.results", _("Results of challenges I took part in"))
+
+
+def need_submitted(need: Need, actor: User) -> None:
+    """The reviewers of the nearest department covering the organisation's region (`can_review_need`
+    lets any covering reviewer act; the nearest is the one expected to); not the submitter."""
+    notify(
+        user_ids=[pk for pk in nearest_reviewer_ids(need.organisation.region_id) if pk != actor.pk],
+        kind=NEED_WAITING,
+        title=lambda: str(_("Need waiting for your review: “%(title)s”")) % {"title": need.title},
+        body=need.organisation.name,
+        url=reverse("needs:detail", args=[need.pk]),
+    )
 
 
 def need_reviewed(need: Need, action: str) -> None:

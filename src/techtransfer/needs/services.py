@@ -100,7 +100,7 @@ def _org(n: Need) -> Organisation:
 
 def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
     """The author or an org admin sends the need to the government reviewers of its organisation's
-    region."""
+    region; those of the nearest department are told (`notices.need_submitted`)."""
 
     def guard(n: Need) -> None:
         if not can_edit_need(actor, n):
@@ -108,9 +108,12 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
         if awaits_verification(n):
             raise DomainError(NeedErrors.ORG_NOT_VERIFIED)
 
-    return NEED_WORKFLOW.apply(
-        pk=need_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
-    )
+    with transaction.atomic():
+        need = NEED_WORKFLOW.apply(
+            pk=need_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
+        )
+        notices.need_submitted(need, actor)
+    return need
 
 
 def _reviewer_guard(actor: User) -> Any:

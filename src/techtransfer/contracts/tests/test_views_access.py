@@ -567,7 +567,7 @@ def broker(db):  # type: ignore[no-untyped-def]
         ("outsider", "/contracts/statistics/summary/"),
     ],
 )
-def test_the_workspace_links_the_statistics_its_user_may_open(who, link, request) -> None:  # type: ignore[no-untyped-def]
+def test_the_workspace_links_the_statistics_its_user_may_open(db, who, link, request) -> None:  # type: ignore[no-untyped-def]
     """Brokers and other non-officials were linked to the full statistics page: a 404."""
     c = client_for(request.getfixturevalue(who))
     workspace = c.get("/workspace/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
