@@ -131,43 +131,67 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+_CONTRIBUTOR_FIELDS = ("kind", "name", "affiliation", "contribution")
+_IP_FIELDS = ("kind", "title", "application_number", "publication_number")
+
+
+def _rows(items: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> list[list[str]]:
+    return [[str(i.get(f, "") or "") for f in fields] for i in items]
+
+
 def _set_children(
     achievement: Achievement,
     contributors: Iterable[Mapping[str, Any]] | None,
     ip_items: Iterable[Mapping[str, Any]] | None,
-) -> None:
+) -> dict[str, list[list[list[str]]]]:
+    """Replace the contributors and IP items given (None: left as they are) when they differ from the
+    stored ones, in order; the lists that changed, as [before, after] rows for the audit event."""
+    changes: dict[str, list[list[list[str]]]] = {}
     if contributors is not None:
-        achievement.contributors.all().delete()
-        positions: dict[str, int] = {}
-        rows = []
-        for c in contributors:
-            kind = str(c["kind"])
-            positions[kind] = positions.get(kind, 0) + 1
-            rows.append(
-                Contributor(
-                    achievement=achievement,
-                    kind=kind,
-                    position=positions[kind],
-                    name=c["name"],
-                    affiliation=c.get("affiliation", ""),
-                    contribution=c.get("contribution", ""),
-                )
-            )
-        Contributor.objects.bulk_create(rows)
-    if ip_items is not None:
-        achievement.ip_items.all().delete()
-        IPItem.objects.bulk_create(
-            [
-                IPItem(
-                    achievement=achievement,
-                    kind=i["kind"],
-                    title=i.get("title", ""),
-                    application_number=i.get("application_number", ""),
-                    publication_number=i.get("publication_number", ""),
-                )
-                for i in ip_items
-            ]
+        contributors = list(contributors)
+        old = _rows(
+            achievement.contributors.order_by("kind", "position").values(*_CONTRIBUTOR_FIELDS), _CONTRIBUTOR_FIELDS
         )
+        new = _rows(sorted(contributors, key=lambda c: str(c["kind"])), _CONTRIBUTOR_FIELDS)
+        if old != new:
+            changes["contributors"] = [old, new]
+            achievement.contributors.all().delete()
+            positions: dict[str, int] = {}
+            rows = []
+            for c in contributors:
+                kind = str(c["kind"])
+                positions[kind] = positions.get(kind, 0) + 1
+                rows.append(
+                    Contributor(
+                        achievement=achievement,
+                        kind=kind,
+                        position=positions[kind],
+                        name=c["name"],
+                        affiliation=c.get("affiliation", ""),
+                        contribution=c.get("contribution", ""),
+                    )
+                )
+            Contributor.objects.bulk_create(rows)
+    if ip_items is not None:
+        ip_items = list(ip_items)
+        old = _rows(achievement.ip_items.order_by("pk").values(*_IP_FIELDS), _IP_FIELDS)
+        new = _rows(ip_items, _IP_FIELDS)
+        if old != new:
+            changes["ip_items"] = [old, new]
+            achievement.ip_items.all().delete()
+            IPItem.objects.bulk_create(
+                [
+                    IPItem(
+                        achievement=achievement,
+                        kind=i["kind"],
+                        title=i.get("title", ""),
+                        application_number=i.get("application_number", ""),
+                        publication_number=i.get("publication_number", ""),
+                    )
+                    for i in ip_items
+                ]
+            )
+    return changes
 
 
 @transaction.atomic
@@ -238,8 +262,11 @@ def update_achievement(
     changes = diff(before, snapshot(achievement, list(values)))
     if changes:
         achievement.save(update_fields=[*changes, "updated_at"])
-    _set_children(achievement, contributors, ip_items)
-    if changes or contributors is not None or ip_items is not None:
+    children = _set_children(achievement, contributors, ip_items)
+    if children and not changes:
+        achievement.save(update_fields=["updated_at"])  # a new version for `check_unchanged`, reindexed
+    changes.update(children)
+    if changes:
         record_event(
             actor=actor,
             action="achievement.update",
@@ -340,10 +367,17 @@ def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -
         if awaits_verification(a):
             raise DomainError(AchievementErrors.ORG_NOT_VERIFIED)
 
+    def update(a: Achievement) -> list[str]:
+        # The reviewer's comment on the last round is answered: the page no longer shows it as the
+        # "last comment" (the timeline keeps it).
+        a.review_comment = ""
+        return ["review_comment"]
+
     with transaction.atomic():
         a = ACHIEVEMENT_WORKFLOW.apply(
-            pk=achievement_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
-        )
+            pk=achievement_id, action="submit", actor=actor, guard=guard, update=update, organisation=_org,
+            comment=comment,
+        )  # fmt: skip
         if is_org_admin(actor, a.organisation_id):
             # Confirmed at once: `confirm` tells the reviewers, and no admin waits for it.
             return confirm_achievement(actor=actor, achievement_id=a.pk)

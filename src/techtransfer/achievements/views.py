@@ -115,7 +115,8 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organisations": [c for c in a.contributors.all() if c.kind == Contributor.Kind.ORGANISATION],
         "people": [c for c in a.contributors.all() if c.kind == Contributor.Kind.PERSON],
         "ip_items": a.ip_items.all(),
-        "actions": _actions(user, a),  # type: ignore[arg-type]
+        "actions": (actions := _actions(user, a)),  # type: ignore[arg-type]
+        "comment_required": any(action in ("return", "reject") for action, _label in actions),
         "seen": _seen(a),  # sent back with an action: did the record move on meanwhile?
         "max_comment": MAX_COMMENT,
         "submit_blocked": _submit_blocked(user, a),  # type: ignore[arg-type]

@@ -108,10 +108,15 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
         if awaits_verification(n):
             raise DomainError(NeedErrors.ORG_NOT_VERIFIED)
 
+    def update(n: Need) -> list[str]:
+        n.review_comment = ""  # answered by this submission: no longer shown as the reviewer's comment
+        return ["review_comment"]
+
     with transaction.atomic():
         need = NEED_WORKFLOW.apply(
-            pk=need_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment
-        )
+            pk=need_id, action="submit", actor=actor, guard=guard, update=update, organisation=_org,
+            comment=comment,
+        )  # fmt: skip
         notices.need_submitted(need, actor)
     return need
 

@@ -146,3 +146,24 @@ def test_the_approve_button_says_whether_it_passes_the_record_on(record, city_re
     services.start_review(actor=province_reviewer, achievement_id=record.pk)
     province = _as(province_reviewer).get(f"/achievements/{record.pk}/").content.decode()
     assert 'value="approve">Approve</button>' in province  # the last level publishes
+
+
+def test_the_comment_box_says_required_only_to_who_may_return(record, city_reviewer, applicant_admin):
+    required = 'for="id_comment">Comment (required when returning or rejecting)</label>'
+    optional = 'for="id_comment">Comment (optional)</label>'
+    reviewer_page = _as(city_reviewer).get(f"/achievements/{record.pk}/").content.decode()
+    assert required in reviewer_page and optional not in reviewer_page
+    services.return_achievement(actor=city_reviewer, achievement_id=record.pk, comment=COMMENT)
+    applicant_page = _as(applicant_admin).get(f"/achievements/{record.pk}/").content.decode()
+    assert optional in applicant_page and required not in applicant_page
+    assert f'<span id="review-comment">{COMMENT}</span>' in applicant_page
+
+
+def test_a_resubmitted_record_no_longer_shows_the_answered_comment(record, city_reviewer, applicant_admin):
+    services.return_achievement(actor=city_reviewer, achievement_id=record.pk, comment=COMMENT)
+    services.submit_achievement(actor=applicant_admin, achievement_id=record.pk)
+    a = Achievement.objects.get(pk=record.pk)
+    assert (a.status, a.review_comment) == (S.SUBMITTED, "")
+    page = _as(city_reviewer).get(f"/achievements/{record.pk}/").content.decode()
+    assert 'id="review-comment"' not in page
+    assert COMMENT in page  # the timeline keeps it

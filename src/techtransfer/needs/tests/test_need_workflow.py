@@ -37,6 +37,8 @@ def test_review_path_by_jurisdiction(applicant_org, applicant_admin, county_revi
     assert (need.status, need.review_comment) == (ReviewStatus.RETURNED, "补充指标")
     services.update_need(actor=applicant_admin, need_id=need.pk, data={"indicators": "损失 ≤ 3%"})
     services.submit_need(actor=applicant_admin, need_id=need.pk)
+    need.refresh_from_db()  # the comment is answered: no longer shown as the reviewer's
+    assert (need.status, need.review_comment) == (ReviewStatus.SUBMITTED, "")
     services.review_need(actor=county_reviewer, need_id=need.pk, action="start_review")
     need = services.review_need(actor=county_reviewer, need_id=need.pk, action="publish")
     assert need.status == ReviewStatus.PUBLISHED and need.published_at is not None
