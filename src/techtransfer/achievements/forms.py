@@ -110,6 +110,10 @@ class AchievementForm(StyledModelForm):
         choices = [("", _("— choose —")), *discipline_choices()]
         self.fields["discipline"].choices = choices  # type: ignore[attr-defined]
         self.fields["abstract"].max_length = 2000  # type: ignore[attr-defined]
+        trl = self.fields["trl"]
+        trl.widget.attrs.update({"min": 1, "max": 9})
+        if self.instance.pk is None:
+            trl.initial = None  # not the model's 3: a level nobody chose would be registered as assessed
 
     def clean_secrecy(self) -> str:
         value = str(self.cleaned_data["secrecy"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.choices import ReviewStatus
+from techtransfer.core.models import Region
 from techtransfer.needs.choices import ChallengeStatus, Confidentiality, CooperationMode, RankBand, SolverType
 
 
@@ -118,6 +119,19 @@ class Challenge(models.Model):
     def eligible_type_labels(self) -> list[str]:
         labels = dict(SolverType.choices)
         return [str(labels.get(t, t)) for t in self.eligible_types]
+
+    @property
+    def eligible_region_names(self) -> list[str]:
+        """The eligible regions by their full names (江西省南昌市), in the order stored; a code no longer
+        known is shown as it is."""
+        regions = Region.objects.filter(code__in=self.eligible_regions).select_related("parent__parent")
+        names = {r.code: r.full_name for r in regions}
+        return [names.get(code, code) for code in self.eligible_regions]
+
+    @property
+    def bounty_label(self) -> str:
+        """500,000 or 1,234.50: grouped in thousands, the cents only when there are any."""
+        return f"{self.bounty:,.2f}".removesuffix(".00")
 
     @property
     def split_label(self) -> str:

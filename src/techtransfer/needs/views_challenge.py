@@ -29,6 +29,7 @@ from techtransfer.needs.challenge_forms import (
     ScoreForm,
 )
 from techtransfer.needs.choices import ChallengeStatus
+from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.models import Challenge, Proposal, Score
 
 PAGE_SIZE = 20
@@ -67,6 +68,10 @@ def challenge_create(request: HttpRequest, need_pk: int) -> HttpResponse:
         need = access.get_need_for_user(request.user, need_pk, action="edit")  # type: ignore[arg-type]
     except DomainError as exc:
         raise Http404 from exc
+    existing = Challenge.objects.filter(need=need).only("pk").first()
+    if existing is not None:  # one challenge a need (`create_challenge`): show it rather than a form to refuse
+        messages.info(request, str(NeedErrors.CHALLENGE_EXISTS.message))
+        return redirect("challenges:detail", existing.pk)
     form = ChallengeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

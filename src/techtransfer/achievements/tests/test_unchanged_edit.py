@@ -81,3 +81,9 @@ def test_a_changed_contributor_line_is_recorded_with_the_lines(editor, record):
         }
     ]
     assert Achievement.objects.get(pk=record.pk).updated_at > before
+
+
+def test_a_new_record_offers_no_readiness_level_and_an_edit_keeps_its_own(editor, record):
+    new = editor.get("/achievements/new/").content.decode()
+    assert '<input type="number" name="trl" min="1" class="form-control" max="9" required id="id_trl">' in new
+    assert _form(editor, record)["trl"] == "6"

@@ -246,4 +246,23 @@ def test_the_challenge_bounty_gives_its_shares_as_one_translatable_phrase(client
     """It read "(份额: 60% / 40%)" in Chinese, from "(", "shares" and ": " put together in the template."""
     challenge = open_challenge(need=needs[0], seeker=applicant_admin, split=["50", "30", "20"])
     page = client.get(reverse("challenges:detail", args=[challenge.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<dd class="col-sm-9" id="bounty">10000.00 yuan (shares: 50% / 30% / 20%)</dd>' in page
+    assert '<dd class="col-sm-9" id="bounty">10,000 yuan (shares: 50% / 30% / 20%)</dd>' in page
+
+
+def test_the_challenge_names_its_regions_and_groups_the_bounty(client, needs, applicant_admin):
+    challenge = open_challenge(
+        need=needs[0], seeker=applicant_admin, bounty="1234567.50", eligible_regions=["360100", "360121", "360000"]
+    )
+    page = client.get(
+        reverse("challenges:detail", args=[challenge.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert '<dd class="col-sm-9" id="bounty">1,234,567.50 元' in page
+    assert " · 行政区划 江西省南昌市、江西省南昌市南昌县、江西省</dd>" in page
+
+
+def test_the_create_page_of_a_need_that_runs_a_challenge_shows_the_challenge(client, needs, applicant_admin):
+    challenge = open_challenge(need=needs[0], seeker=applicant_admin)
+    client.force_login(applicant_admin)
+    response = client.get(reverse("challenges:create", args=[needs[0].pk]), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.redirect_chain == [(reverse("challenges:detail", args=[challenge.pk]), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["This need already runs as a challenge."]
