@@ -443,13 +443,15 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_deal": disclosure.all or (winner is not None and winner.own),
         "organiser": organiser,
         "deposits": session.deposits.select_related("organisation") if organiser else [],
-        "is_open": session.status == AuctionStatus.SCHEDULED,
+        # Bids are taken until the end: after it, while it waits to be closed, neither the next
+        # minimum nor the bid form is shown (a bid would be refused).
+        "is_open": (taking := session.status == AuctionStatus.SCHEDULED and timezone.now() < session.ends_at),
         # Closing by hand is refused before the end (`services.close_auction`): the button waits for it.
         "may_close": session.status == AuctionStatus.SCHEDULED and session.ends_at <= timezone.now(),
     }
     if organiser:
         context["deposit_form"] = DepositForm(bidders=_bidders(session))
-    elif user.is_authenticated and session.status == AuctionStatus.SCHEDULED:
+    elif user.is_authenticated and taking:
         # A refused bid comes back with what was typed (`auction_bid`), else the minimum next bid.
         typed = _typed_bid(request.GET)
         context["bid_form"] = BidForm(user=user, initial={"amount": session.minimum_next_bid(), **typed})

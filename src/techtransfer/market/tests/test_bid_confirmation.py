@@ -131,3 +131,23 @@ def test_the_close_button_waits_for_the_end(client, auction, applicant_member):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'<form method="post" action="{reverse("market:auction_close", args=[auction.pk])}">' in page
     assert CLOSE in page
+
+
+def test_after_the_end_no_next_bid_nor_form_is_offered(bidder, auction):
+    url = reverse("market:auction", args=[auction.pk])
+    page = bidder.get(url).content.decode()
+    assert 'id="next-bid">100.00 (10,000 yuan)</dd>' in page and 'id="bid-form"' in page
+    now = timezone.now()
+    AuctionSession.objects.filter(pk=auction.pk).update(
+        starts_at=now - datetime.timedelta(hours=2), ends_at=now - datetime.timedelta(seconds=5)
+    )
+    page = bidder.get(url).content.decode()
+    assert 'id="auction-phase">Ended, being closed</span>' in page
+    assert 'id="next-bid"' not in page and 'id="bid-form"' not in page
+
+
+def test_an_extended_end_is_shown_to_the_second(bidder, auction):
+    end = timezone.localtime(auction.ends_at + datetime.timedelta(minutes=3, seconds=17))
+    AuctionSession.objects.filter(pk=auction.pk).update(ends_at=end)
+    page = bidder.get(reverse("market:auction", args=[auction.pk])).content.decode()
+    assert f'<span id="auction-end">{end:%Y-%m-%d %H:%M:%S}</span> (extended)' in page
