@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.search.classifier import discipline_name
+from techtransfer.search.classifier import category_name, discipline_name
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -184,3 +184,34 @@ def discipline_choices() -> list[tuple[str, str]]:
     choices = [(d, discipline_name(d) or d) for d in disciplines()]
     # In English, in the order of the names shown; in Chinese, the table's order.
     return sorted(choices, key=lambda c: c[1].lower()) if any(label != d for d, label in choices) else choices
+
+
+# The 13 categories (学科门类) in the order of their codes (01 哲学 … 13 艺术学, GB/T 13745 and the
+# Ministry of Education's catalogue), as Chinese readers know them.
+CATEGORY_ORDER = (
+    "哲学",
+    "经济学",
+    "法学",
+    "教育学",
+    "文学",
+    "历史学",
+    "理学",
+    "工学",
+    "农学",
+    "医学",
+    "军事学",
+    "管理学",
+    "艺术学",
+)
+
+
+def discipline_choice_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """`discipline_choices` under their categories (门类: 理学, 工学, …), for a select's <optgroup>s:
+    67 names in one list are hard to scan. Categories in the order of their codes."""
+    category = disciplines()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for value, label in discipline_choices():
+        groups.setdefault(category[value], []).append((value, label))
+    rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    ordered = sorted(groups, key=lambda c: (rank.get(c, len(rank)), c))
+    return [(category_name(c), groups[c]) for c in ordered]

@@ -12,7 +12,7 @@ from techtransfer.achievements.choices import (
     SecrecyLevel,
     Stage,
     TransferMode,
-    discipline_choices,
+    discipline_choice_groups,
     disciplines,
     stage_for_trl,
 )
@@ -107,7 +107,7 @@ class AchievementForm(StyledModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("— choose —")), *discipline_choices()]
+        choices = [("", _("— choose —")), *discipline_choice_groups()]
         self.fields["discipline"].choices = choices  # type: ignore[attr-defined]
         self.fields["abstract"].max_length = 2000  # type: ignore[attr-defined]
         trl = self.fields["trl"]

@@ -1,12 +1,15 @@
-"""Saving the edit form unchanged records no edit (the history listed an "edit" for every save);
-a changed contributor or IP line is recorded with the lines before and after, and gives the record a
-new version."""
+"""The achievement form. Saved unchanged, it records no edit (the history listed an "edit" for every
+save); a changed contributor or IP line is recorded with the lines before and after and gives the
+record a new version. A new record's readiness level starts empty; the disciplines come under their
+categories."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.tests.factories import valid_form_data
 from techtransfer.audit.models import AuditEvent
@@ -87,3 +90,15 @@ def test_a_new_record_offers_no_readiness_level_and_an_edit_keeps_its_own(editor
     new = editor.get("/achievements/new/").content.decode()
     assert '<input type="number" name="trl" min="1" class="form-control" max="9" required id="id_trl">' in new
     assert _form(editor, record)["trl"] == "6"
+
+
+def test_the_disciplines_are_offered_under_their_categories(editor):
+    with translation.override("zh-hans"):
+        choices = AchievementForm().fields["discipline"].choices
+    assert choices[0] == ("", "— 请选择 —")
+    groups = dict(choices[1:])
+    assert list(groups)[:3] == ["哲学", "经济学", "法学"] and list(groups)[-1] == "艺术学"
+    assert sum(len(g) for g in groups.values()) == 67
+    assert ("材料科学与工程", "材料科学与工程") in groups["工学"]
+    page = editor.get("/achievements/new/").content.decode()
+    assert page.count("<optgroup") == 13 and '<optgroup label="工学">' in page
