@@ -20,12 +20,23 @@ from django.utils.translation import gettext
 
 from techtransfer.contracts.choices import ContractStatus, ContractType, NatureCode, PartyRole, TechField
 from techtransfer.contracts.models import Contract, HistoricalTurnover
-from techtransfer.core.choices import OrganisationType
+from techtransfer.core.choices import OrganisationType, Role
+from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, Region, User
 from techtransfer.market.models import Deal
 from techtransfer.market.selectors import agreed_deals_of_sellers
 
 ZERO = Decimal("0.00")
+
+
+def registration_queue(user: User) -> QuerySet[Contract]:
+    """Submitted contracts whose seller's region this user registers for (a reviewer's jurisdiction),
+    the oldest submission first."""
+    return (
+        Contract.objects.filter(status=ContractStatus.SUBMITTED)
+        .filter(jurisdiction_q(user, "seller_region", roles=(Role.GOV_REVIEWER,)))
+        .order_by("submitted_at", "pk")
+    )
 
 
 def contracts_holding_deals(*, except_contract_id: int | None = None) -> QuerySet[Contract]:

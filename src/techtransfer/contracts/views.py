@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from techtransfer.contracts import access, services
+from techtransfer.contracts import access, selectors, services
 from techtransfer.contracts.choices import (
     SUBTYPES,
     ContractStatus,
@@ -43,7 +43,6 @@ from techtransfer.core import once
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
-from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import is_member
 from techtransfer.market import access as market_access
@@ -75,15 +74,11 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def registration_queue(request: HttpRequest) -> HttpResponse:
-    from techtransfer.core.choices import Role
-
     user: User = request.user  # type: ignore[assignment]
     qs = (
-        Contract.objects.filter(status=S.SUBMITTED)
-        .filter(jurisdiction_q(user, "seller_region", roles=(Role.GOV_REVIEWER,)))
+        selectors.registration_queue(user)
         .select_related("organisation", "seller_region", "registration_point")
         .prefetch_related("flags")
-        .order_by("submitted_at", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for c in page:

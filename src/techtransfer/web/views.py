@@ -16,13 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from techtransfer.achievements import selectors as achievement_selectors
 from techtransfer.audit.access import may_browse_audit
+from techtransfer.contracts import selectors as contract_selectors
 from techtransfer.core import selectors as core_selectors
 from techtransfer.core import services as core_services
-from techtransfer.core.choices import OrganisationStatus, OrganisationType
-from techtransfer.core.models import Organisation
+from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.jurisdiction import government_regions
+from techtransfer.core.models import Organisation, User
 from techtransfer.jobs.access import jobs_visible_to
 from techtransfer.jobs.selectors import worker_status
+from techtransfer.needs import access as need_access
 from techtransfer.search.outbox import lag as search_lag
 from techtransfer.search.semantic.deep import process_stats as rerank_stats
 from techtransfer.web.forms import LoginForm
@@ -54,8 +58,24 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "pending": core_selectors.pending_verifications(user)[:50],  # type: ignore[arg-type]
         "jobs": jobs_visible_to(user)[:5],  # type: ignore[arg-type]
         "may_audit": may_browse_audit(user),  # type: ignore[arg-type]
+        "waiting": _waiting(user),  # type: ignore[arg-type]
     }
     return render(request, "web/workspace.html", context)
+
+
+def _waiting(user: User) -> dict[str, int]:
+    """How many records wait for this user, shown beside each queue's link: achievements to review
+    (and revisions) or to confirm, needs to review, contracts to register. Counts run only for the
+    roles that have such queues."""
+    counts = {"achievements": 0, "needs": 0, "contracts": 0}
+    if government_regions(user, frozenset({str(Role.GOV_REVIEWER)})):
+        counts["achievements"] = (
+            achievement_selectors.review_queue(user).count() + achievement_selectors.pending_revisions(user).count()
+        )
+        counts["needs"] = need_access.review_queue(user).count()
+        counts["contracts"] = contract_selectors.registration_queue(user).count()
+    counts["achievements"] += achievement_selectors.waiting_for_confirmation(user).count()
+    return counts
 
 
 @require_GET
