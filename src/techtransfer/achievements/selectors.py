@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import AchievementStatus, TransferMode
 from techtransfer.achievements.models import Achievement, AchievementRevision
+from techtransfer.audit.history import history
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q
@@ -42,14 +43,7 @@ HISTORY_LABELS = {
 def timeline(achievement: Achievement) -> list[AuditEvent]:
     """Every recorded step of one record, oldest first: what the applicant sees as its history. Each
     event carries `label`, its step in words (the code itself when no label is known)."""
-    events = list(
-        AuditEvent.objects.filter(object_type="achievements.achievement", object_id=str(achievement.pk))
-        .select_related("actor")
-        .order_by("created_at", "pk")
-    )
-    for e in events:
-        e.label = str(HISTORY_LABELS.get(e.action, e.action))  # type: ignore[attr-defined]
-    return events
+    return history(achievement, HISTORY_LABELS)
 
 
 def holder_department(achievement: Achievement) -> Organisation | None:

@@ -16,8 +16,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
+from techtransfer.audit.history import history as audit_history
+from techtransfer.audit.models import AuditEvent
 from techtransfer.contracts.choices import ContractStatus, ContractType, NatureCode, PartyRole, TechField
 from techtransfer.contracts.models import Contract, HistoricalTurnover
 from techtransfer.core.choices import OrganisationType, Role
@@ -27,6 +30,22 @@ from techtransfer.market.models import Deal
 from techtransfer.market.selectors import agreed_deals_of_sellers
 
 ZERO = Decimal("0.00")
+
+HISTORY_LABELS = {
+    "contract.create": _("Created"),
+    "contract.update": _("Edited"),
+    "contract.attach": _("Signed contract attached"),
+    "contract.submit": _("Submitted for registration"),
+    "contract.register": pgettext_lazy("contract history", "Registered"),
+    "contract.refuse": _("Refused"),
+    "contract.cancel": _("Registration cancelled"),
+    "contract.amend": _("Amended"),
+}
+
+
+def timeline(contract: Contract) -> list[AuditEvent]:
+    """The contract's recorded steps, oldest first, each with its `label` (`audit.history`)."""
+    return audit_history(contract, HISTORY_LABELS)
 
 
 def registration_queue(user: User) -> QuerySet[Contract]:

@@ -239,6 +239,10 @@ def _detail_context(
         "parties": list(contract.parties.select_related("region", "controlling_organisation")),
         "flags": flags,
         "amendments": [(m, amendment_rows(m)) for m in contract.amendments.select_related("actor")],
+        # Its history, for the registering organisation's members and the registration officials.
+        "timeline": selectors.timeline(contract)
+        if is_member(user, contract.organisation_id) or access.can_on_contract(user, contract, "register")
+        else [],
         # The path links only to what the viewer may open (a buyer-region official may not see the deal).
         "listing_link": deal is not None and market_access.can_on_listing(user, deal.listing, "view"),
         "deal_link": deal is not None and market_access.can_on_deal(user, deal, "view"),

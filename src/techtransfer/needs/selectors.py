@@ -1,4 +1,5 @@
-"""Reads used by pages and the API: challenge statistics (aggregates only, never proposal content)."""
+"""Reads used by pages and the API: a need's history; challenge statistics (aggregates only, never
+proposal content)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,31 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
+from techtransfer.audit.history import history
+from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationType
 from techtransfer.core.models import Region, User
 from techtransfer.needs.choices import SolverType
 from techtransfer.needs.models import Challenge, Need, Proposal
+
+HISTORY_LABELS = {
+    "need.create": _("Created"),
+    "need.update": _("Edited"),
+    "need.submit": _("Submitted"),
+    "need.start_review": _("Review started"),
+    "need.publish": _("Published"),
+    "need.return": _("Returned for changes"),
+    "need.reject": _("Rejected"),
+    "need.withdraw": _("Withdrawn"),
+    "need.expire": _("Expired"),
+}
+
+
+def timeline(need: Need) -> list[AuditEvent]:
+    """The need's recorded steps, oldest first, each with its `label` (`audit.history`)."""
+    return history(need, HISTORY_LABELS)
 
 
 def challenge_statistics(challenge: Challenge) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields, workflow_comment
 from techtransfer.core.models import Membership, User
 from techtransfer.core.roles import is_member
-from techtransfer.needs import access, services
+from techtransfer.needs import access, selectors, services
 from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.filters import NeedFilterSet
 from techtransfer.needs.forms import CommentForm, NeedForm
@@ -124,6 +124,10 @@ def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentFo
         "comment_form": comment_form or CommentForm(),
         # A member of the seeking organisation is not offered to contact it (an inquiry needs two).
         "own_organisation": is_member(user, need.organisation_id),
+        # Its history, for those who work on it: the organisation's editors and its reviewers.
+        "timeline": selectors.timeline(need)
+        if services.can_edit_need(user, need) or services.can_review_need(user, need)
+        else [],
     }
     return context
 

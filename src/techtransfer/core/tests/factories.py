@@ -159,3 +159,13 @@ def form_values(page: str, form_id: str) -> dict[str, str | list[str]]:
         before = out.get(name)
         out[name] = value if before is None else [*before, value] if isinstance(before, list) else [before, value]
     return out
+
+
+def history_lines(page: str, list_id: str) -> list[str]:
+    """The entries of the history list `list_id` on `page` as text without their time ("who · step —
+    comment"); [] when the page shows no such list."""
+    if f'id="{list_id}"' not in page:
+        return []
+    start = page.index(f'id="{list_id}"')
+    items = re.findall(r"<li>(.*?)</li>", page[start : page.index("</ol>", start)], flags=re.S)
+    return [re.sub(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} · ", "", re.sub(r"<[^>]+>", "", li)) for li in items]
