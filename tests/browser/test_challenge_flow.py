@@ -69,7 +69,7 @@ def test_post_challenge_submit_score_award_feedback(live_server, chromium_browse
     seeker.fill("#id_deadline", deadline.strftime("%Y-%m-%dT%H:%M"))
     seeker.fill("#id_criteria", "可行性 | 60\n成本 | 40")
     seeker.click("#challenge-form button[type=submit]")
-    expect(seeker.locator("#bounty")).to_contain_text("10000.00")
+    expect(seeker.locator("#bounty")).to_contain_text("10,000 元")
     seeker.fill("#id_username", "panel_expert")
     seeker.click("#expert-form button[type=submit]")
     expect(seeker.locator("#panel")).to_contain_text("panel_expert")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from techtransfer.audit.access import events_visible_to, may_browse_audit
 from techtransfer.audit.filters import AuditEventFilterSet, filter_errors
+from techtransfer.audit.templatetags.audit_tags import name_related
 from techtransfer.jobs.services import start_job
 
 
@@ -22,6 +23,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise Http404
     fs = AuditEventFilterSet(request.GET or None, queryset=events_visible_to(request.user))  # type: ignore[arg-type]
     page = Paginator(fs.qs, 50).get_page(request.GET.get("page"))
+    name_related(page.object_list)
     return render(request, "audit/log.html", {"filter": fs, "page": page})
 
 

@@ -8,4 +8,9 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Technology contract registration")
 
     def ready(self) -> None:
+        from techtransfer.audit.templatetags.audit_tags import register_key_labels
         from techtransfer.contracts import market_hooks, panels  # noqa: F401  (deal guard; achievement panel)
+        from techtransfer.contracts.choices import RECOGNITION_CHECKLIST
+
+        # The audit log names the recognition conditions of a decision's checklist, not their keys.
+        register_key_labels("contracts.contract", "checklist", dict(RECOGNITION_CHECKLIST))

@@ -4,7 +4,10 @@ from django.test import Client
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.audit.services import record_event
+from techtransfer.contracts import services as contracts
+from techtransfer.contracts.tests.factories import FULL_CHECKLIST, submitted
 from techtransfer.core import services
+from techtransfer.core.choices import OrganisationStatus
 from techtransfer.core.tests.factories import OrganisationFactory
 from techtransfer.jobs.models import Job, JobStatus
 
@@ -178,8 +181,37 @@ def test_the_log_page_reads_changes_and_filter_errors_in_words(platform_admin, a
     c.force_login(platform_admin)
     page = c.get("/audit/", {"action": "organisation.verify"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<strong>status</strong>: Registered → Verified</div>" in page
-    assert f"<strong>verified by</strong>: — → {platform_admin.pk}</div>" in page
+    assert f"<strong>verified by</strong>: — → {platform_admin}</div>" in page  # the person, not an id
     assert "<strong>extra</strong>: yes</div>" in page
     assert "None" not in page and "[&#x27;registered&#x27;" not in page
     wrong = c.get("/audit/", {"date_from": "2027-01-01", "date_to": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "To date: The end is before the start." in wrong.content.decode()
+
+
+def test_the_log_names_related_records_and_checklist_conditions(
+    platform_admin,
+    applicant_org,
+    applicant_admin,
+    gov_orgs,
+    county_reviewer,
+    settings,
+    tmp_path,
+    django_assert_max_num_queries,
+):  # type: ignore[no-untyped-def]
+    """A decision showed 'decided by: None → 7' and 'checklist: signed: yes, …' (keys in English)."""
+    settings.MEDIA_ROOT = tmp_path
+    applicant_org.status = OrganisationStatus.VERIFIED
+    applicant_org.save(update_fields=["status"])
+    county_reviewer.display_name = "王审核"
+    county_reviewer.save(update_fields=["display_name"])
+    c = submitted(applicant_org, applicant_admin)
+    contracts.register_contract(actor=county_reviewer, contract_id=c.pk, checklist=FULL_CHECKLIST)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(platform_admin)
+    with django_assert_max_num_queries(9):
+        page = client.get("/audit/?action=contract.register").content.decode()
+    assert "<strong>decided by</strong>: — → 王审核</div>" in page
+    assert (
+        "<strong>recognition checklist</strong>: — → The contract is signed and sealed by all parties: yes, "
+        "The subject is technology"
+    ) in page
