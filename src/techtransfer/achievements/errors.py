@@ -12,7 +12,10 @@ class AchievementErrors:
         400,
     )
     ORG_NOT_VERIFIED = ErrorCode(
-        "organisation_not_verified", _("Your organisation must be verified before it submits achievements."), 409
+        "organisation_not_verified",
+        _("Your organisation must be verified before it submits achievements."),
+        409,
+        named_message=_("%(organisation)s must be verified before it submits achievements."),
     )
     NO_REVIEWER = ErrorCode("no_reviewer", _("No verified government science department reviews this region yet."), 409)
     NOT_EDITABLE = ErrorCode("not_editable", _("This record cannot be edited in its current state."), 409)

@@ -365,7 +365,9 @@ def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -
         if not can_edit(actor, a):
             raise DomainError(Errors.NOT_FOUND)
         if awaits_verification(a):
-            raise DomainError(AchievementErrors.ORG_NOT_VERIFIED)
+            # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
+            named = {} if is_member(actor, a.organisation_id) else {"organisation": a.organisation.name}
+            raise DomainError(AchievementErrors.ORG_NOT_VERIFIED, details=named)
 
     def update(a: Achievement) -> list[str]:
         # The reviewer's comment on the last round is answered: the page no longer shows it as the

@@ -7,7 +7,10 @@ from techtransfer.core.errors import ErrorCode
 
 class ContractErrors:
     ORG_NOT_VERIFIED = ErrorCode(
-        "contract_org_not_verified", _("Your organisation must be verified before it registers contracts."), 409
+        "contract_org_not_verified",
+        _("Your organisation must be verified before it registers contracts."),
+        409,
+        named_message=_("%(organisation)s must be verified before it registers contracts."),
     )
     NO_REGISTRATION_POINT = ErrorCode(
         "no_registration_point",

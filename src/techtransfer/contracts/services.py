@@ -446,7 +446,9 @@ def submit_contract(*, actor: User, contract_id: int) -> Contract:
         if not is_member(actor, c.organisation_id) and not actor.is_platform_admin:
             raise DomainError(Errors.NOT_FOUND)
         if awaits_verification(c):
-            raise DomainError(ContractErrors.ORG_NOT_VERIFIED)
+            # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
+            named = {} if is_member(actor, c.organisation_id) else {"organisation": c.organisation.name}
+            raise DomainError(ContractErrors.ORG_NOT_VERIFIED, details=named)
         if not c.file:
             raise DomainError(ContractErrors.FILE_MISSING, details={"field": "file"})
         # Drafts saved before the signing-date checks existed are checked again here.

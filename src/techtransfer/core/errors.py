@@ -20,6 +20,10 @@ class ErrorCode:
     code: str
     message: Promise | str
     http_status: int = 400
+    # Said instead of `message` when the details name the organisation (`details["organisation"]`):
+    # to someone acting for an organisation not their own ("南昌县测试企业 must be verified…", not
+    # "Your organisation must be verified…" to a platform admin).
+    named_message: Promise | str | None = None
 
 
 class Errors:
@@ -95,6 +99,8 @@ class DomainError(Exception):
             return gettext("This record is now “%(state)s”: this action is no longer possible.") % {
                 "state": self.details["state_label"]
             }
+        if self.error.named_message is not None and self.details.get("organisation"):
+            return str(self.error.named_message) % {"organisation": self.details["organisation"]}
         return str(self.error.message)
 
     @property

@@ -8,7 +8,10 @@ from techtransfer.core.errors import ErrorCode
 class NeedErrors:
     NOT_EDITABLE = ErrorCode("need_not_editable", _("Only drafts and returned needs can be edited."), 409)
     ORG_NOT_VERIFIED = ErrorCode(
-        "need_org_not_verified", _("Your organisation must be verified before it can submit needs."), 409
+        "need_org_not_verified",
+        _("Your organisation must be verified before it can submit needs."),
+        409,
+        named_message=_("%(organisation)s must be verified before it can submit needs."),
     )
     NOT_PUBLISHED = ErrorCode("need_not_published", _("A challenge can only be run on a published need."), 409)
     CHALLENGE_EXISTS = ErrorCode("challenge_exists", _("This need already runs as a challenge."), 409)

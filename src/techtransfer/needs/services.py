@@ -106,7 +106,9 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
         if not can_edit_need(actor, n):
             raise DomainError(Errors.NOT_FOUND)
         if awaits_verification(n):
-            raise DomainError(NeedErrors.ORG_NOT_VERIFIED)
+            # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
+            named = {} if is_member(actor, n.organisation_id) else {"organisation": n.organisation.name}
+            raise DomainError(NeedErrors.ORG_NOT_VERIFIED, details=named)
 
     def update(n: Need) -> list[str]:
         n.review_comment = ""  # answered by this submission: no longer shown as the reviewer's comment
