@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.history import history as audit_history
@@ -25,7 +25,7 @@ from techtransfer.contracts.choices import ContractStatus, ContractType, NatureC
 from techtransfer.contracts.models import Contract, HistoricalTurnover
 from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.jurisdiction import jurisdiction_q
-from techtransfer.core.models import Membership, Region, User
+from techtransfer.core.models import GROUPING_NAMES, Membership, Region, User
 from techtransfer.market.models import Deal
 from techtransfer.market.selectors import agreed_deals_of_sellers
 
@@ -46,6 +46,29 @@ HISTORY_LABELS = {
 def timeline(contract: Contract) -> list[AuditEvent]:
     """The contract's recorded steps, oldest first, each with its `label` (`audit.history`)."""
     return audit_history(contract, HISTORY_LABELS)
+
+
+def statistics_region_options(regions: list[Region] | None) -> list[tuple[str, str]]:
+    """(code, label) of the scopes the statistics page offers: each region of `regions` (a user's
+    jurisdiction, `access.statistics_regions`) and the cities and counties inside it; everything
+    (None, platform admins): "All regions", every province and city. Labels are indented one step a
+    level below the highest shown, in code order; grouping entries (市辖区) are left out."""
+    if regions is None:
+        rows = Region.objects.filter(level__in=["province", "city"])
+        options = [("", str(_("All regions")))]
+    else:
+        if not regions:
+            return []
+        scope = Q(pk__in=[])
+        for r in regions:
+            scope |= Q(code__startswith=r.prefix)
+        rows = Region.objects.filter(scope)
+        options = []
+    depth = {"province": 0, "city": 1, "county": 2}
+    shown = list(rows.exclude(name__in=GROUPING_NAMES).order_by("code").only("code", "name", "level"))
+    top = min((depth.get(r.level, 0) for r in shown), default=0)
+    options += [(r.code, "\u3000" * (depth.get(r.level, 0) - top) + r.name) for r in shown]
+    return options
 
 
 def registration_queue(user: User) -> QuerySet[Contract]:
@@ -244,6 +267,26 @@ def flow_matrix(flows: list[tuple[str, str, int, Decimal]], regions: list[str]) 
     return m
 
 
+# The yearbook's province names, in English for the charts' legends on English pages.
+PROVINCES_EN = {
+    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
+    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
+    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
+    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi", "海南": "Hainan", "重庆": "Chongqing",
+    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu",
+    "青海": "Qinghai", "宁夏": "Ningxia", "新疆": "Xinjiang",
+}  # fmt: skip
+
+
+def _series_name(stored: str, *, national: bool) -> str:
+    """A yearbook series' name in the page's language: 31省合计 / Sum of 31 provinces, 江西 / Jiangxi."""
+    if national:
+        return str(_("Sum of 31 provinces"))
+    if (get_language() or "zh-hans").startswith("zh"):
+        return stored
+    return PROVINCES_EN.get(stored, stored)
+
+
 def history(prefix: str) -> dict[str, Any]:
     """The yearbook series for the scope's province (if any) and the 31-province sum, in 亿元."""
     out: dict[str, Any] = {}
@@ -252,7 +295,7 @@ def history(prefix: str) -> dict[str, Any]:
         rows = list(HistoricalTurnover.objects.filter(region_code=code).order_by("year"))
         if rows:
             out["province" if code else "national"] = {
-                "name": rows[0].region_name,
+                "name": _series_name(rows[0].region_name, national=not code),
                 "source": rows[0].source,
                 "years": [r.year for r in rows],
                 "values": [float((r.turnover_10k / 10000).quantize(Decimal("0.01"))) for r in rows],

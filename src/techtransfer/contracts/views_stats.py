@@ -134,6 +134,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "matrix": list(zip(st.flow_regions, selectors.flow_matrix(st.flows, st.flow_regions), strict=True)),
         "query": scope.query,
         "region_code": prefix.ljust(6, "0") if prefix else "",
+        "region_options": selectors.statistics_region_options(access.statistics_regions(request.user)),  # type: ignore[arg-type]
     }
     return render(request, "contracts/statistics.html", context)
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import translation
 
 from techtransfer.contracts import selectors, services
 from techtransfer.contracts.history import NATIONAL_NAME
@@ -102,3 +103,25 @@ def test_yearbook_series_are_loaded_with_their_source(db) -> None:  # type: igno
     h = selectors.history("3601")
     assert h["province"]["name"] == "江西" and h["province"]["values"][-1] == 1584.87
     assert h["national"]["years"][0] == 1998 and h["national"]["values"][-1] == 66577.59
+    with translation.override("zh-hans"):
+        assert (selectors.history("36")["province"]["name"], selectors.history("36")["national"]["name"]) == (
+            "江西", "31省合计",
+        )  # fmt: skip
+    with translation.override("en"):  # the legends of an English page
+        assert (selectors.history("36")["province"]["name"], selectors.history("36")["national"]["name"]) == (
+            "Jiangxi", "Sum of 31 provinces",
+        )  # fmt: skip
+
+
+def test_the_scope_is_chosen_by_name_among_the_regions_the_user_may_read(client, city_reviewer, platform_admin) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(city_reviewer)
+    options = client.get("/contracts/statistics/").context["region_options"]
+    assert options[:3] == [("360100", "南昌市"), ("360102", "\u3000东湖区"), ("360103", "\u3000西湖区")]
+    assert len(options) == 10 and all(code.startswith("3601") for code, _label in options)
+    page = client.get("/contracts/statistics/?region=360102").content.decode()
+    assert '<option value="360102" selected>\u3000东湖区</option>' in page
+    client.force_login(platform_admin)
+    options = client.get("/contracts/statistics/", HTTP_ACCEPT_LANGUAGE="en").context["region_options"]
+    assert options[0] == ("", "All regions")
+    assert ("360000", "江西省") in options and ("360100", "\u3000南昌市") in options
+    assert not any(code == "360102" for code, _label in options)  # counties only inside a jurisdiction
