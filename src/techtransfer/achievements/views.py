@@ -19,6 +19,7 @@ from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement, AchievementRevision, Contributor
 from techtransfer.core import concurrency, once
+from techtransfer.core.done import done_now
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import MAX_COMMENT, apply_domain_error, style_fields, workflow_comment
 from techtransfer.core.jurisdiction import government_regions
@@ -244,7 +245,7 @@ def _where_now(a: Achievement) -> str:
             "holder": holder.name,
             "state": a.get_status_display(),
         }
-    return _("Done: the record is now “%(state)s”.") % {"state": a.get_status_display()}
+    return done_now(a)
 
 
 def _seen(a: Achievement) -> str:
@@ -302,13 +303,14 @@ def revision_decide(request: HttpRequest, pk: int, revision_id: int) -> HttpResp
         services.decide_revision(
             actor=request.user,  # type: ignore[arg-type]
             revision_id=revision_id,
-            approve=request.POST.get("decision") == "approve",
+            approve=(approve := request.POST.get("decision") == "approve"),
             comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.refusal)
     else:
-        messages.success(request, _("Done."))
+        said = _("Changes approved: the published record shows them.") if approve else _("Changes rejected.")
+        messages.success(request, said)
     return redirect("achievements:detail", pk=a.pk)
 
 

@@ -33,6 +33,7 @@ from techtransfer.achievements.catalogue_forms import (
 from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.core import once
+from techtransfer.core.done import done_now
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
@@ -374,7 +375,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose an action."))
         return redirect("catalogues:edit", pk=catalogue.pk)
     try:
-        services.apply_transition(
+        catalogue = services.apply_transition(
             actor=_user(request),
             catalogue_id=catalogue.pk,
             action=form.cleaned_data["action"],
@@ -382,7 +383,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         return _refused(request, catalogue, exc)
-    messages.success(request, _("Done."))
+    messages.success(request, done_now(catalogue))
     if form.cleaned_data["action"] == "publish":
         return redirect("catalogues:detail", pk=catalogue.pk)
     return redirect("catalogues:edit", pk=catalogue.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from techtransfer.core import access, selectors, services
 from techtransfer.core.choices import Role
+from techtransfer.core.done import done_now
 from techtransfer.core.errors import DomainError
 from techtransfer.core.filters import OrganisationFilterSet
 from techtransfer.core.forms import (
@@ -156,18 +157,18 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     try:
         if action == "verify":
-            services.verify_organisation(actor=actor, organisation_id=org.pk, comment=comment)
+            org = services.verify_organisation(actor=actor, organisation_id=org.pk, comment=comment)
         elif action == "suspend":
-            services.suspend_organisation(actor=actor, organisation_id=org.pk, reason=comment)
+            org = services.suspend_organisation(actor=actor, organisation_id=org.pk, reason=comment)
         else:
-            services.reinstate_organisation(actor=actor, organisation_id=org.pk, comment=comment)
+            org = services.reinstate_organisation(actor=actor, organisation_id=org.pk, comment=comment)
     except DomainError as exc:
         messages.error(
             request,
             exc.message + " " + " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs),
         )
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done_now(org))
     return redirect("core:organisation", pk=org.pk)
 
 

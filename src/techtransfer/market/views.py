@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core import concurrency, once
+from techtransfer.core.done import done_now
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields
 from techtransfer.core.ids import parse_id
@@ -239,11 +240,11 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = request.POST.get("comment", "")
     try:
         if action == "submit":
-            services.submit_listing(actor=user, listing_id=listing.pk)
+            listing = services.submit_listing(actor=user, listing_id=listing.pk)
         elif action == "withdraw":
-            services.withdraw_listing(actor=user, listing_id=listing.pk)
+            listing = services.withdraw_listing(actor=user, listing_id=listing.pk)
         elif action in ("start_review", "publish", "return", "reject"):
-            services.review_listing(actor=user, listing_id=listing.pk, action=action, comment=comment)
+            listing = services.review_listing(actor=user, listing_id=listing.pk, action=action, comment=comment)
         else:
             raise Http404
     except DomainError as exc:
@@ -253,7 +254,7 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 for v in values:
                     messages.error(request, str(v))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done_now(listing))
     return redirect("market:detail", pk=listing.pk)
 
 
@@ -374,15 +375,15 @@ def deal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _user(request)
     try:
         if action == "agree":
-            services.agree_deal(actor=user, deal_id=deal.pk)
+            deal = services.agree_deal(actor=user, deal_id=deal.pk)
         elif action == "cancel":
-            services.cancel_deal(actor=user, deal_id=deal.pk, reason=request.POST.get("reason", ""))
+            deal = services.cancel_deal(actor=user, deal_id=deal.pk, reason=request.POST.get("reason", ""))
         else:
             raise Http404
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done_now(deal))
     return redirect("market:deal", pk=deal.pk)
 
 

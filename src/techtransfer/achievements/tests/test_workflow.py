@@ -414,3 +414,27 @@ def test_my_records_name_the_department_that_holds_each(client, draft, applicant
     rows = {a.pk: a.holder_name for a in client.get("/achievements/mine/").context["page"]}
     assert rows == {draft.pk: "江西省科学技术厅", other.pk: None}
     assert "<td>江西省科学技术厅</td>" in page and "<td>—</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("decision", "said", "name"),
+    [
+        ("approve", "Changes approved: the published record shows them.", "新名称"),
+        ("reject", "Changes rejected.", "旧名称"),
+    ],
+)
+def test_a_revision_decision_says_what_it_did(
+    client, verified, applicant_admin, province_reviewer, county_reviewer, gov_orgs, decision, said, name
+):
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin, name="旧名称"),
+        applicant_admin,
+        province_reviewer,
+    )
+    revision = services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "新名称"})
+    client.force_login(county_reviewer)
+    response = client.post(
+        f"/achievements/{a.pk}/revisions/{revision.pk}/", {"decision": decision}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [said]
+    assert Achievement.objects.get(pk=a.pk).name == name
