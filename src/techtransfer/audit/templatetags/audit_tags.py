@@ -71,7 +71,9 @@ def _value(
         return ", ".join(_value(v, None) for v in value) or "—"
     if isinstance(value, dict):
         keys = keys or {}
-        return ", ".join(f"{keys.get(k, k)}: {_value(v, None)}" for k, v in value.items()) or "—"
+        # In the registered order (PostgreSQL's jsonb keeps its own key order), then the others.
+        order = [k for k in keys if k in value] + [k for k in value if k not in keys]
+        return ", ".join(f"{keys.get(k, k)}: {_value(value[k], None)}" for k in order) or "—"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))  # type: ignore[arg-type]
     if field is not None and field.many_to_one and names:
