@@ -362,11 +362,25 @@ def parse_people(text: str) -> tuple[list[dict[str, str]], list[str]]:
     return items, errors
 
 
+# An application, publication or registration number (CN202310000000.0, ZL 2023 1 0000000.0,
+# CN116000000A, 2023SR0123456): Latin letters, digits, spaces and . / - only, with at least 4 digits,
+# so that a title after the second colon (装置, 5G基站) is not read as one.
+_PUBLICATION = re.compile(r"CN\s?\d{7,9}\s?[ABCUSY]\d?", re.IGNORECASE)  # a Chinese publication number
+_NUMBER_LIKE = re.compile(r"(?=(?:\D*\d){4})[A-Za-z0-9][A-Za-z0-9 ./\-]*")
+
+
 def parse_ip_items(text: str) -> tuple[list[dict[str, str]], list[str]]:
     items: list[dict[str, str]] = []
     errors: list[str] = []
     for n, entry in enumerate(_entries(text), start=1):
         colons = [m.start() for m in _COLON.finditer(entry)]
+        last = entry[colons[-1] + 1 :].strip() if len(colons) == 2 else ""
+        if _PUBLICATION.fullmatch(last):  # type：title：publication number (CN116000000A)
+            entry = entry[: colons[1]] + "：" + entry[colons[1] :]
+            colons.append(colons[1] + 1)
+        elif _NUMBER_LIKE.fullmatch(last):  # type：title：application number
+            entry += "："
+            colons.append(len(entry) - 1)
         if len(colons) < 3:
             errors.append(
                 str(

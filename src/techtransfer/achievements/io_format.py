@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import services
 from techtransfer.achievements.choices import (
+    IP_KIND_ALIASES,
     AchievementKind,
     EmbodimentForm,
     EmergingIndustry,
@@ -113,6 +114,8 @@ def _choice_table(key: str, language: str | None) -> dict[str, str]:
         table[fold(str(label))] = value  # the label in the current language
         table[fold(ZH_NAMES[key][value])] = value
         table[fold(value)] = value
+    if key == "ip_kind":  # the short names people type (实用新型, 软件著作权), whatever the language
+        table.update({fold(alias): str(value) for alias, value in IP_KIND_ALIASES.items()})
     return table
 
 
