@@ -54,6 +54,7 @@ from techtransfer.search import services, text
 from techtransfer.search.backends.base import SearchHit, SearchMode
 from techtransfer.search.models import SearchSubscription, SubscriptionMatch
 from techtransfer.search.registry import (
+    PUBLIC,
     REGION_PREFIX_MESSAGE,
     FilterKind,
     FilterSpec,
@@ -442,10 +443,13 @@ def match_changed(documents: Sequence[SearchDocument]) -> int:
     """The outbox hook: match records just written to the index against every active subscription.
 
     `documents` are the batch's upserted documents (for the phrase check; visibility and filters
-    are the engine's). Returns how many new matches were recorded. A failure is logged and never
-    stops the index from being applied; a record whose matching was lost is matched again at its
-    next change.
+    are the engine's); those the public may not see are left out at once. Returns how many new
+    matches were recorded. A failure is logged and never stops the index from being applied; a
+    record whose matching was lost is matched again at its next change.
     """
+    # Matching searches with the public's visibility: a draft or a restricted record cannot match,
+    # so its edits are not matched against every subscription at all.
+    documents = [doc for doc in documents if PUBLIC in doc.visibility]
     haystacks = {
         doc.uid: text.normalise(" ".join([doc.title, *(v for v in doc.fields.values() if v)])) for doc in documents
     }

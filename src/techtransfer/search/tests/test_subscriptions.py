@@ -500,3 +500,14 @@ def test_a_filter_the_chosen_types_lack_is_refused(subscriber):
     assert refused.value.details == {"fields": {"terms.stage": ["The chosen record types do not have this filter."]}}
     ok = subscriptions.clean_criteria(query="钙钛矿", type_names=["need", "achievement"], terms={"stage": ["early"]})
     assert ok.terms == {"stage": ["early"]}  # achievements have a stage
+
+
+def test_records_the_public_may_not_see_are_not_matched_at_all(monkeypatch):
+    """A draft's edit ran every subscription's search, which could only find nothing."""
+    seen: list[dict[str, str]] = []
+    monkeypatch.setattr(subscriptions, "_match", lambda haystacks, owners=None: seen.append(haystacks) or 0)
+    hidden = SearchDocument("achievement", "1", "稀土永磁", "/achievements/1/", {}, visibility=["org:7"])
+    public = SearchDocument("achievement", "2", "锂电池", "/achievements/2/", {}, visibility=[PUBLIC])
+    assert subscriptions.match_changed([hidden]) == 0 and seen == []
+    subscriptions.match_changed([hidden, public])
+    assert [sorted(h) for h in seen] == [[public.uid]]
