@@ -13,7 +13,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.matchmaking import access, events, services
 from techtransfer.matchmaking.choices import InquiryStatus
 from techtransfer.matchmaking.errors import MatchErrors
-from techtransfer.matchmaking.models import Event, Inquiry, Message, Result
+from techtransfer.matchmaking.models import BrokerRating, Event, Inquiry, Message, Result
 
 router = Router(tags=["matchmaking"])
 
@@ -97,6 +97,35 @@ def change_status(request: HttpRequest, pk: int, payload: StatusIn) -> Inquiry:
     if payload.status == InquiryStatus.CLOSED and not payload.reason.strip():
         raise DomainError(Errors.VALIDATION, details={"fields": {"reason": [str(MatchErrors.REASON_REQUIRED.message)]}})
     return services.change_status(actor=user, inquiry_id=pk, **payload.dict())
+
+
+class RatingIn(Schema):
+    score: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=500)
+
+
+class RatingOut(Schema):
+    inquiry_id: int
+    broker_id: int
+    organisation_id: int
+    score: int
+    comment: str
+    updated_at: datetime.datetime
+
+
+@router.get("/inquiries/{pk}/ratings", response=list[RatingOut])
+def broker_ratings(request: HttpRequest, pk: int) -> list[BrokerRating]:
+    """The sides' ratings of the inquiry's broker, for its participants."""
+    return list(access.get_inquiry_for_user(require_user(request), pk).broker_ratings.order_by("pk"))
+
+
+@router.post("/inquiries/{pk}/rating", response=RatingOut)
+def rate_broker(request: HttpRequest, pk: int, payload: RatingIn) -> BrokerRating:
+    """Rate the broker of a finished inquiry for your side, 1–5 (replaces your side's earlier rating);
+    409 `broker_not_ratable` before the end, without a broker, or for the broker."""
+    user = require_user(request)
+    access.get_inquiry_for_user(user, pk)
+    return services.rate_broker(actor=user, inquiry_id=pk, score=payload.score, comment=payload.comment)
 
 
 class EventOut(Schema):

@@ -10,4 +10,8 @@ class MatchErrors:
     )
     REASON_REQUIRED = ErrorCode("inquiry_reason_required", _("Give a reason for closing."), 400)
     FINISHED = ErrorCode("inquiry_finished", _("This inquiry is finished."), 409)
+    NOT_RATABLE = ErrorCode(
+        "broker_not_ratable", _("The broker can be rated once the inquiry is finished, by either side."), 409
+    )
+    SCORE = ErrorCode("broker_rating_score", _("Give 1 to 5 stars."), 400)
     NO_TARGET = ErrorCode("inquiry_no_target", _("Choose a need, an achievement or an organisation."), 400)

@@ -59,3 +59,10 @@ class MeetingForm(StyledForm):
 
 class BrokerForm(StyledForm):
     username = forms.CharField(label=_("User name of the broker"), max_length=150)
+
+
+class RatingForm(StyledForm):
+    score = forms.TypedChoiceField(
+        label=_("Stars"), coerce=int, choices=[(n, "★" * n + "☆" * (5 - n)) for n in range(5, 0, -1)]
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False)

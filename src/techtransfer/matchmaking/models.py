@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,34 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class BrokerRating(models.Model):
+    """One side's rating of the broker of a finished inquiry (技术转移服务评价, the plan's "service
+    evaluation and credit mechanism"): 1–5 stars and a comment, one per organisation and inquiry; a
+    second rating by the same side replaces the first (audited)."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="broker_ratings")
+    broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="broker_ratings")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("rating organisation")
+    )
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["inquiry", "organisation"], name="one_broker_rating_per_side"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="broker_rating_score_1_5"),
+        ]
+        verbose_name = _("broker rating")
+        verbose_name_plural = _("broker ratings")
+
+    def __str__(self) -> str:
+        return f"{self.broker_id}: {self.score}"
 
 
 class Message(models.Model):

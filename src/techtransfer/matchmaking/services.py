@@ -25,7 +25,7 @@ from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import admin_ids, is_member, is_org_admin
 from techtransfer.matchmaking.choices import FINAL_STATES, InquiryStatus
 from techtransfer.matchmaking.errors import MatchErrors
-from techtransfer.matchmaking.models import Inquiry, Message
+from techtransfer.matchmaking.models import BrokerRating, Inquiry, Message
 from techtransfer.needs.selectors import need_for_matchmaking
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
@@ -236,3 +236,51 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
         url=reverse("matchmaking:detail", args=[inquiry.pk]),
     )
     return inquiry
+
+
+def rating_side(user: User, inquiry: Inquiry) -> Organisation | None:
+    """The side (initiator or recipient organisation) `user` may rate the broker for: the inquiry is
+    finished, has a broker who is not `user`, and `user` is an active member of that side (the
+    initiator's first when they belong to both). None otherwise."""
+    if not user.is_authenticated or inquiry.broker_id is None or inquiry.broker_id == user.pk:
+        return None
+    if inquiry.status not in FINAL_STATES:
+        return None
+    for org_id in (inquiry.initiator_id, inquiry.recipient_id):
+        if is_member(user, org_id):
+            return Organisation.objects.get(pk=org_id)
+    return None
+
+
+@transaction.atomic
+def rate_broker(*, actor: User, inquiry_id: int, score: int, comment: str = "") -> BrokerRating:
+    """A member of either side rates the broker of a finished inquiry, 1–5 with an optional comment;
+    the side's earlier rating is replaced. The broker is told; the rating counts on the brokers page."""
+    inquiry = _locked(actor, inquiry_id)
+    side = rating_side(actor, inquiry)
+    if side is None:
+        raise DomainError(MatchErrors.NOT_RATABLE)
+    if score not in range(1, 6):
+        raise DomainError(MatchErrors.SCORE, details={"field": "score"})
+    comment = comment.strip()[:500]
+    before = BrokerRating.objects.filter(inquiry=inquiry, organisation=side).first()
+    rating, _created = BrokerRating.objects.update_or_create(
+        inquiry=inquiry, organisation=side,
+        defaults={"broker_id": inquiry.broker_id, "rated_by": actor, "score": score, "comment": comment},
+    )  # fmt: skip
+    changes = {
+        "score": [before.score if before else None, score],
+        "comment": [before.comment if before else None, comment],
+    }
+    record_event(actor=actor, action="inquiry.rate_broker", obj=inquiry, organisation=side, changes=changes)
+    notify(
+        user_ids=[rating.broker_id],
+        kind=INQUIRY,
+        title=lambda: (
+            _("%(organisation)s rated your brokering of %(subject)s: %(score)d of 5")
+            % {"organisation": side.name, "subject": inquiry.subject, "score": score}
+        ),
+        body=comment,
+        url=reverse("matchmaking:detail", args=[inquiry.pk]),
+    )
+    return rating

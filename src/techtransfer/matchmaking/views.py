@@ -20,7 +20,7 @@ from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.matchmaking import access, selectors, services
-from techtransfer.matchmaking.forms import BrokerForm, InquiryForm, MeetingForm, MessageForm, StatusForm
+from techtransfer.matchmaking.forms import BrokerForm, InquiryForm, MeetingForm, MessageForm, RatingForm, StatusForm
 from techtransfer.matchmaking.models import Inquiry
 from techtransfer.needs.selectors import need_for_matchmaking
 
@@ -99,7 +99,20 @@ def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, 
         "status_form": forms.get("status_form") or StatusForm(allowed=services.next_statuses(inquiry.status)),
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "broker_form": forms.get("broker_form") or BrokerForm(),
+        **_rating(request, inquiry, forms.get("rating_form")),
     }
+
+
+def _rating(request: HttpRequest, inquiry: Inquiry, form: RatingForm | None) -> dict[str, Any]:
+    """The broker rating box: offered to a member of either side once the inquiry is finished, filled
+    with that side's earlier rating; every side's rating is listed to the participants."""
+    user: User = request.user  # type: ignore[assignment]
+    side = services.rating_side(user, inquiry)
+    ratings = list(inquiry.broker_ratings.select_related("organisation").order_by("pk"))
+    mine = next((r for r in ratings if side is not None and r.organisation_id == side.pk), None)
+    if form is None and side is not None:
+        form = RatingForm(initial={"score": mine.score, "comment": mine.comment} if mine else None)
+    return {"rating_form": form if side is not None else None, "rating_side": side, "ratings": ratings}
 
 
 @login_required
@@ -135,6 +148,11 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     elif what == "broker":
         form = BrokerForm(request.POST)
         call = lambda d: services.assign_broker(actor=user, inquiry_id=pk, username=d["username"])  # noqa: E731
+    elif what == "rating":
+        form = RatingForm(request.POST)
+        call = lambda d: services.rate_broker(  # noqa: E731
+            actor=user, inquiry_id=pk, score=d["score"], comment=d["comment"]
+        )
     else:
         raise Http404
     if form.is_valid():
