@@ -13,7 +13,10 @@ the pages call (every step audited):
 - the Ganzhou enterprise (`ent`): a need draft and a need submitted to the reviewers of its region
   (gov_ganzhou, and gov_province, whose jurisdiction holds it);
 - the university: a listing draft of one of its published achievements (listings are reviewed too),
-  once the demo market is loaded.
+  once the demo market is loaded;
+- the Ganzhou enterprise's inquiries about a published university achievement, brokered by the service
+  agency's broker (agency_broker): one under negotiation, one finished with a signed contract and the
+  broker rated by the enterprise (`DEMO_INQUIRIES`; idempotent by subject).
 
 Texts are real: achievements are papers of the demo data files (`achievements/demo_data`), needs are the
 first sentence of a paper's abstract (as the problem statements of `needs/demo_data` are). The papers
@@ -43,6 +46,9 @@ from techtransfer.core.models import Organisation, User
 from techtransfer.market import services as market_services
 from techtransfer.market.choices import ListingMode, ListingStatus
 from techtransfer.market.models import Listing
+from techtransfer.matchmaking import services as matchmaking
+from techtransfer.matchmaking.choices import InquiryStatus
+from techtransfer.matchmaking.models import Inquiry
 from techtransfer.needs import services as need_services
 from techtransfer.needs.choices import Confidentiality
 from techtransfer.needs.demo import need_data
@@ -92,6 +98,13 @@ LISTING_NOTE = (
     "not yet submitted for review."
 )
 
+# (subject, the first message, whether it ends with a signed contract and a rating of the broker)
+DEMO_INQUIRIES = (
+    ("许可条件咨询（演示）", "我司希望了解该成果的许可方式、费用与技术支持安排。", False),
+    ("技术许可已签约（演示）", "双方已就普通许可达成一致，合同正在办理登记。", True),
+)
+DEMO_RATING = (5, "撮合及时，合同条款解释清楚。")
+
 # "." ends a sentence only after a non-Latin letter and not before a digit (as in achievements.demo).
 _SENTENCE = re.compile(r"^.+?(?:[。．；;！？!?]|(?<![A-Za-z])\.(?!\d))")
 
@@ -133,6 +146,7 @@ def load_demo_workflows() -> dict[str, int]:
         "achievements": _achievements(by_ref),
         "needs": _needs(by_ref),
         "listings": _listing_draft(),
+        "inquiries": _inquiries(),
     }
 
 
@@ -199,6 +213,38 @@ def _needs(by_ref: dict[str, Paper]) -> int:
             need_services.submit_need(actor=seeker, need_id=need.pk)
         created += 1
     return created
+
+
+def _inquiries() -> int:
+    """The enterprise asks the university about one of its published achievements; the university's
+    admin brings in the agency's broker and moves each inquiry along (`DEMO_INQUIRIES`)."""
+    university, enterprise = _org("univ"), _org("ent")
+    achievement = (
+        Achievement.objects.filter(organisation=university, is_demo=True, status=AchievementStatus.PUBLISHED)
+        .order_by("pk")
+        .first()
+    )
+    if achievement is None:
+        return 0
+    buyer, seller = _person("ent_admin"), _person("univ_admin")
+    made = 0
+    for subject, message, signed in DEMO_INQUIRIES:
+        if Inquiry.objects.filter(subject=subject, initiator=enterprise).exists():
+            continue
+        inquiry = matchmaking.start_inquiry(
+            actor=buyer, organisation_id=enterprise.pk, subject=subject, message=message, achievement_id=achievement.pk
+        )
+        matchmaking.assign_broker(actor=seller, inquiry_id=inquiry.pk, username="agency_broker")
+        steps = [InquiryStatus.NEGOTIATING]
+        if signed:
+            steps += [InquiryStatus.INTENTION_SIGNED, InquiryStatus.CONTRACT_SIGNED]
+        for status in steps:
+            matchmaking.change_status(actor=seller, inquiry_id=inquiry.pk, status=status)
+        if signed:
+            score, comment = DEMO_RATING
+            matchmaking.rate_broker(actor=buyer, inquiry_id=inquiry.pk, score=score, comment=comment)
+        made += 1
+    return made
 
 
 def _listing_draft() -> int:

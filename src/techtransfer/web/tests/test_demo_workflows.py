@@ -13,6 +13,7 @@ from techtransfer.audit.models import AuditEvent
 from techtransfer.contracts.demo import load_demo_contracts
 from techtransfer.core.models import User
 from techtransfer.market.models import Listing
+from techtransfer.matchmaking.models import BrokerRating, Inquiry
 from techtransfer.needs.models import Need
 from techtransfer.search.backends import reset_backends
 from techtransfer.search.outbox import apply_pending
@@ -87,7 +88,7 @@ def signed_in(username: str) -> Client:
 
 
 def test_each_record_stops_at_its_step_taken_by_its_persona(demo):  # type: ignore[no-untyped-def]
-    assert load_demo_workflows() == {"achievements": 7, "needs": 2, "listings": 1}
+    assert load_demo_workflows() == {"achievements": 7, "needs": 2, "listings": 1, "inquiries": 2}
     made = ours(Achievement).select_related("organisation", "created_by").order_by("pk")
     shown = [(a.name, a.status, a.holder_region_id, steps("achievements.achievement", a.pk)) for a in made]
     assert shown == ACHIEVEMENTS
@@ -183,5 +184,19 @@ def test_loading_again_makes_nothing_twice(demo):  # type: ignore[no-untyped-def
         )
 
     first = state()
-    assert load_demo_workflows() == {"achievements": 0, "needs": 0, "listings": 0}
+    assert load_demo_workflows() == {"achievements": 0, "needs": 0, "listings": 0, "inquiries": 0}
     assert state() == first
+
+
+def test_the_enterprise_inquiries_are_brokered_and_one_is_rated(demo):  # type: ignore[no-untyped-def]
+    load_demo_workflows()
+    rows = Inquiry.objects.filter(subject__endswith="（演示）").order_by("pk")
+    assert [(i.subject, i.status, i.broker.username, i.initiator.name, i.recipient.name) for i in rows] == [
+        ("许可条件咨询（演示）", "negotiating", "agency_broker", ENTERPRISE, UNIVERSITY),
+        ("技术许可已签约（演示）", "contract_signed", "agency_broker", ENTERPRISE, UNIVERSITY),
+    ]
+    assert list(BrokerRating.objects.values_list("inquiry__subject", "organisation__name", "score")) == [
+        ("技术许可已签约（演示）", ENTERPRISE, 5)
+    ]
+    page = signed_in("agency_admin").get("/matchmaking/brokers/").content.decode()
+    assert "<td>5.0 分（满分 5 分，1 条评价）</td>" in page
