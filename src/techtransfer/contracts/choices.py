@@ -91,6 +91,20 @@ class IPType(models.TextChoices):
     NONE = "none", _("No IP involved (未涉及知识产权)")
 
 
+def ip_type_for(contract_type: str, subtype: str) -> str:
+    """The IP type a contract of this type and subtype involves: what a transfer's subtype names (a
+    software copyright transfer: software), a patent for a licence, none for development, consulting
+    and services (the demo's contracts; the form lets the applicant choose)."""
+    by_subtype: dict[str, str] = {
+        S.PATENT: IPType.PATENT, S.PATENT_APPLICATION: IPType.PATENT, S.KNOW_HOW: IPType.KNOW_HOW,
+        S.SOFTWARE: IPType.SOFTWARE, S.IC_LAYOUT: IPType.IC_LAYOUT, S.PLANT_VARIETY: IPType.PLANT_VARIETY,
+        S.BIOMEDICAL_VARIETY: IPType.BIOMEDICAL_VARIETY, S.OTHER_TRANSFER: IPType.OTHER,
+    }  # fmt: skip
+    if contract_type == ContractType.TRANSFER:
+        return str(by_subtype.get(subtype, IPType.PATENT))
+    return str(IPType.PATENT if contract_type == ContractType.LICENSING else IPType.NONE)
+
+
 class PlanCategory(models.TextChoices):
     """计划类别: which funding plan, if any, produced the technology."""
 

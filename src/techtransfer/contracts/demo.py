@@ -22,9 +22,9 @@ from techtransfer.contracts.choices import (
     CHECKLIST_KEYS,
     SUBTYPES,
     ContractType,
-    IPType,
     TechField,
     contract_type_for_listing_mode,
+    ip_type_for,
 )
 from techtransfer.contracts.models import Contract
 from techtransfer.core import uscc
@@ -134,9 +134,9 @@ def _contracts_for_demo_deals() -> int:
         data: dict[str, Any] = {
             "name": title,
             "contract_type": ctype,
-            "subtype": subtype or ("patent" if ctype == ContractType.TRANSFER else ""),
+            "subtype": (subtype := subtype or ("patent" if ctype == ContractType.TRANSFER else "")),
             "tech_field": _TECH_FIELDS.get(deal.listing.industry, TechField.ADVANCED_MANUFACTURING),
-            "ip_type": IPType.PATENT if ctype != ContractType.DEVELOPMENT else IPType.NONE,
+            "ip_type": ip_type_for(ctype, subtype),
             "signed_on": signed,
             "term_start": signed,
             "term_end": signed + datetime.timedelta(days=730),
@@ -196,7 +196,7 @@ def _load_contracts(count: int) -> int:
             "contract_type": ctype,
             "subtype": subtype,
             "tech_field": field,
-            "ip_type": IPType.PATENT if ctype in (ContractType.TRANSFER, ContractType.LICENSING) else IPType.NONE,
+            "ip_type": ip_type_for(ctype, subtype),
             "signed_on": signed,
             "term_start": signed,
             "term_end": signed + datetime.timedelta(days=365 * rng.randint(1, 3)),

@@ -1,6 +1,7 @@
 """The demo loader creates registered demo contracts that the statistics show; idempotent."""
 
 from techtransfer.contracts import selectors
+from techtransfer.contracts.choices import ip_type_for
 from techtransfer.contracts.demo import load_demo_contracts
 from techtransfer.contracts.models import Contract, ContractFlag, ContractParty
 
@@ -37,3 +38,17 @@ def test_demo_parties_have_the_nature_their_credit_code_says(db, settings, tmp_p
     }
     university_as_seller = ContractParty.objects.filter(role="seller", name="[演示] 南昌示范大学")
     assert set(university_as_seller.values_list("nature", flat=True)) == {"public_institution"}
+
+
+def test_demo_contracts_involve_the_ip_their_subtype_names(db, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A plant-variety transfer was registered as involving a patent (QA: demo contract 40)."""
+    settings.MEDIA_ROOT = tmp_path
+    load_demo_contracts(40)
+    pairs = set(Contract.objects.values_list("contract_type", "subtype", "ip_type"))
+    for ctype, subtype, ip_type in pairs:
+        assert ip_type == ip_type_for(ctype, subtype)
+    # The seeded demo holds these transfers (before: every one registered as involving a patent).
+    assert {(s, ip) for t, s, ip in pairs if t == "transfer"} == {
+        ("biomedical_variety", "biomedical_variety"), ("other_transfer", "other"), ("plant_variety", "plant_variety"),
+    }  # fmt: skip
+    assert {ip for t, _s, ip in pairs if t in ("development", "service", "consulting")} == {"none"}
