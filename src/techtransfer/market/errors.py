@@ -15,7 +15,10 @@ class MarketErrors:
     PRICE_RANGE = ErrorCode("listing_price_range", _("The lowest asking price must not exceed the highest."), 400)
     PERIOD = ErrorCode("listing_period", _("The listing must end on or after the day it starts."), 400)
     ORGANISATION_NOT_VERIFIED = ErrorCode(
-        "organisation_not_verified", _("Your organisation must be verified before it can list or trade."), 409
+        "organisation_not_verified",
+        _("Your organisation must be verified before it can list or trade."),
+        409,
+        named_message=_("%(organisation)s must be verified before it can list or trade."),
     )
     NOT_EDITABLE = ErrorCode("listing_not_editable", _("Only a draft or returned listing can be changed."), 409)
     NOT_PUBLISHED = ErrorCode("listing_not_published", _("This listing is not open on the market."), 409)

@@ -82,9 +82,11 @@ def _require_member(actor: User, organisation_id: int) -> None:
         raise DomainError(Errors.NOT_FOUND)
 
 
-def _require_verified(organisation: Organisation) -> None:
+def _require_verified(organisation: Organisation, actor: User) -> None:
     if organisation.status != OrganisationStatus.VERIFIED:
-        raise DomainError(MarketErrors.ORGANISATION_NOT_VERIFIED)
+        # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
+        named = {} if is_member(actor, organisation.pk) else {"organisation": organisation.name}
+        raise DomainError(MarketErrors.ORGANISATION_NOT_VERIFIED, details=named)
 
 
 def awaits_verification(listing: Listing) -> bool:
@@ -225,7 +227,7 @@ def submit_listing(*, actor: User, listing_id: int) -> Listing:
 
     def guard(listing: Listing) -> None:
         _require_member(actor, listing.organisation_id)
-        _require_verified(listing.organisation)
+        _require_verified(listing.organisation, actor)
         if listing.achievement_id is not None and listing.achievement.status != AchievementStatus.PUBLISHED:  # type: ignore[union-attr]
             raise DomainError(MarketErrors.ACHIEVEMENT_NOT_PUBLISHED)
 
@@ -331,7 +333,7 @@ def _buyer_organisation(actor: User, listing: Listing, organisation_id: int) -> 
     if organisation_id == listing.organisation_id:
         raise DomainError(MarketErrors.OWN_LISTING)
     organisation = Organisation.objects.get(pk=organisation_id)
-    _require_verified(organisation)
+    _require_verified(organisation, actor)
     return organisation
 
 

@@ -11,6 +11,8 @@ from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.contracts import services as contracts
 from techtransfer.contracts.tests.factories import draft, pdf
 from techtransfer.core.errors import DomainError
+from techtransfer.market import services as market
+from techtransfer.market.tests.factories import ListingFactory
 from techtransfer.needs import services as needs
 from techtransfer.needs.tests.factories import need_data
 
@@ -63,3 +65,13 @@ def test_the_api_names_it_to_a_platform_admin(client, applicant_org, applicant_a
         f"/api/v1/achievements/{a.pk}/submit", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert (response.status_code, response.json()["message"]) == (409, "南昌县测试企业通过核验后方可提交科技成果。")
+
+
+def test_a_listing(applicant_org, applicant_admin, platform_admin):
+    listing = ListingFactory(organisation=applicant_org, created_by=applicant_admin, achievement=None)
+    assert _refusal(lambda: market.submit_listing(actor=applicant_admin, listing_id=listing.pk))[0] == (
+        "Your organisation must be verified before it can list or trade."
+    )
+    assert _refusal(lambda: market.submit_listing(actor=platform_admin, listing_id=listing.pk))[0] == (
+        "南昌县测试企业 must be verified before it can list or trade."
+    )
