@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 
 from techtransfer.core.choices import OrganisationStatus, Role
-from techtransfer.core.models import User
+from techtransfer.core.models import Membership, User
 from techtransfer.matchmaking.choices import InquiryStatus
 from techtransfer.matchmaking.models import BrokerRating
 
@@ -35,13 +35,37 @@ def broker_numbers() -> list[dict[str, Any]]:
         r["broker_id"]: (r["average"], r["n"])
         for r in BrokerRating.objects.values("broker_id").annotate(average=Avg("score"), n=Count("pk"))
     }
+    agencies = dict(
+        Membership.objects.filter(role=Role.BROKER, is_active=True, organisation__status=OrganisationStatus.VERIFIED)
+        .order_by("user_id", "pk")
+        .values_list("user_id", "organisation__name")
+    )  # one agency a broker (the first membership when several)
     rows = []
     for b in brokers:
         finished = b.signed + b.closed
         average, rated = ratings.get(b.pk, (None, 0))
         rows.append({
-            "broker": b, "open": b.open, "signed": b.signed, "closed": b.closed,
+            "broker": b, "agency": agencies.get(b.pk, ""), "open": b.open, "signed": b.signed, "closed": b.closed,
             "success_rate": round(100 * b.signed / finished) if finished else None,
             "rating": round(float(average), 1) if average is not None else None, "ratings": rated,
+            "rating_sum": float(average or 0) * rated,
         })  # fmt: skip
     return rows
+
+
+def agency_numbers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The brokers' numbers (`broker_numbers`) summed per service agency: brokers, open inquiries,
+    contracts signed, closed without contract, success rate, and the average of all their ratings;
+    agencies with the most contracts signed first."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = out.setdefault(r["agency"], {"agency": r["agency"], "brokers": 0, "open": 0, "signed": 0, "closed": 0,
+                                         "ratings": 0, "rating_sum": 0.0})  # fmt: skip
+        a["brokers"] += 1
+        for key in ("open", "signed", "closed", "ratings", "rating_sum"):
+            a[key] += r[key]
+    for a in out.values():
+        finished = a["signed"] + a["closed"]
+        a["success_rate"] = round(100 * a["signed"] / finished) if finished else None
+        a["rating"] = round(a["rating_sum"] / a["ratings"], 1) if a["ratings"] else None
+    return sorted(out.values(), key=lambda a: (-a["signed"], a["agency"]))

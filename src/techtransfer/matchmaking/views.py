@@ -169,4 +169,5 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 @login_required
 @require_GET
 def brokers(request: HttpRequest) -> HttpResponse:
-    return render(request, "matchmaking/brokers.html", {"rows": selectors.broker_numbers()})
+    rows = selectors.broker_numbers()
+    return render(request, "matchmaking/brokers.html", {"rows": rows, "agencies": selectors.agency_numbers(rows)})

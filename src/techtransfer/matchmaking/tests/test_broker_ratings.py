@@ -15,6 +15,7 @@ from techtransfer.core.tests.factories import OrganisationFactory, member, verif
 from techtransfer.matchmaking import services
 from techtransfer.matchmaking.choices import InquiryStatus as S
 from techtransfer.matchmaking.models import BrokerRating
+from techtransfer.matchmaking.selectors import agency_numbers
 from techtransfer.needs.tests.factories import published_need
 from techtransfer.notifications.models import Notification
 
@@ -83,7 +84,15 @@ def test_each_side_rates_once_and_may_change_its_rating(inquiry, applicant_admin
     c = Client(headers={"accept-language": "en"})
     c.force_login(applicant_admin)
     brokers = c.get(reverse("matchmaking:brokers")).content.decode()
-    assert "<td>4.5 of 5 (2 ratings)</td>" in brokers
+    assert (
+        "<tr><td>李经纪</td><td>转移中心</td><td>0</td><td>0</td><td>1</td><td>0%</td><td>4.5 of 5 (2 ratings)</td></tr>"
+        in brokers
+    )
+    # Per agency: its brokers' numbers summed, the average of all their ratings.
+    assert (
+        "<tr><td>转移中心</td><td>1</td><td>0</td><td>0</td><td>1</td><td>0%</td><td>4.5 of 5 (2 ratings)</td></tr>"
+        in brokers
+    )
 
 
 def test_the_broker_does_not_rate_and_a_bad_score_is_refused(inquiry, applicant_admin, broker):
@@ -111,3 +120,15 @@ def test_the_api_rates_and_lists(client, inquiry, applicant_admin, outsider):
     }  # fmt: skip
     listed = client.get(f"/api/v1/inquiries/{inquiry.pk}/ratings").json()
     assert [(r["organisation_id"], r["score"]) for r in listed] == [(inquiry.initiator_id, 4)]
+
+
+def test_an_agencys_rating_weighs_each_rating_once():
+    def row(agency: str, signed: int, closed: int, rating: float | None, ratings: int) -> dict[str, object]:
+        return {"agency": agency, "open": 1, "signed": signed, "closed": closed, "rating": rating,
+                "ratings": ratings, "rating_sum": (rating or 0) * ratings}  # fmt: skip
+
+    rows = [row("甲中心", 1, 0, 5.0, 1), row("甲中心", 2, 1, 3.0, 3), row("乙中心", 0, 2, None, 0)]
+    assert [
+        (a["agency"], a["brokers"], a["open"], a["signed"], a["closed"], a["success_rate"], a["rating"], a["ratings"])
+        for a in agency_numbers(rows)
+    ] == [("甲中心", 2, 2, 3, 1, 75, 3.5, 4), ("乙中心", 1, 1, 0, 2, 0, None, 0)]
