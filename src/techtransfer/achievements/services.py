@@ -38,7 +38,7 @@ from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, Region, User
-from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 
@@ -365,9 +365,7 @@ def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -
         if not can_edit(actor, a):
             raise DomainError(Errors.NOT_FOUND)
         if awaits_verification(a):
-            # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
-            named = {} if is_member(actor, a.organisation_id) else {"organisation": a.organisation.name}
-            raise DomainError(AchievementErrors.ORG_NOT_VERIFIED, details=named)
+            raise organisation_refusal(AchievementErrors.ORG_NOT_VERIFIED, actor, a.organisation)
 
     def update(a: Achievement) -> list[str]:
         # The reviewer's comment on the last round is answered: the page no longer shows it as the

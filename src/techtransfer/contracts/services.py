@@ -43,7 +43,7 @@ from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, Region, User
-from techtransfer.core.roles import is_member
+from techtransfer.core.roles import is_member, organisation_refusal
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import Workflow, transition
 from techtransfer.market.choices import DealStatus
@@ -446,9 +446,7 @@ def submit_contract(*, actor: User, contract_id: int) -> Contract:
         if not is_member(actor, c.organisation_id) and not actor.is_platform_admin:
             raise DomainError(Errors.NOT_FOUND)
         if awaits_verification(c):
-            # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
-            named = {} if is_member(actor, c.organisation_id) else {"organisation": c.organisation.name}
-            raise DomainError(ContractErrors.ORG_NOT_VERIFIED, details=named)
+            raise organisation_refusal(ContractErrors.ORG_NOT_VERIFIED, actor, c.organisation)
         if not c.file:
             raise DomainError(ContractErrors.FILE_MISSING, details={"field": "file"})
         # Drafts saved before the signing-date checks existed are checked again here.

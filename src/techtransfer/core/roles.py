@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from techtransfer.core.choices import Role
+from techtransfer.core.errors import DomainError, ErrorCode
 from techtransfer.core.models import Membership, Organisation, User
 
 
@@ -25,6 +26,12 @@ def membership_of(user: User, organisation: Organisation | int) -> Membership | 
 
 def is_member(user: User, organisation: Organisation | int) -> bool:
     return membership_of(user, organisation) is not None
+
+
+def organisation_refusal(error: ErrorCode, actor: User, organisation: Organisation) -> DomainError:
+    """`error` refusing an action for `organisation`, named to whoever acts for an organisation not
+    theirs (a platform admin: `ErrorCode.named_message`) and "your organisation" to its members."""
+    return DomainError(error, details={} if is_member(actor, organisation) else {"organisation": organisation.name})
 
 
 def is_org_admin(user: User, organisation: Organisation | int) -> bool:

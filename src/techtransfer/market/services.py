@@ -23,7 +23,7 @@ from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
-from techtransfer.core.roles import is_member
+from techtransfer.core.roles import is_member, organisation_refusal
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
@@ -84,9 +84,7 @@ def _require_member(actor: User, organisation_id: int) -> None:
 
 def _require_verified(organisation: Organisation, actor: User) -> None:
     if organisation.status != OrganisationStatus.VERIFIED:
-        # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
-        named = {} if is_member(actor, organisation.pk) else {"organisation": organisation.name}
-        raise DomainError(MarketErrors.ORGANISATION_NOT_VERIFIED, details=named)
+        raise organisation_refusal(MarketErrors.ORGANISATION_NOT_VERIFIED, actor, organisation)
 
 
 def awaits_verification(listing: Listing) -> bool:

@@ -20,7 +20,7 @@ from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
-from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow
 from techtransfer.needs import notices
 from techtransfer.needs.errors import NeedErrors
@@ -106,9 +106,7 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
         if not can_edit_need(actor, n):
             raise DomainError(Errors.NOT_FOUND)
         if awaits_verification(n):
-            # Named to whoever acts for an organisation not theirs (a platform admin): not "your organisation".
-            named = {} if is_member(actor, n.organisation_id) else {"organisation": n.organisation.name}
-            raise DomainError(NeedErrors.ORG_NOT_VERIFIED, details=named)
+            raise organisation_refusal(NeedErrors.ORG_NOT_VERIFIED, actor, n.organisation)
 
     def update(n: Need) -> list[str]:
         n.review_comment = ""  # answered by this submission: no longer shown as the reviewer's comment
