@@ -40,7 +40,7 @@ from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, Region, User
 from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal
 from techtransfer.core.uploads import check_uploaded_file
-from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
+from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, clear_review_comment, transition
 
 S = AchievementStatus
 
@@ -367,16 +367,10 @@ def submit_achievement(*, actor: User, achievement_id: int, comment: str = "") -
         if awaits_verification(a):
             raise organisation_refusal(AchievementErrors.ORG_NOT_VERIFIED, actor, a.organisation)
 
-    def update(a: Achievement) -> list[str]:
-        # The reviewer's comment on the last round is answered: the page no longer shows it as the
-        # "last comment" (the timeline keeps it).
-        a.review_comment = ""
-        return ["review_comment"]
-
     with transaction.atomic():
         a = ACHIEVEMENT_WORKFLOW.apply(
-            pk=achievement_id, action="submit", actor=actor, guard=guard, update=update, organisation=_org,
-            comment=comment,
+            pk=achievement_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment,
+            update=clear_review_comment,
         )  # fmt: skip
         if is_org_admin(actor, a.organisation_id):
             # Confirmed at once: `confirm` tells the reviewers, and no admin waits for it.

@@ -52,6 +52,13 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
+def clear_review_comment(obj: Any) -> list[str]:
+    """The `update` of a submission: it answers the reviewer's last comment, which the record's page
+    then no longer shows as current (the history keeps it). For records with a `review_comment`."""
+    obj.review_comment = ""
+    return ["review_comment"]
+
+
 class Workflow(Generic[M]):
     """One transition table over one status field of one model."""
 

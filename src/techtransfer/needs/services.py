@@ -21,7 +21,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal
-from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow
+from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, clear_review_comment
 from techtransfer.needs import notices
 from techtransfer.needs.errors import NeedErrors
 from techtransfer.needs.models import Need
@@ -108,14 +108,10 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
         if awaits_verification(n):
             raise organisation_refusal(NeedErrors.ORG_NOT_VERIFIED, actor, n.organisation)
 
-    def update(n: Need) -> list[str]:
-        n.review_comment = ""  # answered by this submission: no longer shown as the reviewer's comment
-        return ["review_comment"]
-
     with transaction.atomic():
         need = NEED_WORKFLOW.apply(
-            pk=need_id, action="submit", actor=actor, guard=guard, update=update, organisation=_org,
-            comment=comment,
+            pk=need_id, action="submit", actor=actor, guard=guard, organisation=_org, comment=comment,
+            update=clear_review_comment,
         )  # fmt: skip
         notices.need_submitted(need, actor)
     return need
