@@ -71,12 +71,8 @@ VALIDITY = datetime.timedelta(days=365)
 
 
 def _ancestors(region: Region) -> dict[str, Region]:
-    chain: dict[str, Region] = {}
-    node: Region | None = region
-    while node is not None:
-        chain[node.level] = node
-        node = node.parent
-    return chain
+    """`region` and those containing it, by level."""
+    return {r.level: r for r in region.lineage()}
 
 
 def review_levels(region: Region) -> list[Region]:

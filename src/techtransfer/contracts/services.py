@@ -115,11 +115,7 @@ def party_nature(code: str, organisation: Organisation | None = None) -> NatureC
 
 def registration_point_for(region: Region) -> Organisation | None:
     """The nearest verified government science department whose region is `region` or contains it."""
-    chain: list[str] = []
-    node: Region | None = region
-    while node is not None:
-        chain.append(node.code)
-        node = node.parent
+    chain = [r.code for r in region.lineage()]
     found = {
         o.region_id: o
         for o in Organisation.objects.filter(

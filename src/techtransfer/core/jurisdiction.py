@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, OrganisationType, Role
 from techtransfer.core.models import Membership, Region, User
@@ -82,23 +82,24 @@ def reviews_for_region(user: User, code: str) -> bool:
     return any(r.code == code for r in government_regions(user, frozenset({str(Role.GOV_REVIEWER)})))
 
 
+def _reviewers(codes: Iterable[str]) -> QuerySet[Membership]:
+    """The active reviewer memberships (active accounts) of the verified government departments of
+    exactly these regions."""
+    return Membership.objects.filter(
+        role=Role.GOV_REVIEWER,
+        is_active=True,
+        user__is_active=True,
+        organisation__type=OrganisationType.GOVERNMENT,
+        organisation__status=OrganisationStatus.VERIFIED,
+        organisation__region_id__in=list(codes),
+    )
+
+
 def reviewer_ids(code: str) -> list[int]:
     """The ids of the active reviewers (with active accounts) of the verified government department of
     exactly this region: whom `reviews_for_region` lets act on a step held by `code`, platform admins
     aside (they may act on every step, but no step waits for them)."""
-    return list(
-        Membership.objects.filter(
-            role=Role.GOV_REVIEWER,
-            is_active=True,
-            user__is_active=True,
-            organisation__type=OrganisationType.GOVERNMENT,
-            organisation__status=OrganisationStatus.VERIFIED,
-            organisation__region_id=code,
-        )
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    return list(_reviewers([code]).order_by("user_id").values_list("user_id", flat=True).distinct())
 
 
 def nearest_reviewer_ids(code: str) -> list[int]:
@@ -106,12 +107,9 @@ def nearest_reviewer_ids(code: str) -> list[int]:
     city, province), that has any: whom a submission that any reviewer covering `code` may take
     waits for (a need). The departments above are not told of every county's submission; they see
     it in their queues."""
-    chain: list[str] = []
-    node = Region.objects.filter(code=code).select_related("parent__parent").first()
-    while node is not None:
-        chain.append(node.code)
-        node = node.parent
-    for region in chain:
-        if ids := reviewer_ids(region):
-            return ids
-    return []
+    region = Region.objects.filter(code=code).select_related("parent__parent").first()
+    chain = [r.code for r in region.lineage()] if region is not None else []
+    by_region: dict[str, set[int]] = {}
+    for region_code, user_id in _reviewers(chain).values_list("organisation__region_id", "user_id"):
+        by_region.setdefault(region_code, set()).add(user_id)
+    return next((sorted(by_region[c]) for c in chain if c in by_region), [])

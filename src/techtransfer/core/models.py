@@ -50,15 +50,19 @@ class Region(models.Model):
     def contains(self, other: Region) -> bool:
         return other.code.startswith(self.prefix)
 
+    def lineage(self) -> list[Region]:
+        """This region and those containing it, nearest first (a county, its city, the province)."""
+        chain: list[Region] = []
+        node: Region | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
     @property
     def full_name(self) -> str:
-        names = [self.name]
-        node = self.parent
-        while node is not None:
-            if node.name not in GROUPING_NAMES:
-                names.append(node.name)
-            node = node.parent
-        return "".join(reversed(names))
+        above = [r.name for r in self.lineage()[1:] if r.name not in GROUPING_NAMES]
+        return "".join(reversed([self.name, *above]))
 
 
 class User(AbstractUser):
