@@ -234,15 +234,14 @@ def _detail_context(
         f.gap_days = abs((other.signed_on - contract.signed_on).days) if other is not None else None  # type: ignore[attr-defined]
     deal = contract.deal
     can_edit = access.can_on_contract(user, contract, "edit")
+    can_register = access.can_on_contract(user, contract, "register")
     return {
         "c": contract,
         "parties": list(contract.parties.select_related("region", "controlling_organisation")),
         "flags": flags,
         "amendments": [(m, amendment_rows(m)) for m in contract.amendments.select_related("actor")],
         # Its history, for the registering organisation's members and the registration officials.
-        "timeline": selectors.timeline(contract)
-        if is_member(user, contract.organisation_id) or access.can_on_contract(user, contract, "register")
-        else [],
+        "timeline": selectors.timeline(contract) if can_register or is_member(user, contract.organisation_id) else [],
         # The path links only to what the viewer may open (a buyer-region official may not see the deal).
         "listing_link": deal is not None and market_access.can_on_listing(user, deal.listing, "view"),
         "deal_link": deal is not None and market_access.can_on_deal(user, deal, "view"),
@@ -250,7 +249,7 @@ def _detail_context(
         # Submitting is refused until the organisation is verified: the page says so instead.
         "can_submit": can_edit and not services.awaits_verification(contract),
         "submit_blocked": _submit_blocked(user, contract, can_edit=can_edit),
-        "can_register": access.can_on_contract(user, contract, "register"),
+        "can_register": can_register,
         "file_form": FileForm(),
         "decision_form": decision_form or DecisionForm(),
         "amend_form": amend_form

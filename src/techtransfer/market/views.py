@@ -435,6 +435,7 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = access.bidder_disclosure(user, session)
     numbers = selectors.bidder_numbers(session)
     winner = selectors.auction_winner(session, disclosure, numbers=numbers)
+    scheduled, ended = session.status == AuctionStatus.SCHEDULED, session.ends_at <= timezone.now()
     context: dict[str, Any] = {
         "session": session,
         "listing": session.listing,
@@ -446,9 +447,9 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deposits": session.deposits.select_related("organisation") if organiser else [],
         # Bids are taken until the end: after it, while it waits to be closed, neither the next
         # minimum nor the bid form is shown (a bid would be refused).
-        "is_open": (taking := session.status == AuctionStatus.SCHEDULED and timezone.now() < session.ends_at),
+        "is_open": (taking := scheduled and not ended),
         # Closing by hand is refused before the end (`services.close_auction`): the button waits for it.
-        "may_close": session.status == AuctionStatus.SCHEDULED and session.ends_at <= timezone.now(),
+        "may_close": scheduled and ended,
     }
     if organiser:
         context["deposit_form"] = DepositForm(bidders=_bidders(session))

@@ -111,7 +111,8 @@ def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentFo
     reason at it."""
     user: User = request.user  # type: ignore[assignment]
     challenge = Challenge.objects.filter(need=need).first()
-    can_edit = services.can_edit_need(user, need) and need.status in services.EDITABLE_STATES
+    editor = services.can_edit_need(user, need)
+    can_edit = editor and need.status in services.EDITABLE_STATES
     context: dict[str, Any] = {
         "need": need,
         "full_text": access.may_read_full_text(user, need),
@@ -119,15 +120,13 @@ def _detail_context(request: HttpRequest, need: Need, *, comment_form: CommentFo
         # The editor of a draft is told why there is no Submit, rather than offered one that refuses.
         "submit_blocked": _submit_blocked(user, need),
         "can_edit": can_edit,
-        "can_run_challenge": need.status == S.PUBLISHED and challenge is None and services.can_edit_need(user, need),
+        "can_run_challenge": need.status == S.PUBLISHED and challenge is None and editor,
         "challenge": challenge,
         "comment_form": comment_form or CommentForm(),
         # A member of the seeking organisation is not offered to contact it (an inquiry needs two).
         "own_organisation": is_member(user, need.organisation_id),
         # Its history, for those who work on it: the organisation's editors and its reviewers.
-        "timeline": selectors.timeline(need)
-        if services.can_edit_need(user, need) or services.can_review_need(user, need)
-        else [],
+        "timeline": selectors.timeline(need) if editor or services.can_review_need(user, need) else [],
     }
     return context
 
