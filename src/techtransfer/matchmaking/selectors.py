@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 
 from techtransfer.core.choices import OrganisationStatus, Role
 from techtransfer.core.models import Membership, User
@@ -32,8 +32,8 @@ def broker_numbers() -> list[dict[str, Any]]:
         .order_by("-open", "username")
     )  # fmt: skip
     ratings = {
-        r["broker_id"]: (r["average"], r["n"])
-        for r in BrokerRating.objects.values("broker_id").annotate(average=Avg("score"), n=Count("pk"))
+        r["broker_id"]: (r["total"], r["n"])
+        for r in BrokerRating.objects.values("broker_id").annotate(total=Sum("score"), n=Count("pk"))
     }
     agencies = dict(
         Membership.objects.filter(role=Role.BROKER, is_active=True, organisation__status=OrganisationStatus.VERIFIED)
@@ -42,15 +42,21 @@ def broker_numbers() -> list[dict[str, Any]]:
     )  # one agency a broker (the first membership when several)
     rows = []
     for b in brokers:
-        finished = b.signed + b.closed
-        average, rated = ratings.get(b.pk, (None, 0))
-        rows.append({
+        total, rated = ratings.get(b.pk, (0, 0))
+        rows.append(_rated({
             "broker": b, "agency": agencies.get(b.pk, ""), "open": b.open, "signed": b.signed, "closed": b.closed,
-            "success_rate": round(100 * b.signed / finished) if finished else None,
-            "rating": round(float(average), 1) if average is not None else None, "ratings": rated,
-            "rating_sum": float(average or 0) * rated,
-        })  # fmt: skip
+            "ratings": rated, "rating_sum": total,
+        }))  # fmt: skip
     return rows
+
+
+def _rated(row: dict[str, Any]) -> dict[str, Any]:
+    """`row` (a broker's or an agency's sums) with its success rate (signed / finished) and rating
+    (the average of its ratings, one decimal), None where there is nothing to divide by."""
+    finished = row["signed"] + row["closed"]
+    row["success_rate"] = round(100 * row["signed"] / finished) if finished else None
+    row["rating"] = round(row["rating_sum"] / row["ratings"], 1) if row["ratings"] else None
+    return row
 
 
 def agency_numbers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -60,12 +66,8 @@ def agency_numbers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         a = out.setdefault(r["agency"], {"agency": r["agency"], "brokers": 0, "open": 0, "signed": 0, "closed": 0,
-                                         "ratings": 0, "rating_sum": 0.0})  # fmt: skip
+                                         "ratings": 0, "rating_sum": 0})  # fmt: skip
         a["brokers"] += 1
         for key in ("open", "signed", "closed", "ratings", "rating_sum"):
             a[key] += r[key]
-    for a in out.values():
-        finished = a["signed"] + a["closed"]
-        a["success_rate"] = round(100 * a["signed"] / finished) if finished else None
-        a["rating"] = round(a["rating_sum"] / a["ratings"], 1) if a["ratings"] else None
-    return sorted(out.values(), key=lambda a: (-a["signed"], a["agency"]))
+    return sorted((_rated(a) for a in out.values()), key=lambda a: (-a["signed"], a["agency"]))
