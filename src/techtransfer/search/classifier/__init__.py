@@ -80,12 +80,16 @@ def discipline_name(value: str) -> str:
     return _discipline_names().get(value, ("", "", ""))[1]
 
 
+@functools.cache
+def _category_english() -> dict[str, str]:
+    return {category: english for category, _name, english in _discipline_names().values()}
+
+
 def category_name(category: str) -> str:
     """A discipline category (门类, 工学) in the user's language: its English name in English."""
     if (get_language() or "zh-hans").startswith("zh"):
         return category
-    english = {c: e for c, _d, e in _discipline_names().values()}
-    return english.get(category) or category
+    return _category_english().get(category) or category
 
 
 def _industry_labels() -> dict[str, str]:
