@@ -73,7 +73,7 @@ def get_job(request: HttpRequest, job_id: int) -> Job:
     summary="Download a job's result file",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The result file (an attachment; the audit export is CSV)",
                 "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
             }

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.test import Client
 from django.utils import timezone, translation
@@ -271,6 +273,22 @@ def test_openapi_and_local_docs(client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn.jsdelivr.net" not in docs
+
+
+def test_openapi_document_has_no_key_twice(client):
+    """Swagger refuses a document with a key written twice ("duplicated mapping key"): the docs page
+    showed nothing when an endpoint's extra responses named 200 as a string beside ninja's 200."""
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in items]
+        twice.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(items)
+
+    spec = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert twice == []
+    download = spec["paths"]["/api/v1/jobs/{job_id}/download"]["get"]["responses"]["200"]
+    assert list(download["content"]) == ["application/octet-stream"]
 
 
 @pytest.mark.parametrize(
