@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -267,7 +268,10 @@ def listing_watch(request: HttpRequest, pk: int) -> HttpResponse:
         services.watch(actor=_user(request), listing_id=listing.pk, on=on)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "market:watchlist")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("market:watchlist")  # not to another site (an open redirect)
 
 
 @login_required

@@ -160,6 +160,21 @@ def test_watch_then_watchlist_page(client, listing, outsider):
     assert listing.title in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("sent", "to"),
+    [
+        ("/market/?page=2", "/market/?page=2"),
+        ("https://evil.example/phish", "/market/watchlist/"),
+        ("//evil.example/phish", "/market/watchlist/"),
+        ("", "/market/watchlist/"),
+    ],
+)
+def test_watch_returns_only_to_a_page_of_this_site(client, listing, outsider, sent, to):
+    client.force_login(outsider)
+    response = client.post(reverse("market:watch", args=[listing.pk]), {"on": "1", "next": sent})
+    assert (response.status_code, response["Location"]) == (302, to)
+
+
 def test_reviewer_publishes_from_the_page(client, seller, applicant_member, county_reviewer):
     listing = ListingFactory(organisation=seller, created_by=applicant_member, status=S.UNDER_REVIEW)
     client.force_login(county_reviewer)
