@@ -17,7 +17,7 @@ from techtransfer.core.choices import GOVERNMENT_ROLES
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q, may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, User
-from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.roles import decides_own, is_author, is_member, is_org_admin
 
 S = AchievementStatus
 PRIVATE_STATES = frozenset({S.DRAFT, S.PENDING_CONFIRMATION})
@@ -74,11 +74,15 @@ def can_on_achievement(user: User, a: Achievement, action: AchievementAction) ->
             return True
         return a.status not in PRIVATE_STATES and may_act_on_region(user, a.region_id, roles=GOVERNMENT_ROLES)
     if action == "edit":
-        return a.created_by_id == user.pk or is_org_admin(user, a.organisation_id)
+        return is_author(user, a.created_by_id, a.organisation_id) or is_org_admin(user, a.organisation_id)
     if action == "manage":
         return is_org_admin(user, a.organisation_id)
     if action == "review":
-        return a.holder_region_id is not None and reviews_for_region(user, a.holder_region_id)
+        return (
+            a.holder_region_id is not None
+            and reviews_for_region(user, a.holder_region_id)
+            and not decides_own(user, a.organisation_id)
+        )
     return False
 
 
@@ -108,4 +112,4 @@ def get_achievement_for_user(user: User, pk: int, *, action: AchievementAction =
 def can_decide_revision(user: User, a: Achievement) -> bool:
     """May `user` approve or reject a pending change of `a`? Reviewers whose jurisdiction covers its
     region, and platform admins (what `services.decide_revision` checks)."""
-    return user.is_authenticated and may_act_on_region(user, a.region_id)
+    return user.is_authenticated and may_act_on_region(user, a.region_id) and not decides_own(user, a.organisation_id)

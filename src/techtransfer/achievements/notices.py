@@ -153,7 +153,7 @@ def achievement_step(a: Achievement, action: str, *, actor: User) -> None:
     if action == "submit":
         waiting = admin_ids([a.organisation_id])
     elif action in ("confirm", "pass_on") and a.holder_region_id:
-        waiting = reviewer_ids(a.holder_region_id)
+        waiting = reviewer_ids(a.holder_region_id, [a.organisation_id])
     notify(
         user_ids=[pk for pk in waiting if pk != actor.pk],
         kind=ACHIEVEMENT_WAITING,

@@ -11,6 +11,7 @@ from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q
 from techtransfer.core.models import Membership, Organisation, User
+from techtransfer.core.roles import not_own_q
 
 S = AchievementStatus
 
@@ -71,13 +72,14 @@ def mine(user: User) -> QuerySet[Achievement]:
 
 
 def review_queue(user: User) -> QuerySet[Achievement]:
-    """Records held by the levels this user reviews (submitted or under review)."""
+    """Records held by the levels this user reviews (submitted or under review), not of their own
+    organisations (`decides_own`)."""
     codes = [r.code for r in government_regions(user, frozenset({str(Role.GOV_REVIEWER)}))]
     q = Q(holder_region_id__in=codes)
     if user.is_platform_admin:
         q = Q(holder_region__isnull=False)
     return (
-        Achievement.objects.filter(q, status__in=[S.SUBMITTED, S.UNDER_REVIEW])
+        Achievement.objects.filter(q, not_own_q(user), status__in=[S.SUBMITTED, S.UNDER_REVIEW])
         .select_related("organisation", "holder_region")
         .order_by("updated_at", "pk")
     )
@@ -86,7 +88,9 @@ def review_queue(user: User) -> QuerySet[Achievement]:
 def pending_revisions(user: User) -> QuerySet[AchievementRevision]:
     return (
         AchievementRevision.objects.filter(
-            jurisdiction_q(user, "achievement__region"), status=AchievementRevision.Status.PENDING
+            jurisdiction_q(user, "achievement__region"),
+            not_own_q(user, "achievement__organisation"),
+            status=AchievementRevision.Status.PENDING,
         )
         .select_related("achievement", "submitted_by")
         .order_by("submitted_at")

@@ -38,7 +38,7 @@ from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, Region, User
-from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal
+from techtransfer.core.roles import is_author, is_member, is_org_admin, organisation_refusal, refuse_own
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, clear_review_comment, transition
 
@@ -221,7 +221,7 @@ def create_achievement(
 
 def can_edit(user: User, achievement: Achievement) -> bool:
     return (
-        achievement.created_by_id == user.pk
+        is_author(user, achievement.created_by_id, achievement.organisation_id)
         or is_org_admin(user, achievement.organisation_id)
         or user.is_platform_admin
     )
@@ -413,6 +413,7 @@ def _holder_guard(actor: User) -> Any:
     def guard(a: Achievement) -> None:
         if a.holder_region_id is None or not reviews_for_region(actor, a.holder_region_id):
             raise DomainError(Errors.NOT_FOUND)
+        refuse_own(actor, a.organisation_id)
 
     return guard
 
@@ -656,6 +657,7 @@ def decide_revision(*, actor: User, revision_id: int, approve: bool, comment: st
     )
     if revision is None or not may_act_on_region(actor, revision.achievement.region_id):
         raise DomainError(Errors.NOT_FOUND)
+    refuse_own(actor, revision.achievement.organisation_id)
     if revision.status != AchievementRevision.Status.PENDING:
         raise DomainError(Errors.INVALID_TRANSITION, details={"action": "decide", "state": revision.status})
     a = Achievement.objects.select_for_update().get(pk=revision.achievement_id)

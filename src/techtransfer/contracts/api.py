@@ -38,7 +38,12 @@ def _invalid(fields: dict[str, list[str]]) -> DomainError:
 
 class PartyIO(Schema):
     role: str
-    name: str = Field(..., max_length=200)
+    name: str = Field(
+        "",
+        max_length=200,
+        description="Required for the buyer and an intermediary. The seller is the registering organisation: "
+        "its name, credit code and region may be left out; others are refused (contract_seller_is_organisation).",
+    )
     uscc: str = Field("", max_length=18)
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
     nature: NatureCode | None = Field(

@@ -14,3 +14,18 @@ class ContractsConfig(AppConfig):
 
         # The audit log names the recognition conditions of a decision's checklist, not their keys.
         register_key_labels("contracts.contract", "checklist", dict(RECOGNITION_CHECKLIST))
+        register_audit_scopes()
+
+
+def register_audit_scopes() -> None:
+    """Government reads the events of the contracts it may open (never a draft), and of the rules."""
+    from techtransfer.audit import scopes
+    from techtransfer.contracts.access import contracts_visible_to
+    from techtransfer.contracts.models import ContractAmendment, SubsidyRule
+
+    scopes.register("contracts.contract", contracts_visible_to)
+    scopes.register(
+        "contracts.contractamendment",
+        lambda user: ContractAmendment.objects.filter(contract__in=contracts_visible_to(user)),
+    )
+    scopes.register("contracts.subsidyrule", lambda user: SubsidyRule.objects.all())

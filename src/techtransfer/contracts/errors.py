@@ -20,6 +20,14 @@ class ContractErrors:
     NOT_EDITABLE = ErrorCode("contract_not_editable", _("This contract cannot be edited in its current state."), 409)
     AMOUNTS = ErrorCode("contract_amounts", _("The amounts are not consistent."), 400)
     SUBTYPE = ErrorCode("contract_subtype", _("This subtype does not belong to the contract type."), 400)
+    SELLER_IS_ORGANISATION = ErrorCode(
+        "contract_seller_is_organisation",
+        _(
+            "The seller is the registering organisation: its name, credit code and region are the ones it "
+            "registered with and cannot be changed here."
+        ),
+        400,
+    )
     PARTIES = ErrorCode("contract_parties", _("A contract needs a seller and a buyer with complete data."), 400)
     FILE_MISSING = ErrorCode("contract_file_missing", _("Attach the signed contract (PDF) before submitting."), 400)
     CHECKLIST = ErrorCode(

@@ -21,6 +21,7 @@ from techtransfer.contracts.choices import (
     ContractSubtype,
     ContractType,
     NatureCode,
+    PartyRole,
 )
 from techtransfer.contracts.models import Contract
 from techtransfer.contracts.services import deal_amount_problem, signing_problem
@@ -169,9 +170,12 @@ class ContractForm(StyledModelForm):
         return out
 
 
+SELLER_FIXED = ("name", "uscc", "region")
+
+
 class PartyForm(StyledForm):
-    """One party (prefix seller / buyer / intermediary). The seller's name, code and region come from
-    the registering organisation when left empty."""
+    """One party (prefix seller / buyer / intermediary). The seller's name, code and region are the
+    registering organisation's: its form has no such fields."""
 
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
@@ -191,6 +195,10 @@ class PartyForm(StyledForm):
     def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
         self.party_required = required
         super().__init__(*args, **kwargs)
+        if self.prefix == PartyRole.SELLER:
+            # The registering organisation, as registered (`services._set_parties`): not typed here.
+            for name in SELLER_FIXED:
+                del self.fields[name]
 
     def clean_uscc(self) -> str:
         code = uscc.normalise(self.cleaned_data.get("uscc", ""))
@@ -224,6 +232,8 @@ class PartyForm(StyledForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.prefix == PartyRole.SELLER:
+            return data
         if self.party_required and not (data.get("name") or "").strip():
             self.add_error("name", _("This field is required."))
         named = bool((data.get("name") or "").strip())

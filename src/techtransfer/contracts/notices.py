@@ -24,8 +24,9 @@ def submitted(contract: Contract, actor: User) -> None:
     point = contract.registration_point
     if point is None:
         return
+    parties = contract.parties.exclude(organisation=None).values_list("organisation_id", flat=True)
     notify(
-        user_ids=[pk for pk in reviewer_ids(point.region_id) if pk != actor.pk],
+        user_ids=[pk for pk in reviewer_ids(point.region_id, [contract.organisation_id, *parties]) if pk != actor.pk],
         kind=CONTRACT_WAITING,
         title=lambda: str(_("Contract waiting for registration: “%(name)s”")) % {"name": contract.name},
         body=contract.organisation.name,

@@ -26,6 +26,7 @@ from techtransfer.contracts.models import Contract, HistoricalTurnover
 from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import GROUPING_NAMES, Membership, Region, User
+from techtransfer.core.roles import own_organisation_ids
 from techtransfer.market.models import Deal
 from techtransfer.market.selectors import agreed_deals_of_sellers
 
@@ -73,12 +74,14 @@ def statistics_region_options(regions: list[Region] | None) -> list[tuple[str, s
 
 def registration_queue(user: User) -> QuerySet[Contract]:
     """Submitted contracts whose seller's region this user registers for (a reviewer's jurisdiction),
-    the oldest submission first."""
-    return (
-        Contract.objects.filter(status=ContractStatus.SUBMITTED)
-        .filter(jurisdiction_q(user, "seller_region", roles=(Role.GOV_REVIEWER,)))
-        .order_by("submitted_at", "pk")
+    the oldest submission first; not those of the user's own organisations, as filer or party
+    (`services.decides_own_contract`)."""
+    qs = Contract.objects.filter(status=ContractStatus.SUBMITTED).filter(
+        jurisdiction_q(user, "seller_region", roles=(Role.GOV_REVIEWER,))
     )
+    if own := own_organisation_ids(user):
+        qs = qs.exclude(organisation_id__in=own).exclude(parties__organisation_id__in=own)
+    return qs.order_by("submitted_at", "pk")
 
 
 def contracts_holding_deals(*, except_contract_id: int | None = None) -> QuerySet[Contract]:

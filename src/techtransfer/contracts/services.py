@@ -43,7 +43,7 @@ from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, Region, User
-from techtransfer.core.roles import is_member, organisation_refusal
+from techtransfer.core.roles import decides_own, is_member, organisation_refusal
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import Workflow, transition
 from techtransfer.market.choices import DealStatus
@@ -285,14 +285,22 @@ def _apply_values(contract: Contract, values: Mapping[str, Any]) -> list[str]:
 
 
 def _set_parties(contract: Contract, parties: Mapping[str, Mapping[str, Any]]) -> None:
-    """Replace the parties; the seller is always the registering organisation. A party given without a
-    nature takes the one its credit code (else its platform organisation) says (`party_nature`)."""
+    """Replace the parties; the seller is always the registering organisation, with the name, credit
+    code and region it registered with (they choose the registration point and the region the
+    statistics count it in): others given are refused (`contract_seller_is_organisation`). A party
+    given without a nature takes the one its credit code (else its platform organisation) says
+    (`party_nature`)."""
     seller = dict(parties.get(PartyRole.SELLER, {}))
     org = contract.organisation
-    seller.setdefault("name", org.name)
-    seller["name"] = seller.get("name") or org.name
-    seller["uscc"] = seller.get("uscc") or org.uscc
-    seller["region_id"] = seller.get("region_id") or org.region_id
+    own = {"name": org.name, "uscc": org.uscc, "region_id": org.region_id}
+    for key, value in own.items():
+        given = str(seller.get(key) or "").strip()
+        if key == "uscc":
+            given, value = uscc.normalise(given), uscc.normalise(value)
+        if given and given != value:
+            field = "seller_region" if key == "region_id" else f"seller_{key}"
+            raise DomainError(ContractErrors.SELLER_IS_ORGANISATION, details={"party": "seller", "field": field})
+    seller.update(own)
     seller["organisation_id"] = org.pk
     rows: dict[str, dict[str, Any]] = {PartyRole.SELLER.value: seller}
     for other in (PartyRole.BUYER.value, PartyRole.INTERMEDIARY.value):
@@ -488,6 +496,27 @@ def may_register(user: User, contract: Contract) -> bool:
     )
 
 
+def decides_own_contract(user: User, contract: Contract) -> bool:
+    """Does `user` belong to the organisation that files `contract` or to one of its parties? Such a
+    registration official may see it but not decide it (`core.roles.decides_own`)."""
+    ids = {contract.organisation_id}
+    ids.update(contract.parties.exclude(organisation=None).values_list("organisation_id", flat=True))
+    return any(decides_own(user, pk) for pk in ids if pk is not None)
+
+
+def _decider_guard(actor: User) -> Callable[[Contract], None]:
+    """Registration officials of the contract's seller region (else not found) who are not of its
+    organisations (else `own_organisation`)."""
+
+    def guard(c: Contract) -> None:
+        if not may_register(actor, c):
+            raise DomainError(Errors.NOT_FOUND)
+        if decides_own_contract(actor, c):
+            raise DomainError(Errors.OWN_ORGANISATION)
+
+    return guard
+
+
 def _clean_checklist(checklist: Mapping[str, Any]) -> dict[str, bool]:
     return {k: bool(checklist.get(k)) for k in CHECKLIST_KEYS}
 
@@ -507,8 +536,7 @@ def register_contract(*, actor: User, contract_id: int, checklist: Mapping[str, 
     clean = _clean_checklist(checklist)
 
     def guard(c: Contract) -> None:
-        if not may_register(actor, c):
-            raise DomainError(Errors.NOT_FOUND)
+        _decider_guard(actor)(c)
         if missing := unconfirmed_conditions(clean):
             raise DomainError(ContractErrors.CHECKLIST, details={"missing": missing})
 
@@ -556,9 +584,7 @@ def refuse_contract(
     if not reason:
         raise DomainError(ContractErrors.REASON_REQUIRED, details={"field": "reason"})
 
-    def guard(c: Contract) -> None:
-        if not may_register(actor, c):
-            raise DomainError(Errors.NOT_FOUND)
+    guard = _decider_guard(actor)
 
     def update(c: Contract) -> Iterable[str]:
         c.decided_by = actor
@@ -590,8 +616,9 @@ def amend_contract(
             .filter(pk=contract_id)
             .first()
         )
-        if contract is None or not may_register(actor, contract):
+        if contract is None:
             raise DomainError(Errors.NOT_FOUND)
+        _decider_guard(actor)(contract)
         if contract.status != S.REGISTERED:
             raise DomainError(Errors.INVALID_TRANSITION, details={"action": "amend", "state": contract.status})
         merged = {**snapshot(contract, DATA_FIELDS), **wanted}
@@ -644,9 +671,7 @@ def cancel_contract(*, actor: User, contract_id: int, reason: str) -> Contract:
     if not reason:
         raise DomainError(ContractErrors.REASON_REQUIRED, details={"field": "reason"})
 
-    def guard(c: Contract) -> None:
-        if not may_register(actor, c):
-            raise DomainError(Errors.NOT_FOUND)
+    guard = _decider_guard(actor)
 
     def update(c: Contract) -> Iterable[str]:
         ContractAmendment.objects.create(

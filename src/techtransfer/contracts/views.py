@@ -235,6 +235,7 @@ def _detail_context(
     deal = contract.deal
     can_edit = access.can_on_contract(user, contract, "edit")
     can_register = access.can_on_contract(user, contract, "register")
+    own = can_register and services.decides_own_contract(user, contract)
     return {
         "c": contract,
         "parties": list(contract.parties.select_related("region", "controlling_organisation")),
@@ -249,7 +250,8 @@ def _detail_context(
         # Submitting is refused until the organisation is verified: the page says so instead.
         "can_submit": can_edit and not services.awaits_verification(contract),
         "submit_blocked": _submit_blocked(user, contract, can_edit=can_edit),
-        "can_register": can_register,
+        "can_decide": can_register and not own,
+        "own_record": own,
         "file_form": FileForm(),
         "decision_form": decision_form or DecisionForm(),
         "amend_form": amend_form

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from techtransfer.audit import scopes
         from techtransfer.core import periodic  # noqa: F401  (forgetting old sent-form claims)
+
+        # Government reads an organisation's profile, members and invitations in its jurisdiction.
+        for label in ("core.organisation", "core.membership", "core.invitation"):
+            scopes.register_organisational(label)

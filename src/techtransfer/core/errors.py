@@ -48,6 +48,14 @@ class Errors:
     )
     USCC_TAKEN = ErrorCode("uscc_taken", _("An organisation with this unified social credit code exists."), 409)
     REGION_UNKNOWN = ErrorCode("region_unknown", _("Unknown administrative division code."), 400)
+    OWN_ORGANISATION = ErrorCode(
+        "own_organisation",
+        _(
+            "You belong to the organisation of this record, so you may not decide it: "
+            "another reviewer of the department decides it."
+        ),
+        403,
+    )
     OUTSIDE_JURISDICTION = ErrorCode("outside_jurisdiction", _("This organisation is outside your jurisdiction."), 403)
     ROLE_NOT_ALLOWED = ErrorCode(
         "role_not_allowed", _("This role is only available in a government science department."), 400

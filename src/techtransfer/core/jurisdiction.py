@@ -82,10 +82,11 @@ def reviews_for_region(user: User, code: str) -> bool:
     return any(r.code == code for r in government_regions(user, frozenset({str(Role.GOV_REVIEWER)})))
 
 
-def _reviewers(codes: Iterable[str]) -> QuerySet[Membership]:
+def _reviewers(codes: Iterable[str], record_of: Iterable[int] = ()) -> QuerySet[Membership]:
     """The active reviewer memberships (active accounts) of the verified government departments of
-    exactly these regions."""
-    return Membership.objects.filter(
+    exactly these regions; without the members of the organisations `record_of` (whose record
+    they may not decide: `roles.decides_own`)."""
+    reviewers = Membership.objects.filter(
         role=Role.GOV_REVIEWER,
         is_active=True,
         user__is_active=True,
@@ -93,23 +94,29 @@ def _reviewers(codes: Iterable[str]) -> QuerySet[Membership]:
         organisation__status=OrganisationStatus.VERIFIED,
         organisation__region_id__in=list(codes),
     )
+    if own := list(record_of):
+        members = Membership.objects.filter(organisation_id__in=own, is_active=True).values("user_id")
+        reviewers = reviewers.exclude(user_id__in=members)
+    return reviewers
 
 
-def reviewer_ids(code: str) -> list[int]:
+def reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
     """The ids of the active reviewers (with active accounts) of the verified government department of
     exactly this region: whom `reviews_for_region` lets act on a step held by `code`, platform admins
-    aside (they may act on every step, but no step waits for them)."""
-    return list(_reviewers([code]).order_by("user_id").values_list("user_id", flat=True).distinct())
+    aside (they may act on every step, but no step waits for them); not the members of `record_of`,
+    the organisations of the record waiting."""
+    return list(_reviewers([code], record_of).order_by("user_id").values_list("user_id", flat=True).distinct())
 
 
-def nearest_reviewer_ids(code: str) -> list[int]:
+def nearest_reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
     """The reviewers of the nearest department, counting from the region `code` upwards (county,
     city, province), that has any: whom a submission that any reviewer covering `code` may take
     waits for (a need). The departments above are not told of every county's submission; they see
-    it in their queues."""
+    it in their queues. Members of `record_of`, the organisations of the record, are left out (a
+    department none of whose other reviewers may decide it is passed over)."""
     region = Region.objects.filter(code=code).select_related("parent__parent").first()
     chain = [r.code for r in region.lineage()] if region is not None else []
     by_region: dict[str, set[int]] = {}
-    for region_code, user_id in _reviewers(chain).values_list("organisation__region_id", "user_id"):
+    for region_code, user_id in _reviewers(chain, record_of).values_list("organisation__region_id", "user_id"):
         by_region.setdefault(region_code, set()).add(user_id)
     return next((sorted(by_region[c]) for c in chain if c in by_region), [])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from techtransfer.core.choices import Role
-from techtransfer.core.errors import DomainError, ErrorCode
+from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import Membership, Organisation, User
 
 
@@ -32,6 +34,41 @@ def organisation_refusal(error: ErrorCode, actor: User, organisation: Organisati
     """`error` refusing an action for `organisation`, named to whoever acts for an organisation not
     theirs (a platform admin: `ErrorCode.named_message`) and "your organisation" to its members."""
     return DomainError(error, details={} if is_member(actor, organisation) else {"organisation": organisation.name})
+
+
+def is_author(user: User, created_by_id: int | None, organisation: Organisation | int) -> bool:
+    """Did `user` create the record and are they still a member of its organisation? A record's
+    author edits it, withdraws it, runs it as a challenge, only while a member: a person who left
+    the organisation (or was removed) no longer acts for it."""
+    return bool(user.is_authenticated and created_by_id == user.pk and is_member(user, organisation))
+
+
+def decides_own(user: User, organisation: Organisation | int) -> bool:
+    """Would `user` decide (review, register, verify) a record of an organisation they belong to?
+    Nobody decides their own organisation's records (a conflict of interest, 回避): another reviewer
+    of the department does. Platform admins are exempt, as they act for the platform."""
+    return bool(user.is_authenticated and not user.is_platform_admin and is_member(user, organisation))
+
+
+def not_own_q(user: User, field: str = "organisation") -> Q:
+    """Rows whose `field` (an Organisation foreign key) is not one of `user`'s own organisations:
+    the queues of records to decide leave out what `decides_own` refuses."""
+    ids = own_organisation_ids(user)
+    return ~Q(**{f"{field}__in": ids}) if ids else Q()
+
+
+def own_organisation_ids(user: User) -> list[int]:
+    """The organisations whose records `user` may not decide (`decides_own`): their active
+    memberships' (none for a platform admin)."""
+    if not user.is_authenticated or user.is_platform_admin:
+        return []
+    return list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+
+
+def refuse_own(user: User, organisation: Organisation | int) -> None:
+    """Refuse (`own_organisation`, 403) a decision on a record of `user`'s own organisation."""
+    if decides_own(user, organisation):
+        raise DomainError(Errors.OWN_ORGANISATION)
 
 
 def is_org_admin(user: User, organisation: Organisation | int) -> bool:

@@ -26,7 +26,7 @@ from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, Orga
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Invitation, Membership, Organisation, Region, User
-from techtransfer.core.roles import forget, is_org_admin
+from techtransfer.core.roles import forget, is_org_admin, refuse_own
 from techtransfer.core.workflow import Workflow, transition
 
 ORGANISATION_VERIFICATION = Workflow(
@@ -146,9 +146,7 @@ def _reviewer_guard(actor: User) -> Any:
     def guard(org: Organisation) -> None:
         if not may_act_on_region(actor, org.region_id):
             raise DomainError(Errors.OUTSIDE_JURISDICTION)
-        if org.memberships.filter(user=actor, is_active=True).exists() and not actor.is_platform_admin:
-            # nobody verifies their own organisation
-            raise DomainError(Errors.PERMISSION_DENIED)
+        refuse_own(actor, org)  # nobody verifies their own organisation
 
     return guard
 

@@ -24,7 +24,7 @@ from techtransfer.core.choices import GOVERNMENT_ROLES
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import jurisdiction_q, may_act_on_region
 from techtransfer.core.models import Membership, User
-from techtransfer.core.roles import is_member
+from techtransfer.core.roles import decides_own, is_member
 from techtransfer.market.choices import ListingStatus
 from techtransfer.market.models import AuctionSession, Deal, Listing
 
@@ -80,8 +80,8 @@ def can_on_listing(user: User, listing: Listing, action: ListingAction) -> bool:
         return member and listing.status in EDITABLE_STATES
     if action == "manage":
         return member
-    if action == "review":
-        return may_act_on_region(user, listing.region_id)
+    if action == "review":  # not a listing of one's own organisation (`decides_own`)
+        return may_act_on_region(user, listing.region_id) and not decides_own(user, listing.organisation_id)
     return False
 
 

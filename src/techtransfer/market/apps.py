@@ -10,3 +10,18 @@ class MarketConfig(AppConfig):
     def ready(self) -> None:
         # Register the periodic maintenance (closing auctions past their end, expiring listings).
         from techtransfer.market import panels, periodic  # noqa: F401  (panel on achievement pages)
+
+        register_audit_scopes()
+
+
+def register_audit_scopes() -> None:
+    """Government reads the events of the listings and deals it may open (never a draft listing)."""
+    from techtransfer.audit import scopes
+    from techtransfer.market.access import deals_visible_to, listings_visible_to
+    from techtransfer.market.models import AuctionSession
+
+    scopes.register("market.listing", listings_visible_to)
+    scopes.register("market.deal", deals_visible_to)
+    scopes.register(
+        "market.auctionsession", lambda user: AuctionSession.objects.filter(listing__in=listings_visible_to(user))
+    )

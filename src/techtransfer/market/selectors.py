@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import Membership, User
+from techtransfer.core.roles import not_own_q
 from techtransfer.market.access import BidderDisclosure, listings_visible_to
 from techtransfer.market.choices import AuctionStatus, DealStatus, DepositStatus, ListingMode, ListingStatus
 from techtransfer.market.models import AuctionSession, Bid, Deal, Interest, Listing, Watch
@@ -193,10 +194,13 @@ def auctions_for_listing(listing: Listing) -> QuerySet[AuctionSession]:
 
 
 def review_queue(user: User) -> QuerySet[Listing]:
-    """Submitted or under-review listings in the reviewer's jurisdiction, oldest change first."""
+    """Submitted or under-review listings in the reviewer's jurisdiction, not of their own
+    organisations (`decides_own`), oldest change first."""
     return (
         Listing.objects.filter(
-            jurisdiction_q(user, "region"), status__in=[ListingStatus.SUBMITTED, ListingStatus.UNDER_REVIEW]
+            jurisdiction_q(user, "region"),
+            not_own_q(user),
+            status__in=[ListingStatus.SUBMITTED, ListingStatus.UNDER_REVIEW],
         )
         .select_related("organisation", "region")
         .order_by("updated_at", "pk")

@@ -23,7 +23,7 @@ from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
-from techtransfer.core.roles import is_member, organisation_refusal
+from techtransfer.core.roles import is_member, organisation_refusal, refuse_own
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
@@ -212,6 +212,7 @@ def _reviewer_guard(actor: User) -> Callable[[Listing], None]:
     def guard(listing: Listing) -> None:
         if not (actor.is_authenticated and may_act_on_region(actor, listing.region_id)):
             raise DomainError(Errors.NOT_FOUND)
+        refuse_own(actor, listing.organisation_id)
 
     return guard
 

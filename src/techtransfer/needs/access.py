@@ -19,10 +19,10 @@ from techtransfer.core.choices import GOVERNMENT_ROLES, OrganisationStatus, Revi
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import jurisdiction_q, may_act_on_region
 from techtransfer.core.models import Membership, User
-from techtransfer.core.roles import is_member
+from techtransfer.core.roles import is_member, not_own_q
 from techtransfer.needs.choices import Confidentiality
 from techtransfer.needs.models import Need
-from techtransfer.needs.services import can_edit_need, can_review_need
+from techtransfer.needs.services import can_decide_need, can_edit_need
 
 S = ReviewStatus
 NeedAction = Literal["view", "edit", "review"]
@@ -46,8 +46,9 @@ def needs_visible_to(user: User) -> QuerySet[Need]:
 
 
 def review_queue(user: User) -> QuerySet[Need]:
+    """Submitted or under-review needs in the reviewer's jurisdiction, not of their own organisations."""
     return Need.objects.filter(
-        jurisdiction_q(user, "organisation__region"), status__in=[S.SUBMITTED, S.UNDER_REVIEW]
+        jurisdiction_q(user, "organisation__region"), not_own_q(user), status__in=[S.SUBMITTED, S.UNDER_REVIEW]
     ).select_related("organisation", "region")
 
 
@@ -88,7 +89,7 @@ def can_on_need(user: User, need: Need, action: NeedAction) -> bool:
     if action == "edit":
         return can_edit_need(user, need)
     if action == "review":
-        return can_review_need(user, need)
+        return can_decide_need(user, need)
     return False
 
 

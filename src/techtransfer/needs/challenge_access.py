@@ -70,11 +70,14 @@ def all_proposals_visible_to(user: User) -> QuerySet[Proposal]:
     if user.is_platform_admin:
         return qs
     judged = Expert.objects.filter(user=user).values("challenge_id")
-    admin_orgs = Membership.objects.filter(user=user, is_active=True, role=Role.ORG_ADMIN).values("organisation_id")
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    admin_orgs = memberships.filter(role=Role.ORG_ADMIN).values("organisation_id")
+    member_orgs = memberships.values("organisation_id")
     return qs.filter(
         Q(solver=user)
         | Q(challenge_id__in=judged)
-        | Q(challenge__need__created_by=user)
+        # its need's author while still a member (`roles.is_author`), and its organisation's admins
+        | Q(challenge__need__created_by=user, challenge__need__organisation_id__in=member_orgs)
         | Q(challenge__need__organisation_id__in=admin_orgs)
     )
 

@@ -20,7 +20,7 @@ from techtransfer.audit.services import record_event
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import Organisation, Region, User
-from techtransfer.core.roles import is_member, is_org_admin
+from techtransfer.core.roles import is_author, is_member, is_org_admin
 from techtransfer.needs import notices
 from techtransfer.needs.choices import ChallengeStatus, RankBand, SolverType
 from techtransfer.needs.errors import NeedErrors
@@ -70,7 +70,11 @@ def is_seeker(user: User, challenge: Challenge) -> bool:
     if not user.is_authenticated:
         return False
     need = challenge.need
-    return bool(user.is_platform_admin or need.created_by_id == user.pk or is_org_admin(user, need.organisation_id))
+    return bool(
+        user.is_platform_admin
+        or is_author(user, need.created_by_id, need.organisation_id)
+        or is_org_admin(user, need.organisation_id)
+    )
 
 
 def expert_of(user: User, challenge: Challenge) -> Expert | None:
@@ -114,7 +118,9 @@ def create_challenge(
     """The seeker runs its published need as a challenge. Criteria weights must add up to 100."""
     need = Need.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=need_id).first()
     if need is None or not (
-        actor.is_platform_admin or need.created_by_id == actor.pk or is_org_admin(actor, need.organisation_id)
+        actor.is_platform_admin
+        or is_author(actor, need.created_by_id, need.organisation_id)
+        or is_org_admin(actor, need.organisation_id)
     ):
         raise DomainError(Errors.NOT_FOUND)
     if need.status != ReviewStatus.PUBLISHED:

@@ -27,7 +27,9 @@ def need_submitted(need: Need, actor: User) -> None:
     """The reviewers of the nearest department covering the organisation's region (`can_review_need`
     lets any covering reviewer act; the nearest is the one expected to); not the submitter."""
     notify(
-        user_ids=[pk for pk in nearest_reviewer_ids(need.organisation.region_id) if pk != actor.pk],
+        user_ids=[
+            pk for pk in nearest_reviewer_ids(need.organisation.region_id, [need.organisation_id]) if pk != actor.pk
+        ],
         kind=NEED_WAITING,
         title=lambda: str(_("Need waiting for your review: “%(title)s”")) % {"title": need.title},
         body=need.organisation.name,

@@ -20,7 +20,7 @@ from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
-from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal
+from techtransfer.core.roles import decides_own, is_author, is_member, is_org_admin, organisation_refusal, refuse_own
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, clear_review_comment
 from techtransfer.needs import notices
 from techtransfer.needs.errors import NeedErrors
@@ -38,7 +38,11 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 def can_edit_need(user: User, need: Need) -> bool:
     return bool(
         user.is_authenticated
-        and (need.created_by_id == user.pk or is_org_admin(user, need.organisation_id) or user.is_platform_admin)
+        and (
+            is_author(user, need.created_by_id, need.organisation_id)
+            or is_org_admin(user, need.organisation_id)
+            or user.is_platform_admin
+        )
     )
 
 
@@ -117,10 +121,17 @@ def submit_need(*, actor: User, need_id: int, comment: str = "") -> Need:
     return need
 
 
+def can_decide_need(user: User, need: Need) -> bool:
+    """May `user` take up, return, reject or publish `need`? Its reviewers (`can_review_need`) who do
+    not belong to its organisation (`decides_own`)."""
+    return can_review_need(user, need) and not decides_own(user, need.organisation_id)
+
+
 def _reviewer_guard(actor: User) -> Any:
     def guard(n: Need) -> None:
         if not can_review_need(actor, n):
             raise DomainError(Errors.NOT_FOUND)
+        refuse_own(actor, n.organisation_id)
 
     return guard
 

@@ -79,7 +79,7 @@ def _actions(user: User, need: Need) -> list[tuple[str, str]]:
     labels = {t.action: str(t.label) for t in services.NEED_WORKFLOW.transitions.values()}
     out: list[tuple[str, str]] = []
     editor = services.can_edit_need(user, need)
-    reviewer = services.can_review_need(user, need)
+    reviewer = services.can_decide_need(user, need)
     # Submitting is refused until the organisation is verified: the page says so instead (`submit_blocked`).
     if editor and need.status in services.EDITABLE_STATES and not services.awaits_verification(need):
         out.append(("submit", labels["submit"]))

@@ -215,3 +215,58 @@ def test_the_log_names_related_records_and_checklist_conditions(
         "<strong>recognition checklist</strong>: — → The contract is signed and sealed by all parties: yes, "
         "The subject is technology"
     ) in page
+
+
+def test_government_reads_the_events_of_the_records_it_may_open_only(
+    applicant_org,
+    applicant_admin,
+    applicant_member,
+    county_reviewer,
+    province_official,
+    platform_admin,
+    settings,
+    tmp_path,
+):
+    """QA: a city official read a private disclosure's technical solution, draft titles and a draft
+    contract's amounts in the audit log, though each record itself answered 404. Government reads an
+    organisation's events in its jurisdiction only of the records it may open (`audit.scopes`); a
+    type no app declared is closed to it; the organisation's admins and platform admins read all."""
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.models import Disclosure
+    from techtransfer.achievements.tests.factories import AchievementFactory
+    from techtransfer.contracts.tests.factories import draft
+    from techtransfer.needs.tests.factories import verify
+
+    settings.MEDIA_ROOT = tmp_path
+    verify(applicant_org)
+    for status, action in ((AchievementStatus.DRAFT, "test.draft"), (AchievementStatus.SUBMITTED, "test.submitted")):
+        a = AchievementFactory(organisation=applicant_org, status=status, holder_region_id="360121")
+        record_event(actor=applicant_member, action=action, obj=a, organisation=applicant_org, changes={"name": a.name})
+    for visibility, action in (("private", "test.private_disclosure"), ("government", "test.government_disclosure")):
+        d = Disclosure.objects.create(
+            organisation=applicant_org, discloser=applicant_member, title="发明", technical_field="材料",
+            problem="问题", solution="秘密方案", visibility=visibility,
+        )  # fmt: skip
+        record_event(actor=applicant_member, action=action, obj=d, organisation=applicant_org)
+    record_event(actor=applicant_admin, action="test.contract_draft", obj=draft(applicant_org, applicant_admin),
+                 organisation=applicant_org)  # fmt: skip
+    record_event(actor=applicant_admin, action="test.contract_submitted", obj=submitted(applicant_org, applicant_admin),
+                 organisation=applicant_org)  # fmt: skip
+    record_event(actor=None, action="test.undeclared", obj=applicant_admin, organisation=applicant_org)
+    services.update_organisation(actor=applicant_admin, organisation_id=applicant_org.pk, data={"address": "南昌县"})
+
+    def actions(user):
+        c = Client()
+        c.force_login(user)
+        return {e["action"] for e in c.get("/api/v1/audit/events?page_size=100").json()["items"]} - {
+            "contract.create", "contract.attach", "contract.submit",
+        }  # fmt: skip
+
+    government = {
+        "organisation.update", "test.submitted", "test.government_disclosure", "test.contract_submitted",
+    }  # fmt: skip
+    everything = government | {"test.draft", "test.private_disclosure", "test.contract_draft", "test.undeclared"}
+    assert actions(county_reviewer) == government
+    assert actions(province_official) == government
+    assert actions(applicant_admin) == everything
+    assert actions(platform_admin) == everything

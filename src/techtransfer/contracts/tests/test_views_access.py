@@ -426,11 +426,39 @@ def test_api_refuses_bad_contracts_and_saves_nothing(seller, applicant_admin, ch
     assert Contract.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("seller_party", "field"),
+    [
+        ({"name": "[演示] 南昌示范大学"}, "parties.0.name"),
+        ({"uscc": "12360102GWT92QEUKJ"}, "parties.0.uscc"),
+        ({"region_code": "360702"}, "parties.0.region_code"),
+    ],
+    ids=["name", "uscc", "region"],
+)
+def test_api_refuses_a_seller_other_than_the_organisation(seller, applicant_admin, seller_party, field) -> None:  # type: ignore[no-untyped-def]
+    """The seller is the registering organisation as registered: another name, credit code or region
+    would send the contract to another registration point and count it elsewhere (QA: a Ganzhou
+    enterprise filed as a Nanchang university, registered by Nanchang County)."""
+    parties = [{"role": "seller", **seller_party}, *API_PAYLOAD["parties"]]  # type: ignore[list-item]
+    response = client_for(applicant_admin).post(
+        "/api/v1/contracts",
+        {**API_PAYLOAD, "organisation_id": seller.pk, "parties": parties},
+        content_type="application/json",
+    )
+    body = response.json()
+    assert (response.status_code, body["code"], list(body["details"]["fields"])) == (
+        422,
+        "contract_seller_is_organisation",
+        [field],
+    )
+    assert Contract.objects.count() == 0
+
+
 def test_api_names_a_refused_party_field_as_sent(seller, applicant_admin) -> None:  # type: ignore[no-untyped-def]
     """One field error's whole answer: the rule's code and message, the field under its place in
     `parties`, and the party the service named."""
     parties = [
-        {"role": "seller", "name": "南昌县卖方", "region_code": "360121"},
+        {"role": "seller", "region_code": "360121"},
         {"role": "buyer", "name": "赣州买方企业", "uscc": "91360700MA00000019", "region_code": "360702"},
     ]
     response = client_for(applicant_admin).post(
