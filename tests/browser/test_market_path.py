@@ -83,7 +83,7 @@ def test_listing_to_registered_contract_in_statistics(
     shop.click("#listing-filter button[type=submit]")
     shop.click(f"#listing-results a[href='/market/listings/{listing.pk}/']")
     expect(shop.locator("#market-path")).to_contain_text("360202610007")
-    shop.fill("#deal-form #id_amount", "150.00")
+    shop.fill("#deal-form #deal_amount", "150.00")
     shop.click("#deal-form button[type=submit]")
     expect(shop.locator("#deal-amount")).to_contain_text("150.00")
     deal = Deal.objects.get()

@@ -144,7 +144,8 @@ def _detail_context(
     }
     if user.is_authenticated and listing.status == S.PUBLISHED and not manager and not sold:
         context["interest_form"] = interest_form or InterestForm(user=user)
-        context["deal_form"] = DealForm(user=user, listing=listing)
+        # Both forms choose an organisation: their own ids, so each label names its own field.
+        context["deal_form"] = DealForm(user=user, listing=listing, auto_id="deal_%s")
     return context
 
 
@@ -269,7 +270,9 @@ def listing_watch(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(back)
     return redirect("market:watchlist")  # not to another site (an open redirect)
 

@@ -186,7 +186,7 @@ def results_html(request: HttpRequest, r: Results) -> str:
             "n": r.meaning_depth
         }
         parts.append(f'<p class="small text-muted" id="search-meaning-only">{note}</p>')
-    if r.capped:
+    if r.capped and not r.page_note:  # the note above already says the pages end here
         note = _("Results can be paged through up to page %(n)s; add words or filters to narrow them.") % {
             "n": r.max_page
         }

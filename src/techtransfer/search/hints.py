@@ -52,6 +52,8 @@ def for_page(user: Any, kwargs: Mapping[str, Any], page: services.SearchPage, nu
         and all(h.lexical_score is None for h in page.results.hits)
         and number == 1
         and kwargs["mode"] != "semantic"  # there, every record is found by meaning
+        # Newest first carries no word scores: its records are not "found by meaning" for that.
+        and not kwargs.get("newest")
     )
     # A short question whose words no record holds together: the fewer words that find something.
     # Also when only meaning found something (锂电池 回收): the note under it advises fewer words.

@@ -250,3 +250,16 @@ def test_my_listings_and_the_watchlist_badge_sold_listings(client, sold_market, 
     client.force_login(outsider)
     services.watch(actor=outsider, listing_id=b.pk)
     assert badge in client.get(reverse("market:watchlist"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_listing_page_gives_each_field_its_own_id(client, listing, outsider):
+    """QA: the interest and deal forms both had id="id_organisation", so the deal form's "Buyer"
+    label named the interest form's field."""
+    import re
+    from collections import Counter
+
+    client.force_login(outsider)
+    page = client.get(reverse("market:detail", args=[listing.pk])).content.decode()
+    ids = Counter(re.findall(r'\bid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert ('for="deal_organisation"' in page, 'for="id_organisation"' in page) == (True, True)

@@ -89,3 +89,14 @@ def test_fewer_words_are_offered_under_what_meaning_alone_found(client, records)
     assert 'id="by-meaning-only"' in body
     line = body.split('id="fewer-words">')[1].split("</p>")[0]
     assert re.findall(r">([^<>]+)</a>", line) == ["光纤"]
+
+
+def test_newest_first_does_not_say_its_records_were_found_by_meaning(client, records):
+    """QA: sorted by date, hits carry no word score, so the page said "no record holds these words"
+    and "found by meaning" above records holding both words (every subscription's "view" link)."""
+    url = reverse("search:search")
+    for question in ("光纤 通信", "光纤 量子"):
+        body = client.get(url, {"q": question, "sort": "newest"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert ('id="by-meaning-only"' in body, 'id="fewer-words"' in body) == (False, False), question
+    # By relevance, a question no record holds whole still says so.
+    assert 'id="by-meaning-only"' in client.get(url, {"q": "光纤 量子"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
