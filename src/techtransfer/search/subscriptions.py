@@ -208,13 +208,24 @@ def clean_criteria(
 
 
 def criteria_from_search(kwargs: Mapping[str, Any]) -> Criteria:
-    """Criteria from `SearchForm.request_kwargs()` (the search page's "subscribe" button)."""
+    """Criteria from `SearchForm.request_kwargs()` (the search page's "subscribe" button), meaning
+    what the page meant: a short question whose every word the page required (稀土 永磁: both) is
+    saved as one phrase (稀土永磁), since spaces separate alternatives in a subscription."""
     return clean_criteria(
-        query=kwargs.get("query", ""),
+        query=_as_on_the_page(kwargs.get("query", "")),
         type_names=kwargs.get("type_names", []),
         terms=kwargs.get("terms", {}),
         ranges={k: list(v) for k, v in kwargs.get("ranges", {}).items()},
     )
+
+
+def _as_on_the_page(query: str) -> str:
+    parts = query.split()
+    words, needed = text.key_words(query)
+    plain = not any(p.startswith("-") or '"' in p for p in parts)  # no exclusion nor quoted part
+    if len(parts) > 1 and plain and words and needed == len(words):
+        return "".join(parts)
+    return query
 
 
 def _key(criteria: Criteria) -> tuple[Any, ...]:

@@ -293,6 +293,19 @@ def _parts(word: str) -> list[str]:
     (二氧化钛)."""
     if len(word) < 4 or not _CJK.fullmatch(word):
         return [word]
+    if covered := _cover(word):
+        return covered
+    # A single character joined at an end that no word covers (污水处理膜, 废水处理剂): the words of
+    # the rest, as when the character stands apart (污水处理 膜 → 污水 处理); it still counts in the
+    # ranking, but no record is asked to hold it.
+    for rest in (word[:-1], word[1:]) if len(word) >= 5 else ():
+        if len(covered := _cover(rest)) >= 2:
+            return covered
+    return [word]
+
+
+def _cover(word: str) -> list[str]:
+    """The fewest words of two or more characters, shorter than `word`, that make it up; [] if none do."""
     subs = sorted({w for w in _JIEBA.cut_for_search(word) if 2 <= len(w) < len(word)})
     best: dict[int, list[str]] = {0: []}  # best[i]: the fewest words covering word[:i]
     for i in range(len(word)):
@@ -302,7 +315,7 @@ def _parts(word: str) -> list[str]:
             j = i + len(w)
             if word.startswith(w, i) and (j not in best or len(best[i]) + 1 < len(best[j])):
                 best[j] = [*best[i], w]
-    return best.get(len(word)) or [word]
+    return best.get(len(word)) or []
 
 
 def _question_words(phrase: str) -> tuple[str, ...]:

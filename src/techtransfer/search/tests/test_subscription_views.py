@@ -73,6 +73,24 @@ def test_list_shows_only_own_subscriptions_within_a_query_budget(client, sub, ou
     assert "Technology readiness level: ≥ 6" in body
 
 
+@pytest.mark.parametrize(
+    ("question", "saved"),
+    [
+        ("稀土 永磁", "稀土永磁"),  # the page requires both words: one phrase, both required
+        ("稀土永磁", "稀土永磁"),
+        ("稀土 -荧光", "稀土 -荧光"),  # an exclusion: as typed
+        ("光纤 色散 量子 纠缠", "光纤 色散 量子 纠缠"),  # the page requires 3 of 4: alternatives, as typed
+        ("graphene battery", "graphene battery"),
+    ],
+)
+def test_a_saved_search_means_what_the_page_meant(client, owner, index_dir, question, saved):
+    """QA: 稀土 永磁 listed the records holding both words, but saved, it notified of any record
+    holding either (spaces separate alternatives in a subscription)."""
+    client.force_login(owner)
+    client.post(reverse("search:subscription_save") + "?" + urlencode({"q": question}))
+    assert SearchSubscription.objects.get(user=owner).query == saved
+
+
 def test_save_search_from_the_search_page_with_one_button(client, owner, index_dir):
     client.force_login(owner)
     page = client.get(reverse("search:search"), {"q": "钙钛矿", "plan_industry": "new_energy"}).content.decode()
