@@ -163,9 +163,18 @@ def list_contracts(request: HttpRequest, filters: Query[FilterIn]) -> QuerySet[C
 
 
 @router.get("/contracts/statistics", response=TotalsOut)
-def contract_totals(request: HttpRequest, region: str = "", year: int | None = None) -> dict[str, Any]:
+def contract_totals(
+    request: HttpRequest,
+    region: str = Query("", description="A region code (6 digits); left out: the caller's own jurisdiction."),
+    year: int | None = Query(None, ge=1990, le=2100, description="The registration year; left out: all years."),
+) -> dict[str, Any]:
+    """The registered contracts' totals of a region (output: sold by its organisations; absorption:
+    bought by them) in a year. Government users may read their jurisdiction, platform admins every
+    region; a region outside the jurisdiction is not found."""
     user = require_user(request)
-    prefix = ""
+    regions = access.statistics_regions(user)
+    # As the statistics page: the caller's own jurisdiction unless a region is asked for.
+    prefix = "" if regions is None else min((r.prefix for r in regions), key=len, default="")
     if region:
         r = Region.objects.filter(code=region).first()
         if r is None:

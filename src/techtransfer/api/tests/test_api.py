@@ -317,3 +317,19 @@ def test_a_path_no_route_has_gets_the_api_error_shape(client):
         assert (response.status_code, response["Content-Type"]) == (404, "application/json; charset=utf-8")
         assert response.json() == {"code": "not_found", "message": "对象不存在或您无权查看。", "details": {}}
     assert client.get("/nope/").headers["Content-Type"].startswith("text/html")  # the site's own page
+
+
+def test_an_anonymous_change_is_asked_to_sign_in_before_its_body_is_read(client):
+    """QA: `POST /api/v1/achievements` with `{}` answered 422 with the missing fields, not 401."""
+    for method, path in [
+        ("post", "/api/v1/achievements"),
+        ("post", "/api/v1/needs"),
+        ("put", "/api/v1/needs/1"),
+        ("delete", "/api/v1/tokens/1"),
+        ("post", "/api/v1/classify"),
+    ]:
+        response = getattr(client, method)(path, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+        assert (response.status_code, response.json()["code"]) == (401, "not_authenticated"), path
+    # Registering an organisation needs no account: its fields are checked.
+    response = client.post("/api/v1/organisations", {}, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (422, "validation_error")

@@ -601,3 +601,17 @@ def test_the_workspace_links_the_statistics_its_user_may_open(db, who, link, req
     workspace = c.get("/workspace/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f'<a href="{link}" id="statistics-link">技术合同统计</a>' in workspace
     assert c.get(link).status_code == 200
+
+
+def test_the_statistics_api_answers_for_the_callers_jurisdiction_by_default(
+    seller, applicant_admin, county_reviewer, city_reviewer, province_official
+) -> None:  # type: ignore[no-untyped-def]
+    """QA: without `region` the API asked for the whole country and refused every government user
+    (404), where the statistics page shows the user's own jurisdiction."""
+    registered(seller, applicant_admin, county_reviewer)
+    for user, prefix in ((county_reviewer, "360121"), (city_reviewer, "3601"), (province_official, "36")):
+        body = client_for(user).get("/api/v1/contracts/statistics").json()
+        assert (body["prefix"], body["year"], body["output_count"]) == (prefix, None, 1), user
+    assert client_for(applicant_admin).get("/api/v1/contracts/statistics").status_code == 404
+    response = client_for(city_reviewer).get("/api/v1/contracts/statistics?year=1800")
+    assert (response.status_code, list(response.json()["details"]["fields"])) == (422, ["year"])
