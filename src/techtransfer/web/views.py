@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -156,8 +157,13 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        language = getattr(form.get_user(), "language", "")
-        if language:
+        user = form.get_user()
+        language = getattr(user, "language", "")
+        if not language:
+            # Never chosen: the one this sign-in is read in (the browser's, say English) is theirs,
+            # so notices and e-mails come in it rather than in the platform's default.
+            core_services.set_language(actor=user, language=get_language() or "")
+        else:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                 path=settings.LANGUAGE_COOKIE_PATH, samesite=settings.LANGUAGE_COOKIE_SAMESITE,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
+from techtransfer.core.models import User
 from techtransfer.core.tests.factories import UserFactory
 from techtransfer.notifications import services
 from techtransfer.notifications.models import Notification
@@ -148,6 +150,21 @@ def test_signing_in_brings_back_the_language_last_chosen(client):
     client.logout()
     again = client.post("/login/", {"username": "never_chose", "password": PASSWORD})
     assert again.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in again.cookies
+
+
+def test_a_first_sign_in_keeps_the_language_it_was_read_in(client):
+    """QA: someone reading the site in English (their browser's) got every notice in Chinese, the
+    platform's default, until they used the language switch."""
+    from techtransfer.core.tests.factories import PASSWORD
+
+    for username, header, kept in (("reads_en", "en-US,en;q=0.9", "en"), ("reads_zh", "zh-CN,zh;q=0.9", "zh-hans")):
+        UserFactory(username=username)
+        Client().post("/login/", {"username": username, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE=header)
+        assert User.objects.get(username=username).language == kept
+    # A language chosen before is not replaced by the browser's.
+    UserFactory(username="chose_zh", language="zh-hans")
+    Client().post("/login/", {"username": "chose_zh", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert User.objects.get(username="chose_zh").language == "zh-hans"
 
 
 def _filter_links(body: str) -> str:
