@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("techtransfer.matchmaking.urls")),
     path("", include("techtransfer.matchmaking.urls_events")),
     path("", include("techtransfer.contracts.urls")),
+    path("", include("techtransfer.api.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     # Pages carry their icon inline; clients that ask for /favicon.ico anyway (bookmarks, feed
     # readers) are sent to the same icon.
