@@ -8,13 +8,15 @@
     var c = init(id); if (!c) { return; }
     c.setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: [zh ? "合同金额" : "Contract amount", zh ? "技术交易额" : "Technology amount"] },
-      grid: { left: 60, right: 20, bottom: 80 },
-      xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: 30 } },
-      yAxis: { type: "value" },
+      legend: { data: [zh ? "合同金额" : "Contract amount", zh ? "技术交易额" : "Technology transaction amount"] },
+      // Labels inside the chart's box, rotated names cut short rather than cut off at its edge.
+      grid: { left: 10, right: 20, bottom: 10, top: 40, containLabel: true },
+      xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
+        axisLabel: { rotate: 30, width: 110, overflow: "truncate", interval: 0 } },
+      yAxis: { type: "value", name: zh ? "万元" : "10,000 yuan" },
       series: [
         { name: zh ? "合同金额" : "Contract amount", type: "bar", data: rows.map(function (r) { return r.contract; }) },
-        { name: zh ? "技术交易额" : "Technology amount", type: "bar", data: rows.map(function (r) { return r.tech; }) }
+        { name: zh ? "技术交易额" : "Technology transaction amount", type: "bar", data: rows.map(function (r) { return r.tech; }) }
       ]
     });
   }
@@ -27,16 +29,32 @@
     var series = [];
     ["province", "national"].forEach(function (k) { var s = data.history[k]; if (s) { s.years.forEach(function (y) { years[y] = true; }); } });
     data.by_year.forEach(function (r) { years[r.name] = true; });
-    var axis = Object.keys(years).sort();
-    function pick(ys, vs) { var m = {}; ys.forEach(function (y, i) { m[y] = vs[i]; }); return axis.map(function (y) { return m[y] === undefined ? null : m[y]; }); }
+    var axis_years = Object.keys(years).sort();
+    function pick(ys, vs) { var m = {}; ys.forEach(function (y, i) { m[y] = vs[i]; }); return axis_years.map(function (y) { return m[y] === undefined ? null : m[y]; }); }
     if (data.history.province) { series.push({ name: data.history.province.name, type: "bar", data: pick(data.history.province.years, data.history.province.values) }); }
     if (data.history.national) { series.push({ name: data.history.national.name, type: "line", yAxisIndex: 1, data: pick(data.history.national.years, data.history.national.values) }); }
-    series.push({ name: zh ? "本平台登记" : "Registered here", type: "line", yAxisIndex: 2, data: pick(data.by_year.map(function (r) { return r.name; }), data.by_year.map(function (r) { return r.tech / 10000; })) });
+    // The yearbooks count contract turnover (成交额): beside it, the contract amounts registered here
+    // (万元 → 亿元), as points a year.
+    var own = zh ? "本平台登记合同金额" : "Contract amount registered here";
+    series.push({ name: own, type: "line", yAxisIndex: 2, symbolSize: 8, data: pick(data.by_year.map(function (r) { return r.name; }), data.by_year.map(function (r) { return r.contract / 10000; })) });
+    var unit = zh ? "亿元" : "100 million yuan";
+    // Each axis named along its side (the names never meet at the top), in the series' colour.
+    function axis(name, side, offset, colour, gap) {
+      return { type: "value", name: name + "（" + unit + "）", nameLocation: "middle", nameGap: gap,
+        nameRotate: side === "left" ? 90 : -90, position: side, offset: offset, splitLine: { show: offset === 0 && side === "left" },
+        axisLine: { show: true, lineStyle: { color: colour } } };
+    }
+    var colours = ["#5470c6", "#91cc75", "#ee6666"];
     h.setOption({
-      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 60, right: 110, bottom: 30 },
-      xAxis: { type: "category", data: axis },
-      // The platform's own series has its own axis: it is tiny beside the yearbook totals.
-      yAxis: [{ type: "value" }, { type: "value" }, { type: "value", position: "right", offset: 55 }],
+      color: colours, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 150, right: 70, bottom: 30, top: 50 },
+      xAxis: { type: "category", data: axis_years },
+      // Each series its own axis: the country's total is far above the province's, the platform's
+      // far below both.
+      yAxis: [
+        axis(data.history.province ? data.history.province.name : "", "left", 0, colours[0], 42),
+        axis(data.history.national ? data.history.national.name : "", "right", 0, colours[1], 50),
+        axis(own, "left", 78, colours[2], 36)
+      ],
       series: series
     });
   }
