@@ -333,7 +333,9 @@ def _pdf_styles() -> dict[str, Any]:
             spaceAfter=4,
             textColor=colors.HexColor("#0b3d91"),
         ),
-        "toc": ParagraphStyle("toc", parent=base, fontSize=10, leading=15, leftIndent=0),
+        # The contents' lines stop short of the right edge (36 pt): a title that fills its last line
+        # still leaves room for the leader dots and the page number, which are drawn up to the edge.
+        "toc": ParagraphStyle("toc", parent=base, fontSize=10, leading=15, leftIndent=0, rightIndent=36),
     }
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import shutil
 import subprocess
 from urllib.parse import quote
@@ -705,3 +706,23 @@ def test_the_list_counts_the_entries_readers_see(client, published_catalogue, re
     record.secrecy = SecrecyLevel.INTERNAL
     record.save(update_fields=["secrecy"])
     assert listed_count() == "0"
+
+
+def test_every_contents_line_ends_with_its_page_number_whatever_the_titles_length(published_catalogue, tmp_path):
+    """QA: a title that filled its last line of the contents lost its page number (drawn in a
+    shrinking font where no room was left), another had no dots before it."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; text extraction not checked")
+    base = "稀土永磁材料低成本制备技术及其在新能源汽车驱动电机中的应用研究与示范"
+    for i, n in enumerate(range(30, 66), start=2):  # titles of 30 to 65 characters: some fill a line
+        record = PublishedAchievementFactory(name=(base * 2)[:n])
+        CatalogueEntryFactory(catalogue=published_catalogue, achievement=record, position=i)
+    with translation.override("zh-hans"):
+        data = export_pdf(published_catalogue, list(catalogue_entries(published_catalogue)))
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "3", str(pdf), "-"], capture_output=True,
+                          check=True, text=True).stdout  # fmt: skip
+    entries = 1 + 36
+    numbered = [line for line in text.splitlines() if re.search(r"\. \.\s*\d+\s*$", line)]
+    assert len(numbered) == entries, text
