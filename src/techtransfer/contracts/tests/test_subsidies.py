@@ -32,6 +32,8 @@ def test_shipped_rule_has_the_published_rates_and_caps(db) -> None:  # type: ign
     # Shown on Chinese pages: the notes are in Chinese (they were English).
     assert rule.source.startswith("江西省 2020 年网上常设技术市场交易补助")
     assert rule.source.endswith("发放前请核对官方通知。")
+    # Not an internal ticket's name (QA: "按 issue 6 的摘要" was shown to officials).
+    assert rule.source.startswith("江西省 2020 年网上常设技术市场交易补助：买方 2.5%") and "issue" not in rule.source
 
 
 def test_yearbook_series_cite_their_source_in_chinese(db) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """Pages and API: who sees what (forbidden looks like not found), the forms, query budgets."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -543,6 +544,14 @@ def test_subsidy_tables_name_the_roles_in_the_pages_language(contracts, province
     detail = c.get(f"/contracts/{registered.pk}/").content.decode().split('id="subsidies"')[1]
     for table in (units.split("</table>")[0], detail.split("</table>")[0]):
         assert "卖方" in table and "seller" not in table and "buyer" not in table
+    # The total counts its grants in words of the page's language (it said "76 shares", "1 shares").
+    total = re.search(
+        r'id="subsidy-total">.*?</p>',
+        c.get(f"/contracts/subsidies/?year={year}", HTTP_ACCEPT_LANGUAGE="en").content.decode(),
+    )
+    assert total is not None and re.search(r"\((\d+) grants?\)", total.group(0)) is not None
+    count = int(re.search(r"\((\d+) grants?\)", total.group(0)).group(1))
+    assert f"({count} grant{'' if count == 1 else 's'})" in total.group(0)
 
 
 def test_a_verified_organisation_with_the_buyers_credit_code_sees_the_contract(contracts) -> None:  # type: ignore[no-untyped-def]

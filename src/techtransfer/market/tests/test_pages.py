@@ -220,12 +220,12 @@ def test_the_listing_price_gives_its_unit_as_the_auction_page_does(client, listi
     """It read "100.00–150.00 10,000 yuan" in English; the auction page reads "92.00 (10,000 yuan)"."""
     url = f"/market/listings/{listing.pk}/"
     en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<dd class="col-sm-9">100.00–150.00 (10,000 yuan) (negotiable)</dd>' in en
+    assert '<dd class="col-sm-9">100.00–150.00 (10,000 yuan), negotiable</dd>' in en
     zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert '<dd class="col-sm-9">100.00–150.00 (万元) (面议)</dd>' in zh
+    assert '<dd class="col-sm-9">100.00–150.00 (万元)，可议价</dd>' in zh
     # The same line in the market list.
     assert (
-        "100.00–150.00 (10,000 yuan) (negotiable)" in client.get("/market/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        "100.00–150.00 (10,000 yuan), negotiable" in client.get("/market/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
 
 
@@ -233,7 +233,7 @@ def test_the_listing_price_gives_its_unit_as_the_auction_page_does(client, listi
     ("price_min", "price_max", "negotiable", "en", "zh"),
     [
         (Decimal("100.00"), Decimal("150.00"), False, "100.00–150.00 (10,000 yuan)", "100.00–150.00 (万元)"),
-        (Decimal("80.00"), None, True, "80.00 (10,000 yuan) (negotiable)", "80.00 (万元) (面议)"),
+        (Decimal("80.00"), None, True, "80.00 (10,000 yuan), negotiable", "80.00 (万元)，可议价"),
         (None, None, False, "Price on request", "价格面议"),
     ],
 )
