@@ -16,7 +16,7 @@ from techtransfer.achievements.choices import (
 )
 from techtransfer.achievements.models import Achievement
 from techtransfer.core.choices import OrganisationType
-from techtransfer.core.filters import MONEY, TRL, YEAR, BoundedNumberFilter, filter_region_code
+from techtransfer.core.filters import MONEY, TRL, YEAR, BoundedNumberFilter, CheckedFilterForm, filter_region_code
 
 ORDERING = {
     "-published": ("-published_at", "-pk"),
@@ -70,6 +70,7 @@ class AchievementFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Achievement
+        form = CheckedFilterForm  # impossible filters are errors (422 in the API), not an empty list
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet[Achievement], name: str, value: str) -> QuerySet[Achievement]:

@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.choices import OrganisationStatus, OrganisationType
@@ -21,6 +22,28 @@ from techtransfer.search.registry import REGION_PREFIX, region_prefix
 MONEY = {"min_value": 0, "max_value": 9_999_999_999}  # 10,000 yuan
 TRL = {"min_value": 1, "max_value": 9}
 YEAR = {"min_value": 1949, "max_value": 2200}
+
+
+def check_bounds(form: forms.Form, data: dict[str, Any]) -> None:
+    """An upper bound below its lower bound (TRL 8 to 2) is an error of the upper bound's field, said
+    with the form's other errors (the search form and the subscription form)."""
+    for lo, hi in (("trl_min", "trl_max"), ("price_min", "price_max"), ("year_min", "year_max")):
+        if data.get(lo) is not None and data.get(hi) is not None and data[lo] > data[hi]:
+            form.add_error(hi, _("The upper bound must not be below the lower bound."))
+
+
+class CheckedFilterForm(forms.Form):
+    """The form of a list's filters (`Meta.form` of its FilterSet): filters no record can pass are
+    errors said with the others, as the search page says them (the API answers 422 with each under
+    its name), not an empty list: an upper bound below its lower bound, a region code no region has."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_bounds(self, data)
+        code = data.get("region")
+        if "region" in self.fields and code and "region" not in self.errors and region_of_code(str(code)) is None:
+            self.add_error("region", gettext("Unknown region code: %(values)s.") % {"values": str(code).strip()})
+        return data
 
 
 class BoundedNumberFilter(django_filters.NumberFilter):
@@ -68,6 +91,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
+        form = CheckedFilterForm  # impossible filters are errors (422 in the API), not an empty list
         fields = ["q", "type", "status", "region"]
 
     def filter_q(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.filters import MONEY, BoundedNumberFilter, filter_region_code, yes_no_all
+from techtransfer.core.filters import MONEY, BoundedNumberFilter, CheckedFilterForm, filter_region_code, yes_no_all
 from techtransfer.market.choices import AuctionStatus, ListingMode
 from techtransfer.market.models import Listing
 
@@ -43,6 +43,7 @@ class ListingFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Listing
+        form = CheckedFilterForm  # impossible filters are errors (422 in the API), not an empty list
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet[Listing], name: str, value: str) -> QuerySet[Listing]:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.filters import MONEY, BoundedNumberFilter, filter_region_code, yes_no_all
+from techtransfer.core.filters import MONEY, BoundedNumberFilter, CheckedFilterForm, filter_region_code, yes_no_all
 from techtransfer.needs.choices import CooperationMode
 from techtransfer.needs.models import Need
 
@@ -39,6 +39,7 @@ class NeedFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Need
+        form = CheckedFilterForm  # impossible filters are errors (422 in the API), not an empty list
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:

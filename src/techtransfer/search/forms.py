@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core.filters import check_bounds
 from techtransfer.core.forms import StyledForm
 from techtransfer.core.wording import run_in_list
 from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
@@ -139,14 +140,6 @@ TRL, PRICE, YEAR = (RANGE_BOUNDS[name] for name in ("trl", "price", "year"))
 def filter_label(name: str) -> str:
     """The label of the filter `name`, from the first record type that declares it."""
     return next((str(spec.label) for st in types().values() for spec in st.filters if spec.name == name), name)
-
-
-def check_bounds(form: forms.Form, data: dict[str, Any]) -> None:
-    """An upper bound below its lower bound (TRL 8 to 2) is an error of the upper bound's field, said
-    with the form's other errors (the search form and the subscription form)."""
-    for lo, hi in (("trl_min", "trl_max"), ("price_min", "price_max"), ("year_min", "year_max")):
-        if data.get(lo) is not None and data.get(hi) is not None and data[lo] > data[hi]:
-            form.add_error(hi, _("The upper bound must not be below the lower bound."))
 
 
 class SearchForm(StyledForm):

@@ -273,3 +273,31 @@ def test_a_price_given_is_shown_even_when_negotiable(org, applicant_member, clie
     client.force_login(applicant_member)
     page = client.get(f"/achievements/{a.pk}/").content.decode()
     assert f'<dd class="col-7" id="achievement-price">{shown}</dd>' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        ("/api/v1/achievements?trl_min=8&trl_max=2", "trl_max", "The upper bound must not be below the lower bound."),
+        (
+            "/api/v1/achievements?price_min=50&price_max=5",
+            "price_max",
+            "The upper bound must not be below the lower bound.",
+        ),
+        ("/api/v1/achievements?region=99", "region", "Unknown region code: 99."),
+        ("/api/v1/market/listings?region=990000", "region", "Unknown region code: 990000."),
+        ("/api/v1/needs?region=abc", "region", "Unknown region code: abc."),
+        ("/api/v1/organisations?region=9901", "region", "Unknown region code: 9901."),
+    ],
+)
+def test_impossible_list_filters_are_refused_by_name_not_answered_with_nothing(client, db, path, field, message):
+    """QA: TRL 8 to 2 and region 99 answered 200 with an empty list, where the search refuses them."""
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.json()
+    assert (response.status_code, body["code"], body["details"]["fields"]) == (
+        422,
+        "validation_error",
+        {field: [message]},
+    )
+    # A region that exists, by its province's or city's code, still filters.
+    assert client.get("/api/v1/achievements?region=3601&trl_min=2&trl_max=8").status_code == 200
