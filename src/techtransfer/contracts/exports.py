@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from techtransfer.contracts import selectors
 from techtransfer.contracts.selectors import Row
+from techtransfer.core.models import Region
 
 
 def _rows_sheet(ws: Worksheet, title: str, rows: Iterable[Row]) -> None:
@@ -21,14 +24,22 @@ def _rows_sheet(ws: Worksheet, title: str, rows: Iterable[Row]) -> None:
         ws.append([r.label, r.count, r.contract_amount, r.technology_amount])
 
 
-def statistics_workbook(prefix: str, year: int | None) -> bytes:
+def statistics_workbook(prefix: str, year: int | None, scope_name: str = "") -> bytes:
+    """The statistics of `prefix` (a region's code prefix, "" everywhere) and `year` (None: all
+    years): a summary naming its scope, a sheet per breakdown, the flows and the output contracts."""
     st = selectors.statistics(prefix, year)
     wb = Workbook()
+    summary = wb.active
     _rows_sheet(
-        wb.active,
+        summary,
         _("Summary"),
         [_label(st.output, _("Output (seller in scope)")), _label(st.absorption, _("Absorption (buyer in scope)"))],
     )  # type: ignore[arg-type]
+    # The file says what it counts, not only its name (QA: no sheet named its region or year).
+    summary.append([])
+    summary.append([_("Region"), scope_name or prefix or _("All regions")])
+    summary.append([_("Year of registration"), year if year is not None else _("All years")])
+    summary.append([_("The breakdowns by month, year, type, field and organisation count the output contracts.")])
     sheets = [
         (_("By month"), st.by_month),
         (_("By year"), st.by_year),
@@ -60,9 +71,9 @@ def statistics_workbook(prefix: str, year: int | None) -> bytes:
     for c in selectors.contract_rows(prefix, year):
         ws.append(
             [
-                c.registration_number, c.name, c.organisation.name, c.seller_region_id, c.buyer_region_id or "",
+                c.registration_number, c.name, c.organisation.name, _region(c.seller_region), _region(c.buyer_region),
                 c.get_contract_type_display(), c.get_tech_field_display(),
-                c.registered_at.strftime("%Y-%m-%d") if c.registered_at else "", c.contract_amount,
+                timezone.localdate(c.registered_at) if c.registered_at else None, c.contract_amount,
                 c.technology_amount,
             ]
         )  # fmt: skip
@@ -71,9 +82,16 @@ def statistics_workbook(prefix: str, year: int | None) -> bytes:
             for cell in row:
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
+                elif isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _region(region: Region | None) -> str:
+    """A region as the other sheets name it, after its code (360102 东湖区)."""
+    return f"{region.code} {region.name}" if region is not None else ""
 
 
 def _label(row: Row, label: str) -> Row:

@@ -148,7 +148,7 @@ def statistics_xlsx(request: HttpRequest) -> HttpResponse:
         _tell(request, scope)
         return redirect(f"{reverse('contracts:statistics')}?{scope.query}")
     prefix, year = scope.prefix, scope.year
-    content = exports.statistics_workbook(prefix, year)
+    content = exports.statistics_workbook(prefix, year, _scope_name(prefix))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"contract-statistics-{prefix or 'all'}-{year or 'all'}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,11 +1,13 @@
 """Pages and API: who sees what (forbidden looks like not found), the forms, query budgets."""
 
+import datetime
 import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from techtransfer.audit.models import AuditEvent
@@ -260,6 +262,12 @@ def test_statistics_page_and_export_show_the_registered_contract(contracts, prov
     assert summary[0][1:] == (1, 1000000, 800000)
     rows = list(wb["Contracts"].iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in rows] == ["已登记合同"]
+    # The file names its scope (QA: only its file name did), regions by code and name, dates as dates.
+    assert summary[3:5] == [("Region", "江西省", None, None), ("Year of registration", "All years", None, None)]
+    registered = contracts["registered"]
+    assert rows[0][3] == f"{registered.seller_region_id} {registered.seller_region.name}"
+    assert rows[0][7] == datetime.datetime.combine(timezone.localdate(registered.registered_at), datetime.time())
+    assert wb["Contracts"].cell(row=2, column=8).number_format == "yyyy-mm-dd"
 
 
 def test_public_summary_shows_totals_only(contracts) -> None:  # type: ignore[no-untyped-def]
