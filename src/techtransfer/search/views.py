@@ -48,7 +48,9 @@ FACET_MORE = 30  # values behind its "more" switch
 # The form's "More filters" fields (all but the question, the record types and the page).
 FILTER_FIELDS = [name for name in SearchForm.base_fields if name not in ("q", "type", "page", "sort")]
 FILTERS_CACHE_SECONDS = 300
-_LATIN_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9 \-]*")
+# English words (letters, spaces, hyphens): not a model number or a code (ABC123, 5G), which is no
+# question of language.
+_LATIN_ONLY = re.compile(r"[A-Za-z][A-Za-z \-]*")
 FacetLink = tuple[str, int, str | None, bool]  # label, count, link, selected (its link removes it)
 
 # Facet values repeat from page to page (disciplines, industries, …): each is percent-encoded once

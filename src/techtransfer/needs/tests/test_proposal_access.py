@@ -128,3 +128,16 @@ def test_an_expert_is_offered_the_score_form_only_when_scoring_is_open(client, w
         challenges.declare_conflicts(actor=world.expert, challenge_id=world.challenge.pk, proposal_ids=[])
         open_ = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="score-form"' in open_ and 'id="not-scoring-yet"' not in open_
+
+
+def test_a_challenge_without_proposals_says_so_instead_of_empty_charts(
+    client, applicant_org, applicant_admin, county_reviewer
+):
+    """QA: "0 solvers" was followed by three empty grey charts and an empty axis."""
+    from techtransfer.needs.tests.factories import open_challenge, published_need
+
+    need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
+    challenge = open_challenge(need=need, seeker=applicant_admin)
+    body = client.get(reverse("challenges:stats", args=[challenge.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="no-solvers"' in body and "No proposals yet: the charts appear with the first one." in body
+    assert ('id="trend-chart"' in body, "echarts.min.js" in body) == (False, False)

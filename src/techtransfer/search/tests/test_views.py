@@ -512,6 +512,9 @@ def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, 
     assert "Most records are written in Chinese" in english  # a Latin question that found nothing
     wide = client.get(reverse("search:search"), {"q": "ｇｒａｐｈｅｎｅ"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Most records are written in Chinese" in wide  # typed in full-width letters
+    # A model number or code that found nothing is not told to use Chinese (QA: ＡＢＣ１２３).
+    code = client.get(reverse("search:search"), {"q": "ＡＢＣ１２３"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 results" in code and 'id="latin-hint"' not in code
     found = client.get(reverse("search:search"), {"q": "永磁"}).content.decode()
     assert 'id="did-you-mean"' not in found and 'id="latin-hint"' not in found
     assert 'id="latin-hint"' not in client.get(reverse("search:search"), {"q": "无此词语"}).content.decode()

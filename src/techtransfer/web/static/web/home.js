@@ -10,11 +10,11 @@
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { data: [zh ? "江西" : "Jiangxi", zh ? "31省合计" : "Sum of 31 provinces"] },
-    grid: { left: 60, right: 60, bottom: 30 },
+    grid: { left: 60, right: 60, bottom: 30, top: 60 },
     xAxis: { type: "category", data: years },
     yAxis: [
-      { type: "value", name: zh ? "江西 亿元" : "Jiangxi" },
-      { type: "value", name: zh ? "全国 亿元" : "National" }
+      { type: "value", name: zh ? "江西 亿元" : "Jiangxi, 100 million yuan" },
+      { type: "value", name: zh ? "全国 亿元" : "National, 100 million yuan" }
     ],
     series: [
       { name: zh ? "江西" : "Jiangxi", type: "bar", data: years.map(function (y) { return jxByYear[y] === undefined ? null : jxByYear[y]; }) },
@@ -25,7 +25,11 @@
   var pie = echarts.init(document.getElementById("orgs-chart"));
   pie.setOption({
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["35%", "70%"], data: orgs.filter(function (o) { return o.value > 0; }) }]
+    // Names in a legend below, not beside the slices, where long English names were cut short
+    // ("Governme…") and a small slice's name was lost.
+    legend: { bottom: 0, type: "scroll" },
+    series: [{ type: "pie", radius: ["30%", "60%"], center: ["50%", "42%"], label: { show: false },
+      data: orgs.filter(function (o) { return o.value > 0; }) }]
   });
   window.addEventListener("resize", function () { chart.resize(); pie.resize(); });
 })();
