@@ -13,7 +13,9 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from techtransfer.audit.services import record_event
 from techtransfer.core.errors import DomainError, Errors
@@ -51,6 +53,7 @@ def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", 
     for language, group in sorted(by_language.items()):
         with translation.override(language):
             subject, text = _render(title)[:200], _render(body)
+            mail_text = _mail_text(subject, text, url)
         rows += [
             Notification(user=u, kind=kind, title=subject, body=text, url=url[:300])
             for u in group
@@ -58,10 +61,22 @@ def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", 
         ]
         emails = [u.email for u in group if u.email and (prefs.get(u.pk) is None or prefs[u.pk].email)]
         if emails:
-            link = f"{settings.SITE_URL}{url}" if url else ""
-            transaction.on_commit(partial(_send, emails, subject, "\n\n".join(x for x in (text, link) if x)))
+            transaction.on_commit(partial(_send, emails, subject, mail_text))
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def _mail_text(subject: str, text: str, url: str) -> str:
+    """An e-mail that says what happened on its own (it was the body, or only a link, when the notice
+    had no body), where to see it, and where to choose what is sent; in the active language."""
+    lines = [subject, text]
+    if url:
+        lines.append(gettext("Open it on the platform: %(link)s") % {"link": f"{settings.SITE_URL}{url}"})
+    lines.append(
+        gettext("You get this e-mail because of your notification settings: %(link)s")
+        % {"link": f"{settings.SITE_URL}{reverse('notifications:preferences')}"}
+    )
+    return "\n\n".join(line for line in lines if line)
 
 
 def mark_read(*, actor: User, notification_id: int | None = None) -> int:

@@ -205,3 +205,17 @@ def test_an_empty_unread_filter_says_so(client):
     client.force_login(a)
     page = client.get("/notifications/?unread=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<li class="list-group-item">No unread notifications.</li>' in page
+
+
+def test_an_email_says_what_happened_where_to_see_it_and_why_it_came(django_capture_on_commit_callbacks):
+    """QA: a notice without a body went out as an e-mail holding only a bare link."""
+    from django.conf import settings
+
+    reader = UserFactory(username="reader", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(user_ids=[reader.pk], kind="k", title="New inquiry: 稀土永磁", url="/matchmaking/7/")
+    assert mail.outbox[0].body == (
+        "New inquiry: 稀土永磁\n\n"
+        f"Open it on the platform: {settings.SITE_URL}/matchmaking/7/\n\n"
+        f"You get this e-mail because of your notification settings: {settings.SITE_URL}/notifications/preferences/"
+    )

@@ -82,8 +82,11 @@ def test_matching_record_notifies_once_even_when_changed_again(
     # The e-mail says where to change or stop the notices, and links the record.
     manage = f"{settings.SITE_URL}{reverse('search:subscription_edit', args=[sub.pk])}"
     assert [m.body for m in mail.outbox if m.subject.startswith("New for")] == [
+        f"New for “钙钛矿”: {NAME}\n\n"
         "A record matching your subscription “钙钛矿” was published or changed.\n"
-        f"To change or stop these notices:\n{manage}\n\n{settings.SITE_URL}/achievements/{a.pk}/"
+        f"To change or stop these notices:\n{manage}\n\n"
+        f"Open it on the platform: {settings.SITE_URL}/achievements/{a.pk}/\n\n"
+        f"You get this e-mail because of your notification settings: {settings.SITE_URL}/notifications/preferences/"
     ]
 
     # The same record changes twice more (each audited change writes an outbox row).
