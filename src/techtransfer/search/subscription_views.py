@@ -66,6 +66,9 @@ def _sort_key(label: str) -> str:
     return suggest.pinyin_key(text.normalise(label)) if _CJK.search(label) else label.casefold()
 
 
+SEVERAL = _("Hold Ctrl (⌘ on a Mac) and click to choose several; none chosen: all.")
+
+
 class SubscriptionForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     query = forms.CharField(
@@ -77,9 +80,13 @@ class SubscriptionForm(StyledForm):
             "A question in English words only is one alternative: all its words must be in the record."
         ),
     )
-    types = forms.MultipleChoiceField(label=_("Record types"), required=False, choices=())
-    plan_industry = forms.MultipleChoiceField(label=_("Industries"), required=False, choices=())
-    discipline = forms.MultipleChoiceField(label=_("Disciplines"), required=False, choices=())
+    # A few record types: boxes to tick (a list box hid some of them and lost a choice at a click).
+    types = forms.MultipleChoiceField(
+        label=_("Record types"), required=False, choices=(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every type."),
+    )  # fmt: skip
+    plan_industry = forms.MultipleChoiceField(label=_("Industries"), required=False, choices=(), help_text=SEVERAL)
+    discipline = forms.MultipleChoiceField(label=_("Disciplines"), required=False, choices=(), help_text=SEVERAL)
     regions = forms.CharField(
         label=_("Regions"),
         required=False,
