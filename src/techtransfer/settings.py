@@ -165,6 +165,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+# Requests a minute the open API answers one address that sends no token nor session (0: no limit);
+# beyond, 429 with Retry-After. Signed-in callers are not limited.
+API_ANONYMOUS_PER_MINUTE = env_int("API_ANONYMOUS_PER_MINUTE", 120, minimum=0)
 # Contracts between the same two parties in opposite directions within this many days are flagged.
 CONTRACTS_CIRCULAR_WINDOW_DAYS = env_int("CONTRACTS_CIRCULAR_WINDOW_DAYS", 365, minimum=1)
 

@@ -121,7 +121,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     show each message next to its field); of anything else, the error's status with its details."""
     if (fields := field_details(exc)) is not None:
         return error_response(request, 422, exc.code, exc.message, fields)
-    return error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+    response = error_response(request, exc.http_status, exc.code, exc.message, exc.details)
+    if "retry_after" in exc.details:  # rate_limited: when to ask again, as HTTP says it
+        response["Retry-After"] = str(exc.details["retry_after"])
+    return response
 
 
 # Where django-ninja puts an input (the first part of an error's location), and the names of the

@@ -8,13 +8,17 @@ broken token learns about it.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from techtransfer.api import tokens
+from techtransfer.audit.middleware import client_ip
 from techtransfer.core.choices import TokenScope
 from techtransfer.core.errors import DomainError, Errors
 
@@ -58,9 +62,29 @@ class SessionAuth(APIKeyCookie):
 ANONYMOUS_WRITES = frozenset({("POST", "/api/v1/organisations")})
 
 
+def _count_anonymous(request: HttpRequest) -> None:
+    """Refuse (429 `rate_limited`, `details.retry_after` seconds) an address's anonymous request beyond
+    `API_ANONYMOUS_PER_MINUTE` in the current minute; counted in the shared cache (Redis in
+    production), so every worker process counts the same requests."""
+    limit = settings.API_ANONYMOUS_PER_MINUTE
+    if not limit:
+        return
+    now = time.time()
+    key = f"api-anonymous:{client_ip(request) or '-'}:{int(now // 60)}"
+    cache.add(key, 0, timeout=61)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this request starts the minute
+        cache.set(key, 1, timeout=61)
+        count = 1
+    if count > limit:
+        raise DomainError(Errors.RATE_LIMITED, details={"retry_after": 60 - int(now % 60)})
+
+
 def anonymous(request: HttpRequest) -> Any:
     if request.headers.get("Authorization"):
         raise DomainError(Errors.NOT_AUTHENTICATED)
+    _count_anonymous(request)
     if request.method not in SAFE_METHODS and (request.method, request.path) not in ANONYMOUS_WRITES:
         # Refused before the body is read: "sign in", not a list of the body's missing fields.
         raise DomainError(Errors.NOT_AUTHENTICATED)

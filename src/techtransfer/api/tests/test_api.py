@@ -333,3 +333,27 @@ def test_an_anonymous_change_is_asked_to_sign_in_before_its_body_is_read(client)
     # Registering an organisation needs no account: its fields are checked.
     response = client.post("/api/v1/organisations", {}, content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (422, "validation_error")
+
+
+def test_anonymous_callers_are_limited_per_minute_and_told_when_to_come_back(client, settings, applicant_admin):
+    """QA: 150 anonymous requests in 10 s were all answered, though an anonymous search also runs the
+    semantic backend. Beyond the limit an address gets 429 with Retry-After; a signed-in caller and
+    a token are not counted."""
+    settings.API_ANONYMOUS_PER_MINUTE = 3
+    answers = [client.get("/api/v1/notifications/unread-count").status_code for _ in range(3)]
+    assert answers == [401, 401, 401]  # counted even when refused further on
+    refused = client.get("/api/v1/organisations", HTTP_ACCEPT_LANGUAGE="en")
+    body = refused.json()
+    assert (refused.status_code, body["code"]) == (429, "rate_limited")
+    assert 1 <= body["details"]["retry_after"] <= 60 and refused["Retry-After"] == str(body["details"]["retry_after"])
+    assert body["message"] == (
+        "Too many requests without an access token from this address: wait a minute, or send a token."
+    )
+    signed_in = Client()
+    signed_in.force_login(applicant_admin)
+    assert [signed_in.get("/api/v1/organisations").status_code for _ in range(5)] == [200] * 5
+    _token, raw = tokens.create_token(user=applicant_admin, name="t", scope="read")
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert [bearer.get("/api/v1/organisations").status_code for _ in range(5)] == [200] * 5
+    settings.API_ANONYMOUS_PER_MINUTE = 0  # no limit
+    assert client.get("/api/v1/organisations").status_code == 200
