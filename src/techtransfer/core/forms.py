@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core import phone, uscc
@@ -111,10 +112,22 @@ class StyledModelForm(forms.ModelForm):  # type: ignore[type-arg]
         style_fields(self)
 
 
+class RegionField(forms.ModelChoiceField):
+    """A region select whose options read 江西省 (Jiangxi Province) on English pages."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return region_label(obj)
+
+
+def region_label(region: Region) -> str:
+    """A region's name, with its English reading beside it when the page is in English."""
+    return f"{region.name} ({region.name_en})" if get_language() == "en" else region.name
+
+
 class RegionChoiceMixin(StyledForm):
     """Province → city → county selects; the most specific chosen level is the region."""
 
-    province = forms.ModelChoiceField(
+    province = RegionField(
         label=_("Province"), queryset=Region.objects.filter(parent__isnull=True), empty_label=_("— choose —")
     )
     city = forms.CharField(label=_("City"), required=False)

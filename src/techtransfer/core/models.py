@@ -39,6 +39,13 @@ class Region(models.Model):
         return self.name
 
     @property
+    def name_en(self) -> str:
+        """The name's English reading (江西省 → Jiangxi Province), shown beside it on English pages."""
+        from techtransfer.core.region_names import english
+
+        return english(self.name)
+
+    @property
     def prefix(self) -> str:
         """The code prefix shared by this region and everything inside it."""
         if self.level == RegionLevel.PROVINCE:

@@ -53,7 +53,7 @@ def test_registration_form_keeps_input_and_explains_errors(client):
     assert response.status_code == 200
     assert 'value="保留的名称"' in html
     assert "does not match the GB 32100-2015 check character" in html
-    assert '<option value="360100" selected>南昌市</option>' in html
+    assert '<option value="360100" selected>南昌市 (Nanchang City)</option>' in html
     assert Organisation.objects.count() == 0
 
 
