@@ -59,11 +59,6 @@ def _test_settings(settings, _search_index_root):  # type: ignore[no-untyped-def
     from django.core.cache import cache
 
     cache.clear()
-    # Nor a suggestions table of another test's records: a stale one is rebuilt by a background
-    # thread, which could outlive its test and query a database the next test does not open.
-    from techtransfer.search import suggest
-
-    suggest.reset()
 
 
 @pytest.fixture
