@@ -40,10 +40,6 @@ def register_organisational(label: str) -> None:
     _ORGANISATIONAL.add(label)
 
 
-def declared() -> set[str]:
-    return set(_VISIBLE) | _ORGANISATIONAL
-
-
 def government_q(user: User) -> Q:
     """The events, among those of organisations in `user`'s jurisdiction, that `user` may read."""
     q = Q(object_type__in=sorted(_ORGANISATIONAL))

@@ -121,6 +121,14 @@ def statistics_regions(user: User) -> list[Region] | None:
     return government_regions(user, frozenset(str(r) for r in GOVERNMENT_ROLES))
 
 
+def own_statistics_prefix(user: User) -> str:
+    """The scope `user`'s statistics open on: their widest jurisdiction's code prefix; "" (every
+    region) for platform admins, and for someone who may read none (`may_see_region_statistics`
+    then refuses it)."""
+    regions = statistics_regions(user)
+    return "" if regions is None else min((r.prefix for r in regions), key=len, default="")
+
+
 def may_see_statistics(user: User) -> bool:
     regions = statistics_regions(user)
     return regions is None or bool(regions)

@@ -172,9 +172,7 @@ def contract_totals(
     bought by them) in a year. Government users may read their jurisdiction, platform admins every
     region; a region outside the jurisdiction is not found."""
     user = require_user(request)
-    regions = access.statistics_regions(user)
-    # As the statistics page: the caller's own jurisdiction unless a region is asked for.
-    prefix = "" if regions is None else min((r.prefix for r in regions), key=len, default="")
+    prefix = access.own_statistics_prefix(user)  # as the page: one's jurisdiction unless asked
     if region:
         r = Region.objects.filter(code=region).first()
         if r is None:

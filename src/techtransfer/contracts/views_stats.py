@@ -57,8 +57,7 @@ def _scope(request: HttpRequest) -> Scope:
     user: User = request.user  # type: ignore[assignment]
     if not access.may_see_statistics(user):
         raise Http404
-    regions = access.statistics_regions(user)
-    own = "" if regions is None else min((r.prefix for r in regions), key=len)
+    own = access.own_statistics_prefix(user)
     notes: list[str] = []
     prefix = own
     code = request.GET.get("region", "").strip()

@@ -62,7 +62,11 @@ def own_organisation_ids(user: User) -> list[int]:
     memberships' (none for a platform admin)."""
     if not user.is_authenticated or user.is_platform_admin:
         return []
-    return list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
+    if "_own_organisation_ids" not in user.__dict__:  # the workspace asks for four queues
+        user.__dict__["_own_organisation_ids"] = list(
+            Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True)
+        )
+    return list(user.__dict__["_own_organisation_ids"])
 
 
 def refuse_own(user: User, organisation: Organisation | int) -> None:
@@ -92,6 +96,7 @@ def admin_ids(organisation_ids: Iterable[int]) -> list[int]:
 def forget(user: User) -> None:
     """Drop cached role answers after a membership change."""
     user.__dict__.pop("_membership_cache", None)
+    user.__dict__.pop("_own_organisation_ids", None)
     user.__dict__.pop("_search_visibility", None)  # search.permissions.visibility_for
     for key in [k for k in user.__dict__ if k.startswith("_gov_regions_")]:
         user.__dict__.pop(key)
