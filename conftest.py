@@ -55,6 +55,8 @@ def _test_settings(settings, _search_index_root):  # type: ignore[no-untyped-def
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in-process when their transaction commits (django-tasks resets its backends on change).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    # A stale suggestions table is rebuilt in the request: a background thread could outlive its test.
+    settings.SEARCH_SUGGEST_BACKGROUND = False
     # Each test starts with an empty cache (with CACHE_URL=redis://… the cache outlives the process).
     from django.core.cache import cache
 

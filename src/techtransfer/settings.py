@@ -202,6 +202,8 @@ SEARCH_RERANK_WAIT_MS = env_int("SEARCH_RERANK_WAIT_MS", 20, minimum=0)
 SEARCH_RERANK_SHARE = env_float("SEARCH_RERANK_SHARE", 0.25, minimum=0.01, maximum=1.0)
 # Seconds before the suggestion table (search box) is rebuilt in the background.
 SEARCH_SUGGEST_TTL = env_int("SEARCH_SUGGEST_TTL", 300, minimum=1)
+# Rebuild it in a thread of its own (the tests rebuild it in the request instead).
+SEARCH_SUGGEST_BACKGROUND = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -408,7 +408,7 @@ def _ttl() -> float:
     return float(settings.SEARCH_SUGGEST_TTL)
 
 
-def _refresh() -> None:
+def _rebuild() -> None:
     try:
         stamp = services.index_stamp()  # before the build: a change during it triggers the next one
         fresh = build()
@@ -417,6 +417,13 @@ def _refresh() -> None:
     finally:
         with _lock:
             _state["building"] = False
+
+
+def _refresh() -> None:
+    """The background rebuild: its own thread, so its own database connection, closed when done."""
+    try:
+        _rebuild()
+    finally:
         from django.db import connection
 
         connection.close()
@@ -438,6 +445,11 @@ def get_suggester() -> Suggester:
             _state.update(suggester=fresh, built_at=time.monotonic(), stamp=stamp)
         return fresh
     if start:
+        if not settings.SEARCH_SUGGEST_BACKGROUND:
+            # The tests' setting: a thread could outlive its test and query a database that test
+            # no longer holds (and read another test's records).
+            _rebuild()
+            return _state["suggester"]  # type: ignore[return-value]
         threading.Thread(target=_refresh, name="suggest-refresh", daemon=True).start()
     return current  # type: ignore[return-value]
 

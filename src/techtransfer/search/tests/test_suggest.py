@@ -129,10 +129,12 @@ def test_search_box_asks_for_suggestions_as_you_type(client, index_dir):
     assert 'id="search-suggest"' in body
 
 
-def test_the_table_is_rebuilt_soon_after_the_index_changes(monkeypatch):
+def test_the_table_is_rebuilt_soon_after_the_index_changes(monkeypatch, settings):
     """Not only every SEARCH_SUGGEST_TTL: a title withdrawn from the index stops being offered once the
     table is CHANGED_REBUILD_SECONDS old (built in the background; the old table answers meanwhile)."""
     import time as time_module
+
+    settings.SEARCH_SUGGEST_BACKGROUND = True  # as in production (the build below reads no database)
 
     from techtransfer.search import services as search_services
     from techtransfer.search import suggest as suggest_module
@@ -156,5 +158,29 @@ def test_the_table_is_rebuilt_soon_after_the_index_changes(monkeypatch):
         # Unchanged index: no rebuild before the TTL, however old the table.
         suggest_module._state["built_at"] = time_module.monotonic() - suggest_module.CHANGED_REBUILD_SECONDS - 1
         assert suggest_module.get_suggester() == "table 2" and builds == ["a", "b"]
+    finally:
+        suggest_module.reset()
+
+
+def test_the_tests_rebuild_a_stale_table_in_the_request(monkeypatch, settings):
+    """SEARCH_SUGGEST_BACKGROUND off (the suite's setting): the stale table is replaced before the
+    answer, and no thread is left behind."""
+    import threading
+    import time as time_module
+
+    from techtransfer.search import services as search_services
+    from techtransfer.search import suggest as suggest_module
+
+    settings.SEARCH_SUGGEST_BACKGROUND = False
+    builds: list[str] = []
+    monkeypatch.setattr(search_services, "index_stamp", lambda: "a")
+    monkeypatch.setattr(suggest_module, "build", lambda: builds.append("a") or f"table {len(builds)}")
+    suggest_module.reset()
+    try:
+        assert suggest_module.get_suggester() == "table 1"
+        suggest_module._state["built_at"] = time_module.monotonic() - settings.SEARCH_SUGGEST_TTL - 1
+        assert suggest_module.get_suggester() == "table 2"
+        assert suggest_module._state["building"] is False
+        assert [t.name for t in threading.enumerate() if t.name == "suggest-refresh"] == []
     finally:
         suggest_module.reset()
