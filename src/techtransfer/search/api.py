@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import unicodedata
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,7 +20,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.search import hints, recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit, listed_by_date
-from techtransfer.search.forms import MAX_PAGE, SearchForm, page_count
+from techtransfer.search.forms import MAX_PAGE, SearchForm
 from techtransfer.search.models import SearchSubscription
 
 router = Router(tags=["search"])
@@ -65,7 +66,9 @@ class SearchOut(Schema):
     )
     page: int
     page_size: int
-    pages: int = Field(description="Pages that can be asked for: all of the total, at most 50 (the search's limit)")
+    pages: int = Field(
+        description="Pages of page_size that can be asked for: all of the total, at most the search's best 1,000"
+    )
     sort: str = Field(description="relevance (best first) or newest (newest first; always without a question)")
     results: list[HitOut]
     types: list[FacetValueOut]
@@ -128,7 +131,18 @@ def _search_parameters() -> list[dict[str, Any]]:
             "Best matches first (relevance, the default) or newest first: the same records and counts. "
             "Without a question the records are always listed newest first.",
         ),
-        param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"{services.PAGE_SIZE} results a page."),
+        param(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE * services.PAGE_SIZE},
+            f"Page number; the search serves its best {MAX_PAGE * services.PAGE_SIZE} results "
+            f"({MAX_PAGE} pages of {services.PAGE_SIZE}, {MAX_PAGE * services.PAGE_SIZE // MAX_PAGE_SIZE} of "
+            f"{MAX_PAGE_SIZE}).",
+        ),
+        param(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": services.PAGE_SIZE},
+            "Results a page.",
+        ),
     ]
     for name, what in (
         ("trl", "Technology readiness level"),
@@ -146,6 +160,36 @@ def _search_parameters() -> list[dict[str, Any]]:
     return out
 
 
+# The search serves its best MAX_PAGE pages of PAGE_SIZE (1,000 results); the API reads them in pages
+# of up to MAX_PAGE_SIZE.
+DEPTH = MAX_PAGE * services.PAGE_SIZE
+MAX_PAGE_SIZE = 100
+
+
+def _page_size(given: str | None) -> tuple[int, str]:
+    """The page size asked for and, when it is not one, why."""
+    text = unicodedata.normalize("NFKC", given or "").strip()
+    if not text:
+        return services.PAGE_SIZE, ""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE_SIZE:
+        return int(text), ""
+    return services.PAGE_SIZE, gettext("Enter a whole number from 1 to %(most)d.") % {"most": MAX_PAGE_SIZE}
+
+
+def _last_page(size: int) -> int:
+    return DEPTH // size
+
+
+def _page_number(given: str, last: int) -> int | None:
+    """The page asked for (1 when none is), None when it is not one of 1–`last`."""
+    text = unicodedata.normalize("NFKC", given).strip()  # ２ is 2
+    if not text:
+        return 1
+    if text.isascii() and text.isdigit() and len(text) < 6 and 1 <= int(text) <= last:
+        return int(text)
+    return None
+
+
 @router.get(
     "/search",
     response=SearchOut,
@@ -154,27 +198,33 @@ def _search_parameters() -> list[dict[str, Any]]:
 )
 def search(request: HttpRequest) -> dict[str, Any]:
     """Query parameters as on /search/: q, type (repeatable), region, trl_min/max, price_min/max,
-    year_min/max, page, mode (hybrid, lexical or semantic), sort (relevance or newest), and every
+    year_min/max, page, page_size (1–100), mode (hybrid, lexical or semantic), sort (relevance or newest), and every
     facet name (plan_industry, discipline, stage, kind, transfer_mode, listing_mode, challenge_status,
     org_type; repeatable).
     Only records the caller may see are counted or returned."""
-    form = SearchForm(request.GET)
+    data = request.GET.copy()
+    asked_page = data.pop("page", [""])[-1]  # read here: its bounds depend on the page size
+    form = SearchForm(data)
     fields = {} if form.is_valid() else form.error_fields()
-    if request.GET.get("page_size", str(services.PAGE_SIZE)).strip() != str(services.PAGE_SIZE):
-        # The other lists take a page size; search pages have a fixed one (it was silently ignored).
-        fields["page_size"] = [gettext("Search results come %(n)d to a page.") % {"n": services.PAGE_SIZE}]
+    size, size_error = _page_size(request.GET.get("page_size"))
+    if size_error:
+        fields["page_size"] = [size_error]
+    number = _page_number(asked_page, _last_page(size))
+    if number is None:
+        bounds = {"size": size, "last": _last_page(size)}
+        fields["page"] = [gettext("Pages go from 1 to %(last)d at %(size)d results a page.") % bounds]
     if fields:
         raise DomainError(Errors.VALIDATION, details={"fields": fields})
-    kwargs = form.request_kwargs()
+    assert number is not None
+    kwargs = {**form.request_kwargs(), "limit": size, "offset": (number - 1) * size}
     page = services.search(request.user, kwargs)
-    number = kwargs["offset"] // services.PAGE_SIZE + 1
     told = hints.for_page(request.user, kwargs, page, number)
     return {
         "query": page.query,
         "total": page.results.total,
-        "page": kwargs["offset"] // services.PAGE_SIZE + 1,
-        "page_size": services.PAGE_SIZE,
-        "pages": page_count(page.results.total),
+        "page": number,
+        "page_size": size,
+        "pages": min(_last_page(size), -(-page.results.total // size)),
         "sort": "newest" if listed_by_date(kwargs["query"], kwargs["newest"]) else "relevance",
         "results": [
             {

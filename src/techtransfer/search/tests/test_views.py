@@ -481,13 +481,14 @@ def test_openapi_lists_the_search_parameters(client, db):
     params = {
         p["name"]: p for p in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search"]["get"]["parameters"]
     }
-    assert list(params)[:12] == [
-        "q", "type", "region", "mode", "sort", "page", "trl_min", "trl_max", "price_min", "price_max", "year_min",
-        "year_max",
+    assert list(params)[:13] == [
+        "q", "type", "region", "mode", "sort", "page", "page_size", "trl_min", "trl_max", "price_min", "price_max",
+        "year_min", "year_max",
     ]  # fmt: skip
     assert params["sort"]["schema"] == {"type": "string", "enum": ["relevance", "newest"]}
     assert params["q"]["schema"] == {"type": "string", "maxLength": 200}
-    assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50}
+    assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 1000}  # with page_size 1
+    assert params["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
     industries = ["aviation", "biomed", "green", "new_energy", "new_materials", "ngit", "ssl"]
     assert params["plan_industry"]["schema"] == {"type": "array", "items": {"type": "string", "enum": industries}}
     assert params["challenge_status"]["schema"]["items"]["enum"] == ["awarded", "cancelled", "open"]
@@ -606,11 +607,38 @@ def test_django_s_decimal_message_ends_with_a_chinese_full_stop(client, db):
     assert "确认小数不超过 2 位。" in page and "确认小数不超过 2 位." not in page
 
 
-def test_search_api_refuses_a_page_size_it_would_ignore(client, db):
-    r = client.get("/api/v1/search", {"q": "稀土", "page_size": "1000"}, HTTP_ACCEPT_LANGUAGE="en")
+def test_search_api_reads_its_results_in_pages_of_the_size_asked(
+    client,
+    published,
+    verified,
+    applicant_member,
+    applicant_admin,
+    province_reviewer,
+    django_capture_on_commit_callbacks,
+):  # type: ignore[no-untyped-def]
+    """page_size 1–100 over the search's best 1,000 results (50 pages of 20)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            a = draft(verified, applicant_member, name=f"永磁材料第{n}号", abstract="永磁。", keywords=["永磁"])
+            publish(a, applicant_admin, province_reviewer)
+    whole = client.get("/api/v1/search", {"q": "永磁"}).json()
+    assert (whole["total"], whole["page"], whole["page_size"], whole["pages"]) == (5, 1, 20, 1)
+    ids = [h["id"] for h in whole["results"]]
+    pages = [client.get("/api/v1/search", {"q": "永磁", "page_size": "２", "page": n}).json() for n in (1, 2, 3)]
+    assert [(p["total"], p["page"], p["page_size"], p["pages"]) for p in pages] == [(5, n, 2, 3) for n in (1, 2, 3)]
+    assert [h["id"] for p in pages for h in p["results"]] == ids
+    assert client.get("/api/v1/search", {"q": "永磁", "page_size": "100", "page": "10"}).status_code == 200
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    r = client.get("/api/v1/search", {"q": "永磁", "page_size": "100", "page": "11"}, **en)
     assert r.status_code == 422
-    assert r.json()["details"]["fields"] == {"page_size": ["Search results come 20 to a page."]}
-    assert client.get("/api/v1/search", {"q": "稀土", "page_size": "20"}).status_code == 200
+    assert r.json()["details"]["fields"] == {"page": ["Pages go from 1 to 10 at 100 results a page."]}
+    for bad in ("0", "101", "abc", "2.5"):
+        r = client.get("/api/v1/search", {"q": "永磁", "page_size": bad}, **en)
+        assert r.status_code == 422
+        assert r.json()["details"]["fields"] == {"page_size": ["Enter a whole number from 1 to 100."]}
+    # Small pages go deeper than page 50: still the best 1,000 results.
+    assert client.get("/api/v1/search", {"q": "永磁", "page_size": "1", "page": "1000"}).status_code == 200
+    assert client.get("/api/v1/search", {"q": "永磁", "page_size": "1", "page": "1001"}).status_code == 422
 
 
 def test_the_language_form_of_a_page_answering_a_post_comes_back_to_the_form_s_page(client, db):
