@@ -84,6 +84,10 @@ class SearchOut(Schema):
     filtered_to_nothing: bool = Field(
         description="The filters emptied a question that finds records without them: remove a filter"
     )
+    some_words: bool = Field(
+        description="No record holds most of the words of a short question (中药提取): the word matches listed "
+        "hold some of them (see fewer_words)"
+    )
 
 
 def _hit_out(h: SearchHit) -> dict[str, Any]:
@@ -249,6 +253,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
         "did_you_mean": [{"text": h.text, "url": h.url} for h in told.did_you_mean],
         "fewer_words": told.fewer_words,
         "filtered_to_nothing": told.filtered_to_nothing,
+        "some_words": page.results.partial,
     }
 
 

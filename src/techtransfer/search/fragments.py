@@ -64,6 +64,7 @@ class Results:
     capped: bool
     max_page: int
     fewer_words: Sequence[str] = ()  # questions of fewer words that find something
+    some_words: bool = False  # no record holds most of the question's words: these hold some of them
 
 
 def _search_link(query: str) -> str:
@@ -153,6 +154,9 @@ def results_html(request: HttpRequest, r: Results) -> str:
         links = escape(list_separator()).join(f'<a href="{_search_link(q)}">{escape(q)}</a>' for q in r.fewer_words)
         fewer = escape(_("No record holds all of these words. Fewer words find some:"))
         parts.append(f'<p id="fewer-words">{fewer}{escape(colon_gap())}{links}</p>')
+    if r.some_words:
+        note = _("No record holds most of the words of the question: these hold some of them, best matches first.")
+        parts.append(f'<p class="text-muted small" id="some-words">{escape(note)}</p>')
     if r.by_meaning_only:
         note = _(
             "No record holds most of the words of the question: these are close to it in meaning. A shorter"

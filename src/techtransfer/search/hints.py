@@ -56,8 +56,12 @@ def for_page(user: Any, kwargs: Mapping[str, Any], page: services.SearchPage, nu
         and not kwargs.get("newest")
     )
     # A short question whose words no record holds together: the fewer words that find something.
-    # Also when only meaning found something (锂电池 回收): the note under it advises fewer words.
-    fewer = services.fewer_words(user, query, kwargs["mode"]) if (no_hits or by_meaning_only) and hinted else []
+    # Also when only meaning found something (锂电池 回收), or records holding some of its words
+    # (中药提取): the note under it advises fewer words.
+    partial = page.results.partial  # the words of some records: no record holds most of them
+    fewer = (
+        services.fewer_words(user, query, kwargs["mode"]) if (no_hits or by_meaning_only or partial) and hinted else []
+    )
     return Hints(
         did_you_mean=did_you_mean[:DID_YOU_MEAN],
         fewer_words=fewer,

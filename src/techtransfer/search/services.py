@@ -217,6 +217,7 @@ def fewer_words(user: Any, question: str, mode: str = SearchMode.HYBRID) -> list
 
     def total(q: str, how: SearchMode | str) -> int:
         request = build_request(user=user, query=q, limit=1, facets=False, mode=how)
+        request.some_words_if_none = False  # what holds these words together, not some of them
         return run(request).total
 
     held = {w: n for w in words if (n := total(w, SearchMode.LEXICAL))}
@@ -242,6 +243,7 @@ def look_alike_questions(user: Any, question: str, limit: int = 3, *, found: boo
 
     def held_by(q: str) -> int:
         request = build_request(user=user, query=f'"{q}"', limit=1, facets=False, mode=SearchMode.LEXICAL)
+        request.some_words_if_none = False
         return run(request).total
 
     if found and held_by(word):

@@ -479,6 +479,7 @@ def _titles_containing(norm: str, limit: int, shown: set[str]) -> list[Suggestio
     index: the table only knows how titles start."""
     request = services.build_request(user=AnonymousUser(), query=norm, limit=SCAN, facets=False, mode="lexical")
     request.highlight = False
+    request.some_words_if_none = False  # only titles holding the words are kept below
     out = []
     for hit in services.run(request).hits:
         if hit.title not in shown and norm in text.normalise_stored(hit.title):

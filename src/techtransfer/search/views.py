@@ -349,6 +349,7 @@ def _render_results(request: HttpRequest, form: SearchForm, data: QueryDict) -> 
         filtered_to_nothing=told.filtered_to_nothing,
         # A short question whose words no record holds enough of: what is listed was found by meaning.
         by_meaning_only=told.by_meaning_only,
+        some_words=result.results.partial and bool(result.results.hits),
         # A question with nothing to search for (的, symbols): say why nothing is listed.
         no_words=bool(
             no_hits and not text.query_tokens(kwargs["query"]) and not text.split_exclusions(kwargs["query"])[1]

@@ -46,6 +46,10 @@ class SearchRequest:
     # A short question lists only the records holding most of its words (`text.key_words`); False
     # keeps any word (subscriptions: their phrases are alternatives, `subscriptions.phrases_present`).
     most_words: bool = True
+    # When no record holds most of a short question's words (中药提取: none holds both), list those
+    # holding any of them (`SearchResults.partial`). False counts only what the question itself finds
+    # (the hints' counting searches).
+    some_words_if_none: bool = True
 
     @property
     def by_date(self) -> bool:
@@ -82,6 +86,8 @@ class SearchResults:
     hits: list[SearchHit]
     facets: dict[str, list[tuple[str, int]]]
     query_terms: list[str]
+    # No record held most of the question's words: the word matches hold some of them.
+    partial: bool = False
 
 
 class BackendBusy(RuntimeError):

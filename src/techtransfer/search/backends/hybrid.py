@@ -202,11 +202,20 @@ class HybridBackend(SearchBackend):
             near = [(u, x) for u, x in near if u in passing]
         near_uids = [u for u, _ in near]
         sem = near
+        # No record holds most of a short question's words (中药提取): those holding some of them are
+        # listed, ranked with meaning as a longer question's are (no word match is the question).
+        partial = (
+            mode != SearchMode.SEMANTIC
+            and self.lexical.falls_back_to_some_words(request)
+            and not self.lexical.finds_any(request)
+        )
+        if partial:
+            request = replace(request, most_words=False)
         if counted and (request.types or request.terms or request.ranges):
             kept = set(self.vectors.passing(near_uids, request))
             sem = [(u, x) for u, x in near if u in kept]
         if request.newest:
-            return self._newest(request, mode, near_uids, qvec)
+            return replace(self._newest(request, mode, near_uids, qvec), partial=partial)
         ranked: list[tuple[str, float | None, float | None, float]]
         known: dict[str, dict[str, Any]] = {}
         context: dict[str, float] = {}
@@ -228,9 +237,9 @@ class HybridBackend(SearchBackend):
             # record could show on two pages and another on none.
             lex = self.lexical.candidates(wide, near_uids)
             head = lex.scores[: self.depth]
-            alpha = self.short_alpha if short else self.alpha
+            alpha = self.short_alpha if short and not partial else self.alpha
             ranked = self._fuse(head, sem, qvec, request.fusion or self.fusion, alpha)
-            if short and self.whole_query_bonus and head:
+            if short and not partial and self.whole_query_bonus and head:
                 known = lex.payloads(uid for uid, _ in head)
                 before = {uid: fused for uid, _sim, _bm25, fused in ranked}
                 ranked = whole_query_first(question, ranked, known, self.whole_query_bonus)
@@ -265,7 +274,9 @@ class HybridBackend(SearchBackend):
                     whole_query_bonus=self.whole_query_bonus if uid in bonused else None,
                 )
             )
-        return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
+        return SearchResults(
+            total=total, hits=hits, facets=facets, query_terms=words, partial=partial and bool(lex.scores)
+        )
 
     def _newest(self, request: SearchRequest, mode: SearchMode, near: Sequence[str], qvec: np.ndarray) -> SearchResults:
         """The records the page counts (the word matches and those found by meaning), newest first:

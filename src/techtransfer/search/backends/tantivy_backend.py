@@ -476,8 +476,19 @@ class TantivyBackend(SearchBackend):
             facets["type"] = self._facets(searcher, build(replace(request, types=[]), wide), ["type"])["type"]
         return searcher, result.hits[: request.limit], total, facets, text.display_terms(tokens, request.query)
 
+    def falls_back_to_some_words(self, request: SearchRequest) -> bool:
+        """May `request`, having found no record holding most of its words, list those holding any?"""
+        return request.most_words and request.some_words_if_none and self._majority(request.query) is not None
+
+    def finds_any(self, request: SearchRequest) -> bool:
+        """Does some record match `request`'s words and filters? (One counting search.)"""
+        return bool(self._execute(replace(request, limit=1, offset=0, facets=[], newest=False))[2])
+
     def search(self, request: SearchRequest) -> SearchResults:
         searcher, found, total, facets, words = self._execute(request)
+        partial = not total and self.falls_back_to_some_words(request)
+        if partial:
+            searcher, found, total, facets, words = self._execute(replace(request, most_words=False))
         hits = []
         by_date = request.by_date  # then the key of each hit is its date, not a score
         for score, address in found:
@@ -485,7 +496,7 @@ class TantivyBackend(SearchBackend):
             payload: dict[str, Any] = json.loads(str(stored.get_first("payload")))
             bm25 = None if by_date else float(score)
             hits.append(payload_hit(payload, words, request.highlight, score=bm25 or 0.0, lexical_score=bm25))
-        return SearchResults(total=total, hits=hits, facets=facets, query_terms=words)
+        return SearchResults(total=total, hits=hits, facets=facets, query_terms=words, partial=partial and bool(total))
 
     def candidates(
         self, request: SearchRequest, meaning: Sequence[str] | None = None, *, words: bool = True

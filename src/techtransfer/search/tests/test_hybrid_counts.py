@@ -189,11 +189,29 @@ def test_the_counts_leave_out_words_their_bigrams_cover_with_the_same_numbers(ba
     reduced query and the total by the scored one: they must agree."""
     request = SearchRequest(
         query=query, visibility=frozenset({PUBLIC}), limit=10, mode=SearchMode.LEXICAL,
-        facets=["type", "industry"], types=["doc"], most_words=most_words,
+        facets=["type", "industry"], types=["doc"], most_words=most_words, some_words_if_none=False,
     )  # fmt: skip
     results = backend.search(request)
     assert results.total == len(results.hits) == total
     assert results.facets["type"] == ([("doc", total)] if total else [])
+
+
+@pytest.mark.parametrize("mode", [SearchMode.LEXICAL, SearchMode.HYBRID])
+def test_a_short_question_no_record_holds_most_of_lists_those_holding_some(backend, mode):  # type: ignore[no-untyped-def]
+    """No record holds two of 稀土 石墨烯 水稻: each record holding one of them is listed and counted,
+    and the results say they hold only some of the words."""
+    request = SearchRequest(
+        query="稀土 石墨烯 水稻", visibility=frozenset({PUBLIC}), limit=10, mode=mode, facets=["type"], types=["doc"]
+    )
+    results = backend.search(request)
+    assert (results.total, results.partial) == (3, True)
+    assert sorted(h.pk for h in results.hits) == ["graphene", "magnet", "rice"]
+    assert all(h.lexical_score for h in results.hits)
+    assert results.facets["type"] == [("doc", 3)]
+    # A question some record holds most of is not widened.
+    held = backend.search(SearchRequest(query="石墨烯导热", visibility=frozenset({PUBLIC}), limit=10, mode=mode))
+    assert (held.partial, held.hits[0].pk, held.hits[0].lexical_score is not None) == (False, "graphene", True)
+    assert [h.pk for h in held.hits if h.lexical_score is not None] == ["graphene"]
 
 
 def test_only_cjk_words_of_two_or_more_characters_are_covered_by_bigrams():

@@ -659,10 +659,20 @@ def test_a_short_question_answered_by_meaning_alone_says_so(client, published):
 
     get_backend().min_similarity = get_backend().short_min_similarity = -1.0  # every record is near enough
     url = reverse("search:search")
-    # Four words, three needed: the record holds two (永磁, 电机); it is listed by meaning.
-    page = client.get(url, {"q": "永磁电机 水稻灌溉"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert NAME in page and 'id="by-meaning-only"' in page
+    # Four words, none of which a record holds: the record is listed by meaning.
+    page = client.get(url, {"q": "水稻灌溉 小麦育种"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert NAME in page and 'id="by-meaning-only"' in page and 'id="some-words"' not in page
     assert "No record holds most of the words of the question: these are close to it in meaning." in page
+    # Four words, three needed: the record holds two (永磁, 电机); it is listed by them, and says so.
+    page = client.get(url, {"q": "永磁电机 水稻灌溉"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert NAME in page and 'id="by-meaning-only"' not in page
+    assert (
+        '<p class="text-muted small" id="some-words">No record holds most of the words of the question: these hold'
+        " some of them, best matches first.</p>"
+    ) in page
+    found = client.get("/api/v1/search", {"q": "永磁电机 水稻灌溉"}).json()
+    assert found["some_words"] is True and [h["title"] for h in found["results"]] == [NAME]
+    assert found["results"][0]["lexical_score"] > 0 and found["fewer_words"] == ["永磁 电机", "永磁", "电机"]
     held = client.get(url, {"q": "永磁电机"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert NAME in held and 'id="by-meaning-only"' not in held
     meaning = client.get(url, {"q": "永磁电机 水稻灌溉", "mode": "semantic"}, HTTP_ACCEPT_LANGUAGE="en")
