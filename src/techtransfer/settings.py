@@ -95,6 +95,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "techtransfer.urls"
+# A form sent with a stale CSRF token: a page in the site's layout and language (web.views.csrf_failure).
+CSRF_FAILURE_VIEW = "techtransfer.web.views.csrf_failure"
 WSGI_APPLICATION = "techtransfer.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"

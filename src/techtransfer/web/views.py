@@ -133,6 +133,17 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(request, 403, _("Not allowed"), explanation)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a stale or missing CSRF token (the session changed in another tab, or the page
+    was open across a sign-out): Django's page is bare English and says nothing of what to do."""
+    explanation = _(
+        "The form could not be sent: the page was opened before your session changed (you signed out or in,"
+        " perhaps in another tab). Nothing was saved. Go back, copy what you typed, reload the page and send"
+        " it again."
+    )
+    return _error(request, 403, _("The form could not be sent"), explanation)
+
+
 def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
     context = {"status": status, "heading": heading, "explanation": explanation}
     return render(request, "web/error.html", context, status=status)

@@ -165,10 +165,13 @@ def test_bad_input_is_refused_with_the_typed_values_kept(client, index_dir):
     assert r.status_code == 400
     body = r.content.decode()
     assert 'value="电机"' in body
-    # Screen readers hear how many fields need attention (they heard a bare "2").
+    # Everyone reads how many fields need attention, with links to them (screen readers heard a bare "2";
+    # on a phone the summary was hidden and the first field screens below).
     assert (
-        '<div class="visually-hidden" role="status">表单中有 2 处填写有误，错误信息显示在相应字段下方。</div>' in body
-    )
+        '<div class="alert alert-danger small form-error-summary" role="status" tabindex="-1">表单中有 2 处填写有误，'
+        '错误信息显示在相应字段下方。<ul class="mb-0 mt-1"><li><a class="alert-link" href="#id_region">行政区划代码</a></li>'
+        '<li><a class="alert-link" href="#id_trl_min">技术就绪度下限</a></li></ul></div>'
+    ) in body
     # A wrong facet value's message sits above the form: it is not counted as one under a field.
     facet = client.get(reverse("search:search"), {"q": "电机", "plan_industry": "abc"}).content.decode()
     assert "行业：未知的取值：abc。" in facet and "处填写有误" not in facet

@@ -144,3 +144,40 @@ def test_the_demo_province_official_runs_funding_programmes_and_its_reviewer_doe
     assert (programme.department, programme.created_by.username) == (department, "gov_official")
     assert 'id="new-programme"' not in reviewer.get("/reports/programmes/").content.decode()
     assert reviewer.get("/reports/programmes/new/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading", "explained"),
+    [
+        ("zh-hans", "表单未能提交", "表单未能提交：打开此页面后您的登录状态已改变"),
+        ("en", "The form could not be sent", "The form could not be sent: the page was opened before your session"),
+    ],
+)
+def test_a_form_sent_with_a_stale_token_says_what_to_do_in_the_site_layout(language, heading, explained):
+    """QA: signing out and in again in another tab, then saving, showed Django's bare English page."""
+    from techtransfer.core.tests.factories import UserFactory
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(username="stale_tab"))
+    response = client.post("/needs/new/", {"title": "x"}, HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in html and f'<h1 class="h3">{heading}</h1>' in html and explained in html
+    api = client.post("/api/v1/needs", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (api.status_code, api.json()["code"]) == (403, "csrf_failed")  # the API's own answer
+
+
+@pytest.mark.django_db
+def test_a_long_form_with_errors_says_so_visibly_at_its_top_with_links_to_the_fields(client, applicant_admin):
+    """QA: on a phone the need and achievement forms reloaded at the top with the only summary hidden
+    (for screen readers), the first field with an error screens below."""
+    client.force_login(applicant_admin)
+    response = client.post("/needs/new/", {"title": "稀土永磁体高温退磁难题"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    summary = html.split('class="alert alert-danger small form-error-summary" role="status" tabindex="-1">')[1]
+    summary = summary.split("</div>")[0]
+    assert summary.startswith("The form has 4 fields with errors; each message is under its field.")
+    assert '<a class="alert-link" href="#id_cooperation_modes_0">Preferred cooperation modes</a>' in summary
+    assert '<a class="alert-link" href="#id_summary">' in summary and 'value="稀土永磁体高温退磁难题"' in html
+    assert html.index("form-error-summary") < html.index('id="id_summary"')  # above the fields
