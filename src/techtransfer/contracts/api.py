@@ -26,7 +26,7 @@ from techtransfer.contracts.filters import ContractFilterSet
 from techtransfer.contracts.models import Contract
 from techtransfer.core.api_support import PageNumberPagination, fields_as_sent, require_user
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.core.models import Region
+from techtransfer.core.filters import region_of_code
 
 router = Router(tags=["contracts"])
 
@@ -145,10 +145,11 @@ class TotalsOut(Schema):
     prefix: str
     year: int | None
     output_count: int
-    output_contract_amount: Decimal
-    output_technology_amount: Decimal
+    output_contract_amount: Decimal = Field(description="Yuan, two decimals")
+    output_technology_amount: Decimal = Field(description="Yuan, two decimals")
     absorption_count: int
-    absorption_technology_amount: Decimal
+    absorption_contract_amount: Decimal = Field(description="Yuan, two decimals")
+    absorption_technology_amount: Decimal = Field(description="Yuan, two decimals")
 
 
 @router.get("/contracts", response=list[ContractOut])
@@ -165,8 +166,18 @@ def list_contracts(request: HttpRequest, filters: Query[FilterIn]) -> QuerySet[C
 @router.get("/contracts/statistics", response=TotalsOut)
 def contract_totals(
     request: HttpRequest,
-    region: str = Query("", description="A region code (6 digits); left out: the caller's own jurisdiction."),
-    year: int | None = Query(None, ge=1990, le=2100, description="The registration year; left out: all years."),
+    region: str = Query(
+        "",
+        description="A region code (6 digits, or a province's 2 or a city's 4); left out: the caller's own "
+        "jurisdiction.",
+    ),
+    year: int | None = Query(
+        None,
+        ge=1990,
+        le=2100,
+        description="The registration year; left out: all years (the web page shows the "
+        "current year unless asked for all).",
+    ),
 ) -> dict[str, Any]:
     """The registered contracts' totals of a region (output: sold by its organisations; absorption:
     bought by them) in a year. Government users may read their jurisdiction, platform admins every
@@ -174,7 +185,7 @@ def contract_totals(
     user = require_user(request)
     prefix = access.own_statistics_prefix(user)  # as the page: one's jurisdiction unless asked
     if region:
-        r = Region.objects.filter(code=region).first()
+        r = region_of_code(region)
         if r is None:
             raise DomainError(Errors.REGION_UNKNOWN, details={"field": "region"})
         prefix = r.prefix
@@ -185,11 +196,17 @@ def contract_totals(
         "prefix": prefix,
         "year": year,
         "output_count": st.output.count,
-        "output_contract_amount": st.output.contract_amount,
-        "output_technology_amount": st.output.technology_amount,
+        "output_contract_amount": _yuan(st.output.contract_amount),
+        "output_technology_amount": _yuan(st.output.technology_amount),
         "absorption_count": st.absorption.count,
-        "absorption_technology_amount": st.absorption.technology_amount,
+        "absorption_contract_amount": _yuan(st.absorption.contract_amount),
+        "absorption_technology_amount": _yuan(st.absorption.technology_amount),
     }
+
+
+def _yuan(amount: Decimal | None) -> Decimal:
+    """An amount in yuan with two decimals, whatever the database's sum gave (79751000, 15847456.7800000)."""
+    return (amount or Decimal(0)).quantize(Decimal("0.01"))
 
 
 @router.get("/contracts/{contract_id}", response=ContractOut)

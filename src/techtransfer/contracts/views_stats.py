@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from techtransfer.contracts import access, exports, selectors, subsidies
 from techtransfer.contracts.models import SubsidyRule
+from techtransfer.core.filters import region_of_code
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Region, User
 
@@ -62,7 +63,7 @@ def _scope(request: HttpRequest) -> Scope:
     prefix = own
     code = request.GET.get("region", "").strip()
     if code:
-        region = Region.objects.filter(code=code).first()
+        region = region_of_code(code)  # 3607 and ３６０７ are 赣州市, as every region field reads them
         if region is None:
             notes.append(
                 _("“%(code)s” is not a region code; the statistics of %(region)s are shown.")

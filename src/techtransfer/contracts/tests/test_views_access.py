@@ -208,14 +208,17 @@ def test_a_county_official_asking_for_the_province_is_shown_the_county(contracts
         "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 are shown."
     ]
     assert response.context["query"] == "year=all&region=360121"
+    this_year = timezone.localdate().year
     response = c.get("/contracts/statistics/?region=999999&year=abc")
-    assert (response.status_code, response.context["st"].prefix, response.context["year"]) == (200, "360121", 2026)
+    assert (response.status_code, response.context["st"].prefix, response.context["year"]) == (200, "360121", this_year)
     assert [str(m) for m in response.context["messages"]] == [
         "“999999” is not a region code; the statistics of 江西省南昌市南昌县 are shown.",
-        "“abc” is not a year from 1990 to 2100; 2026 is shown.",
+        f"“abc” is not a year from 1990 to 2100; {this_year} is shown.",
     ]
     response = c.get("/contracts/statistics/?year=1900")
-    assert [str(m) for m in response.context["messages"]] == ["“1900” is not a year from 1990 to 2100; 2026 is shown."]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"“1900” is not a year from 1990 to 2100; {this_year} is shown."
+    ]
     response = c.get("/contracts/statistics/?region=360121&year=all")
     assert (response.status_code, list(response.context["messages"])) == (200, [])
 
@@ -632,3 +635,25 @@ def test_the_statistics_api_answers_for_the_callers_jurisdiction_by_default(
     assert client_for(applicant_admin).get("/api/v1/contracts/statistics").status_code == 404
     response = client_for(city_reviewer).get("/api/v1/contracts/statistics?year=1800")
     assert (response.status_code, list(response.json()["details"]["fields"])) == (422, ["year"])
+
+
+def test_statistics_read_short_region_codes_and_the_api_gives_amounts_to_the_fen(
+    seller, applicant_admin, county_reviewer, city_reviewer
+) -> None:  # type: ignore[no-untyped-def]
+    """QA: the page and the API refused 3601 and 36 (accepted by every region field), and the API's
+    amounts came as "79751000" or "15847456.7800000", without the absorption contract amount."""
+    contract = registered(seller, applicant_admin, county_reviewer)
+    c = client_for(city_reviewer)
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for code in ("3601", "３６０１", "360100"):
+        page = c.get(f"/contracts/statistics/?region={code}&year=all")
+        assert (page.status_code, page.context["st"].prefix, list(page.context["messages"])) == (200, "3601", [])
+        body = c.get("/api/v1/contracts/statistics", {"region": code}).json()
+        assert (body["prefix"], body["output_count"], body["absorption_count"]) == ("3601", 1, 0)
+    assert (body["output_contract_amount"], body["absorption_contract_amount"]) == (
+        f"{contract.contract_amount:.2f}",
+        "0.00",
+    )
+    assert body["output_technology_amount"] == f"{contract.technology_amount:.2f}"
+    outside = c.get("/api/v1/contracts/statistics", {"region": "36"})
+    assert outside.status_code == 404  # the province, outside a city's jurisdiction
