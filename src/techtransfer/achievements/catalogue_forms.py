@@ -138,13 +138,14 @@ class CatalogueFilterForm(StyledForm):
 class AddEntryForm(StyledForm):
     """Manual curation: one published record by its registration number, with an optional note."""
 
-    registration_number = forms.CharField(label=_("Registration number"), max_length=12, min_length=12)
+    registration_number = forms.CharField(label=_("Registration number"), max_length=20)
     note = forms.CharField(
         label=_("Editorial note"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_registration_number(self) -> Achievement:
-        number = str(self.cleaned_data["registration_number"]).strip()
+        # ３６０２… typed with a Chinese input method is the same number; spaces between groups too.
+        number = "".join(unicodedata.normalize("NFKC", str(self.cleaned_data["registration_number"])).split())
         achievement = public_achievements().filter(registration_number=number).first()
         if achievement is None:
             raise forms.ValidationError(_("No published record has this registration number."), code="unknown_number")

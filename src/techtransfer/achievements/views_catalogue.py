@@ -123,6 +123,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
         "kinds": Catalogue.Kind.choices,
         "year": year,
         "kind": kind,
+        "filtered": year_number is not None or kind in Catalogue.Kind.values,
         "own": own,
         "can_create": user.is_authenticated and departments.exists(),
     }
