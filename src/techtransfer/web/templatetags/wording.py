@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
 
@@ -39,3 +42,15 @@ def list_sep() -> str:
 def gap() -> str:
     """After a colon: nothing after Chinese's full-width one, a space otherwise."""
     return colon_gap()
+
+
+@register.filter
+def wan(value: object) -> str:
+    """An amount in 10,000 yuan as people read it: "50.00 万元" in Chinese, "500,000 yuan" in English
+    (it read "50.00 10,000 yuan", two numbers)."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value))
+    if get_language() == "zh-hans":
+        return f"{amount:.2f} 万元"
+    return _("%(amount)s yuan") % {"amount": f"{amount * 10000:,.0f}"}

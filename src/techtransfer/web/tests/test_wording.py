@@ -22,3 +22,17 @@ def test_lists_clauses_and_labels_follow_the_language(language, expected):
     with translation.override(language):
         context["label"] = translation.gettext("Industry")
         assert Template(TEMPLATE).render(Context(context)) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "shown"),
+    [("zh-hans", "50", "50.00 万元"), ("en", "50", "500,000 yuan"), ("en", "0.01", "100 yuan"), ("en", None, "")],
+)
+def test_amounts_in_ten_thousand_yuan_read_as_one_number(language, value, shown):
+    """QA: the English achievement page read "Price 100.00 10,000 yuan" (two numbers)."""
+    from django.utils import translation
+
+    from techtransfer.web.templatetags.wording import wan
+
+    with translation.override(language):
+        assert wan(value) == shown
