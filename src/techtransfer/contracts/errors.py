@@ -29,6 +29,9 @@ class ContractErrors:
         400,
     )
     PARTIES = ErrorCode("contract_parties", _("A contract needs a seller and a buyer with complete data."), 400)
+    COUNTRY_UNKNOWN = ErrorCode(
+        "contract_country_unknown", _("Enter a country's three-letter ISO 3166 code, e.g. CHN or DEU."), 400
+    )
     FILE_MISSING = ErrorCode("contract_file_missing", _("Attach the signed contract (PDF) before submitting."), 400)
     CHECKLIST = ErrorCode(
         "contract_checklist", _("Every recognition condition must be confirmed before registering."), 400

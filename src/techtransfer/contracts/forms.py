@@ -24,7 +24,7 @@ from techtransfer.contracts.choices import (
     PartyRole,
 )
 from techtransfer.contracts.models import Contract
-from techtransfer.contracts.services import deal_amount_problem, signing_problem
+from techtransfer.contracts.services import deal_amount_problem, is_country_code, signing_problem
 from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, date_input
@@ -217,8 +217,8 @@ class PartyForm(StyledForm):
 
     def clean_country(self) -> str:
         country = self.cleaned_data.get("country", "").strip().upper() or "CHN"
-        if len(country) != 3 or not country.isalpha():
-            raise forms.ValidationError(_("Three letters, e.g. CHN."))
+        if not is_country_code(country):
+            raise forms.ValidationError(_("Enter a country's three-letter ISO 3166 code, e.g. CHN or DEU."))
         return country
 
     def clean_controlling_uscc(self) -> Organisation | None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import pycountry
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -217,6 +218,11 @@ def _check_data(values: Mapping[str, Any], *, signing: bool = True) -> None:
         raise problem
 
 
+def is_country_code(code: str) -> bool:
+    """An ISO 3166-1 alpha-3 code in capitals (CHN, DEU): "ZZZ" was accepted and shown as a country."""
+    return len(code) == 3 and code.isascii() and code.isupper() and pycountry.countries.get(alpha_3=code) is not None
+
+
 def _check_party(role: str, p: Mapping[str, Any]) -> None:
     code = str(p.get("uscc") or "")
     if code and not uscc.is_valid(code):
@@ -224,8 +230,8 @@ def _check_party(role: str, p: Mapping[str, Any]) -> None:
     if not str(p.get("name") or "").strip():
         raise DomainError(ContractErrors.PARTIES, details={"party": role, "field": f"{role}_name"})
     country = str(p.get("country") or "CHN")
-    if len(country) != 3 or not country.isalpha() or not country.isupper():
-        raise DomainError(ContractErrors.PARTIES, details={"party": role, "field": f"{role}_country"})
+    if not is_country_code(country):
+        raise DomainError(ContractErrors.COUNTRY_UNKNOWN, details={"party": role, "field": f"{role}_country"})
     if country == "CHN" and not p.get("region_id"):
         raise DomainError(ContractErrors.PARTIES, details={"party": role, "field": f"{role}_region"})
     if p.get("region_id") and not Region.objects.filter(code=p["region_id"]).exists():

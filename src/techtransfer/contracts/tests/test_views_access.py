@@ -119,6 +119,11 @@ def test_create_page_keeps_the_input_when_refused(seller, applicant_admin) -> No
     response = c.post("/contracts/new/", data)
     assert response.status_code == 200 and Contract.objects.count() == 0
     data["buyer-uscc"] = BUYER_USCC
+    data["buyer-country"] = "zzz"  # three letters, but no country (QA: stored and shown as "ZZZ")
+    response = c.post("/contracts/new/", data)
+    assert response.status_code == 200 and Contract.objects.count() == 0
+    assert "Enter a country&#x27;s three-letter ISO 3166 code, e.g. CHN or DEU." in response.content.decode()
+    data["buyer-country"] = "chn"
     response = c.post("/contracts/new/", data)
     contract = Contract.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/contracts/{contract.pk}/"
