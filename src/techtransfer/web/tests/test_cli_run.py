@@ -75,3 +75,28 @@ def test_a_worker_that_keeps_exiting_stops_the_run(monkeypatch: pytest.MonkeyPat
     assert len(made) == 1 + 1 + cli.MAX_RESTARTS  # the web, the first worker, its restarts
     assert "the worker keeps exiting (code 1); stopping" in capsys.readouterr().err
     assert made[0].terminated
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({"PORT": "18301"}, "http://127.0.0.1:18301"),
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "18301", "SITE_URL": "https://tt.example.cn"}, "https://tt.example.cn"),
+    ],
+)
+def test_links_in_e_mails_point_at_the_port_the_platform_serves(env: dict[str, str], site_url: str) -> None:
+    """QA: `PORT=18301 make run` loads the demo before starting the server; the e-mails sent while it
+    loaded linked to 127.0.0.1:8000."""
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "SITE_URL")}
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "techtransfer.settings", **env},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert out.stdout.strip() == site_url
