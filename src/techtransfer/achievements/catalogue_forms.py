@@ -135,6 +135,9 @@ class CatalogueFilterForm(StyledForm):
         )
 
 
+REGISTRATION_DIGITS = 12  # 360202612509: region, year, serial
+
+
 class AddEntryForm(StyledForm):
     """Manual curation: one published record by its registration number, with an optional note."""
 
@@ -146,6 +149,12 @@ class AddEntryForm(StyledForm):
     def clean_registration_number(self) -> Achievement:
         # ３６０２… typed with a Chinese input method is the same number; spaces between groups too.
         number = "".join(unicodedata.normalize("NFKC", str(self.cleaned_data["registration_number"])).split())
+        if len(number) != REGISTRATION_DIGITS or not (number.isascii() and number.isdigit()):
+            raise forms.ValidationError(
+                _("A registration number has %(digits)d digits; this one has %(n)d characters."),
+                code="number_length",
+                params={"digits": REGISTRATION_DIGITS, "n": len(number)},
+            )
         achievement = public_achievements().filter(registration_number=number).first()
         if achievement is None:
             raise forms.ValidationError(_("No published record has this registration number."), code="unknown_number")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.utils.translation import get_language, gettext
@@ -34,3 +35,12 @@ def colon_gap() -> str:
 def labelled(label: object, value: object) -> str:
     """ "Industry: New materials" / "行业：新材料"."""
     return gettext("%(filter)s: %(value)s") % {"filter": label, "value": value}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def record_lang(text: str) -> str:
+    """` lang="zh-Hans"` for a record's Chinese text on a page in another language, so that a screen
+    reader reads it with a Chinese voice (it read it with the page's English one); else nothing."""
+    return ' lang="zh-Hans"' if not _chinese() and _CJK.search(text or "") else ""

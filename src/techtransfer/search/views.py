@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
+from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, record_lang, run_in_list
 from techtransfer.search import fragments, hints, recommend, services, text
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit
@@ -224,8 +224,9 @@ def hits_html(hits: Sequence[SearchHit]) -> str:
         why = why_line(hit, words)
         items.append(
             '<li class="border-bottom pb-2 mb-3">'
-            f'<h3 class="h6 mb-1"><a href="{escape(hit.url)}">{escape(hit.title)}</a>{"" if hit.public else badge}</h3>'
-            f'<p class="small mb-1">{hit.snippet}</p>'  # escaped by highlight(), with its <mark> tags
+            f'<h3 class="h6 mb-1"><a href="{escape(hit.url)}"{record_lang(hit.title)}>{escape(hit.title)}</a>'
+            f"{'' if hit.public else badge}</h3>"
+            f'<p class="small mb-1"{record_lang(hit.snippet)}>{hit.snippet}</p>'  # escaped by highlight(), with <mark>
             + (f'<p class="small text-muted mb-0 search-why">{escape(why)}</p>' if why else "")
             + "</li>"
         )

@@ -18,11 +18,12 @@ def test_a_registration_number_is_read_with_full_width_digits_and_spaces(typed):
 
 
 def test_an_unknown_number_is_refused_as_such():
-    form = AddEntryForm(
-        {"registration_number": "3602"},
-    )
-    assert not form.is_valid()
-    assert form.errors["registration_number"] == ["没有该登记号对应的已发布成果。"]
+    from django.utils import translation
+
+    form = AddEntryForm({"registration_number": "360202619999"})
+    with translation.override("zh-hans"):
+        assert not form.is_valid()
+        assert form.errors["registration_number"] == ["没有该登记号对应的已发布成果。"]
 
 
 def test_a_filtered_list_of_catalogues_that_shows_none_says_the_filters_are_why(client, gov_orgs):

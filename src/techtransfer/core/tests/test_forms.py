@@ -206,4 +206,4 @@ def test_the_catalogue_entry_form_says_how_many_characters_the_number_needs():
     with translation.override("en"):
         form = AddEntryForm({"registration_number": "36020261"})
         assert not form.is_valid()
-        assert form.errors["registration_number"] == ["Ensure this value has at least 12 characters (it has 8)."]
+        assert form.errors["registration_number"] == ["A registration number has 12 digits; this one has 8 characters."]

@@ -339,10 +339,10 @@ def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
     with translation.override("en"):
         assert hits_html([]) == "<li>Nothing found.</li>"
         assert hits_html([hidden]) == (
-            '<li class="border-bottom pb-2 mb-3"><h3 class="h6 mb-1"><a href="/a/1/?x=&quot;y&quot;">'
+            '<li class="border-bottom pb-2 mb-3"><h3 class="h6 mb-1"><a href="/a/1/?x=&quot;y&quot;" lang="zh-Hans">'
             "&lt;b&gt;&quot;稀土&quot;&lt;/b&gt;</a>"
             ' <span class="badge text-bg-warning search-not-public">Not public</span></h3>'
-            '<p class="small mb-1">含<mark>稀土</mark></p>'
+            '<p class="small mb-1" lang="zh-Hans">含<mark>稀土</mark></p>'
             '<p class="small text-muted mb-0 search-why">Why this result: matches 稀土</p></li>'
         )
         facet = Facet("plan_industry", "产业 & <领域>", [("a", "新材料", 3), ("b", "<x>", 1)], selected=["a"])
@@ -367,6 +367,14 @@ def test_hits_and_facets_are_escaped_and_marked_up_as_the_page_expects():
         assert '<span class="badge text-bg-light">2</span>' in types_block and "+2" not in types_block
         more = facets_html([], [(facet, many)]).split("<details")[1]
         assert more.startswith(' class="small"><summary>1 more</summary>') and 'href="?v=12"' in more
+    # A Chinese record's text on an English page is marked Chinese (a screen reader reads it so); an
+    # English record's is not, nor is anything on a Chinese page.
+    hidden.title, hidden.snippet, hidden.public = "Graphene film", "A <mark>graphene</mark> film", True
+    with translation.override("en"):
+        assert ' lang="zh-Hans"' not in hits_html([hidden])
+    hidden.title = "稀土"
+    with translation.override("zh-hans"):
+        assert ' lang="zh-Hans"' not in hits_html([hidden])
 
 
 def test_the_filters_block_is_shared_between_questions_but_never_hides_filled_in_values(client, published):
