@@ -224,6 +224,7 @@ def _solver_region(data: Mapping[str, Any]) -> Region:
 def submit_proposal(*, actor: User, challenge_id: int, data: Mapping[str, Any]) -> Proposal:
     """An eligible solver who accepted the agreement submits one proposal before the deadline.
 
+    Members of the seeking organisation and experts of the challenge's panel are refused.
     `data`: solver_type, organisation (for organisations), team_members, region, title, approach.
     The deadline check runs on the locked challenge row with the server clock.
     """
@@ -235,6 +236,9 @@ def submit_proposal(*, actor: User, challenge_id: int, data: Mapping[str, Any]) 
         raise DomainError(NeedErrors.DEADLINE_PASSED)
     if is_member(actor, challenge.need.organisation_id):
         raise DomainError(NeedErrors.OWN_CHALLENGE)
+    # The reverse of `add_expert`'s refusal of solvers: an expert would score a rival's proposal.
+    if Expert.objects.filter(challenge=challenge, user=actor).exists():
+        raise DomainError(NeedErrors.SOLVER_IS_EXPERT)
     if not has_accepted(actor, challenge):
         raise DomainError(NeedErrors.AGREEMENT_REQUIRED)
     _check_eligible(actor, challenge, data)

@@ -57,6 +57,11 @@ class NeedErrors:
         _("This person submitted a proposal to this challenge and cannot sit on its panel."),
         409,
     )
+    SOLVER_IS_EXPERT = ErrorCode(
+        "solver_is_expert",
+        _("A member of this challenge's expert panel cannot submit a proposal to it."),
+        409,
+    )
     EXPERT_OF_SEEKER = ErrorCode(
         "expert_of_seeker",
         _("Members of the organisation that runs the challenge cannot judge it: choose someone from outside."),
