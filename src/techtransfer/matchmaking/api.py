@@ -122,7 +122,8 @@ def broker_ratings(request: HttpRequest, pk: int) -> list[BrokerRating]:
 @router.post("/inquiries/{pk}/rating", response=RatingOut)
 def rate_broker(request: HttpRequest, pk: int, payload: RatingIn) -> BrokerRating:
     """Rate the broker of a finished inquiry for your side, 1–5 (replaces your side's earlier rating);
-    409 `broker_not_ratable` before the end, without a broker, or for the broker."""
+    409 `broker_not_ratable` before the end, without a broker, or for the broker; 409
+    `broker_of_rating_side` when the broker is a member of your side."""
     user = require_user(request)
     access.get_inquiry_for_user(user, pk)
     return services.rate_broker(actor=user, inquiry_id=pk, score=payload.score, comment=payload.comment)

@@ -13,5 +13,23 @@ class MatchErrors:
     NOT_RATABLE = ErrorCode(
         "broker_not_ratable", _("The broker can be rated once the inquiry is finished, by either side."), 409
     )
+    BROKER_FINISHED = ErrorCode(
+        "inquiry_broker_finished",
+        _(
+            "The inquiry is finished: its broker can no longer be changed "
+            "(the rating goes to the broker who did the work)."
+        ),
+        409,
+    )
+    BROKER_OF_A_PARTY = ErrorCode(
+        "inquiry_broker_of_a_party",
+        _("The broker must not be a member of either organisation of the inquiry: choose an independent broker."),
+        400,
+    )
+    BROKER_OF_RATING_SIDE = ErrorCode(
+        "broker_of_rating_side",
+        _("The broker is a member of your organisation: your side cannot rate them."),
+        409,
+    )
     SCORE = ErrorCode("broker_rating_score", _("Give 1 to 5 stars."), 400)
     NO_TARGET = ErrorCode("inquiry_no_target", _("Choose a need, an achievement or an organisation."), 400)

@@ -212,9 +212,28 @@ def change_status(
     return inquiry
 
 
+def may_assign_broker(user: User, inquiry: Inquiry) -> bool:
+    """Whether `user` may (re)assign the broker of `inquiry` now: an admin of either organisation or a
+    platform admin, while the inquiry is unfinished (the broker of a finished one is the one who did
+    the work, and the one the sides rate: ADR 0030)."""
+    return bool(
+        user.is_authenticated
+        and inquiry.status not in FINAL_STATES
+        and (
+            user.is_platform_admin
+            or is_org_admin(user, inquiry.initiator_id)
+            or is_org_admin(user, inquiry.recipient_id)
+        )
+    )
+
+
 @transaction.atomic
 def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
-    """An admin of either organisation (or a platform admin) assigns a technology broker, who then sees both sides."""
+    """An admin of either organisation (or a platform admin) assigns a technology broker, who then sees both sides.
+
+    Refused once the inquiry is finished (contract signed or closed), and for a broker who is a member
+    of either organisation: a side would otherwise move the success credit and rate its own member.
+    """
     inquiry = _locked(actor, inquiry_id)
     if not (
         actor.is_platform_admin
@@ -222,9 +241,13 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
         or is_org_admin(actor, inquiry.recipient_id)
     ):
         raise DomainError(Errors.NOT_FOUND)
+    if inquiry.status in FINAL_STATES:
+        raise DomainError(MatchErrors.BROKER_FINISHED)
     broker = User.objects.filter(username=username.strip(), is_active=True).first()
     if broker is None or not is_broker(broker):
         raise DomainError(MatchErrors.NOT_A_BROKER, details={"field": "username"})
+    if is_member(broker, inquiry.initiator_id) or is_member(broker, inquiry.recipient_id):
+        raise DomainError(MatchErrors.BROKER_OF_A_PARTY, details={"field": "username"})
     before = inquiry.broker_id
     inquiry.broker = broker
     inquiry.save(update_fields=["broker", "updated_at"])
@@ -238,10 +261,9 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
     return inquiry
 
 
-def rating_side(user: User, inquiry: Inquiry) -> Organisation | None:
-    """The side (initiator or recipient organisation) `user` may rate the broker for: the inquiry is
-    finished, has a broker who is not `user`, and `user` is an active member of that side (the
-    initiator's first when they belong to both). None otherwise."""
+def _member_side(user: User, inquiry: Inquiry) -> Organisation | None:
+    """The side `user` would rate for: the inquiry is finished, has a broker who is not `user`, and
+    `user` is an active member of that side (the initiator's first when they belong to both)."""
     if not user.is_authenticated or inquiry.broker_id is None or inquiry.broker_id == user.pk:
         return None
     if inquiry.status not in FINAL_STATES:
@@ -252,14 +274,30 @@ def rating_side(user: User, inquiry: Inquiry) -> Organisation | None:
     return None
 
 
+def _broker_belongs_to(inquiry: Inquiry, side: Organisation) -> bool:
+    return inquiry.broker is not None and is_member(inquiry.broker, side)
+
+
+def rating_side(user: User, inquiry: Inquiry) -> Organisation | None:
+    """The side (initiator or recipient organisation) `user` may rate the broker for (`_member_side`),
+    unless the broker is a member of that side: a side does not rate its own member. None otherwise."""
+    side = _member_side(user, inquiry)
+    if side is None or _broker_belongs_to(inquiry, side):
+        return None
+    return side
+
+
 @transaction.atomic
 def rate_broker(*, actor: User, inquiry_id: int, score: int, comment: str = "") -> BrokerRating:
     """A member of either side rates the broker of a finished inquiry, 1–5 with an optional comment;
-    the side's earlier rating is replaced. The broker is told; the rating counts on the brokers page."""
+    refused when the broker is a member of that side; the side's earlier rating is replaced. The
+    broker is told; the rating counts on the brokers page."""
     inquiry = _locked(actor, inquiry_id)
-    side = rating_side(actor, inquiry)
+    side = _member_side(actor, inquiry)
     if side is None:
         raise DomainError(MatchErrors.NOT_RATABLE)
+    if _broker_belongs_to(inquiry, side):
+        raise DomainError(MatchErrors.BROKER_OF_RATING_SIDE)
     if score not in range(1, 6):
         raise DomainError(MatchErrors.SCORE, details={"field": "score"})
     comment = comment.strip()[:500]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.errors import DomainError
-from techtransfer.core.tests.factories import OrganisationFactory, member, verify
+from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, member, verify
 from techtransfer.matchmaking import services
 from techtransfer.matchmaking.choices import InquiryStatus as S
 from techtransfer.matchmaking.models import BrokerRating
@@ -132,3 +132,53 @@ def test_an_agencys_rating_weighs_each_rating_once():
         (a["agency"], a["brokers"], a["open"], a["signed"], a["closed"], a["success_rate"], a["rating"], a["ratings"])
         for a in agency_numbers(rows)
     ] == [("甲中心", 2, 2, 3, 1, 75, 3.5, 4), ("乙中心", 1, 1, 0, 2, 0, None, 0)]
+
+
+def _second_broker(username: str = "broker2"):  # type: ignore[no-untyped-def]
+    agency = verify(OrganisationFactory(type=OrganisationType.SERVICE_AGENCY, region_id="360103", name="另一中心"))
+    return member(username, agency, Role.BROKER)
+
+
+@pytest.mark.parametrize("status", [S.CLOSED, S.CONTRACT_SIGNED])
+def test_the_broker_of_a_finished_inquiry_cannot_be_changed(inquiry, applicant_admin, broker, status):
+    """QA: an org admin reassigned the broker of a signed inquiry, then rated the new one."""
+    if status == S.CONTRACT_SIGNED:
+        for step in (S.NEGOTIATING, S.INTENTION_SIGNED, S.CONTRACT_SIGNED):
+            services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=step)
+    else:
+        services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=S.CLOSED, reason="需求已解决")
+    _second_broker()
+    with pytest.raises(DomainError) as exc:
+        services.assign_broker(actor=applicant_admin, inquiry_id=inquiry.pk, username="broker2")
+    assert (exc.value.code, exc.value.http_status) == ("inquiry_broker_finished", 409)
+    inquiry.refresh_from_db()
+    assert inquiry.broker == broker
+    assert AuditEvent.objects.filter(action="inquiry.assign_broker").count() == 1
+
+
+def test_a_broker_belonging_to_either_party_is_refused(inquiry, applicant_admin, other_org, broker):
+    insider = _second_broker()
+    member("party_broker", other_org, Role.BROKER)  # a broker of the other side's own organisation
+    MembershipFactory(user=insider, organisation=inquiry.initiator)
+    for username in ("broker2", "party_broker"):
+        with pytest.raises(DomainError) as exc:
+            services.assign_broker(actor=applicant_admin, inquiry_id=inquiry.pk, username=username)
+        assert (exc.value.code, exc.value.details) == ("inquiry_broker_of_a_party", {"field": "username"})
+    inquiry.refresh_from_db()
+    assert inquiry.broker == broker
+    assert AuditEvent.objects.filter(action="inquiry.assign_broker").count() == 1
+
+
+def test_a_side_cannot_rate_a_broker_who_is_its_member(inquiry, applicant_admin, outsider, broker):
+    """The broker joined the initiating side after the assignment: that side may not rate them."""
+    MembershipFactory(user=broker, organisation=inquiry.initiator)
+    services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=S.CLOSED, reason="需求已解决")
+    initiator_member = outsider  # the outsider started the inquiry for other_org
+    assert 'id="rating-form"' not in _page(initiator_member, inquiry)
+    with pytest.raises(DomainError) as exc:
+        services.rate_broker(actor=initiator_member, inquiry_id=inquiry.pk, score=5)
+    assert (exc.value.code, exc.value.http_status) == ("broker_of_rating_side", 409)
+    assert _rate(initiator_member, inquiry, "5").status_code == 400
+    assert not BrokerRating.objects.exists()
+    # The other side still rates the broker who did the work.
+    assert services.rate_broker(actor=applicant_admin, inquiry_id=inquiry.pk, score=4).broker == broker
