@@ -43,6 +43,22 @@ class MarketErrors:
     AUCTION_NOT_OPEN = ErrorCode("auction_not_open", _("This auction is not accepting bids now."), 409)
     AUCTION_NOT_ENDED = ErrorCode("auction_not_ended", _("This auction has not reached its end time."), 409)
     AUCTION_RUNNING = ErrorCode("auction_running", _("This listing already has an auction that is not closed."), 409)
+    UNDER_AUCTION = ErrorCode(
+        "listing_under_auction",
+        _(
+            "An auction on this listing is scheduled or running: no negotiated deal can be opened or agreed "
+            "on it until the auction is closed."
+        ),
+        409,
+    )
+    AUCTION_LISTING_SOLD = ErrorCode(
+        "auction_listing_sold",
+        _(
+            "This listing was sold by a negotiated deal while the auction was scheduled: the auction takes "
+            "no bids and closes without a winner."
+        ),
+        409,
+    )
     DEPOSIT_NOT_PAID = ErrorCode(
         "deposit_not_paid", _("The organiser has not recorded your organisation's deposit as paid."), 409
     )

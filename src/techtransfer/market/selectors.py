@@ -33,6 +33,12 @@ def is_sold(listing: Listing, *, besides: Deal | None = None) -> bool:
     return agreed.exists()
 
 
+def is_under_auction(listing: Listing) -> bool:
+    """Has the listing an auction that is scheduled or running (not yet closed)? No negotiated deal
+    is opened or agreed on it meanwhile (`services.open_deal`, `services.agree_deal`)."""
+    return listing.auctions.filter(status=AuctionStatus.SCHEDULED).exists()
+
+
 def with_sold(qs: QuerySet[Listing]) -> QuerySet[Listing]:
     """`qs` with each listing's `sold` (as `is_sold` says) computed in the same query, for lists."""
     agreed = Deal.objects.filter(listing_id=OuterRef("pk"), status=DealStatus.AGREED)

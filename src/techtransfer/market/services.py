@@ -297,6 +297,13 @@ def _check_not_sold(listing: Listing, *, besides: Deal | None = None) -> None:
         raise DomainError(MarketErrors.SOLD)
 
 
+def _check_not_under_auction(listing: Listing) -> None:
+    """Refuse a negotiated deal while an auction on the listing is scheduled or running (a QA pass
+    agreed one below the reserve and left the auction bidding on a sold listing)."""
+    if selectors.is_under_auction(listing):
+        raise DomainError(MarketErrors.UNDER_AUCTION)
+
+
 def _lock_listing(listing_id: int) -> Listing:
     """Lock the listing row: every sale of one listing (agreeing a deal, closing an auction with a
     winner, scheduling an auction) takes this lock before it reads the agreed deals. Locked after the
@@ -359,12 +366,14 @@ def express_interest(*, actor: User, listing_id: int, organisation_id: int, mess
 
 @transaction.atomic
 def open_deal(*, actor: User, listing_id: int, buyer_id: int, amount: Decimal, note: str = "") -> Deal:
-    """The buyer proposes a negotiated deal on a published listing. Writes `deal.open`."""
+    """The buyer proposes a negotiated deal on a published listing that is not sold and has no
+    scheduled or running auction. Writes `deal.open`."""
     if amount <= 0:
         raise DomainError(MarketErrors.AMOUNT, details={"field": "amount"})
     listing = _published_listing(listing_id)
     buyer = _buyer_organisation(actor, listing, buyer_id)
     _check_not_sold(listing)
+    _check_not_under_auction(listing)
     deal = Deal.objects.create(
         listing=listing, buyer=buyer, amount=amount, note=note, created_by=actor, source=DealSource.NEGOTIATION
     )
@@ -376,12 +385,15 @@ def open_deal(*, actor: User, listing_id: int, buyer_id: int, amount: Decimal, n
 
 
 def agree_deal(*, actor: User, deal_id: int) -> Deal:
-    """The seller accepts a negotiated deal at its amount. Writes `deal.agree`."""
+    """The seller accepts a negotiated deal at its amount, unless the listing is sold or an auction
+    on it is scheduled or running (both read under the listing's row lock). Writes `deal.agree`."""
 
     def guard(deal: Deal) -> None:
         if not (actor.is_authenticated and (actor.is_platform_admin or is_member(actor, deal.listing.organisation_id))):
             raise DomainError(Errors.NOT_FOUND)
-        _check_not_sold(_lock_listing(deal.listing_id), besides=deal)
+        listing = _lock_listing(deal.listing_id)
+        _check_not_sold(listing, besides=deal)
+        _check_not_under_auction(listing)
 
     def update(deal: Deal) -> list[str]:
         deal.agreed_at = timezone.now()
@@ -517,6 +529,8 @@ def place_bid(
         raise DomainError(MarketErrors.OWN_LISTING)
     if session.status != AuctionStatus.SCHEDULED or not (session.starts_at <= now < session.ends_at):
         raise DomainError(MarketErrors.AUCTION_NOT_OPEN)
+    if selectors.is_sold(session.listing):  # sold by negotiation before deals were refused meanwhile
+        raise DomainError(MarketErrors.AUCTION_LISTING_SOLD)
     if not BidderDeposit.objects.filter(
         session=session, organisation_id=organisation_id, status=DepositStatus.PAID
     ).exists():
@@ -556,6 +570,7 @@ def close_auction(
     *, session_id: int, actor: User | None = None, now: datetime.datetime | None = None
 ) -> AuctionSession:
     """Close a session past its end: the best bid becomes an agreed deal, else the session fails.
+    A session on a listing sold meanwhile fails, and may be closed before its end.
 
     Idempotent under concurrency: the row is locked and only a scheduled session is closed.
     `actor` None is the worker's periodic run; a person must organise the session. Writes
@@ -568,13 +583,15 @@ def close_auction(
         _require_member(actor, session.listing.organisation_id)
     if session.status != AuctionStatus.SCHEDULED:
         raise DomainError(Errors.INVALID_TRANSITION, details={"state": session.status})
-    if now < session.ends_at:
+    # Sold meanwhile by negotiation: nothing left (read under the listing's lock, like `agree_deal`),
+    # so the organiser may close it without a winner before its end.
+    sold = selectors.is_sold(_lock_listing(session.listing_id))
+    if now < session.ends_at and not sold:
         raise DomainError(MarketErrors.AUCTION_NOT_ENDED)
     fields = ["status", "closed_at"]
     session.closed_at = now
     best: Bid | None = None
-    # Sold meanwhile by negotiation: nothing left (read under the listing's lock, like `agree_deal`).
-    if session.best_bid_id is None or selectors.is_sold(_lock_listing(session.listing_id)):
+    if session.best_bid_id is None or sold:
         session.status = AuctionStatus.FAILED
     else:
         best = Bid.objects.get(pk=session.best_bid_id)

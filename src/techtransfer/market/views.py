@@ -139,13 +139,16 @@ def _detail_context(
         "watched": listing.pk in selectors.watched_ids(user),
         "open": listing.status == S.PUBLISHED,
         "sold": sold,
+        # No negotiated deal while an auction is scheduled or running (`services.open_deal` refuses one).
+        "under_auction": (under_auction := listing.status == S.PUBLISHED and selectors.is_under_auction(listing)),
         "review_form": ReviewForm(),
         "attachment_form": AttachmentForm(),
     }
     if user.is_authenticated and listing.status == S.PUBLISHED and not manager and not sold:
         context["interest_form"] = interest_form or InterestForm(user=user)
         # Both forms choose an organisation: their own ids, so each label names its own field.
-        context["deal_form"] = DealForm(user=user, listing=listing, auto_id="deal_%s")
+        if not under_auction:
+            context["deal_form"] = DealForm(user=user, listing=listing, auto_id="deal_%s")
     return context
 
 
@@ -356,10 +359,14 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(request, pk)
     user = _user(request)
     contracts = list(deal.contracts.order_by("created_at", "pk"))  # type: ignore[attr-defined]
+    seller_may = deal.status == DealStatus.NEGOTIATING and access.can_on_deal(user, deal, "seller")
+    under_auction = seller_may and selectors.is_under_auction(deal.listing)
     context = {
         "deal": deal,
         "listing": deal.listing,
-        "can_agree": deal.status == DealStatus.NEGOTIATING and access.can_on_deal(user, deal, "seller"),
+        "can_agree": seller_may and not under_auction,
+        # Said to the seller instead of an Agree button that `services.agree_deal` would refuse.
+        "agree_blocked": str(MarketErrors.UNDER_AUCTION.message) if seller_may and under_auction else "",
         "can_cancel": deal.status != DealStatus.CANCELLED
         and access.can_on_deal(user, deal, "party")
         and hooks.cancel_refusal(deal) is None,
@@ -443,6 +450,8 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     numbers = selectors.bidder_numbers(session)
     winner = selectors.auction_winner(session, disclosure, numbers=numbers)
     scheduled, ended = session.status == AuctionStatus.SCHEDULED, session.ends_at <= timezone.now()
+    # Sold by negotiation while scheduled (before such deals were refused): no bids, closable now.
+    sold = scheduled and selectors.is_sold(session.listing)
     context: dict[str, Any] = {
         "session": session,
         "listing": session.listing,
@@ -454,11 +463,12 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deposits": session.deposits.select_related("organisation") if organiser else [],
         # Bids are taken until the end: after it, while it waits to be closed, neither the next
         # minimum nor the bid form is shown (a bid would be refused).
-        "is_open": (taking := scheduled and not ended),
+        "is_open": (taking := scheduled and not ended and not sold),
         # Closing by hand is refused before the end (`services.close_auction`): the button waits for it.
-        "may_close": scheduled and ended,
+        "may_close": scheduled and (ended or sold),
+        "sold_meanwhile": str(MarketErrors.AUCTION_LISTING_SOLD.message) if sold else "",
     }
-    if organiser:
+    if organiser and not sold:
         context["deposit_form"] = DepositForm(bidders=_bidders(session))
     elif user.is_authenticated and taking:
         # A refused bid comes back with what was typed (`auction_bid`), else the minimum next bid.

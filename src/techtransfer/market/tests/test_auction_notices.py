@@ -13,8 +13,9 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.models import Membership
 from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from techtransfer.market import services
-from techtransfer.market.choices import ListingMode
+from techtransfer.market.choices import DealStatus, ListingMode
 from techtransfer.market.errors import MarketErrors
+from techtransfer.market.models import Deal
 from techtransfer.market.services import AuctionInput
 from techtransfer.notifications.models import Notification
 
@@ -181,8 +182,10 @@ def test_an_auction_ended_by_a_sale_meanwhile_tells_its_bidders(world, listing, 
     listing.save(update_fields=["mode"])
     bid(outsider, buyer, "100", 1, session)
     bid(rival, rival_org, "105", 2, session)
-    deal = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal("150"))
-    services.agree_deal(actor=applicant_member, deal_id=deal.pk)
+    # Agreed by negotiation during the auction, as earlier versions allowed (now `listing_under_auction`).
+    Deal.objects.create(
+        listing=listing, buyer=buyer, amount=Decimal("150"), status=DealStatus.AGREED, created_by=outsider
+    )
     Notification.objects.all().delete()
     services.close_auction(session_id=session.pk, now=END)
     url = f"/market/auctions/{session.pk}/"
