@@ -429,12 +429,17 @@ def award_challenge(*, actor: User, challenge_id: int, winner_ids: Sequence[int]
     _after_deadline(challenge)
     if challenge.status != ChallengeStatus.OPEN:
         raise DomainError(Errors.INVALID_TRANSITION)
-    if len(set(winner_ids)) != len(winner_ids):
+    # Each refusal names its cause (a QA pass got the winners-count message for all three).
+    if not 1 <= len(winner_ids) <= len(challenge.split_decimals()):
         raise DomainError(NeedErrors.AWARD_INVALID)
+    if len(set(winner_ids)) != len(winner_ids):
+        raise DomainError(NeedErrors.AWARD_DUPLICATE, details={"field": "winners"})
     proposals = list(Proposal.objects.select_for_update().filter(challenge=challenge).order_by("pk"))
     by_id = {p.pk: p for p in proposals}
-    if any(w not in by_id or not by_id[w].shortlisted for w in winner_ids):
-        raise DomainError(NeedErrors.AWARD_INVALID)
+    if any(w not in by_id for w in winner_ids):
+        raise DomainError(NeedErrors.AWARD_UNKNOWN, details={"field": "winners"})
+    if any(not by_id[w].shortlisted for w in winner_ids):
+        raise DomainError(NeedErrors.AWARD_NOT_SHORTLISTED, details={"field": "winners"})
     amounts = split_bounty(challenge.bounty, challenge.split_decimals(), len(winner_ids))
     scores: dict[int, list[Score]] = {}
     for s in Score.objects.filter(proposal__challenge=challenge).order_by("expert_id"):

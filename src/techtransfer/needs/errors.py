@@ -50,6 +50,21 @@ class NeedErrors:
     AWARD_INVALID = ErrorCode(
         "award_invalid", _("Choose between one winner and as many winners as the bounty has shares."), 400
     )
+    AWARD_DUPLICATE = ErrorCode(
+        "award_duplicate_winner",
+        _("The same proposal was chosen for more than one place: choose each winner once."),
+        400,
+    )
+    AWARD_UNKNOWN = ErrorCode(
+        "award_unknown_proposal",
+        _("A chosen proposal is not a proposal of this challenge: reload the page and choose again."),
+        400,
+    )
+    AWARD_NOT_SHORTLISTED = ErrorCode(
+        "award_not_shortlisted",
+        _("Only shortlisted proposals can win: save the shortlist with every proposal you mean to award first."),
+        409,
+    )
     AWARD_EXCEEDS = ErrorCode("award_exceeds_bounty", _("The awards would exceed the bounty."), 409)
     EXPERT_EXISTS = ErrorCode("expert_exists", _("This person is already on the panel."), 409)
     EXPERT_IS_SOLVER = ErrorCode(

@@ -127,6 +127,8 @@ def _detail_context(request: HttpRequest, challenge: Challenge, **extra: Any) ->
         "mine": mine,
         "proposals": proposals,
         "scored_by_me": scored_by_me,
+        # Only shortlisted proposals can win: until a shortlist is saved the award form says so.
+        "has_shortlist": any(p.shortlisted for p in proposals),
         "winners": list(
             Proposal.objects.filter(challenge=challenge, award_amount__isnull=False)
             .select_related("solver", "organisation")

@@ -110,7 +110,7 @@ def test_award_feedback_for_every_solver(world):
         challenges.score_proposal(actor=world.expert, proposal_id=third_p.pk, values=_values(ch, 70, 70))
         with pytest.raises(DomainError) as exc:
             challenges.award_challenge(actor=world.seeker, challenge_id=ch.pk, winner_ids=[world.proposal.pk])
-        assert exc.value.code == "award_invalid"  # not shortlisted
+        assert exc.value.code == "award_not_shortlisted"
         with pytest.raises(DomainError):
             challenges.set_shortlist(actor=world.colleague, challenge_id=ch.pk, proposal_ids=[world.proposal.pk])
         challenges.set_shortlist(actor=world.seeker, challenge_id=ch.pk, proposal_ids=[world.proposal.pk, third_p.pk])
