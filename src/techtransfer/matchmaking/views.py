@@ -163,6 +163,12 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         else:
             return redirect("matchmaking:detail", pk)
     ctx = _context(request, inquiry, **{f"{what}_form": form})
+    if ctx.get(f"{what}_form") is not form:
+        # The page offers no such form to this person now (a rating before the end, an assignment by
+        # someone who may not assign): the refusal is said above the page instead of lost with it.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return render(request, "matchmaking/detail.html", ctx, status=400)
 
 

@@ -182,3 +182,16 @@ def test_a_side_cannot_rate_a_broker_who_is_its_member(inquiry, applicant_admin,
     assert not BrokerRating.objects.exists()
     # The other side still rates the broker who did the work.
     assert services.rate_broker(actor=applicant_admin, inquiry_id=inquiry.pk, score=4).broker == broker
+
+
+def test_a_refused_rating_without_a_form_on_the_page_says_why(inquiry, applicant_admin, broker):
+    """QA: a rating posted on an inquiry still open answered 400 with no visible message."""
+    response = _rate(applicant_admin, inquiry, "5", "很好")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="rating-form"' not in page
+    assert (
+        '<div class="alert alert-danger" role="alert">'
+        "The broker can be rated once the inquiry is finished, by either side.</div>"
+    ) in page
+    assert not BrokerRating.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError
+from techtransfer.core.tests.factories import UserFactory
 from techtransfer.needs import challenges
 from techtransfer.needs.models import Proposal
 from techtransfer.needs.tests.conftest import submit
@@ -56,3 +57,23 @@ def test_the_api_refuses_it_with_the_code(client, world):
     assert response.status_code == 409
     assert (response.json()["code"], response.json()["message"]) == ("solver_is_expert", MESSAGE)
     assert not Proposal.objects.filter(solver=world.expert).exists()
+
+
+def test_a_proposal_before_the_agreement_is_refused_visibly_and_keeps_the_input(client, world):
+    """QA: the refusal (agreement not accepted) answered 400 with no message and lost what was typed."""
+    newcomer = UserFactory(username="newcomer")
+    client.force_login(newcomer)
+    response = client.post(
+        f"/challenges/{world.challenge.pk}/proposal/",
+        {"solver_type": "individual", "region": "360102", "title": "新方案", "approach": "我的思路：晶界扩散"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        '<div class="alert alert-danger" role="alert"><div>'
+        "Accept the challenge agreement before you see the problem or submit.</div></div>"
+    ) in page
+    assert 'value="新方案"' in page and "我的思路：晶界扩散</textarea>" in page
+    assert 'id="accept-agreement"' in page
+    assert not Proposal.objects.filter(solver=newcomer).exists()
