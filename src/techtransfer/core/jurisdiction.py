@@ -108,6 +108,17 @@ def reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
     return list(_reviewers([code], record_of).order_by("user_id").values_list("user_id", flat=True).distinct())
 
 
+def nearest_reviewing_departments(code: str, record_of: Iterable[int] = ()) -> list[str]:
+    """The names of the departments whose reviewers `nearest_reviewer_ids` names: whom a submitter is
+    told the record went to ("Submitted for review to 赣州市科学技术局.")."""
+    region = Region.objects.filter(code=code).select_related("parent__parent").first()
+    chain = [r.code for r in region.lineage()] if region is not None else []
+    by_region: dict[str, set[str]] = {}
+    for region_code, name in _reviewers(chain, record_of).values_list("organisation__region_id", "organisation__name"):
+        by_region.setdefault(region_code, set()).add(name)
+    return next((sorted(by_region[c]) for c in chain if c in by_region), [])
+
+
 def nearest_reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
     """The reviewers of the nearest department, counting from the region `code` upwards (county,
     city, province), that has any: whom a submission that any reviewer covering `code` may take

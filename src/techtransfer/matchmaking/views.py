@@ -98,7 +98,10 @@ def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, 
         "message_form": forms.get("message_form") or MessageForm(),
         "status_form": forms.get("status_form") or StatusForm(allowed=services.next_statuses(inquiry.status)),
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
-        "broker_form": forms.get("broker_form") or BrokerForm(),
+        # Offered only to those who may assign now (`services.may_assign_broker`), not to the broker.
+        "broker_form": (forms.get("broker_form") or BrokerForm())
+        if services.may_assign_broker(request.user, inquiry)  # type: ignore[arg-type]
+        else None,
         **_rating(request, inquiry, forms.get("rating_form")),
     }
 
@@ -157,10 +160,14 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         raise Http404
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            done = call(form.cleaned_data)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
+            if isinstance(done, Inquiry) and what == "broker":
+                messages.success(
+                    request, _("%(broker)s now brokers this inquiry and has been told.") % {"broker": done.broker}
+                )
             return redirect("matchmaking:detail", pk)
     ctx = _context(request, inquiry, **{f"{what}_form": form})
     if ctx.get(f"{what}_form") is not form:

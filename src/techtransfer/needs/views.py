@@ -17,6 +17,7 @@ from techtransfer.core import concurrency, once
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import apply_domain_error, style_fields, workflow_comment
+from techtransfer.core.jurisdiction import nearest_reviewing_departments
 from techtransfer.core.models import Membership, User
 from techtransfer.core.roles import is_member
 from techtransfer.needs import access, selectors, services
@@ -230,5 +231,16 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
         extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
         messages.error(request, f"{exc.refusal} {extra}".strip())
     else:
-        messages.success(request, str(ACTION_DONE.get(action, _("Done."))))
+        done = _submitted_to(need) if action == "submit" else str(ACTION_DONE.get(action, _("Done.")))
+        messages.success(request, done)
     return redirect("needs:detail", need.pk)
+
+
+def _submitted_to(need: Need) -> str:
+    """Whom a submitted need waits for: the nearest department with reviewers (`notices.need_submitted`
+    tells the same people)."""
+    org = need.organisation
+    departments = nearest_reviewing_departments(org.region_id, [org.pk])
+    if not departments:
+        return _("Submitted for review.")
+    return _("Submitted for review to %(department)s.") % {"department": ", ".join(departments)}

@@ -195,3 +195,20 @@ def test_a_refused_rating_without_a_form_on_the_page_says_why(inquiry, applicant
         "The broker can be rated once the inquiry is finished, by either side.</div>"
     ) in page
     assert not BrokerRating.objects.exists()
+
+
+def test_assigning_a_broker_is_confirmed_and_only_those_who_may_assign_see_the_form(
+    inquiry, applicant_admin, applicant_member, broker
+):  # type: ignore[no-untyped-def]
+    """QA: no message after assigning; the broker was offered the assign form they may not use."""
+    _second_broker()
+    c = Client(headers={"accept-language": "en"})
+    c.force_login(applicant_admin)
+    response = c.post(reverse("matchmaking:post", args=[inquiry.pk, "broker"]), {"username": "broker2"}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["broker2 now brokers this inquiry and has been told."]
+    assert 'id="broker-form"' in response.content.decode()
+    assert 'id="broker-form"' not in _page(broker, inquiry)
+    assert 'id="broker-form"' not in _page(applicant_member, inquiry)  # not an admin of either side
+    services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=S.CLOSED, reason="需求已解决")
+    assert 'id="broker-form"' not in _page(applicant_admin, inquiry)  # finished: no reassignment
