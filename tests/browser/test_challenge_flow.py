@@ -125,7 +125,7 @@ def test_post_challenge_submit_score_award_feedback(live_server, chromium_browse
     seeker.select_option("#place-1", str(winner.pk))
     seeker.fill("#id_announcement", "一等奖：晶界扩散方案")
     seeker.click("#award-button")
-    expect(seeker.locator("#announcement")).to_contain_text("6000.00")
+    expect(seeker.locator("#announcement")).to_contain_text("6,000 元")
 
     # 7. The losing solver reads its feedback.
     loser = new_page(chromium_browser)
@@ -134,7 +134,7 @@ def test_post_challenge_submit_score_award_feedback(live_server, chromium_browse
     feedback = loser.locator("#my-feedback")
     expect(feedback).to_contain_text("56.00")
     expect(feedback).to_contain_text("涂层耐温性论证不足")
-    expect(loser.locator("#announcement")).to_contain_text("6000.00")
+    expect(loser.locator("#announcement")).to_contain_text("6,000 元")
     expect(loser.locator("#proposals")).to_have_count(0)
     loser.screenshot(path=str(screenshot_dir / "challenge-feedback.png"), full_page=True)
 

@@ -16,6 +16,12 @@ from techtransfer.core.models import Region
 from techtransfer.needs.choices import ChallengeStatus, Confidentiality, CooperationMode, RankBand, SolverType
 
 
+def yuan_label(amount: Decimal) -> str:
+    """500,000 or 1,234.50: an amount of yuan grouped in thousands, the cents only when there are any
+    (the bounty and the awards of a challenge read alike)."""
+    return f"{amount:,.2f}".removesuffix(".00")
+
+
 class Need(models.Model):
     """A technical problem an organisation (usually an enterprise) wants solved.
 
@@ -131,7 +137,7 @@ class Challenge(models.Model):
     @property
     def bounty_label(self) -> str:
         """500,000 or 1,234.50: grouped in thousands, the cents only when there are any."""
-        return f"{self.bounty:,.2f}".removesuffix(".00")
+        return yuan_label(self.bounty)
 
     @property
     def split_label(self) -> str:
@@ -229,6 +235,11 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def award_label(self) -> str:
+        """The award as the bounty reads (`yuan_label`: 6,000.01), "" when there is none."""
+        return yuan_label(self.award_amount) if self.award_amount is not None else ""
 
 
 class Score(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -136,7 +137,12 @@ def _detail_context(request: HttpRequest, challenge: Challenge, **extra: Any) ->
         )
         if challenge.status == ChallengeStatus.AWARDED
         else [],
-        "panel": list(challenge.experts.select_related("user")) if seeker else [],
+        # Each expert's number of declared conflicts: "none" is a declaration too, said as such.
+        "panel": list(
+            challenge.experts.select_related("user").annotate(conflict_count=Count("conflicts")).order_by("pk")
+        )
+        if seeker
+        else [],
         "solver_count": Proposal.objects.filter(challenge=challenge).count(),
     }
     if user.is_authenticated and is_open and not seeker and expert is None:

@@ -1,0 +1,56 @@
+"""The challenge page: an expert who declared no conflict is not labelled "conflicts declared", and
+awards read like the bounty (6,000.01, not 6000.01)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from techtransfer.core.models import User
+from techtransfer.core.tests.factories import UserFactory
+from techtransfer.needs import challenges
+from techtransfer.needs.models import Challenge
+from techtransfer.needs.tests.conftest import after
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, user, challenge) -> str:  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    return client.get(f"/challenges/{challenge.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_panel_says_what_each_expert_declared(client, world):
+    ch = world.challenge
+    UserFactory(username="expert_two")
+    UserFactory(username="expert_three")
+    challenges.add_expert(actor=world.seeker, challenge_id=ch.pk, username="expert_two")
+    challenges.add_expert(actor=world.seeker, challenge_id=ch.pk, username="expert_three")
+    with after(ch):
+        challenges.declare_conflicts(actor=world.expert, challenge_id=ch.pk, proposal_ids=[])
+        challenges.declare_conflicts(
+            actor=User.objects.get(username="expert_two"), challenge_id=ch.pk,
+            proposal_ids=[world.proposal.pk, world.other_proposal.pk],
+        )  # fmt: skip
+        page = _page(client, world.seeker, ch)
+    assert "<li>expert · conflict-of-interest declaration made (no conflicts)</li>" in page
+    assert "<li>expert_two · declared conflicts: 2</li>" in page
+    assert "<li>expert_three · conflicts not yet declared</li>" in page
+
+
+def test_awards_are_grouped_in_thousands_like_the_bounty(client, world):
+    ch = world.challenge
+    Challenge.objects.filter(pk=ch.pk).update(bounty=Decimal("10000.01"))
+    with after(ch):
+        challenges.set_shortlist(
+            actor=world.seeker, challenge_id=ch.pk, proposal_ids=[world.proposal.pk, world.other_proposal.pk]
+        )
+        challenges.award_challenge(
+            actor=world.seeker, challenge_id=ch.pk, winner_ids=[world.proposal.pk, world.other_proposal.pk]
+        )
+        seeker_page = _page(client, world.seeker, ch)
+        solver_page = _page(client, world.solver, ch)
+    assert '<dd class="col-sm-9" id="bounty">10,000.01 yuan' in seeker_page
+    assert "东湖测试大学 — 6,000.01 yuan</li>" in seeker_page and "other_solver — 4,000 yuan</li>" in seeker_page
+    assert "Award: 6,000.01 yuan</p>" in solver_page
