@@ -54,3 +54,15 @@ def test_awards_are_grouped_in_thousands_like_the_bounty(client, world):
     assert '<dd class="col-sm-9" id="bounty">10,000.01 yuan' in seeker_page
     assert "东湖测试大学 — 6,000.01 yuan</li>" in seeker_page and "other_solver — 4,000 yuan</li>" in seeker_page
     assert "Award: 6,000.01 yuan</p>" in solver_page
+
+
+def test_the_proposals_table_scrolls_inside_the_page_on_a_phone(client, world):
+    """QA: at 375 px the seeker's proposals table of an awarded challenge made the page 468 px wide;
+    like the other lists it now scrolls in its own `.table-responsive` box."""
+    ch = world.challenge
+    with after(ch):
+        challenges.set_shortlist(actor=world.seeker, challenge_id=ch.pk, proposal_ids=[world.proposal.pk])
+        challenges.award_challenge(actor=world.seeker, challenge_id=ch.pk, winner_ids=[world.proposal.pk])
+        page = _page(client, world.seeker, ch)
+    assert '<div class="table-responsive" id="proposals-table"><table class="table table-sm"><thead>' in page
+    assert "</tbody></table></div>" in page
