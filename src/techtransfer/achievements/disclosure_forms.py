@@ -107,8 +107,10 @@ class VisibilityForm(StyledForm):
         help_text=_("Needed for “public summary only”: the title and this text are all the public sees."),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed: list[str] | None = None, note: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if note:  # why a level is missing (an invention to be filed as a patent is never fully public)
+            self.fields["visibility"].help_text = note
         if allowed is not None:
             self.fields["visibility"].choices = [  # type: ignore[attr-defined]
                 c for c in DisclosureVisibility.choices if c[0] in allowed

@@ -70,6 +70,14 @@ class DisclosureErrors:
     VISIBILITY_NOT_ALLOWED = ErrorCode(
         "disclosure_visibility_not_allowed", _("This visibility is not allowed for this disclosure."), 409
     )
+    PATENT_NOT_FILED = ErrorCode(
+        "disclosure_patent_not_filed",
+        _(
+            "An invention to be filed as a patent cannot be made fully public before it is filed: "
+            "its novelty would be lost."
+        ),
+        409,
+    )
 
 
 DISCLOSURE_WORKFLOW: Workflow[Disclosure] = Workflow(
@@ -315,19 +323,32 @@ def decide_disclosure(
 
 
 def allowed_visibilities(d: Disclosure) -> list[str]:
-    """Private and government at any time after submission; public levels only after a decision that is not know-how."""
+    """Private and government at any time after submission; public levels only after a decision that is not know-how.
+
+    An invention to be filed as a patent never becomes fully public here: publishing its technical
+    solution and inventors before the filing destroys its novelty (专利法 第二十二条), and the
+    platform does not record the filing, so the public sees at most the summary the office writes.
+    """
     if d.status in EDITABLE_STATES:
         return [V.PRIVATE]
     if d.status != S.DECIDED or d.decision == DisclosureDecision.KEEP_KNOW_HOW:
         return [V.PRIVATE, V.GOVERNMENT]
+    if d.decision == DisclosureDecision.FILE_PATENT:
+        return [V.PRIVATE, V.GOVERNMENT, V.PUBLIC_SUMMARY]
     return list(V.values)
+
+
+def patent_blocks_public(d: Disclosure) -> bool:
+    """Is full publication refused because the invention is to be filed as a patent (see `allowed_visibilities`)?"""
+    return d.status == S.DECIDED and d.decision == DisclosureDecision.FILE_PATENT
 
 
 @transaction.atomic
 def set_visibility(*, actor: User, disclosure_id: int, visibility: str, public_summary: str = "") -> Disclosure:
     """The transfer office sets who may read the disclosure (see `disclosure_access`).
 
-    The public-summary level needs a summary text. Writes `disclosure.set_visibility`.
+    The public-summary level needs a summary text; full publication of an invention to be filed as a
+    patent is refused with PATENT_NOT_FILED. Writes `disclosure.set_visibility`.
     """
     d = (
         Disclosure.objects.select_for_update(of=("self",))
@@ -339,6 +360,8 @@ def set_visibility(*, actor: User, disclosure_id: int, visibility: str, public_s
         raise DomainError(Errors.NOT_FOUND)
     if visibility not in V.values:
         raise DomainError(Errors.VALIDATION, details={"visibility": [gettext("Choose a visibility level.")]})
+    if visibility == V.PUBLIC and patent_blocks_public(d):
+        raise DomainError(DisclosureErrors.PATENT_NOT_FILED, details={"visibility": visibility, "status": d.status})
     if visibility not in allowed_visibilities(d):
         raise DomainError(
             DisclosureErrors.VISIBILITY_NOT_ALLOWED, details={"visibility": visibility, "status": d.status}

@@ -138,10 +138,15 @@ def _detail(request: HttpRequest, d: Disclosure, *, status: int = 200, **forms: 
         or VisibilityForm(
             initial={"visibility": d.visibility, "public_summary": d.public_summary},
             allowed=services.allowed_visibilities(d),
+            note=_visibility_note(d),
         ),
         "may_set_visibility": office and len(services.allowed_visibilities(d)) > 1,
     }
     return render(request, TEMPLATE_DETAIL, context, status=status)
+
+
+def _visibility_note(d: Disclosure) -> str:
+    return str(services.DisclosureErrors.PATENT_NOT_FILED.message) if services.patent_blocks_public(d) else ""
 
 
 @require_GET
@@ -240,7 +245,7 @@ def disclosure_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     d = _fetch(request, pk, "assess")
     if len(services.allowed_visibilities(d)) < 2:  # returned meanwhile: the form is not on the page
         return _refused(request, d)
-    form = VisibilityForm(request.POST, allowed=services.allowed_visibilities(d))
+    form = VisibilityForm(request.POST, allowed=services.allowed_visibilities(d), note=_visibility_note(d))
     if form.is_valid():
         try:
             services.set_visibility(
@@ -250,7 +255,8 @@ def disclosure_visibility(request: HttpRequest, pk: int) -> HttpResponse:
                 public_summary=form.cleaned_data["public_summary"],
             )
         except DomainError as exc:
-            if exc.error == services.DisclosureErrors.VISIBILITY_NOT_ALLOWED:  # its state changed meanwhile
+            refusals = (services.DisclosureErrors.VISIBILITY_NOT_ALLOWED, services.DisclosureErrors.PATENT_NOT_FILED)
+            if exc.error in refusals:  # its state changed meanwhile, or full publication before filing
                 return _refused(request, d, exc)
             apply_domain_error(form, exc)  # type: ignore[arg-type]
         else:

@@ -336,6 +336,32 @@ def test_visibility_rules(discloser, colleague, office, university):
     assert event.changes == {"visibility": [V.PRIVATE, V.PUBLIC_SUMMARY], "public_summary": ["", "摘要"]}
 
 
+def test_an_invention_to_be_patented_is_never_fully_public(discloser, office, university):
+    d = _decided(discloser, office, university, decision=D.FILE_PATENT)
+    assert services.allowed_visibilities(d) == [V.PRIVATE, V.GOVERNMENT, V.PUBLIC_SUMMARY]
+    with pytest.raises(DomainError) as exc:
+        services.set_visibility(actor=office, disclosure_id=d.pk, visibility=V.PUBLIC)
+    assert exc.value.error == services.DisclosureErrors.PATENT_NOT_FILED
+    assert exc.value.details == {"visibility": V.PUBLIC, "status": S.DECIDED}
+    d.refresh_from_db()
+    assert d.visibility == V.PRIVATE
+    assert "disclosure.set_visibility" not in _events(d)
+
+    c = _client(office)
+    page = c.get(f"/disclosures/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="public_summary"' in page and 'value="public"' not in page
+    assert "cannot be made fully public before it is filed: its novelty would be lost." in page
+    response = c.post(f"/disclosures/{d.pk}/visibility/", {"visibility": V.PUBLIC, "public_summary": ""})
+    assert response.status_code == 400
+    d.refresh_from_db()
+    assert d.visibility == V.PRIVATE
+    assert Client().get(f"/disclosures/{d.pk}/").status_code == 404
+
+    services.set_visibility(actor=office, disclosure_id=d.pk, visibility=V.PUBLIC_SUMMARY, public_summary="低温电池")
+    body = Client().get(f"/disclosures/{d.pk}/").content.decode()
+    assert "低温电池" in body and PROBLEM not in body and "25.50%" not in body
+
+
 PERSONAS = [
     "discloser",
     "colleague",
