@@ -1,7 +1,10 @@
 """Who sees and acts on achievements. "Forbidden" looks like "not found".
 
 - Anyone: published records whose secrecy level is public.
-- Members of the owning organisation: all its records (drafts too), including internal ones.
+- Members of the owning organisation: all its records (drafts too), including internal ones; except
+  a draft made from an invention disclosure (`confined`): until it leaves the organisation's drafts it
+  keeps the disclosure's audience, its org admins (the transfer office), its author and the discloser,
+  since it holds the undisclosed invention that colleagues may not read (`disclosure_access`).
 - Government reviewers and officials: records of their jurisdiction once submitted to them
   (never drafts), including internal ones.
 - Platform admins: everything.
@@ -13,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from techtransfer.achievements.choices import AchievementStatus, SecrecyLevel
 from techtransfer.achievements.models import Achievement
-from techtransfer.core.choices import GOVERNMENT_ROLES
+from techtransfer.core.choices import GOVERNMENT_ROLES, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import government_regions, jurisdiction_q, may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, User
@@ -25,6 +28,34 @@ PUBLIC_Q = Q(status=S.PUBLISHED, secrecy=SecrecyLevel.PUBLIC)
 
 AchievementAction = Literal["view", "edit", "review", "manage"]
 
+# A draft made from a disclosure (`disclosures.convert_to_achievement`), still inside its organisation.
+CONFINED_Q = Q(status__in=list(PRIVATE_STATES), disclosure__isnull=False)
+
+
+def is_confined(a: Achievement) -> bool:
+    """Is `a` a draft made from an invention disclosure that only the disclosure's audience may open?"""
+    return a.status in PRIVATE_STATES and hasattr(a, "disclosure")
+
+
+def may_open_confined(user: User, a: Achievement) -> bool:
+    """The organisation's admins (the transfer office), the record's author and the discloser, while members."""
+    if not is_member(user, a.organisation_id):
+        return False
+    if is_org_admin(user, a.organisation_id) or a.created_by_id == user.pk:
+        return True
+    return a.disclosure.discloser_id == user.pk  # type: ignore[no-any-return]
+
+
+def member_q(user: User, org_ids: list[int]) -> Q:
+    """The records of `org_ids` (the user's organisations) the user sees as a member: all of them but
+    confined drafts, which only their admins, author and discloser see."""
+    admin_of = list(
+        Membership.objects.filter(user=user, is_active=True, role=Role.ORG_ADMIN, organisation_id__in=org_ids)
+        .values_list("organisation_id", flat=True)
+    )  # fmt: skip
+    audience = Q(organisation_id__in=admin_of) | Q(created_by=user) | Q(disclosure__discloser=user)
+    return Q(organisation_id__in=org_ids) & (~CONFINED_Q | audience)
+
 
 def achievements_visible_to(user: User) -> QuerySet[Achievement]:
     qs = Achievement.objects.select_related("organisation", "region")
@@ -34,7 +65,7 @@ def achievements_visible_to(user: User) -> QuerySet[Achievement]:
     if user.is_authenticated:
         org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
         if org_ids:
-            q |= Q(organisation_id__in=org_ids)
+            q |= member_q(user, org_ids)
         q |= government_q(user)
     return qs.filter(q)
 
@@ -71,7 +102,7 @@ def can_on_achievement(user: User, a: Achievement, action: AchievementAction) ->
         if a.status == S.PUBLISHED and a.secrecy == SecrecyLevel.PUBLIC:
             return True
         if is_member(user, a.organisation_id):
-            return True
+            return not is_confined(a) or may_open_confined(user, a)
         return a.status not in PRIVATE_STATES and may_act_on_region(user, a.region_id, roles=GOVERNMENT_ROLES)
     if action == "edit":
         return is_author(user, a.created_by_id, a.organisation_id) or is_org_admin(user, a.organisation_id)

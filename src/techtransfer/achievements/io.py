@@ -35,7 +35,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from techtransfer.achievements import services
-from techtransfer.achievements.access import PUBLIC_Q, government_q, may_export_organisation
+from techtransfer.achievements.access import PUBLIC_Q, government_q, may_export_organisation, member_q
 from techtransfer.achievements.choices import CLASSIFIED_LEVELS, IPKind
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
@@ -888,8 +888,10 @@ def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievem
         org_id = parse_id(org)
         if org_id is None or not may_export_organisation(user, org_id):
             return Achievement.objects.none()
-        if user.is_platform_admin or is_member(user, org_id):
+        if user.is_platform_admin:
             qs = Achievement.objects.filter(organisation_id=org_id)
+        elif is_member(user, org_id):  # drafts made from a disclosure only for its audience
+            qs = Achievement.objects.filter(member_q(user, [org_id]))
         else:
             qs = Achievement.objects.filter(visible, organisation_id=org_id)
     else:

@@ -10,6 +10,9 @@ Every achievement is indexed with the visibility tokens of exactly those who may
   departments whose jurisdiction covers the record's own region ("gov:<prefix>", as `government_q`
   reads `Achievement.region`): submitted, under review, returned, rejected, withdrawn, expired, and
   published internal records.
+- a draft made from an invention disclosure (`access.is_confined`): platform admins and the
+  organisation's admins ("orgadmin:<id>") only; its author and discloser, who may also open it, reach
+  it from their own pages (a token per person would outlive their membership).
 
 So an organisation's staff find their drafts, and reviewers the submissions of their jurisdiction,
 through the search page and API like everyone else; each hit they alone may see is marked "not
@@ -35,11 +38,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import panels
-from techtransfer.achievements.access import PRIVATE_STATES, public_achievements
+from techtransfer.achievements.access import PRIVATE_STATES, is_confined, public_achievements
 from techtransfer.achievements.choices import AchievementKind, PlanIndustry, SecrecyLevel, Stage, TransferMode
 from techtransfer.achievements.models import Achievement
 from techtransfer.search.classifier import discipline_name, discipline_values
-from techtransfer.search.permissions import ADMIN, gov_tokens, org_token
+from techtransfer.search.permissions import ADMIN, gov_tokens, org_admin_token, org_token
 from techtransfer.search.registry import (
     PUBLIC,
     FilterKind,
@@ -63,6 +66,8 @@ def achievement_visibility(a: Achievement) -> list[str]:
     jurisdiction covers the record's own `region` (`government_q`), not its organisation's."""
     if a.status == Achievement.Status.PUBLISHED and a.secrecy == SecrecyLevel.PUBLIC:
         return [PUBLIC]
+    if is_confined(a):  # a draft made from a disclosure: its author and discloser open it from their pages
+        return [ADMIN, org_admin_token(a.organisation_id)]
     tokens = [ADMIN, org_token(a.organisation_id)]
     if a.status not in PRIVATE_STATES:
         tokens += gov_tokens(a.region_id or "")
@@ -106,7 +111,9 @@ def document(a: Achievement) -> SearchDocument:
 
 def load(pks: Sequence[str] | None) -> Iterator[SearchDocument]:
     """Every achievement, whatever its status: each document carries who may see it."""
-    return load_documents(Achievement.objects.select_related("organisation").order_by("pk"), pks, document)
+    return load_documents(
+        Achievement.objects.select_related("organisation", "disclosure").order_by("pk"), pks, document
+    )
 
 
 def of_organisations(org_pks: Sequence[str]) -> Iterable[str]:

@@ -4,6 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements.access import member_q
 from techtransfer.achievements.choices import AchievementStatus, TransferMode
 from techtransfer.achievements.models import Achievement, AchievementRevision
 from techtransfer.audit.history import history
@@ -59,12 +60,12 @@ def holder_department(achievement: Achievement) -> Organisation | None:
 def mine(user: User) -> QuerySet[Achievement]:
     """Records of the user's organisations, newest change first; each with `holder_name`, the name of
     the department holding it (as `holder_department` finds it; None when no department does)."""
-    org_ids = Membership.objects.filter(user=user, is_active=True).values("organisation_id")
+    org_ids = list(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True))
     department = Organisation.objects.filter(
         type=OrganisationType.GOVERNMENT, status=OrganisationStatus.VERIFIED, region_id=OuterRef("holder_region_id")
     ).order_by("name", "pk")
     return (
-        Achievement.objects.filter(organisation_id__in=org_ids)
+        Achievement.objects.filter(member_q(user, org_ids))
         .select_related("organisation", "holder_region")
         .annotate(holder_name=Subquery(department.values("name")[:1]))
         .order_by("-updated_at", "-pk")

@@ -508,6 +508,30 @@ def test_conversion_needs_a_decision_and_the_transfer_office(discloser, colleagu
     assert Achievement.objects.count() == 0
 
 
+def test_a_converted_draft_keeps_the_disclosures_audience(discloser, colleague, office, university):
+    from techtransfer.achievements import io, selectors
+    from techtransfer.achievements.access import achievements_visible_to, can_on_achievement
+    from techtransfer.achievements.search import achievement_visibility
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    d = _decided(discloser, office, university)
+    a = services.convert_to_achievement(actor=office, disclosure_id=d.pk)
+    plain = AchievementFactory(organisation=university, created_by=office)  # a draft not made from a disclosure
+    a = Achievement.objects.get(pk=a.pk)
+    org = {"organisation": str(university.pk)}
+    for user, opens in ((discloser, True), (office, True), (colleague, False)):
+        assert can_on_achievement(user, a, "view") is opens, user
+        assert list(achievements_visible_to(user).filter(organisation=university).order_by("pk")) == (
+            [a, plain] if opens else [plain]
+        ), user
+        assert {x.pk for x in selectors.mine(user)} == ({a.pk, plain.pk} if opens else {plain.pk}), user
+        assert {x.pk for x in io.export_queryset(user, org)} == ({a.pk, plain.pk} if opens else {plain.pk}), user
+        assert _client(user).get(f"/achievements/{a.pk}/").status_code == (200 if opens else 404), user
+    assert _client(colleague).get(f"/achievements/{plain.pk}/").status_code == 200
+    assert achievement_visibility(a) == ["admin", f"orgadmin:{university.pk}"]
+    assert achievement_visibility(plain) == ["admin", f"org:{university.pk}"]
+
+
 # --- pages -----------------------------------------------------------------------------------------------------
 
 
