@@ -15,6 +15,9 @@ services inside their transaction: a change that rolls back notifies nobody.
   confirmation; the reviewers of the department that holds it next when it is confirmed or passed on;
   its author and the organisation's admins, while they may open it, when it is declined, returned,
   rejected, passed on or published (the comment is the body). Whoever took the step is left out.
+- A change proposed to a published record (a revision): the reviewers of the nearest department
+  covering the record's region who may decide it (`access.can_decide_revision`); its decision (the
+  comment is the body): the change's author and the organisation's admins, while they may open it.
 - A military-to-civilian catalogue (the only kind with admissions) opened to an organisation: the
   admins of each admitted, verified organisation, when the catalogue is published (on publishing, for
   every organisation admitted; on admitting, if it is published already). A draft is seen only by its
@@ -28,13 +31,13 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.achievements.access import can_on_achievement
+from techtransfer.achievements.access import can_decide_revision, can_on_achievement
 from techtransfer.achievements.catalogue_access import may_view_catalogue
 from techtransfer.achievements.disclosure_access import DisclosureAction, can_on_disclosure
-from techtransfer.achievements.models import Achievement, Catalogue, CatalogueAccess, Disclosure
+from techtransfer.achievements.models import Achievement, AchievementRevision, Catalogue, CatalogueAccess, Disclosure
 from techtransfer.achievements.selectors import holder_department
 from techtransfer.core.choices import OrganisationStatus
-from techtransfer.core.jurisdiction import reviewer_ids
+from techtransfer.core.jurisdiction import nearest_reviewer_ids, reviewer_ids
 from techtransfer.core.models import User
 from techtransfer.core.roles import admin_ids
 from techtransfer.notifications.registry import register_kind
@@ -172,4 +175,41 @@ def achievement_step(a: Achievement, action: str, *, actor: User) -> None:
         title=lambda: str(_OUTCOME_TITLES[action]) % values,
         body=a.review_comment,
         url=url,
+    )
+
+
+def revision_proposed(revision: AchievementRevision, *, actor: User) -> None:
+    """Tell the reviewers who may decide a change to a published record that it waits for them: those
+    of the nearest department covering the record's region (as a need's submission), never the actor."""
+    a = revision.achievement
+    candidates = [pk for pk in nearest_reviewer_ids(a.region_id or "", [a.organisation_id]) if pk != actor.pk]
+    users = User.objects.filter(pk__in=candidates, is_active=True)
+    notify(
+        user_ids=[u.pk for u in users if can_decide_revision(u, a)],
+        kind=ACHIEVEMENT_WAITING,
+        title=lambda: str(_("Changes to a published achievement waiting for you: “%(name)s”")) % {"name": a.name},
+        body=lambda: str(_("%(org)s · proposed by %(person)s")) % {"org": a.organisation.name, "person": actor},
+        url=reverse("achievements:detail", args=[a.pk]),
+    )
+
+
+def revision_decided(revision: AchievementRevision, *, actor: User) -> None:
+    """Tell the change's author and the organisation's admins (while they may open the record) whether
+    it was approved or rejected; the reviewer's comment (the reason, for a rejection) is the body."""
+    a = revision.achievement
+    approved = revision.status == AchievementRevision.Status.APPROVED
+    applicant = {revision.submitted_by_id, *admin_ids([a.organisation_id])} - {actor.pk}
+    notify(
+        user_ids=_may_view_achievement(applicant, a),
+        kind=ACHIEVEMENT_OUTCOME,
+        title=lambda: (
+            str(
+                _("The changes to your achievement “%(name)s” were approved")
+                if approved
+                else _("The changes to your achievement “%(name)s” were rejected")
+            )
+            % {"name": a.name}
+        ),
+        body=revision.comment,
+        url=reverse("achievements:detail", args=[a.pk]),
     )

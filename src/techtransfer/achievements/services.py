@@ -617,7 +617,9 @@ def send_renewal_reminders(*, today: datetime.date | None = None) -> list[int]:
 
 @transaction.atomic
 def propose_revision(*, actor: User, achievement_id: int, data: Mapping[str, Any]) -> AchievementRevision:
-    """Changes to a published record wait for review; the published version stays public meanwhile."""
+    """Changes to a published record wait for review; the published version stays public meanwhile.
+
+    The reviewers who may decide them are told (`notices.revision_proposed`)."""
     a = Achievement.objects.select_for_update().filter(pk=achievement_id).first()
     if a is None or not can_edit(actor, a):
         raise DomainError(Errors.NOT_FOUND)
@@ -638,6 +640,7 @@ def propose_revision(*, actor: User, achievement_id: int, data: Mapping[str, Any
         organisation=a.organisation,
         changes={k: [current.get(k), v] for k, v in proposed.items()},
     )
+    notices.revision_proposed(revision, actor=actor)
     return revision
 
 
@@ -648,7 +651,13 @@ def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def decide_revision(*, actor: User, revision_id: int, approve: bool, comment: str = "") -> AchievementRevision:
-    """A reviewer whose jurisdiction covers the record approves (applies) or rejects a revision."""
+    """A reviewer whose jurisdiction covers the record approves (applies) or rejects a revision.
+
+    A rejection needs the reason (the comment). The change's author and the organisation's admins are
+    told of the decision, with the comment (`notices.revision_decided`)."""
+    comment = comment.strip()
+    if not approve and not comment:
+        raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Give the reason."))]})
     revision = (
         AchievementRevision.objects.select_for_update(of=("self",))
         .select_related("achievement")
@@ -682,6 +691,7 @@ def decide_revision(*, actor: User, revision_id: int, approve: bool, comment: st
         changes=changes,
         comment=comment,
     )
+    notices.revision_decided(revision, actor=actor)
     return revision
 
 

@@ -307,7 +307,8 @@ def revision_decide(request: HttpRequest, pk: int, revision_id: int) -> HttpResp
             comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:
-        messages.error(request, exc.refusal)
+        extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
+        messages.error(request, f"{exc.refusal} {extra}".strip())
     else:
         said = _("Changes approved: the published record shows them.") if approve else _("Changes rejected.")
         messages.success(request, said)

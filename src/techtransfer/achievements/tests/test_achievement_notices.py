@@ -294,3 +294,45 @@ def test_the_two_kinds_are_on_the_preferences_page_and_can_be_switched_off(
     a = _submitted(draft, applicant_member, applicant_admin)
     services.return_achievement(actor=county_reviewer, achievement_id=a.pk, comment="请补充。")
     assert _inbox(OUTCOME) == ["applicant_admin"]
+
+
+def test_a_proposed_change_waits_for_the_reviewers_who_may_decide_it_and_its_decision_tells_the_applicant(
+    draft, applicant_member, applicant_admin, admin2, county_reviewer, county_reviewer2, province_reviewer,
+    bystanders,
+):  # fmt: skip
+    a = _submitted(draft, applicant_member, applicant_admin)  # the default route: the province alone
+    services.start_review(actor=province_reviewer, achievement_id=a.pk)
+    services.approve_achievement(actor=province_reviewer, achievement_id=a.pk, comment="同意登记。")
+    Notification.objects.all().delete()
+
+    revision = services.propose_revision(actor=applicant_member, achievement_id=a.pk, data={"name": "新名称"})
+    assert _inbox(WAITING) == ["county_reviewer", "county_reviewer2"]  # the nearest department, not the others
+    n = Notification.objects.get(user=county_reviewer, kind=WAITING)
+    assert (n.title, n.body, n.url) == (
+        f"Changes to a published achievement waiting for you: “{NAME}”",
+        "南昌县测试企业 · proposed by applicant_member",
+        _url(a),
+    )
+    assert _inbox(OUTCOME) == []
+    Notification.objects.all().delete()
+
+    with pytest.raises(DomainError):
+        services.decide_revision(actor=county_reviewer, revision_id=revision.pk, approve=False, comment=" ")
+    assert Notification.objects.count() == 0
+    services.decide_revision(actor=county_reviewer, revision_id=revision.pk, approve=False, comment="名称不准确。")
+    assert _inbox(OUTCOME) == ["applicant_admin", "applicant_admin2", "applicant_member"]
+    n = Notification.objects.get(user=applicant_member, kind=OUTCOME)
+    assert (n.title, n.body, n.url) == (
+        f"The changes to your achievement “{NAME}” were rejected",
+        "名称不准确。",
+        _url(a),
+    )
+    assert _inbox(WAITING) == []
+
+    Notification.objects.all().delete()
+    revision = services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "新名称"})
+    assert _inbox(WAITING) == ["county_reviewer", "county_reviewer2"]
+    services.decide_revision(actor=county_reviewer2, revision_id=revision.pk, approve=True)
+    assert _inbox(OUTCOME) == ["applicant_admin", "applicant_admin2"]  # the change's author and the admins
+    n = Notification.objects.get(user=applicant_admin, kind=OUTCOME)
+    assert (n.title, n.body) == (f"The changes to your achievement “{NAME}” were approved", "")

@@ -434,7 +434,34 @@ def test_a_revision_decision_says_what_it_did(
     revision = services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "新名称"})
     client.force_login(county_reviewer)
     response = client.post(
-        f"/achievements/{a.pk}/revisions/{revision.pk}/", {"decision": decision}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+        f"/achievements/{a.pk}/revisions/{revision.pk}/",
+        {"decision": decision, "comment": "名称不准确"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [said]
     assert Achievement.objects.get(pk=a.pk).name == name
+
+
+def test_rejecting_a_revision_needs_the_reason(
+    client, verified, applicant_admin, province_reviewer, county_reviewer, gov_orgs
+):
+    a = publish(
+        AchievementFactory(organisation=verified, created_by=applicant_admin, name="旧名称"),
+        applicant_admin,
+        province_reviewer,
+    )
+    revision = services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "新名称"})
+    for comment in ("", "   "):
+        with pytest.raises(DomainError) as exc:
+            services.decide_revision(actor=county_reviewer, revision_id=revision.pk, approve=False, comment=comment)
+        assert exc.value.error == Errors.VALIDATION
+        assert exc.value.details == {"comment": ["Give the reason."]}
+    client.force_login(county_reviewer)
+    response = client.post(
+        f"/achievements/{a.pk}/revisions/{revision.pk}/", {"decision": "reject", "comment": ""}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["部分字段填写有误。 请填写理由。"]
+    revision.refresh_from_db()
+    assert (revision.status, revision.decided_by) == (AchievementRevision.Status.PENDING, None)
+    assert not AuditEvent.objects.filter(action="achievement.reject_revision").exists()
