@@ -396,7 +396,10 @@ def confirm_achievement(*, actor: User, achievement_id: int, comment: str = "") 
 
 
 def decline_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
-    """The org admin sends a submission back to its author with a comment (the applicant is told)."""
+    """The org admin sends a submission back to its author saying what must change (required, as for a
+    government return); the applicant is told."""
+    if not comment.strip():
+        raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Say what must change."))]})
 
     def guard(a: Achievement) -> None:
         if not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):
@@ -511,8 +514,12 @@ def reject_achievement(*, actor: User, achievement_id: int, comment: str) -> Ach
     )
 
 
-def withdraw_achievement(*, actor: User, achievement_id: int, comment: str = "") -> Achievement:
-    """The organisation withdraws a published record from public view (its number stays reserved)."""
+def withdraw_achievement(*, actor: User, achievement_id: int, comment: str) -> Achievement:
+    """The organisation withdraws a published record from public view (its number stays reserved).
+
+    The reason is required: it stays in the record's history for the public registry's reviewers."""
+    if not comment.strip():
+        raise DomainError(Errors.VALIDATION, details={"comment": [str(_("Give the reason."))]})
 
     def guard(a: Achievement) -> None:
         if not (is_org_admin(actor, a.organisation_id) or actor.is_platform_admin):

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.db import close_old_connections, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.achievements import services
 from techtransfer.achievements.choices import AchievementStatus as S
@@ -192,7 +192,7 @@ def test_forbidden_moves_write_nothing(draft, applicant_member, applicant_admin,
         services.approve_achievement(actor=province_reviewer, achievement_id=draft.pk)
     assert exc.value.error == Errors.NOT_FOUND  # nobody holds a draft
     with pytest.raises(DomainError) as exc:
-        services.withdraw_achievement(actor=applicant_admin, achievement_id=draft.pk)
+        services.withdraw_achievement(actor=applicant_admin, achievement_id=draft.pk, comment="不再转化")
     assert exc.value.error == Errors.INVALID_TRANSITION
     a = services.submit_achievement(actor=applicant_member, achievement_id=draft.pk)
     with pytest.raises(DomainError):
@@ -453,7 +453,7 @@ def test_rejecting_a_revision_needs_the_reason(
     )
     revision = services.propose_revision(actor=applicant_admin, achievement_id=a.pk, data={"name": "新名称"})
     for comment in ("", "   "):
-        with pytest.raises(DomainError) as exc:
+        with pytest.raises(DomainError) as exc, translation.override("en"):
             services.decide_revision(actor=county_reviewer, revision_id=revision.pk, approve=False, comment=comment)
         assert exc.value.error == Errors.VALIDATION
         assert exc.value.details == {"comment": ["Give the reason."]}
@@ -465,3 +465,37 @@ def test_rejecting_a_revision_needs_the_reason(
     revision.refresh_from_db()
     assert (revision.status, revision.decided_by) == (AchievementRevision.Status.PENDING, None)
     assert not AuditEvent.objects.filter(action="achievement.reject_revision").exists()
+
+
+def test_declining_and_withdrawing_need_the_reason_and_a_withdrawn_record_shows_no_validity(
+    client, draft, applicant_member, applicant_admin, province_reviewer, gov_orgs
+):
+    services.submit_achievement(actor=applicant_member, achievement_id=draft.pk)
+    with pytest.raises(DomainError) as exc, translation.override("en"):
+        services.decline_achievement(actor=applicant_admin, achievement_id=draft.pk, comment="  ")
+    assert (exc.value.error, exc.value.details) == (Errors.VALIDATION, {"comment": ["Say what must change."]})
+    client.force_login(applicant_admin)
+    response = client.post(f"/achievements/{draft.pk}/action/", {"action": "decline", "comment": ""}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["部分字段填写有误。 请说明需要修改的内容。"]
+    assert Achievement.objects.get(pk=draft.pk).status == S.PENDING_CONFIRMATION
+    assert not AuditEvent.objects.filter(action="achievement.decline").exists()
+    services.decline_achievement(actor=applicant_admin, achievement_id=draft.pk, comment="请补充成果简介。")
+
+    a = publish(
+        AchievementFactory(organisation=draft.organisation, created_by=applicant_admin),
+        applicant_admin,
+        province_reviewer,
+    )
+    url = f"/achievements/{a.pk}/"
+    assert 'id="valid-until"' in client.get(url).content.decode()
+    with pytest.raises(DomainError) as exc, translation.override("en"):
+        services.withdraw_achievement(actor=applicant_admin, achievement_id=a.pk, comment="")
+    assert (exc.value.error, exc.value.details) == (Errors.VALIDATION, {"comment": ["Give the reason."]})
+    client.post(f"{url}action/", {"action": "withdraw", "comment": ""})
+    a.refresh_from_db()
+    assert a.status == S.PUBLISHED
+    assert not AuditEvent.objects.filter(action="achievement.withdraw").exists()
+    a = services.withdraw_achievement(actor=applicant_admin, achievement_id=a.pk, comment="技术已过时")
+    assert a.status == S.WITHDRAWN and a.valid_until is not None
+    assert AuditEvent.objects.get(action="achievement.withdraw").comment == "技术已过时"
+    assert 'id="valid-until"' not in client.get(url).content.decode()

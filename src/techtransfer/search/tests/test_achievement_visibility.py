@@ -160,7 +160,9 @@ def test_withdrawn_rejected_and_returned_records_stay_with_the_organisation_and_
     if ending == "withdraw":
         worker(lambda: achievement_services.approve_achievement(actor=province_reviewer, achievement_id=record.pk))
         done = worker(
-            lambda: achievement_services.withdraw_achievement(actor=applicant_admin, achievement_id=record.pk)
+            lambda: achievement_services.withdraw_achievement(
+                actor=applicant_admin, achievement_id=record.pk, comment="撤回"
+            )
         )
     else:
         act = getattr(achievement_services, f"{ending}_achievement")
