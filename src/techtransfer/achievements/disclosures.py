@@ -109,7 +109,8 @@ def _share(value: Any) -> Decimal | None:
 
 
 def clean_inventors(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """Inventors in order as stored: names required, shares 0.01–100 with two decimals, summing to 100.
+    """Inventors in order as stored: names required, each person (name and affiliation) once, shares
+    0.01–100 with two decimals, summing to 100.
 
     Raises `DomainError(VALIDATION)` with `details={"inventors": [messages]}`.
     """
@@ -121,6 +122,7 @@ def clean_inventors(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     if len(items) > MAX_INVENTORS:
         problems.append(gettext("At most %(max)d inventors.") % {"max": MAX_INVENTORS})
     total = Decimal(0)
+    seen: dict[tuple[str, str], int] = {}  # (name, affiliation) → the first line naming that person
     for n, row in enumerate(items, start=1):
         name = str(row.get("name", "")).strip()
         affiliation = str(row.get("affiliation", "")).strip()
@@ -136,6 +138,11 @@ def clean_inventors(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
                 )
                 % {"n": n}
             )
+            continue
+        first = seen.setdefault((name, affiliation), n)
+        if name and first != n:
+            message = gettext("Inventor %(n)d repeats inventor %(first)d: name each inventor once.")
+            problems.append(message % {"n": n, "first": first})
             continue
         total += share
         cleaned.append({"name": name, "share": str(share), "affiliation": affiliation})

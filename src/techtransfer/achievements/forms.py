@@ -5,10 +5,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import (
     CLASSIFIED_LEVELS,
+    TRL_RANGE,
     SecrecyLevel,
     Stage,
     TransferMode,
@@ -24,6 +26,10 @@ from techtransfer.core.phone import PhoneField
 
 MAX_KEYWORDS = 8
 _SPLIT = re.compile(r"[|,，;；、\n]+")
+FIRST_RESEARCH_YEAR = 1949
+# A chosen stage may differ from the TRL's default one (`stage_for_trl`) by a level at its edges, a
+# matter of judgement; further off (early stage at TRL 9) it is a mistake.
+STAGE_TRL_SLACK = 1
 
 
 class MonthField(forms.CharField):
@@ -40,7 +46,14 @@ class MonthField(forms.CharField):
         m = re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?(-\d{1,2})?", text)
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise forms.ValidationError(_("Enter a year and month, for example 2024-06."), code="month")
-        return datetime.date(int(m.group(1)), int(m.group(2)), 1)
+        year, latest = int(m.group(1)), timezone.localdate().year + 1
+        if not FIRST_RESEARCH_YEAR <= year <= latest:
+            raise forms.ValidationError(
+                _("Give a year from %(first)d to %(last)d."),
+                code="month_range",
+                params={"first": FIRST_RESEARCH_YEAR, "last": latest},
+            )
+        return datetime.date(year, int(m.group(2)), 1)
 
     def prepare_value(self, value: Any) -> Any:
         return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
@@ -132,7 +145,19 @@ class AchievementForm(StyledModelForm):
         trl = data.get("trl")
         if trl and not data.get("stage"):
             data["stage"] = stage_for_trl(int(trl))
-        if not data.get("price_negotiable") and data.get("price") is None:
+        elif trl and data.get("stage") in TRL_RANGE:
+            low, high = TRL_RANGE[data["stage"]]
+            if not low - STAGE_TRL_SLACK <= int(trl) <= high + STAGE_TRL_SLACK:
+                self.add_error(
+                    "stage",
+                    forms.ValidationError(
+                        _("The stage “%(stage)s” does not fit TRL %(trl)d: choose another stage, or leave it empty."),
+                        code="stage_trl",
+                        params={"stage": Stage(data["stage"]).label, "trl": int(trl)},
+                    ),
+                )
+        # A price refused as a number (too many digits) is not a missing price: say only the real error.
+        if not data.get("price_negotiable") and data.get("price") is None and "price" not in self.errors:
             self.add_error("price", _("Give a price or mark it negotiable."))
         discipline = data.get("discipline")
         if discipline and discipline not in disciplines():

@@ -80,6 +80,19 @@ def _draft(discloser, university, **data):
     )
 
 
+def test_the_same_inventor_twice_is_refused_namesakes_elsewhere_are_not():
+    rows = [
+        {"name": "张三", "share": "50", "affiliation": "化学学院"},
+        {"name": "李四", "share": "20", "affiliation": "化学学院"},
+        {"name": "张三", "share": "30", "affiliation": "化学学院"},
+    ]
+    with pytest.raises(DomainError) as exc:
+        services.clean_inventors(rows)
+    assert exc.value.details == {"inventors": ["Inventor 3 repeats inventor 1: name each inventor once."]}
+    rows[2]["affiliation"] = "材料学院"  # another 张三
+    assert [i["name"] for i in services.clean_inventors(rows)] == ["张三", "李四", "张三"]
+
+
 def _decided(discloser, office, university, decision=D.PUBLISH, notes="内部评估：市场前景良好"):
     d = _draft(discloser, university)
     services.submit_disclosure(actor=discloser, disclosure_id=d.pk)
