@@ -1,12 +1,14 @@
 """Reads for achievement pages, the API and (later) dashboards and search."""
 
+from decimal import Decimal
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.access import member_q
 from techtransfer.achievements.choices import AchievementStatus, TransferMode
-from techtransfer.achievements.models import Achievement, AchievementRevision
+from techtransfer.achievements.models import Achievement, AchievementRevision, Disclosure
 from techtransfer.audit.history import history
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
@@ -46,6 +48,45 @@ def timeline(achievement: Achievement) -> list[AuditEvent]:
     """Every recorded step of one record, oldest first: what the applicant sees as its history. Each
     event carries `label`, its step in words (the code itself when no label is known)."""
     return history(achievement, HISTORY_LABELS)
+
+
+# A disclosure's steps in words (its audit events: disclosure.<action>).
+DISCLOSURE_HISTORY_LABELS = {
+    "disclosure.create": _("Created"),
+    "disclosure.update": _("Edited"),
+    "disclosure.submit": _("Submitted"),
+    "disclosure.start_assessment": _("Assessment started"),
+    "disclosure.return": _("Returned for changes"),
+    "disclosure.decide": _("Decided"),
+    "disclosure.set_visibility": _("Visibility changed"),
+    "disclosure.convert": _("Registry record created"),
+}
+
+
+def _share_changes(before: list[dict[str, str]], after: list[dict[str, str]]) -> list[str]:
+    """What an edit did to the inventors, one line per person (name and affiliation) whose share
+    changed, who was added or who was removed: “张三 60% → 50%”, “+王五 10%”, “−李四 40%”."""
+
+    def shares(rows: list[dict[str, str]]) -> dict[tuple[str, str], str]:
+        return {(r["name"], r.get("affiliation", "")): f"{Decimal(r['share']).normalize():f}%" for r in rows}
+
+    old, new = shares(before or []), shares(after or [])
+    lines = [f"{k[0]} {old[k]} → {new[k]}" for k in new if k in old and old[k] != new[k]]
+    lines += [f"+{k[0]} {new[k]}" for k in new if k not in old]
+    lines += [f"−{k[0]} {old[k]}" for k in old if k not in new]
+    return lines
+
+
+def disclosure_timeline(disclosure: Disclosure) -> list[AuditEvent]:
+    """Every recorded step of one disclosure, oldest first, for its discloser and transfer office: each
+    event carries `label` (the step in words), its comment (what must change, the reasons of the
+    decision) and `share_changes`, the inventors whose shares an edit changed (see `_share_changes`).
+    Nothing else of the changes is shown: the events of a decision hold the internal assessment notes."""
+    events = history(disclosure, DISCLOSURE_HISTORY_LABELS)
+    for e in events:
+        inventors = (e.changes or {}).get("inventors") if e.action == "disclosure.update" else None
+        e.share_changes = _share_changes(*inventors) if inventors else []  # type: ignore[attr-defined]
+    return events
 
 
 def holder_department(achievement: Achievement) -> Organisation | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.achievements import disclosures as services
+from techtransfer.achievements import selectors
 from techtransfer.achievements.disclosure_access import (
     DisclosureAction,
     disclosures_visible_to,
@@ -141,6 +142,8 @@ def _detail(request: HttpRequest, d: Disclosure, *, status: int = 200, **forms: 
             note=_visibility_note(d),
         ),
         "may_set_visibility": office and len(services.allowed_visibilities(d)) > 1,
+        # The workflow's history (return comments, edits of the shares) is the discloser's and the office's.
+        "timeline": selectors.disclosure_timeline(d) if office or services.is_discloser(user, d) else [],
     }
     return render(request, TEMPLATE_DETAIL, context, status=status)
 

@@ -651,3 +651,41 @@ def test_inventor_lines_are_read_with_the_separators_a_chinese_keyboard_types(ty
         {"name": "张三", "share": "60", "affiliation": "化学学院"},
         {"name": "李四", "share": "40", "affiliation": "化学学院"},
     ]
+
+
+def test_the_history_shows_return_comments_and_changed_shares_to_the_discloser_and_office_only(
+    discloser, colleague, office, university
+):
+    d = _draft(discloser, university)
+    services.submit_disclosure(actor=discloser, disclosure_id=d.pk)
+    services.return_disclosure(actor=office, disclosure_id=d.pk, comment="请补充对比试验数据。")
+    services.update_disclosure(
+        actor=discloser,
+        disclosure_id=d.pk,
+        data={},
+        inventors=[
+            {"name": "张三", "share": "50", "affiliation": "化学学院"},
+            {"name": "李四", "share": "25.5", "affiliation": "化学学院"},
+            {"name": "赵六", "share": "24.5", "affiliation": "物理学院"},
+        ],
+    )
+    services.submit_disclosure(actor=discloser, disclosure_id=d.pk)
+    services.start_assessment(actor=office, disclosure_id=d.pk)
+    services.decide_disclosure(
+        actor=office, disclosure_id=d.pk, decision=D.PUBLISH, reasons="具备产业化条件", assessment_notes="内部：竞品多"
+    )
+    services.set_visibility(actor=office, disclosure_id=d.pk, visibility=V.PUBLIC)
+    for user in (discloser, office):
+        page = _client(user).get(f"/disclosures/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        history = page.split('id="disclosure-history">', 1)[1].split("</ol>", 1)[0]
+        steps = [li.split('">', 1)[1].split("</span>", 1)[0] for li in history.split("<li>")[1:]]
+        assert steps == [
+            "Created", "Submitted", "Returned for changes", "Edited", "Submitted", "Assessment started", "Decided",
+            "Visibility changed",
+        ]  # fmt: skip
+        assert "Returned for changes</span> — 请补充对比试验数据。" in history
+        assert "Decided</span> — 具备产业化条件" in history
+        assert "Inventor shares changed: 张三 60% → 50%; +赵六 24.5%; −王五 14.5%" in history
+        assert "内部：竞品多" not in history
+    public = _client(colleague).get(f"/disclosures/{d.pk}/").content.decode()
+    assert PROBLEM in public and 'id="disclosure-history"' not in public and "请补充对比试验数据。" not in public
