@@ -240,7 +240,9 @@ TRANSITIONS = {
 
 @router.post("/achievements/{pk}/{action}", response=AchievementOut)
 def transition(request: HttpRequest, pk: int, action: str, payload: TransitionIn) -> Achievement:
-    """Workflow actions: submit, confirm, decline, start-review, approve, return, reject, withdraw, renew."""
+    """Workflow actions: submit, confirm, decline, start-review, approve, return, reject, withdraw, renew.
+
+    Decline, return, reject and withdraw need a `comment` (what must change, or the reason): 422 without."""
     user = require_user(request)
     access.get_achievement_for_user(user, pk)
     if action not in TRANSITIONS:

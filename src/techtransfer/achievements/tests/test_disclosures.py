@@ -528,6 +528,11 @@ def test_a_converted_draft_keeps_the_disclosures_audience(discloser, colleague, 
     from techtransfer.achievements.tests.factories import AchievementFactory
 
     d = _decided(discloser, office, university)
+    page = _client(office).get(f"/disclosures/{d.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        '<p class="small text-muted mb-2" id="convert-audience">Until it is submitted, the draft is seen only by the '
+        "organisation's admins, its author and the discloser, not by other members.</p>"
+    ) in page
     a = services.convert_to_achievement(actor=office, disclosure_id=d.pk)
     plain = AchievementFactory(organisation=university, created_by=office)  # a draft not made from a disclosure
     a = Achievement.objects.get(pk=a.pk)

@@ -495,6 +495,11 @@ def test_declining_and_withdrawing_need_the_reason_and_a_withdrawn_record_shows_
     a.refresh_from_db()
     assert a.status == S.PUBLISHED
     assert not AuditEvent.objects.filter(action="achievement.withdraw").exists()
+    response = client.post(
+        f"/api/v1/achievements/{a.pk}/withdraw", {"comment": " "}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert (response.status_code, response.json()["details"]) == (422, {"fields": {"comment": ["Give the reason."]}})
     a = services.withdraw_achievement(actor=applicant_admin, achievement_id=a.pk, comment="技术已过时")
     assert a.status == S.WITHDRAWN and a.valid_until is not None
     assert AuditEvent.objects.get(action="achievement.withdraw").comment == "技术已过时"
