@@ -86,7 +86,9 @@ def test_the_same_inventor_twice_is_refused_namesakes_elsewhere_are_not():
         {"name": "李四", "share": "20", "affiliation": "化学学院"},
         {"name": "张三", "share": "30", "affiliation": "化学学院"},
     ]
-    with pytest.raises(DomainError) as exc:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(DomainError) as exc:
         services.clean_inventors(rows)
     assert exc.value.details == {"inventors": ["Inventor 3 repeats inventor 1: name each inventor once."]}
     rows[2]["affiliation"] = "材料学院"  # another 张三
