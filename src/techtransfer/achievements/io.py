@@ -19,7 +19,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 import filetype
 from django import forms
@@ -504,11 +504,16 @@ def validate_row(row: ParsedRow) -> tuple[ValidRow | None, list[Problem]]:
 
 # --- importing ------------------------------------------------------------------------------------------
 
-Progress = Callable[[int, int, str], None]
 BATCH = 200
 
 
-def _no_progress(done: int, total: int, message: str = "") -> None:
+class Progress(Protocol):
+    """`JobContext.progress`: `force` writes at once (a new phase), else at most every 0.5 s."""
+
+    def __call__(self, done: int, total: int, message: str = "", *, force: bool = False) -> None: ...
+
+
+def _no_progress(done: int, total: int, message: str = "", *, force: bool = False) -> None:
     return None
 
 
@@ -533,12 +538,14 @@ def import_rows(
 ) -> ImportOutcome:
     """Validate every row, then create the valid ones as drafts of the organisation.
 
-    `all_or_nothing`: any row with an error → nothing is created; the creation runs in one
-    transaction. `accept_valid`: valid rows are created in transactions of BATCH rows, rows with
-    errors are reported. Each record is created by `services.create_achievement` (which checks the
-    actor's membership and writes the audit event). Progress: the first half checks, the second
-    saves. A cancel (JobCancelled from `check_cancelled`) ends the import with `cancelled` set and
-    a report line saying from which row on nothing was saved.
+    `all_or_nothing`: any row with an error → nothing is created; the creation runs in transactions
+    of BATCH rows, and what earlier batches created is removed again if a later one fails or the
+    import is cancelled (`_save_all_or_nothing`). `accept_valid`: valid rows are created in
+    transactions of BATCH rows, rows with errors are reported. Each record is created by
+    `services.create_achievement` (which checks the actor's membership and writes the audit event).
+    Progress: the first half checks, the second saves ("Saving N of M" before each batch). A cancel
+    (JobCancelled from `check_cancelled`) ends the import with `cancelled` set and a report line
+    saying from which row on nothing was saved (all or nothing: that nothing was imported).
     """
     outcome = ImportOutcome(rows=len(rows), problems=list(notices))
     step = _Steps(progress, 2 * len(rows))
@@ -549,6 +556,9 @@ def import_rows(
         _save_rows(actor, organisation_id, valid, mode, is_demo, outcome, step, check_cancelled)
     except JobCancelled:
         outcome.cancelled = True
+        if mode == ImportMode.ALL_OR_NOTHING:
+            outcome.problems.append(Problem(0, "", str(_("Cancelled: nothing was imported."))))
+            return outcome
         saved = set(outcome.saved_rows)
         first = next((r.number for r in rows if r.number not in saved and r.number > max(saved, default=0)), 0)
         message = _("Cancelled: nothing from row %(row)d on was imported.") % {"row": first}
@@ -562,8 +572,8 @@ class _Steps:
     def __init__(self, progress: Progress, total: int) -> None:
         self.progress, self.total = progress, total
 
-    def __call__(self, done: int, message: str) -> None:
-        self.progress(done, self.total, message)
+    def __call__(self, done: int, message: str, *, force: bool = False) -> None:
+        self.progress(done, self.total, message, force=force)
 
 
 def _check_rows(
@@ -606,29 +616,25 @@ def _save_rows(
             is_demo=is_demo,
         ).pk
 
+    def at(done: int) -> int:
+        return outcome.rows + done * outcome.rows // max(len(valid), 1)
+
     def saved(done: int) -> None:
-        message = _("Saved %(done)d of %(total)d valid rows") % {"done": done, "total": len(valid)}
-        step(outcome.rows + done * outcome.rows // max(len(valid), 1), str(message))
+        # Written before each batch (outside its transaction, so other connections see it): while a
+        # batch saves, the page says which rows are being saved, not the last checking step.
+        if done < len(valid):
+            upto = min(done + BATCH, len(valid))
+            message = _("Saving %(done)d of %(total)d valid rows") % {"done": upto, "total": len(valid)}
+        else:
+            message = _("Saved %(done)d of %(total)d valid rows") % {"done": done, "total": len(valid)}
+        step(at(done), str(message), force=True)
 
     if mode == ImportMode.ALL_OR_NOTHING:
-        created: list[tuple[int, int]] = []
-        try:
-            with transaction.atomic():
-                for i, v in enumerate(valid, start=1):
-                    try:
-                        created.append((v.number, create(v)))
-                    except DomainError as exc:
-                        outcome.problems.append(Problem(v.number, "", exc.message))
-                        raise _RollBack from exc
-                    if i % BATCH == 0:
-                        check_cancelled()
-                        saved(i)
-        except _RollBack:
-            return
-        outcome.saved_rows, outcome.created = [n for n, _pk in created], [pk for _n, pk in created]
+        _save_all_or_nothing(actor, valid, outcome, create, saved, check_cancelled)
         return
     for start in range(0, len(valid), BATCH):
         check_cancelled()
+        saved(start)
         with transaction.atomic():
             for v in valid[start : start + BATCH]:
                 try:
@@ -638,7 +644,55 @@ def _save_rows(
                 else:
                     outcome.created.append(pk)
                     outcome.saved_rows.append(v.number)
-        saved(min(start + BATCH, len(valid)))
+    saved(len(valid))
+
+
+def _save_all_or_nothing(
+    actor: User,
+    valid: Sequence[ValidRow],
+    outcome: ImportOutcome,
+    create: Callable[[ValidRow], int],
+    saved: Callable[[int], None],
+    check_cancelled: Callable[[], None],
+) -> None:
+    """Save every valid row or none, in transactions of BATCH rows (one transaction for 3,000 rows held
+    SQLite's write lock for over 30 s: other people's saves failed with "database is locked" and the
+    worker's heartbeat stopped). When a batch fails, the import is cancelled or an unexpected error
+    stops it, the records of the earlier batches are removed again (`services.discard_imported_drafts`,
+    one audit event each) and the failing batch rolls back: nothing stays. Between batches the organisation's
+    members may see the drafts already saved; after a failure they are gone again.
+    """
+    created: list[tuple[int, int]] = []
+    try:
+        for start in range(0, len(valid), BATCH):
+            check_cancelled()
+            saved(start)
+            batch: list[tuple[int, int]] = []
+            with transaction.atomic():
+                for v in valid[start : start + BATCH]:
+                    try:
+                        batch.append((v.number, create(v)))
+                    except DomainError as exc:
+                        outcome.problems.append(Problem(v.number, "", exc.message))
+                        raise _RollBack from exc
+            created.extend(batch)
+        saved(len(created))
+    except _RollBack:
+        _discard(actor, created, str(_("Row %(row)d could not be saved.") % {"row": outcome.problems[-1].row}))
+        return
+    except JobCancelled:
+        _discard(actor, created, str(_("The import was cancelled.")))
+        raise
+    except Exception:
+        _discard(actor, created, str(_("The import stopped on an error.")))
+        raise
+    outcome.saved_rows, outcome.created = [n for n, _pk in created], [pk for _n, pk in created]
+
+
+def _discard(actor: User, created: Sequence[tuple[int, int]], reason: str) -> None:
+    if created:
+        comment = str(_("All-or-nothing import undone: %(reason)s")) % {"reason": reason}
+        services.discard_imported_drafts(actor=actor, achievement_ids=[pk for _n, pk in created], comment=comment)
 
 
 def import_file(

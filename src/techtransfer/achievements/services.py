@@ -219,6 +219,40 @@ def create_achievement(
     return achievement
 
 
+def discard_imported_drafts(*, actor: User, achievement_ids: Iterable[int], comment: str, batch: int = 200) -> int:
+    """Remove drafts an import created (the compensation of an all-or-nothing import whose saving,
+    done in short transactions so that it does not hold the database's write lock for tens of
+    seconds, failed or was cancelled part-way: see `io.import_rows` and ADR 0013).
+
+    Only records still drafts created by `actor` are removed (one still being worked on is not
+    someone's lost import); each removal writes `achievement.discard_import` with `comment`, in
+    transactions of `batch` records. Contributors and IP items go with their record (cascade); the
+    search outbox hears of the removal through the audit event. Returns how many were removed.
+    """
+    ids = list(achievement_ids)
+    removed = 0
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            drafts = list(
+                Achievement.objects.select_for_update()
+                .filter(pk__in=ids[start : start + batch], status=S.DRAFT, created_by=actor)
+                .select_related("organisation")
+                .order_by("pk")
+            )
+            for a in drafts:
+                record_event(
+                    actor=actor,
+                    action="achievement.discard_import",
+                    obj=a,
+                    organisation=a.organisation,
+                    changes=snapshot(a, ["name", "kind", "status"]),
+                    comment=comment[:500],
+                )
+            Achievement.objects.filter(pk__in=[a.pk for a in drafts]).delete()
+            removed += len(drafts)
+    return removed
+
+
 def can_edit(user: User, achievement: Achievement) -> bool:
     return (
         is_author(user, achievement.created_by_id, achievement.organisation_id)

@@ -87,12 +87,13 @@ class JobContext:
         self._lines.append(f"[{stamp}] {line}")
         self._flush(force=True)
 
-    def progress(self, done: int, total: int, message: str = "") -> None:
+    def progress(self, done: int, total: int, message: str = "", *, force: bool = False) -> None:
+        """`force`: write now (the start of a phase that may take seconds), not only after 0.5 s."""
         pct = 100 if total <= 0 else min(100, int(done * 100 / total))
         self.job.percentage = pct
         if message:
             self.job.message = message[:200]
-        self._flush(force=False)
+        self._flush(force=force)
 
     def save_file(self, name: str, content: bytes) -> None:
         """Store the result file and record it on the job (retried: the result must not be lost)."""

@@ -21,7 +21,7 @@ from techtransfer.achievements.jobs import start_export
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.audit.models import AuditEvent
-from techtransfer.core.errors import DomainError
+from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.tests.factories import OrganisationFactory
 from techtransfer.jobs.models import Job, JobStatus
 from techtransfer.jobs.runtime import JobContext
@@ -540,9 +540,9 @@ def test_the_import_job_shows_progress_and_its_report(
     seen = []
     original = JobContext.progress
 
-    def spy(self, done, total, message=""):
+    def spy(self, done, total, message="", *, force=False):
         seen.append((done, total))
-        original(self, done, total, message)
+        original(self, done, total, message, force=force)
 
     monkeypatch.setattr(JobContext, "progress", spy)
     c = en_client(applicant_member)
@@ -587,6 +587,110 @@ def test_a_cancelled_import_reports_what_was_saved(applicant_org, applicant_memb
     assert outcome.cancelled
     assert report(outcome) == [(0, "", "Cancelled: nothing from row 3 on was imported.")]
     assert list(Achievement.objects.values_list("name", flat=True)) == ["甲"]
+
+
+THREE_ROWS = [
+    ["甲", "稀土", "简介"],
+    ["乙", "稀土", "简介"],
+    ["丙", "稀土", "简介"],
+    ["丁", "稀土", "简介"],
+    ["戊", "稀土", "简介"],
+]
+
+
+def test_all_or_nothing_saves_in_short_transactions_and_shows_them(
+    applicant_org, applicant_member, english, monkeypatch
+):
+    """3,000 rows in one transaction held SQLite's write lock for over 30 s: each batch commits on its own."""
+    from django.db import connection
+
+    monkeypatch.setattr(io, "BATCH", 2)
+    seen = []
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+
+    def progress(done, total, message="", *, force=False):
+        seen.append((done, total, message, force, len(connection.atomic_blocks) > outside))
+
+    outcome = io.import_file(
+        actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(BAD_HEADER[:3], THREE_ROWS),
+        fmt="csv", mode=io.ImportMode.ALL_OR_NOTHING, progress=progress,
+    )  # fmt: skip
+    assert outcome.result() == {"created": 5, "errors": 0, "rows": 5, "rejected_rows": 0}
+    assert [s for s in seen if s[3]] == [
+        (5, 10, "Saving 2 of 5 valid rows", True, False),
+        (7, 10, "Saving 4 of 5 valid rows", True, False),
+        (9, 10, "Saving 5 of 5 valid rows", True, False),
+        (10, 10, "Saved 5 of 5 valid rows", True, False),
+    ]
+    assert list(Achievement.objects.order_by("pk").values_list("name", flat=True)) == ["甲", "乙", "丙", "丁", "戊"]
+
+
+def test_all_or_nothing_removes_earlier_batches_when_a_later_one_fails(
+    applicant_org, applicant_member, english, monkeypatch
+):
+    monkeypatch.setattr(io, "BATCH", 2)
+    original = services.create_achievement
+
+    def create(**kwargs):
+        if kwargs["data"]["name"] == "丁":  # row 5, in the second batch
+            raise DomainError(Errors.NOT_FOUND)
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "create_achievement", create)
+    outcome = io.import_file(
+        actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(BAD_HEADER[:3], THREE_ROWS),
+        fmt="csv", mode=io.ImportMode.ALL_OR_NOTHING,
+    )  # fmt: skip
+    assert report(outcome) == [(5, "", "The object does not exist or you may not see it.")]
+    assert outcome.result() == {"created": 0, "errors": 1, "rows": 5, "rejected_rows": 1}
+    assert not Achievement.objects.exists()
+    events = AuditEvent.objects.filter(action__startswith="achievement.").order_by("pk")
+    # 甲 and 乙 (first batch) were saved, then removed; 丙 rolled back with its batch.
+    assert [(e.action, e.object_repr, e.comment) for e in events] == [
+        ("achievement.create", "甲", ""),
+        ("achievement.create", "乙", ""),
+        ("achievement.discard_import", "甲", "All-or-nothing import undone: Row 5 could not be saved."),
+        ("achievement.discard_import", "乙", "All-or-nothing import undone: Row 5 could not be saved."),
+    ]
+    assert all(e.actor_id == applicant_member.pk and e.organisation_id == applicant_org.pk for e in events)
+
+
+def test_a_cancelled_all_or_nothing_import_leaves_nothing(applicant_org, applicant_member, english, monkeypatch):
+    from techtransfer.jobs.runtime import JobCancelled
+
+    monkeypatch.setattr(io, "BATCH", 2)
+    calls = []
+
+    def cancel_on_saving():
+        calls.append(1)
+        if len(calls) == 4:  # 1: after checking, 2 and 3: before the first and second batch, 4: the third
+            raise JobCancelled()
+
+    outcome = io.import_file(
+        actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(BAD_HEADER[:3], THREE_ROWS),
+        fmt="csv", mode=io.ImportMode.ALL_OR_NOTHING, check_cancelled=cancel_on_saving,
+    )  # fmt: skip
+    assert outcome.cancelled
+    assert report(outcome) == [(0, "", "Cancelled: nothing was imported.")]
+    assert outcome.created == []
+    assert not Achievement.objects.exists()
+    assert AuditEvent.objects.filter(action="achievement.discard_import").count() == 4
+
+
+def test_discarding_keeps_records_no_longer_drafts_of_the_importer(applicant_org, applicant_member, applicant_admin):
+    mine = AchievementFactory(organisation=applicant_org, created_by=applicant_member)
+    submitted = AchievementFactory(
+        organisation=applicant_org, created_by=applicant_member, status=AchievementStatus.PENDING_CONFIRMATION
+    )
+    theirs = AchievementFactory(organisation=applicant_org, created_by=applicant_admin)
+    removed = services.discard_imported_drafts(
+        actor=applicant_member, achievement_ids=[mine.pk, submitted.pk, theirs.pk], comment="x"
+    )
+    assert removed == 1
+    assert set(Achievement.objects.values_list("pk", flat=True)) == {submitted.pk, theirs.pk}
+    assert list(AuditEvent.objects.filter(action="achievement.discard_import").values_list("object_id", flat=True)) == [
+        str(mine.pk)
+    ]
 
 
 # --- demo ----------------------------------------------------------------------------------------------
