@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "techtransfer.web.middleware.HtmxLoginNoticeMiddleware",
     "techtransfer.api.middleware.ApiErrorShapeMiddleware",
+    "techtransfer.web.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "techtransfer.urls"

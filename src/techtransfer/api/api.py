@@ -23,8 +23,9 @@ from techtransfer.audit.api import router as audit_router
 from techtransfer.contracts.api import router as contracts_router
 from techtransfer.core.api import router as core_router
 from techtransfer.core.api_support import field_details
-from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.errors import BUSY_RETRY_AFTER, DomainError, Errors
 from techtransfer.jobs.api import router as jobs_router
+from techtransfer.jobs.runtime import is_locked
 from techtransfer.market.api import router as market_router
 from techtransfer.matchmaking.api import router as matchmaking_router
 from techtransfer.needs.api import router as needs_router
@@ -189,6 +190,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_locked(exc):  # another writer held SQLite's lock past the busy timeout: nothing was saved
+        response = error_response(request, 503, Errors.BUSY.code, str(Errors.BUSY.message))
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
     if settings.DEBUG:
         raise exc
     logger.exception("unhandled API error")

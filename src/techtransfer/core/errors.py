@@ -14,6 +14,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# Seconds a client is asked to wait (`Retry-After`) before sending again a request that met a locked
+# database (`Errors.BUSY`).
+BUSY_RETRY_AFTER = 5
+
 
 @dataclass(frozen=True)
 class ErrorCode:
@@ -34,6 +38,11 @@ class Errors:
         "rate_limited",
         _("Too many requests without an access token from this address: wait a minute, or send a token."),
         429,
+    )
+    BUSY = ErrorCode(
+        "busy",
+        _("The platform is busy and nothing was saved. Go back and send it again in a moment."),
+        503,
     )
     READ_ONLY_TOKEN = ErrorCode("read_only_token", _("This access token may only read."), 403)
     VALIDATION = ErrorCode("validation_error", _("Some fields are not valid."), 422)

@@ -1,4 +1,4 @@
-"""htmx requests whose session has ended.
+"""htmx requests whose session has ended, and requests that met a locked database.
 
 A view behind `login_required` answers a redirect to the login page. htmx follows it and swaps the
 whole login page into the fragment's place (inside an entry form, where it took the focus and the
@@ -13,8 +13,13 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from techtransfer.core.errors import BUSY_RETRY_AFTER, Errors
+from techtransfer.jobs.runtime import is_locked
 
 
 class HtmxLoginNoticeMiddleware:
@@ -30,3 +35,34 @@ class HtmxLoginNoticeMiddleware:
         page = request.headers.get("HX-Current-URL", "")
         notice = render_to_string("web/_session_ended.html", {"next": urlsplit(page).path or "/"}, request=request)
         return HttpResponse(notice)
+
+
+class BusyDatabaseMiddleware:
+    """A request that meets SQLite's "database is locked" (another writer held the lock past the
+    20-second busy timeout, ADR 0003) is answered 503 with `Retry-After` and a message in the
+    reader's language that nothing was saved and the request may be sent again, instead of the bare
+    500 page. Every service writes in one transaction, and that transaction is the one refused
+    (IMMEDIATE transactions take the lock at BEGIN), so nothing of it was saved. The API answers the
+    same in its own error shape (`api.api.on_unexpected`, code `busy`); this covers what reaches
+    Django. Any other error is left to Django.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_locked(exception):
+            return None
+        message = str(Errors.BUSY.message)
+        if request.path.startswith("/api/"):
+            from techtransfer.api.api import error_response
+
+            response = error_response(request, 503, Errors.BUSY.code, message)
+        else:
+            context = {"status": 503, "heading": _("The platform is busy"), "explanation": message}
+            response = render(request, "web/error.html", context, status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
