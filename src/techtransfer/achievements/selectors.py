@@ -135,14 +135,16 @@ def pending_revisions(user: User) -> QuerySet[AchievementRevision]:
             status=AchievementRevision.Status.PENDING,
         )
         .select_related("achievement", "submitted_by")
-        .order_by("submitted_at")
+        .order_by("submitted_at", "pk")
     )
 
 
 def waiting_for_confirmation(user: User) -> QuerySet[Achievement]:
     admin_of = Membership.objects.filter(user=user, is_active=True, role=Role.ORG_ADMIN).values("organisation_id")
-    return Achievement.objects.filter(organisation_id__in=admin_of, status=S.PENDING_CONFIRMATION).select_related(
-        "created_by"
+    return (
+        Achievement.objects.filter(organisation_id__in=admin_of, status=S.PENDING_CONFIRMATION)
+        .select_related("created_by")
+        .order_by("updated_at", "pk")
     )
 
 

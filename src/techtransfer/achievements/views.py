@@ -28,6 +28,7 @@ from techtransfer.core.roles import is_member
 from techtransfer.core.selectors import region_filter_choices
 
 S = AchievementStatus
+REVIEW_PAGE_SIZE = 50
 PAGE_SIZE = 20
 PRIMARY_FILTERS = ("q", "plan_industry", "discipline", "stage", "region", "transfer_mode", "sort")
 MORE_FILTERS = (
@@ -326,13 +327,37 @@ def my_achievements(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """Three lists, oldest first (first come, first served), each paged on its own (`queue_page`,
+    `confirmations_page`, `revisions_page`) with its total in the heading: a cut at 200 hid the
+    newest submissions from a department with more waiting."""
     user: User = request.user  # type: ignore[assignment]
-    context = {
-        "queue": selectors.review_queue(user)[:200],
-        "revisions": selectors.pending_revisions(user)[:200],
-        "confirmations": selectors.waiting_for_confirmation(user)[:200],
+    lists = {
+        "queue": selectors.review_queue(user),
+        "confirmations": selectors.waiting_for_confirmation(user),
+        "revisions": selectors.pending_revisions(user),
     }
+    context: dict[str, Any] = {}
+    for name, qs in lists.items():
+        param = f"{name}_page"
+        page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get(param))
+        context[name] = page
+        context[f"{name}_links"] = _page_links(request, page, param, anchor=name)
     return render(request, "achievements/review_queue.html", context)
+
+
+def _page_links(request: HttpRequest, page: Any, param: str, *, anchor: str) -> dict[str, str]:
+    """The previous and next pages' addresses of one of several paged lists of a page: only its own
+    parameter changes, so the other lists stay where they are."""
+    links = {}
+    for key, number in (
+        ("previous", page.previous_page_number() if page.has_previous() else None),
+        ("next", page.next_page_number() if page.has_next() else None),
+    ):
+        if number is not None:
+            query = request.GET.copy()
+            query[param] = str(number)
+            links[key] = f"?{query.urlencode()}#{anchor}"
+    return links
 
 
 @login_required
