@@ -121,6 +121,9 @@ class ImportOutcome:
     saved_rows: list[int] = field(default_factory=list)  # their row numbers
     problems: list[Problem] = field(default_factory=list)
     cancelled: bool = False
+    # The file as a whole could not be imported (unreadable, wrong columns, too many rows): no row was
+    # read, `problems` says why. The job then ends failed, with that reason as its message.
+    file_refused: bool = False
 
     @property
     def errors(self) -> int:
@@ -133,6 +136,10 @@ class ImportOutcome:
     def result(self) -> dict[str, int]:
         return {"created": len(self.created), "errors": self.errors, "rows": self.rows,
                 "rejected_rows": self.rejected_rows}  # fmt: skip
+
+    def refusal(self) -> str:
+        """Why the file was refused, in one line: each blocking problem, after its column if it has one."""
+        return "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in self.problems if p.blocking)
 
 
 def report_csv(problems: Iterable[Problem]) -> bytes:
@@ -229,7 +236,8 @@ def _read_xlsx(content: bytes) -> Iterable[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors for damaged files
-        raise ImportFileError([Problem(0, "", str(_("The spreadsheet cannot be read.")))]) from exc
+        message = _("The file cannot be read as a spreadsheet: it is damaged, or it is not a real XLSX file.")
+        raise ImportFileError([Problem(0, "", str(message))]) from exc
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
@@ -707,11 +715,11 @@ def import_file(
 ) -> ImportOutcome:
     """Parse and import a CSV or XLSX file; problems with the file as a whole import nothing."""
     if not (actor.is_platform_admin or is_member(actor, organisation_id)):
-        return ImportOutcome(rows=0, problems=[Problem(0, "", str(Errors.NOT_FOUND.message))])
+        return ImportOutcome(rows=0, problems=[Problem(0, "", str(Errors.NOT_FOUND.message))], file_refused=True)
     try:
         rows, notices = parse_file(content, fmt)
     except ImportFileError as exc:
-        return ImportOutcome(rows=0, problems=exc.problems)
+        return ImportOutcome(rows=0, problems=exc.problems, file_refused=True)
     return import_rows(
         actor=actor,
         organisation_id=organisation_id,

@@ -23,7 +23,7 @@ from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member
 from techtransfer.jobs.models import Job
 from techtransfer.jobs.registry import register
-from techtransfer.jobs.runtime import JobCancelled, JobContext
+from techtransfer.jobs.runtime import JobCancelled, JobContext, JobFailed
 from techtransfer.jobs.services import start_job
 
 IMPORT_DIR = "imports/"
@@ -89,6 +89,8 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
 
     Params: path (under MEDIA_ROOT/imports/), name (the uploaded file name), format (csv | xlsx),
     organisation (id), mode (all_or_nothing | accept_valid), language. The upload is deleted afterwards.
+    A file refused as a whole (unreadable, unknown / missing / duplicate columns, too many rows) fails
+    the job with the reason as its message (JobFailed); its report is kept for download.
     """
     params = ctx.params
     path = str(params["path"])
@@ -121,6 +123,10 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
         if outcome.cancelled:
             Job.objects.filter(pk=ctx.job.pk).update(result={**outcome.result(), "cancelled": True})
             raise JobCancelled()
+        if outcome.file_refused:
+            # Not a green "done, 0 created": the job fails, its message says why (the report has it too).
+            Job.objects.filter(pk=ctx.job.pk).update(result=outcome.result())
+            raise JobFailed(_("Nothing was imported: %(reason)s") % {"reason": outcome.refusal()})
         summary = _("Rows: %(rows)d · created: %(created)d · problems: %(errors)d") % {
             "created": len(outcome.created),
             "errors": outcome.errors,

@@ -568,6 +568,59 @@ def test_the_import_job_shows_progress_and_its_report(
     assert Achievement.objects.filter(organisation=applicant_org).count() == 2
 
 
+def run_import_job(c, org, name, content, mode="accept_valid"):
+    upload = SimpleUploadedFile(name, content)
+    response = c.post("/achievements/import/", {"organisation": org.pk, "mode": mode, "file": upload})
+    assert response.status_code == 302
+    return Job.objects.get(kind="achievements.import")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "坏.xlsx",
+            xlsx_bytes(BAD_HEADER, BAD_ROWS)[:2000],
+            "Nothing was imported: The file cannot be read as a spreadsheet: it is damaged, or it is not a real "
+            "XLSX file.",
+        ),
+        (
+            "列.csv",
+            csv_bytes(["成果名称", "关键词", "备注"], [["甲", "稀土", "x"]]),
+            "Nothing was imported: 备注: Unknown column. Use the headers of the template.; 成果简介: This column is "
+            "required.",
+        ),
+    ],
+)
+def test_a_refused_file_fails_the_job_with_the_reason(
+    name, content, message, applicant_org, applicant_member, django_capture_on_commit_callbacks
+):
+    c = en_client(applicant_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run_import_job(c, applicant_org, name, content)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (JobStatus.FAILED, message[:200])
+    assert job.result == {"created": 0, "errors": len(message.split("; ")), "rows": 0, "rejected_rows": 0}
+    page = c.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'id="job-status">Failed<' in page and message[:60] in page and 'id="job-download"' in page
+    listing = c.get("/jobs/").content.decode()
+    assert f'<div class="small text-muted text-break job-file">{name}</div>' in listing
+    assert "created: 0 · problems:" in listing
+    assert not Achievement.objects.exists()
+
+
+def test_the_job_list_shows_an_imports_file_and_counts(
+    applicant_org, applicant_member, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    c = en_client(applicant_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import_job(c, applicant_org, "成果.xlsx", xlsx_bytes(BAD_HEADER, BAD_ROWS))
+    with django_assert_max_num_queries(6):
+        listing = c.get("/jobs/").content.decode()
+    assert '<div class="small text-muted text-break job-file">成果.xlsx</div>' in listing
+    assert '<div class="small text-muted job-outcome">created: 2 · problems: 5</div>' in listing
+
+
 def test_a_cancelled_import_reports_what_was_saved(applicant_org, applicant_member, english, monkeypatch):
     from techtransfer.jobs.runtime import JobCancelled
 
