@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from techtransfer.achievements.access import is_insider
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.panels import register
-from techtransfer.market.selectors import deals_for_achievement, listings_for_achievement
+from techtransfer.core.roles import is_org_admin
+from techtransfer.market.selectors import deals_for_achievement, is_listed, listings_for_achievement
 
 
 @register
@@ -18,4 +19,13 @@ def market_panel(request: HttpRequest, achievement: Achievement) -> tuple[str, d
     deals = list(deals_for_achievement(achievement.pk)) if listings and is_insider(request.user, achievement) else []  # type: ignore[arg-type]
     if achievement.status != Achievement.Status.PUBLISHED and not listings:
         return None
-    return "market/_achievement_market.html", {"market_listings": listings, "market_deals": deals}
+    # "Put on the market" for its organisation's admins while it is published and not listed: the
+    # listing form's select offers only the newest 500 published records, this opens it with this one.
+    may_list = (
+        user is not None
+        and achievement.status == Achievement.Status.PUBLISHED
+        and is_org_admin(user, achievement.organisation_id)
+        and not is_listed(achievement.pk)
+    )
+    context = {"market_listings": listings, "market_deals": deals, "may_list": may_list, "achievement": achievement}
+    return "market/_achievement_market.html", context

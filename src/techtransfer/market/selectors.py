@@ -57,6 +57,15 @@ def listings_for_achievement(achievement_id: int, *, user: User | None = None) -
     return base.filter(achievement_id=achievement_id).order_by("-created_at", "-pk")
 
 
+# A listing in one of these states no longer offers its achievement: it may be listed again.
+ENDED_LISTING_STATES = frozenset({ListingStatus.REJECTED, ListingStatus.WITHDRAWN, ListingStatus.EXPIRED})
+
+
+def is_listed(achievement_id: int) -> bool:
+    """Has the achievement a listing being drafted, reviewed or shown (any listing not ended)?"""
+    return Listing.objects.filter(achievement_id=achievement_id).exclude(status__in=ENDED_LISTING_STATES).exists()
+
+
 def deals_for_achievement(achievement_id: int, *, include_cancelled: bool = False) -> QuerySet[Deal]:
     """Deals on any listing of one achievement (the achievement → listing → deal path), oldest first.
 
