@@ -61,6 +61,10 @@ class ProjectForm(StyledForm):
         return data
 
 
+# How many records the report form's select offers (the newest published ones).
+SHOWN_RECORDS = 200
+
+
 class ReportForm(StyledForm):
     summary = forms.CharField(
         label=_("Summary of the results"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
@@ -69,7 +73,37 @@ class ReportForm(StyledForm):
         label=_("Registry record (optional)"), queryset=Achievement.objects.none(), required=False,
         empty_label=_("— none —"),
     )  # fmt: skip
+    registration_number = forms.CharField(
+        label=_("Or its registration number"), max_length=12, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, achievements: QuerySet[Achievement], **kwargs: Any) -> None:
+        """`achievements`: the records a report may name (published ones of the project's owner). The
+        select offers the newest SHOWN_RECORDS of them (a university holds thousands: every record in
+        the select made the page 510 KB and 5.6 s); any of them is accepted, older ones by number."""
         super().__init__(*args, **kwargs)
-        self.fields["achievement"].queryset = achievements  # type: ignore[attr-defined]
+        self._records = achievements
+        field = self.fields["achievement"]
+        field.queryset = achievements  # type: ignore[attr-defined]
+        newest = achievements.order_by("-published_at", "-pk").values_list("pk", "name")[:SHOWN_RECORDS]
+        field.widget.choices = [("", field.empty_label), *newest]  # type: ignore[attr-defined]
+        field.help_text = _(
+            "Your organisation's published records, the newest %(n)d. For an older one, give its registration "
+            "number below."
+        ) % {"n": SHOWN_RECORDS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = (data.get("registration_number") or "").strip()
+        if number:
+            found = self._records.filter(registration_number=number).first()
+            if found is None:
+                self.add_error(
+                    "registration_number", _("None of your organisation's published records has this number.")
+                )
+            elif data.get("achievement") not in (None, found):
+                self.add_error("registration_number", _("Choose a record or give a number, not both."))
+            else:
+                data["achievement"] = found
+        return data

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.achievements import reports as services
+from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.models import Achievement, FundedProject, FundingProgramme
 from techtransfer.achievements.report_access import (
     ProjectAction,
@@ -170,7 +171,8 @@ def my_projects(request: HttpRequest) -> HttpResponse:
 
 
 def _owner_achievements(project: FundedProject) -> Any:
-    return Achievement.objects.filter(organisation_id=project.owner_id).order_by("-pk")
+    """The records a report may name: the project owner's published ones (not its drafts)."""
+    return Achievement.objects.filter(organisation_id=project.owner_id, status=AchievementStatus.PUBLISHED)
 
 
 def _project_page(

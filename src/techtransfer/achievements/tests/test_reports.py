@@ -385,3 +385,47 @@ def test_owner_files_a_report_from_the_project_page(project, applicant_member):
     done = c.post(f"/reports/projects/{project.pk}/file/", {"summary": "形成新产品一项"})
     assert done.status_code == 302
     assert ProjectReport.objects.get().summary == "形成新产品一项"
+
+
+# --- the report form's registry record -----------------------------------------------------------------
+
+
+def test_the_report_form_offers_only_published_records_the_newest_first(
+    project, owner, applicant_member, monkeypatch, django_assert_max_num_queries
+):
+    from techtransfer.achievements import report_forms
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    monkeypatch.setattr(report_forms, "SHOWN_RECORDS", 2)
+    old, middle, new = (
+        AchievementFactory(
+            organisation=owner, status=AchievementStatus.PUBLISHED, registration_number=f"36020261000{i}"
+        )
+        for i in (1, 2, 3)
+    )
+    AchievementFactory(organisation=owner, name="草稿不应出现")
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(applicant_member)
+    with django_assert_max_num_queries(20):
+        page = c.get(f"/reports/projects/{project.pk}/")
+    choices = [(str(v), label) for v, label in page.context["form"].fields["achievement"].widget.choices]
+    assert choices == [("", "— none —"), (str(new.pk), new.name), (str(middle.pk), middle.name)]
+    assert "草稿不应出现" not in page.content.decode()
+    # An older record is named by its registration number; a draft or an unknown number is refused.
+    done = c.post(
+        f"/reports/projects/{project.pk}/file/", {"summary": "形成新产品一项", "registration_number": "360202610001"}
+    )
+    assert done.status_code == 302
+    assert ProjectReport.objects.get().achievement_id == old.pk
+    wrong = c.post(f"/reports/projects/{project.pk}/file/", {"summary": "再报", "registration_number": "360202619999"})
+    assert wrong.status_code == 400
+    assert wrong.context["form"].errors == {
+        "registration_number": ["None of your organisation's published records has this number."]
+    }
+    both = c.post(
+        f"/reports/projects/{project.pk}/file/",
+        {"summary": "再报", "achievement": new.pk, "registration_number": "360202610001"},
+    )
+    assert both.context["form"].errors == {"registration_number": ["Choose a record or give a number, not both."]}
+    assert ProjectReport.objects.count() == 1
