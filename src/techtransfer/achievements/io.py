@@ -17,6 +17,7 @@ import csv
 import datetime
 import io
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal, Protocol
@@ -513,6 +514,8 @@ def validate_row(row: ParsedRow) -> tuple[ValidRow | None, list[Problem]]:
 # --- importing ------------------------------------------------------------------------------------------
 
 BATCH = 200
+# The longest an all-or-nothing batch keeps SQLite's write lock (it ends after the row that passes it).
+BATCH_SECONDS = 1.0
 
 
 class Progress(Protocol):
@@ -630,9 +633,8 @@ def _save_rows(
     def saved(done: int) -> None:
         # Written before each batch (outside its transaction, so other connections see it): while a
         # batch saves, the page says which rows are being saved, not the last checking step.
-        if done < len(valid):
-            upto = min(done + BATCH, len(valid))
-            message = _("Saving %(done)d of %(total)d valid rows") % {"done": upto, "total": len(valid)}
+        if done < len(valid):  # `done`: rows saved so far
+            message = _("Saving %(done)d of %(total)d valid rows") % {"done": done, "total": len(valid)}
         else:
             message = _("Saved %(done)d of %(total)d valid rows") % {"done": done, "total": len(valid)}
         step(at(done), str(message), force=True)
@@ -663,7 +665,8 @@ def _save_all_or_nothing(
     saved: Callable[[int], None],
     check_cancelled: Callable[[], None],
 ) -> None:
-    """Save every valid row or none, in transactions of BATCH rows (one transaction for 3,000 rows held
+    """Save every valid row or none, in transactions of at most BATCH rows and about BATCH_SECONDS (one
+    transaction for 3,000 rows held
     SQLite's write lock for over 30 s: other people's saves failed with "database is locked" and the
     worker's heartbeat stopped). When a batch fails, the import is cancelled or an unexpected error
     stops it, the records of the earlier batches are removed again (`services.discard_imported_drafts`,
@@ -672,17 +675,21 @@ def _save_all_or_nothing(
     """
     created: list[tuple[int, int]] = []
     try:
-        for start in range(0, len(valid), BATCH):
+        while len(created) < len(valid):
             check_cancelled()
-            saved(start)
+            saved(len(created))
             batch: list[tuple[int, int]] = []
+            # A batch also ends after BATCH_SECONDS: on a loaded machine 200 rows took up to 30 s.
+            deadline = time.monotonic() + BATCH_SECONDS
             with transaction.atomic():
-                for v in valid[start : start + BATCH]:
+                for v in valid[len(created) : len(created) + BATCH]:
                     try:
                         batch.append((v.number, create(v)))
                     except DomainError as exc:
                         outcome.problems.append(Problem(v.number, "", exc.message))
                         raise _RollBack from exc
+                    if time.monotonic() > deadline:
+                        break
             created.extend(batch)
         saved(len(created))
     except _RollBack:

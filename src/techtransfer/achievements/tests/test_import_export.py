@@ -670,12 +670,31 @@ def test_all_or_nothing_saves_in_short_transactions_and_shows_them(
     )  # fmt: skip
     assert outcome.result() == {"created": 5, "errors": 0, "rows": 5, "rejected_rows": 0}
     assert [s for s in seen if s[3]] == [
-        (5, 10, "Saving 2 of 5 valid rows", True, False),
-        (7, 10, "Saving 4 of 5 valid rows", True, False),
-        (9, 10, "Saving 5 of 5 valid rows", True, False),
+        (5, 10, "Saving 0 of 5 valid rows", True, False),
+        (7, 10, "Saving 2 of 5 valid rows", True, False),
+        (9, 10, "Saving 4 of 5 valid rows", True, False),
         (10, 10, "Saved 5 of 5 valid rows", True, False),
     ]
     assert list(Achievement.objects.order_by("pk").values_list("name", flat=True)) == ["甲", "乙", "丙", "丁", "戊"]
+
+
+def test_an_all_or_nothing_batch_also_ends_after_batch_seconds(applicant_org, applicant_member, english, monkeypatch):
+    monkeypatch.setattr(io, "BATCH_SECONDS", 0)  # every row passes the deadline: one row a transaction
+    seen = []
+
+    def progress(done, total, message="", *, force=False):
+        if force:
+            seen.append(message)
+
+    outcome = io.import_file(
+        actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(BAD_HEADER[:3], THREE_ROWS),
+        fmt="csv", mode=io.ImportMode.ALL_OR_NOTHING, progress=progress,
+    )  # fmt: skip
+    assert outcome.result() == {"created": 5, "errors": 0, "rows": 5, "rejected_rows": 0}
+    assert seen == [
+        "Saving 0 of 5 valid rows", "Saving 1 of 5 valid rows", "Saving 2 of 5 valid rows",
+        "Saving 3 of 5 valid rows", "Saving 4 of 5 valid rows", "Saved 5 of 5 valid rows",
+    ]  # fmt: skip
 
 
 def test_all_or_nothing_removes_earlier_batches_when_a_later_one_fails(
