@@ -25,7 +25,7 @@ from typing import IO, Any, Literal, Protocol
 import filetype
 from django import forms
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
@@ -516,6 +516,14 @@ def validate_row(row: ParsedRow) -> tuple[ValidRow | None, list[Problem]]:
 BATCH = 200
 # The longest an all-or-nothing batch keeps SQLite's write lock (it ends after the row that passes it).
 BATCH_SECONDS = 1.0
+# The pause after each batch on SQLite: its busy handler sleeps up to 100 ms between tries, so without
+# it the import's next BEGIN IMMEDIATE took the lock again first and another writer waited 12 s.
+BATCH_PAUSE = 0.15
+
+
+def _let_others_write() -> None:
+    if connection.vendor == "sqlite":
+        time.sleep(BATCH_PAUSE)
 
 
 class Progress(Protocol):
@@ -654,6 +662,7 @@ def _save_rows(
                 else:
                     outcome.created.append(pk)
                     outcome.saved_rows.append(v.number)
+        _let_others_write()
     saved(len(valid))
 
 
@@ -691,6 +700,7 @@ def _save_all_or_nothing(
                     if time.monotonic() > deadline:
                         break
             created.extend(batch)
+            _let_others_write()
         saved(len(created))
     except _RollBack:
         _discard(actor, created, str(_("Row %(row)d could not be saved.") % {"row": outcome.problems[-1].row}))
