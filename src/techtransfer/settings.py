@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "techtransfer.web.middleware.HtmxLoginNoticeMiddleware",
     "techtransfer.api.middleware.ApiErrorShapeMiddleware",
     "techtransfer.web.middleware.BusyDatabaseMiddleware",
+    "techtransfer.web.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "techtransfer.urls"

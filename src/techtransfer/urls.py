@@ -48,3 +48,4 @@ if settings.DEBUG:
 # rendered when the database or the request may be what failed).
 handler404 = "techtransfer.web.views.page_not_found"
 handler403 = "techtransfer.web.views.permission_denied"
+handler400 = "techtransfer.web.views.bad_request"

@@ -105,7 +105,7 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
                 content = f.read()
             ctx.log(
                 str(_("%(name)s: %(size)s bytes, mode %(mode)s"))
-                % {"name": params.get("name", ""), "size": f"{len(content):,}", "mode": params["mode"]}
+                % {"name": params.get("name", ""), "size": f"{len(content):,}", "mode": _mode_label(params["mode"])}
             )
             outcome = io.import_file(
                 actor=user,
@@ -163,3 +163,9 @@ def export_achievements(ctx: JobContext) -> dict[str, Any]:
     ctx.progress(total, total, f"{total}/{total}")
     ctx.save_file(f"achievements-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}", content)
     return {"rows": total}
+
+
+def _mode_label(mode: object) -> str:
+    """The import mode as the form named it ("All or nothing: …"), not its key (accept_valid)."""
+    labels = dict(io.ImportMode.choices)
+    return str(labels.get(str(mode), mode))

@@ -66,3 +66,21 @@ class BusyDatabaseMiddleware:
             response = render(request, "web/error.html", context, status=503)
         response["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page address asked with a method it does not take (a GET of a form's action, typed or from
+    history) gets a page in the site's layout and language instead of Django's empty 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        if request.method not in ("GET", "POST"):
+            return response
+        from techtransfer.web.views import method_not_allowed
+
+        return method_not_allowed(request, response.get("Allow", ""))

@@ -133,6 +133,25 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(request, 403, _("Not allowed"), explanation)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 in the site's layout and language (Django's page is a bare "Bad Request (400)"): mostly a
+    form sent with more than the platform accepts (UPLOAD_MAX_BYTES)."""
+    explanation = _(
+        "The request could not be read, for example because it sent more than the platform accepts. Nothing"
+        " was saved. Go back, shorten the text or the file and send it again."
+    )
+    return _error(request, 400, _("The request could not be read"), explanation)
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    """405 in the site's layout and language for an address that takes only what its page's button
+    sends (Django answers it with an empty page)."""
+    explanation = _("This address takes only what the button on its page sends. Go back to that page and use it.")
+    response = _error(request, 405, _("Use the button on the page"), explanation)
+    response["Allow"] = allowed
+    return response
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent with a stale or missing CSRF token (the session changed in another tab, or the page
     was open across a sign-out): Django's page is bare English and says nothing of what to do."""

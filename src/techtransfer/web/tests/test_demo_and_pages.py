@@ -181,3 +181,21 @@ def test_a_long_form_with_errors_says_so_visibly_at_its_top_with_links_to_the_fi
     assert '<a class="alert-link" href="#id_cooperation_modes_0">Preferred cooperation modes</a>' in summary
     assert '<a class="alert-link" href="#id_summary">' in summary and 'value="稀土永磁体高温退磁难题"' in html
     assert html.index("form-error-summary") < html.index('id="id_summary"')  # above the fields
+
+
+@pytest.mark.django_db
+def test_a_form_action_opened_as_a_page_and_an_oversized_form_say_what_to_do(client, settings):
+    """QA: a GET of /achievements/<id>/action/ answered an empty 405, a form over UPLOAD_MAX_BYTES a bare
+    "Bad Request (400)"."""
+    from techtransfer.core.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="typed_an_action"))
+    response = client.get("/achievements/1/action/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert (response.status_code, response["Allow"]) == (405, "POST")
+    assert '<h1 class="h3">Use the button on the page</h1>' in html and 'id="error-405"' in html
+    client.logout()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/login/", {"username": "x" * 2000, "password": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 400 and '<h1 class="h3">The request could not be read</h1>' in html
