@@ -177,12 +177,18 @@ def test_a_sole_licence_agreed_while_its_auction_closes_makes_one_sale(session, 
     Listing.objects.filter(pk=listing.pk).update(mode=ListingMode.SOLE_LICENCE)
     (user, org), (buyer_user, buyer_org) = bidders[0], bidders[1]
     services.place_bid(actor=user, session_id=session.pk, organisation_id=org.pk, amount=Decimal("100"), now=T0)
-    deal = services.open_deal(actor=buyer_user, listing_id=listing.pk, buyer_id=buyer_org.pk, amount=Decimal("90"))
+    # A negotiation opened before the auction was scheduled (earlier data: none can be opened while it
+    # is scheduled or running, listing_under_auction).
+    deal = Deal.objects.create(
+        listing=listing, buyer=buyer_org, amount=Decimal("90"), status=DealStatus.NEGOTIATING, created_by=buyer_user
+    )
     results = run_together(
         [
             lambda: services.agree_deal(actor=applicant_member, deal_id=deal.pk),
             lambda: services.close_auction(session_id=session.pk, now=END),
         ]
     )
-    assert [type(r) for r in results] in ([Deal, AuctionSession], [DomainError, AuctionSession])
+    # Refused while the auction runs, or as sold once it closed: the auction makes the one sale.
+    assert [type(r) for r in results] == [DomainError, AuctionSession]
+    assert results[0].error in (MarketErrors.UNDER_AUCTION, MarketErrors.SOLD)
     assert Deal.objects.filter(listing=listing, status=DealStatus.AGREED).count() == 1
