@@ -8,6 +8,7 @@ the city and its counties, of the province department on the whole province. Eve
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -111,12 +112,7 @@ def reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
 def nearest_reviewing_departments(code: str, record_of: Iterable[int] = ()) -> list[str]:
     """The names of the departments whose reviewers `nearest_reviewer_ids` names: whom a submitter is
     told the record went to ("Submitted for review to 赣州市科学技术局.")."""
-    region = Region.objects.filter(code=code).select_related("parent__parent").first()
-    chain = [r.code for r in region.lineage()] if region is not None else []
-    by_region: dict[str, set[str]] = {}
-    for region_code, name in _reviewers(chain, record_of).values_list("organisation__region_id", "organisation__name"):
-        by_region.setdefault(region_code, set()).add(name)
-    return next((sorted(by_region[c]) for c in chain if c in by_region), [])
+    return _nearest(code, record_of, "organisation__name")
 
 
 def nearest_reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
@@ -125,9 +121,15 @@ def nearest_reviewer_ids(code: str, record_of: Iterable[int] = ()) -> list[int]:
     waits for (a need). The departments above are not told of every county's submission; they see
     it in their queues. Members of `record_of`, the organisations of the record, are left out (a
     department none of whose other reviewers may decide it is passed over)."""
+    return _nearest(code, record_of, "user_id")
+
+
+def _nearest(code: str, record_of: Iterable[int], column: str) -> list[Any]:
+    """`column` of the reviewers of the nearest department from `code` upwards that has any, sorted,
+    each value once (one query for the region's chain, one for its reviewers)."""
     region = Region.objects.filter(code=code).select_related("parent__parent").first()
     chain = [r.code for r in region.lineage()] if region is not None else []
-    by_region: dict[str, set[int]] = {}
-    for region_code, user_id in _reviewers(chain, record_of).values_list("organisation__region_id", "user_id"):
-        by_region.setdefault(region_code, set()).add(user_id)
+    by_region: dict[str, set[Any]] = {}
+    for region_code, value in _reviewers(chain, record_of).values_list("organisation__region_id", column):
+        by_region.setdefault(region_code, set()).add(value)
     return next((sorted(by_region[c]) for c in chain if c in by_region), [])

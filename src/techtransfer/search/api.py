@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.ids import parse_id
 from techtransfer.search import hints, recommend, services, subscriptions
 from techtransfer.search import suggest as suggest_module
 from techtransfer.search.backends.base import SearchHit, listed_by_date
@@ -172,11 +173,10 @@ MAX_PAGE_SIZE = 100
 
 def _page_size(given: str | None) -> tuple[int, str]:
     """The page size asked for and, when it is not one, why."""
-    text = unicodedata.normalize("NFKC", given or "").strip()
-    if not text:
+    if not (given or "").strip():
         return services.PAGE_SIZE, ""
-    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE_SIZE:
-        return int(text), ""
+    if (size := _whole_number(given or "", MAX_PAGE_SIZE)) is not None:
+        return size, ""
     return services.PAGE_SIZE, gettext("Enter a whole number from 1 to %(most)d.") % {"most": MAX_PAGE_SIZE}
 
 
@@ -186,12 +186,13 @@ def _last_page(size: int) -> int:
 
 def _page_number(given: str, last: int) -> int | None:
     """The page asked for (1 when none is), None when it is not one of 1–`last`."""
-    text = unicodedata.normalize("NFKC", given).strip()  # ２ is 2
-    if not text:
-        return 1
-    if text.isascii() and text.isdigit() and len(text) < 6 and 1 <= int(text) <= last:
-        return int(text)
-    return None
+    return _whole_number(given, last) if given.strip() else 1
+
+
+def _whole_number(given: str, most: int) -> int | None:
+    """`given` as a whole number from 1 to `most`, full-width digits read as digits (２ is 2)."""
+    number = parse_id(unicodedata.normalize("NFKC", given).strip())
+    return number if number is not None and 1 <= number <= most else None
 
 
 @router.get(
