@@ -5,6 +5,7 @@ repeated queries, judged documents missing from the corpus, other encodings, lab
 import io
 import json
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -254,3 +255,30 @@ def test_classify_on_clean_files_says_nothing_more(tmp_path):  # type: ignore[no
         0,
     )
     assert (result["accuracy"], "warning" in printed) == (1.0, False)
+
+
+def test_expected_calibration_error_weighs_each_bin_by_its_rows():  # type: ignore[no-untyped-def]
+    from techtransfer.search.classify import expected_calibration_error
+
+    # Two rows at 95 % of which one is right (|0.95 − 0.5| = 0.45), two at 55 % both right (0.45):
+    # each bin holds half the rows.
+    confidence = np.array([0.95, 0.95, 0.55, 0.55])
+    assert expected_calibration_error(confidence, np.array([True, False, True, True])) == pytest.approx(0.45)
+    # 100 % falls in the top bin (right: no error there); the 55 % bin is right half the time.
+    assert expected_calibration_error(np.array([1.0, 0.55, 0.55]), np.array([True, True, False])) == pytest.approx(
+        abs(0.55 - 0.5) * 2 / 3
+    )
+
+
+def test_classify_reports_the_calibration_of_its_confidences(tmp_path):  # type: ignore[no-untyped-def]
+    test = "id\ttitle\ttext\tlabel\n1\t锂电池材料\t正极\t材料\n2\t水稻小麦\t灌溉\t农业\n3\t正极合成\t锂电池\t材料\n4\t水稻\t育种\t农业\n"
+    result, printed = _classify(tmp_path, TRAIN, test)
+    cal = result["calibration"]
+    assert result["accuracy"] == 1.0
+    # Every row right: the fitted temperatures make the model as sure as the grid allows.
+    assert (cal["confident_share"], cal["accuracy_when_confident"]) == (1.0, 1.0)
+    assert cal["ece"] == round(1.0 - cal["mean_confidence"], 4)
+    assert (
+        f"calibration error {cal['ece']:.4f}, mean confidence {cal['mean_confidence']:.4f}; "
+        "100.0% of rows at ≥ 90 %, right on 100.0% of them\n"
+    ) in printed

@@ -254,6 +254,13 @@ class Command(BaseCommand):
             f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}, "
             f"top-3 accuracy {result['top3_accuracy']:.4f}"
         )
+        if (cal := result["calibration"]) is not None:
+            sure = cal["accuracy_when_confident"]
+            self.stdout.write(
+                f"confidences (temperature cross-fitted on the test rows): calibration error {cal['ece']:.4f}, "
+                f"mean confidence {cal['mean_confidence']:.4f}; {cal['confident_share']:.1%} of rows at ≥ 90 %"
+                + (f", right on {sure:.1%} of them" if sure is not None else "")
+            )
         return result
 
     def _load(self, options: dict[str, Any]) -> dict[str, Any]:
