@@ -13,7 +13,7 @@ from techtransfer.achievements import access, services
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
 from techtransfer.achievements.models import Achievement
-from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.api_support import PageNumberPagination, require_user, words_filter_description
 from techtransfer.core.errors import DomainError, Errors
 
 router = Router(tags=["achievements"])
@@ -136,7 +136,7 @@ class TransitionIn(Schema):
 
 
 class Filters(Schema):
-    q: str | None = None
+    q: str | None = Field(None, description=words_filter_description("the name, abstract or keywords"))
     kind: str | None = None
     plan_industry: str | None = None
     emerging_industry: str | None = None

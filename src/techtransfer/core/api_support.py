@@ -109,3 +109,13 @@ def fields_as_sent(names: Mapping[str, str]) -> Iterator[None]:
         if not isinstance(field, str) or field not in names or field_details(exc) is None:
             raise
         raise DomainError(exc.error, details={**exc.details, "field": names[field]}) from exc
+
+
+def words_filter_description(fields: str, *, limit: int | None = None) -> str:
+    """The OpenAPI description of a list's `q`: a plain word filter, not the ranked search."""
+    words = f"each of up to {limit} space-separated words" if limit else "each space-separated word"
+    return (
+        f"A filter, not a search: {words} must occur in {fields} as typed (substring match, no word "
+        "segmentation, no ranking), so its counts differ from the search's. Ranked search over every record "
+        "type, with Chinese word segmentation, corrections and meaning: GET /api/v1/search."
+    )

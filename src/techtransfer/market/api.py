@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.api_support import PageNumberPagination, fields_as_sent, require_user
+from techtransfer.core.api_support import PageNumberPagination, fields_as_sent, require_user, words_filter_description
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import User
 from techtransfer.market import access, selectors, services
@@ -79,7 +79,9 @@ class ListingIn(Schema):
 
 
 class ListingFilters(Schema):
-    q: str | None = None
+    q: str | None = Field(
+        None, description=words_filter_description("the title, description or patent numbers", limit=5)
+    )
     mode: str | None = None
     industry: str | None = None
     region: str | None = None

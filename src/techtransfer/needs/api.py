@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.api_support import PageNumberPagination, require_user, words_filter_description
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.needs import access, challenge_access, challenges, selectors, services
 from techtransfer.needs.challenge_forms import ProposalForm
@@ -98,7 +98,7 @@ class TransitionIn(Schema):
 
 
 class NeedFilters(Schema):
-    q: str | None = None
+    q: str | None = Field(None, description=words_filter_description("the title or summary", limit=5))
     industry: str | None = None
     region: str | None = None
     cooperation_mode: str | None = None

@@ -357,3 +357,21 @@ def test_anonymous_callers_are_limited_per_minute_and_told_when_to_come_back(cli
     assert [bearer.get("/api/v1/organisations").status_code for _ in range(5)] == [200] * 5
     settings.API_ANONYMOUS_PER_MINUTE = 0  # no limit
     assert client.get("/api/v1/organisations").status_code == 200
+
+
+def test_list_word_filters_say_they_are_not_the_search(client):
+    """`q` on a list is a plain substring filter: its description says so and points to the search,
+    whose counts differ (segmentation, corrections, meaning)."""
+    spec = client.get("/api/v1/openapi.json").json()
+
+    def q_description(path: str) -> str:
+        (q,) = [p for p in spec["paths"][path]["get"]["parameters"] if p["name"] == "q"]
+        return str(q["description"])
+
+    achievements = q_description("/api/v1/achievements")
+    assert achievements.startswith(
+        "A filter, not a search: each space-separated word must occur in the name, abstract or keywords"
+    )
+    assert achievements.endswith("GET /api/v1/search.")
+    assert "each of up to 5 space-separated words must occur in the title or summary" in q_description("/api/v1/needs")
+    assert "in the title, description or patent numbers" in q_description("/api/v1/market/listings")
