@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.choices import AchievementKind, AchievementStatus
 from techtransfer.achievements.models import Achievement
 from techtransfer.core.models import Organisation, User
 from techtransfer.market import services
@@ -41,8 +41,9 @@ def load_demo_market(
     reviewer: User,
     per_seller: int = 12,
 ) -> dict[str, int]:
-    """List `per_seller` published demo achievements of each seller; buyers open deals on some of them
-    (about one in three; two of every three deals agreed) and bid in one running auction.
+    """List `per_seller` published demo achievements (applied technologies) of each seller; buyers open
+    deals on some of them (about one in three; two of every three deals agreed) and bid in one running
+    auction.
     Returns counts of what was created."""
     created = {"listings": 0, "deals": 0, "agreed": 0, "bids": 0}
     if Listing.objects.filter(achievement__is_demo=True).exists() or not buyers:
@@ -51,8 +52,12 @@ def load_demo_market(
     today = timezone.localdate()
     listings: list[Listing] = []
     for seller in sellers:
+        # Applied technologies only: a licence of a paper on political theory reads as nonsense.
         achievements = Achievement.objects.filter(
-            organisation=seller.organisation, is_demo=True, status=AchievementStatus.PUBLISHED
+            organisation=seller.organisation,
+            is_demo=True,
+            status=AchievementStatus.PUBLISHED,
+            kind=AchievementKind.APPLIED,
         ).order_by("pk")[:per_seller]
         for i, achievement in enumerate(achievements):
             low = Decimal(rng.randrange(20, 400))

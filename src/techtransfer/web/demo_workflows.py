@@ -220,7 +220,9 @@ def _inquiries() -> int:
     admin brings in the agency's broker and moves each inquiry along (`DEMO_INQUIRIES`)."""
     university, enterprise = _org("univ"), _org("ent")
     achievement = (
-        Achievement.objects.filter(organisation=university, is_demo=True, status=AchievementStatus.PUBLISHED)
+        Achievement.objects.filter(
+            organisation=university, is_demo=True, status=AchievementStatus.PUBLISHED, kind=AchievementKind.APPLIED
+        )
         .order_by("pk")
         .first()
     )

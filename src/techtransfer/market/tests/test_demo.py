@@ -3,6 +3,7 @@ contracts demo then registers a contract for every agreed deal, which closes the
 
 import pytest
 
+from techtransfer.achievements.choices import AchievementKind
 from techtransfer.achievements.models import Achievement
 from techtransfer.contracts.demo import load_demo_contracts
 from techtransfer.contracts.models import Contract
@@ -29,6 +30,10 @@ def test_demo_market_then_contracts_for_its_agreed_deals(settings, tmp_path) -> 
     # Every listed achievement belongs to the listing's organisation and is published.
     assert all(x.achievement.organisation_id == x.organisation_id for x in listings.select_related("achievement"))
     assert Achievement.objects.filter(listings__isnull=False).exclude(status="published").count() == 0
+    # Only applied technologies are put on the market (no licences of papers on political theory).
+    assert set(Achievement.objects.filter(listings__isnull=False).values_list("kind", flat=True)) == {
+        AchievementKind.APPLIED
+    }
 
     made = load_demo_contracts(5)
     agreed = Deal.objects.filter(status=DealStatus.AGREED)

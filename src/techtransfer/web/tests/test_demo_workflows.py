@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.test import Client
 
+from techtransfer.achievements.choices import AchievementKind
 from techtransfer.achievements.models import Achievement
 from techtransfer.audit.models import AuditEvent
 from techtransfer.contracts.demo import load_demo_contracts
@@ -195,6 +196,8 @@ def test_the_enterprise_inquiries_are_brokered_and_one_is_rated(demo):  # type: 
         ("许可条件咨询（演示）", "negotiating", "agency_broker", ENTERPRISE, UNIVERSITY),
         ("技术许可已签约（演示）", "contract_signed", "agency_broker", ENTERPRISE, UNIVERSITY),
     ]
+    # About an applied technology, whose licence makes sense.
+    assert {i.achievement.kind for i in rows} == {AchievementKind.APPLIED}
     assert list(BrokerRating.objects.values_list("inquiry__subject", "organisation__name", "score")) == [
         ("技术许可已签约（演示）", ENTERPRISE, 5)
     ]
