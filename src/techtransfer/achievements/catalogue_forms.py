@@ -22,6 +22,7 @@ from techtransfer.achievements.choices import (
     disciplines,
 )
 from techtransfer.achievements.models import Achievement, Catalogue
+from techtransfer.achievements.registration_numbers import RegistrationNumberField
 from techtransfer.core import uscc
 from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.forms import StyledForm
@@ -135,26 +136,18 @@ class CatalogueFilterForm(StyledForm):
         )
 
 
-REGISTRATION_DIGITS = 12  # 360202612509: region, year, serial
-
-
 class AddEntryForm(StyledForm):
     """Manual curation: one published record by its registration number, with an optional note."""
 
-    registration_number = forms.CharField(label=_("Registration number"), max_length=20)
+    registration_number = RegistrationNumberField(label=_("Registration number"))
     note = forms.CharField(
         label=_("Editorial note"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_registration_number(self) -> Achievement:
-        # ３６０２… typed with a Chinese input method is the same number; spaces between groups too.
-        number = "".join(unicodedata.normalize("NFKC", str(self.cleaned_data["registration_number"])).split())
-        if len(number) != REGISTRATION_DIGITS or not (number.isascii() and number.isdigit()):
-            raise forms.ValidationError(
-                _("A registration number has %(digits)d digits; this one has %(n)d characters."),
-                code="number_length",
-                params={"digits": REGISTRATION_DIGITS, "n": len(number)},
-            )
+        # ３６０２… typed with a Chinese input method is the same number; spaces between groups too
+        # (read by the field, as every form reads these numbers).
+        number = self.cleaned_data["registration_number"]
         achievement = public_achievements().filter(registration_number=number).first()
         if achievement is None:
             raise forms.ValidationError(_("No published record has this registration number."), code="unknown_number")

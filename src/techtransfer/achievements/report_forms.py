@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.models import Achievement
+from techtransfer.achievements.registration_numbers import RegistrationNumberField
 from techtransfer.core import uscc
 from techtransfer.core.forms import StyledForm, date_input
 from techtransfer.core.models import Organisation
@@ -73,10 +74,7 @@ class ReportForm(StyledForm):
         label=_("Registry record (optional)"), queryset=Achievement.objects.none(), required=False,
         empty_label=_("— none —"),
     )  # fmt: skip
-    registration_number = forms.CharField(
-        label=_("Or its registration number"), max_length=12, required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )  # fmt: skip
+    registration_number = RegistrationNumberField(label=_("Or its registration number"), required=False)
 
     def __init__(self, *args: Any, achievements: QuerySet[Achievement], **kwargs: Any) -> None:
         """`achievements`: the records a report may name (published ones of the project's owner). The
@@ -95,7 +93,7 @@ class ReportForm(StyledForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        number = (data.get("registration_number") or "").strip()
+        number = data.get("registration_number") or ""  # normalised by the field: ３６０２ 0261… is 36020261…
         if number:
             found = self._records.filter(registration_number=number).first()
             if found is None:

@@ -6,6 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import registration_numbers
 from techtransfer.achievements.access import member_q
 from techtransfer.achievements.choices import AchievementStatus, TransferMode
 from techtransfer.achievements.models import Achievement, AchievementRevision, Disclosure
@@ -166,8 +167,14 @@ def is_public_achievement(pk: int) -> bool:
 
 
 def registered_achievement_id(number: str, *, organisation_id: int | None = None) -> int | None:
-    """The id of the achievement with this registration number (of this organisation, if given)."""
-    qs = Achievement.objects.filter(registration_number=number.strip())
+    """The id of the achievement with this registration number (of this organisation, if given). The
+    number is read as typed (`registration_numbers.normalise`: full-width digits, spaces between
+    groups); None, without a query, for anything that is not 12 digits. A form that should say why a
+    number is wrong reads it first with `registration_numbers.read` or `RegistrationNumberField`."""
+    number = registration_numbers.normalise(number)
+    if not registration_numbers.is_valid(number):
+        return None
+    qs = Achievement.objects.filter(registration_number=number)
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
     return qs.values_list("pk", flat=True).first()

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements.registration_numbers import RegistrationNumberField
 from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.contracts.amounts import amount_problems
 from techtransfer.contracts.choices import (
@@ -63,10 +64,9 @@ def deal_label(deal: Deal) -> str:
 
 
 class ContractForm(StyledModelForm):
-    achievement_number = forms.CharField(
+    achievement_number = RegistrationNumberField(
         label=_("Achievement registration number"),
         required=False,
-        max_length=32,
         help_text=_("Optional: the registered achievement this contract transfers."),
     )
     # Shown (ticked to go on) only when the amount differs from the linked deal's (`clean`).
@@ -111,7 +111,8 @@ class ContractForm(StyledModelForm):
         ]
 
     def clean_achievement_number(self) -> int | None:
-        number = self.cleaned_data.get("achievement_number", "").strip()
+        # Read by the field as the achievements app reads it: ３６０２… and 3602 0261 0001 are numbers.
+        number = self.cleaned_data.get("achievement_number") or ""
         if not number:
             return None
         pk = registered_achievement_id(number)

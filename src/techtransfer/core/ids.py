@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit integer column, the widest id any table has
 _MAX_DIGITS = len(str(MAX_ID))
 
@@ -15,3 +17,10 @@ def parse_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def typed_number(value: object) -> str:
+    """A number (registration number, contract number) as typed on a Chinese keyboard or copied from
+    a certificate, made what is stored: full-width characters ASCII (NFKC: ３６ → 36) and every space
+    (the ideographic one too) removed. Nothing is checked: the caller says what the number must be."""
+    return "".join(unicodedata.normalize("NFKC", str(value if value is not None else "")).split())

@@ -5,13 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import registration_numbers
+from techtransfer.achievements.registration_numbers import REGISTRATION_DIGITS
 from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.core.forms import StyledForm, date_input, datetime_input
 from techtransfer.core.ids import parse_id
 from techtransfer.matchmaking.choices import ResultKind
 from techtransfer.matchmaking.events import SESSION_LINK
-
-REGISTRATION_DIGITS = 12  # 360202610001: an achievement's registration number
 
 
 class EventForm(StyledForm):
@@ -39,11 +39,17 @@ class ItemForm(StyledForm):
 
     def clean_achievement(self) -> int | None:
         """The achievement's id, from its registration number (what its page shows; the form asked
-        for the database id under that name) or, as before, its id."""
-        raw = self.cleaned_data.get("achievement", "").strip()
+        for the database id under that name) or, as before, its id. Typed in full-width digits or
+        grouped with spaces, both are read as the achievements app reads them."""
+        raw = registration_numbers.normalise(self.cleaned_data.get("achievement", ""))
         if not raw:
             return None
-        found = registered_achievement_id(raw) if len(raw) == REGISTRATION_DIGITS else parse_id(raw)
+        if len(raw) == REGISTRATION_DIGITS:
+            found = registered_achievement_id(registration_numbers.read(raw))
+        else:
+            found = parse_id(raw)
+            if found is None:
+                registration_numbers.read(raw)  # neither a number nor an id: raises, saying its length
         if found is None:
             raise forms.ValidationError(_("No registered achievement has this number."))
         return found

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from techtransfer.achievements import reports as services
 from techtransfer.achievements.models import FundedProject, ProjectReport, ReportReminder
@@ -429,3 +430,43 @@ def test_the_report_form_offers_only_published_records_the_newest_first(
     )
     assert both.context["form"].errors == {"registration_number": ["Choose a record or give a number, not both."]}
     assert ProjectReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "typed", ["３６０２０２６１０００１", "3602 0261 0001", " ３６０２\u3000０２６１\u3000０００１ "]
+)
+def test_the_report_names_a_record_by_its_number_as_typed(project, owner, applicant_member, typed):
+    """The catalogue editor read ３６０２… (a Chinese input method) and grouped numbers; this form took
+    only ASCII and at most 12 characters, and answered that no record has the number."""
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    record = AchievementFactory(
+        organisation=owner, status=AchievementStatus.PUBLISHED, registration_number="360202610001"
+    )
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(applicant_member)
+    done = c.post(f"/reports/projects/{project.pk}/file/", {"summary": "形成新产品一项", "registration_number": typed})
+    assert done.status_code == 302
+    assert ProjectReport.objects.get().achievement_id == record.pk
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("36020261000", "登记号为 12 位数字，当前填写了 11 个字符。"),
+        ("3602 0261 0001 1", "登记号为 12 位数字，当前填写了 13 个字符。"),
+    ],
+)
+def test_the_report_form_tells_a_wrong_number_its_length(project, owner, applicant_member, typed, expected):
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+
+    AchievementFactory(organisation=owner, status=AchievementStatus.PUBLISHED, registration_number="360202610001")
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(applicant_member)
+    wrong = c.post(f"/reports/projects/{project.pk}/file/", {"summary": "形成新产品一项", "registration_number": typed})
+    assert wrong.status_code == 400
+    with translation.override("zh-hans"):
+        assert wrong.context["form"].errors == {"registration_number": [expected]}
+    assert ProjectReport.objects.count() == 0

@@ -139,3 +139,39 @@ def test_an_internal_achievement_cannot_be_on_a_public_programme(client, event, 
 def test_deciding_an_item_that_is_not_a_number_is_not_found(client, event, province_official):
     client.force_login(province_official)
     assert client.post(reverse("events:post", args=[event.pk, "accept"]), {"item": "abc"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("３６０２０２６１０１００", "found"),
+        ("3602 0261 0100", "found"),
+        ("36020261010A", "A registration number has digits only (0–9), no letters or signs."),
+        ("3602-0261-0100", "A registration number has 12 digits; this one has 14 characters."),
+        ("3602 0261 01", "id"),  # 10 digits: read as an id, as the form always did
+    ],
+)
+def test_the_item_form_reads_a_registration_number_as_typed(applicant_org, typed, expected):
+    """The same reading as the achievements app (`registration_numbers`): full-width digits and
+    spaces are the number; what is neither a number nor an id is told what a number looks like."""
+    from django.utils import translation
+
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+    from techtransfer.matchmaking.event_forms import ItemForm
+
+    public = AchievementFactory(
+        organisation=applicant_org, status=AchievementStatus.PUBLISHED, registration_number="360202610100",
+        published_at=timezone.now(),
+    )  # fmt: skip
+    form = ItemForm({"achievement": typed})
+    if expected == "found":
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["achievement"] == public.pk
+    elif expected == "id":
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["achievement"] == 3602026101
+    else:
+        with translation.override("en"):
+            assert not form.is_valid()
+            assert form.errors["achievement"] == [expected]
