@@ -34,10 +34,21 @@ class InquiryOut(Schema):
 
 
 class MessageOut(Schema):
+    """One entry of the thread: a message (`kind` "message", its `body`) or the record of a status
+    change (`kind` "status", `params` {"from", "to", and "reason" or "contract_reference" when
+    given}, no body). `text` is either said in the request's language."""
+
     id: int
     author_id: int
+    kind: str
     body: str
+    params: dict[str, str]
+    text: str
     created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_text(obj: Message) -> str:
+        return obj.shown_text
 
 
 class InquiryIn(Schema):

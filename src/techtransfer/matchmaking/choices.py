@@ -15,6 +15,15 @@ class InquiryStatus(models.TextChoices):
 FINAL_STATES = frozenset({InquiryStatus.CONTRACT_SIGNED, InquiryStatus.CLOSED})
 
 
+class EntryKind(models.TextChoices):
+    """What an entry of an inquiry's thread is: a participant's message, or a system entry that
+    records a status change (who, when, from what to what; written in no language, shown in the
+    reader's: `Message.shown_text`)."""
+
+    MESSAGE = "message", _("Message")
+    STATUS = "status", _("Status change")
+
+
 class ItemStatus(models.TextChoices):
     INVITED = "invited", _("Invited by the organiser")
     PROPOSED = "proposed", _("Proposed by its owner")

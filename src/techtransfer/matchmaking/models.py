@@ -8,9 +8,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from techtransfer.matchmaking.choices import InquiryStatus, ItemStatus, ResultKind
+from techtransfer.matchmaking.choices import EntryKind, InquiryStatus, ItemStatus, ResultKind
 
 
 class Inquiry(models.Model):
@@ -84,18 +85,53 @@ class BrokerRating(models.Model):
 
 
 class Message(models.Model):
-    """One message of an inquiry's thread; append-only."""
+    """One entry of an inquiry's thread; append-only. Either a participant's message (`body`) or a
+    system entry of a status change (`kind` STATUS, written by `services.change_status`), whose
+    `author` is who changed it and whose `params` say what changed: {"from", "to"} statuses and,
+    when given, "reason" (closing) and "contract_reference" (contract signed). The entry stores codes
+    and values, not a sentence, so that each reader reads it in their own language (`shown_text`)."""
+
+    Kind = EntryKind
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("message"), max_length=4000)
+    kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices, default=EntryKind.MESSAGE)
+    body = models.TextField(_("message"), max_length=4000, blank=True)
+    params = models.JSONField(_("what changed"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.author_id}: {self.body[:40]}"
+        return f"{self.author_id}: {self.shown_text[:40]}"
+
+    @property
+    def is_status_change(self) -> bool:
+        return self.kind == EntryKind.STATUS
+
+    @property
+    def shown_text(self) -> str:
+        """The message, or the status change said in the active language: “Status changed: “Negotiating”
+        → “Intention signed”.”, with the reason for closing or the contract number when given."""
+        if not self.is_status_change:
+            return self.body
+        p = self.params
+        lines = [
+            gettext("Status changed: “%(before)s” → “%(after)s”.")
+            % {"before": _status_label(p.get("from")), "after": _status_label(p.get("to"))}
+        ]
+        if p.get("reason"):
+            lines.append(gettext("Reason for closing: %(reason)s") % {"reason": p["reason"]})
+        if p.get("contract_reference"):
+            lines.append(gettext("Contract registration number: %(number)s") % {"number": p["contract_reference"]})
+        return "\n".join(lines)
+
+
+def _status_label(value: object) -> str:
+    """The status's label in the active language; a value no longer among the choices, as stored."""
+    label = dict(InquiryStatus.choices).get(str(value)) if value else None
+    return str(label) if label is not None else str(value or "")
 
 
 class Event(models.Model):

@@ -93,7 +93,11 @@ def _side(inquiry: Inquiry, organisation_id: int) -> set[int]:
     """The people of one side who take part in the thread: those who have written in it (on the
     initiating side, the inquirer first of all) and are still active members; nobody yet: the side's
     first contacts."""
-    authors = set(Message.objects.filter(inquiry=inquiry).values_list("author_id", flat=True))
+    # Messages only: the entry a status change leaves in the thread does not make its author one of
+    # those who write there (who is told of what stays as it was before these entries).
+    authors = set(
+        Message.objects.filter(inquiry=inquiry, kind=Message.Kind.MESSAGE).values_list("author_id", flat=True)
+    )
     if organisation_id == inquiry.initiator_id:
         authors.add(inquiry.created_by_id)
     return _active_members(organisation_id, authors) or _first_contacts(inquiry, organisation_id)
@@ -191,7 +195,12 @@ def schedule_meeting(*, actor: User, inquiry_id: int, at: datetime.datetime, not
 def change_status(
     *, actor: User, inquiry_id: int, status: str, reason: str = "", contract_reference: str = ""
 ) -> Inquiry:
-    """Move along the status path; closing needs a reason; a contract reference may be given when signed."""
+    """Move along the status path; closing needs a reason; a contract reference may be given when signed.
+
+    Besides the audit event, the change is written into the thread as a system entry (a `Message` of
+    kind STATUS by `actor`, with the statuses, reason and contract number as values), so that both
+    sides read who moved the inquiry on, when, and from what to what, in their own language.
+    """
     inquiry = _locked(actor, inquiry_id)
     if status not in TRANSITIONS or inquiry.status not in TRANSITIONS[status]:
         # state_label: "This record is now “已关闭”…" (a page sent before someone else moved it on).
@@ -205,8 +214,15 @@ def change_status(
     if status == S.CONTRACT_SIGNED:
         inquiry.contract_reference = contract_reference.strip()
     inquiry.save(update_fields=["status", "close_reason", "contract_reference", "updated_at"])
+    params = {"from": before, "to": status}
+    if inquiry.close_reason:
+        params["reason"] = inquiry.close_reason
+    if status == S.CONTRACT_SIGNED and inquiry.contract_reference:
+        params["contract_reference"] = inquiry.contract_reference
+    entry = Message.objects.create(inquiry=inquiry, author=actor, kind=Message.Kind.STATUS, params=params)
     record_event(actor=actor, action="inquiry.status", obj=inquiry,
-                 changes={"status": [before, status], "reason": inquiry.close_reason})  # fmt: skip
+                 changes={"status": [before, status], "reason": inquiry.close_reason,
+                          "contract_reference": inquiry.contract_reference, "message": entry.pk})  # fmt: skip
     _tell(inquiry, actor, lambda: _("%(subject)s: %(status)s") % {"subject": inquiry.subject,
                                                                   "status": inquiry.get_status_display()})  # fmt: skip
     return inquiry
