@@ -102,11 +102,18 @@ def post_message(request: HttpRequest, pk: int, payload: MessageIn) -> tuple[int
 @router.post("/inquiries/{pk}/status", response=InquiryOut)
 def change_status(request: HttpRequest, pk: int, payload: StatusIn) -> Inquiry:
     """Move the inquiry on; closing it needs a `reason` (a blank one is refused: 422 under `reason`).
+    With "contract_signed", `contract_reference` may give the technology contract's registration
+    number: 16 digits (full-width digits and spaces are read), else 422 under `contract_reference`.
     A move the path does not allow from the current status is refused with 409 `invalid_transition`."""
     user = require_user(request)
     access.get_inquiry_for_user(user, pk)
     if payload.status == InquiryStatus.CLOSED and not payload.reason.strip():
         raise DomainError(Errors.VALIDATION, details={"fields": {"reason": [str(MatchErrors.REASON_REQUIRED.message)]}})
+    if payload.status == InquiryStatus.CONTRACT_SIGNED:
+        try:
+            services.contract_number(payload.contract_reference)
+        except DomainError as exc:
+            raise DomainError(Errors.VALIDATION, details={"fields": {"contract_reference": [exc.message]}}) from exc
     return services.change_status(actor=user, inquiry_id=pk, **payload.dict())
 
 

@@ -33,3 +33,11 @@ class MatchErrors:
     )
     SCORE = ErrorCode("broker_rating_score", _("Give 1 to 5 stars."), 400)
     NO_TARGET = ErrorCode("inquiry_no_target", _("Choose a need, an achievement or an organisation."), 400)
+    CONTRACT_REFERENCE = ErrorCode(
+        "inquiry_contract_reference",
+        _(
+            "A technology contract's registration number has 16 digits: the registration point's region "
+            "code (6), the year (4) and a serial number (6). Leave it empty if the contract is not registered yet."
+        ),
+        400,
+    )

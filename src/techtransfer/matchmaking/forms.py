@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import StyledForm, datetime_input
 from techtransfer.matchmaking.choices import InquiryStatus
+from techtransfer.matchmaking.services import contract_number
 
 
 class InquiryForm(StyledForm):
@@ -27,7 +29,14 @@ class StatusForm(StyledForm):
         label=_("New status"), choices=[c for c in InquiryStatus.choices if c[0] != InquiryStatus.CONTACTED]
     )
     reason = forms.CharField(label=_("Reason for closing"), max_length=500, required=False)
-    contract_reference = forms.CharField(label=_("Contract registration number"), max_length=64, required=False)
+    contract_reference = forms.CharField(
+        label=_("Contract registration number"), max_length=64, required=False,
+        help_text=_(
+            "Optional, with “Contract signed”: the 16-digit registration number of the technology contract, "
+            "once it is registered."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
 
     def __init__(self, *args: Any, allowed: Iterable[str] | None = None, **kwargs: Any) -> None:
         """`allowed`: the statuses the inquiry may move to now (`services.next_statuses`); only those
@@ -39,6 +48,20 @@ class StatusForm(StyledForm):
             keep = set(allowed)
             widget = self.fields["status"].widget
             widget.choices = [c for c in widget.choices if c[0] in keep]  # type: ignore[attr-defined]
+            if InquiryStatus.CONTRACT_SIGNED not in keep:
+                # Asked for only when the contract may be marked signed now (it is ignored otherwise).
+                del self.fields["contract_reference"]
+
+    def clean_contract_reference(self) -> str:
+        """The number as stored (３６０１… and grouped digits read), said wrong beside the field when it
+        is not 16 digits; only with “Contract signed” (ignored with any other status, as before)."""
+        value = str(self.cleaned_data.get("contract_reference") or "")
+        if self.data.get("status") != InquiryStatus.CONTRACT_SIGNED:
+            return ""
+        try:
+            return contract_number(value)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
 
     def offers_a_status(self) -> bool:
         """Whether any status is offered: none once the inquiry is finished (the form is not shown)."""

@@ -21,6 +21,7 @@ from techtransfer.achievements.selectors import achievement_for_matchmaking
 from techtransfer.audit.services import record_event
 from techtransfer.core.choices import OrganisationStatus, Role
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.ids import typed_number
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import admin_ids, is_member, is_org_admin
 from techtransfer.matchmaking.choices import FINAL_STATES, InquiryStatus
@@ -39,6 +40,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CONTRACT_SIGNED: frozenset({S.INTENTION_SIGNED}),
     S.CLOSED: frozenset({S.CONTACTED, S.NEGOTIATING, S.INTENTION_SIGNED}),
 }
+
+
+# The registration number of a technology contract (contracts.services.next_contract_number): the
+# registration point's GB/T 2260 code (6) + year (4) + serial (6). Matchmaking may not import the
+# contracts app (ARCHITECTURE.md: matchmaking → needs, achievements), so the number an inquiry names
+# is checked for this format only, not looked up: it may also name a contract registered elsewhere.
+CONTRACT_NUMBER_DIGITS = 16
+
+
+def contract_number(value: str) -> str:
+    """The contract registration number an inquiry names, as typed (full-width digits, spaces between
+    groups: `core.ids.typed_number`), or "" when none is given; DomainError CONTRACT_REFERENCE (naming
+    the field) when it is not 16 digits."""
+    number = typed_number(value)
+    if number and not (len(number) == CONTRACT_NUMBER_DIGITS and number.isascii() and number.isdigit()):
+        raise DomainError(MatchErrors.CONTRACT_REFERENCE, details={"field": "contract_reference"})
+    return number
 
 
 def next_statuses(current: str) -> list[str]:
@@ -195,7 +213,8 @@ def schedule_meeting(*, actor: User, inquiry_id: int, at: datetime.datetime, not
 def change_status(
     *, actor: User, inquiry_id: int, status: str, reason: str = "", contract_reference: str = ""
 ) -> Inquiry:
-    """Move along the status path; closing needs a reason; a contract reference may be given when signed.
+    """Move along the status path; closing needs a reason; the contract's registration number may be
+    given when signed (optional; checked for its format only: `contract_number`).
 
     Besides the audit event, the change is written into the thread as a system entry (a `Message` of
     kind STATUS by `actor`, with the statuses, reason and contract number as values), so that both
@@ -208,11 +227,12 @@ def change_status(
         raise DomainError(Errors.INVALID_TRANSITION, details=details)
     if status == S.CLOSED and not reason.strip():
         raise DomainError(MatchErrors.REASON_REQUIRED, details={"field": "reason"})
+    number = contract_number(contract_reference) if status == S.CONTRACT_SIGNED else ""
     before = inquiry.status
     inquiry.status = status
     inquiry.close_reason = reason.strip() if status == S.CLOSED else ""
     if status == S.CONTRACT_SIGNED:
-        inquiry.contract_reference = contract_reference.strip()
+        inquiry.contract_reference = number
     inquiry.save(update_fields=["status", "close_reason", "contract_reference", "updated_at"])
     params = {"from": before, "to": status}
     if inquiry.close_reason:

@@ -143,7 +143,7 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             inquiry_id=pk,
             status=d["status"],
             reason=d["reason"],
-            contract_reference=d["contract_reference"],
+            contract_reference=d.get("contract_reference", ""),
         )
     elif what == "meeting":
         form = MeetingForm(request.POST)
