@@ -13,7 +13,6 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,8 +61,9 @@ class BusyDatabaseMiddleware:
 
             response = error_response(request, 503, Errors.BUSY.code, message)
         else:
-            context = {"status": 503, "heading": _("The platform is busy"), "explanation": message}
-            response = render(request, "web/error.html", context, status=503)
+            from techtransfer.web.views import error_page
+
+            response = error_page(request, 503, _("The platform is busy"), message)
         response["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
 

@@ -164,8 +164,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+    return error_page(request, status, heading, explanation)
+
+
+# Where an htmx request's error notice goes: the page-level alert region of web/base.html.
+HTMX_ALERT_TARGET = "#htmx-alert"
+
+
+def error_page(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+    """An error page in the site's layout and the reader's language; for an htmx request (a search
+    suggestion, a form sent in place, a poll) only a short alert, aimed at the page's alert region.
+
+    htmx swaps nothing of a 4xx/5xx answer by default, so the person saw no reaction at all; a whole
+    page swapped into a fragment's place would put a layout inside the layout. The headers name the
+    region and the swap; web/static/web/site.js lets htmx swap an error answer that names the region.
+    """
     context = {"status": status, "heading": heading, "explanation": explanation}
-    return render(request, "web/error.html", context, status=status)
+    if not request.headers.get("HX-Request"):
+        return render(request, "web/error.html", context, status=status)
+    response = render(request, "web/_error_alert.html", context, status=status)
+    response["HX-Retarget"] = HTMX_ALERT_TARGET
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @require_POST

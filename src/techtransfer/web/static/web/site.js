@@ -1,0 +1,64 @@
+// An htmx request that fails (a search suggestion, a form sent in place, a poll) says so: htmx swaps
+// nothing of a 4xx/5xx answer by default, so the person saw no reaction at all.
+// The platform's error answers to htmx (web.views.error_page: 400, 403, 404, 405, CSRF, 503 busy)
+// are a short alert in the reader's language aimed at base.html's #htmx-alert (HX-Retarget): let htmx
+// swap it there. Any other failure (a 500, an empty 4xx, no connection) shows the region's fallback
+// text, written in the page's language. An element inside [data-htmx-errors="quiet"] (an optional
+// panel that removes itself) is left alone.
+(function () {
+  "use strict";
+  var sourceElt = null;
+  var sourceId = "";
+
+  function region() { return document.getElementById("htmx-alert"); }
+
+  function quiet(elt) {
+    return !!(elt && elt.closest && elt.closest('[data-htmx-errors="quiet"]'));
+  }
+
+  function remember(elt) {
+    sourceElt = elt || null;
+    sourceId = (elt && elt.id) || "";
+  }
+
+  function showFallback(elt) {
+    var box = region();
+    if (!box) { return; }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger alert-dismissible shadow mb-0";
+    alert.setAttribute("role", "alert");
+    alert.textContent = box.getAttribute("data-fallback") || "";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("data-bs-dismiss", "alert");
+    close.setAttribute("aria-label", box.getAttribute("data-dismiss") || "");
+    alert.appendChild(close);
+    box.replaceChildren(alert);
+    remember(elt);
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!detail.xhr || detail.xhr.status < 400 || quiet(detail.elt)) { return; }
+    if (detail.target && detail.target.id === "htmx-alert") {
+      detail.shouldSwap = true;
+      remember(detail.elt);
+    } else {
+      showFallback(detail.elt);
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    if (!quiet(event.detail.elt)) { showFallback(event.detail.elt); }
+  });
+
+  // The same element's next request went through (a poll, a retried suggestion): its alert is stale.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!event.detail.successful || !elt || (elt !== sourceElt && !(sourceId && elt.id === sourceId))) { return; }
+    var box = region();
+    if (box) { box.replaceChildren(); }
+    remember(null);
+  });
+})();
