@@ -2,6 +2,7 @@
 
 - Anyone: published listings and their auctions.
 - Members of the listing's organisation: all its listings (drafts too), their deals and auctions.
+  Only its admins choose which of its achievements go on the market (`listable_achievements`).
 - Members of a buyer organisation: their own deals.
 - Government reviewers and officials: listings of their jurisdiction once submitted (never drafts)
   and the deals on them; reviewers of the region review listings.
@@ -20,7 +21,10 @@ from typing import Literal
 
 from django.db.models import Q, QuerySet
 
-from techtransfer.core.choices import GOVERNMENT_ROLES
+from techtransfer.achievements.access import achievements_visible_to
+from techtransfer.achievements.choices import AchievementStatus
+from techtransfer.achievements.models import Achievement
+from techtransfer.core.choices import GOVERNMENT_ROLES, Role
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import jurisdiction_q, may_act_on_region
 from techtransfer.core.models import Membership, User
@@ -83,6 +87,31 @@ def can_on_listing(user: User, listing: Listing, action: ListingAction) -> bool:
     if action == "review":  # not a listing of one's own organisation (`decides_own`)
         return may_act_on_region(user, listing.region_id) and not decides_own(user, listing.organisation_id)
     return False
+
+
+def listable_achievements(user: User) -> QuerySet[Achievement]:
+    """The achievements `user` may put on the market (choose as a listing's subject): published, visible
+    to them, of an organisation whose achievements they manage: its admins, as for every other
+    decision over the organisation's records (`achievements.access.can_on_achievement(..., "manage")`);
+    any for a platform admin. ADR 0015.
+
+    The one rule behind the achievement page's "Put on the market" link (`panels.market_panel`), the
+    listing form's achievement choices (`forms.ListingForm`) and `services.create_listing` /
+    `update_listing`. Other members still draft listings of patents and edit their organisation's
+    listings, keeping the achievement an admin chose.
+    """
+    published = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED)
+    if not user.is_authenticated:
+        return published.none()
+    if user.is_platform_admin:
+        return published
+    managed = Membership.objects.filter(user=user, is_active=True, role=Role.ORG_ADMIN).values("organisation_id")
+    return published.filter(organisation_id__in=managed)
+
+
+def may_list_achievement(user: User, achievement_id: int) -> bool:
+    """May `user` put this achievement on the market (`listable_achievements`)?"""
+    return listable_achievements(user).filter(pk=achievement_id).exists()
 
 
 def get_listing_for_user(user: User, pk: int, *, action: ListingAction = "view") -> Listing:

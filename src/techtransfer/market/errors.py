@@ -9,6 +9,14 @@ class MarketErrors:
     ACHIEVEMENT_NOT_PUBLISHED = ErrorCode(
         "listing_achievement_not_published", _("Only a published achievement can be listed."), 400
     )
+    ACHIEVEMENT_NOT_MANAGED = ErrorCode(
+        "listing_achievement_not_managed",
+        _(
+            "Only your organisation's admins can put its achievements on the market. Ask one of them, or list"
+            " the patents by their numbers."
+        ),
+        403,
+    )
     SUBJECT_MISSING = ErrorCode(
         "listing_subject_missing", _("Choose a published achievement or give the patent numbers."), 400
     )

@@ -17,6 +17,7 @@ from techtransfer.achievements.choices import AchievementStatus, PlanIndustry
 from techtransfer.core.forms import StyledForm, date_input, datetime_input
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, Organisation, User
+from techtransfer.market.access import listable_achievements
 from techtransfer.market.choices import DepositStatus, ListingMode
 from techtransfer.market.models import Listing
 from techtransfer.market.services import AuctionInput, ListingInput
@@ -64,21 +65,25 @@ class ListingForm(OrganisationChoiceMixin, StyledForm):
     listed_from = forms.DateField(label=_("Listed from"), widget=date_input())
     listed_until = forms.DateField(label=_("Listed until"), widget=date_input())
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, listing: Listing | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_organisations(user)
         org_ids = [o.pk for o in my_organisations(user)]
-        published = achievements_visible_to(user).filter(
-            organisation_id__in=org_ids, status=AchievementStatus.PUBLISHED
-        )
+        # The achievements the user may put on the market (their organisations' admins: the service's
+        # rule), and, editing a listing, the one it already has (a member keeps the admin's choice).
+        listable = listable_achievements(user).filter(organisation_id__in=org_ids)
         # The newest 500 first (a university holds thousands), plus the one asked for (`?achievement=`,
         # the record being edited, or the one posted), so that no published record is out of reach.
-        recent = list(published.order_by("-published_at", "-pk").values_list("pk", "name")[:500])
+        recent = list(listable.order_by("-published_at", "-pk").values_list("pk", "name")[:500])
         shown = {pk for pk, _name in recent}
         # parse_id: "²" passes isdigit() but not int(), and 20 digits overflow the id column (a 500).
         asked = (parse_id(self.initial.get("achievement")), parse_id(self.data.get(self.add_prefix("achievement"))))
         wanted_ids = [pk for pk in dict.fromkeys(asked) if pk is not None and pk not in shown]
-        extra = list(published.filter(pk__in=wanted_ids).values_list("pk", "name")) if wanted_ids else []
+        extra = list(listable.filter(pk__in=wanted_ids).values_list("pk", "name")) if wanted_ids else []
+        kept = listing.achievement_id if listing is not None else None
+        if kept is not None and kept not in shown and kept not in {pk for pk, _name in extra}:
+            published = achievements_visible_to(user).filter(status=AchievementStatus.PUBLISHED, pk=kept)
+            extra = [*published.values_list("pk", "name"), *extra]
         self.fields["achievement"].choices = [("", "—"), *extra, *recent]  # type: ignore[attr-defined]
         today = timezone.localdate()
         self.initial.setdefault("listed_from", today)

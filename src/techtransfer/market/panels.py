@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from techtransfer.achievements.access import is_insider
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.panels import register
-from techtransfer.core.roles import is_org_admin
+from techtransfer.market.access import may_list_achievement
 from techtransfer.market.selectors import deals_for_achievement, is_listed, listings_for_achievement
 
 
@@ -19,13 +19,14 @@ def market_panel(request: HttpRequest, achievement: Achievement) -> tuple[str, d
     deals = list(deals_for_achievement(achievement.pk)) if listings and is_insider(request.user, achievement) else []  # type: ignore[arg-type]
     if achievement.status != Achievement.Status.PUBLISHED and not listings:
         return None
-    # "Put on the market" for its organisation's admins while it is published and not listed: the
-    # listing form's select offers only the newest 500 published records, this opens it with this one.
+    # "Put on the market" for whoever may list it (its organisation's admins: `listable_achievements`,
+    # the rule of the form and the service) while it is published and not listed: the listing form's
+    # select offers only the newest 500 published records, this opens it with this one.
     may_list = (
         user is not None
         and achievement.status == Achievement.Status.PUBLISHED
-        and is_org_admin(user, achievement.organisation_id)
         and not is_listed(achievement.pk)
+        and may_list_achievement(user, achievement.pk)
     )
     context = {"market_listings": listings, "market_deals": deals, "may_list": may_list, "achievement": achievement}
     return "market/_achievement_market.html", context

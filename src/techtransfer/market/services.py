@@ -28,7 +28,7 @@ from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 from techtransfer.market import hooks, notices, selectors
-from techtransfer.market.access import EDITABLE_STATES
+from techtransfer.market.access import EDITABLE_STATES, may_list_achievement
 from techtransfer.market.choices import AuctionStatus, DealSource, DealStatus, DepositStatus, ListingStatus
 from techtransfer.market.errors import MarketErrors
 from techtransfer.market.models import (
@@ -107,6 +107,10 @@ def _apply_input(actor: User, listing: Listing, data: ListingInput) -> None:
             raise DomainError(MarketErrors.ACHIEVEMENT_NOT_PUBLISHED, details={"field": "achievement"}) from exc
         if achievement.organisation_id != listing.organisation_id or achievement.status != AchievementStatus.PUBLISHED:
             raise DomainError(MarketErrors.ACHIEVEMENT_NOT_PUBLISHED, details={"field": "achievement"})
+        # Choosing the achievement is its organisation's admins' decision; a member editing a listing
+        # keeps the one an admin chose.
+        if achievement.pk != listing.achievement_id and not may_list_achievement(actor, achievement.pk):
+            raise DomainError(MarketErrors.ACHIEVEMENT_NOT_MANAGED, details={"field": "achievement"})
         listing.achievement = achievement
         title = title or achievement.name
         industry = industry or achievement.plan_industry
@@ -139,8 +143,8 @@ def _apply_input(actor: User, listing: Listing, data: ListingInput) -> None:
 def create_listing(*, actor: User, organisation_id: int, data: ListingInput) -> Listing:
     """Draft a listing for `organisation_id`, of which the actor must be a member.
 
-    The subject is a published achievement of the same organisation or patent numbers. Writes
-    `listing.create`.
+    The subject is a published achievement of the same organisation, which only those who may list it
+    choose (its admins: `access.listable_achievements`), or patent numbers. Writes `listing.create`.
     """
     _require_member(actor, organisation_id)
     organisation = Organisation.objects.get(pk=organisation_id)

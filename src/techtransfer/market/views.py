@@ -193,7 +193,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "price_max": listing.price_max, "price_negotiable": listing.price_negotiable,
         "listed_from": listing.listed_from, "listed_until": listing.listed_until,
     }  # fmt: skip
-    form = ListingForm(request.POST or None, user=user, initial=initial)
+    form = ListingForm(request.POST or None, user=user, initial=initial, listing=listing)
     form.fields["organisation"].disabled = True
     loaded_at = concurrency.form_stamp(request, listing)
     if request.method == "POST" and form.is_valid():

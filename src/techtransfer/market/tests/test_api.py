@@ -45,8 +45,8 @@ def test_an_unknown_mode_or_industry_is_refused_under_its_name(client, applicant
     assert not Listing.objects.exists()
 
 
-def test_known_choices_and_an_empty_industry_are_taken(client, applicant_member, body, published_achievement):
-    client.force_login(applicant_member)
+def test_known_choices_and_an_empty_industry_are_taken(client, applicant_admin, body, published_achievement):
+    client.force_login(applicant_admin)
     for mode, industry, stored in (("sole_licence", "", "new_materials"), ("equity", "biomed", "biomed")):
         response = client.post(
             "/api/v1/market/listings", {**body, "mode": mode, "industry": industry}, content_type="application/json"
@@ -58,10 +58,10 @@ def test_known_choices_and_an_empty_industry_are_taken(client, applicant_member,
     ]  # fmt: skip
 
 
-def test_price_negotiable_left_out_is_what_the_web_form_offers(client, applicant_member, body):
+def test_price_negotiable_left_out_is_what_the_web_form_offers(client, applicant_admin, body):
     """The new-listing form shows "price negotiable" ticked: a listing drafted through the API without
     it is negotiable too (the model's default); false only when sent false."""
-    client.force_login(applicant_member)
+    client.force_login(applicant_admin)
     page = client.get("/market/listings/new/").content.decode()
     assert 'type="checkbox" name="price_negotiable" class="form-check-input" id="id_price_negotiable" checked' in page
     made = client.post("/api/v1/market/listings", body, content_type="application/json").json()

@@ -80,8 +80,8 @@ def _offered(response) -> list[int | str]:  # type: ignore[no-untyped-def]
     return [pk for pk, _name in response.context["form"].fields["achievement"].choices]
 
 
-def test_the_form_lists_the_newest_500_and_the_one_asked_for(client, catalogue, applicant_member):
-    client.force_login(applicant_member)
+def test_the_form_lists_the_newest_500_and_the_one_asked_for(client, catalogue, applicant_admin):
+    client.force_login(applicant_admin)
     plain = _offered(client.get(reverse("market:create")))
     assert len(plain) == 501 and catalogue.pk not in plain
     names = dict(Achievement.objects.values_list("pk", "name"))
@@ -101,8 +101,8 @@ def test_editing_a_listing_of_an_older_achievement_keeps_it(client, catalogue, s
     assert listing.achievement_id == catalogue.pk
 
 
-def test_posting_an_older_achievement_lists_it(client, catalogue, seller, applicant_member):
-    client.force_login(applicant_member)
+def test_posting_an_older_achievement_lists_it(client, catalogue, seller, applicant_admin):
+    client.force_login(applicant_admin)
     today = timezone.localdate()
     post = {
         "organisation": seller.pk, "achievement": catalogue.pk, "mode": "assignment", "price_min": "100",

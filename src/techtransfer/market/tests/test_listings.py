@@ -36,11 +36,9 @@ def data(**overrides: object) -> ListingInput:
     return ListingInput(**values)  # type: ignore[arg-type]
 
 
-def test_listing_of_a_published_achievement_takes_its_name_and_industry(
-    seller, applicant_member, published_achievement
-):
+def test_listing_of_a_published_achievement_takes_its_name_and_industry(seller, applicant_admin, published_achievement):
     listing = services.create_listing(
-        actor=applicant_member, organisation_id=seller.pk, data=data(achievement_id=published_achievement.pk)
+        actor=applicant_admin, organisation_id=seller.pk, data=data(achievement_id=published_achievement.pk)
     )
     assert (listing.title, listing.industry, listing.status) == (published_achievement.name, "new_materials", S.DRAFT)
     assert listing.region_id == "360121"

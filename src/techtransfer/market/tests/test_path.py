@@ -75,8 +75,8 @@ def test_api_deal_and_bid(client, listing, outsider, buyer, applicant_member):
     assert client.get(f"/api/v1/market/auctions/{session.pk}").json()["best_amount"] == "100.00"
 
 
-def test_api_listing_create_and_submit(client, seller, applicant_member, published_achievement, county_reviewer):
-    client.force_login(applicant_member)
+def test_api_listing_create_and_submit(client, seller, applicant_admin, published_achievement, county_reviewer):
+    client.force_login(applicant_admin)
     today = timezone.localdate()
     response = client.post(
         "/api/v1/market/listings",

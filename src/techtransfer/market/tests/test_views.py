@@ -124,8 +124,8 @@ def test_a_draft_of_an_unverified_organisation_is_explained_to_its_members_only(
         assert 'id="listing-submit-blocked"' not in page and 'name="action" value="submit">Submit</button>' in page
 
 
-def test_create_form_keeps_input_on_error(client, seller, applicant_member, published_achievement):
-    client.force_login(applicant_member)
+def test_create_form_keeps_input_on_error(client, seller, applicant_admin, published_achievement):
+    client.force_login(applicant_admin)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions below read English texts
     today = timezone.localdate()
     response = client.post(
