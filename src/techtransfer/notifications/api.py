@@ -15,6 +15,8 @@ router = Router(tags=["notifications"])
 
 
 class NotificationOut(Schema):
+    """Title and body in the request's language (`Accept-Language`), as the inbox shows them."""
+
     id: int
     kind: str
     title: str
@@ -22,6 +24,14 @@ class NotificationOut(Schema):
     url: str
     created_at: datetime.datetime
     read_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.shown_title
+
+    @staticmethod
+    def resolve_body(obj: Notification) -> str:
+        return obj.shown_body
 
 
 class CountOut(Schema):

@@ -7,7 +7,7 @@ Django's mail backend (the console backend in the demo).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from techtransfer.audit.services import record_event
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.languages import Text, in_every_language, render, translatable
 from techtransfer.core.models import User
 from techtransfer.notifications.models import Notification, Preference
 
@@ -28,19 +29,15 @@ def _send(emails: list[str], subject: str, body: str) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
-Text = str | Callable[[], str]
-
-
-def _render(text: Text) -> str:
-    return text() if callable(text) else text
-
-
 def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", url: str = "") -> int:
     """Tell each user what happened, as each chose. Returns the number of inbox rows written.
 
-    `title` and `body` may be functions that return the text: each is then called in each
-    recipient's language (`User.language`, the platform's default until the person chooses one),
-    so a notice is not written in the language of whoever's action sent it."""
+    `title` and `body` may be functions that return the text in the active language: they are then
+    rendered in every language of the platform and stored with the notice (`Notification.texts`), so
+    the inbox shows it in the language its reader reads the page in, and the e-mail and the stored
+    `title`/`body` are in each recipient's (`User.language`, the platform's default until the
+    person chooses one), never in the language of whoever's action sent it. Plain strings are
+    language-neutral (a name, what a person typed) and stored as they are."""
     ids = sorted(set(user_ids))
     if not ids:
         return 0
@@ -49,13 +46,15 @@ def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", 
     by_language: dict[str, list[User]] = {}
     for u in users:
         by_language.setdefault(u.reading_language, []).append(u)
+    texts = in_every_language(lambda: _texts(title, body)) if translatable(title, body) else {}
     rows: list[Notification] = []
     for language, group in sorted(by_language.items()):
         with translation.override(language):
-            subject, text = _render(title)[:200], _render(body)
+            own = texts.get(language) or _texts(title, body)
+            subject, text = own["title"], own["body"]
             mail_text = _mail_text(subject, text, url)
         rows += [
-            Notification(user=u, kind=kind, title=subject, body=text, url=url[:300])
+            Notification(user=u, kind=kind, title=subject, body=text, url=url[:300], texts=texts)
             for u in group
             if prefs.get(u.pk) is None or prefs[u.pk].in_app
         ]
@@ -64,6 +63,10 @@ def notify(*, user_ids: Iterable[int], kind: str, title: Text, body: Text = "", 
             transaction.on_commit(partial(_send, emails, subject, mail_text))
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def _texts(title: Text, body: Text) -> dict[str, str]:
+    return {"title": render(title)[:200], "body": render(body)}
 
 
 def _mail_text(subject: str, text: str, url: str) -> str:
