@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any, Literal, Protocol
 
 import filetype
@@ -63,6 +64,7 @@ from techtransfer.achievements.io_format import (
 from techtransfer.achievements.models import Achievement, Contributor
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.ids import parse_id
+from techtransfer.core.languages import Text
 from techtransfer.core.models import User
 from techtransfer.core.roles import is_member
 from techtransfer.core.uploads import check_uploaded_file
@@ -529,10 +531,10 @@ def _let_others_write() -> None:
 class Progress(Protocol):
     """`JobContext.progress`: `force` writes at once (a new phase), else at most every 0.5 s."""
 
-    def __call__(self, done: int, total: int, message: str = "", *, force: bool = False) -> None: ...
+    def __call__(self, done: int, total: int, message: Text = "", *, force: bool = False) -> None: ...
 
 
-def _no_progress(done: int, total: int, message: str = "", *, force: bool = False) -> None:
+def _no_progress(done: int, total: int, message: Text = "", *, force: bool = False) -> None:
     return None
 
 
@@ -583,7 +585,7 @@ def import_rows(
         message = _("Cancelled: nothing from row %(row)d on was imported.") % {"row": first}
         outcome.problems.append(Problem(0, "", str(message)))
         return outcome
-    step(2 * len(rows), str(_("Done")))
+    step(2 * len(rows), _("Done"))
     return outcome
 
 
@@ -591,8 +593,20 @@ class _Steps:
     def __init__(self, progress: Progress, total: int) -> None:
         self.progress, self.total = progress, total
 
-    def __call__(self, done: int, message: str, *, force: bool = False) -> None:
+    def __call__(self, done: int, message: Text, *, force: bool = False) -> None:
         self.progress(done, self.total, message, force=force)
+
+
+def _checked(done: int, total: int) -> str:
+    """The checking step, in the active language (a job's step is stored in every language)."""
+    return str(_("Checked %(done)d of %(total)d rows") % {"done": done, "total": total})
+
+
+def _saving(done: int, total: int) -> str:
+    """The saving step before each batch, and once all are saved, in the active language."""
+    if done < total:
+        return str(_("Saving %(done)d of %(total)d valid rows") % {"done": done, "total": total})
+    return str(_("Saved %(done)d of %(total)d valid rows") % {"done": done, "total": total})
 
 
 def _check_rows(
@@ -610,7 +624,7 @@ def _check_rows(
                 valid.append(ok)
         if i % 50 == 0 or i == len(rows):
             check_cancelled()
-            step(i, str(_("Checked %(done)d of %(total)d rows") % {"done": i, "total": len(rows)}))
+            step(i, partial(_checked, i, len(rows)))
     return valid
 
 
@@ -641,11 +655,7 @@ def _save_rows(
     def saved(done: int) -> None:
         # Written before each batch (outside its transaction, so other connections see it): while a
         # batch saves, the page says which rows are being saved, not the last checking step.
-        if done < len(valid):  # `done`: rows saved so far
-            message = _("Saving %(done)d of %(total)d valid rows") % {"done": done, "total": len(valid)}
-        else:
-            message = _("Saved %(done)d of %(total)d valid rows") % {"done": done, "total": len(valid)}
-        step(at(done), str(message), force=True)
+        step(at(done), partial(_saving, done, len(valid)), force=True)  # `done`: rows saved so far
 
     if mode == ImportMode.ALL_OR_NOTHING:
         _save_all_or_nothing(actor, valid, outcome, create, saved, check_cancelled)

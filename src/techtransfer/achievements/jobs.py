@@ -104,8 +104,10 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
             with default_storage.open(path, "rb") as f:
                 content = f.read()
             ctx.log(
-                str(_("%(name)s: %(size)s bytes, mode %(mode)s"))
-                % {"name": params.get("name", ""), "size": f"{len(content):,}", "mode": _mode_label(params["mode"])}
+                lambda: (
+                    str(_("%(name)s: %(size)s bytes, mode %(mode)s"))
+                    % {"name": params.get("name", ""), "size": f"{len(content):,}", "mode": _mode_label(params["mode"])}
+                )
             )
             outcome = io.import_file(
                 actor=user,
@@ -126,14 +128,19 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
         if outcome.file_refused:
             # Not a green "done, 0 created": the job fails, its message says why (the report has it too).
             Job.objects.filter(pk=ctx.job.pk).update(result=outcome.result())
-            raise JobFailed(_("Nothing was imported: %(reason)s") % {"reason": outcome.refusal()})
-        summary = _("Rows: %(rows)d · created: %(created)d · problems: %(errors)d") % {
-            "created": len(outcome.created),
-            "errors": outcome.errors,
-            "rows": outcome.rows,
-        }
-        ctx.progress(outcome.rows, outcome.rows, str(summary))
-        ctx.log(str(summary))
+            # The reasons are the report's, in the language the file was sent in; the sentence is the reader's.
+            reason = outcome.refusal()
+            raise JobFailed(lambda: _("Nothing was imported: %(reason)s") % {"reason": reason})
+
+        def summary() -> str:
+            return _("Rows: %(rows)d · created: %(created)d · problems: %(errors)d") % {
+                "created": len(outcome.created),
+                "errors": outcome.errors,
+                "rows": outcome.rows,
+            }
+
+        ctx.progress(outcome.rows, outcome.rows, summary)
+        ctx.log(summary)
     return outcome.result()
 
 
@@ -150,7 +157,7 @@ def export_achievements(ctx: JobContext) -> dict[str, Any]:
     with translation.override(str(params.get("language") or translation.get_language())):
         qs = io.export_queryset(user, filters)
         total = qs.count()
-        ctx.log(str(_("%(n)d records to export as %(format)s")) % {"n": total, "format": fmt})
+        ctx.log(lambda: str(_("%(n)d records to export as %(format)s")) % {"n": total, "format": fmt})
 
         def rows() -> Any:
             for i, a in enumerate(qs.iterator(chunk_size=500), start=1):

@@ -33,7 +33,9 @@ def remind_overdue(ctx: JobContext) -> dict[str, Any]:
 
     result = send_reminders(actor=actor, programme_id=programme_id, today=today, progress=progress)
     ctx.log(
-        str(_("Reminders sent: %(sent)d, already reminded today: %(today)d, without recipients: %(none)d"))
-        % {"sent": result.sent, "today": result.already_today, "none": result.no_recipients}
+        lambda: (
+            str(_("Reminders sent: %(sent)d, already reminded today: %(today)d, without recipients: %(none)d"))
+            % {"sent": result.sent, "today": result.already_today, "none": result.no_recipients}
+        )
     )
     return result.as_dict()

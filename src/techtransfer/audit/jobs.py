@@ -76,7 +76,7 @@ def export_csv(ctx: JobContext) -> dict[str, Any]:
     newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     qs = qs.filter(pk__lte=newest).order_by("created_at", "pk")
     total = qs.count()
-    ctx.log(str(_("%(n)d events to export") % {"n": total}))
+    ctx.log(lambda: _("%(n)d events to export") % {"n": total})
     buf = io.StringIO()
     buf.write("\ufeff")
     writer = csv.writer(buf)

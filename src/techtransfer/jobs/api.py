@@ -45,6 +45,10 @@ class JobOut(Schema):
         return obj.shown_message
 
     @staticmethod
+    def resolve_log(obj: Job) -> str:
+        return obj.shown_log
+
+    @staticmethod
     def resolve_result_url(obj: Job) -> str | None:
         # The API's own address: it takes a token as well as the session (the page's
         # /jobs/<id>/download/ takes the session only).

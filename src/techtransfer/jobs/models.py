@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core.languages import for_reader
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -39,6 +41,10 @@ class Job(models.Model):
     percentage = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.CharField(_("current step"), max_length=200, blank=True)
     log = models.TextField(_("log"), blank=True)
+    # `message` and `log` in every language of the platform ({"en": {"message": ..., "log": ...}}):
+    # what the job's page and the API show its reader (`shown_message`, `shown_log`); `message` and
+    # `log` are in the owner's language, as the job wrote them (core.languages).
+    texts = models.JSONField(_("texts by language"), default=dict, blank=True)
     # The traceback of an unexpected failure: for platform admins (job page, Django admin), never
     # in `log` or `message`, which the job's owner and the API see.
     error_detail = models.TextField(_("error detail"), blank=True)
@@ -78,10 +84,16 @@ class Job(models.Model):
 
     @property
     def shown_message(self) -> str:
-        """`message`, or for an unexpected failure the plain FAILED_MESSAGE in the active language."""
+        """`message` in the active language (the reader's), or for an unexpected failure the plain
+        FAILED_MESSAGE; a job run before `texts` existed shows `message` as it was written."""
         if self.status == JobStatus.FAILED and not self.message:
             return str(FAILED_MESSAGE)
-        return self.message
+        return str(for_reader(self.texts, {}).get("message", self.message))
+
+    @property
+    def shown_log(self) -> str:
+        """`log` in the active language (the reader's), else as it was written."""
+        return str(for_reader(self.texts, {}).get("log", self.log))
 
 
 class WorkerHeartbeat(models.Model):

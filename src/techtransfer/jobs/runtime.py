@@ -10,8 +10,8 @@ from typing import TypeVar
 from django.core.files.base import ContentFile
 from django.db import OperationalError
 from django.utils import timezone
-from django.utils.functional import Promise
 
+from techtransfer.core.languages import Text, in_every_language, languages, render, translatable
 from techtransfer.jobs.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,9 @@ class JobFailed(Exception):
     server log and to the job's `error_detail`, which only platform admins see.
     """
 
-    def __init__(self, message: Promise | str) -> None:
-        super().__init__(str(message))
+    def __init__(self, message: Text) -> None:
+        """`message`: lazy text or a function, to be shown in each reader's language."""
+        super().__init__(render(message))
         self.message = message
 
 
@@ -75,6 +76,14 @@ class JobContext:
     def __init__(self, job: Job) -> None:
         self.job = job
         self._lines: list[str] = [job.log] if job.log else []
+        # The same lines and step in each language of the platform, for whoever reads the job's page.
+        earlier: dict[str, dict[str, str]] = job.texts or {}
+        self._lines_in: dict[str, list[str]] = {}
+        self._message_in: dict[str, str] = {}
+        for code in languages():
+            kept = earlier.get(code, {})
+            self._lines_in[code] = [kept["log"]] if kept.get("log") else list(self._lines)
+            self._message_in[code] = kept.get("message", job.message)
         self._last_write = 0.0
         self.skipped_writes = 0
 
@@ -82,18 +91,39 @@ class JobContext:
     def params(self) -> dict[str, object]:
         return dict(self.job.params)
 
-    def log(self, line: str) -> None:
+    def log(self, line: Text) -> None:
+        """Add a line: a function (or lazy text) for one in words, rendered in every language."""
         stamp = timezone.localtime().strftime("%H:%M:%S")
-        self._lines.append(f"[{stamp}] {line}")
+        text = render(line)
+        self._lines.append(f"[{stamp}] {text}")
+        rendered = _in_each_language(line)
+        for code, lines in self._lines_in.items():
+            lines.append(f"[{stamp}] {rendered.get(code, text)}")
         self._flush(force=True)
 
-    def progress(self, done: int, total: int, message: str = "", *, force: bool = False) -> None:
-        """`force`: write now (the start of a phase that may take seconds), not only after 0.5 s."""
+    def progress(self, done: int, total: int, message: Text = "", *, force: bool = False) -> None:
+        """`force`: write now (the start of a phase that may take seconds), not only after 0.5 s.
+        `message`: the current step, a function (or lazy text) for one in words."""
         pct = 100 if total <= 0 else min(100, int(done * 100 / total))
         self.job.percentage = pct
         if message:
-            self.job.message = message[:200]
+            self.set_message(message)
         self._flush(force=force)
+
+    def set_message(self, message: Text) -> None:
+        """Set the current step (not written until the next write)."""
+        self.job.message = render(message)[:200]
+        rendered = _in_each_language(message)
+        for code in self._message_in:
+            self._message_in[code] = rendered.get(code, self.job.message)[:200]
+
+    @property
+    def texts(self) -> dict[str, dict[str, str]]:
+        """The step and the log in each language (`Job.texts`)."""
+        return {
+            code: {"message": self._message_in[code], "log": "\n".join(lines)[-100_000:]}
+            for code, lines in self._lines_in.items()
+        }
 
     def save_file(self, name: str, content: bytes) -> None:
         """Store the result file and record it on the job (retried: the result must not be lost)."""
@@ -117,9 +147,10 @@ class JobContext:
             return
         self._last_write = now
         self.job.log = self.log_text
+        self.job.texts = self.texts
         try:
             Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(
-                percentage=self.job.percentage, message=self.job.message, log=self.job.log
+                percentage=self.job.percentage, message=self.job.message, log=self.job.log, texts=self.job.texts
             )
         except OperationalError as exc:
             if not is_locked(exc):
@@ -127,3 +158,8 @@ class JobContext:
             # Advisory: the lines stay in memory and go out with the next write (or the final one).
             self.skipped_writes += 1
             logger.warning("job %s: progress not written, database is locked", self.job.pk)
+
+
+def _in_each_language(text: Text) -> dict[str, str]:
+    """`text` in each language of the platform, or nothing when it reads the same in all."""
+    return in_every_language(lambda: render(text)) if translatable(text) else {}

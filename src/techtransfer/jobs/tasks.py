@@ -14,6 +14,7 @@ from django_tasks import task
 
 from techtransfer.audit.services import record_event
 from techtransfer.core.errors import DomainError
+from techtransfer.core.languages import render
 from techtransfer.jobs.models import Job, JobStatus
 from techtransfer.jobs.registry import get_kind
 from techtransfer.jobs.runtime import JobCancelled, JobContext, JobFailed, write_with_retry
@@ -25,7 +26,7 @@ def user_message(exc: BaseException) -> str:
     """The failure message a job's owner may see: a JobFailed's or DomainError's own, else "" (shown
     as `FAILED_MESSAGE` in the reader's language: the exception's text may hold paths or SQL)."""
     if isinstance(exc, JobFailed):
-        return str(exc.message)
+        return render(exc.message)
     if isinstance(exc, DomainError):
         return exc.message
     return ""
@@ -48,8 +49,9 @@ def run_job(job_id: int) -> str:
     if claimed != 1:
         return "skipped"
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    # The runner's progress messages and failure message are stored text: they are written in the
-    # language of the job's owner, who reads them, not in the worker's.
+    # The runner's progress messages and failure message are stored text: `message` and `log` in the
+    # language of the job's owner, not in the worker's; `texts` in every language, for whoever reads
+    # the job's page (JobContext).
     with translation.override(owner_language(job)):
         return _run(job)
 
@@ -65,16 +67,16 @@ def _run(job: Job) -> str:
     ctx = JobContext(job)
     try:
         kind = get_kind(job.kind)
-        ctx.log(gettext("Started: %(title)s") % {"title": kind.title})
+        ctx.log(lambda: gettext("Started: %(title)s") % {"title": kind.title})
         result = kind.runner(ctx)
     except JobCancelled:
-        ctx.log(gettext("Cancelled."))
+        ctx.log(lambda: gettext("Cancelled."))
         return "cancelled"
     except Exception as exc:
         _fail(ctx, exc)
         return "failed"
     ctx.job.percentage = 100
-    ctx.log(gettext("Finished."))
+    ctx.log(lambda: gettext("Finished."))
     try:
         finished = write_with_retry(
             lambda: Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
@@ -82,6 +84,7 @@ def _run(job: Job) -> str:
                 percentage=100,
                 result=result,
                 log=ctx.log_text,
+                texts=ctx.texts,
                 finished_at=timezone.now(),
             ),
             what=f"job {job_id} success",
@@ -101,17 +104,22 @@ def _fail(ctx: JobContext, exc: Exception) -> None:
     logger.error("job %s (%s) failed", job.pk, job.kind, exc_info=exc)
     message = user_message(exc)
     detail = "".join(traceback.format_exception(exc))[-100_000:]
+    # In each language: a JobFailed's lazy message and a DomainError's are rendered in the active one.
     ctx.log(
-        gettext("Failed: %(message)s") % {"message": message}
-        if message
-        else gettext("Failed (the details are in the server log).")
+        lambda: (
+            gettext("Failed: %(message)s") % {"message": user_message(exc)}
+            if message
+            else gettext("Failed (the details are in the server log).")
+        )
     )
+    ctx.set_message(lambda: user_message(exc))
     write_with_retry(
         lambda: Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
             message=message[:200],
             log=ctx.log_text,
+            texts=ctx.texts,
             error_detail=detail,
         ),
         what=f"job {job.pk} failure",

@@ -16,9 +16,9 @@ def reindex_job(ctx: JobContext) -> dict[str, Any]:
 
     def progress(done: int, total: int | None) -> None:
         ctx.check_cancelled()
-        ctx.progress(done, total or done + 1, str(_("Indexed %(done)d records") % {"done": done}))
+        ctx.progress(done, total or done + 1, lambda: _("Indexed %(done)d records") % {"done": done})
 
     def waiting() -> None:
-        ctx.progress(0, 1, str(_("Waiting for the worker to finish writing the index…")))
+        ctx.progress(0, 1, _("Waiting for the worker to finish writing the index…"))
 
     return {"indexed": reindex_when_free(progress=progress, waiting=waiting)}

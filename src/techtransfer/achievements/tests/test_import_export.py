@@ -22,6 +22,7 @@ from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.tests.factories import AchievementFactory
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.languages import render
 from techtransfer.core.tests.factories import OrganisationFactory
 from techtransfer.jobs.models import Job, JobStatus
 from techtransfer.jobs.runtime import JobContext
@@ -602,7 +603,11 @@ def test_a_refused_file_fails_the_job_with_the_reason(
     with django_capture_on_commit_callbacks(execute=True):
         job = run_import_job(c, applicant_org, name, content)
     job.refresh_from_db()
-    assert (job.status, job.message) == (JobStatus.FAILED, message[:200])
+    # Stored in the owner's language (the platform's: none chosen), shown in the reader's; the reasons
+    # are the report's, in the language the file was sent in.
+    assert (job.status, job.message) == (JobStatus.FAILED, f"未导入任何内容：{message.split(': ', 1)[1]}"[:200])
+    with translation.override("en"):
+        assert job.shown_message == message[:200]
     assert job.result == {"created": 0, "errors": len(message.split("; ")), "rows": 0, "rejected_rows": 0}
     page = c.get(f"/jobs/{job.pk}/").content.decode()
     assert 'id="job-status">Failed<' in page and message[:60] in page and 'id="job-download"' in page
@@ -665,7 +670,7 @@ def test_all_or_nothing_saves_in_short_transactions_and_shows_them(
     outside = len(connection.atomic_blocks)  # the test's own transaction
 
     def progress(done, total, message="", *, force=False):
-        seen.append((done, total, message, force, len(connection.atomic_blocks) > outside))
+        seen.append((done, total, render(message), force, len(connection.atomic_blocks) > outside))
 
     outcome = io.import_file(
         actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(BAD_HEADER[:3], THREE_ROWS),
@@ -687,7 +692,7 @@ def test_an_all_or_nothing_batch_also_ends_after_batch_seconds(applicant_org, ap
 
     def progress(done, total, message="", *, force=False):
         if force:
-            seen.append(message)
+            seen.append(render(message))
 
     outcome = io.import_file(
         actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(BAD_HEADER[:3], THREE_ROWS),
