@@ -7,10 +7,12 @@
   credit code: anyone may register an organisation that claims a code, and verification is where the
   platform checks the claim; otherwise claiming a company's code would open its contracts. The match is
   made when reading, so contracts registered before an organisation joined or was verified count too.
-- Government reviewers and officials: contracts whose seller region lies in their jurisdiction once
-  submitted, and registered contracts whose buyer region does (absorption).
+- Government reviewers and officials: contracts whose seller region or buyer region (absorption) lies
+  in their jurisdiction, at any level (province, city, county), once submitted: the list, the page,
+  the signed file and the API apply this one rule. (Statistics and their export count the registered
+  contracts of either side: output and absorption.)
 - Registration officials (government reviewers of the seller's region) register, refuse, amend and
-  cancel. Platform admins: everything.
+  cancel; officials of the buyer's region only read. Platform admins: everything.
 - Statistics: government reviewers and officials for their jurisdiction, platform admins for all;
   the public sees totals only.
 """
@@ -66,9 +68,19 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     if org_ids:
         q |= Q(organisation_id__in=org_ids)
         q |= _party_q(org_ids) & ~Q(status=S.DRAFT)
-    q |= jurisdiction_q(user, "seller_region", roles=GOVERNMENT_ROLES) & ~Q(status=S.DRAFT)
-    q |= jurisdiction_q(user, "buyer_region", roles=GOVERNMENT_ROLES) & Q(status=S.REGISTERED)
+    regions = jurisdiction_q(user, "seller_region", roles=GOVERNMENT_ROLES)
+    regions |= jurisdiction_q(user, "buyer_region", roles=GOVERNMENT_ROLES)
+    q |= regions & ~Q(status=S.DRAFT)
     return qs.filter(q)
+
+
+def _in_jurisdiction(user: User, c: Contract) -> bool:
+    """Does the seller's or the buyer's region of `c` lie in a government jurisdiction of `user`? The
+    same rule as `contracts_visible_to`'s, for one contract."""
+    return any(
+        code is not None and may_act_on_region(user, code, roles=GOVERNMENT_ROLES)
+        for code in (c.seller_region_id, c.buyer_region_id)
+    )
 
 
 def can_on_contract(user: User, c: Contract, action: ContractAction) -> bool:
@@ -81,13 +93,7 @@ def can_on_contract(user: User, c: Contract, action: ContractAction) -> bool:
             return True
         if c.status == S.DRAFT:
             return False
-        if c.seller_region_id and may_act_on_region(user, c.seller_region_id, roles=GOVERNMENT_ROLES):
-            return True
-        if (
-            c.status == S.REGISTERED
-            and c.buyer_region_id
-            and may_act_on_region(user, c.buyer_region_id, roles=GOVERNMENT_ROLES)
-        ):
+        if _in_jurisdiction(user, c):
             return True
         org_ids = _org_ids(user)
         return bool(org_ids) and Contract.objects.filter(_party_q(org_ids), pk=c.pk).exists()

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from techtransfer.contracts import selectors
+from techtransfer.contracts.models import Contract
 from techtransfer.contracts.selectors import Row
 from techtransfer.core.models import Region
 
@@ -60,23 +61,10 @@ def statistics_workbook(prefix: str, year: int | None, scope_name: str = "") -> 
     matrix.append([_("Seller \\ buyer"), *st.flow_regions])
     for name, values in zip(st.flow_regions, selectors.flow_matrix(st.flows, st.flow_regions), strict=True):
         matrix.append([name, *values])
-    ws = wb.create_sheet(_("Contracts")[:31])
-    ws.append(
-        [
-            _("Registration number"), _("Name"), _("Seller"), _("Seller region"), _("Buyer region"), _("Contract type"),
-            _("Technical field"), _("Registered at"), _("Contract amount (yuan)"),
-            _("Technology transaction amount (yuan)"),
-        ]
-    )  # fmt: skip
-    for c in selectors.contract_rows(prefix, year):
-        ws.append(
-            [
-                c.registration_number, c.name, c.organisation.name, _region(c.seller_region), _region(c.buyer_region),
-                c.get_contract_type_display(), c.get_tech_field_display(),
-                timezone.localdate(c.registered_at) if c.registered_at else None, c.contract_amount,
-                c.technology_amount,
-            ]
-        )  # fmt: skip
+    _contracts_sheet(wb.create_sheet(_("Contracts")[:31]), selectors.contract_rows(prefix, year))
+    # The contracts the absorption figures count (buyer in scope): for the buyer's region, whose
+    # officials read them like the seller's.
+    _contracts_sheet(wb.create_sheet(_("Absorption contracts")[:31]), selectors.absorption_rows(prefix, year))
     for sheet in wb.worksheets:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
@@ -87,6 +75,25 @@ def statistics_workbook(prefix: str, year: int | None, scope_name: str = "") -> 
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _contracts_sheet(ws: Worksheet, contracts: Iterable[Contract]) -> None:
+    ws.append(
+        [
+            _("Registration number"), _("Name"), _("Seller"), _("Seller region"), _("Buyer region"), _("Contract type"),
+            _("Technical field"), _("Registered at"), _("Contract amount (yuan)"),
+            _("Technology transaction amount (yuan)"),
+        ]
+    )  # fmt: skip
+    for c in contracts:
+        ws.append(
+            [
+                c.registration_number, c.name, c.organisation.name, _region(c.seller_region), _region(c.buyer_region),
+                c.get_contract_type_display(), c.get_tech_field_display(),
+                timezone.localdate(c.registered_at) if c.registered_at else None, c.contract_amount,
+                c.technology_amount,
+            ]
+        )  # fmt: skip
 
 
 def _region(region: Region | None) -> str:

@@ -315,6 +315,16 @@ def contract_rows(prefix: str, year: int | None) -> QuerySet[Contract]:
     )
 
 
+def absorption_rows(prefix: str, year: int | None) -> QuerySet[Contract]:
+    """The underlying contracts of the absorption figures (buyer in scope), for exports: what an
+    official of the buyer's region counts and may open (`access.contracts_visible_to`)."""
+    return (
+        absorption_contracts(prefix, year)
+        .select_related("organisation", "seller_region", "buyer_region")
+        .order_by("registered_at", "pk")
+    )
+
+
 def registered_contracts_for_achievement(achievement_id: int) -> QuerySet[Contract]:
     """The registered contracts that transfer an achievement: the last link of the path achievement →
     listing → deal → contract, for the achievement's page (counts and numbers only; each contract's

@@ -44,7 +44,7 @@ MATRIX = {
     "county_reviewer": (False, True, True),
     "city_reviewer": (False, True, True),
     "province_official": (False, True, True),
-    "ganzhou_reviewer": (False, False, True),  # the buyer is in Ganzhou: absorption
+    "ganzhou_reviewer": (False, True, True),  # the buyer is in Ganzhou: absorption
     "outsider": (False, False, False),
     "platform_admin": (True, True, True),
 }
@@ -77,7 +77,7 @@ def test_lists_are_filtered_by_permission(contracts, applicant_member, ganzhou_r
         return sorted(i["name"] for i in data["items"])
 
     assert names(applicant_member) == ["已登记合同", "待登记合同", "草稿合同"]
-    assert names(ganzhou_reviewer) == ["已登记合同"]
+    assert names(ganzhou_reviewer) == ["已登记合同", "待登记合同"]
     assert names(outsider) == []
 
 
