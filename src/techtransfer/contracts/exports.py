@@ -58,9 +58,13 @@ def statistics_workbook(prefix: str, year: int | None, scope_name: str = "") -> 
     for s, b, n, ta in st.flows:
         ws.append([s, b, n, ta])
     matrix = wb.create_sheet(_("Flow matrix")[:31])
-    matrix.append([_("Seller \\ buyer"), *st.flow_regions])
-    for name, values in zip(st.flow_regions, selectors.flow_matrix(st.flows, st.flow_regions), strict=True):
-        matrix.append([name, *values])
+    # Only regions with contracts on each side, as on the page; a blank cell: no contract.
+    m = st.matrix
+    matrix.append([_("Seller \\ buyer"), *m.buyers, _("Total")])
+    for name, cells, row_total in m.rows:
+        matrix.append([name, *(c.technology_amount if c.count else None for c in cells), row_total.technology_amount])
+    if m.sellers:
+        matrix.append([_("Total"), *(c.technology_amount for c in m.column_totals), m.total.technology_amount])
     _contracts_sheet(wb.create_sheet(_("Contracts")[:31]), selectors.contract_rows(prefix, year))
     # The contracts the absorption figures count (buyer in scope): for the buyer's region, whose
     # officials read them like the seller's.

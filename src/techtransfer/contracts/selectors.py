@@ -122,7 +122,40 @@ class Statistics:
     output_by_region: list[Row] = field(default_factory=list)
     absorption_by_region: list[Row] = field(default_factory=list)
     flows: list[tuple[str, str, int, Decimal]] = field(default_factory=list)
-    flow_regions: list[str] = field(default_factory=list)
+    matrix: FlowMatrix = field(default_factory=lambda: FlowMatrix([], [], [], [], [], Cell()))
+
+
+@dataclass
+class Cell:
+    """Contracts and their technology amount (yuan) between a seller and a buyer group."""
+
+    count: int = 0
+    technology_amount: Decimal = ZERO
+
+    def add(self, count: int, amount: Decimal) -> None:
+        self.count += count
+        self.technology_amount += amount
+
+
+@dataclass
+class FlowMatrix:
+    """The flows as a table: a row per seller group and a column per buyer group that has a contract
+    (a region that only bought has no row, one that only sold no column), each row's and each
+    column's totals and the grand total, which is every flow's sum. `left_out` tells whether a
+    region of the flows has a row or a column only (the page says that the others are left out)."""
+
+    sellers: list[str]
+    buyers: list[str]
+    cells: list[list[Cell]]
+    row_totals: list[Cell]
+    column_totals: list[Cell]
+    total: Cell
+    left_out: bool = False
+
+    @property
+    def rows(self) -> list[tuple[str, list[Cell], Cell]]:
+        """(seller, its cells by buyer, its total), for the templates."""
+        return list(zip(self.sellers, self.cells, self.row_totals, strict=True))
 
 
 def registered() -> QuerySet[Contract]:
@@ -235,11 +268,12 @@ def statistics(prefix: str = "", year: int | None = None) -> Statistics:
     st.by_buyer_nature = _grouped(buyer_nature, "parties__nature", {k: str(v) for k, v in NatureCode.choices})
     st.output_by_region = _by_region(out_qs, "seller_region_id", prefix)
     st.absorption_by_region = _by_region(abs_qs, "buyer_region_id", prefix)
-    st.flows, st.flow_regions = _flows(prefix, year)
+    st.flows = _flows(prefix, year)
+    st.matrix = flow_matrix(st.flows)
     return st
 
 
-def _flows(prefix: str, year: int | None) -> tuple[list[tuple[str, str, int, Decimal]], list[str]]:
+def _flows(prefix: str, year: int | None) -> list[tuple[str, str, int, Decimal]]:
     """Seller group → buyer group with contract count and technology amount, for every registered
     contract with its seller or its buyer in the scope."""
     qs = registered().exclude(buyer_region=None)
@@ -253,21 +287,26 @@ def _flows(prefix: str, year: int | None) -> tuple[list[tuple[str, str, int, Dec
         pairs[key][0] += int(r["n"])
         pairs[key][1] += r["ta"] or ZERO
     names = _region_names({g for pair in pairs for g in pair})
-    flows = [
+    return [
         (region_label(s, names, prefix), region_label(b, names, prefix), v[0], v[1])
         for (s, b), v in sorted(pairs.items(), key=lambda kv: (-kv[1][1], kv[0]))
     ]
-    regions = sorted({f[0] for f in flows} | {f[1] for f in flows})
-    return flows, regions
 
 
-def flow_matrix(flows: list[tuple[str, str, int, Decimal]], regions: list[str]) -> list[list[Decimal]]:
-    """Rows = seller regions, columns = buyer regions, technology amount (yuan)."""
-    index = {r: i for i, r in enumerate(regions)}
-    m = [[ZERO for _ in regions] for _ in regions]
-    for s, b, _n, ta in flows:
-        m[index[s]][index[b]] += ta
-    return m
+def flow_matrix(flows: list[tuple[str, str, int, Decimal]]) -> FlowMatrix:
+    """Rows = seller groups, columns = buyer groups (each sorted by name), technology amount (yuan).
+    Only groups with a contract on that side: a region that only bought was an empty row, one that
+    only sold an empty column. The totals add up every flow, so nothing left out is lost from them."""
+    sellers = sorted({f[0] for f in flows})
+    buyers = sorted({f[1] for f in flows})
+    row_of = {r: i for i, r in enumerate(sellers)}
+    column_of = {r: i for i, r in enumerate(buyers)}
+    cells = [[Cell() for _ in buyers] for _ in sellers]
+    rows, columns, total = [Cell() for _ in sellers], [Cell() for _ in buyers], Cell()
+    for s, b, n, ta in flows:
+        for cell in (cells[row_of[s]][column_of[b]], rows[row_of[s]], columns[column_of[b]], total):
+            cell.add(n, ta)
+    return FlowMatrix(sellers, buyers, cells, rows, columns, total, left_out=set(sellers) != set(buyers))
 
 
 # The yearbook's province names, in English for the charts' legends on English pages.

@@ -131,7 +131,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": list(range(timezone.localdate().year, 2014, -1)),
         "charts": charts,
-        "matrix": list(zip(st.flow_regions, selectors.flow_matrix(st.flows, st.flow_regions), strict=True)),
         "query": scope.query,
         "region_code": prefix.ljust(6, "0") if prefix else "",
         "region_options": selectors.statistics_region_options(access.statistics_regions(request.user)),  # type: ignore[arg-type]

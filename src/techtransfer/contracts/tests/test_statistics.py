@@ -90,8 +90,32 @@ def test_flows_between_regions_sum_to_the_contracts_with_a_buyer(
         ("南昌市", "南昌市"): (1, D("333333.33")),
         ("南昌市", "北京市"): (1, D("50000.00")),
     }
-    matrix = selectors.flow_matrix(st.flows, st.flow_regions)
-    assert sum(sum(row) for row in matrix) == st.output.technology_amount
+    m = st.matrix
+    # 北京市 only bought: a column, no (empty) row; every seller and every buyer has contracts.
+    assert (m.sellers, m.buyers, m.left_out) == (["南昌市", "赣州市"], ["北京市", "南昌市", "赣州市"], True)
+    assert [[(c.count, c.technology_amount) for c in cells] for cells in m.cells] == [
+        [(1, D("50000.00")), (1, D("333333.33")), (1, D("800000.00"))],
+        [(0, D("0.00")), (1, D("2100000.00")), (0, D("0.00"))],
+    ]
+    assert [(c.count, c.technology_amount) for c in m.row_totals] == [(3, D("1183333.33")), (1, D("2100000.00"))]
+    assert [(c.count, c.technology_amount) for c in m.column_totals] == [
+        (1, D("50000.00")), (2, D("2433333.33")), (1, D("800000.00")),
+    ]  # fmt: skip
+    assert (m.total.count, m.total.technology_amount) == (4, st.output.technology_amount)
+
+
+def test_the_flow_matrix_keeps_a_flow_whose_technology_amount_is_nothing(
+    seller, applicant_admin, county_reviewer
+) -> None:  # type: ignore[no-untyped-def]
+    """Rows and columns are left out for want of contracts, not of amount: a contract whose amount is
+    all non-technical costs keeps its row, its column and its cell."""
+    registered(
+        seller, applicant_admin, county_reviewer, contract_amount=D("10000.00"), non_technical_costs=D("10000.00")
+    )
+    m = selectors.statistics("36", None).matrix
+    assert (m.sellers, m.buyers, m.left_out) == (["南昌市"], ["赣州市"], True)
+    assert [[(c.count, c.technology_amount) for c in cells] for cells in m.cells] == [[(1, D("0.00"))]]
+    assert (m.total.count, m.total.technology_amount) == (1, D("0.00"))
 
 
 def test_yearbook_series_are_loaded_with_their_source(db) -> None:  # type: ignore[no-untyped-def]

@@ -251,11 +251,38 @@ def test_the_flow_matrix_names_the_rest_of_the_province(contracts, city_reviewer
     c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = c.get("/contracts/statistics/?year=all")
     st = response.context["st"]
-    assert st.flow_regions == ["Elsewhere in the province", "南昌县"]
+    assert (st.matrix.sellers, st.matrix.buyers) == (["南昌县"], ["Elsewhere in the province"])
     assert [(s, b, n) for s, b, n, _ta in st.flows] == [("南昌县", "Elsewhere in the province", 1)]
     matrix = response.content.decode().split('id="flow-matrix"')[1].split("</table>")[0]
-    assert '<th scope="col">Elsewhere in the province</th><th scope="col">南昌县</th>' in matrix
+    assert '<th scope="col">Elsewhere in the province</th><th scope="col">Total</th>' in matrix
     assert "江西省" not in matrix
+
+
+def test_the_flow_matrix_shows_no_empty_row_or_column(contracts, city_reviewer) -> None:  # type: ignore[no-untyped-def]
+    """南昌县 only sold and the rest of the province only bought: they were a row and a column of
+    blanks each. Now one row, one column, their totals and a note; the export says the same."""
+    c = client_for(city_reviewer)
+    c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = c.get("/contracts/statistics/?year=all").content.decode()
+    table = page.split('id="flow-matrix">')[1].split("</table>")[0]
+    assert re.findall(r'<th scope="row">([^<]*)</th>', table) == ["南昌县", "Total"]
+    assert table.count('<td class="text-end">') == 1
+    assert '<td class="text-end">800,000.00</td><th class="text-end">800,000.00</th>' in table
+    assert '<th class="text-end" id="flow-matrix-total">800,000.00</th>' in table
+    assert 'id="flow-matrix-note"' in page
+    wb = load_workbook(io.BytesIO(c.get("/contracts/statistics/export.xlsx?year=all").content))
+    assert list(wb["Flow matrix"].iter_rows(values_only=True)) == [
+        ("Seller \\ buyer", "Elsewhere in the province", "Total"),
+        ("南昌县", 800000, 800000),
+        ("Total", 800000, 800000),
+    ]
+
+
+def test_the_flow_matrix_of_a_scope_without_flows_says_so(city_reviewer) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(city_reviewer).get("/contracts/statistics/?year=all", HTTP_ACCEPT_LANGUAGE="en")
+    table = page.content.decode().split('id="flow-matrix">')[1].split("</table>")[0]
+    assert table == "<tbody><tr><td>No flows yet.</td></tr></tbody>"
+    assert 'id="flow-matrix-note"' not in page.content.decode()
 
 
 def test_statistics_page_and_export_show_the_registered_contract(contracts, province_official) -> None:  # type: ignore[no-untyped-def]
