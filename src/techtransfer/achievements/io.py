@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from typing import IO, Any, Literal, Protocol
 
@@ -831,10 +832,25 @@ def template_rows() -> list[list[str]]:
     return [[c.header for c in IMPORT_COLUMNS], [c.example for c in IMPORT_COLUMNS]]
 
 
-def export_rows(achievements: Iterable[Achievement]) -> Iterable[list[str]]:
+# The columns the XLSX export writes as numbers or dates, with their number format: a spreadsheet
+# sums prices and sorts by TRL or research dates (the CSV spells them as text, as before). The
+# import reads them back (`_cell_text`: 120.5 → "120.5", a date → "2021-03-01", which MonthField takes).
+XLSX_FORMATS = {"price": "#,##0.00", "trl": "0", "research_start": "yyyy-mm", "research_end": "yyyy-mm"}
+
+
+def achievement_values(a: Achievement) -> dict[str, Any]:
+    """`achievement_cells`, with the columns of `XLSX_FORMATS` as numbers and dates (None when empty)."""
+    values: dict[str, Any] = dict(achievement_cells(a))
+    values.update({key: getattr(a, key) for key in XLSX_FORMATS})
+    return values
+
+
+def export_rows(achievements: Iterable[Achievement], *, typed: bool = False) -> Iterable[list[Any]]:
+    """The header and a row per achievement: text cells, or with `typed` numbers and dates where
+    `XLSX_FORMATS` says (for the XLSX file)."""
     yield header_row()
     for a in achievements:
-        cells = achievement_cells(a)
+        cells = achievement_values(a) if typed else achievement_cells(a)
         yield [cells.get(c.key, "") for c in COLUMNS]
 
 
@@ -849,8 +865,10 @@ def write_csv(rows: Iterable[Sequence[str]]) -> bytes:
 WIDE = {"name": 36, "abstract": 60, "keywords": 30, "contributors_org": 30, "contributors_person": 30, "ip_items": 40}
 
 
-def write_xlsx(rows: Iterable[Sequence[str]], *, with_help: bool = False) -> bytes:
-    """All cells as text, so that numbers, dates and codes keep their exact spelling (and "=" is no formula)."""
+def write_xlsx(rows: Iterable[Sequence[Any]], *, with_help: bool = False) -> bytes:
+    """Text cells as text, so that codes, phone numbers and project numbers keep their exact spelling
+    (and "=" is no formula); numbers (Decimal, int) and dates, which only `export_rows(typed=True)`
+    gives, as numbers and dates in their column's `XLSX_FORMATS` format; None as an empty cell."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("成果 achievements")
     for index, column in enumerate(COLUMNS, start=1):  # the template's columns are the first ones of COLUMNS
@@ -860,7 +878,12 @@ def write_xlsx(rows: Iterable[Sequence[str]], *, with_help: bool = False) -> byt
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(rows):
         out = []
-        for value in row:
+        for column, value in zip(COLUMNS, row, strict=False):
+            if value is None or (isinstance(value, Decimal | int | datetime.date) and not isinstance(value, bool)):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = XLSX_FORMATS.get(column.key, "General")
+                out.append(cell)
+                continue
             cell = WriteOnlyCell(sheet, value=str(value))
             cell.data_type = "s"
             cell.number_format = "@"
@@ -940,8 +963,7 @@ def template_file(fmt: FileFormat) -> bytes:
 
 
 def export_file(achievements: Iterable[Achievement], fmt: FileFormat) -> bytes:
-    rows = export_rows(achievements)
-    return write_xlsx(rows) if fmt == "xlsx" else write_csv(rows)
+    return write_xlsx(export_rows(achievements, typed=True)) if fmt == "xlsx" else write_csv(export_rows(achievements))
 
 
 # --- what an export contains ---------------------------------------------------------------------------

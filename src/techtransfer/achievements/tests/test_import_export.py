@@ -351,6 +351,41 @@ def test_export_then_import_gives_the_same_records(fmt, applicant_org, applicant
     assert snapshot(copies[0])[0]["name"] == "=一种检测方法"  # the CSV formula guard is undone on import
 
 
+def test_the_xlsx_export_writes_numbers_and_dates_as_such(applicant_org, applicant_member):
+    """Price and TRL were text cells ("120.50", "8"), research dates "2021-03": a spreadsheet could not
+    sum or sort them. Codes and phone numbers stay text; the CSV spells everything as before."""
+    make_originals(applicant_org, applicant_member)
+    records = io.export_queryset(applicant_member, {"organisation": str(applicant_org.pk)})
+    wb = openpyxl.load_workbook(stdio.BytesIO(io.export_file(records, "xlsx")))
+    sheet = wb.worksheets[0]
+    column = {cell.value: cell.column for cell in sheet[1]}
+
+    def cell(row: int, header: str):  # type: ignore[no-untyped-def]
+        c = sheet.cell(row=row, column=column[header])
+        return (c.value, c.data_type, c.number_format)
+
+    assert cell(2, "价格（万元）") == (120.5, "n", "#,##0.00")
+    assert cell(2, "技术成熟度") == (8, "n", "0")
+    assert cell(2, "研究起始时间") == (datetime.datetime(2021, 3, 1), "d", "yyyy-mm")
+    assert cell(2, "研究终止时间") == (datetime.datetime(2023, 12, 1), "d", "yyyy-mm")
+    assert cell(2, "国民经济行业代码") == ("C3985", "s", "@")
+    assert cell(2, "项目编号") == ("2021-001", "s", "@")
+    assert cell(2, "联系电话") == ("+86 791 8888 8888", "s", "@")
+    assert cell(2, "价格面议") == ("否", "s", "@")
+    # The minimal record: no price, no research dates (empty cells), the default TRL.
+    assert [cell(3, h)[0] for h in ("价格（万元）", "技术成熟度", "研究起始时间", "研究终止时间")] == [
+        None,
+        3,
+        None,
+        None,
+    ]
+    rows = list(csv.reader(stdio.StringIO(io.export_file(records, "csv").decode("utf-8-sig"))))
+    by_header = dict(zip(rows[0], rows[1], strict=True))
+    assert [by_header[h] for h in ("价格（万元）", "技术成熟度", "研究起始时间", "研究终止时间")] == [
+        "120.50", "8", "2021-03", "2023-12",
+    ]  # fmt: skip
+
+
 def test_csv_export_guards_against_formulas(applicant_org, applicant_member):
     make_originals(applicant_org, applicant_member)
     content = io.export_file(io.export_queryset(applicant_member, {"organisation": str(applicant_org.pk)}), "csv")
