@@ -982,11 +982,6 @@ def export_filter_errors(filters: Mapping[str, str]) -> dict[str, list[str]]:
     return {name: [str(m) for m in errors] for name, errors in fs.errors.items()}
 
 
-def export_filter_label(name: str) -> str:
-    """The label of filter `name`, as the list page's filter form shows it."""
-    return str(AchievementFilterSet.base_filters[name].label)
-
-
 def export_queryset(user: User, filters: Mapping[str, str]) -> QuerySet[Achievement]:
     """The records `user` may export, filtered by the public list's FilterSet (the same parameters as
     the list page and the API): published public records, and for a government account also those of

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.achievements import io
@@ -84,13 +83,11 @@ def export_achievements(request: HttpRequest) -> HttpResponse:
         job = start_export(actor=request.user, fmt=fmt, filters=filters, language=get_language())  # type: ignore[arg-type]
     except DomainError as exc:
         # Said, not a bare 404: the list (with the filters of the request) and why nothing was exported,
-        # each filter it did not take by its label.
+        # each filter it did not take (its message names it: `core.filters.FilterForm`).
         messages.error(request, exc.message)
-        for name, wrong in exc.details.get("fields", {}).items():
+        for wrong in exc.details.get("fields", {}).values():
             for message in wrong:
-                messages.error(
-                    request, _("%(field)s: %(message)s") % {"field": io.export_filter_label(name), "message": message}
-                )
+                messages.error(request, message)
         query = request.GET.urlencode()
         return redirect(reverse("achievements:list") + (f"?{query}" if query else ""))
     return redirect("jobs:detail", pk=job.pk)

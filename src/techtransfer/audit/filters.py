@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.filters import FilterForm
 
 
-class AuditFilterForm(forms.Form):
-    """The filters' form: a range must not end before it starts (an export of it would be empty)."""
+class AuditFilterForm(FilterForm):
+    """The filters' form: a range must not end before it starts (an export of it would be empty); each
+    error names its filter (`FilterForm`)."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.contracts.choices import ContractStatus, ContractType, TechField
 from techtransfer.contracts.models import Contract
-from techtransfer.core.filters import YEAR, BoundedNumberFilter, yes_no_all
+from techtransfer.core.filters import YEAR, BoundedNumberFilter, FilterForm, yes_no_all
 
 
 class ContractFilterSet(django_filters.FilterSet):
@@ -19,6 +19,7 @@ class ContractFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Contract
+        form = FilterForm  # each error names its filter and the value sent
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet[Contract], name: str, value: str) -> QuerySet[Contract]:

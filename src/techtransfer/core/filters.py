@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,10 +30,88 @@ def check_bounds(form: forms.Form, data: dict[str, Any]) -> None:
     with the form's other errors (the search form and the subscription form)."""
     for lo, hi in (("trl_min", "trl_max"), ("price_min", "price_max"), ("year_min", "year_max")):
         if data.get(lo) is not None and data.get(hi) is not None and data[lo] > data[hi]:
-            form.add_error(hi, _("The upper bound must not be below the lower bound."))
+            message = _("The upper bound must not be below the lower bound.")
+            form.add_error(hi, ValidationError(message, code="below_lower", params={"lower": lo}))
 
 
-class CheckedFilterForm(forms.Form):
+# What a filter says of a value it cannot take, by the error's code: the filter's label and what was
+# typed, in place of Django's stock wording ("Select a valid choice. X is not one of the available
+# choices.", "Enter a number.", "Enter a valid date."), which names neither. The value is quoted
+# because the page cannot always show it again (a select has no such option; a number box drops text).
+CHOICE_MESSAGE = _("%(field)s: “%(value)s” is not one of the choices.")
+NUMBER_MESSAGE = _("%(field)s: “%(value)s” is not a number.")
+WHOLE_NUMBER_MESSAGE = _("%(field)s: “%(value)s” is not a whole number.")
+DATE_MESSAGE = _("%(field)s: “%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
+DATETIME_MESSAGE = _(
+    "%(field)s: “%(value)s” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
+)
+INVALID_MESSAGE = _("%(field)s: “%(value)s” is not valid.")
+MIN_MESSAGE = _("%(field)s: give %(limit)s or more, not “%(value)s”.")
+MAX_MESSAGE = _("%(field)s: give %(limit)s or less, not “%(value)s”.")
+REGION_MESSAGE = _("%(field)s: no region has the code “%(value)s”.")
+BELOW_LOWER_MESSAGE = _("%(field)s (%(value)s) must not be below %(lower)s (%(lower_value)s).")
+SHOWN_CHARACTERS = 40  # of a value quoted in a message
+
+
+def _invalid_message(field: forms.Field) -> Any:
+    if isinstance(field, forms.DecimalField | forms.FloatField):  # both subclass IntegerField
+        return NUMBER_MESSAGE
+    if isinstance(field, forms.IntegerField):
+        return WHOLE_NUMBER_MESSAGE
+    if isinstance(field, forms.DateTimeField):
+        return DATETIME_MESSAGE
+    if isinstance(field, forms.DateField):
+        return DATE_MESSAGE
+    return INVALID_MESSAGE
+
+
+def _shown(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+class FilterForm(forms.Form):
+    """The base form of the lists' filters (`Meta.form` of a FilterSet, pages and API alike): each
+    error names its filter by label and quotes the value typed (`CHOICE_MESSAGE` and the others by
+    error code; any other message after the label, "%(field)s: %(message)s"). The bound form keeps
+    what was typed, so the page shows the filters as sent."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name, errors in (getattr(self, "_errors", None) or {}).items():
+            field = self.fields.get(name)
+            if field is not None:
+                errors.data = [self._said(name, field, e) for e in errors.as_data()]
+
+    def _said(self, name: str, field: forms.Field, error: ValidationError) -> ValidationError:
+        params = error.params or {}
+        typed = self.data.get(self.add_prefix(name), "")
+        value = _shown(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
+        label = str(field.label or name)
+        template = {
+            "invalid_choice": CHOICE_MESSAGE,
+            "invalid": _invalid_message(field),
+            "min_value": MIN_MESSAGE,
+            "max_value": MAX_MESSAGE,
+            "unknown_region": REGION_MESSAGE,
+        }.get(str(error.code))
+        if error.code == "below_lower" and (lower := self.fields.get(str(params.get("lower")))) is not None:
+            lower_name = str(params["lower"])
+            message = str(BELOW_LOWER_MESSAGE) % {
+                "field": label,
+                "value": value,
+                "lower": str(lower.label or lower_name),
+                "lower_value": _shown(self.data.get(self.add_prefix(lower_name), "")),
+            }
+        elif template is not None:
+            limit = params.get("limit_value", "")
+            message = str(template) % {"field": label, "value": value, "limit": limit}
+        else:
+            message = gettext("%(field)s: %(message)s") % {"field": label, "message": " ".join(error.messages)}
+        return ValidationError(message, code=error.code)
+
+
+class CheckedFilterForm(FilterForm):
     """The form of a list's filters (`Meta.form` of its FilterSet): filters no record can pass are
     errors said with the others, as the search page says them (the API answers 422 with each under
     its name), not an empty list: an upper bound below its lower bound, a region code no region has."""
@@ -42,7 +121,7 @@ class CheckedFilterForm(forms.Form):
         check_bounds(self, data)
         code = data.get("region")
         if "region" in self.fields and code and "region" not in self.errors and region_of_code(str(code)) is None:
-            self.add_error("region", gettext("Unknown region code: %(values)s.") % {"values": str(code).strip()})
+            self.add_error("region", ValidationError("", code="unknown_region"))  # said by FilterForm
         return data
 
 

@@ -278,16 +278,16 @@ def test_a_price_given_is_shown_even_when_negotiable(org, applicant_member, clie
 @pytest.mark.parametrize(
     ("path", "field", "message"),
     [
-        ("/api/v1/achievements?trl_min=8&trl_max=2", "trl_max", "The upper bound must not be below the lower bound."),
+        ("/api/v1/achievements?trl_min=8&trl_max=2", "trl_max", "TRL to (2) must not be below TRL from (8)."),
         (
             "/api/v1/achievements?price_min=50&price_max=5",
             "price_max",
-            "The upper bound must not be below the lower bound.",
+            "Price to (10,000 yuan) (5) must not be below Price from (10,000 yuan) (50).",
         ),
-        ("/api/v1/achievements?region=99", "region", "Unknown region code: 99."),
-        ("/api/v1/market/listings?region=990000", "region", "Unknown region code: 990000."),
-        ("/api/v1/needs?region=abc", "region", "Unknown region code: abc."),
-        ("/api/v1/organisations?region=9901", "region", "Unknown region code: 9901."),
+        ("/api/v1/achievements?region=99", "region", "Region: no region has the code “99”."),
+        ("/api/v1/market/listings?region=990000", "region", "Region code: no region has the code “990000”."),
+        ("/api/v1/needs?region=abc", "region", "Region code: no region has the code “abc”."),
+        ("/api/v1/organisations?region=9901", "region", "Region code: no region has the code “9901”."),
     ],
 )
 def test_impossible_list_filters_are_refused_by_name_not_answered_with_nothing(client, db, path, field, message):

@@ -52,18 +52,19 @@ def test_unknown_and_invalid_filters_are_refused_each_by_name(platform_admin):
     r = _post(c, {"filters": {"date_from": "2027-01-01", "date_to": "2026-01-01"}})
     assert (r.status_code, r.json()["details"]["fields"]) == (
         422,
-        {"filters.date_to": ["The end is before the start."]},
+        {"filters.date_to": ["To date: The end is before the start."]},
     )
     r = _post(c, {"filters": {"since": "2026-01-02T00:00:00+08:00", "until": "2026-01-01T00:00:00+08:00"}}, "zh-hans")
-    assert r.json()["details"]["fields"] == {"filters.until": ["结束时间早于开始时间。"]}
+    assert r.json()["details"]["fields"] == {"filters.until": ["截止时间：结束时间早于开始时间。"]}
     # Mixed: a day to start, a moment to end (or the other way round), also the same day twice.
-    for filters, field in (
-        ({"date_from": "2026-12-01", "until": "2026-11-01T00:00:00+08:00"}, "filters.until"),
-        ({"since": "2026-12-02T00:00:00+08:00", "date_to": "2026-12-01"}, "filters.date_to"),
-        ({"date_from": "2026-12-01", "until": "2026-12-01T00:00:00+08:00"}, "filters.until"),
+    for filters, field, label in (
+        ({"date_from": "2026-12-01", "until": "2026-11-01T00:00:00+08:00"}, "filters.until", "Until"),
+        ({"since": "2026-12-02T00:00:00+08:00", "date_to": "2026-12-01"}, "filters.date_to", "To date"),
+        ({"date_from": "2026-12-01", "until": "2026-12-01T00:00:00+08:00"}, "filters.until", "Until"),
     ):
         r = _post(c, {"filters": filters})
-        assert (r.status_code, r.json()["details"]["fields"]) == (422, {field: ["The end is before the start."]})
+        message = f"{label}: The end is before the start."
+        assert (r.status_code, r.json()["details"]["fields"]) == (422, {field: [message]})
     assert not Job.objects.exists()
     # A range within one day is a range.
     same_day = {"date_from": "2026-12-01", "date_to": "2026-12-01", "until": "2026-12-01T12:00:00+08:00"}

@@ -419,7 +419,7 @@ def test_register_and_refuse_keep_their_refusals_of_state_and_permission(
 def test_the_list_refuses_a_bad_filter_with_one_message_per_field(contracts, applicant_member) -> None:  # type: ignore[no-untyped-def]
     """Its `details.fields` held Django's {"message", "code"} objects, not the API's messages."""
     response = client_for(applicant_member).get("/api/v1/contracts?status=bogus", HTTP_ACCEPT_LANGUAGE="en")
-    message = "Select a valid choice. bogus is not one of the available choices."
+    message = "Status: “bogus” is not one of the choices."
     assert (response.status_code, response.json()) == (422, _invalid({"status": [message]}))
 
 

@@ -36,7 +36,7 @@ def test_a_suspension_without_a_reason_is_refused_under_comment(applicant_org, c
 def test_a_bad_list_filter_is_refused_under_its_name(client, applicant_org):
     """It answered Django's form errors as the whole of `details`."""
     response = client.get("/api/v1/organisations", {"type": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
-    message = "Select a valid choice. bogus is not one of the available choices."
+    message = "Organisation type: “bogus” is not one of the choices."
     assert (response.status_code, response.json()) == (
         422,
         {

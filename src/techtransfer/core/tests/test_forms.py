@@ -129,7 +129,7 @@ def test_list_number_filters_have_the_search_forms_bounds():
     with translation.override("en"):
         fs = NeedFilterSet({"budget_min": "1e60"}, queryset=Need.objects.all())
         assert not fs.is_valid()
-        assert fs.errors["budget_min"] == ["Ensure this value is less than or equal to 9999999999."]
+        assert fs.errors["budget_min"] == ["Budget at least (10,000 yuan): give 9999999999 or less, not “1e60”."]
         assert NeedFilterSet({"budget_min": "9999999999"}, queryset=Need.objects.all()).is_valid()
 
 
@@ -144,12 +144,12 @@ def test_entry_forms_checkbox_groups_are_check_boxes_before_and_after_validation
     assert before == bound.fields["cooperation_modes"].widget.attrs["class"] == "form-check-input"
 
 
-@pytest.mark.parametrize("url", ["/needs/", "/achievements/", "/market/"])
-def test_a_list_with_a_wrong_filter_says_so_instead_of_nothing_found(client, url):
+@pytest.mark.parametrize(("url", "label"), [("/needs/", "Sort"), ("/achievements/", "Sort by"), ("/market/", "Sort")])
+def test_a_list_with_a_wrong_filter_says_so_instead_of_nothing_found(client, url, label):
     good = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="result-count"' in good and 'id="filters-invalid"' not in good
     page = client.get(url, {"sort": "bogus"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Select a valid choice. bogus is not one of the available choices." in page
+    assert f"{label}: “bogus” is not one of the choices." in page
     assert 'id="filters-invalid"' in page
     assert "No results are shown until the filters marked in red are corrected." in page
     assert 'id="result-count"' not in page and "Nothing found." not in page
