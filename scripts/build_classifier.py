@@ -6,14 +6,15 @@
         --patents-dev ../shared/bench/classification/patent_ipc_valid.tsv
 
 Discipline: a stratified 20 % of the training file (seed 0) is held out to measure accuracy and fit
-the softmax temperature; the shipped model is then trained on every row with the same settings. Two
-discipline models are written: `discipline_e5.npz` (n-grams + the rows' multilingual-e5-small
-vectors, what the platform uses) and `discipline.npz` (n-grams only, the fallback when the encoder
-is off or busy). The e5 vectors of the 5,084 rows take about 15 minutes on 2 cores; `--e5-cache`
-keeps them in a file (checked against the texts) so that a rebuild skips that.
+the softmax temperature and the confidence map (probability → share right); the shipped model is
+then trained on every row with the same settings. Two discipline models are written:
+`discipline_e5.npz` (n-grams + the rows' multilingual-e5-small vectors, what the platform uses) and
+`discipline.npz` (n-grams only, the fallback when the encoder is off or busy). The e5 vectors of the
+5,084 rows take about 15 minutes on 2 cores; `--e5-cache` keeps them in a file (checked against the
+texts) so that a rebuild skips that.
 Industry: patents are labelled through data/ipc_plan_industry.tsv (IPC prefix → action-plan
 industry; "other" when no code maps, dropped when codes map to two industries); trained on
---patents, measured and temperature-fitted on --patents-dev, shipped trained on both. The
+--patents, measured, temperature- and map-fitted on --patents-dev, shipped trained on both. The
 strategic emerging industry (2018, nine areas) model is built the same way from
 data/ipc_emerging_industry.tsv.
 Only the bench training/dev files are read, never a test split. Prints the measurements as JSON.
@@ -33,10 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techtransfer.settings")
 
+import django  # noqa: E402
+
+django.setup()  # cross_fitted_calibration lives beside the benchmark commands, which read settings
+
 import numpy as np  # noqa: E402
 
 from techtransfer.search.classifier import train  # noqa: E402
 from techtransfer.search.classifier.model import DATA, LinearTextModel  # noqa: E402
+from techtransfer.search.classify import cross_fitted_calibration  # noqa: E402
 
 OTHER = "other"
 
@@ -108,17 +114,19 @@ def build_discipline(
     y_held = [r["label"] for r in held]
     predicted = [trained.classes[i] for i in held_scores.argmax(axis=1)]
     temperature = train.fit_temperature(held_scores, y_held, trained.classes)
+    mapping = train.fit_confidence_map(held_scores, y_held, trained.classes, temperature)
     top3 = np.argsort(-held_scores, axis=1)[:, :3]
     top3_hit = np.mean([y in {trained.classes[j] for j in row} for y, row in zip(y_held, top3, strict=True)])
     runtime = runtime_predictions(trained, [(r["title"], r["text"]) for r in held], held_dense)
     final = train.fit(train.prepared_texts(rows, columns), labels, blocks=blocks, c=c, dense=dense)
-    final.temperature = temperature
+    final.temperature, final.confidence_map = temperature, mapping
     size = train.export(final, out, info={"name": out.stem, "train_rows": len(rows), "source": str(path.name), "c": c})
     return {
         "holdout": {"train_rows": len(fit_rows), "test_rows": len(held), **scores(y_held, predicted)},
         "holdout_top3_accuracy": round(float(top3_hit), 4),
         "holdout_runtime_int8": scores(y_held, runtime),
         "temperature": round(temperature, 4),
+        "holdout_calibration_cross_fitted": cross_fitted_calibration(held_scores, y_held, trained.classes),
         "shipped": {"train_rows": len(rows), **size},
     }
 
@@ -163,6 +171,7 @@ def build_industry(path: Path, dev: Path, out: Path, *, c: float, field: str) ->
     y_dev = [y for _, y in dev_rows]
     predicted = [trained.classes[i] for i in dev_scores.argmax(axis=1)]
     temperature = train.fit_temperature(dev_scores, y_dev, trained.classes)
+    mapping = train.fit_confidence_map(dev_scores, y_dev, trained.classes, temperature)
     industries = sorted({y for y in y_dev if y != OTHER})
     # Among patents of one of the industries: is the best of them (never "other") the right one?
     seven = [trained.classes.index(i) for i in industries]
@@ -170,7 +179,7 @@ def build_industry(path: Path, dev: Path, out: Path, *, c: float, field: str) ->
     best7 = [industries[int(np.argmax(dev_scores[i, seven]))] for i in in_seven]
     gold7 = [y_dev[i] for i in in_seven]
     final = train.fit([prepare(t, "") for t, _ in fit_rows + dev_rows], [y for _, y in fit_rows + dev_rows], c=c)
-    final.temperature = temperature
+    final.temperature, final.confidence_map = temperature, mapping
     info = {"name": out.stem, "field": field, "train_rows": len(fit_rows) + len(dev_rows), "c": c}
     size = train.export(final, out, info=info)
     return {
@@ -179,6 +188,7 @@ def build_industry(path: Path, dev: Path, out: Path, *, c: float, field: str) ->
         "dev_incl_other": scores(y_dev, predicted),
         "dev_among_mapped": {"classes": len(industries), "rows": len(gold7), **scores(gold7, best7, labels=industries)},
         "temperature": round(temperature, 4),
+        "dev_calibration_cross_fitted": cross_fitted_calibration(dev_scores, y_dev, trained.classes),
         "shipped": {"train_rows": len(fit_rows) + len(dev_rows), **size},
     }
 

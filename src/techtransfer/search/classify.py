@@ -12,10 +12,11 @@ Trained and scored on files in the format of ../shared/bench/classification. Wit
 stratified part of the training file is held out (seeded), which is how the dev numbers in
 bench/README.md were measured.
 
-The confidences the form shows are softmax probabilities with a fitted temperature. How far they can
-be trusted is measured on the scored rows, cross-fitted: the temperature is fitted on every other
-row and the confidences of the rows between are compared with how often the model is right there
-(expected calibration error over ten bins), and the other way round.
+The confidence the form shows is the softmax probability (with a fitted temperature) mapped to how
+often an answer that probable was right on held-out rows. How far it can be trusted is measured on
+the scored rows, cross-fitted: temperature and map are fitted on every other row, and the
+confidences of the rows between are compared with how often the model is right there (expected
+calibration error over ten bins), and the other way round.
 """
 
 from __future__ import annotations
@@ -62,9 +63,11 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 
 
 def cross_fitted_calibration(scores: np.ndarray, labels: list[str], classes: list[str]) -> dict[str, Any] | None:
-    """Calibration of the softmax confidences on the scored rows, the temperature fitted on the other
-    half of them (even rows for odd ones and back). None with fewer than four rows."""
-    from techtransfer.search.classifier.train import fit_temperature
+    """Calibration of the best answer's confidence on the scored rows, the temperature and the
+    confidence map (what the shipped models do) fitted on the other half of them (even rows for odd
+    ones and back): `ece` as the form shows it, `ece_softmax` without the map. None with fewer than
+    four rows."""
+    from techtransfer.search.classifier.train import fit_confidence_map, fit_temperature, softmax
 
     n = len(labels)
     if n < 4:
@@ -72,21 +75,20 @@ def cross_fitted_calibration(scores: np.ndarray, labels: list[str], classes: lis
     index = {c: i for i, c in enumerate(classes)}
     gold = np.asarray([index.get(y, -1) for y in labels])
     even = np.arange(n) % 2 == 0
-    confidence = np.empty(n)
-    temperatures = []
+    probability, confidence = np.empty(n), np.empty(n)
     for fit, scored in ((even, ~even), (~even, even)):
-        t = fit_temperature(scores[fit], [labels[i] for i in np.flatnonzero(fit)], classes)
-        temperatures.append(t)
-        z = scores[scored] / t
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        confidence[scored] = (p / p.sum(axis=1, keepdims=True)).max(axis=1)
+        fit_labels = [labels[i] for i in np.flatnonzero(fit)]
+        t = fit_temperature(scores[fit], fit_labels, classes)
+        mapping = fit_confidence_map(scores[fit], fit_labels, classes, t)
+        probability[scored] = softmax(scores[scored], t).max(axis=1)
+        confidence[scored] = np.interp(probability[scored], *mapping)
     correct = scores.argmax(axis=1) == gold
     sure = confidence >= CONFIDENT
     return {
         "ece": round(expected_calibration_error(confidence, correct), 4),
         "mean_confidence": round(float(confidence.mean()), 4),
-        "temperatures": [round(t, 4) for t in temperatures],
+        "ece_softmax": round(expected_calibration_error(probability, correct), 4),
+        "mean_softmax": round(float(probability.mean()), 4),
         "confident_share": round(float(sure.mean()), 4),
         "accuracy_when_confident": round(float(correct[sure].mean()), 4) if sure.any() else None,
     }

@@ -13,7 +13,8 @@ run time) and are loaded once per process:
 - emerging_industry: the same for the nine areas of 战略性新兴产业分类(2018)
   (data/ipc_emerging_industry.tsv); the codes are EmergingIndustry values.
 
-Confidences are softmax probabilities with a temperature fitted on held-out rows.
+Confidences are the share of held-out answers as probable (softmax with a fitted temperature) that
+were right: each model file carries that map (ADR 0020, session 24 revision).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 The model file (an .npz written by scripts/build_classifier.py, no pickle) holds, for each feature
 block ("chars" 1–3-grams, "words" rjieba words): the vocabulary (one string array) and its IDF; then
 the weight matrix over all blocks (int8, one scale per class), the intercepts, the class labels and
-the softmax temperature fitted on held-out rows. Prediction needs numpy only. A dense model (meta
+the softmax temperature fitted on held-out rows, and (`confidence_map`) the map from a softmax
+probability to how often an answer that sure was right on those rows, which gives the confidence
+shown. Prediction needs numpy only. A dense model (meta
 "dense") also holds float32 weights for the text's e5 vector, which the caller passes in.
 """
 
@@ -53,6 +55,12 @@ class LinearTextModel:
             self.dense_weight = float(dense["weight"]) if dense else 0.0
             self.dense_weights = z["dense_weights"].astype(np.float32) if dense else None
         self.temperature = float(self.meta["temperature"])
+        mapping = self.meta.get("confidence_map")  # absent from files built before session 24
+        self.confidence_map = (
+            (np.asarray(mapping["probability"], np.float64), np.asarray(mapping["right"], np.float64))
+            if mapping
+            else None
+        )
 
     def _row(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
         """Indices and values of the L2-normalised sublinear TF-IDF row (scikit-learn's formula)."""
@@ -95,8 +103,16 @@ class LinearTextModel:
     ) -> list[Suggestion]:
         p = self.probabilities(title, body, dense)
         order = np.argsort(-p)
-        out = [Suggestion(self.classes[i], float(p[i])) for i in order if self.classes[i] not in exclude]
+        sure = self.confidence(p)
+        out = [Suggestion(self.classes[i], float(sure[i])) for i in order if self.classes[i] not in exclude]
         return out[:k]
+
+    def confidence(self, probabilities: np.ndarray) -> np.ndarray:
+        """How often an answer this probable was right on held-out rows (the softmax itself for a file
+        without a confidence map)."""
+        if self.confidence_map is None:
+            return probabilities
+        return np.interp(probabilities, *self.confidence_map)
 
 
 @functools.cache

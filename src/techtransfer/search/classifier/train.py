@@ -3,7 +3,8 @@
 `fit` turns rows into the same TF-IDF blocks the runtime model computes (features.py), optionally
 followed by the rows' e5 vectors (`dense_vectors`, weight `DENSE_WEIGHT`), trains a linear SVM, and
 `export` writes the compact .npz that model.LinearTextModel reads. The softmax temperature of the
-confidences is fitted on held-out rows (`fit_temperature`).
+confidences is fitted on held-out rows (`fit_temperature`), and so is the monotone map from a
+suggestion's softmax probability to how often a suggestion that sure is right (`fit_confidence_map`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ DEFAULT_BLOCKS = ("chars",)
 # Weight of the e5 features beside the n-grams (discipline, dev holdout: 1.0 / 1.5 / 2.0 →
 # 0.6647 / 0.6667 / 0.6647; bench/README.md).
 DENSE_WEIGHT = 1.5
+CONFIDENCE_RANGE = (0.01, 0.99)  # a suggestion's confidence is never shown as 0 % or 100 %
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Trained:
     blocks: tuple[str, ...]
     temperature: float = 1.0
     dense_weight: float = 0.0  # > 0: the model also reads the texts' e5 vectors
+    confidence_map: tuple[list[float], list[float]] | None = None  # softmax probability → share right
 
     @property
     def classes(self) -> list[str]:
@@ -129,12 +132,42 @@ def fit_temperature(scores: np.ndarray, labels: list[str], classes: list[str]) -
     return best
 
 
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def fit_confidence_map(
+    scores: np.ndarray, labels: list[str], classes: list[str], temperature: float, k: int = 3
+) -> tuple[list[float], list[float]]:
+    """Isotonic map from the softmax probability of each of the `k` best answers of held-out rows to
+    whether it was the right one (pooled over the ranks, as the form shows three): the breakpoints
+    (probabilities, shares right) that `np.interp` reads. The softmax of SVM margins alone is too timid
+    below 50 % and too sure above 90 % (bench/README.md, "Classification"). The map stays within
+    `CONFIDENCE_RANGE`: a few hundred held-out rows cannot show that an answer is never or always right.
+    """
+    from sklearn.isotonic import IsotonicRegression
+
+    index = {c: i for i, c in enumerate(classes)}
+    gold = np.asarray([index.get(label, -1) for label in labels])
+    p = softmax(scores, temperature)
+    best = np.argsort(-p, axis=1)[:, :k]
+    low, high = CONFIDENCE_RANGE
+    iso = IsotonicRegression(y_min=low, y_max=high, out_of_bounds="clip", increasing=True)
+    iso.fit(np.take_along_axis(p, best, axis=1).ravel(), (best == gold[:, None]).ravel().astype(float))
+    return [round(float(x), 6) for x in iso.X_thresholds_], [round(float(y), 6) for y in iso.y_thresholds_]
+
+
 def export(trained: Trained, path: Path, *, info: dict[str, Any]) -> dict[str, int]:
     """Write the model as .npz (no pickle): vocabularies, IDF, int8 weights with per-class scale;
     a dense model's e5 weights as float32 (`dense_weights`, dimensions × classes)."""
     coef = np.asarray(trained.model.coef_, dtype=np.float32).T  # features × classes
     arrays: dict[str, np.ndarray] = {}
     meta: dict[str, Any] = {"blocks": list(trained.blocks), "temperature": trained.temperature}
+    if trained.confidence_map is not None:
+        meta["confidence_map"] = {"probability": trained.confidence_map[0], "right": trained.confidence_map[1]}
     if trained.dense_weight:
         from techtransfer.search.semantic.deep import MODEL_VERSION, ContextualEncoder
 

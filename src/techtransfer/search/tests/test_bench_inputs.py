@@ -275,10 +275,18 @@ def test_classify_reports_the_calibration_of_its_confidences(tmp_path):  # type:
     result, printed = _classify(tmp_path, TRAIN, test)
     cal = result["calibration"]
     assert result["accuracy"] == 1.0
-    # Every row right: the fitted temperatures make the model as sure as the grid allows.
-    assert (cal["confident_share"], cal["accuracy_when_confident"]) == (1.0, 1.0)
-    assert cal["ece"] == round(1.0 - cal["mean_confidence"], 4)
+    # Every best answer right and every second one wrong: the map fitted on the other half reads
+    # the best answer's probability as "always right", shown as 99 % (never 100 %), 1 % off; the
+    # softmax alone is off by 1 − its mean.
+    assert (cal["ece"], cal["mean_confidence"], cal["confident_share"], cal["accuracy_when_confident"]) == (
+        0.01,
+        0.99,
+        1.0,
+        1.0,
+    )
+    assert cal["ece_softmax"] == round(1.0 - cal["mean_softmax"], 4)
     assert (
-        f"calibration error {cal['ece']:.4f}, mean confidence {cal['mean_confidence']:.4f}; "
+        "calibration error 0.0100, mean confidence 0.9900 "
+        f"(softmax alone: {cal['ece_softmax']:.4f}, {cal['mean_softmax']:.4f}); "
         "100.0% of rows at ≥ 90 %, right on 100.0% of them\n"
     ) in printed

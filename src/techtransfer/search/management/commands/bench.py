@@ -257,8 +257,10 @@ class Command(BaseCommand):
         if (cal := result["calibration"]) is not None:
             sure = cal["accuracy_when_confident"]
             self.stdout.write(
-                f"confidences (temperature cross-fitted on the test rows): calibration error {cal['ece']:.4f}, "
-                f"mean confidence {cal['mean_confidence']:.4f}; {cal['confident_share']:.1%} of rows at ≥ 90 %"
+                "confidence of the best answer (temperature and map cross-fitted on the test rows): "
+                f"calibration error {cal['ece']:.4f}, mean confidence {cal['mean_confidence']:.4f} "
+                f"(softmax alone: {cal['ece_softmax']:.4f}, {cal['mean_softmax']:.4f}); "
+                f"{cal['confident_share']:.1%} of rows at ≥ 90 %"
                 + (f", right on {sure:.1%} of them" if sure is not None else "")
             )
         return result
