@@ -21,7 +21,7 @@ from techtransfer.achievements.choices import (
 from techtransfer.achievements.errors import AchievementErrors
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.services import DATA_FIELDS
-from techtransfer.core.forms import StyledModelForm
+from techtransfer.core.forms import StyledModelForm, ValueMessagesMixin
 from techtransfer.core.phone import PhoneField
 
 MAX_KEYWORDS = 8
@@ -93,7 +93,7 @@ class KeywordsField(forms.CharField):
 SECRECY_INPUT = [*SecrecyLevel.choices, ("secret", _("Classified (secret or above)"))]
 
 
-class AchievementForm(StyledModelForm):
+class AchievementForm(ValueMessagesMixin, StyledModelForm):
     research_start = MonthField(label=_("Research start (year-month)"), required=False)
     research_end = MonthField(label=_("Research end (year-month)"), required=False)
     keywords = KeywordsField(

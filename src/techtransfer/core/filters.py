@@ -70,6 +70,24 @@ def _shown(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
 
+def value_error(field: forms.Field, label: str, error: ValidationError, typed: Any) -> ValidationError | None:
+    """`error` of `field` said with the field's label and the value (`typed`: what was sent), when
+    it is a refusal of the value itself: a choice not offered, text that is not a number or a date,
+    a number out of bounds. None for any other error (required, too long, a form's own messages),
+    which the entry forms keep as they are (`core.forms.ValueMessagesMixin`)."""
+    params = error.params or {}
+    template = {"invalid_choice": CHOICE_MESSAGE, "min_value": MIN_MESSAGE, "max_value": MAX_MESSAGE}.get(
+        str(error.code)
+    )
+    if error.code == "invalid" and isinstance(field, forms.IntegerField | forms.DateField | forms.DateTimeField):
+        template = _invalid_message(field)
+    if template is None:
+        return None
+    value = _shown(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
+    message = str(template) % {"field": label, "value": value, "limit": params.get("limit_value", "")}
+    return ValidationError(message, code=error.code)
+
+
 class FilterForm(forms.Form):
     """The base form of the lists' filters (`Meta.form` of a FilterSet, pages and API alike): each
     error names its filter by label and quotes the value typed (`CHOICE_MESSAGE` and the others by

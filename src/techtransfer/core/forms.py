@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.core import phone, uscc
 from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.filters import value_error
 from techtransfer.core.models import Organisation, Region, User
 
 USCC_MESSAGES = {
@@ -90,6 +91,32 @@ def style_fields(form: forms.BaseForm) -> None:
             widget.attrs["aria-invalid"] = "true"
         else:
             widget.attrs.pop("aria-invalid", None)
+
+
+class ValueMessagesMixin(forms.BaseForm):
+    """An entry form whose refusals of a value name the field and quote the value, in the words of
+    the lists' filters (`core.filters.value_error`): "Discipline: “外星学” is not one of the
+    choices.", "TRL: give 9 or less, not “12”.", not Django's stock "Select a valid choice. …" or
+    "Enter a whole number.". Said in `add_error`, so the errors of the fields, of the model's
+    validators (`_post_clean`) and of forms that skip `full_clean`'s styling (the importer's rows)
+    are all said so; other errors are kept as they are."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if isinstance(error, forms.ValidationError):
+            if hasattr(error, "error_dict"):
+                error = forms.ValidationError(
+                    {name: [self._with_value(name, e) for e in errors] for name, errors in error.error_dict.items()}
+                )
+            elif field is not None:
+                error = forms.ValidationError([self._with_value(field, e) for e in error.error_list])
+        super().add_error(field, error)
+
+    def _with_value(self, name: str, error: forms.ValidationError) -> forms.ValidationError:
+        field = self.fields.get(name)
+        if field is None:
+            return error
+        typed = self.data.get(self.add_prefix(name), "")
+        return value_error(field, str(field.label or name), error, typed) or error
 
 
 class StyledForm(forms.Form):

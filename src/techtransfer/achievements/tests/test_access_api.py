@@ -165,6 +165,21 @@ def test_create_through_the_api_uses_the_form_rules(org, applicant_member):
     assert Achievement.objects.count() == 1
 
 
+def test_the_api_refuses_a_bad_choice_naming_the_value(org, applicant_member):
+    c = Client()
+    c.force_login(applicant_member)
+    bad = valid_form_data(keywords=["稀土"], organisation_id=org.pk, discipline="外星学", transfer_modes=["赠送"])
+    response = c.post("/api/v1/achievements", bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["details"]["fields"] == {
+        "discipline": ["Discipline: “外星学” is not one of the choices."],
+        "transfer_modes": ["Intended transfer modes: “赠送” is not one of the choices."],
+    }
+    response = c.post("/api/v1/achievements", bad, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.json()["details"]["fields"]["discipline"] == ["学科：“外星学”不是可选的值。"]
+    assert not Achievement.objects.exists()
+
+
 def test_web_form_keeps_input_on_error_and_saves_children(org, applicant_member):
     c = Client()
     c.force_login(applicant_member)

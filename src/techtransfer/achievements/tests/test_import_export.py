@@ -48,7 +48,7 @@ BAD_ROWS = [
     ["好成果二", "电池", "简介二", "", "内部", "2020-1"],
 ]
 BAD_REPORT = [
-    (3, "学科", "Select a valid choice. 外星学 is not one of the available choices."),
+    (3, "学科", "Discipline: “外星学” is not one of the choices."),
     (4, "关键词", "At most 8 keywords, got 9."),
     (5, "密级", "Classified results cannot be registered on this platform. Register them through the secrecy channel."),
     (6, "研究起始时间", "Enter a year and month, for example 2024-06."),
@@ -223,14 +223,42 @@ def test_contributor_ip_and_choice_problems_are_reported_per_column(applicant_or
         mode=io.ImportMode.ACCEPT_VALID,
     )  # fmt: skip
     assert report(outcome) == [
-        (2, "成果类型", "Select a valid choice. 应用 is not one of the available choices."),
-        (2, "拟转化方式", "Select a valid choice. 赠送 is not one of the available choices."),
-        (2, "价格（万元）", "Ensure this value is greater than or equal to 0."),
+        (2, "成果类型", "Kind: “应用” is not one of the choices."),
+        (2, "拟转化方式", "Intended transfer modes: “赠送” is not one of the choices."),
+        (2, "价格（万元）", "Price (10,000 yuan): give 0 or more, not “-5”."),
         (2, "价格面议", "Write 是 (yes) or 否 (no)."),
         (2, "完成人", "Entry 1: the name is missing."),
         (2, "知识产权", "Entry 1: write type：title：application number：publication number (parts may be empty)."),
     ]
     assert not Achievement.objects.exists()
+
+
+def test_a_bad_discipline_and_trl_are_reported_naming_the_value(applicant_org, applicant_member, english):
+    header = ["成果名称", "关键词", "成果简介", "学科", "技术成熟度"]
+    rows = [["甲", "稀土", "简介", "外星学", "12"], ["乙", "稀土", "简介", "", "三"]]
+    outcome = io.import_file(
+        actor=applicant_member, organisation_id=applicant_org.pk, content=csv_bytes(header, rows), fmt="csv",
+        mode=io.ImportMode.ACCEPT_VALID,
+    )  # fmt: skip
+    expected = [
+        (2, "技术成熟度", "Technology readiness level (TRL): give 9 or less, not “12”."),
+        (2, "学科", "Discipline: “外星学” is not one of the choices."),
+        (3, "技术成熟度", "Technology readiness level (TRL): “三” is not a whole number."),
+    ]
+    assert report(outcome) == expected
+    lines = list(csv.reader(stdio.StringIO(io.report_csv(outcome.problems).decode("utf-8-sig"))))
+    assert lines[1:] == [[str(row), column, message] for row, column, message in expected]
+    assert not Achievement.objects.exists()
+
+
+def test_a_bad_discipline_is_reported_in_chinese(applicant_org, applicant_member):
+    header = ["成果名称", "关键词", "成果简介", "学科"]
+    with translation.override("zh-hans"):
+        outcome = io.import_file(
+            actor=applicant_member, organisation_id=applicant_org.pk, fmt="csv", mode=io.ImportMode.ACCEPT_VALID,
+            content=csv_bytes(header, [["甲", "稀土", "简介", "外星学"]]),
+        )  # fmt: skip
+    assert report(outcome) == [(2, "学科", "学科：“外星学”不是可选的值。")]
 
 
 def test_problems_with_the_whole_file_import_nothing(applicant_org, applicant_member, english, monkeypatch):
