@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import registration_numbers
-from techtransfer.achievements.registration_numbers import REGISTRATION_DIGITS
 from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.core.forms import StyledForm, date_input, datetime_input
 from techtransfer.core.ids import parse_id
@@ -28,6 +27,11 @@ class EventForm(StyledForm):
         return data
 
 
+# Digit strings this long or longer are registration numbers, never ids: a number missing a digit
+# (11) was taken as the id of some other achievement, or of none. No table here nears 10 million rows.
+SHORTEST_NUMBER = 8
+
+
 class ItemForm(StyledForm):
     need = forms.IntegerField(label=_("Need number"), required=False, min_value=1)
     achievement = forms.CharField(
@@ -39,24 +43,24 @@ class ItemForm(StyledForm):
 
     def clean_achievement(self) -> int | None:
         """The achievement's id, from its registration number (what its page shows; the form asked
-        for the database id under that name) or, as before, its id. Typed in full-width digits or
-        grouped with spaces, both are read as the achievements app reads them."""
+        for the database id under that name) or, as before, from a short id (fewer than
+        `SHORTEST_NUMBER` digits). Anything longer is a registration number: one of the wrong
+        length is told so, not taken as an id. Typed in full-width digits or grouped with spaces,
+        both are read as the achievements app reads them."""
         raw = registration_numbers.normalise(self.cleaned_data.get("achievement", ""))
         if not raw:
             return None
-        if len(raw) == REGISTRATION_DIGITS:
+        found = parse_id(raw) if len(raw) < SHORTEST_NUMBER else None
+        if found is None:  # raises, saying its length or its stray characters
             found = registered_achievement_id(registration_numbers.read(raw))
-        else:
-            found = parse_id(raw)
-            if found is None:
-                registration_numbers.read(raw)  # neither a number nor an id: raises, saying its length
         if found is None:
             raise forms.ValidationError(_("No registered achievement has this number."))
         return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if bool(data.get("need")) == bool(data.get("achievement")):
+        refused = "need" in self.errors or "achievement" in self.errors  # said under the field, not as missing
+        if not refused and bool(data.get("need")) == bool(data.get("achievement")):
             raise forms.ValidationError(_("Give either a need or an achievement."))
         return data
 

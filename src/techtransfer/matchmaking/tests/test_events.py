@@ -148,14 +148,20 @@ def test_deciding_an_item_that_is_not_a_number_is_not_found(client, event, provi
         ("3602 0261 0100", "found"),
         ("36020261010A", "A registration number has digits only (0–9), no letters or signs."),
         ("3602-0261-0100", "A registration number has 12 digits; this one has 14 characters."),
-        ("3602 0261 01", "id"),  # 10 digits: read as an id, as the form always did
+        ("3602 0261 01", "A registration number has 12 digits; this one has 10 characters."),
+        ("36020261010", "A registration number has 12 digits; this one has 11 characters."),  # one digit short
+        ("12345678", "A registration number has 12 digits; this one has 8 characters."),
+        ("1234567", "id"),  # fewer than 8 digits: an id, as the form always read it
+        ("１７", "id"),
     ],
 )
 def test_the_item_form_reads_a_registration_number_as_typed(applicant_org, typed, expected):
     """The same reading as the achievements app (`registration_numbers`): full-width digits and
-    spaces are the number; what is neither a number nor an id is told what a number looks like."""
+    spaces are the number; a short digit string is an id; anything else is told what a number looks
+    like, an 11-digit number too (it was taken as an id)."""
     from django.utils import translation
 
+    from techtransfer.achievements import registration_numbers
     from techtransfer.achievements.choices import AchievementStatus
     from techtransfer.achievements.tests.factories import AchievementFactory
     from techtransfer.matchmaking.event_forms import ItemForm
@@ -170,8 +176,31 @@ def test_the_item_form_reads_a_registration_number_as_typed(applicant_org, typed
         assert form.cleaned_data["achievement"] == public.pk
     elif expected == "id":
         assert form.is_valid(), form.errors
-        assert form.cleaned_data["achievement"] == 3602026101
+        assert form.cleaned_data["achievement"] == int(registration_numbers.normalise(typed))
     else:
         with translation.override("en"):
             assert not form.is_valid()
             assert form.errors["achievement"] == [expected]
+
+
+def test_a_number_one_digit_short_is_not_taken_as_an_id(client, event, province_official, applicant_org):
+    """36020261010 (a digit left out) was the id of whatever achievement had it: that one went on
+    the programme."""
+    from django.utils import translation
+
+    from techtransfer.achievements.choices import AchievementStatus
+    from techtransfer.achievements.tests.factories import AchievementFactory
+    from techtransfer.matchmaking.event_forms import ItemForm
+
+    AchievementFactory(
+        pk=36020261010, organisation=applicant_org, status=AchievementStatus.PUBLISHED,
+        registration_number="360202610100", published_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(province_official)
+    response = client.post(reverse("events:post", args=[event.pk, "item"]), {"achievement": "36020261010"})
+    assert response.status_code == 400  # the page again, the form with its error
+    assert "登记号为 12 位数字，当前填写了 11 个字符。" in response.content.decode()
+    assert not event.items.exists()
+    with translation.override("en"):
+        form = ItemForm({"achievement": "36020261010"})
+        assert form.errors == {"achievement": ["A registration number has 12 digits; this one has 11 characters."]}
