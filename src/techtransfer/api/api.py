@@ -149,7 +149,11 @@ def field_name(loc: Any) -> str:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        fields.setdefault(field_name(err.get("loc", ())), []).append(messages.message(err))
+        loc = err.get("loc", ())
+        name = field_name(loc)
+        # What a query parameter was sent, quoted in its message (django-ninja leaves it out of the error).
+        sent = request.GET.get(name) if loc and loc[0] == "query" else None
+        fields.setdefault(name, []).append(messages.message(err, field=name, sent=sent))
     return error_response(request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields})
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.core import filters
+
 _CHOICES = re.compile(r"\^\(([\w-]+(?:\|[\w-]+)+)\)\$")
 
 _NUMBER = _("Enter a number.")
@@ -60,9 +62,33 @@ MESSAGES: Mapping[str, Any] = {
 }
 
 
-def message(error: Mapping[str, Any]) -> str:
-    """The message of one pydantic error (a dict of `ValidationError.errors`) in the active language."""
-    template = MESSAGES.get(str(error.get("type", "")))
+# A typed query parameter (`?year=abc`) refused by the schema, said as the lists' filters say a value
+# they cannot take (`core.filters`): the parameter's name and what was sent, quoted.
+SENT_MESSAGES: Mapping[str, Any] = {
+    "int_parsing": filters.WHOLE_NUMBER_MESSAGE,
+    "int_from_float": filters.WHOLE_NUMBER_MESSAGE,
+    "float_parsing": filters.NUMBER_MESSAGE,
+    "decimal_parsing": filters.NUMBER_MESSAGE,
+    "date_parsing": filters.DATE_MESSAGE,
+    "date_from_datetime_parsing": filters.DATE_MESSAGE,
+    "date_from_datetime_inexact": filters.DATE_MESSAGE,
+    "datetime_parsing": filters.DATETIME_MESSAGE,
+    "datetime_from_date_parsing": filters.DATETIME_MESSAGE,
+    "greater_than_equal": filters.MIN_MESSAGE,
+    "less_than_equal": filters.MAX_MESSAGE,
+}
+_LIMITS = {"greater_than_equal": "ge", "less_than_equal": "le"}
+
+
+def message(error: Mapping[str, Any], *, field: str = "", sent: str | None = None) -> str:
+    """The message of one pydantic error (a dict of `ValidationError.errors`) in the active language.
+    With `sent`, the text a query parameter `field` was given (django-ninja drops pydantic's input),
+    a value the parameter cannot take is said naming it and quoting the text (`SENT_MESSAGES`)."""
+    kind = str(error.get("type", ""))
+    if sent is not None and field and (said := SENT_MESSAGES.get(kind)) is not None:
+        limit = (error.get("ctx") or {}).get(_LIMITS.get(kind, ""), "")
+        return str(said) % {"field": field, "value": filters.shown_value(sent), "limit": limit}
+    template = MESSAGES.get(kind)
     if template is None:
         return str(error.get("msg", ""))
     ctx = dict(error.get("ctx") or {})

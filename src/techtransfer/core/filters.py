@@ -65,7 +65,8 @@ def _invalid_message(field: forms.Field) -> Any:
     return INVALID_MESSAGE
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """`value` as quoted in a message: on one line, shortened past `SHOWN_CHARACTERS`."""
     text = " ".join(str(value).split())
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
@@ -83,7 +84,7 @@ def value_error(field: forms.Field, label: str, error: ValidationError, typed: A
         template = _invalid_message(field)
     if template is None:
         return None
-    value = _shown(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
+    value = shown_value(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
     message = str(template) % {"field": label, "value": value, "limit": params.get("limit_value", "")}
     return ValidationError(message, code=error.code)
 
@@ -104,7 +105,7 @@ class FilterForm(forms.Form):
     def _said(self, name: str, field: forms.Field, error: ValidationError) -> ValidationError:
         params = error.params or {}
         typed = self.data.get(self.add_prefix(name), "")
-        value = _shown(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
+        value = shown_value(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
         label = str(field.label or name)
         template = {
             "invalid_choice": CHOICE_MESSAGE,
@@ -119,7 +120,7 @@ class FilterForm(forms.Form):
                 "field": label,
                 "value": value,
                 "lower": str(lower.label or lower_name),
-                "lower_value": _shown(self.data.get(self.add_prefix(lower_name), "")),
+                "lower_value": shown_value(self.data.get(self.add_prefix(lower_name), "")),
             }
         elif template is not None:
             limit = params.get("limit_value", "")

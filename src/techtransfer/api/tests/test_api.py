@@ -375,3 +375,46 @@ def test_list_word_filters_say_they_are_not_the_search(client):
     assert achievements.endswith("GET /api/v1/search.")
     assert "each of up to 5 space-separated words must occur in the title or summary" in q_description("/api/v1/needs")
     assert "in the title, description or patent numbers" in q_description("/api/v1/market/listings")
+
+
+def test_a_typed_query_parameter_is_refused_naming_it_and_quoting_the_value(client, platform_admin):
+    """`?year=abc` was refused by the schema before the filter saw it, with "Enter a whole number."
+    and no word of the parameter or the value; now said as the lists' filters say it."""
+    r = client.get("/api/v1/achievements?year=abc&trl_min=1.5&price_min=x", HTTP_ACCEPT_LANGUAGE="en")
+    assert (r.status_code, r.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "Some fields are not valid.",
+            "details": {
+                "fields": {
+                    "year": ["year: “abc” is not a whole number."],
+                    "trl_min": ["trl_min: “1.5” is not a whole number."],
+                    "price_min": ["price_min: “x” is not a number."],
+                }
+            },
+        },
+    )
+    client.force_login(platform_admin)
+    r = client.get("/api/v1/audit/events?since=notadate&organisation=x", HTTP_ACCEPT_LANGUAGE="en")
+    assert (r.status_code, r.json()["details"]) == (
+        422,
+        {
+            "fields": {
+                "since": [
+                    "since: “notadate” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+                    "e.g. 2026-03-01T09:30."
+                ],
+                "organisation": ["organisation: “x” is not a whole number."],
+            }
+        },
+    )
+    zh = client.get("/api/v1/audit/events?until=2026-02-30", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert zh["details"] == {
+        "fields": {
+            "until": [
+                "until：“2026-02-30”不是日期时间，请按 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM 填写，如 2026-03-01T09:30。"
+            ]
+        }
+    }
+    assert client.get("/api/v1/audit/events?since=2026-03-01").status_code == 200

@@ -68,7 +68,7 @@ def test_the_docs_and_the_schema_answer_get_and_head_and_name_them_to_other_meth
 @pytest.mark.parametrize("page", ["99999999999999999999", "100001", "0"])
 def test_a_page_beyond_the_bound_is_refused(client, page):
     r = client.get(f"/api/v1/achievements?page={page}", HTTP_ACCEPT_LANGUAGE="en")
-    message = "Ensure this value is at least 1." if page == "0" else "Ensure this value is at most 100000."
+    message = f"page: give 1 or more, not “{page}”." if page == "0" else f"page: give 100000 or less, not “{page}”."
     assert (r.status_code, r.json()["details"]) == (422, {"fields": {"page": [message]}})
 
 
