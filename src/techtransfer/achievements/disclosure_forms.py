@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements.disclosures import DATA_FIELDS, clean_inventors
 from techtransfer.achievements.models import Disclosure, DisclosureDecision, DisclosureVisibility
 from techtransfer.core.errors import DomainError
-from techtransfer.core.forms import StyledForm, StyledModelForm
+from techtransfer.core.forms import StyledForm, StyledModelForm, ValueMessagesMixin
 
 _SEPARATOR = re.compile(r"\s*[|｜,，;；\t]\s*")  # ｜: the bar a Chinese input method types
 
@@ -53,7 +53,7 @@ class InventorsField(forms.CharField):
         return value
 
 
-class DisclosureForm(StyledModelForm):
+class DisclosureForm(ValueMessagesMixin, StyledModelForm):
     # Not named "organisation": the model field of that name is set by the service, not by model validation.
     org = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
     inventors = InventorsField(

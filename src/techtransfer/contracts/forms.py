@@ -28,7 +28,7 @@ from techtransfer.contracts.models import Contract
 from techtransfer.contracts.services import deal_amount_problem, is_country_code, signing_problem
 from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
-from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, date_input
+from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, ValueMessagesMixin, date_input
 from techtransfer.core.models import Organisation, Region
 from techtransfer.market.models import Deal
 
@@ -63,7 +63,7 @@ def deal_label(deal: Deal) -> str:
     }
 
 
-class ContractForm(StyledModelForm):
+class ContractForm(ValueMessagesMixin, StyledModelForm):
     achievement_number = RegistrationNumberField(
         label=_("Achievement registration number"),
         required=False,

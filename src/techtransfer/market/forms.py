@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.access import achievements_visible_to
 from techtransfer.achievements.choices import AchievementStatus, PlanIndustry
-from techtransfer.core.forms import StyledForm, date_input, datetime_input
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin, date_input, datetime_input
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.market.access import listable_achievements
@@ -44,7 +44,7 @@ class OrganisationChoiceMixin:
             self.initial.setdefault("organisation", orgs[0].pk)  # type: ignore[attr-defined]
 
 
-class ListingForm(OrganisationChoiceMixin, StyledForm):
+class ListingForm(ValueMessagesMixin, OrganisationChoiceMixin, StyledForm):
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
     achievement = forms.TypedChoiceField(
         label=_("Published achievement"), coerce=int, required=False, empty_value=None,

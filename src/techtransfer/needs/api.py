@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -16,8 +15,9 @@ from ninja.pagination import paginate
 
 from techtransfer.core.api_support import PageNumberPagination, require_user, words_filter_description
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.filters import CHOICE_MESSAGE, shown_value
 from techtransfer.needs import access, challenge_access, challenges, selectors, services
-from techtransfer.needs.challenge_forms import ProposalForm
+from techtransfer.needs.challenge_forms import ChallengeForm, ProposalForm
 from techtransfer.needs.choices import SolverType
 from techtransfer.needs.filters import NeedFilterSet
 from techtransfer.needs.forms import NeedForm
@@ -331,9 +331,9 @@ def create_challenge(request: HttpRequest, payload: ChallengeIn) -> tuple[int, C
     access.get_need_for_user(user, payload.need_id, action="edit")
     bad = [t for t in payload.eligible_types if t not in SolverType.values]
     if bad:
-        # One message per unknown type (Django's, translated), as for every field: it listed the values.
-        unknown = str(forms.ChoiceField.default_error_messages["invalid_choice"])
-        messages = [unknown % {"value": t} for t in bad]
+        # One message per unknown type, as the form says it (`ChallengeForm`): it listed the values.
+        label = str(ChallengeForm.base_fields["eligible_types"].label)
+        messages = [str(CHOICE_MESSAGE) % {"field": label, "value": shown_value(t)} for t in bad]
         raise DomainError(Errors.VALIDATION, details={"fields": {"eligible_types": messages}})
     return 201, challenges.create_challenge(actor=user, **payload.dict())
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.filters import region_of_code
-from techtransfer.core.forms import StyledForm, datetime_input
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin, datetime_input
 from techtransfer.core.models import Organisation
 from techtransfer.needs.choices import SolverType
 from techtransfer.needs.errors import NeedErrors
@@ -24,7 +24,7 @@ DEFAULT_AGREEMENT = _(
 )
 
 
-class ChallengeForm(StyledForm):
+class ChallengeForm(ValueMessagesMixin, StyledForm):
     bounty = forms.DecimalField(label=_("Bounty (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("1"))
     split = forms.CharField(
         label=_("Shares of the winners (%)"), initial="100",

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
 from techtransfer.core.filters import region_of_code
-from techtransfer.core.forms import MAX_COMMENT, StyledForm, date_input
+from techtransfer.core.forms import MAX_COMMENT, StyledForm, ValueMessagesMixin, date_input
 from techtransfer.core.models import Region
 from techtransfer.needs.choices import Confidentiality, CooperationMode
 
 
-class NeedForm(StyledForm):
+class NeedForm(ValueMessagesMixin, StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Public summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),

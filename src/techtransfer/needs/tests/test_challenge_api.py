@@ -63,7 +63,7 @@ def test_an_unknown_solver_type_is_refused_with_a_message(client, applicant_org,
     }  # fmt: skip
     client.force_login(applicant_admin)
     bad = client.post("/api/v1/challenges", payload, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
-    message = "Select a valid choice. robot is not one of the available choices."
+    message = "Eligible solvers: “robot” is not one of the choices."
     assert (bad.status_code, bad.json()) == (
         422,
         {

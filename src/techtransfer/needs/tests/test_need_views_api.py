@@ -137,6 +137,23 @@ def test_the_need_form_reads_full_width_digits_and_prefixes(given, code):
         assert form.cleaned_data["region"].code == code
 
 
+def test_the_need_form_refuses_a_bad_value_naming_it():
+    from django.utils import translation
+
+    from techtransfer.needs.forms import NeedForm
+
+    data = need_data(
+        industry="aliens", required_trl="10", budget_min="abc", cooperation_modes=["gift"], confidentiality="public"
+    )
+    with translation.override("en"):
+        assert NeedForm(data).errors == {
+            "industry": ["Industry: “aliens” is not one of the choices."],
+            "required_trl": ["Required technology readiness level: give 9 or less, not “10”."],
+            "budget_min": ["Budget from (10,000 yuan): “abc” is not a number."],
+            "cooperation_modes": ["Preferred cooperation modes: “gift” is not one of the choices."],
+        }
+
+
 def test_the_need_form_groups_its_checkboxes_under_a_legend(client, applicant_admin):
     client.force_login(applicant_admin)
     page = client.get(reverse("needs:create")).content.decode()
