@@ -63,7 +63,8 @@ class BusyDatabaseMiddleware:
         else:
             from techtransfer.web.views import error_page
 
-            response = error_page(request, 503, _("The platform is busy"), message)
+            in_place = _("The platform is busy and nothing was saved. Send it again in a moment.")
+            response = error_page(request, 503, _("The platform is busy"), message, str(in_place))
         response["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
 

@@ -140,14 +140,19 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         "The request could not be read, for example because it sent more than the platform accepts. Nothing"
         " was saved. Go back, shorten the text or the file and send it again."
     )
-    return _error(request, 400, _("The request could not be read"), explanation)
+    in_place = _(
+        "The request could not be read, for example because it sent more than the platform accepts. Nothing"
+        " was saved. Shorten the text or the file and send it again."
+    )
+    return _error(request, 400, _("The request could not be read"), explanation, in_place)
 
 
 def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
     """405 in the site's layout and language for an address that takes only what its page's button
     sends (Django answers it with an empty page)."""
     explanation = _("This address takes only what the button on its page sends. Go back to that page and use it.")
-    response = _error(request, 405, _("Use the button on the page"), explanation)
+    in_place = _("This address takes only what the button on its page sends. Reload this page and use its buttons.")
+    response = _error(request, 405, _("Use the button on the page"), explanation, in_place)
     response["Allow"] = allowed
     return response
 
@@ -160,20 +165,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         " perhaps in another tab). Nothing was saved. Go back, copy what you typed, reload the page and send"
         " it again."
     )
-    return _error(request, 403, _("The form could not be sent"), explanation)
+    in_place = _(
+        "The form could not be sent: the page was opened before your session changed (you signed out or in,"
+        " perhaps in another tab). Nothing was saved. Copy what you typed, reload this page and send it again."
+    )
+    return _error(request, 403, _("The form could not be sent"), explanation, in_place)
 
 
-def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
-    return error_page(request, status, heading, explanation)
+def _error(
+    request: HttpRequest, status: int, heading: str, explanation: str, in_place: str | None = None
+) -> HttpResponse:
+    return error_page(request, status, heading, explanation, in_place)
 
 
 # Where an htmx request's error notice goes: the page-level alert region of web/base.html.
 HTMX_ALERT_TARGET = "#htmx-alert"
 
 
-def error_page(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+def error_page(
+    request: HttpRequest, status: int, heading: str, explanation: str, in_place: str | None = None
+) -> HttpResponse:
     """An error page in the site's layout and the reader's language; for an htmx request (a search
-    suggestion, a form sent in place, a poll) only a short alert, aimed at the page's alert region.
+    suggestion, a form sent in place, a poll) only a short alert, aimed at the page's alert region,
+    worded by `in_place` when given (the person is still on the page: no "go back").
 
     htmx swaps nothing of a 4xx/5xx answer by default, so the person saw no reaction at all; a whole
     page swapped into a fragment's place would put a layout inside the layout. The headers name the
@@ -182,6 +196,8 @@ def error_page(request: HttpRequest, status: int, heading: str, explanation: str
     context = {"status": status, "heading": heading, "explanation": explanation}
     if not request.headers.get("HX-Request"):
         return render(request, "web/error.html", context, status=status)
+    if in_place is not None:
+        context["explanation"] = in_place
     response = render(request, "web/_error_alert.html", context, status=status)
     response["HX-Retarget"] = HTMX_ALERT_TARGET
     response["HX-Reswap"] = "innerHTML"

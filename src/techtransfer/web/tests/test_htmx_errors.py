@@ -53,7 +53,7 @@ def test_a_stale_csrf_token_on_an_htmx_post_answers_an_alert():
         response,
         403,
         "表单未能提交",
-        "表单未能提交：打开此页面后您的登录状态已改变（可能在另一个标签页中退出或登录）。未保存任何内容。请返回上一页，复制已填写的内容，刷新页面后重新提交。",
+        "表单未能提交：打开此页面后您的登录状态已改变（可能在另一个标签页中退出或登录）。未保存任何内容。请复制已填写的内容，刷新本页面后重新提交。",
     )
 
 
@@ -83,7 +83,7 @@ def test_a_wrong_method_and_an_oversized_htmx_request_answer_alerts(client, sett
         response,
         405,
         "Use the button on the page",
-        "This address takes only what the button on its page sends. Go back to that page and use it.",
+        "This address takes only what the button on its page sends. Reload this page and use its buttons.",
     )
     assert response["Allow"] == "POST"
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
@@ -93,7 +93,7 @@ def test_a_wrong_method_and_an_oversized_htmx_request_answer_alerts(client, sett
         400,
         "The request could not be read",
         "The request could not be read, for example because it sent more than the platform accepts. Nothing was"
-        " saved. Go back, shorten the text or the file and send it again.",
+        " saved. Shorten the text or the file and send it again.",
     )
 
 
@@ -109,7 +109,7 @@ def test_an_htmx_request_that_meets_a_locked_database_answers_a_busy_alert(appli
         response,
         503,
         "The platform is busy",
-        "The platform is busy and nothing was saved. Go back and send it again in a moment.",
+        "The platform is busy and nothing was saved. Send it again in a moment.",
     )
     assert response["Retry-After"] == "5"
 
