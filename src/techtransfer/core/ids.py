@@ -20,7 +20,8 @@ def parse_id(value: object) -> int | None:
 
 
 def typed_number(value: object) -> str:
-    """A number (registration number, contract number) as typed on a Chinese keyboard or copied from
-    a certificate, made what is stored: full-width characters ASCII (NFKC: ３６ → 36) and every space
-    (the ideographic one too) removed. Nothing is checked: the caller says what the number must be."""
+    """A number or code (registration number, contract number, credit code) as typed on a Chinese
+    keyboard or copied from a certificate, made what is stored: full-width characters ASCII (NFKC:
+    ３６ → 36) and every space (the ideographic one too) removed. Nothing is checked: the caller says
+    what the number must be."""
     return "".join(unicodedata.normalize("NFKC", str(value if value is not None else "")).split())

@@ -7,7 +7,7 @@ character) and a final check character computed over the first 17 with weights 3
 
 from __future__ import annotations
 
-import unicodedata
+from techtransfer.core.ids import typed_number
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -22,9 +22,9 @@ def check_character(first17: str) -> str:
 
 def normalise(code: str) -> str:
     """The code as it is stored: full-width characters made ASCII (NFKC: ９１ＭＡ → 91MA), every space
-    (the ideographic one too) removed, upper case. Applied before any check, so that a code copied
-    from a document in full-width or grouped in fours is read as the code it is."""
-    return "".join(unicodedata.normalize("NFKC", code).split()).upper()
+    (the ideographic one too) removed (`core.ids.typed_number`), upper case. Applied before any check,
+    so that a code copied from a document in full-width or grouped in fours is read as the code it is."""
+    return typed_number(code).upper()
 
 
 def problem(code: str) -> str | None:

@@ -67,7 +67,8 @@ def cross_fitted_calibration(scores: np.ndarray, labels: list[str], classes: lis
     confidence map (what the shipped models do) fitted on the other half of them (even rows for odd
     ones and back): `ece` as the form shows it, `ece_softmax` without the map. None with fewer than
     four rows."""
-    from techtransfer.search.classifier.train import fit_confidence_map, fit_temperature, softmax
+    from techtransfer.search.classifier.model import softmax
+    from techtransfer.search.classifier.train import fit_confidence_map, fit_temperature
 
     n = len(labels)
     if n < 4:

@@ -31,6 +31,13 @@ ANALYZERS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    """Softmax over the last axis of `scores` / `temperature` (one row of scores, or one per text)."""
+    z = np.asarray(scores) / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return np.asarray(e / e.sum(axis=-1, keepdims=True))
+
+
 @dataclass(frozen=True)
 class Suggestion:
     label: str
@@ -89,9 +96,7 @@ class LinearTextModel:
         return out
 
     def probabilities(self, title: str, body: str = "", dense: np.ndarray | None = None) -> np.ndarray:
-        s = self.scores(title, body, dense) / self.temperature
-        e = np.exp(s - s.max())
-        return e / e.sum()
+        return softmax(self.scores(title, body, dense), self.temperature)
 
     def top(
         self,

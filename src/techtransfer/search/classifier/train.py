@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from techtransfer.search.classifier import features
-from techtransfer.search.classifier.model import ANALYZERS
+from techtransfer.search.classifier.model import ANALYZERS, softmax
 
 DEFAULT_BLOCKS = ("chars",)
 # Weight of the e5 features beside the n-grams (discipline, dev holdout: 1.0 / 1.5 / 2.0 →
@@ -130,13 +130,6 @@ def fit_temperature(scores: np.ndarray, labels: list[str], classes: list[str]) -
         if nll < best_nll:
             best, best_nll = float(t), nll
     return best
-
-
-def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    z = scores / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
 def fit_confidence_map(
