@@ -279,8 +279,9 @@ class Suggester:
         norm = " ".join(text.normalise(query).split())[:KEY_CHARS]
         if not norm:
             return []
-        # (match class, kind, -weight, length), entry index or -1 for a bare Latin word, how, the word
-        ranked: list[tuple[tuple[int, int, int, int], int, How, str]] = []
+        # (match class, kind, -weight, length) or for homophones (1, kind, -word use, word, -weight, length),
+        # entry index or -1 for a bare Latin word, how, the word
+        ranked: list[tuple[tuple[int, ...], int, How, str]] = []
 
         def add(cls: int, i: int, how: How) -> None:
             entry = self.entries[i]
@@ -298,7 +299,8 @@ class Suggester:
         # 现代化), so a lone character is not read as pinyin; 稀土, 稀tu and xitu are.
         if len(py) >= 2 and len(ranked) < limit and not (len(norm) == 1 and _CJK_CHAR.match(norm)):
             whole = all(_CJK_CHAR.match(ch) for ch in norm)  # every character typed is a whole syllable
-            for i in set(self._prefix(self.pinyin_keys, self.pinyin_refs, py)):
+            sounds: list[int] = []
+            for i in sorted(set(self._prefix(self.pinyin_keys, self.pinyin_refs, py))):
                 # 轮毂 (lungu) is not the start of 论广告 (lunguang…): Chinese typed must sound like
                 # the start of the entry syllable by syllable, not as a prefix of letters.
                 if whole and not self._sounds_like_start(i, norm, py):
@@ -307,7 +309,19 @@ class Suggester:
                 # their homophones are keywords only.
                 if whole and len(norm) < MIN_CJK_FUZZY_START and self.entries[i][1] == "title":
                     continue
-                add(1, i, "pinyin")
+                sounds.append(i)
+            # Keywords that read the same start with different words (zhongyao: 中药…, 重要…): each word's
+            # keywords are shown together, the word most used in all its keywords first, so 重要原因
+            # does not land among 中药材 and 中药复方 on its own count.
+            heads = {i: self._sounding_head(i, py) for i in sounds}
+            family: Counter[str] = Counter()
+            for i in sounds:
+                family[heads[i]] += self.entries[i][3]
+            families = {head: n for n, (head, _use) in enumerate(sorted(family.items(), key=lambda h: (-h[1], h[0])))}
+            for i in sounds:
+                entry = self.entries[i]
+                order = (1, self._kind_rank(i), -family[heads[i]], families[heads[i]], -entry[3], len(entry[0]))
+                ranked.append((order, i, "pinyin", ""))
         if latin_word and len(ranked) < limit:
             for rank, word in enumerate(self._corrections(norm)):
                 ranked.append(((2, rank, 0, 0), -1, "fuzzy", word))
@@ -369,6 +383,17 @@ class Suggester:
             if entry.startswith(opening) and pinyin_key(entry[len(opening) : len(opening) + len(norm)]) == py:
                 return True
         return False
+
+    def _sounding_head(self, i: int, py: str) -> str:
+        """The characters of keyword `i` that read the typed pinyin `py` (中药 of 中药材 for zhongyao or
+        zhongy); "" for a title."""
+        if self.entries[i][1] != "keyword":
+            return ""
+        entry = text.normalise(self.entries[i][0])
+        for k in range(1, len(entry) + 1):
+            if len(pinyin_key(entry[:k])) >= len(py):
+                return entry[:k]
+        return entry
 
     def _kind_rank(self, i: int) -> int:
         return 0 if self.entries[i][1] == "keyword" else 1

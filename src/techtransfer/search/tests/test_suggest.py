@@ -184,3 +184,14 @@ def test_the_tests_rebuild_a_stale_table_in_the_request(monkeypatch, settings):
         assert [t.name for t in threading.enumerate() if t.name == "suggest-refresh"] == []
     finally:
         suggest_module.reset()
+
+
+def test_homophone_words_are_shown_together_the_word_most_used_first():
+    # zhongyao reads 中药 and 重要: 重要原因 is used more than any one 中药 keyword, but 中药 is used
+    # more in all (3 + 2 + 2 against 4), so its keywords come first and 重要's after them.
+    table = suggest.Suggester(Counter({"中药材": 3, "中药复方": 2, "重要原因": 4, "中药": 2, "重要标志": 1}), [])
+    assert texts(table.suggest("zhongyao")) == ["中药材", "中药", "中药复方", "重要原因", "重要标志"]
+    assert texts(table.suggest("zhongy")) == ["中药材", "中药", "中药复方", "重要原因", "重要标志"]  # half a syllable
+    assert texts(table.suggest("中要")) == ["中药材", "中药", "中药复方", "重要原因", "重要标志"]
+    rarer = suggest.Suggester(Counter({"中药材": 1, "重要原因": 4, "重要标志": 1}), [])
+    assert texts(rarer.suggest("zhongyao")) == ["重要原因", "重要标志", "中药材"]
