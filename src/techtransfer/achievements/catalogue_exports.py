@@ -30,6 +30,11 @@ from techtransfer.core.wording import list_separator
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILE = FONT_DIR / "wqy-microhei.ttc"
 PDF_FONT = "WenQuanYiMicroHei"  # the PostScript name of face 0 of the collection
+# Symbols and emoji the Chinese font does not draw (✓, ☀, 🚀): a subset of Symbola, see fonts/README.md.
+SYMBOL_FONT_FILE = FONT_DIR / "symbola-symbols.ttf"
+PDF_SYMBOL_FONT = "SymbolaSymbols"
+# Emoji presentation selectors and joiners draw nothing of their own; left in, they print as boxes.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
 DOCX_FONT = "WenQuanYi Micro Hei"  # its family name, as Word looks it up
 ABSTRACT_CHARS = 200
 
@@ -299,15 +304,93 @@ def export_docx(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> byte
 def register_pdf_font() -> str:
     """Register the shipped CJK font with reportlab once per process; returns its name."""
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
 
+    # reportlab 5.1 writes each character's Unicode value as <%04X>: an emoji beyond U+FFFF comes out
+    # as five hex digits, which readers cut to four (🚀 U+1F680 is copied as Ὠ U+1F68). PDF wants
+    # UTF-16BE there, a surrogate pair for those; the glyphs were right all along.
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     pdfmetrics.registerFont(TTFont(PDF_FONT, str(FONT_FILE), subfontIndex=0))
+    pdfmetrics.registerFont(TTFont(PDF_SYMBOL_FONT, str(SYMBOL_FONT_FILE)))
     # One face only: <b> and <i> in paragraphs map back to it instead of failing.
-    for bold in (0, 1):
-        for italic in (0, 1):
-            addMapping(PDF_FONT, bold, italic, PDF_FONT)
+    for name in (PDF_FONT, PDF_SYMBOL_FONT):
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(name, bold, italic, name)
     return PDF_FONT
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's `ttfonts.makeToUnicodeCMap`, each destination in UTF-16BE (see `register_pdf_font`)."""
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *(f"<{i:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for i, code in enumerate(subset)),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
+
+
+@functools.cache
+def _symbol_only() -> frozenset[int]:
+    """Code points the symbol font draws and the Chinese font does not."""
+    from reportlab.pdfbase import pdfmetrics
+
+    register_pdf_font()
+    chinese = pdfmetrics.getFont(PDF_FONT).face.charToGlyph
+    return frozenset(c for c in pdfmetrics.getFont(PDF_SYMBOL_FONT).face.charToGlyph if c not in chinese)
+
+
+def pdf_segments(text: str) -> list[tuple[str, str]]:
+    """`text` cut into (font name, text) runs: symbols the Chinese font lacks in the symbol font
+    (节能🌱技术 → 节能, 🌱, 技术), emoji selectors and joiners dropped."""
+    symbols = _symbol_only()
+    runs: list[tuple[str, str]] = []
+    for ch in text.translate(_INVISIBLE):
+        font = PDF_SYMBOL_FONT if ord(ch) in symbols else PDF_FONT
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
+
+
+def pdf_markup(text: str) -> str:
+    """`text` as escaped paragraph markup, runs of symbols in the symbol font (`pdf_segments`)."""
+    return "".join(
+        f'<font name="{font}">{escape(run)}</font>' if font == PDF_SYMBOL_FONT else escape(run)
+        for font, run in pdf_segments(text)
+    )
+
+
+def draw_centred(canvas: Any, x: float, y: float, text: str, size: float) -> None:
+    """`canvas.drawCentredString` with the symbol font for the runs that need it."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    runs = pdf_segments(text)
+    x -= sum(stringWidth(run, font, size) for font, run in runs) / 2
+    for font, run in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += stringWidth(run, font, size)
 
 
 def _pdf_styles() -> dict[str, Any]:
@@ -384,9 +467,10 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
                 if self._pageNumber > 1:  # the cover carries no furniture
                     self.setFont(font, 9)
                     self.setFillColor(colors.HexColor("#555555"))
-                    self.drawCentredString(width / 2, height - 12 * mm, catalogue.title)
+                    draw_centred(self, width / 2, height - 12 * mm, catalogue.title, 9)
                     self.setStrokeColor(colors.HexColor("#999999"))
                     self.line(margin, height - 14 * mm, width - margin, height - 14 * mm)
+                    self.setFont(font, 9)
                     self.drawCentredString(width / 2, 10 * mm, page_label % {"n": self._pageNumber, "total": total})
                 super().showPage()
             super().save()
@@ -409,15 +493,15 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
 
     story: list[Any] = [
         Spacer(1, 60 * mm),
-        Paragraph(escape(catalogue.title), styles["cover_title"]),
+        Paragraph(pdf_markup(catalogue.title), styles["cover_title"]),
         Spacer(1, 12 * mm),
     ]
     for line in (catalogue.owner.name, str(catalogue.get_kind_display()), published_line(catalogue)):
-        story.append(Paragraph(escape(line), styles["cover_line"]))
-    story.append(Paragraph(escape(_("%(n)s achievements") % {"n": len(rows)}), styles["cover_line"]))
+        story.append(Paragraph(pdf_markup(line), styles["cover_line"]))
+    story.append(Paragraph(pdf_markup(_("%(n)s achievements") % {"n": len(rows)}), styles["cover_line"]))
     if catalogue.description:
-        story += [Spacer(1, 15 * mm), Paragraph(escape(catalogue.description), styles["cover_text"])]
-    story += [NextPageTemplate("body"), PageBreak(), Paragraph(escape(_("Contents")), styles["section"])]
+        story += [Spacer(1, 15 * mm), Paragraph(pdf_markup(catalogue.description), styles["cover_text"])]
+    story += [NextPageTemplate("body"), PageBreak(), Paragraph(pdf_markup(_("Contents")), styles["section"])]
     toc = TableOfContents(
         dotsMinLevel=0,
         tableStyle=TableStyle(
@@ -432,15 +516,15 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
     toc.levelStyles = [styles["toc"]]
     # Known titles up front: the first pass already lays the contents out at full length, so the
     # second pass only fills in page numbers (two passes instead of three).
-    toc.addEntries([(0, f"{r.number}. {escape(r.name)}", 0, f"entry-{r.number}") for r in rows])
+    toc.addEntries([(0, f"{r.number}. {pdf_markup(r.name)}", 0, f"entry-{r.number}") for r in rows])
     story += [toc, PageBreak()]
 
     labels = headers()
     cell = styles["body"]
     for r in rows:
-        heading = Paragraph(f"{r.number}. {escape(r.name)}", styles["entry"])
+        heading = Paragraph(f"{r.number}. {pdf_markup(r.name)}", styles["entry"])
         heading.toc_key = f"entry-{r.number}"  # type: ignore[attr-defined]
-        heading.toc_text = f"{r.number}. {escape(r.name)}"  # type: ignore[attr-defined]
+        heading.toc_text = f"{r.number}. {pdf_markup(r.name)}"  # type: ignore[attr-defined]
         fields = [
             (labels[2], r.registration_number),
             (labels[3], r.organisation),
@@ -451,7 +535,7 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
             (_("Abstract"), r.abstract),
             (labels[8], r.note),
         ]
-        data = [[Paragraph(escape(k), styles["label"]), Paragraph(escape(v), cell)] for k, v in fields if v]
+        data = [[Paragraph(pdf_markup(k), styles["label"]), Paragraph(pdf_markup(v), cell)] for k, v in fields if v]
         table = Table(data, colWidths=[32 * mm, doc.width - 32 * mm])
         table.setStyle(
             TableStyle(
@@ -467,7 +551,7 @@ def export_pdf(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> bytes
         )
         story.append(KeepTogether([heading, table]))
     if not rows:
-        story.append(Paragraph(escape(_("This catalogue has no entries.")), styles["body"]))
+        story.append(Paragraph(pdf_markup(_("This catalogue has no entries.")), styles["body"]))
     doc.multiBuild(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
 

@@ -559,6 +559,15 @@ def test_docx_lists_entries_with_east_asian_font(published_catalogue):
     assert doc.sections[0].header.paragraphs[0].text == TITLE
 
 
+def _pdf_text(data: bytes, tmp_path, *options: str) -> str:
+    """The text pdftotext reads from `data`; the test is skipped where poppler-utils is missing."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; text extraction not checked")
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(data)
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+
+
 def test_pdf_embeds_the_chinese_font_and_has_extractable_text(published_catalogue, tmp_path):
     with translation.override("zh-hans"):
         data = export_pdf(published_catalogue, list(catalogue_entries(published_catalogue)))
@@ -566,11 +575,7 @@ def test_pdf_embeds_the_chinese_font_and_has_extractable_text(published_catalogu
     assert b"+WenQuanYiMicroHei" in data  # the subset's BaseFont
     assert b"/FontFile2" in data  # the TrueType program is embedded
     assert b"/Helvetica" not in data  # no unembedded standard font slipped in
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; text extraction not checked")
-    pdf = tmp_path / "c.pdf"
-    pdf.write_bytes(data)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    text = _pdf_text(data, tmp_path)
     assert "360202610001" in text
     assert "稀土永磁材料低成本制备技术" in text
     assert TITLE in text
@@ -726,3 +731,24 @@ def test_every_contents_line_ends_with_its_page_number_whatever_the_titles_lengt
     entries = 1 + 36
     numbered = [line for line in text.splitlines() if re.search(r"\. \.\s*\d+\s*$", line)]
     assert len(numbered) == entries, text
+
+
+def test_pdf_draws_symbols_and_emoji_the_chinese_font_lacks(published_catalogue, tmp_path):
+    """QA: emoji vanished from the catalogue PDF (the Chinese font has no glyph for them)."""
+    from techtransfer.achievements.catalogue_exports import PDF_FONT, PDF_SYMBOL_FONT, pdf_markup, pdf_segments
+
+    assert pdf_segments("节能🌱技术") == [(PDF_FONT, "节能"), (PDF_SYMBOL_FONT, "🌱"), (PDF_FONT, "技术")]
+    # ☀ and ⚡ only the symbol font draws (the selector after ☀ is dropped); ✓ the Chinese font has.
+    assert pdf_segments("☀️光伏 ✓ ⚡") == [(PDF_SYMBOL_FONT, "☀"), (PDF_FONT, "光伏 ✓ "), (PDF_SYMBOL_FONT, "⚡")]
+    assert pdf_markup("a<b 🚀") == 'a&lt;b <font name="SymbolaSymbols">🚀</font>'
+    record = PublishedAchievementFactory(name="智能温室🌱灌溉系统", abstract="节水 ♻ 增产 ☀️ 光照补偿")
+    CatalogueEntryFactory(catalogue=published_catalogue, achievement=record, position=2)
+    published_catalogue.title = "🚀 科技成果目录"
+    published_catalogue.save(update_fields=["title"])
+    with translation.override("zh-hans"):
+        data = export_pdf(published_catalogue, list(catalogue_entries(published_catalogue)))
+    assert b"+Symbola" in data  # the symbol font's subset (PostScript name Symbola) beside the Chinese one
+    text = _pdf_text(data, tmp_path)
+    assert "智能温室🌱灌溉系统" in text
+    assert "节水 ♻ 增产 ☀ 光照补偿" in text
+    assert text.count("🚀 科技成果目录") >= 3  # the cover and each page's header
