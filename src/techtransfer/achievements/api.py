@@ -169,7 +169,7 @@ def _validated(
     form_data["keywords"] = "；".join(payload.keywords)
     if not payload.price_negotiable:
         form_data["price_negotiable"] = ""
-    form = AchievementForm(form_data)
+    form = AchievementForm(form_data, labelled=True)  # read away from the form: each message names its field
     if not form.is_valid():
         raise DomainError(
             Errors.VALIDATION, details={"fields": {k: [str(m) for m in v] for k, v in form.errors.items()}}

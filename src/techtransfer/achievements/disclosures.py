@@ -426,7 +426,7 @@ def achievement_values(d: Disclosure) -> tuple[dict[str, Any], list[dict[str, st
         "contact_email": d.discloser.email,
         "secrecy": SecrecyLevel.INTERNAL if d.decision == DisclosureDecision.KEEP_KNOW_HOW else SecrecyLevel.PUBLIC,
     }
-    form = AchievementForm(data=data)
+    form = AchievementForm(data=data, labelled=True)  # its refusal is shown alone, away from any form
     if not form.is_valid():
         raise DomainError(Errors.VALIDATION, details={k: [str(e) for e in v] for k, v in form.errors.items()})
     contributors = [{"kind": "organisation", "name": d.organisation.name, "affiliation": "", "contribution": ""}]

@@ -458,8 +458,11 @@ class RowForm(AchievementForm):
     """AchievementForm for import rows: the same fields, cleaning and `values()`, without copying
     and styling ~26 fields for every row (that took ~10 ms a row). The fields are taken once from a
     real AchievementForm (so whatever its __init__ sets up is kept) and shared: a row form only
-    validates, it is never rendered, and validation does not change fields.
+    validates, it is never rendered, and validation does not change fields. Its messages are read in
+    the import report, away from the form: each names its field (`labelled`).
     """
+
+    labelled = True
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         forms.ModelForm.__init__(self, data=data)  # not AchievementForm's: its set-up is in the shared fields

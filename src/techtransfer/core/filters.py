@@ -50,6 +50,29 @@ MIN_MESSAGE = _("%(field)s: give %(limit)s or more, not “%(value)s”.")
 MAX_MESSAGE = _("%(field)s: give %(limit)s or less, not “%(value)s”.")
 REGION_MESSAGE = _("%(field)s: no region has the code “%(value)s”.")
 BELOW_LOWER_MESSAGE = _("%(field)s (%(value)s) must not be below %(lower)s (%(lower_value)s).")
+# The same refusals without the label, for an entry form's field on its page: the message is shown
+# right under the field's label, which it would only repeat (`core.forms.ValueMessagesMixin`).
+CHOICE_VALUE_MESSAGE = _("“%(value)s” is not one of the choices.")
+NUMBER_VALUE_MESSAGE = _("“%(value)s” is not a number.")
+WHOLE_NUMBER_VALUE_MESSAGE = _("“%(value)s” is not a whole number.")
+DATE_VALUE_MESSAGE = _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
+DATETIME_VALUE_MESSAGE = _(
+    "“%(value)s” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
+)
+INVALID_VALUE_MESSAGE = _("“%(value)s” is not valid.")
+MIN_VALUE_MESSAGE = _("Give %(limit)s or more, not “%(value)s”.")
+MAX_VALUE_MESSAGE = _("Give %(limit)s or less, not “%(value)s”.")
+# Pairs, not a dict: a lazy message hashes as its text in the language active at the time.
+UNLABELLED = (
+    (CHOICE_MESSAGE, CHOICE_VALUE_MESSAGE),
+    (NUMBER_MESSAGE, NUMBER_VALUE_MESSAGE),
+    (WHOLE_NUMBER_MESSAGE, WHOLE_NUMBER_VALUE_MESSAGE),
+    (DATE_MESSAGE, DATE_VALUE_MESSAGE),
+    (DATETIME_MESSAGE, DATETIME_VALUE_MESSAGE),
+    (INVALID_MESSAGE, INVALID_VALUE_MESSAGE),
+    (MIN_MESSAGE, MIN_VALUE_MESSAGE),
+    (MAX_MESSAGE, MAX_VALUE_MESSAGE),
+)
 SHOWN_CHARACTERS = 40  # of a value quoted in a message
 
 
@@ -71,20 +94,31 @@ def shown_value(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
 
-def value_error(field: forms.Field, label: str, error: ValidationError, typed: Any) -> ValidationError | None:
-    """`error` of `field` said with the field's label and the value (`typed`: what was sent), when
-    it is a refusal of the value itself: a choice not offered, text that is not a number or a date,
-    a number out of bounds. None for any other error (required, too long, a form's own messages),
-    which the entry forms keep as they are (`core.forms.ValueMessagesMixin`)."""
+def _stock_message(field: forms.Field, code: str) -> bool:
+    """Does `field` say the error `code` in Django's words (not a message the form gave it)?"""
+    stock: dict[str, Any] = {}
+    for cls in reversed(type(field).__mro__):
+        stock.update(getattr(cls, "default_error_messages", {}))
+    return code not in stock or field.error_messages.get(code) == stock[code]
+
+
+def value_error(field: forms.Field, label: str | None, error: ValidationError, typed: Any) -> ValidationError | None:
+    """`error` of `field` said with the value (`typed`: what was sent), and with the field's `label`
+    unless it is None (the message is shown under the label), when it is a refusal of the value
+    itself in Django's words: a choice not offered, text that is not a number or a date, a number
+    out of bounds. None for any other error (required, too long, a form's own messages, a message
+    the field was given), which the entry forms keep as they are (`core.forms.ValueMessagesMixin`)."""
     params = error.params or {}
     template = {"invalid_choice": CHOICE_MESSAGE, "min_value": MIN_MESSAGE, "max_value": MAX_MESSAGE}.get(
         str(error.code)
     )
     if error.code == "invalid" and isinstance(field, forms.IntegerField | forms.DateField | forms.DateTimeField):
         template = _invalid_message(field)
-    if template is None:
+    if template is None or not _stock_message(field, str(error.code)):
         return None
     value = shown_value(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
+    if label is None:
+        template = next(bare for labelled, bare in UNLABELLED if labelled is template)
     message = str(template) % {"field": label, "value": value, "limit": params.get("limit_value", "")}
     return ValidationError(message, code=error.code)
 

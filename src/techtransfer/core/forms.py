@@ -94,12 +94,24 @@ def style_fields(form: forms.BaseForm) -> None:
 
 
 class ValueMessagesMixin(forms.BaseForm):
-    """An entry form whose refusals of a value name the field and quote the value, in the words of
-    the lists' filters (`core.filters.value_error`): "Discipline: “外星学” is not one of the
-    choices.", "TRL: give 9 or less, not “12”.", not Django's stock "Select a valid choice. …" or
-    "Enter a whole number.". Said in `add_error`, so the errors of the fields, of the model's
-    validators (`_post_clean`) and of forms that skip `full_clean`'s styling (the importer's rows)
-    are all said so; other errors are kept as they are."""
+    """An entry form whose refusals of a value quote the value, in the words of the lists' filters
+    (`core.filters.value_error`): "“外星学” is not one of the choices.", "Give 9 or less, not “12”.",
+    not Django's stock "Select a valid choice. …" or "Enter a whole number.". Said in `add_error`,
+    so the errors of the fields, of the model's validators (`_post_clean`) and of forms that skip
+    `full_clean`'s styling (the importer's rows) are all said so; other errors, and messages a field
+    was given, are kept as they are.
+
+    On a page each message is shown under its field's label, so it does not repeat it. Where the
+    messages are read away from the form (the API's `details.fields`, an import report, a refusal
+    shown alone), construct the form with `labelled=True`, or set it on the class: each then names
+    its field, "Discipline: “外星学” is not one of the choices."."""
+
+    labelled = False
+
+    def __init__(self, *args: Any, labelled: bool | None = None, **kwargs: Any) -> None:
+        if labelled is not None:
+            self.labelled = labelled
+        super().__init__(*args, **kwargs)
 
     def add_error(self, field: str | None, error: Any) -> None:
         if isinstance(error, forms.ValidationError):
@@ -116,7 +128,8 @@ class ValueMessagesMixin(forms.BaseForm):
         if field is None:
             return error
         typed = self.data.get(self.add_prefix(name), "")
-        return value_error(field, str(field.label or name), error, typed) or error
+        label = str(field.label or name) if self.labelled else None
+        return value_error(field, label, error, typed) or error
 
 
 class StyledForm(forms.Form):

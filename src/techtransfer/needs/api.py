@@ -110,7 +110,7 @@ class NeedFilters(Schema):
 
 def _need_values(payload: NeedIn) -> dict[str, Any]:
     data = {k: v for k, v in payload.dict(exclude={"organisation_id"}).items() if v is not None}
-    form = NeedForm(data)
+    form = NeedForm(data, labelled=True)  # read away from the form: each message names its field
     if not form.is_valid():
         raise _invalid(form.errors)
     return form.values()

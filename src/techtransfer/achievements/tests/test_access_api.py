@@ -180,6 +180,23 @@ def test_the_api_refuses_a_bad_choice_naming_the_value(org, applicant_member):
     assert not Achievement.objects.exists()
 
 
+def test_the_web_form_quotes_a_bad_value_under_its_field_without_repeating_the_label(org, applicant_member):
+    """The message is shown right under the field's label: "学科：“外星学”不是可选的值。" said the label
+    twice. The API's and the import's messages, read away from the form, keep it."""
+    c = Client()
+    c.force_login(applicant_member)
+    data = {**valid_form_data(discipline="外星学", trl="12"), "organisation": org.pk}
+    response = c.post("/achievements/new/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["form"].errors == {
+        "discipline": ["“外星学” is not one of the choices."],
+        "trl": ["Give 9 or less, not “12”."],
+    }
+    html = response.content.decode()
+    assert '<div class="invalid-feedback d-block" role="alert">“外星学” is not one of the choices.</div>' in html
+    assert "Discipline: “外星学”" not in html
+    assert not Achievement.objects.exists()
+
+
 def test_web_form_keeps_input_on_error_and_saves_children(org, applicant_member):
     c = Client()
     c.force_login(applicant_member)

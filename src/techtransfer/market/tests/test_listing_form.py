@@ -135,7 +135,7 @@ def test_an_achievement_the_user_may_not_list_is_neither_offered_nor_accepted(
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "achievement": [
-            f"Published achievement: “{asked}” is not one of the choices.",
+            f"“{asked}” is not one of the choices.",
             "Choose a published achievement or give the patent numbers.",
         ]
     }

@@ -109,7 +109,7 @@ def test_the_form_offers_a_member_no_achievement_and_refuses_one_posted(
     }  # fmt: skip
     response = client.post(reverse("market:create"), post, HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["form"].errors["achievement"][0] == (
-        f"Published achievement: “{published_achievement.pk}” is not one of the choices."
+        f"“{published_achievement.pk}” is not one of the choices."
     )
     assert not Listing.objects.exists()
 

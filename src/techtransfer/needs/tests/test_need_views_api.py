@@ -137,7 +137,9 @@ def test_the_need_form_reads_full_width_digits_and_prefixes(given, code):
         assert form.cleaned_data["region"].code == code
 
 
-def test_the_need_form_refuses_a_bad_value_naming_it():
+def test_the_need_form_refuses_a_bad_value_quoting_it_and_the_api_naming_it():
+    """On the page each message is under its field's label, which it does not repeat; read away from
+    the form (`labelled=True`, as the API builds it) it names the field."""
     from django.utils import translation
 
     from techtransfer.needs.forms import NeedForm
@@ -147,11 +149,19 @@ def test_the_need_form_refuses_a_bad_value_naming_it():
     )
     with translation.override("en"):
         assert NeedForm(data).errors == {
+            "industry": ["“aliens” is not one of the choices."],
+            "required_trl": ["Give 9 or less, not “10”."],
+            "budget_min": ["“abc” is not a number."],
+            "cooperation_modes": ["“gift” is not one of the choices."],
+        }
+        assert NeedForm(data, labelled=True).errors == {
             "industry": ["Industry: “aliens” is not one of the choices."],
             "required_trl": ["Required technology readiness level: give 9 or less, not “10”."],
             "budget_min": ["Budget from (10,000 yuan): “abc” is not a number."],
             "cooperation_modes": ["Preferred cooperation modes: “gift” is not one of the choices."],
         }
+    with translation.override("zh-hans"):
+        assert NeedForm(data, labelled=True).errors["industry"] == ["行业：“aliens”不是可选的值。"]
 
 
 def test_the_need_form_groups_its_checkboxes_under_a_legend(client, applicant_admin):
