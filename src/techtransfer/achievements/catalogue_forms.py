@@ -25,7 +25,7 @@ from techtransfer.achievements.models import Achievement, Catalogue
 from techtransfer.achievements.registration_numbers import RegistrationNumberField
 from techtransfer.core import uscc
 from techtransfer.core.filters import region_code_prefix
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin
 from techtransfer.core.models import Organisation
 
 ANY = ("", _("— any —"))
@@ -35,7 +35,7 @@ def _year_field(label: Any, *, required: bool) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=2000, max_value=2100, required=required)
 
 
-class CatalogueForm(StyledForm):
+class CatalogueForm(ValueMessagesMixin, StyledForm):
     """Title, year, kind and description; `owner` only when creating (the editor's departments)."""
 
     owner = forms.ModelChoiceField(label=_("Compiled by"), queryset=Organisation.objects.none(), empty_label=None)
@@ -60,7 +60,7 @@ class CatalogueForm(StyledForm):
         return {k: self.cleaned_data[k] for k in ("title", "year", "kind", "description")}
 
 
-class CatalogueFilterForm(StyledForm):
+class CatalogueFilterForm(ValueMessagesMixin, StyledForm):
     """Filters over published achievements. Sent by GET to preview, by POST to add the matches."""
 
     q = forms.CharField(label=_("Name or abstract contains"), max_length=100, required=False)
@@ -160,7 +160,7 @@ class EntryNoteForm(StyledForm):
     )
 
 
-class MoveEntryForm(StyledForm):
+class MoveEntryForm(ValueMessagesMixin, StyledForm):
     position = forms.IntegerField(label=_("Position"), min_value=1, required=False)
     direction = forms.ChoiceField(choices=[("", "-"), ("up", _("Up")), ("down", _("Down"))], required=False)
 
@@ -184,7 +184,7 @@ class AdmitForm(StyledForm):
         return org
 
 
-class TransitionForm(StyledForm):
+class TransitionForm(ValueMessagesMixin, StyledForm):
     action = forms.ChoiceField(
         choices=[("publish", _("Publish")), ("withdraw", _("Withdraw")), ("reopen", _("Reopen as draft"))]
     )

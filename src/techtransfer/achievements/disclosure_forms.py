@@ -88,7 +88,7 @@ class ReturnForm(StyledForm):
     comment = forms.CharField(label=_("What must change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(ValueMessagesMixin, StyledForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("", _("— choose —")), *DisclosureDecision.choices])
     reasons = forms.CharField(
         label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
@@ -100,7 +100,7 @@ class DecisionForm(StyledForm):
     )  # fmt: skip
 
 
-class VisibilityForm(StyledForm):
+class VisibilityForm(ValueMessagesMixin, StyledForm):
     visibility = forms.ChoiceField(label=_("Who may read it"), choices=DisclosureVisibility.choices)
     public_summary = forms.CharField(
         label=_("Public summary"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.io import MAX_ROWS, FileFormat, ImportMode, check_import_file
 from techtransfer.core.errors import DomainError
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin
 from techtransfer.core.models import Organisation, User
 
 
@@ -23,7 +23,7 @@ def importable_organisations(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__is_active=True).order_by("name").distinct()
 
 
-class ImportForm(StyledForm):
+class ImportForm(ValueMessagesMixin, StyledForm):
     organisation = forms.ModelChoiceField(
         label=_("Import into"), queryset=Organisation.objects.none(), empty_label=None
     )

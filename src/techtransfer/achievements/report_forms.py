@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements.models import Achievement
 from techtransfer.achievements.registration_numbers import RegistrationNumberField
 from techtransfer.core import uscc
-from techtransfer.core.forms import StyledForm, date_input
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin, date_input
 from techtransfer.core.models import Organisation
 
 
-class ProgrammeForm(StyledForm):
+class ProgrammeForm(ValueMessagesMixin, StyledForm):
     department = forms.TypedChoiceField(label=_("Owner department"), coerce=int)
     name = forms.CharField(label=_("Programme name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
@@ -37,7 +37,7 @@ class OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return super().to_python(uscc.normalise(str(value or "")) or None)  # type: ignore[no-any-return]
 
 
-class ProjectForm(StyledForm):
+class ProjectForm(ValueMessagesMixin, StyledForm):
     number = forms.CharField(label=_("Project number"), max_length=64)
     title = forms.CharField(label=_("Project title"), max_length=200)
     owner = OwnerField(
@@ -66,7 +66,7 @@ class ProjectForm(StyledForm):
 SHOWN_RECORDS = 200
 
 
-class ReportForm(StyledForm):
+class ReportForm(ValueMessagesMixin, StyledForm):
     summary = forms.CharField(
         label=_("Summary of the results"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )

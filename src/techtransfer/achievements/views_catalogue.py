@@ -343,7 +343,7 @@ def entry_move(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = catalogue.entries.filter(pk=entry_id).first()
     if entry is None:
         raise Http404
-    form = MoveEntryForm(request.POST)
+    form = MoveEntryForm(request.POST, labelled=True)  # its refusal is said alone, above the page
     if form.is_valid():
         d = form.cleaned_data
         target = d["position"] or (entry.position - 1 if d["direction"] == "up" else entry.position + 1)

@@ -15,13 +15,13 @@ from techtransfer.api import tokens
 from techtransfer.api.models import PersonalAccessToken
 from techtransfer.core.choices import TokenScope
 from techtransfer.core.errors import DomainError
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin
 from techtransfer.core.models import User
 
 SHOWN = 50  # the newest tokens listed
 
 
-class TokenForm(StyledForm):
+class TokenForm(ValueMessagesMixin, StyledForm):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the system that uses it.")
     )

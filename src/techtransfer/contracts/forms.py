@@ -174,7 +174,7 @@ class ContractForm(ValueMessagesMixin, StyledModelForm):
 SELLER_FIXED = ("name", "uscc", "region")
 
 
-class PartyForm(StyledForm):
+class PartyForm(ValueMessagesMixin, StyledForm):
     """One party (prefix seller / buyer / intermediary). The seller's name, code and region are the
     registering organisation's: its form has no such fields."""
 
@@ -296,7 +296,7 @@ class DecisionForm(StyledForm):
         return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _label in RECOGNITION_CHECKLIST}
 
 
-class AmendForm(StyledForm):
+class AmendForm(ValueMessagesMixin, StyledForm):
     contract_amount = forms.DecimalField(label=_("Contract amount (yuan)"), max_digits=16, decimal_places=2)
     # Shown (ticked to go on) only when the service finds the new amount differs from the linked deal's.
     confirm_amount = forms.BooleanField(label=_("The amount is right"), required=False, widget=forms.HiddenInput)

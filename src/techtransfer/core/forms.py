@@ -164,7 +164,7 @@ def region_label(region: Region) -> str:
     return f"{region.name} ({region.name_en})" if get_language() == "en" else region.name
 
 
-class RegionChoiceMixin(StyledForm):
+class RegionChoiceMixin(ValueMessagesMixin, StyledForm):
     """Province → city → county selects; the most specific chosen level is the region."""
 
     province = RegionField(
@@ -278,7 +278,7 @@ def role_choices(organisation: Organisation | None) -> list[tuple[str, Any]]:
     return [c for c in Role.choices if c[0] not in (Role.GOV_REVIEWER, Role.GOV_OFFICIAL)]
 
 
-class InvitationForm(StyledForm):
+class InvitationForm(ValueMessagesMixin, StyledForm):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
@@ -313,7 +313,7 @@ class AcceptWithAccountForm(StyledForm):
         return data
 
 
-class ReviewForm(StyledForm):
+class ReviewForm(ValueMessagesMixin, StyledForm):
     action = forms.ChoiceField(
         choices=[("verify", _("Verify")), ("suspend", _("Suspend")), ("reinstate", _("Reinstate"))]
     )
@@ -322,7 +322,7 @@ class ReviewForm(StyledForm):
     )
 
 
-class MemberRoleForm(StyledForm):
+class MemberRoleForm(ValueMessagesMixin, StyledForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:

@@ -121,7 +121,7 @@ class ReviewForm(StyledForm):
     )
 
 
-class InterestForm(OrganisationChoiceMixin, StyledForm):
+class InterestForm(ValueMessagesMixin, OrganisationChoiceMixin, StyledForm):
     organisation = forms.TypedChoiceField(label=_("On behalf of"), coerce=int)
     message = forms.CharField(
         label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -132,7 +132,7 @@ class InterestForm(OrganisationChoiceMixin, StyledForm):
         self._set_organisations(user)
 
 
-class DealForm(OrganisationChoiceMixin, StyledForm):
+class DealForm(ValueMessagesMixin, OrganisationChoiceMixin, StyledForm):
     organisation = forms.TypedChoiceField(label=_("Buyer"), coerce=int)
     amount = forms.DecimalField(
         label=_("Proposed amount (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
@@ -171,7 +171,7 @@ class CancelForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
-class AuctionForm(StyledForm):
+class AuctionForm(ValueMessagesMixin, StyledForm):
     reserve_price = forms.DecimalField(label=_("Reserve price (10,000 yuan)"), **MONEY)  # type: ignore[arg-type]
     min_increment = forms.DecimalField(
         label=_("Minimum increment (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
@@ -195,7 +195,7 @@ class AuctionForm(StyledForm):
         return AuctionInput(**self.cleaned_data)
 
 
-class DepositForm(StyledForm):
+class DepositForm(ValueMessagesMixin, StyledForm):
     organisation = forms.TypedChoiceField(label=_("Bidder"), coerce=int)
     status = forms.ChoiceField(label=_("Deposit"), choices=DepositStatus.choices)
 
@@ -204,7 +204,7 @@ class DepositForm(StyledForm):
         self.fields["organisation"].choices = [(o.pk, o.name) for o in bidders]  # type: ignore[attr-defined]
 
 
-class BidForm(OrganisationChoiceMixin, StyledForm):
+class BidForm(ValueMessagesMixin, OrganisationChoiceMixin, StyledForm):
     organisation = forms.TypedChoiceField(label=_("Bidder"), coerce=int)
     amount = forms.DecimalField(
         label=_("Bid (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.valuation import ValuationInput
 
@@ -24,7 +24,7 @@ def _percent(label: Any, initial: str, *, max_value: int = 100) -> forms.Decimal
     )
 
 
-class ValuationForm(StyledForm):
+class ValuationForm(ValueMessagesMixin, StyledForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     revenues = forms.CharField(
         label=_("Revenue forecast per year (10,000 yuan)"),

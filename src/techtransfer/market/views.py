@@ -515,8 +515,11 @@ def auction_bid(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("market:auction", pk=session.pk)
     else:
         # Say what is wrong with the amount (too many digits, decimals) rather than a general request.
+        # Said alone, away from the form: each names its field (the form's own messages do not).
         problems = [
-            f"{form[name].label}: {error}" for name in ("amount", "organisation") for error in form.errors.get(name, [])
+            _("%(field)s: %(message)s") % {"field": form[name].label, "message": error}
+            for name in ("amount", "organisation")
+            for error in form.errors.get(name, [])
         ]
         messages.error(request, " ".join(problems) or _("Give an amount and choose one of your organisations."))
     # Refused: back to the auction with what was typed (the amount was lost).

@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements import registration_numbers
 from techtransfer.achievements.selectors import registered_achievement_id
-from techtransfer.core.forms import StyledForm, date_input, datetime_input
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin, date_input, datetime_input
 from techtransfer.core.ids import parse_id
 from techtransfer.matchmaking.choices import ResultKind
 from techtransfer.matchmaking.events import SESSION_LINK
 
 
-class EventForm(StyledForm):
+class EventForm(ValueMessagesMixin, StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     starts_on = forms.DateField(label=_("First day"), widget=date_input())
@@ -32,7 +32,7 @@ class EventForm(StyledForm):
 SHORTEST_NUMBER = 8
 
 
-class ItemForm(StyledForm):
+class ItemForm(ValueMessagesMixin, StyledForm):
     need = forms.IntegerField(label=_("Need number"), required=False, min_value=1)
     achievement = forms.CharField(
         label=_("Achievement registration number"),
@@ -65,7 +65,7 @@ class ItemForm(StyledForm):
         return data
 
 
-class SessionForm(StyledForm):
+class SessionForm(ValueMessagesMixin, StyledForm):
     title = forms.CharField(label=_("Session"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=datetime_input())
     link = forms.CharField(
@@ -74,7 +74,7 @@ class SessionForm(StyledForm):
     )  # fmt: skip
 
 
-class ResultForm(StyledForm):
+class ResultForm(ValueMessagesMixin, StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ResultKind.choices)
     parties = forms.CharField(label=_("Parties"), max_length=300)
     amount = forms.DecimalField(label=_("Amount (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from techtransfer.core.errors import DomainError
-from techtransfer.core.forms import StyledForm, datetime_input
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin, datetime_input
 from techtransfer.matchmaking.choices import InquiryStatus
 from techtransfer.matchmaking.services import contract_number
 
@@ -24,7 +24,7 @@ class MessageForm(StyledForm):
     body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StatusForm(StyledForm):
+class StatusForm(ValueMessagesMixin, StyledForm):
     status = forms.ChoiceField(
         label=_("New status"), choices=[c for c in InquiryStatus.choices if c[0] != InquiryStatus.CONTACTED]
     )
@@ -68,7 +68,7 @@ class StatusForm(StyledForm):
         return bool(self.fields["status"].widget.choices)  # type: ignore[attr-defined]
 
 
-class MeetingForm(StyledForm):
+class MeetingForm(ValueMessagesMixin, StyledForm):
     at = forms.DateTimeField(label=_("Meeting time"), widget=datetime_input())
     note = forms.CharField(label=_("Place or video link"), max_length=300, required=False)
 
@@ -84,7 +84,7 @@ class BrokerForm(StyledForm):
     username = forms.CharField(label=_("User name of the broker"), max_length=150)
 
 
-class RatingForm(StyledForm):
+class RatingForm(ValueMessagesMixin, StyledForm):
     score = forms.TypedChoiceField(
         label=_("Stars"), coerce=int, choices=[(n, "★" * n + "☆" * (5 - n)) for n in range(5, 0, -1)]
     )

@@ -173,9 +173,12 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if ctx.get(f"{what}_form") is not form:
         # The page offers no such form to this person now (a rating before the end, an assignment by
         # someone who may not assign): the refusal is said above the page instead of lost with it.
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:  # alone, away from its field: named by the field's label
+                messages.error(
+                    request, _("%(field)s: %(message)s") % {"field": label, "message": error} if label else error
+                )
     return render(request, "matchmaking/detail.html", ctx, status=400)
 
 

@@ -276,7 +276,7 @@ def save_proposal(request: HttpRequest, pk: int, payload: ProposalIn) -> tuple[i
     challenge = challenge_access.get_challenge_for_user(user, pk)
     data = payload.dict()
     data["organisation"] = data.pop("organisation_id")
-    form = ProposalForm({k: v for k, v in data.items() if v is not None}, user=user,
+    form = ProposalForm({k: v for k, v in data.items() if v is not None}, user=user, labelled=True,
                         challenge_types=list(challenge.eligible_types))  # fmt: skip
     if not form.is_valid():
         raise _invalid(form.errors)

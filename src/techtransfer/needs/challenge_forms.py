@@ -95,7 +95,7 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
         return rows
 
 
-class ProposalForm(StyledForm):
+class ProposalForm(ValueMessagesMixin, StyledForm):
     solver_type = forms.ChoiceField(label=_("I submit as"), choices=SolverType.choices)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
     team_members = forms.CharField(label=_("Team members"), max_length=500, required=False)
@@ -148,7 +148,7 @@ class ExpertForm(StyledForm):
     username = forms.CharField(label=_("User name of the expert"), max_length=150)
 
 
-class ConflictForm(StyledForm):
+class ConflictForm(ValueMessagesMixin, StyledForm):
     conflicts = forms.MultipleChoiceField(
         label=_("Proposals I have a conflict of interest with"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -160,7 +160,7 @@ class ConflictForm(StyledForm):
         self.fields["conflicts"].choices = choices  # type: ignore[attr-defined]
 
 
-class ScoreForm(StyledForm):
+class ScoreForm(ValueMessagesMixin, StyledForm):
     comment = forms.CharField(
         label=_("Comment for the solver"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -179,7 +179,7 @@ class ScoreForm(StyledForm):
         return {c.pk: int(self.cleaned_data[f"c{c.pk}"]) for c in self.criteria}
 
 
-class AwardForm(StyledForm):
+class AwardForm(ValueMessagesMixin, StyledForm):
     winners = forms.CharField(
         label=_("Winners in order of place"), help_text=_("Choose shortlisted proposals from first place down.")
     )

@@ -49,7 +49,7 @@ def test_a_wrong_form_keeps_what_was_typed_and_others_tokens_stay_theirs(client)
     )  # fmt: skip
     body = response.content.decode()
     assert response.status_code == 400 and 'value="夜间导出"' in body
-    assert "Ensure this value is greater than or equal to 1." in body
+    assert '<div class="invalid-feedback d-block" role="alert">Give 1 or more, not “0”.</div>' in body
     assert not PersonalAccessToken.objects.exists()
     client.post(reverse("api_tokens:list"), {"name": "mine", "scope": "write"})
     mine = PersonalAccessToken.objects.get()

@@ -64,7 +64,7 @@ def test_an_amendment_with_a_bad_number_keeps_what_was_typed(
     }  # fmt: skip
     response = official.post(f"/contracts/{c.pk}/action/", data)
     assert response.status_code == 400
-    assert response.context["amend_form"].errors == {"contract_amount": ["Enter a number."]}
+    assert response.context["amend_form"].errors == {"contract_amount": ["“12O0000” is not a number."]}
     page = response.content.decode()
     assert 'name="amend-contract_amount" value="12O0000"' in page and 'value="补充协议"' in page
     assert list(response.context["messages"]) == []

@@ -109,7 +109,7 @@ def test_ten_increments_above_the_minimum_count_once_bids_are_high(bidder, aucti
 @pytest.mark.parametrize(
     ("amount", "said"),
     [
-        ("155,5", "Bid (10,000 yuan): Enter a number."),
+        ("155,5", "Bid (10,000 yuan): “155,5” is not a number."),
         ("100.555", "Bid (10,000 yuan): Ensure that there are no more than 2 decimal places."),
         ("", "Bid (10,000 yuan): This field is required."),
     ],
@@ -117,6 +117,12 @@ def test_ten_increments_above_the_minimum_count_once_bids_are_high(bidder, aucti
 def test_a_refused_form_names_the_field_and_what_is_wrong(bidder, auction, buyer, amount, said):
     response = _bid(bidder, auction, buyer, amount)
     assert _said(response) == [said]
+    assert not Bid.objects.exists()
+
+
+def test_a_bid_for_an_organisation_not_ones_own_is_refused_quoting_it(bidder, auction, buyer):
+    response = bidder.post(reverse("market:bid", args=[auction.pk]), {"organisation": "999999", "amount": "x"})
+    assert _said(response) == ["Bid (10,000 yuan): “x” is not a number. Bidder: “999999” is not one of the choices."]
     assert not Bid.objects.exists()
 
 
