@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError, ValidationErrorContext
 
 from techtransfer.achievements.api import router as achievements_router
 from techtransfer.api import messages
@@ -75,6 +75,17 @@ def _error_answers(operation: dict[str, Any]) -> list[str]:
 
 
 class PlatformAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        """django-ninja's errors, each with the value it refused kept as `input` (it drops pydantic's):
+        `on_validation_error` quotes a body field's value in its message, then leaves it out."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        refused = [
+            e.get("input") for c in error_contexts for e in c.pydantic_validation_error.errors(include_url=False)
+        ]
+        for err, value in zip(error.errors, refused, strict=True):
+            err["input"] = value
+        return error
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
@@ -145,14 +156,27 @@ def field_name(loc: Any) -> str:
     return ".".join(parts) or "__all__"
 
 
+def sent_text(value: Any) -> str | None:
+    """A body field's value as quoted in its message: a JSON string, number or boolean as written
+    (`true`, `1.5`); None for null, a list or an object, whose errors keep the API's own message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = err.get("loc", ())
         name = field_name(loc)
-        # What a query parameter was sent, quoted in its message (django-ninja leaves it out of the error).
-        sent = request.GET.get(name) if loc and loc[0] == "query" else None
+        # What was sent, quoted in the message: a query parameter's text, a body field's value.
+        if loc and loc[0] == "query":
+            sent = request.GET.get(name)
+        else:
+            sent = sent_text(err.get("input")) if loc and loc[0] in ("body", "form") else None
         fields.setdefault(name, []).append(messages.message(err, field=name, sent=sent))
     return error_response(request, 422, Errors.VALIDATION.code, str(Errors.VALIDATION.message), {"fields": fields})
 

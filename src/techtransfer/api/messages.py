@@ -62,41 +62,76 @@ MESSAGES: Mapping[str, Any] = {
 }
 
 
-# A typed query parameter (`?year=abc`) refused by the schema, said as the lists' filters say a value
-# they cannot take (`core.filters`): the parameter's name and what was sent, quoted.
+# A value a query parameter (`?year=abc`) or a field of a request body (`"price": "abc"`) cannot take,
+# said as the lists' filters say a value they cannot take (`core.filters`): the parameter's or field's
+# name and what was sent, quoted. A choice lists the values it may take, as `MESSAGES["enum"]` did.
+SENT_CHOICE_MESSAGE = _("%(field)s: “%(value)s” is not one of the choices (%(expected)s).")
 SENT_MESSAGES: Mapping[str, Any] = {
     "int_parsing": filters.WHOLE_NUMBER_MESSAGE,
+    "int_type": filters.WHOLE_NUMBER_MESSAGE,
     "int_from_float": filters.WHOLE_NUMBER_MESSAGE,
     "float_parsing": filters.NUMBER_MESSAGE,
+    "float_type": filters.NUMBER_MESSAGE,
     "decimal_parsing": filters.NUMBER_MESSAGE,
+    "decimal_type": filters.NUMBER_MESSAGE,
     "date_parsing": filters.DATE_MESSAGE,
+    "date_type": filters.DATE_MESSAGE,
     "date_from_datetime_parsing": filters.DATE_MESSAGE,
     "date_from_datetime_inexact": filters.DATE_MESSAGE,
     "datetime_parsing": filters.DATETIME_MESSAGE,
+    "datetime_type": filters.DATETIME_MESSAGE,
     "datetime_from_date_parsing": filters.DATETIME_MESSAGE,
     "greater_than_equal": filters.MIN_MESSAGE,
     "less_than_equal": filters.MAX_MESSAGE,
+    "greater_than": _("%(field)s: give more than %(limit)s, not “%(value)s”."),
+    "less_than": _("%(field)s: give less than %(limit)s, not “%(value)s”."),
+    "decimal_max_places": _("%(field)s: “%(value)s” has more than %(limit)s decimal places."),
+    "decimal_max_digits": _("%(field)s: “%(value)s” has more than %(limit)s digits."),
+    "decimal_whole_digits": _("%(field)s: “%(value)s” has more than %(limit)s digits before the decimal point."),
+    "enum": SENT_CHOICE_MESSAGE,
+    "literal_error": SENT_CHOICE_MESSAGE,
+    "string_pattern_mismatch": filters.INVALID_MESSAGE,  # a choice (^(read|write)$): SENT_CHOICE_MESSAGE
 }
-_LIMITS = {"greater_than_equal": "ge", "less_than_equal": "le"}
+_LIMITS = {
+    "greater_than_equal": "ge",
+    "less_than_equal": "le",
+    "greater_than": "gt",
+    "less_than": "lt",
+    "decimal_max_places": "decimal_places",
+    "decimal_max_digits": "max_digits",
+    "decimal_whole_digits": "whole_digits",
+}
+
+
+def _expected(error: Mapping[str, Any]) -> str | None:
+    """The values a choice may take, "'a', 'b', 'c'", or None when `error` is not a choice's."""
+    ctx = error.get("ctx") or {}
+    if error.get("type") == "string_pattern_mismatch":  # ^(read|write)$: a choice, said as one
+        choices = _CHOICES.fullmatch(str(ctx.get("pattern", "")))
+        return ", ".join(f"'{c}'" for c in choices.group(1).split("|")) if choices else None
+    if error.get("type") in ("enum", "literal_error") and "expected" in ctx:  # "'a', 'b' or 'c'": without "or"
+        return str(ctx["expected"]).replace(" or ", ", ")
+    return None
 
 
 def message(error: Mapping[str, Any], *, field: str = "", sent: str | None = None) -> str:
     """The message of one pydantic error (a dict of `ValidationError.errors`) in the active language.
-    With `sent`, the text a query parameter `field` was given (django-ninja drops pydantic's input),
-    a value the parameter cannot take is said naming it and quoting the text (`SENT_MESSAGES`)."""
+    With `sent`, the text a query parameter or body field `field` was given (`api.sent_text`), a value
+    it cannot take is said naming it and quoting the text (`SENT_MESSAGES`)."""
     kind = str(error.get("type", ""))
-    if sent is not None and field and (said := SENT_MESSAGES.get(kind)) is not None:
+    expected = _expected(error)
+    said = SENT_CHOICE_MESSAGE if expected is not None else SENT_MESSAGES.get(kind)
+    if sent is not None and field and said is not None and (said is not SENT_CHOICE_MESSAGE or expected):
         limit = (error.get("ctx") or {}).get(_LIMITS.get(kind, ""), "")
-        return str(said) % {"field": field, "value": filters.shown_value(sent), "limit": limit}
+        values = {"field": field, "value": filters.shown_value(sent), "limit": limit, "expected": expected}
+        return str(said) % values
     template = MESSAGES.get(kind)
     if template is None:
         return str(error.get("msg", ""))
     ctx = dict(error.get("ctx") or {})
-    if error.get("type") == "string_pattern_mismatch" and (choices := _CHOICES.fullmatch(str(ctx.get("pattern", "")))):
-        # ^(read|write)$: a choice, said as one
-        return str(MESSAGES["enum"]) % {"expected": ", ".join(f"'{c}'" for c in choices.group(1).split("|"))}
-    if "expected" in ctx:  # "'a', 'b' or 'c'": the choices, without the English "or"
-        ctx["expected"] = str(ctx["expected"]).replace(" or ", ", ")
+    if expected is not None:
+        ctx["expected"] = expected
+        template = MESSAGES["enum"]
     try:
         return str(template) % ctx if "%(" in str(template) else str(template)
     except (KeyError, TypeError, ValueError):  # parameters not as expected: pydantic's own text

@@ -34,7 +34,10 @@ def test_unknown_and_invalid_filters_are_refused_each_by_name(platform_admin):
             "message": "Some fields are not valid.",
             "details": {
                 "fields": {
-                    "filters.since": ["Enter a valid date (YYYY-MM-DD) or date and time (ISO 8601)."],
+                    "filters.since": [
+                        "filters.since: “notadate” is not a date and time; write it as YYYY-MM-DD or "
+                        "YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
+                    ],
                     "filters.bogus": ["Unknown field."],
                     "filters.created_after": ["Unknown field."],
                     "filter": ["Unknown field."],
@@ -44,8 +47,8 @@ def test_unknown_and_invalid_filters_are_refused_each_by_name(platform_admin):
     )
     r = _post(c, {"filters": {"date_to": "2024-02-30", "organisation": "x"}})
     assert r.json()["details"]["fields"] == {
-        "filters.date_to": ["Enter a valid date (YYYY-MM-DD) or date and time (ISO 8601)."],
-        "filters.organisation": ["Enter a whole number."],
+        "filters.date_to": ["filters.date_to: “2024-02-30” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01."],
+        "filters.organisation": ["filters.organisation: “x” is not a whole number."],
     }
     assert _post(c, {"filters": "action=x"}).json()["details"]["fields"] == {"filters": ["Give an object ({…})."]}
     # A range that ends before it starts would export nothing.

@@ -35,9 +35,10 @@ def test_an_unknown_mode_or_industry_is_refused_under_its_name(client, applicant
         "message": "Some fields are not valid.",
         "details": {
             "fields": {
-                "mode": [f"Choose one of: {MODES}."],
+                "mode": [f"mode: “listing” is not one of the choices ({MODES})."],
                 "industry": [
-                    "Choose one of: 'aviation', 'ssl', 'biomed', 'ngit', 'new_materials', 'new_energy', 'green'."
+                    "industry: “cars” is not one of the choices "
+                    "('aviation', 'ssl', 'biomed', 'ngit', 'new_materials', 'new_energy', 'green')."
                 ],
             }
         },
