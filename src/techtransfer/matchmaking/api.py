@@ -34,9 +34,10 @@ class InquiryOut(Schema):
 
 
 class MessageOut(Schema):
-    """One entry of the thread: a message (`kind` "message", its `body`) or the record of a status
+    """One entry of the thread: a message (`kind` "message", its `body`), the record of a status
     change (`kind` "status", `params` {"from", "to", and "reason" or "contract_reference" when
-    given}, no body). `text` is either said in the request's language."""
+    given}, no body) or of the contract's number recorded after signing (`kind` "contract", `params`
+    {"contract_reference"}, no body). `text` is any of them said in the request's language."""
 
     id: int
     author_id: int
@@ -115,6 +116,29 @@ def change_status(request: HttpRequest, pk: int, payload: StatusIn) -> Inquiry:
         except DomainError as exc:
             raise DomainError(Errors.VALIDATION, details={"fields": {"contract_reference": [exc.message]}}) from exc
     return services.change_status(actor=user, inquiry_id=pk, **payload.dict())
+
+
+class ContractReferenceIn(Schema):
+    contract_reference: str = Field(..., max_length=64)
+
+
+@router.post("/inquiries/{pk}/contract-reference", response=InquiryOut)
+def record_contract_reference(request: HttpRequest, pk: int, payload: ContractReferenceIn) -> Inquiry:
+    """Record the technology contract's registration number of an inquiry marked "contract_signed"
+    without one, once: for those who may mark it signed (its participants; 404 for anyone else).
+    16 digits (full-width digits and spaces are read), else 422 under `contract_reference`, as with
+    the status endpoint; 409 `inquiry_contract_not_signed` before the contract is signed, 409
+    `inquiry_contract_reference_recorded` when the inquiry already names a number."""
+    user = require_user(request)
+    access.get_inquiry_for_user(user, pk)
+    try:
+        number = services.contract_number(payload.contract_reference)
+    except DomainError as exc:
+        raise DomainError(Errors.VALIDATION, details={"fields": {"contract_reference": [exc.message]}}) from exc
+    if not number:
+        message = str(MatchErrors.CONTRACT_REFERENCE_MISSING.message)
+        raise DomainError(Errors.VALIDATION, details={"fields": {"contract_reference": [message]}})
+    return services.record_contract_reference(actor=user, inquiry_id=pk, contract_reference=number)
 
 
 class RatingIn(Schema):

@@ -41,3 +41,21 @@ class MatchErrors:
         ),
         400,
     )
+    CONTRACT_REFERENCE_MISSING = ErrorCode(
+        "inquiry_contract_reference_missing",
+        _("Give the technology contract's 16-digit registration number."),
+        400,
+    )
+    CONTRACT_NOT_SIGNED = ErrorCode(
+        "inquiry_contract_not_signed",
+        _("A contract registration number is recorded once the inquiry's status is “Contract signed”."),
+        409,
+    )
+    CONTRACT_REFERENCE_RECORDED = ErrorCode(
+        "inquiry_contract_reference_recorded",
+        _(
+            "This inquiry already names its contract's registration number; it is recorded once and "
+            "not changed afterwards."
+        ),
+        409,
+    )

@@ -68,6 +68,29 @@ class StatusForm(ValueMessagesMixin, StyledForm):
         return bool(self.fields["status"].widget.choices)  # type: ignore[attr-defined]
 
 
+class ContractNumberForm(StyledForm):
+    """The contract's registration number of an inquiry marked “contract signed” without one
+    (`services.record_contract_reference`): read and checked as in `StatusForm`, required here."""
+
+    contract_reference = forms.CharField(
+        label=_("Contract registration number"), max_length=64,
+        help_text=_(
+            "The 16-digit registration number of the technology contract. It is recorded once and "
+            "cannot be changed afterwards."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
+
+    def clean_contract_reference(self) -> str:
+        try:
+            number = contract_number(str(self.cleaned_data.get("contract_reference") or ""))
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        if not number:  # spaces only
+            raise forms.ValidationError(self.fields["contract_reference"].error_messages["required"], code="required")
+        return number
+
+
 class MeetingForm(ValueMessagesMixin, StyledForm):
     at = forms.DateTimeField(label=_("Meeting time"), widget=datetime_input())
     note = forms.CharField(label=_("Place or video link"), max_length=300, required=False)

@@ -86,10 +86,12 @@ class BrokerRating(models.Model):
 
 class Message(models.Model):
     """One entry of an inquiry's thread; append-only. Either a participant's message (`body`) or a
-    system entry of a status change (`kind` STATUS, written by `services.change_status`), whose
+    system entry: a status change (`kind` STATUS, written by `services.change_status`), whose
     `author` is who changed it and whose `params` say what changed: {"from", "to"} statuses and,
-    when given, "reason" (closing) and "contract_reference" (contract signed). The entry stores codes
-    and values, not a sentence, so that each reader reads it in their own language (`shown_text`)."""
+    when given, "reason" (closing) and "contract_reference" (contract signed); or the contract's
+    registration number recorded after signing (`kind` CONTRACT, `services.record_contract_reference`,
+    params {"contract_reference"}). The entry stores codes and values, not a sentence, so that each
+    reader reads it in their own language (`shown_text`)."""
 
     Kind = EntryKind
 
@@ -111,12 +113,20 @@ class Message(models.Model):
         return self.kind == EntryKind.STATUS
 
     @property
+    def is_entry(self) -> bool:
+        """A system entry (a status change, a contract number recorded), not a participant's message."""
+        return self.kind != EntryKind.MESSAGE
+
+    @property
     def shown_text(self) -> str:
-        """The message, or the status change said in the active language: “Status changed: “Negotiating”
-        → “Intention signed”.”, with the reason for closing or the contract number when given."""
+        """The message, or the system entry said in the active language: “Status changed: “Negotiating”
+        → “Intention signed”.”, with the reason for closing or the contract number when given; the
+        contract number recorded later, as “Contract registration number: 3601…”."""
+        p = self.params
+        if self.kind == EntryKind.CONTRACT:
+            return gettext("Contract registration number: %(number)s") % {"number": p.get("contract_reference", "")}
         if not self.is_status_change:
             return self.body
-        p = self.params
         lines = [
             gettext("Status changed: “%(before)s” → “%(after)s”.")
             % {"before": _status_label(p.get("from")), "after": _status_label(p.get("to"))}

@@ -1,5 +1,6 @@
 """Every write to matchmaking: start an inquiry, post messages, schedule meetings, move along the
-status path, assign a broker, link the contract.
+status path, assign a broker, link the contract (with "contract signed", or once afterwards:
+`record_contract_reference`).
 
 Status path (one explicit table): contacted → negotiating → intention signed → contract signed; any
 unfinished inquiry may be closed with a reason. Each change locks the inquiry row, writes an audit
@@ -245,6 +246,43 @@ def change_status(
                           "contract_reference": inquiry.contract_reference, "message": entry.pk})  # fmt: skip
     _tell(inquiry, actor, lambda: _("%(subject)s: %(status)s") % {"subject": inquiry.subject,
                                                                   "status": inquiry.get_status_display()})  # fmt: skip
+    return inquiry
+
+
+def may_record_contract_reference(user: User, inquiry: Inquiry) -> bool:
+    """Whether `user` may record the contract's registration number of `inquiry` now: the people who
+    may mark it "contract signed" (its participants, `is_participant`), once it is signed and while it
+    names no number (a number is recorded once: ADR 0014, addendum)."""
+    return inquiry.status == S.CONTRACT_SIGNED and not inquiry.contract_reference and is_participant(user, inquiry)
+
+
+@transaction.atomic
+def record_contract_reference(*, actor: User, inquiry_id: int, contract_reference: str) -> Inquiry:
+    """Record the registration number of the technology contract of an inquiry marked "contract
+    signed" without one (the contract was registered after it was signed). Who may: whoever may mark
+    the contract signed, i.e. any participant (NOT_FOUND for anyone else). The number is checked as
+    with the status change (`contract_number`: 16 digits, full-width digits and spaces read) and is
+    required here. Once only: refused (409) before the contract is signed and when the inquiry
+    already names a number, checked under the row lock so that two people recording at once cannot
+    both write. Writes an `inquiry.contract_reference` audit event and a thread entry (`Message` of
+    kind CONTRACT, the number as a value) and tells the other side (`_tell`)."""
+    inquiry = _locked(actor, inquiry_id)
+    if inquiry.status != S.CONTRACT_SIGNED:
+        raise DomainError(MatchErrors.CONTRACT_NOT_SIGNED)
+    if inquiry.contract_reference:
+        raise DomainError(MatchErrors.CONTRACT_REFERENCE_RECORDED)
+    number = contract_number(contract_reference)
+    if not number:
+        raise DomainError(MatchErrors.CONTRACT_REFERENCE_MISSING, details={"field": "contract_reference"})
+    inquiry.contract_reference = number
+    inquiry.save(update_fields=["contract_reference", "updated_at"])
+    entry = Message.objects.create(
+        inquiry=inquiry, author=actor, kind=Message.Kind.CONTRACT, params={"contract_reference": number}
+    )
+    record_event(actor=actor, action="inquiry.contract_reference", obj=inquiry,
+                 changes={"contract_reference": ["", number], "message": entry.pk})  # fmt: skip
+    _tell(inquiry, actor, lambda: _("%(subject)s: contract registration number %(number)s")
+          % {"subject": inquiry.subject, "number": number})  # fmt: skip
     return inquiry
 
 

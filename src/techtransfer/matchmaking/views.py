@@ -20,7 +20,15 @@ from techtransfer.core.forms import apply_domain_error
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.matchmaking import access, selectors, services
-from techtransfer.matchmaking.forms import BrokerForm, InquiryForm, MeetingForm, MessageForm, RatingForm, StatusForm
+from techtransfer.matchmaking.forms import (
+    BrokerForm,
+    ContractNumberForm,
+    InquiryForm,
+    MeetingForm,
+    MessageForm,
+    RatingForm,
+    StatusForm,
+)
 from techtransfer.matchmaking.models import Inquiry
 from techtransfer.needs.selectors import need_for_matchmaking
 
@@ -98,6 +106,10 @@ def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, 
         "message_form": forms.get("message_form") or MessageForm(),
         "status_form": forms.get("status_form") or StatusForm(allowed=services.next_statuses(inquiry.status)),
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        # The number of a contract signed without one, recorded once (`services.may_record_contract_reference`).
+        "contract_form": (forms.get("contract_form") or ContractNumberForm())
+        if services.may_record_contract_reference(request.user, inquiry)  # type: ignore[arg-type]
+        else None,
         # Offered only to those who may assign now (`services.may_assign_broker`), not to the broker.
         "broker_form": (forms.get("broker_form") or BrokerForm())
         if services.may_assign_broker(request.user, inquiry)  # type: ignore[arg-type]
@@ -128,7 +140,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """One endpoint per form on the thread page: message, status, meeting, broker."""
+    """One endpoint per form on the thread page: message, status, contract number, meeting, broker, rating."""
     inquiry = _fetch(request, pk)
     user: User = request.user  # type: ignore[assignment]
     form: Any
@@ -144,6 +156,11 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             status=d["status"],
             reason=d["reason"],
             contract_reference=d.get("contract_reference", ""),
+        )
+    elif what == "contract":
+        form = ContractNumberForm(request.POST)
+        call = lambda d: services.record_contract_reference(  # noqa: E731
+            actor=user, inquiry_id=pk, contract_reference=d["contract_reference"]
         )
     elif what == "meeting":
         form = MeetingForm(request.POST)
