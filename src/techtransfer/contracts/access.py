@@ -74,6 +74,15 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     return qs.filter(q)
 
 
+def openable_contract_ids(user: User, contract_ids: list[int]) -> set[int]:
+    """Which of `contract_ids` `user` may open (`contracts_visible_to`): one query for any number of
+    contracts (a page that lists contracts others registered, such as an achievement's, links only
+    these), none when there are none or for an anonymous visitor."""
+    if not contract_ids or not user.is_authenticated:
+        return set()
+    return set(contracts_visible_to(user).filter(pk__in=contract_ids).values_list("pk", flat=True))
+
+
 def _in_jurisdiction(user: User, c: Contract) -> bool:
     """Does the seller's or the buyer's region of `c` lie in a government jurisdiction of `user`? The
     same rule as `contracts_visible_to`'s, for one contract."""
