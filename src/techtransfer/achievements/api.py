@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from techtransfer.achievements import access, services
 from techtransfer.achievements.filters import AchievementFilterSet
 from techtransfer.achievements.forms import AchievementForm
+from techtransfer.achievements.ip_numbers import application_number_error
 from techtransfer.achievements.models import Achievement
 from techtransfer.core.api_support import PageNumberPagination, require_user, words_filter_description
 from techtransfer.core.errors import DomainError, Errors
@@ -176,6 +177,14 @@ def _validated(
         )
     contributors = [c.dict() for c in payload.contributors] if payload.contributors is not None else None
     ip_items = [i.dict() for i in payload.ip_items] if payload.ip_items is not None else None
+    # A patent's application number with a wrong check digit, refused as the form and the import do.
+    wrong = [
+        message
+        for n, i in enumerate(ip_items or [], start=1)
+        if (message := application_number_error(n, i["kind"], i["application_number"])) is not None
+    ]
+    if wrong:
+        raise DomainError(Errors.VALIDATION, details={"fields": {"ip_items": wrong}})
     return form.values(), contributors, ip_items
 
 

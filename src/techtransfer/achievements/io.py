@@ -18,6 +18,7 @@ import datetime
 import io
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,6 +63,7 @@ from techtransfer.achievements.io_format import (
     header_key,
     zh_name,
 )
+from techtransfer.achievements.ip_numbers import application_number_error
 from techtransfer.achievements.models import Achievement, Contributor
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.ids import parse_id
@@ -390,7 +392,7 @@ def parse_ip_items(text: str) -> tuple[list[dict[str, str]], list[str]]:
         if _PUBLICATION.fullmatch(last):  # type：title：publication number (CN116000000A)
             entry = entry[: colons[1]] + "：" + entry[colons[1] :]
             colons.append(colons[1] + 1)
-        elif _NUMBER_LIKE.fullmatch(last):  # type：title：application number
+        elif _NUMBER_LIKE.fullmatch(unicodedata.normalize("NFKC", last)):  # type：title：application number (２０２３…)
             entry += "："
             colons.append(len(entry) - 1)
         if len(colons) < 3:
@@ -414,6 +416,8 @@ def parse_ip_items(text: str) -> tuple[list[dict[str, str]], list[str]]:
             errors.append(_too_long(n, _("title"), 300))
         elif len(application) > 64 or len(publication) > 64:
             errors.append(_too_long(n, _("number"), 64))
+        elif (wrong := application_number_error(n, kind, application)) is not None:
+            errors.append(wrong)
         else:
             items.append(
                 {"kind": kind, "title": title, "application_number": application, "publication_number": publication}
