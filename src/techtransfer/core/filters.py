@@ -48,6 +48,9 @@ DATETIME_MESSAGE = _(
 INVALID_MESSAGE = _("%(field)s: “%(value)s” is not valid.")
 MIN_MESSAGE = _("%(field)s: give %(limit)s or more, not “%(value)s”.")
 MAX_MESSAGE = _("%(field)s: give %(limit)s or less, not “%(value)s”.")
+PLACES_MESSAGE = _("%(field)s: “%(value)s” has more than %(limit)s decimal places.")
+DIGITS_MESSAGE = _("%(field)s: “%(value)s” has more than %(limit)s digits.")
+WHOLE_DIGITS_MESSAGE = _("%(field)s: “%(value)s” has more than %(limit)s digits before the decimal point.")
 REGION_MESSAGE = _("%(field)s: no region has the code “%(value)s”.")
 BELOW_LOWER_MESSAGE = _("%(field)s (%(value)s) must not be below %(lower)s (%(lower_value)s).")
 # The same refusals without the label, for an entry form's field on its page: the message is shown
@@ -62,6 +65,9 @@ DATETIME_VALUE_MESSAGE = _(
 INVALID_VALUE_MESSAGE = _("“%(value)s” is not valid.")
 MIN_VALUE_MESSAGE = _("Give %(limit)s or more, not “%(value)s”.")
 MAX_VALUE_MESSAGE = _("Give %(limit)s or less, not “%(value)s”.")
+PLACES_VALUE_MESSAGE = _("“%(value)s” has more than %(limit)s decimal places.")
+DIGITS_VALUE_MESSAGE = _("“%(value)s” has more than %(limit)s digits.")
+WHOLE_DIGITS_VALUE_MESSAGE = _("“%(value)s” has more than %(limit)s digits before the decimal point.")
 # Pairs, not a dict: a lazy message hashes as its text in the language active at the time.
 UNLABELLED = (
     (CHOICE_MESSAGE, CHOICE_VALUE_MESSAGE),
@@ -72,6 +78,9 @@ UNLABELLED = (
     (INVALID_MESSAGE, INVALID_VALUE_MESSAGE),
     (MIN_MESSAGE, MIN_VALUE_MESSAGE),
     (MAX_MESSAGE, MAX_VALUE_MESSAGE),
+    (PLACES_MESSAGE, PLACES_VALUE_MESSAGE),
+    (DIGITS_MESSAGE, DIGITS_VALUE_MESSAGE),
+    (WHOLE_DIGITS_MESSAGE, WHOLE_DIGITS_VALUE_MESSAGE),
 )
 SHOWN_CHARACTERS = 40  # of a value quoted in a message
 
@@ -106,12 +115,18 @@ def value_error(field: forms.Field, label: str | None, error: ValidationError, t
     """`error` of `field` said with the value (`typed`: what was sent), and with the field's `label`
     unless it is None (the message is shown under the label), when it is a refusal of the value
     itself in Django's words: a choice not offered, text that is not a number or a date, a number
-    out of bounds. None for any other error (required, too long, a form's own messages, a message
-    the field was given), which the entry forms keep as they are (`core.forms.ValueMessagesMixin`)."""
+    out of bounds or with too many digits. None for any other error (required, too long, a form's
+    own messages, a message the field was given), which the entry forms keep as they are
+    (`core.forms.ValueMessagesMixin`)."""
     params = error.params or {}
-    template = {"invalid_choice": CHOICE_MESSAGE, "min_value": MIN_MESSAGE, "max_value": MAX_MESSAGE}.get(
-        str(error.code)
-    )
+    template = {
+        "invalid_choice": CHOICE_MESSAGE,
+        "min_value": MIN_MESSAGE,
+        "max_value": MAX_MESSAGE,
+        "max_decimal_places": PLACES_MESSAGE,  # a DecimalField's: 1.234 where 2 places are allowed
+        "max_digits": DIGITS_MESSAGE,
+        "max_whole_digits": WHOLE_DIGITS_MESSAGE,
+    }.get(str(error.code))
     if error.code == "invalid" and isinstance(field, forms.IntegerField | forms.DateField | forms.DateTimeField):
         template = _invalid_message(field)
     if template is None or not _stock_message(field, str(error.code)):
@@ -119,7 +134,8 @@ def value_error(field: forms.Field, label: str | None, error: ValidationError, t
     value = shown_value(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
     if label is None:
         template = next(bare for labelled, bare in UNLABELLED if labelled is template)
-    message = str(template) % {"field": label, "value": value, "limit": params.get("limit_value", "")}
+    limit = params.get("limit_value", params.get("max", ""))
+    message = str(template) % {"field": label, "value": value, "limit": limit}
     return ValidationError(message, code=error.code)
 
 

@@ -209,7 +209,7 @@ def search(request: HttpRequest) -> dict[str, Any]:
     Only records the caller may see are counted or returned."""
     data = request.GET.copy()
     asked_page = data.pop("page", [""])[-1]  # read here: its bounds depend on the page size
-    form = SearchForm(data)
+    form = SearchForm(data, labelled=True)
     fields = {} if form.is_valid() else form.error_fields()
     size, size_error = _page_size(request.GET.get("page_size"))
     if size_error:

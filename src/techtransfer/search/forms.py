@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.filters import check_bounds
-from techtransfer.core.forms import StyledForm
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin
 from techtransfer.core.wording import run_in_list
 from techtransfer.search.registry import REGION_PREFIX, REGION_PREFIX_MESSAGE, FilterKind, region_prefix, types
 from techtransfer.search.services import MAX_QUERY_CHARS, PAGE_SIZE, RANGE_BOUNDS, allowed_values, unknown_regions
@@ -142,7 +142,11 @@ def filter_label(name: str) -> str:
     return next((str(spec.label) for st in types().values() for spec in st.filters if spec.name == name), name)
 
 
-class SearchForm(StyledForm):
+class SearchForm(ValueMessagesMixin, StyledForm):
+    """The search's parameters. A refused value is quoted (`ValueMessagesMixin`): under its field on
+    the page, after the field's label where the message stands alone (`labelled=True`: the API, a
+    search that cannot be saved)."""
+
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_CHARS, required=False, strip=True)
     type = forms.MultipleChoiceField(label=_("Record type"), required=False, choices=())
     region = forms.CharField(

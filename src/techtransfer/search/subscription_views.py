@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from techtransfer.core.errors import DomainError, Errors
-from techtransfer.core.forms import StyledForm, style_fields
+from techtransfer.core.forms import StyledForm, ValueMessagesMixin, style_fields
 from techtransfer.core.models import User
 from techtransfer.core.wording import clause_separator
 from techtransfer.search import services, subscriptions, suggest, text
@@ -69,7 +69,7 @@ def _sort_key(label: str) -> str:
 SEVERAL = _("Hold Ctrl (⌘ on a Mac) and click to choose several; none chosen: all.")
 
 
-class SubscriptionForm(StyledForm):
+class SubscriptionForm(ValueMessagesMixin, StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     query = forms.CharField(
         label=_("Search terms or keywords"),
@@ -302,7 +302,7 @@ def subscription_save_search(request: HttpRequest) -> HttpResponse:
     question do not stop it). A search that cannot be saved goes back to that search, not to an
     empty search page."""
     data, notes = lenient_data(request.GET)
-    form = SearchForm(data)
+    form = SearchForm(data, labelled=True)  # the refusal is a message of its own, away from the fields
     if not form.is_valid():
         why = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join([gettext("This search cannot be saved: some filters are not valid."), *why]))

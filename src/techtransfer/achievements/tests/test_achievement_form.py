@@ -59,8 +59,8 @@ def test_a_stage_at_the_edge_of_its_trls_or_left_empty_is_accepted(stage, trl):
 @pytest.mark.parametrize(
     ("price", "message"),
     [
-        ("1e20", "Ensure that there are no more than 12 digits in total."),
-        ("1.234567", "Ensure that there are no more than 2 decimal places."),
+        ("1e20", "“1e20” has more than 12 digits."),
+        ("1.234567", "“1.234567” has more than 2 decimal places."),
     ],
 )
 def test_a_price_refused_as_a_number_shows_only_that_error(price, message):

@@ -110,7 +110,7 @@ def test_ten_increments_above_the_minimum_count_once_bids_are_high(bidder, aucti
     ("amount", "said"),
     [
         ("155,5", "Bid (10,000 yuan): “155,5” is not a number."),
-        ("100.555", "Bid (10,000 yuan): Ensure that there are no more than 2 decimal places."),
+        ("100.555", "Bid (10,000 yuan): “100.555” has more than 2 decimal places."),
         ("", "Bid (10,000 yuan): This field is required."),
     ],
 )

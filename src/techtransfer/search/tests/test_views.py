@@ -612,10 +612,18 @@ def test_links_back_to_a_question_sent_as_raw_utf8_keep_it(published):
     assert '<input name="next" type="hidden" value="/search/?q=%E6%B0%B8%E7%A3%81">' in body
 
 
-def test_django_s_decimal_message_ends_with_a_chinese_full_stop(client, db):
-    """Django's catalogue ends it with an ASCII "." beside the page's 。 (ours overrides it)."""
+def test_a_price_with_too_many_decimal_places_is_refused_quoting_it(client, db):
+    """Under the field on the page (no label: it is right above), after the label in the API; not
+    Django's "确认小数不超过 2 位." that named neither."""
     page = client.get(reverse("search:search"), {"q": "稀土", "price_min": "1.234"}).content.decode()
-    assert "确认小数不超过 2 位。" in page and "确认小数不超过 2 位." not in page
+    assert '<div class="invalid-feedback d-block" role="alert">“1.234”的小数超过 2 位。</div>' in page
+    assert "确认小数不超过" not in page
+    api = client.get("/api/v1/search", {"q": "稀土", "price_min": "1.234", "trl_max": "十", "mode": "x"})
+    assert api.json()["details"]["fields"] == {
+        "price_min": ["最低价格（万元）：“1.234”的小数超过 2 位。"],
+        "trl_max": ["技术就绪度上限：“十”不是整数。"],
+        "mode": ["匹配方式：“x”不是可选的值。"],
+    }
 
 
 def test_search_api_reads_its_results_in_pages_of_the_size_asked(
