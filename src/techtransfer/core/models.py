@@ -71,6 +71,11 @@ class Region(models.Model):
         above = [r.name for r in self.lineage()[1:] if r.name not in GROUPING_NAMES]
         return "".join(reversed([self.name, *above]))
 
+    @property
+    def full_name_en(self) -> str:
+        """`full_name` read in English, nearest first: Nanchang County, Nanchang City, Jiangxi Province."""
+        return ", ".join(r.name_en for r in self.lineage() if r is self or r.name not in GROUPING_NAMES)
+
 
 class User(AbstractUser):
     """A person. Belongs to organisations through `Membership`; platform admins are `is_staff`."""

@@ -80,3 +80,20 @@ def test_the_registration_form_names_regions_in_both_languages_to_english_reader
     assert '<option value="360000">江西省</option>' in chinese_page
     options = Client().get("/regions/options/?province=360000", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<option value="360100">南昌市 (Nanchang City)</option>' in options
+
+
+def test_record_pages_show_regions_with_their_english_reading_to_english_readers(db):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from techtransfer.core.models import Region
+
+    county = Region.objects.get(code="360121")  # 南昌县, in 南昌市, in 江西省
+    assert county.full_name_en == "Nanchang County, Nanchang City, Jiangxi Province"
+    page = Template("{% load regions %}{{ r|region_shown }} | {{ r|region_full_shown }} | {{ none|region_shown }}")
+    with translation.override("en"):
+        assert page.render(Context({"r": county})) == (
+            "南昌县 (Nanchang County) | 江西省南昌市南昌县 (Nanchang County, Nanchang City, Jiangxi Province) | "
+        )
+    with translation.override("zh-hans"):
+        assert page.render(Context({"r": county})) == "南昌县 | 江西省南昌市南昌县 | "
