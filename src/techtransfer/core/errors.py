@@ -28,6 +28,9 @@ class ErrorCode:
     # to someone acting for an organisation not their own ("南昌县测试企业 must be verified…", not
     # "Your organisation must be verified…" to a platform admin).
     named_message: Promise | str | None = None
+    # Said instead of `message` when the details quote the value refused (`details["value"]`, as typed):
+    # "“wangwu” is not the user name of a technology broker …" under the field that was given it.
+    value_message: Promise | str | None = None
 
 
 class Errors:
@@ -121,6 +124,8 @@ class DomainError(Exception):
             return gettext("This record is now “%(state)s”: this action is no longer possible.") % {
                 "state": self.details["state_label"]
             }
+        if self.error.value_message is not None and "value" in self.details:
+            return str(self.error.value_message) % {"value": self.details["value"]}
         if self.error.named_message is not None and self.details.get("organisation"):
             return str(self.error.named_message) % {"organisation": self.details["organisation"]}
         return str(self.error.message)

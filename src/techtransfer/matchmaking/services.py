@@ -11,7 +11,7 @@ every member of both organisations, only the people concerned.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.urls import reverse
@@ -80,6 +80,37 @@ def is_broker(user: User) -> bool:
     return Membership.objects.filter(
         user=user, is_active=True, role=Role.BROKER, organisation__status=OrganisationStatus.VERIFIED
     ).exists()
+
+
+def find_broker(username: str) -> User | None:
+    """The active account named `username` (spaces around it ignored) if it is a technology broker of a
+    verified organisation (`is_broker`), else None. The one rule for naming a broker, of an inquiry
+    (`assign_broker`) or of a market deal (`market.services.set_deal_broker`)."""
+    broker = User.objects.filter(username=username.strip(), is_active=True).first()
+    return broker if broker is not None and is_broker(broker) else None
+
+
+def side_to_rate_for(user: User, *, broker_id: int | None, finished: bool, sides: Sequence[int]) -> Organisation | None:
+    """The side a record's broker would be rated for by `user`, among `sides` (organisation ids, in
+    order: the first one `user` belongs to): the record is finished, has a broker who is not `user`,
+    and `user` is an active member of that side. None otherwise. Shared by inquiries and market deals."""
+    if not user.is_authenticated or broker_id is None or broker_id == user.pk or not finished:
+        return None
+    for org_id in sides:
+        if is_member(user, org_id):
+            return Organisation.objects.get(pk=org_id)
+    return None
+
+
+def broker_is_member_of(broker: User | None, side: Organisation) -> bool:
+    """Is the broker a member of `side`? A side does not rate its own member (ADR 0030, amendment)."""
+    return broker is not None and is_member(broker, side)
+
+
+def check_score(score: int) -> None:
+    """A rating is 1 to 5 stars; DomainError SCORE (naming the field) otherwise."""
+    if score not in range(1, 6):
+        raise DomainError(MatchErrors.SCORE, details={"field": "score"})
 
 
 def _active_members(organisation_id: int, user_ids: set[int]) -> set[int]:
@@ -317,8 +348,8 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
         raise DomainError(Errors.NOT_FOUND)
     if inquiry.status in FINAL_STATES:
         raise DomainError(MatchErrors.BROKER_FINISHED)
-    broker = User.objects.filter(username=username.strip(), is_active=True).first()
-    if broker is None or not is_broker(broker):
+    broker = find_broker(username)
+    if broker is None:
         raise DomainError(MatchErrors.NOT_A_BROKER, details={"field": "username"})
     if is_member(broker, inquiry.initiator_id) or is_member(broker, inquiry.recipient_id):
         raise DomainError(MatchErrors.BROKER_OF_A_PARTY, details={"field": "username"})
@@ -338,18 +369,16 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
 def _member_side(user: User, inquiry: Inquiry) -> Organisation | None:
     """The side `user` would rate for: the inquiry is finished, has a broker who is not `user`, and
     `user` is an active member of that side (the initiator's first when they belong to both)."""
-    if not user.is_authenticated or inquiry.broker_id is None or inquiry.broker_id == user.pk:
-        return None
-    if inquiry.status not in FINAL_STATES:
-        return None
-    for org_id in (inquiry.initiator_id, inquiry.recipient_id):
-        if is_member(user, org_id):
-            return Organisation.objects.get(pk=org_id)
-    return None
+    return side_to_rate_for(
+        user,
+        broker_id=inquiry.broker_id,
+        finished=inquiry.status in FINAL_STATES,
+        sides=(inquiry.initiator_id, inquiry.recipient_id),
+    )
 
 
 def _broker_belongs_to(inquiry: Inquiry, side: Organisation) -> bool:
-    return inquiry.broker is not None and is_member(inquiry.broker, side)
+    return broker_is_member_of(inquiry.broker, side)
 
 
 def rating_side(user: User, inquiry: Inquiry) -> Organisation | None:
@@ -372,8 +401,7 @@ def rate_broker(*, actor: User, inquiry_id: int, score: int, comment: str = "") 
         raise DomainError(MatchErrors.NOT_RATABLE)
     if _broker_belongs_to(inquiry, side):
         raise DomainError(MatchErrors.BROKER_OF_RATING_SIDE)
-    if score not in range(1, 6):
-        raise DomainError(MatchErrors.SCORE, details={"field": "score"})
+    check_score(score)
     comment = comment.strip()[:500]
     before = BrokerRating.objects.filter(inquiry=inquiry, organisation=side).first()
     rating, _created = BrokerRating.objects.update_or_create(
