@@ -4,6 +4,7 @@
 - Members of the listing's organisation: all its listings (drafts too), their deals and auctions.
   Only its admins choose which of its achievements go on the market (`listable_achievements`).
 - Members of a buyer organisation: their own deals.
+- The technology broker a deal names: that deal (not its listing's other deals, nor a draft listing).
 - Government reviewers and officials: listings of their jurisdiction once submitted (never drafts)
   and the deals on them; reviewers of the region review listings.
 - Platform admins: everything.
@@ -37,7 +38,8 @@ PRIVATE_STATES = frozenset({S.DRAFT})
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 
 ListingAction = Literal["view", "edit", "manage", "review"]
-DealAction = Literal["view", "seller", "buyer", "party"]
+# "participant": the parties and the deal's broker (who read the broker's ratings), not government viewers.
+DealAction = Literal["view", "seller", "buyer", "party", "participant"]
 AuctionAction = Literal["view", "organise", "name_bidders"]
 
 
@@ -128,7 +130,7 @@ def deals_visible_to(user: User) -> QuerySet[Deal]:
     if not user.is_authenticated:
         return qs.none()
     org_ids = _org_ids(user)
-    q = Q(listing__organisation_id__in=org_ids) | Q(buyer_id__in=org_ids)
+    q = Q(listing__organisation_id__in=org_ids) | Q(buyer_id__in=org_ids) | Q(broker=user)
     q |= jurisdiction_q(user, "listing__region", roles=GOVERNMENT_ROLES)
     return qs.filter(q)
 
@@ -146,12 +148,15 @@ def can_on_deal(user: User, deal: Deal, action: DealAction) -> bool:
         return buyer
     if action == "party":
         return seller or buyer
-    return seller or buyer or may_act_on_region(user, deal.listing.region_id, roles=GOVERNMENT_ROLES)
+    broker = deal.broker_id is not None and deal.broker_id == user.pk
+    if action == "participant":
+        return seller or buyer or broker
+    return seller or buyer or broker or may_act_on_region(user, deal.listing.region_id, roles=GOVERNMENT_ROLES)
 
 
 def get_deal_for_user(user: User, pk: int, *, action: DealAction = "view") -> Deal:
     deal = (
-        Deal.objects.select_related("listing", "listing__organisation", "listing__region", "buyer")
+        Deal.objects.select_related("listing", "listing__organisation", "listing__region", "buyer", "broker")
         .filter(pk=pk)
         .first()
     )

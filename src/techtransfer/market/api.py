@@ -1,6 +1,6 @@
 """REST endpoints of the market: listings (list with the market FilterSet, read, create, review),
-watchlist, interests, deals and bids. Same services and access checks as the pages; an auction's
-bidders are named only as `access.bidder_disclosure` allows, as on the auction page."""
+watchlist, interests, deals (their broker and its ratings) and bids. Same services and access checks
+as the pages; an auction's bidders are named only as `access.bidder_disclosure` allows, as on the auction page."""
 
 import datetime
 from dataclasses import asdict
@@ -19,7 +19,7 @@ from techtransfer.core.models import User
 from techtransfer.market import access, selectors, services
 from techtransfer.market.choices import ListingMode
 from techtransfer.market.filters import ListingFilterSet
-from techtransfer.market.models import Bid, Deal, Listing
+from techtransfer.market.models import Bid, Deal, DealBrokerRating, Listing
 
 router = Router(tags=["market"])
 
@@ -109,6 +109,25 @@ class DealOut(Schema):
     status: str
     source: str
     agreed_at: datetime.datetime | None
+    broker_id: int | None = Field(..., description="The technology broker the deal names, if any.")
+
+
+class DealBrokerIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150, description="The broker's user name.")
+
+
+class DealRatingIn(Schema):
+    score: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=500)
+
+
+class DealRatingOut(Schema):
+    deal_id: int
+    broker_id: int
+    organisation_id: int
+    score: int
+    comment: str
+    updated_at: datetime.datetime
 
 
 class BidIn(Schema):
@@ -216,6 +235,33 @@ def get_deal(request: HttpRequest, pk: int) -> Deal:
 def agree_deal(request: HttpRequest, pk: int) -> Deal:
     user = require_user(request)
     return services.agree_deal(actor=user, deal_id=access.get_deal_for_user(user, pk).pk)
+
+
+@router.post("/market/deals/{pk}/broker", response=DealOut)
+def set_deal_broker(request: HttpRequest, pk: int, payload: DealBrokerIn) -> Deal:
+    """Name the deal's technology broker (an admin of the seller or the buyer): 422 `deal_not_broker` or
+    `deal_broker_of_a_party` under `username` (the value quoted), 409 `deal_broker_fixed` once the deal
+    is cancelled, or agreed with a broker named."""
+    user = require_user(request)
+    deal = access.get_deal_for_user(user, pk)
+    return services.set_deal_broker(actor=user, deal_id=deal.pk, username=payload.username)
+
+
+@router.get("/market/deals/{pk}/ratings", response=list[DealRatingOut])
+def deal_broker_ratings(request: HttpRequest, pk: int) -> list[DealBrokerRating]:
+    """The sides' ratings of the deal's broker, for the parties and the broker."""
+    deal = access.get_deal_for_user(require_user(request), pk, action="participant")
+    return list(deal.broker_ratings.order_by("pk"))  # type: ignore[attr-defined]
+
+
+@router.post("/market/deals/{pk}/rating", response=DealRatingOut)
+def rate_deal_broker(request: HttpRequest, pk: int, payload: DealRatingIn) -> DealBrokerRating:
+    """Rate the deal's broker for your side, 1–5 (replaces your side's earlier rating); 409
+    `broker_not_ratable` before the deal is agreed, without a broker, or for the broker; 409
+    `broker_of_rating_side` when the broker is a member of your side."""
+    user = require_user(request)
+    deal = access.get_deal_for_user(user, pk)
+    return services.rate_deal_broker(actor=user, deal_id=deal.pk, score=payload.score, comment=payload.comment)
 
 
 @router.get("/market/auctions/{pk}", response=AuctionOut)

@@ -12,6 +12,15 @@ class MarketConfig(AppConfig):
         from techtransfer.market import panels, periodic  # noqa: F401  (panel on achievement pages)
 
         register_audit_scopes()
+        register_brokered_deals()
+
+
+def register_brokered_deals() -> None:
+    """The brokers page counts the deals each broker brokers and their ratings (ADR 0030 addendum)."""
+    from techtransfer.market.selectors import broker_deal_numbers
+    from techtransfer.matchmaking.brokerage import on_broker_deals
+
+    on_broker_deals(broker_deal_numbers)
 
 
 def register_audit_scopes() -> None:

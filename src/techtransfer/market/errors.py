@@ -76,3 +76,28 @@ class MarketErrors:
         _("Your organisation's bid already leads this auction: it cannot bid against itself."),
         409,
     )
+    NOT_A_BROKER = ErrorCode(
+        "deal_not_broker",
+        _("This account is not a technology broker of a verified organisation."),
+        400,
+        value_message=_("“%(value)s” is not the user name of a technology broker of a verified organisation."),
+    )
+    BROKER_OF_A_PARTY = ErrorCode(
+        "deal_broker_of_a_party",
+        _("The broker must not be a member of the seller or the buyer: choose an independent broker."),
+        400,
+        value_message=_("“%(value)s” is a member of the seller or the buyer: choose an independent broker."),
+    )
+    BROKER_FIXED = ErrorCode(
+        "deal_broker_fixed",
+        _(
+            "The broker of an agreed or cancelled deal can no longer be changed (the rating goes to the broker "
+            "who did the work); an agreed deal without a broker may still name one."
+        ),
+        409,
+    )
+    BROKER_NOT_RATABLE = ErrorCode(
+        "broker_not_ratable",
+        _("The broker can be rated once the deal is agreed, by the seller and by the buyer."),
+        409,
+    )

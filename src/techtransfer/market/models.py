@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,7 +137,9 @@ class Deal(models.Model):
 
     Opened by the buyer while negotiating, agreed by the seller, cancellable by either side; an
     auction's winner becomes an agreed deal at close. Amount in 10,000 yuan. Every transition is
-    audited (`market.services`).
+    audited (`market.services`). An admin of either side may name the technology broker who brokers
+    it (`services.set_deal_broker`), who then sees it; once agreed, each side rates that broker
+    (`DealBrokerRating`, ADR 0030 addendum).
     """
 
     Status = DealStatus
@@ -156,6 +158,10 @@ class Deal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
+    broker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="brokered_deals",
+        verbose_name=_("technology broker"),
+    )  # fmt: skip
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -167,6 +173,35 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing} · {self.buyer}"
+
+
+class DealBrokerRating(models.Model):
+    """One side's rating of the broker of an agreed deal (技术转移服务评价), as `matchmaking.BrokerRating`
+    is of an inquiry's: 1–5 stars and a comment, one per deal and side (the seller's or the buyer's
+    organisation); a second rating by the same side replaces the first (audited on the deal,
+    `services.rate_deal_broker`). The brokers page counts both kinds (ADR 0030 addendum)."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="broker_ratings")
+    broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deal_broker_ratings")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("rating organisation")
+    )
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["deal", "organisation"], name="one_deal_broker_rating_per_side"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="deal_broker_rating_score_1_5"),
+        ]
+        verbose_name = _("broker rating")
+        verbose_name_plural = _("broker ratings")
+
+    def __str__(self) -> str:
+        return f"{self.broker_id}: {self.score}"
 
 
 class AuctionSession(models.Model):

@@ -1,4 +1,4 @@
-"""What auctions tell people, through the shared notifications app.
+"""What auctions, and a deal's broker, tell people, through the shared notifications app.
 
 Messages name the listing and link to the auction page (itself permission-checked). A bidder is told
 only about its own standing: never who else bid, who won or at what amount. Titles are functions:
@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.models import Membership
-from techtransfer.market.models import AuctionSession, Bid, BidderDeposit
+from techtransfer.market.models import AuctionSession, Bid, BidderDeposit, Deal, DealBrokerRating
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
 
 OUTBID = register_kind("market.outbid", _("Another organisation outbids mine in an auction"))
 AUCTION_RESULT = register_kind("market.auction_result", _("Results of auctions I bid in"))
 AUCTION_CLOSED = register_kind("market.auction_closed", _("Results of auctions I organise"))
+DEAL_BROKER = register_kind("market.deal_broker", _("Market deals I broker and their ratings"))
 
 
 def _url(session: AuctionSession) -> str:
@@ -95,4 +96,34 @@ def auction_closed(session: AuctionSession, winner: Bid | None) -> None:
         kind=AUCTION_RESULT,
         title=lambda: str(_("The auction of “%(title)s” has ended; another bid won")) % {"title": title},
         url=url,
+    )
+
+
+def _deal_url(deal: Deal) -> str:
+    return reverse("market:deal", args=[deal.pk])
+
+
+def broker_named(deal: Deal) -> None:
+    """Tell the broker a deal now names them (they may open it from now on)."""
+    title = deal.listing.title
+    notify(
+        user_ids=[deal.broker_id] if deal.broker_id else [],
+        kind=DEAL_BROKER,
+        title=lambda: str(_("You broker the deal on “%(title)s”")) % {"title": title},
+        url=_deal_url(deal),
+    )
+
+
+def broker_rated(rating: DealBrokerRating) -> None:
+    """Tell the broker how a side rated their brokering of a deal (its comment as the body)."""
+    title, organisation, score = rating.deal.listing.title, rating.organisation.name, rating.score
+    notify(
+        user_ids=[rating.broker_id],
+        kind=DEAL_BROKER,
+        title=lambda: (
+            str(_("%(organisation)s rated your brokering of the deal on “%(title)s”: %(score)d of 5"))
+            % {"organisation": organisation, "title": title, "score": score}
+        ),
+        body=rating.comment,
+        url=_deal_url(rating.deal),
     )

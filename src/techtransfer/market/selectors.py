@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import BooleanField, Case, Exists, Min, OuterRef, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from techtransfer.core.jurisdiction import jurisdiction_q
@@ -15,7 +15,8 @@ from techtransfer.core.models import Membership, User
 from techtransfer.core.roles import not_own_q
 from techtransfer.market.access import BidderDisclosure, listings_visible_to
 from techtransfer.market.choices import AuctionStatus, DealStatus, DepositStatus, ListingMode, ListingStatus
-from techtransfer.market.models import AuctionSession, Bid, Deal, Interest, Listing, Watch
+from techtransfer.market.models import AuctionSession, Bid, Deal, DealBrokerRating, Interest, Listing, Watch
+from techtransfer.matchmaking.brokerage import BrokeredDeals
 
 # Modes that give one buyer the right (an assignment, an exclusive licence, a sole licence: the
 # licensor keeps its own use but licenses nobody else): once a deal is agreed, the listing is sold.
@@ -91,6 +92,40 @@ def agreed_deals_of_sellers(organisation_ids: list[int]) -> QuerySet[Deal]:
 
 def deals_for_listing(listing: Listing) -> QuerySet[Deal]:
     return listing.deals.select_related("buyer").order_by("created_at", "pk")
+
+
+def broker_deal_numbers() -> dict[int, BrokeredDeals]:
+    """Per broker (user id): the deals naming them, by status, and the sides' ratings of them; two
+    queries. Registered with the brokers page (`matchmaking.brokerage`, in `market.apps`)."""
+    counts = {
+        row["broker_id"]: row
+        for row in Deal.objects.filter(broker__isnull=False)
+        .values("broker_id")
+        .annotate(
+            negotiating=Count("pk", filter=Q(status=DealStatus.NEGOTIATING)),
+            agreed=Count("pk", filter=Q(status=DealStatus.AGREED)),
+            cancelled=Count("pk", filter=Q(status=DealStatus.CANCELLED)),
+        )
+        .order_by()
+    }
+    ratings = {
+        row["broker_id"]: (row["total"], row["n"])
+        for row in DealBrokerRating.objects.values("broker_id").annotate(total=Sum("score"), n=Count("pk")).order_by()
+    }
+    out: dict[int, BrokeredDeals] = {}
+    for broker_id in counts.keys() | ratings.keys():
+        c = counts.get(broker_id, {})
+        total, n = ratings.get(broker_id, (0, 0))
+        out[broker_id] = BrokeredDeals(
+            negotiating=c.get("negotiating", 0), agreed=c.get("agreed", 0), cancelled=c.get("cancelled", 0),
+            rating_sum=total, ratings=n,
+        )  # fmt: skip
+    return out
+
+
+def deals_brokered_by(user: User) -> QuerySet[Deal]:
+    """The deals naming `user` as their broker, newest first (the broker's list of deals)."""
+    return Deal.objects.filter(broker=user).select_related("listing", "listing__organisation", "buyer")
 
 
 def comparable_deal_amounts(*, industry: str, mode: str, exclude_listing_id: int | None = None) -> list[Decimal]:

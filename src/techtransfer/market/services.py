@@ -23,7 +23,7 @@ from techtransfer.core.concurrency import check_unchanged
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
-from techtransfer.core.roles import is_member, organisation_refusal, refuse_own
+from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal, refuse_own
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
@@ -36,11 +36,14 @@ from techtransfer.market.models import (
     Bid,
     BidderDeposit,
     Deal,
+    DealBrokerRating,
     Interest,
     Listing,
     ListingAttachment,
     Watch,
 )
+from techtransfer.matchmaking import services as brokers
+from techtransfer.matchmaking.errors import MatchErrors
 
 S = ListingStatus
 MAX_ATTACHMENTS = 10
@@ -428,6 +431,120 @@ def cancel_deal(*, actor: User, deal_id: int, reason: str) -> Deal:
         pk=deal_id, action="cancel", actor=actor, guard=guard, update=update,
         organisation=lambda d: d.listing.organisation, comment=reason,
     )  # fmt: skip
+
+
+# --- the deal's broker and its rating (ADR 0030 addendum) ----------------------------------------
+
+
+def broker_fixed(deal: Deal) -> bool:
+    """Can the deal's broker no longer be named or changed? Once the deal is cancelled, or agreed with a
+    broker named: the broker of an agreed deal is the one who did the work, and the one the sides rate.
+    An agreed deal without one may still name one once (an auction's deal is agreed when it is made)."""
+    return deal.status == DealStatus.CANCELLED or (deal.status == DealStatus.AGREED and deal.broker_id is not None)
+
+
+def _sides(deal: Deal) -> tuple[int, int]:
+    """The deal's two sides, seller first: the listing's organisation and the buyer."""
+    return (deal.listing.organisation_id, deal.buyer_id)
+
+
+def _admin_of_a_side(user: User, deal: Deal) -> bool:
+    return bool(
+        user.is_authenticated and (user.is_platform_admin or any(is_org_admin(user, org) for org in _sides(deal)))
+    )
+
+
+def may_set_broker(user: User, deal: Deal) -> bool:
+    """Whether `user` may name (or change) the deal's broker now: an admin of the seller or of the buyer,
+    or a platform admin, while the broker is not fixed (`broker_fixed`). As for an inquiry's broker
+    (`matchmaking.services.may_assign_broker`)."""
+    return not broker_fixed(deal) and _admin_of_a_side(user, deal)
+
+
+def _locked_deal(actor: User, deal_id: int) -> Deal:
+    """The deal's row, locked (alone: not its listing's), for a party, its broker or a platform admin."""
+    deal = Deal.objects.select_for_update(of=("self",)).select_related("listing").filter(pk=deal_id).first()
+    if deal is None or not actor.is_authenticated:
+        raise DomainError(Errors.NOT_FOUND)
+    if not (actor.is_platform_admin or deal.broker_id == actor.pk or any(is_member(actor, o) for o in _sides(deal))):
+        raise DomainError(Errors.NOT_FOUND)
+    return deal
+
+
+@transaction.atomic
+def set_deal_broker(*, actor: User, deal_id: int, username: str) -> Deal:
+    """An admin of the seller or of the buyer (or a platform admin) names the deal's technology broker by
+    user name: a broker of a verified organisation (`matchmaking.services.find_broker`, the inquiries'
+    rule) who is a member of neither side. The broker then sees the deal and is told.
+
+    Refused once the broker is fixed (`broker_fixed`: the deal cancelled, or agreed with a broker named).
+    Naming the broker the deal already names changes nothing and writes nothing. Writes `deal.set_broker`.
+    """
+    deal = _locked_deal(actor, deal_id)
+    if not _admin_of_a_side(actor, deal):
+        raise DomainError(Errors.NOT_FOUND)
+    if broker_fixed(deal):
+        raise DomainError(MarketErrors.BROKER_FIXED)
+    typed = username.strip()
+    broker = brokers.find_broker(typed)
+    if broker is None:
+        raise DomainError(MarketErrors.NOT_A_BROKER, details={"field": "username", "value": typed})
+    if any(is_member(broker, org) for org in _sides(deal)):
+        raise DomainError(MarketErrors.BROKER_OF_A_PARTY, details={"field": "username", "value": typed})
+    if deal.broker_id == broker.pk:
+        return deal
+    before = deal.broker_id
+    deal.broker = broker
+    deal.save(update_fields=["broker", "updated_at"])
+    record_event(
+        actor=actor, action="deal.set_broker", obj=deal, organisation=deal.listing.organisation,
+        changes={"broker": [before, broker.pk]},
+    )  # fmt: skip
+    notices.broker_named(deal)
+    return deal
+
+
+def rating_side(user: User, deal: Deal) -> Organisation | None:
+    """The side (the seller's or the buyer's organisation) `user` may rate the deal's broker for: the deal
+    is agreed, names a broker who is not `user` and not a member of that side, and `user` is an active
+    member of it (the seller's first when they belong to both). None otherwise."""
+    side = brokers.side_to_rate_for(
+        user, broker_id=deal.broker_id, finished=deal.status == DealStatus.AGREED, sides=_sides(deal)
+    )
+    if side is None or brokers.broker_is_member_of(deal.broker, side):
+        return None
+    return side
+
+
+@transaction.atomic
+def rate_deal_broker(*, actor: User, deal_id: int, score: int, comment: str = "") -> DealBrokerRating:
+    """A member of the seller or of the buyer rates the broker of an agreed deal, 1–5 stars with an
+    optional comment (at most 500 characters); the side's earlier rating is replaced. Refused before the
+    deal is agreed, without a broker, for the broker (`broker_not_ratable`) and for a side whose member
+    the broker is (`broker_of_rating_side`). Writes `deal.rate_broker` (score and comment before and
+    after) and tells the broker; the rating counts on the brokers page."""
+    deal = _locked_deal(actor, deal_id)
+    side = brokers.side_to_rate_for(
+        actor, broker_id=deal.broker_id, finished=deal.status == DealStatus.AGREED, sides=_sides(deal)
+    )
+    if side is None:
+        raise DomainError(MarketErrors.BROKER_NOT_RATABLE)
+    if brokers.broker_is_member_of(deal.broker, side):
+        raise DomainError(MatchErrors.BROKER_OF_RATING_SIDE)
+    brokers.check_score(score)
+    comment = comment.strip()[:500]
+    before = DealBrokerRating.objects.filter(deal=deal, organisation=side).first()
+    rating, _created = DealBrokerRating.objects.update_or_create(
+        deal=deal, organisation=side,
+        defaults={"broker_id": deal.broker_id, "rated_by": actor, "score": score, "comment": comment},
+    )  # fmt: skip
+    record_event(
+        actor=actor, action="deal.rate_broker", obj=deal, organisation=side,
+        changes={"score": [before.score if before else None, score],
+                 "comment": [before.comment if before else None, comment]},
+    )  # fmt: skip
+    notices.broker_rated(rating)
+    return rating
 
 
 # --- auctions -------------------------------------------------------------------------------

@@ -34,7 +34,9 @@ from techtransfer.market.forms import (
     AuctionForm,
     BidForm,
     CancelForm,
+    DealBrokerForm,
     DealForm,
+    DealRatingForm,
     DepositForm,
     InterestForm,
     ListingForm,
@@ -296,6 +298,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def brokered_deals(request: HttpRequest) -> HttpResponse:
+    """The deals naming the user as their technology broker, newest first (each opens for them)."""
+    page = Paginator(selectors.deals_brokered_by(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "market/brokered.html", {"page": page})
+
+
+@login_required
+@require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "market/mine.html", {"page": page, "title": _("Listings to review")})
@@ -356,7 +366,18 @@ def deal_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deal = _deal(request, pk)
+    return deal_page(request, _deal(request, pk))
+
+
+def deal_page(
+    request: HttpRequest,
+    deal: Deal,
+    *,
+    status: int = 200,
+    broker_form: DealBrokerForm | None = None,
+    rating_form: DealRatingForm | None = None,
+) -> HttpResponse:
+    """The deal page; with the broker or rating form sent back with its errors (`deal_broker`)."""
     user = _user(request)
     contracts = list(deal.contracts.order_by("created_at", "pk"))  # type: ignore[attr-defined]
     seller_may = deal.status == DealStatus.NEGOTIATING and access.can_on_deal(user, deal, "seller")
@@ -378,8 +399,75 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and access.can_on_deal(user, deal, "seller")
         and not hooks.is_held(deal),
         "contracts": contracts,
+        **_broker_context(user, deal, broker_form, rating_form),
     }
-    return render(request, "market/deal_detail.html", context)
+    return render(request, "market/deal_detail.html", context, status=status)
+
+
+def _broker_context(
+    user: User, deal: Deal, broker_form: DealBrokerForm | None, rating_form: DealRatingForm | None
+) -> dict[str, Any]:
+    """The deal's broker box: the form naming the broker, offered only to those who may name one now
+    (`services.may_set_broker`); the rating form, to a member of a side once the deal is agreed
+    (`services.rating_side`), filled with that side's earlier rating; the sides' ratings, listed to
+    the participants (the parties and the broker, not government viewers)."""
+    side = services.rating_side(user, deal)
+    participant = access.can_on_deal(user, deal, "participant")
+    ratings = list(deal.broker_ratings.select_related("organisation").order_by("pk")) if participant else []  # type: ignore[attr-defined]
+    if side is not None and rating_form is None:
+        mine = next((r for r in ratings if r.organisation_id == side.pk), None)
+        rating_form = DealRatingForm(initial={"score": mine.score, "comment": mine.comment} if mine else None)
+    may_set = services.may_set_broker(user, deal)
+    return {
+        "broker_form": (broker_form or DealBrokerForm()) if may_set else None,
+        "rating_form": rating_form if side is not None else None,
+        "rating_side": side,
+        "broker_ratings": ratings,
+    }
+
+
+@login_required
+@require_POST
+def deal_broker(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Name the deal's broker (`what` "broker") or rate them (`what` "rating"); a refusal is said beside
+    its field, or above the page when the page offers no such form to this person now."""
+    deal = _deal(request, pk)
+    user = _user(request)
+    form: DealBrokerForm | DealRatingForm
+    if what == "broker":
+        form = DealBrokerForm(request.POST)
+    elif what == "rating":
+        form = DealRatingForm(request.POST)
+    else:
+        raise Http404
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if isinstance(form, DealBrokerForm):
+                deal = services.set_deal_broker(actor=user, deal_id=deal.pk, username=d["username"])
+                done = _("%(broker)s now brokers this deal and has been told.") % {"broker": deal.broker}
+            else:
+                services.rate_deal_broker(actor=user, deal_id=deal.pk, score=d["score"], comment=d["comment"])
+                done = _("Rating saved; the broker has been told.")
+        except DomainError as exc:
+            # A party who may not name the broker is told so (not "does not exist": they see the deal).
+            field = exc.details.get("field")
+            form.add_error(field if isinstance(field, str) and field in form.fields else None, exc.refusal)
+        else:
+            messages.success(request, done)
+            return redirect("market:deal", pk=deal.pk)
+    offered = services.may_set_broker(user, deal) if what == "broker" else services.rating_side(user, deal)
+    if not offered:
+        # Not offered on the page now: the refusal is said above it instead of lost with the form.
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in map(str, errors):
+                messages.error(
+                    request, _("%(field)s: %(message)s") % {"field": label, "message": error} if label else error
+                )
+    if isinstance(form, DealBrokerForm):
+        return deal_page(request, deal, status=400, broker_form=form)
+    return deal_page(request, deal, status=400, rating_form=form)
 
 
 @login_required

@@ -203,4 +203,10 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 @require_GET
 def brokers(request: HttpRequest) -> HttpResponse:
     rows = selectors.broker_numbers()
-    return render(request, "matchmaking/brokers.html", {"rows": rows, "agencies": selectors.agency_numbers(rows)})
+    context = {
+        "rows": rows,
+        "agencies": selectors.agency_numbers(rows),
+        # A broker finds the market deals naming them from here (the market's page of them).
+        "is_broker": services.is_broker(request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "matchmaking/brokers.html", context)

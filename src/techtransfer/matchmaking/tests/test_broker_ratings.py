@@ -85,13 +85,13 @@ def test_each_side_rates_once_and_may_change_its_rating(inquiry, applicant_admin
     c.force_login(applicant_admin)
     brokers = c.get(reverse("matchmaking:brokers")).content.decode()
     assert (
-        "<tr><td>李经纪</td><td>转移中心</td><td>0</td><td>0</td><td>1</td><td>0%</td><td>4.5 of 5 (2 ratings)</td></tr>"
-        in brokers
+        "<tr><td>李经纪</td><td>转移中心</td><td>0</td><td>0</td><td>1</td><td>0%</td><td>0</td><td>0</td><td>0</td>"
+        "<td>4.5 of 5 (2 ratings)</td></tr>" in brokers
     )
     # Per agency: its brokers' numbers summed, the average of all their ratings.
     assert (
-        "<tr><td>转移中心</td><td>1</td><td>0</td><td>0</td><td>1</td><td>0%</td><td>4.5 of 5 (2 ratings)</td></tr>"
-        in brokers
+        "<tr><td>转移中心</td><td>1</td><td>0</td><td>0</td><td>1</td><td>0%</td><td>0</td><td>0</td><td>0</td>"
+        "<td>4.5 of 5 (2 ratings)</td></tr>" in brokers
     )
 
 
