@@ -1,4 +1,5 @@
-"""Demo market: listings of published demo achievements, negotiated deals and one running auction.
+"""Demo market: listings of published demo achievements, negotiated deals (two of them brokered by the
+demo service agency's broker, one rated) and one running auction.
 
 Everything goes through the real services (create → submit → review → publish; open → agree; auction,
 deposits, bids), so the audit trail, the search index and the statistics see demo records exactly as
@@ -24,6 +25,11 @@ from techtransfer.market.choices import DepositStatus, ListingMode
 from techtransfer.market.models import Listing
 
 MODES = list(ListingMode)
+# The buyer's rating of the broker of the first demo deal (stars, comment).
+DEMO_DEAL_RATING = (
+    4,
+    "演示评价：协助核实专利状态并促成许可条款。Demo rating: checked the patents' status, helped agree the terms.",
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +46,14 @@ def load_demo_market(
     buyers: Sequence[DemoParty],
     reviewer: User,
     per_seller: int = 12,
+    broker: User | None = None,
 ) -> dict[str, int]:
     """List `per_seller` published demo achievements (applied technologies) of each seller; buyers open
     deals on some of them (about one in three; two of every three deals agreed) and bid in one running
-    auction.
+    auction. With a `broker`, the seller's admin names them on the first deal, agreed and then rated by
+    the buyer, and on the first deal left in negotiation (ADR 0030 addendum).
     Returns counts of what was created."""
-    created = {"listings": 0, "deals": 0, "agreed": 0, "bids": 0}
+    created = {"listings": 0, "deals": 0, "agreed": 0, "bids": 0, "brokered": 0}
     if Listing.objects.filter(achievement__is_demo=True).exists() or not buyers:
         return created
     rng = random.Random(2026)
@@ -87,10 +95,16 @@ def load_demo_market(
             actor=buyer.actor, listing_id=listing.pk, buyer_id=buyer.organisation.pk, amount=amount, note="演示"
         )
         created["deals"] += 1
+        seller = next(s for s in sellers if s.organisation.pk == listing.organisation_id)
+        if broker is not None and n in (0, 2):
+            services.set_deal_broker(actor=seller.actor, deal_id=deal.pk, username=broker.username)
+            created["brokered"] += 1
         if n % 3 != 2:
-            seller = next(s for s in sellers if s.organisation.pk == listing.organisation_id)
             services.agree_deal(actor=seller.actor, deal_id=deal.pk)
             created["agreed"] += 1
+            if broker is not None and n == 0:
+                score, comment = DEMO_DEAL_RATING
+                services.rate_deal_broker(actor=buyer.actor, deal_id=deal.pk, score=score, comment=comment)
     auctioned = next((x for x in reversed(listings) if not x.deals.exists()), None)
     if auctioned is not None:
         created["bids"] = _demo_auction(auctioned, sellers, buyers, rng)

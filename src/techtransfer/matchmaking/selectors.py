@@ -25,7 +25,8 @@ def broker_numbers() -> list[dict[str, Any]]:
     """Per broker: open inquiries, contracts signed, closed without contract, success rate (signed /
     finished), market deals negotiating, agreed and cancelled (`brokerage.brokered_deals`), and the
     sides' ratings of both inquiries and deals (average of 1–5, how many), each rating weighed once.
-    Four queries, whatever the number of brokers and deals."""
+    Three queries, and those of the registered counters (the market's two), whatever the number of
+    brokers, deals and ratings."""
     brokers = (
         User.objects.filter(
             memberships__role=Role.BROKER, memberships__is_active=True,

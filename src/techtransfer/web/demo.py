@@ -244,7 +244,8 @@ def load_demo_need_records(*, limit: int | None = None) -> int:
 
 def load_demo_market_records(*, per_seller: int = 12) -> dict[str, int]:
     """Demo listings of the university's and the institute's published achievements, deals opened by the
-    Ganzhou enterprise and the hospital, and one running auction; reviewed by the province reviewer."""
+    Ganzhou enterprise and the hospital (two brokered by the agency's broker), and one running auction;
+    reviewed by the province reviewer."""
     from techtransfer.market.demo import DemoParty, load_demo_market
 
     load_demo()
@@ -259,4 +260,5 @@ def load_demo_market_records(*, per_seller: int = 12) -> dict[str, int]:
         buyers=[DemoParty(*side(key)) for key in ("ent", "hospital")],
         reviewer=User.objects.get(username="gov_province"),
         per_seller=per_seller,
+        broker=User.objects.get(username="agency_broker"),
     )

@@ -8,7 +8,7 @@ from techtransfer.achievements.models import Achievement
 from techtransfer.contracts.demo import load_demo_contracts
 from techtransfer.contracts.models import Contract
 from techtransfer.market.choices import AuctionStatus, DealStatus, ListingStatus
-from techtransfer.market.models import AuctionSession, Bid, Deal, Listing
+from techtransfer.market.models import AuctionSession, Bid, Deal, DealBrokerRating, Listing
 from techtransfer.web.demo import load_demo_market_records, load_demo_records
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,16 @@ def test_demo_market_then_contracts_for_its_agreed_deals(settings, tmp_path) -> 
     session = AuctionSession.objects.get()
     assert session.status == AuctionStatus.SCHEDULED
     assert created["bids"] == Bid.objects.filter(session=session).count() == 4
-    assert load_demo_market_records(per_seller=6) == {"listings": 0, "deals": 0, "agreed": 0, "bids": 0}
+    # The agency's broker brokers two deals: the first, agreed and rated by its buyer, and one negotiated.
+    brokered = Deal.objects.filter(broker__username="agency_broker").order_by("pk")
+    assert created["brokered"] == 2
+    assert [d.status for d in brokered] == [DealStatus.AGREED, DealStatus.NEGOTIATING]
+    assert list(DealBrokerRating.objects.values_list("deal_id", "organisation_id", "score")) == [
+        (brokered[0].pk, brokered[0].buyer_id, 4)
+    ]
+    assert load_demo_market_records(per_seller=6) == {
+        "listings": 0, "deals": 0, "agreed": 0, "bids": 0, "brokered": 0,
+    }  # fmt: skip
     # Every listed achievement belongs to the listing's organisation and is published.
     assert all(x.achievement.organisation_id == x.organisation_id for x in listings.select_related("achievement"))
     assert Achievement.objects.filter(listings__isnull=False).exclude(status="published").count() == 0
