@@ -335,3 +335,21 @@ def test_a_cancelled_deal_is_not_rated(agreed, outsider, applicant_admin):
         services.rate_deal_broker(actor=applicant_admin, deal_id=agreed.pk, score=2)
     assert exc.value.code == "broker_not_ratable"
     assert 'id="rating-form"' not in _page(applicant_admin, agreed)
+
+
+def test_the_list_of_brokered_deals_asks_the_same_queries_for_many_deals(brokered, listing, buyer, outsider, broker):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(broker)
+    url = reverse("market:brokered_deals")
+    c.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert c.get(url).status_code == 200
+    for n in range(5):
+        more = services.open_deal(actor=outsider, listing_id=listing.pk, buyer_id=buyer.pk, amount=Decimal(130 + n))
+        services.set_deal_broker(actor=outsider, deal_id=more.pk, username="broker")
+    with CaptureQueriesContext(connection) as six:
+        page = c.get(url).content.decode()
+    assert page.count('<a href="/market/deals/') == 6
+    assert len(one) == len(six)
