@@ -6,7 +6,11 @@ from techtransfer.core.errors import ErrorCode
 class MatchErrors:
     SAME_ORGANISATION = ErrorCode("inquiry_same_org", _("An inquiry needs two different organisations."), 400)
     NOT_A_BROKER = ErrorCode(
-        "inquiry_not_broker", _("This account is not a technology broker of a verified organisation."), 400
+        "inquiry_not_broker",
+        _("This account is not a technology broker of a verified organisation."),
+        400,
+        # A market deal's broker is refused in the same words (`market.errors.MarketErrors.NOT_A_BROKER`).
+        value_message=_("“%(value)s” is not the user name of a technology broker of a verified organisation."),
     )
     REASON_REQUIRED = ErrorCode("inquiry_reason_required", _("Give a reason for closing."), 400)
     FINISHED = ErrorCode("inquiry_finished", _("This inquiry is finished."), 409)
@@ -25,6 +29,7 @@ class MatchErrors:
         "inquiry_broker_of_a_party",
         _("The broker must not be a member of either organisation of the inquiry: choose an independent broker."),
         400,
+        value_message=_("“%(value)s” is a member of either organisation of the inquiry: choose an independent broker."),
     )
     BROKER_OF_RATING_SIDE = ErrorCode(
         "broker_of_rating_side",

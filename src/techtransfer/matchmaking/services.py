@@ -336,8 +336,11 @@ def may_assign_broker(user: User, inquiry: Inquiry) -> bool:
 def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
     """An admin of either organisation (or a platform admin) assigns a technology broker, who then sees both sides.
 
-    Refused once the inquiry is finished (contract signed or closed), and for a broker who is a member
-    of either organisation: a side would otherwise move the success credit and rate its own member.
+    Refused once the inquiry is finished (contract signed or closed), for a user name that is not a
+    broker's of a verified organisation (`find_broker`), and for a broker who is a member of either
+    organisation: a side would otherwise move the success credit and rate its own member. The last two
+    refusals name the field, `username`, and quote the user name given (`details["value"]`), as a
+    market deal's do.
     """
     inquiry = _locked(actor, inquiry_id)
     if not (
@@ -348,11 +351,12 @@ def assign_broker(*, actor: User, inquiry_id: int, username: str) -> Inquiry:
         raise DomainError(Errors.NOT_FOUND)
     if inquiry.status in FINAL_STATES:
         raise DomainError(MatchErrors.BROKER_FINISHED)
-    broker = find_broker(username)
+    typed = username.strip()  # quoted in a refusal, as typed
+    broker = find_broker(typed)
     if broker is None:
-        raise DomainError(MatchErrors.NOT_A_BROKER, details={"field": "username"})
+        raise DomainError(MatchErrors.NOT_A_BROKER, details={"field": "username", "value": typed})
     if is_member(broker, inquiry.initiator_id) or is_member(broker, inquiry.recipient_id):
-        raise DomainError(MatchErrors.BROKER_OF_A_PARTY, details={"field": "username"})
+        raise DomainError(MatchErrors.BROKER_OF_A_PARTY, details={"field": "username", "value": typed})
     before = inquiry.broker_id
     inquiry.broker = broker
     inquiry.save(update_fields=["broker", "updated_at"])

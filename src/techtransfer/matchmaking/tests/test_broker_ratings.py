@@ -163,7 +163,10 @@ def test_a_broker_belonging_to_either_party_is_refused(inquiry, applicant_admin,
     for username in ("broker2", "party_broker"):
         with pytest.raises(DomainError) as exc:
             services.assign_broker(actor=applicant_admin, inquiry_id=inquiry.pk, username=username)
-        assert (exc.value.code, exc.value.details) == ("inquiry_broker_of_a_party", {"field": "username"})
+        assert (exc.value.code, exc.value.details) == (
+            "inquiry_broker_of_a_party",
+            {"field": "username", "value": username},
+        )
     inquiry.refresh_from_db()
     assert inquiry.broker == broker
     assert AuditEvent.objects.filter(action="inquiry.assign_broker").count() == 1
