@@ -141,6 +141,20 @@ def record_contract_reference(request: HttpRequest, pk: int, payload: ContractRe
     return services.record_contract_reference(actor=user, inquiry_id=pk, contract_reference=number)
 
 
+class BrokerIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150, description="The broker's user name.")
+
+
+@router.post("/inquiries/{pk}/broker", response=InquiryOut)
+def assign_broker(request: HttpRequest, pk: int, payload: BrokerIn) -> Inquiry:
+    """Assign the inquiry's technology broker (an admin of either organisation, or a platform admin;
+    404 for anyone else): 422 `inquiry_not_broker` or `inquiry_broker_of_a_party` under `username`
+    (the value quoted), 409 `inquiry_broker_finished` once the inquiry is finished. As the page's form."""
+    user = require_user(request)
+    access.get_inquiry_for_user(user, pk)
+    return services.assign_broker(actor=user, inquiry_id=pk, username=payload.username)
+
+
 class RatingIn(Schema):
     score: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=500)

@@ -1,6 +1,6 @@
 """Naming an inquiry's broker: a user name that is no broker's of a verified organisation, or a broker
-of either side, is refused quoting the user name given, under the field (`username`) on the page, as
-a market deal's broker is (`market/tests/test_deal_broker.py`)."""
+of either side, is refused quoting the user name given, under the field (`username`) on the page and
+in the API's 422, as a market deal's broker is (`market/tests/test_deal_broker.py`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from techtransfer.core.errors import DomainError
 from techtransfer.core.models import User
 from techtransfer.core.tests.factories import OrganisationFactory, member, verify
 from techtransfer.matchmaking import services
+from techtransfer.matchmaking.choices import InquiryStatus as S
 from techtransfer.matchmaking.models import Inquiry
 from techtransfer.needs.tests.factories import published_need
 
@@ -98,4 +99,48 @@ def test_the_page_says_the_refusal_under_the_field(inquiry, applicant_admin, oth
         assert response.context["broker_form"].errors == {"username": [said % username]}
     chinese = _client(applicant_admin, "zh-hans").post(url, {"username": "wangwu"})
     assert chinese.context["broker_form"].errors == {"username": ["“wangwu”不是已核验机构技术经纪人的用户名。"]}
+    _nothing_assigned(inquiry)
+
+
+def test_the_api_assigns_the_broker(inquiry, applicant_admin, broker):  # type: ignore[no-untyped-def]
+    response = _client(applicant_admin).post(
+        f"/api/v1/inquiries/{inquiry.pk}/broker", {"username": "broker"}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["id"], response.json()["broker_id"]) == (200, inquiry.pk, broker.pk)
+    assert AuditEvent.objects.filter(action="inquiry.assign_broker", object_id=str(inquiry.pk)).count() == 1
+
+
+def test_the_api_says_the_refusal_under_the_field_with_the_value_quoted(inquiry, applicant_admin, other_org):  # type: ignore[no-untyped-def]
+    member("their_broker", other_org, Role.BROKER)
+    c = _client(applicant_admin)
+    url = f"/api/v1/inquiries/{inquiry.pk}/broker"
+    for username, code, said in (
+        ("wangwu", "inquiry_not_broker", NOT_A_BROKER),
+        ("their_broker", "inquiry_broker_of_a_party", OF_A_PARTY),
+    ):
+        response = c.post(url, {"username": username}, content_type="application/json")
+        assert (response.status_code, response.json()) == (
+            422,
+            {
+                "code": code,
+                "message": said % username,
+                "details": {"fields": {"username": [said % username]}, "value": username},
+            },
+        )
+    chinese = _client(applicant_admin, "zh-hans").post(url, {"username": "wangwu"}, content_type="application/json")
+    assert chinese.json()["details"]["fields"] == {"username": ["“wangwu”不是已核验机构技术经纪人的用户名。"]}
+    empty = c.post(url, {"username": ""}, content_type="application/json")
+    assert (empty.status_code, list(empty.json()["details"]["fields"])) == (422, ["username"])
+    _nothing_assigned(inquiry)
+
+
+def test_the_api_refuses_those_who_may_not_assign_and_a_finished_inquiry(  # type: ignore[no-untyped-def]
+    inquiry, applicant_admin, applicant_member, broker
+):
+    url = f"/api/v1/inquiries/{inquiry.pk}/broker"
+    not_admin = _client(applicant_member).post(url, {"username": "broker"}, content_type="application/json")
+    assert (not_admin.status_code, not_admin.json()["code"]) == (404, "not_found")
+    services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=S.CLOSED, reason="需求已解决")
+    finished = _client(applicant_admin).post(url, {"username": "broker"}, content_type="application/json")
+    assert (finished.status_code, finished.json()["code"]) == (409, "inquiry_broker_finished")
     _nothing_assigned(inquiry)
