@@ -474,9 +474,10 @@ def list_subscriptions(request: HttpRequest) -> QuerySet[SearchSubscription]:
 @router.post("/search/subscriptions", response={201: SubscriptionOut}, summary="Save a search or interest profile")
 def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> tuple[int, SearchSubscription]:
     """`terms` are keyword filters and regions ({"plan_industry": ["new_energy"], "region": ["36"]}),
-    `ranges` are [min, max] of trl, price or year. Spaces in `query` separate alternatives; a record
-    matches when it contains every word of one of them. Each matching new or changed record is
-    notified once."""
+    `ranges` are [min, max] of trl, price or year, within the search page's limits (a bound outside
+    them is refused: 422 under `ranges.<name>`, naming the filter and quoting the bound). Spaces in
+    `query` separate alternatives; a record matches when it contains every word of one of them. Each
+    matching new or changed record is notified once."""
     user = require_user(request)
     criteria = subscriptions.clean_criteria(
         query=payload.query, type_names=payload.types, terms=payload.terms, ranges=payload.ranges

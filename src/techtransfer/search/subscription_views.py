@@ -172,7 +172,12 @@ class SubscriptionForm(ValueMessagesMixin, StyledForm):
         saved = self.instance
         unchanged = subscriptions.Criteria(terms=dict(saved.terms), ranges=dict(saved.ranges)) if saved else None
         return subscriptions.clean_criteria(
-            query=d.get("query", ""), type_names=d.get("types") or [], terms=terms, ranges=ranges, unchanged=unchanged
+            query=d.get("query", ""),
+            type_names=d.get("types") or [],
+            terms=terms,
+            ranges=ranges,
+            unchanged=unchanged,
+            labelled=False,  # said under its field, or after its label above the form (`_add_errors`)
         )
 
 

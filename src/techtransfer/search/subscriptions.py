@@ -44,6 +44,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
+from techtransfer.core import filters
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.models import Membership, User
@@ -97,22 +98,44 @@ class Criteria:
         return not (self.query.strip() or self.types or self.terms or self.ranges)
 
 
-def _range_error(name: str, values: Sequence[float]) -> str:
-    """Why the bounds `values` of the range filter `name` cannot be saved ("" when they can): the
-    search form's limits (`services.RANGE_BOUNDS`), so that the saved search opens as a search page;
-    any finite number for a range the form does not show."""
-    if any(not math.isfinite(v) for v in values):
-        return gettext("Enter a number.")
-    if name not in services.RANGE_BOUNDS:
-        return ""
-    low, high, whole = services.RANGE_BOUNDS[name]
-    if whole and any(v != int(v) for v in values):
-        return gettext("Enter a whole number.")
-    if not whole and any(round(v, 2) != v for v in values):
-        return gettext("Use at most two decimal places.")
-    if any(v < low or v > high for v in values):
-        return gettext("Enter a value from %(low)s to %(high)s.") % {"low": low, "high": high}
-    return ""
+def _bound_text(value: float) -> str:
+    """A range bound as quoted in a refusal, as JSON writes it: 5, 5.5, 1e+19, NaN, Infinity."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return str(int(value)) if value == int(value) and abs(value) < 1e16 else repr(value)
+
+
+def _range_errors(name: str, label: str | None, values: Sequence[float]) -> list[str]:
+    """Why the bounds `values` of the range filter `name` cannot be saved, one message a bound refused
+    (none when they can): the search form's limits (`services.RANGE_BOUNDS`), so that the saved search
+    opens as a search page; any finite number for a range the form does not show. Said as the lists'
+    filters say a value they cannot take (`core.filters`), quoting the bound, after the filter's
+    `label` unless it is None (the message is shown with its field, which names it)."""
+    said: list[str] = []
+    for value in values:
+        limit: float | str = ""
+        if not math.isfinite(value):
+            pair = (filters.NUMBER_MESSAGE, filters.NUMBER_VALUE_MESSAGE)
+        elif name not in services.RANGE_BOUNDS:
+            continue
+        else:
+            low, high, whole = services.RANGE_BOUNDS[name]
+            if whole and value != int(value):
+                pair = (filters.WHOLE_NUMBER_MESSAGE, filters.WHOLE_NUMBER_VALUE_MESSAGE)
+            elif not whole and round(value, 2) != value:
+                pair, limit = (filters.PLACES_MESSAGE, filters.PLACES_VALUE_MESSAGE), 2
+            elif value < low:
+                pair, limit = (filters.MIN_MESSAGE, filters.MIN_VALUE_MESSAGE), low
+            elif value > high:
+                pair, limit = (filters.MAX_MESSAGE, filters.MAX_VALUE_MESSAGE), high
+            else:
+                continue
+        template = pair[0] if label is not None else pair[1]
+        shown = filters.shown_value(_bound_text(value))
+        said.append(str(template) % {"field": label, "value": shown, "limit": limit})
+    return list(dict.fromkeys(said))
 
 
 def clean_criteria(
@@ -122,18 +145,25 @@ def clean_criteria(
     terms: Mapping[str, Iterable[str]] | None = None,
     ranges: Mapping[str, Sequence[float | None]] | None = None,
     unchanged: Criteria | None = None,
+    labelled: bool = True,
 ) -> Criteria:
     """Criteria of registered types and filters with values they can take, bounded in size, plus the
     filters of `unchanged` that the new ones leave alone (a saved subscription's filters that its edit
     form does not show; they were checked, or accepted, when saved, and pass unchanged). Refuses
     (422, with a message per field) an unknown type, filter or value, a region that is not a GB/T 2260
     code, a range whose upper bound is below its lower one, and criteria that match everything: a
-    subscription the search page could not show, or one that would never match, is not saved."""
+    subscription the search page could not show, or one that would never match, is not saved.
+
+    A range's bound it cannot take is quoted, after the filter's label ("Technology readiness level:
+    “5.5” is not a whole number.": the API's `details.fields` shows each message alone); without the
+    label when `labelled` is False, for a page that shows the message with its field or its label."""
     registered = types()
     kinds: dict[str, FilterKind] = {}
+    labels: dict[str, str] = {}  # each filter's label, from its first declaration (as `describe`)
     for st in registered.values():
         for spec in st.filters:
             kinds.setdefault(spec.name, spec.kind)
+            labels.setdefault(spec.name, str(spec.label))
     errors: dict[str, list[str]] = {}
     if query.strip() and not text.query_tokens(query):  # "!!!": the engine would match nothing, ever
         errors["query"] = [gettext("The question has no words to search for.")]
@@ -174,9 +204,9 @@ def clean_criteria(
             errors[f"ranges.{name}"] = [gettext("A range is [lower bound, upper bound]; either may be null.")]
             continue
         lo, hi = (None if b is None else float(b) for b in bounds)
-        wrong = _range_error(name, [b for b in (lo, hi) if b is not None])
-        if wrong:
-            errors[f"ranges.{name}"] = [wrong]
+        refused = _range_errors(name, labels[name] if labelled else None, [b for b in (lo, hi) if b is not None])
+        if refused:
+            errors[f"ranges.{name}"] = refused
         elif lo is not None and hi is not None and lo > hi:
             errors[f"ranges.{name}"] = [gettext("The upper bound must not be below the lower bound.")]
         elif lo is not None or hi is not None:
@@ -210,12 +240,14 @@ def clean_criteria(
 def criteria_from_search(kwargs: Mapping[str, Any]) -> Criteria:
     """Criteria from `SearchForm.request_kwargs()` (the search page's "subscribe" button), meaning
     what the page meant: a short question whose every word the page required (稀土 永磁: both) is
-    saved as one phrase (稀土永磁), since spaces separate alternatives in a subscription."""
+    saved as one phrase (稀土永磁), since spaces separate alternatives in a subscription. A refusal's
+    messages are without the filters' labels: the page says each after its label."""
     return clean_criteria(
         query=_as_on_the_page(kwargs.get("query", "")),
         type_names=kwargs.get("type_names", []),
         terms=kwargs.get("terms", {}),
         ranges={k: list(v) for k, v in kwargs.get("ranges", {}).items()},
+        labelled=False,
     )
 
 

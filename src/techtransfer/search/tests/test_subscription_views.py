@@ -371,6 +371,41 @@ def test_api_refuses_criteria_the_search_page_could_not_show(client, owner, inde
     assert (created.status_code, created.json()["terms"]["region"]) == (201, ["3601"])  # stored as digits
 
 
+def test_api_refuses_a_bound_naming_the_criterion_and_quoting_the_value(client, owner, index_dir):
+    """{"trl": [5.5, null]} was refused with Django's "Enter a whole number.", naming neither the
+    criterion nor the value; NaN (which Python's JSON reads) with "Enter a number."."""
+    client.force_login(owner)
+    url = "/api/v1/search/subscriptions"
+    body = '{"query": "电机", "ranges": {"trl": [5.5, null], "price": [NaN, null], "year": [1900, 2300]}}'
+    refused = client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "Some fields are not valid.",
+            "details": {
+                "fields": {
+                    "ranges.trl": ["Technology readiness level: “5.5” is not a whole number."],
+                    "ranges.price": ["Price (10,000 yuan): “NaN” is not a number."],
+                    "ranges.year": [
+                        "Year published: give 1949 or more, not “1900”.",
+                        "Year published: give 2200 or less, not “2300”.",
+                    ],
+                }
+            },
+        },
+    )
+    zh = client.post(
+        url, {"query": "电机", "ranges": {"price": [None, 10.125]}}, content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    assert (zh.status_code, zh.json()["details"]) == (
+        422,
+        {"fields": {"ranges.price": ["价格（万元）：“10.125”的小数超过 2 位。"]}},
+    )
+    assert not SearchSubscription.objects.exists()
+
+
 def test_a_region_code_no_region_has_is_refused(client, owner, index_dir):
     """99 has the form of a province code but names no province: such a subscription would never match."""
     client.force_login(owner)

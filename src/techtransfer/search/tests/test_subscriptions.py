@@ -400,24 +400,51 @@ def test_subscriptions_without_their_words_in_the_batch_cost_no_engine_query(sub
     assert inbox(subscriber) == [f"New for “钙钛矿太阳能电池”: {NAME}"]
 
 
+TRL, PRICE, YEAR = "Technology readiness level", "Price (10,000 yuan)", "Year published"
+
+
 @pytest.mark.parametrize(
-    ("ranges", "message"),
+    ("ranges", "messages"),
     [
-        ({"year": [1e308, None]}, "Enter a value from 1949 to 2200."),
-        ({"trl": [1e19, None]}, "Enter a value from 1 to 9."),
-        ({"trl": [-5, 100]}, "Enter a value from 1 to 9."),
-        ({"trl": [5.5, None]}, "Enter a whole number."),
-        ({"price": [None, 10.125]}, "Use at most two decimal places."),
-        ({"price": [float("nan"), None]}, "Enter a number."),
+        ({"year": [1e308, None]}, [f"{YEAR}: give 2200 or less, not “1e+308”."]),
+        ({"trl": [1e19, None]}, [f"{TRL}: give 9 or less, not “1e+19”."]),
+        ({"trl": [-5, 100]}, [f"{TRL}: give 1 or more, not “-5”.", f"{TRL}: give 9 or less, not “100”."]),
+        ({"trl": [5.5, None]}, [f"{TRL}: “5.5” is not a whole number."]),
+        ({"trl": [5.5, 5.5]}, [f"{TRL}: “5.5” is not a whole number."]),  # said once
+        ({"price": [None, 10.125]}, [f"{PRICE}: “10.125” has more than 2 decimal places."]),
+        ({"price": [float("nan"), None]}, [f"{PRICE}: “NaN” is not a number."]),
+        ({"price": [0, float("inf")]}, [f"{PRICE}: “Infinity” is not a number."]),
     ],
 )
-def test_ranges_the_search_page_refuses_are_not_saved(ranges, message):
+def test_ranges_the_search_page_refuses_are_not_saved(ranges, messages):
     """A saved search must open as a search page, and must not break matching (a year of 1e308 is
-    no integer for the engine)."""
+    no integer for the engine). Each bound refused is quoted, after the filter's label: the API
+    shows the message alone (it said Django's "Enter a whole number.", naming neither)."""
     with pytest.raises(subscriptions.DomainError) as exc:
         subscriptions.clean_criteria(query="石墨烯", ranges=ranges)
     (name,) = ranges
-    assert exc.value.details == {"fields": {f"ranges.{name}": [message]}}
+    assert exc.value.details == {"fields": {f"ranges.{name}": messages}}
+
+
+def test_a_refused_bound_is_said_in_the_active_language_and_without_the_label_for_a_page():
+    from django.utils import translation
+
+    def said(ranges, **kwargs):  # type: ignore[no-untyped-def]
+        with pytest.raises(subscriptions.DomainError) as exc:
+            subscriptions.clean_criteria(query="石墨烯", ranges=ranges, **kwargs)
+        return exc.value.details["fields"]
+
+    with translation.override("zh-hans"):
+        assert said({"trl": [5.5, 12]}) == {
+            "ranges.trl": ["技术就绪度：“5.5”不是整数。", "技术就绪度：请填写不大于 9 的值（填的是“12”）。"]
+        }
+        assert said({"price": [float("nan"), 1.234]}) == {
+            "ranges.price": ["价格（万元）：“NaN”不是数字。", "价格（万元）：“1.234”的小数超过 2 位。"]
+        }
+    with translation.override("en"):
+        assert said({"year": [1900, 2026.5]}, labelled=False) == {
+            "ranges.year": ["Give 1949 or more, not “1900”.", "“2026.5” is not a whole number."]
+        }
 
 
 def test_bounds_at_the_limits_are_saved_and_open_as_a_search_page(subscriber, client):
