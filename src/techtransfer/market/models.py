@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from techtransfer.market.choices import (
     ListingMode,
     ListingStatus,
 )
+from techtransfer.matchmaking.models import RatingOfABroker
 
 POSITIVE = [MinValueValidator(Decimal("0"))]
 
@@ -175,22 +176,14 @@ class Deal(models.Model):
         return f"{self.listing} · {self.buyer}"
 
 
-class DealBrokerRating(models.Model):
-    """One side's rating of the broker of an agreed deal (技术转移服务评价), as `matchmaking.BrokerRating`
-    is of an inquiry's: 1–5 stars and a comment, one per deal and side (the seller's or the buyer's
-    organisation); a second rating by the same side replaces the first (audited on the deal,
-    `services.rate_deal_broker`). The brokers page counts both kinds (ADR 0030 addendum)."""
+class DealBrokerRating(RatingOfABroker):
+    """One side's rating of the broker of an agreed deal, as `matchmaking.BrokerRating` is of an
+    inquiry's: one per deal and side (the seller's or the buyer's organisation); a second rating by
+    the same side replaces the first (audited on the deal, `services.rate_deal_broker`). The brokers
+    page counts both kinds (ADR 0030 addendum)."""
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="broker_ratings")
     broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deal_broker_ratings")
-    organisation = models.ForeignKey(
-        "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("rating organisation")
-    )
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         constraints: ClassVar = [
@@ -199,9 +192,6 @@ class DealBrokerRating(models.Model):
         ]
         verbose_name = _("broker rating")
         verbose_name_plural = _("broker ratings")
-
-    def __str__(self) -> str:
-        return f"{self.broker_id}: {self.score}"
 
 
 class AuctionSession(models.Model):

@@ -56,13 +56,12 @@ class Inquiry(models.Model):
         return self.subject
 
 
-class BrokerRating(models.Model):
-    """One side's rating of the broker of a finished inquiry (技术转移服务评价, the plan's "service
-    evaluation and credit mechanism"): 1–5 stars and a comment, one per organisation and inquiry; a
-    second rating by the same side replaces the first (audited)."""
+class RatingOfABroker(models.Model):
+    """What one side says of a broker (技术转移服务评价, the plan's "service evaluation and credit
+    mechanism"): 1–5 stars and a comment, who gave them for which organisation, when. Shared by the
+    ratings of an inquiry's broker (`BrokerRating`) and of a market deal's (`market.DealBrokerRating`),
+    each of which names what was brokered, the broker and its own constraints."""
 
-    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="broker_ratings")
-    broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="broker_ratings")
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("rating organisation")
     )
@@ -71,6 +70,21 @@ class BrokerRating(models.Model):
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    broker_id: int
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.broker_id}: {self.score}"
+
+
+class BrokerRating(RatingOfABroker):
+    """One side's rating of the broker of a finished inquiry: one per organisation and inquiry; a
+    second rating by the same side replaces the first (audited)."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="broker_ratings")
+    broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="broker_ratings")
 
     class Meta:
         constraints: ClassVar = [
@@ -79,9 +93,6 @@ class BrokerRating(models.Model):
         ]
         verbose_name = _("broker rating")
         verbose_name_plural = _("broker ratings")
-
-    def __str__(self) -> str:
-        return f"{self.broker_id}: {self.score}"
 
 
 class Message(models.Model):
