@@ -57,6 +57,17 @@ def member(username: str, organisation: Organisation, role: str = Role.MEMBER) -
     return person
 
 
+def unverified_broker(username: str) -> User:
+    """A broker of a service agency that is registered but not verified: no broker anyone may name."""
+    agency = OrganisationFactory(
+        type=OrganisationType.SERVICE_AGENCY,
+        region_id="360103",
+        name="未核验中心",
+        status=OrganisationStatus.REGISTERED,
+    )
+    return member(username, agency, Role.BROKER)
+
+
 def verify(organisation: Organisation) -> Organisation:
     """`organisation`, verified (as a reviewer of its region would have done) and reloaded."""
     Organisation.objects.filter(pk=organisation.pk).update(status=OrganisationStatus.VERIFIED)

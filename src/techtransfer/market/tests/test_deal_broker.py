@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from techtransfer.audit.models import AuditEvent
-from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.errors import DomainError
 from techtransfer.core.models import User
-from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, member, verify
+from techtransfer.core.tests.factories import MembershipFactory, OrganisationFactory, member, unverified_broker, verify
 from techtransfer.market import services
 from techtransfer.market.choices import DealSource, DealStatus
 from techtransfer.market.models import Deal, DealBrokerRating
@@ -142,13 +142,7 @@ def test_only_the_sides_admins_see_the_form_and_may_name_a_broker(
 def test_an_account_that_is_no_broker_is_refused_quoting_the_user_name(
     deal, applicant_admin, outsider, applicant_member
 ):  # type: ignore[no-untyped-def]
-    unverified = OrganisationFactory(
-        type=OrganisationType.SERVICE_AGENCY,
-        region_id="360103",
-        name="未核验中心",
-        status=OrganisationStatus.REGISTERED,
-    )
-    member("unverified_broker", unverified, Role.BROKER)  # a broker of an organisation not verified
+    unverified_broker("unverified_broker")  # a broker of an organisation not verified
     for username in ("nobody", "unverified_broker", "applicant_member"):
         with pytest.raises(DomainError) as exc:
             services.set_deal_broker(actor=applicant_admin, deal_id=deal.pk, username=username)

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from techtransfer.audit.models import AuditEvent
-from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
+from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.errors import DomainError
 from techtransfer.core.models import User
-from techtransfer.core.tests.factories import OrganisationFactory, member, verify
+from techtransfer.core.tests.factories import OrganisationFactory, member, unverified_broker, verify
 from techtransfer.matchmaking import services
 from techtransfer.matchmaking.choices import InquiryStatus as S
 from techtransfer.matchmaking.models import Inquiry
@@ -57,13 +57,7 @@ def _nothing_assigned(inquiry: Inquiry) -> None:
 
 
 def test_an_account_that_is_no_broker_is_refused_quoting_the_user_name(inquiry, applicant_admin, applicant_member):  # type: ignore[no-untyped-def]
-    unverified = OrganisationFactory(
-        type=OrganisationType.SERVICE_AGENCY,
-        region_id="360103",
-        name="未核验中心",
-        status=OrganisationStatus.REGISTERED,
-    )
-    member("unverified_broker", unverified, Role.BROKER)  # a broker of an organisation not verified
+    unverified_broker("unverified_broker")  # a broker of an organisation not verified
     for username in ("nobody", "unverified_broker", "applicant_member"):
         with pytest.raises(DomainError) as exc:
             services.assign_broker(actor=applicant_admin, inquiry_id=inquiry.pk, username=f" {username} ")

@@ -19,27 +19,20 @@ from techtransfer.matchmaking.choices import EntryKind
 from techtransfer.matchmaking.choices import InquiryStatus as S
 from techtransfer.matchmaking.forms import StatusForm
 from techtransfer.matchmaking.models import Inquiry
-from techtransfer.needs.tests.factories import published_need
+from techtransfer.matchmaking.tests.factories import CONTRACT_NUMBER_FORMAT, intention_signed_inquiry
 
 pytestmark = pytest.mark.django_db
 
-WRONG = (
-    "A technology contract's registration number has 16 digits: the registration point's region code (6), "
-    "the year (4) and a serial number (6). Leave it empty if the contract is not registered yet."
-)
+WRONG = CONTRACT_NUMBER_FORMAT
 
 
 @pytest.fixture
 def signing(applicant_org, applicant_admin, county_reviewer, outsider, other_org):  # type: ignore[no-untyped-def]
     """An inquiry with the intention signed: the contract may be marked signed next."""
-    need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
-    inquiry = services.start_inquiry(
-        actor=outsider, organisation_id=other_org.pk, subject="关于退磁问题", message="我们有晶界扩散技术",
-        need_id=need.pk,
+    return intention_signed_inquiry(
+        owner=applicant_org, owner_admin=applicant_admin, reviewer=county_reviewer, enquirer=outsider,
+        enquirer_org=other_org,
     )  # fmt: skip
-    for status in (S.NEGOTIATING, S.INTENTION_SIGNED):
-        services.change_status(actor=applicant_admin, inquiry_id=inquiry.pk, status=status)
-    return inquiry
 
 
 @pytest.mark.parametrize(
