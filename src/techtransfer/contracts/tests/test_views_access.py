@@ -582,7 +582,7 @@ def test_subsidies_page_permission_matrix(who, status, contracts, request) -> No
 def test_subsidy_tables_name_the_roles_in_the_pages_language(contracts, province_official) -> None:  # type: ignore[no-untyped-def]
     c = client_for(province_official)
     registered = contracts["registered"]
-    year = registered.registered_at.year
+    year = timezone.localtime(registered.registered_at).year  # the platform's year, not UTC's
     units = c.get(f"/contracts/subsidies/?year={year}").content.decode().split('id="subsidy-units"')[1]
     detail = c.get(f"/contracts/{registered.pk}/").content.decode().split('id="subsidies"')[1]
     for table in (units.split("</table>")[0], detail.split("</table>")[0]):
