@@ -19,6 +19,8 @@ from techtransfer.core.errors import DomainError
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
+# A term starting today or tomorrow must end after it: the fixed 2027 and 2028 ends came before it in time.
+YEAR = datetime.timedelta(days=366)
 
 
 def _form(seller, **overrides):  # type: ignore[no-untyped-def]
@@ -44,13 +46,14 @@ def owner(applicant_admin):  # type: ignore[no-untyped-def]
 
 def test_the_form_refuses_a_signing_date_after_today_at_its_field(seller, owner) -> None:  # type: ignore[no-untyped-def]
     tomorrow = (timezone.localdate() + DAY).isoformat()
-    response = owner.post("/contracts/new/", _form(seller, signed_on=tomorrow, term_start=tomorrow))
+    term_end = (timezone.localdate() + YEAR).isoformat()  # after the term's start whatever today is
+    response = owner.post("/contracts/new/", _form(seller, signed_on=tomorrow, term_start=tomorrow, term_end=term_end))
     assert response.status_code == 200 and Contract.objects.count() == 0
     form = response.context["form"]
     assert form.errors == {"signed_on": ["The signing date cannot be later than today."]}
     assert f'value="{tomorrow}"' in response.content.decode()
     today = timezone.localdate().isoformat()
-    response = owner.post("/contracts/new/", _form(seller, signed_on=today, term_start=today))
+    response = owner.post("/contracts/new/", _form(seller, signed_on=today, term_start=today, term_end=term_end))
     assert response.status_code == 302 and Contract.objects.get().signed_on == timezone.localdate()
 
 
@@ -67,14 +70,18 @@ def test_the_form_refuses_a_term_before_the_signing_and_an_end_before_the_start(
 @pytest.mark.parametrize(
     ("change", "error", "field"),
     [
-        ({"signed_on": "tomorrow", "term_start": "tomorrow"}, ContractErrors.SIGNED_IN_FUTURE, "signed_on"),
+        (
+            {"signed_on": "tomorrow", "term_start": "tomorrow", "term_end": "in a year"},
+            ContractErrors.SIGNED_IN_FUTURE,
+            "signed_on",
+        ),
         ({"term_start": datetime.date(2026, 2, 28)}, ContractErrors.TERM_BEFORE_SIGNING, "term_start"),
         ({"term_end": datetime.date(2026, 2, 1)}, ContractErrors.DATES, "term_end"),
     ],
 )
 def test_the_service_refuses_the_dates_and_saves_nothing(seller, applicant_admin, change, error, field) -> None:  # type: ignore[no-untyped-def]
-    tomorrow = timezone.localdate() + DAY
-    values = {k: tomorrow if v == "tomorrow" else v for k, v in change.items()}
+    relative = {"tomorrow": timezone.localdate() + DAY, "in a year": timezone.localdate() + YEAR}
+    values = {k: relative.get(v, v) if isinstance(v, str) else v for k, v in change.items()}
     with pytest.raises(DomainError) as exc:
         draft(seller, applicant_admin, **values)
     assert (exc.value.error, exc.value.details) == (error, {"field": field})
@@ -87,7 +94,10 @@ def test_the_api_refuses_a_signing_date_after_today(seller, applicant_admin) -> 
     c = Client()
     c.force_login(applicant_admin)
     tomorrow = (timezone.localdate() + DAY).isoformat()
-    payload = {**API_PAYLOAD, "organisation_id": seller.pk, "signed_on": tomorrow, "term_start": tomorrow}
+    term_end = (timezone.localdate() + YEAR).isoformat()
+    payload = {
+        **API_PAYLOAD, "organisation_id": seller.pk, "signed_on": tomorrow, "term_start": tomorrow, "term_end": term_end,
+    }  # fmt: skip
     response = c.post("/api/v1/contracts", payload, content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (422, "contract_signed_in_future")
     assert response.json()["details"] == {"fields": {"signed_on": [response.json()["message"]]}}
@@ -98,7 +108,7 @@ def test_a_draft_saved_with_a_future_signing_date_cannot_be_submitted(seller, ap
     """Drafts saved before the check existed: stopped on submission."""
     c = draft(seller, applicant_admin)
     future = timezone.localdate() + DAY
-    Contract.objects.filter(pk=c.pk).update(signed_on=future, term_start=future)
+    Contract.objects.filter(pk=c.pk).update(signed_on=future, term_start=future, term_end=future + YEAR)
     services.attach_signed_contract(actor=applicant_admin, contract_id=c.pk, upload=pdf())
     with pytest.raises(DomainError) as exc:
         services.submit_contract(actor=applicant_admin, contract_id=c.pk)
