@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -13,12 +15,17 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
+def in_a_year() -> datetime.datetime:
+    """A deadline in the future whatever today is (now().replace(year=2030) failed on 29 February and fails from 2030)."""
+    return timezone.now() + datetime.timedelta(days=365)
+
+
 def test_create_challenge_validates_and_refuses_strangers(
     client, applicant_org, applicant_admin, county_reviewer, outsider
 ):
     need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
     payload = {
-        "need_id": need.pk, "bounty": "5000.00", "split": ["70", "20"], "deadline": (timezone.now().replace(year=2030)).isoformat(),
+        "need_id": need.pk, "bounty": "5000.00", "split": ["70", "20"], "deadline": in_a_year().isoformat(),
         "eligible_types": ["individual"], "agreement": "协议", "criteria": [["可行性", 100]],
     }  # fmt: skip
     client.force_login(outsider)
@@ -58,7 +65,7 @@ def test_an_unknown_solver_type_is_refused_with_a_message(client, applicant_org,
     """`details.fields.eligible_types` listed the unknown values, not messages."""
     need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
     payload = {
-        "need_id": need.pk, "bounty": "5000.00", "split": ["100"], "deadline": timezone.now().replace(year=2030).isoformat(),
+        "need_id": need.pk, "bounty": "5000.00", "split": ["100"], "deadline": in_a_year().isoformat(),
         "eligible_types": ["individual", "robot"], "agreement": "协议", "criteria": [["可行性", 100]],
     }  # fmt: skip
     client.force_login(applicant_admin)
