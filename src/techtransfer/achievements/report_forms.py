@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.models import Achievement
@@ -27,7 +27,7 @@ class ProgrammeForm(ValueMessagesMixin, StyledForm):
     def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = departments  # type: ignore[attr-defined]
-        self.fields["year"].initial = datetime.date.today().year
+        self.fields["year"].initial = timezone.localdate().year  # the platform's year (Asia/Shanghai)
 
 
 class OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]

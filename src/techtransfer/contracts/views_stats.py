@@ -3,7 +3,6 @@ the subsidy overview."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -186,6 +185,5 @@ def subsidies_view(request: HttpRequest) -> HttpResponse:
             "shares": len(shares),
             "years": list(range(timezone.localdate().year, 2019, -1)),
             "rules": SubsidyRule.objects.all(),
-            "today": datetime.date.today(),
         },
     )
