@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from techtransfer.core import services, uscc
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
@@ -192,22 +193,29 @@ def ensure_demo_route() -> None:
     ReviewRoute.objects.get_or_create(region_id="360000", defaults={"levels": ["city", "province"]})
 
 
-DEMO_CATALOGUE = "[演示] 2026 先进适用科技成果目录 · 新材料"
+DEMO_CATALOGUE_SUBJECT = "先进适用科技成果目录 · 新材料"
+
+
+def demo_catalogue_title(year: int) -> str:
+    """The demo catalogue's title in the year it is loaded: "[演示] 2027 先进适用科技成果目录 · 新材料"."""
+    return f"[演示] {year} {DEMO_CATALOGUE_SUBJECT}"
 
 
 def load_demo_catalogue() -> None:
-    """A published catalogue of new-materials records, compiled by the demo province department."""
+    """A published catalogue of new-materials records, compiled by the demo province department, of
+    the year the demo is loaded (it was 2026 whatever the year). Loaded once: not again in a later year."""
     from techtransfer.achievements import catalogues
     from techtransfer.achievements.models import Catalogue
 
-    if Catalogue.objects.filter(title=DEMO_CATALOGUE).exists():
+    if Catalogue.objects.filter(title__startswith="[演示] ", title__endswith=f" {DEMO_CATALOGUE_SUBJECT}").exists():
         return
     official = User.objects.get(username="gov_official")
     department = Organisation.objects.get(uscc=demo_uscc(next(o for o in ORGS if o.key == "gov-jx")))
+    year = timezone.localdate().year
     catalogue = catalogues.create_catalogue(
         actor=official,
         owner_id=department.pk,
-        data={"title": DEMO_CATALOGUE, "year": 2026, "kind": Catalogue.Kind.ADVANCED_APPLICABLE,
+        data={"title": demo_catalogue_title(year), "year": year, "kind": Catalogue.Kind.ADVANCED_APPLICABLE,
               "description": "演示目录：新材料领域已登记发布的科技成果。"},
     )  # fmt: skip
     ids = catalogues.matching_ids(catalogues.CatalogueCriteria(plan_industry="new_materials"))[:40]

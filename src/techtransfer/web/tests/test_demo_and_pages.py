@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from techtransfer.achievements.models import FundingProgramme
 from techtransfer.core.choices import OrganisationStatus
@@ -59,15 +60,22 @@ def test_registration_form_keeps_input_and_explains_errors(client):
 
 def test_demo_records_load_once_with_route_and_catalogue():
     from techtransfer.achievements.models import Achievement, Catalogue, ReviewRoute
-    from techtransfer.web.demo import DEMO_CATALOGUE, load_demo_records
+    from techtransfer.web.demo import load_demo_catalogue, load_demo_records
 
     created = load_demo_records(limit=30)
     assert created == Achievement.objects.count() > 0
     assert load_demo_records(limit=30) == 0
     assert ReviewRoute.objects.get(region_id="360000").levels == ["city", "province"]
     assert Achievement.objects.filter(status="published", is_demo=True).count() == created
-    catalogue = Catalogue.objects.get(title=DEMO_CATALOGUE)
+    # Of the year it is loaded (it said 2026 in any year), and not made again by the second load.
+    year = timezone.localdate().year
+    catalogue = Catalogue.objects.get()
+    assert (catalogue.title, catalogue.year) == (f"[演示] {year} 先进适用科技成果目录 · 新材料", year)
     assert (catalogue.status == "published") is (catalogue.entries.count() > 0)
+    # Loading the demo again in a later year leaves last year's catalogue as the only one.
+    Catalogue.objects.filter(pk=catalogue.pk).update(title=f"[演示] {year - 1} 先进适用科技成果目录 · 新材料")
+    load_demo_catalogue()
+    assert list(Catalogue.objects.values_list("pk", flat=True)) == [catalogue.pk]
 
 
 @pytest.mark.django_db
