@@ -39,9 +39,7 @@ class CatalogueForm(ValueMessagesMixin, StyledForm):
     """Title, year, kind and description; `owner` only when creating (the editor's departments)."""
 
     owner = forms.ModelChoiceField(label=_("Compiled by"), queryset=Organisation.objects.none(), empty_label=None)
-    title = forms.CharField(
-        label=_("Title"), max_length=200, help_text=_("For example: 2026 先进适用科技成果目录 · 新材料")
-    )
+    title = forms.CharField(label=_("Title"), max_length=200)
     year = _year_field(_("Year"), required=True)
     kind = forms.ChoiceField(label=_("Kind"), choices=Catalogue.Kind.choices)
     description = forms.CharField(
@@ -49,8 +47,11 @@ class CatalogueForm(ValueMessagesMixin, StyledForm):
     )
 
     def __init__(self, *args: Any, departments: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
+        year = timezone.localdate().year
+        kwargs.setdefault("initial", {}).setdefault("year", year)
         super().__init__(*args, **kwargs)
+        # The example names this year (it said 2026 in any year).
+        self.fields["title"].help_text = _("For example: %(year)s 先进适用科技成果目录 · 新材料") % {"year": year}
         if departments is None:
             del self.fields["owner"]
         else:

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from techtransfer.achievements import catalogues as services
 from techtransfer.achievements.catalogue_access import catalogue_entries, catalogues_visible_to, get_catalogue_for_user
 from techtransfer.achievements.catalogue_exports import export_docx, export_pdf, export_xlsx
-from techtransfer.achievements.catalogue_forms import CatalogueFilterForm
+from techtransfer.achievements.catalogue_forms import CatalogueFilterForm, CatalogueForm
 from techtransfer.achievements.catalogues import CatalogueCriteria
 from techtransfer.achievements.choices import AchievementStatus, PlanIndustry, SecrecyLevel, Stage
 from techtransfer.achievements.models import Catalogue, CatalogueAccess, CatalogueEntry
@@ -606,6 +606,16 @@ def test_public_page_links_records_and_shows_notes(client, published_catalogue, 
     assert "适合中小企业转化。" in html
     assert f'href="/catalogues/{published_catalogue.pk}/download/pdf/"' in html
     assert f"/catalogues/{published_catalogue.pk}/edit/" not in html
+
+
+def test_the_new_catalogue_form_proposes_this_year_and_an_example_title_of_it():
+    """The example title said 2026 in any year."""
+    year = timezone.localdate().year
+    with translation.override("en"):
+        form = CatalogueForm()
+        assert (form["year"].initial, form.fields["title"].help_text) == (
+            year, f"For example: {year} 先进适用科技成果目录 · 新材料"
+        )  # fmt: skip
 
 
 def test_editor_flow_through_the_pages(client, dept, province_official, pool):
