@@ -4,7 +4,7 @@ CN…U, and foreign ones such as US10123456B2) are checked for their form only.
 
 The check digit: the 8 (1985–2003) or 12 (since 2003) digits times 2, 3, 4, 5, 6, 7, 8, 9, 2, 3,
 4, 5, summed, modulo 11, 10 written X. Verified against real numbers: 202010208203.5 (of CN111504366B
-in /work/shared/data/cn_patents), 202311419309.X (of CN117151122A, same data), 201811283407.4,
+in ../shared/data/cn_patents), 202311419309.X (of CN117151122A, same data), 201811283407.4,
 202310918296.4, 202011502234.8, 202110880092.7, 202311013721.1, 202111186229.5, the PCT national
 phase 201080063196.9, the 8-digit 97101765.4 and 95115608.X (CNIPA records on public patent sites:
 the dataset itself holds publication numbers only).

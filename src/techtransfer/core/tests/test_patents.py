@@ -28,7 +28,7 @@ def test_numbers_of_a_field_and_the_wrong_ones():
 
 
 # Real application numbers (CNIPA records as shown on public patent sites), two of them of patents in
-# /work/shared/data/cn_patents (CN111504366B → 202010208203.5, CN117151122A → 202311419309.X): the
+# ../shared/data/cn_patents (CN111504366B → 202010208203.5, CN117151122A → 202311419309.X): the
 # weights 2…9, 2…5 and "10 is X" hold for 12- and 8-digit numbers and for a PCT national phase (8).
 REAL_APPLICATIONS = [
     "202010208203.5", "202311419309.X", "201811283407.4", "202310918296.4", "202011502234.8",
