@@ -41,7 +41,7 @@ class CatalogueForm(ValueMessagesMixin, StyledForm):
     owner = forms.ModelChoiceField(label=_("Compiled by"), queryset=Organisation.objects.none(), empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     year = _year_field(_("Year"), required=True)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Catalogue.Kind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=Catalogue.Kind.choices)
     description = forms.CharField(
         label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -73,7 +73,7 @@ class CatalogueFilterForm(ValueMessagesMixin, StyledForm):
     )
     discipline = forms.ChoiceField(label=_("Discipline"), required=False)
     achievement_kind = forms.ChoiceField(
-        label=_("Kind of achievement"), choices=[ANY, *AchievementKind.choices], required=False
+        label=_("Achievement type"), choices=[ANY, *AchievementKind.choices], required=False
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=[ANY, *Stage.choices], required=False)
     trl_min = forms.IntegerField(label=_("TRL from"), min_value=1, max_value=9, required=False)

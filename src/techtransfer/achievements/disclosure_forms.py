@@ -58,7 +58,7 @@ class DisclosureForm(ValueMessagesMixin, StyledModelForm):
     org = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
     inventors = InventorsField(
         label=_("Inventors"),
-        help_text=_("One a line, in order: name | share in % | affiliation. The shares must add up to 100."),
+        help_text=_("One per line, in order: name | share in % | affiliation. The shares must add up to 100."),
     )
 
     class Meta:

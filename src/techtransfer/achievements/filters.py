@@ -30,7 +30,7 @@ ORDERING = {
 
 class AchievementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Words in name, keywords or abstract"))
-    kind = django_filters.ChoiceFilter(choices=AchievementKind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=AchievementKind.choices, label=_("Type"))
     plan_industry = django_filters.ChoiceFilter(choices=PlanIndustry.choices, label=_("Industry (action plan)"))
     emerging_industry = django_filters.ChoiceFilter(
         choices=EmergingIndustry.choices, label=_("Strategic emerging industry")
@@ -51,7 +51,7 @@ class AchievementFilterSet(django_filters.FilterSet):
     organisation_type = django_filters.ChoiceFilter(
         field_name="organisation__type", choices=OrganisationType.choices, label=_("Organisation type")
     )
-    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation id"))
+    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation ID"))
     year = BoundedNumberFilter(field_name="published_at__year", label=_("Year published"), **YEAR)
     status = django_filters.ChoiceFilter(choices=AchievementStatus.choices, label=_("Status"))
     sort = django_filters.ChoiceFilter(

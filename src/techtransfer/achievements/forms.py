@@ -109,7 +109,7 @@ class AchievementForm(ValueMessagesMixin, StyledModelForm):
     discipline = forms.ChoiceField(label=_("Discipline"), required=False)
     stage = forms.ChoiceField(
         label=_("Stage"), choices=[("", _("— from TRL —")), *Stage.choices], required=False,
-        help_text=_("Left empty, it follows the TRL: 1–4 early, 5–6 middle, 7–9 mature."),
+        help_text=_("If left empty, it follows the TRL: 1–4 early, 5–6 middle, 7–9 mature."),
     )  # fmt: skip
 
     class Meta:

@@ -51,14 +51,14 @@ class Achievement(models.Model):
         help_text=_("Taken from the organisation; decides who reviews."),
     )  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recommending_unit = models.CharField(_("recommending unit"), max_length=200, blank=True)
+    recommending_unit = models.CharField(_("recommending organisation"), max_length=200, blank=True)
     research_start = models.DateField(_("research start (year-month)"), null=True, blank=True)
     research_end = models.DateField(_("research end (year-month)"), null=True, blank=True)
     secrecy = models.CharField(
         _("secrecy level"), max_length=10, choices=SecrecyLevel.choices, default=SecrecyLevel.PUBLIC
     )
     attribute = models.CharField(
-        _("innovation attribute"),
+        _("type of innovation"),
         max_length=10,
         choices=InnovationAttribute.choices,
         default=InnovationAttribute.ORIGINAL,

@@ -142,7 +142,7 @@ register(
             choice_filter("plan_industry", _("Industry"), dict(PlanIndustry.choices)),
             FilterSpec("discipline", _("Discipline"), value_label=discipline_name, values=discipline_values),
             choice_filter("stage", _("Stage"), dict(Stage.choices)),
-            choice_filter("kind", _("Kind"), dict(AchievementKind.choices)),
+            choice_filter("kind", _("Type"), dict(AchievementKind.choices)),
             choice_filter("transfer_mode", _("Transfer mode"), dict(TransferMode.choices)),
             FilterSpec("trl", _("Technology readiness level"), kind=FilterKind.INT, facet=False),
             FilterSpec("region", _("Region"), kind=FilterKind.PREFIX, facet=False),

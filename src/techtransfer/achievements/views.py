@@ -87,7 +87,7 @@ def _actions(user: User, a: Achievement) -> list[tuple[str, str]]:
         approve = labels["pass_on"] if services.passes_on(a) else _("Approve")
         out += [("approve", approve), ("return", labels["return"]), ("reject", labels["reject"])]
     if a.status == S.PUBLISHED and manager:
-        out += [("renew", _("Confirm still current (renew one year)")), ("withdraw", labels["withdraw"])]
+        out += [("renew", _("Confirm it is still current (renew for one year)")), ("withdraw", labels["withdraw"])]
     return out
 
 

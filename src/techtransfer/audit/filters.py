@@ -49,7 +49,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     object_type = django_filters.CharFilter(label=_("Object type"))
     object_id = django_filters.CharFilter(label=_("Object id"))
     actor = django_filters.CharFilter(field_name="actor__username", label=_("Actor user name"))
-    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation id"))
+    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation ID"))
     request_id = django_filters.CharFilter(label=_("Request id"))
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("From"))
     until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Until"))

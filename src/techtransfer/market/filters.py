@@ -31,13 +31,13 @@ class ListingFilterSet(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         choices=[
-            ("-published", _("Newest")),
-            ("price", _("Price, lowest first")),
-            ("-price", _("Price, highest first")),
+            ("-published", _("Newest first")),
+            ("price", _("Price, low to high")),
+            ("-price", _("Price, high to low")),
             ("ending", _("Ending soonest")),
         ],
         method="filter_sort",
-        label=_("Sort"),
+        label=_("Sort by"),
         empty_label=None,
     )
 

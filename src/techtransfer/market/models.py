@@ -254,7 +254,7 @@ class AuctionSession(models.Model):
         now = timezone.now()
         if now < self.starts_at:
             return str(_("Not started"))
-        return str(_("Bidding open")) if now < self.ends_at else str(_("Ended, being closed"))
+        return str(_("Bidding open")) if now < self.ends_at else str(_("Ended, closing"))
 
 
 class BidderDeposit(models.Model):

@@ -96,7 +96,7 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
 
 
 class ProposalForm(ValueMessagesMixin, StyledForm):
-    solver_type = forms.ChoiceField(label=_("I submit as"), choices=SolverType.choices)
+    solver_type = forms.ChoiceField(label=_("Submitting as"), choices=SolverType.choices)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
     team_members = forms.CharField(label=_("Team members"), max_length=500, required=False)
     region = forms.CharField(

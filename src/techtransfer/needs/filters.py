@@ -33,8 +33,8 @@ class NeedFilterSet(django_filters.FilterSet):
     )
     demo = django_filters.BooleanFilter(field_name="is_demo", label=_("Demo records"), widget=yes_no_all())
     sort = django_filters.ChoiceFilter(
-        choices=[("-published", _("Newest")), ("deadline", _("Deadline")), ("-budget", _("Budget"))],
-        method="filter_sort", label=_("Sort"), empty_label=None,  # newest first unless told otherwise
+        choices=[("-published", _("Newest first")), ("deadline", _("Deadline")), ("-budget", _("Budget"))],
+        method="filter_sort", label=_("Sort by"), empty_label=None,  # newest first unless told otherwise
     )  # fmt: skip
 
     class Meta:

@@ -20,11 +20,11 @@ class NeedForm(ValueMessagesMixin, StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Public summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Everyone sees this, also when the full text is for verified accounts only."),
+        help_text=_("Everyone sees this, even when the full text is restricted to verified accounts."),
     )  # fmt: skip
     description = forms.CharField(label=_("Problem description"), max_length=8000, widget=forms.Textarea)
     indicators = forms.CharField(
-        label=_("Technical indicators to reach"), max_length=4000, required=False,
+        label=_("Target technical specifications"), max_length=4000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *PlanIndustry.choices], required=False)
@@ -43,7 +43,7 @@ class NeedForm(ValueMessagesMixin, StyledForm):
     )
     required_trl = forms.IntegerField(
         label=_("Required technology readiness level"), min_value=1, max_value=9, required=False,
-        help_text=_("The lowest TRL (1–9) a solution should have reached; empty: any."),
+        help_text=_("The lowest TRL (1–9) a solution should have reached; leave empty for any."),
     )  # fmt: skip
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Preferred cooperation modes"), choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple

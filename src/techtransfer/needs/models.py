@@ -36,7 +36,7 @@ class Need(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("public summary"), max_length=500)
     description = models.TextField(_("problem description"), max_length=8000)
-    indicators = models.TextField(_("technical indicators to reach"), max_length=4000, blank=True)
+    indicators = models.TextField(_("target technical specifications"), max_length=4000, blank=True)
     industry = models.CharField(_("industry"), max_length=16, choices=PlanIndustry.choices, blank=True, db_index=True)
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="needs", verbose_name=_("organisation")
@@ -53,7 +53,7 @@ class Need(models.Model):
     required_trl = models.PositiveSmallIntegerField(
         _("required technology readiness level"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
-        help_text=_("The lowest TRL (1–9) a solution should have reached; empty: any."),
+        help_text=_("The lowest TRL (1–9) a solution should have reached; leave empty for any."),
     )  # fmt: skip
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     confidentiality = models.CharField(

@@ -521,7 +521,7 @@ def test_a_government_account_is_told_why_it_cannot_export_outside_its_jurisdict
         ("status=bogus", ["Status: “bogus” is not one of the choices."]),
         (
             "status=submitted&kind=rocket&stage=x",
-            ["Kind: “rocket” is not one of the choices.", "Stage: “x” is not one of the choices."],
+            ["Type: “rocket” is not one of the choices.", "Stage: “x” is not one of the choices."],
         ),
         ("transfer_mode=gift", ["Transfer mode: “gift” is not one of the choices."]),
         ("sort=cheapest", ["Sort by: “cheapest” is not one of the choices."]),

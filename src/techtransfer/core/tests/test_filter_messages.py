@@ -26,7 +26,7 @@ def test_the_achievements_list_names_each_wrong_filter_and_keeps_the_input(clien
         "Price from (10,000 yuan): “abc” is not a number.",
         "TRL to: give 9 or less, not “12”.",
         "Year published: give 1949 or more, not “1800”.",
-        "Kind: “rocket” is not one of the choices.",
+        "Type: “rocket” is not one of the choices.",
     ):
         assert f'<div class="invalid-feedback d-block">{message}</div>' in page
     assert not any(stock in page for stock in STOCK)
@@ -55,7 +55,7 @@ def test_the_audit_log_names_a_date_that_is_no_date(client, platform_admin) -> N
 
 def test_a_long_value_is_quoted_shortened(client) -> None:  # type: ignore[no-untyped-def]
     page = _page(client, "/market/", {"sort": "x" * 300})
-    assert f"Sort: “{'x' * 39}…” is not one of the choices." in page
+    assert f"Sort by: “{'x' * 39}…” is not one of the choices." in page
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,9 @@ def test_entry_forms_checkbox_groups_are_check_boxes_before_and_after_validation
     assert before == bound.fields["cooperation_modes"].widget.attrs["class"] == "form-check-input"
 
 
-@pytest.mark.parametrize(("url", "label"), [("/needs/", "Sort"), ("/achievements/", "Sort by"), ("/market/", "Sort")])
+@pytest.mark.parametrize(
+    ("url", "label"), [("/needs/", "Sort by"), ("/achievements/", "Sort by"), ("/market/", "Sort by")]
+)
 def test_a_list_with_a_wrong_filter_says_so_instead_of_nothing_found(client, url, label):
     good = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="result-count"' in good and 'id="filters-invalid"' not in good

@@ -148,7 +148,7 @@ def test_after_the_end_no_next_bid_nor_form_is_offered(bidder, auction):
         starts_at=now - datetime.timedelta(hours=2), ends_at=now - datetime.timedelta(seconds=5)
     )
     page = bidder.get(url).content.decode()
-    assert 'id="auction-phase">Ended, being closed</span>' in page
+    assert 'id="auction-phase">Ended, closing</span>' in page
     assert 'id="next-bid"' not in page and 'id="bid-form"' not in page
 
 
