@@ -47,7 +47,7 @@ def statistics_workbook(prefix: str, year: int | None, scope_name: str = "") -> 
         (_("By contract type"), st.by_type),
         (_("By technical field"), st.by_field),
         (_("By organisation type"), st.by_org_type),
-        (_("By buyer nature"), st.by_buyer_nature),
+        (_("By buyer entity type"), st.by_buyer_nature),
         (_("Output by region"), st.output_by_region),
         (_("Absorption by region"), st.absorption_by_region),
     ]

@@ -32,7 +32,7 @@ from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, 
 from techtransfer.core.models import Organisation, Region
 from techtransfer.market.models import Deal
 
-MONEY_HELP = _("Yuan, two decimals at most.")
+MONEY_HELP = _("In yuan, with at most two decimal places.")
 
 
 def ask_amount_confirmation(form: forms.BaseForm, details: dict[str, Any]) -> None:
@@ -183,7 +183,7 @@ class PartyForm(ValueMessagesMixin, StyledForm):
     region = forms.CharField(
         label=_("Region code (GB/T 2260)"), max_length=6, required=False, help_text=_("6 digits, e.g. 360121.")
     )
-    nature = forms.ChoiceField(label=_("Nature"), choices=NatureCode.choices, initial=NatureCode.ENTERPRISE)
+    nature = forms.ChoiceField(label=_("Entity type"), choices=NatureCode.choices, initial=NatureCode.ENTERPRISE)
     country = forms.CharField(label=_("Country code (ISO 3166)"), max_length=3, initial="CHN")
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=64, required=False)
     controlling_uscc = forms.CharField(

@@ -50,7 +50,7 @@ class Contract(models.Model):
         null=True,
         blank=True,
         related_name="registered_contracts",
-        verbose_name=_("registration point"),
+        verbose_name=_("registration office"),
     )
     status = models.CharField(_("status"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
     registration_number = models.CharField(_("registration number"), max_length=16, unique=True, null=True, blank=True)
@@ -149,7 +149,9 @@ class ContractParty(models.Model):
     name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
-    nature = models.CharField(_("nature"), max_length=24, choices=NatureCode.choices, default=NatureCode.ENTERPRISE)
+    nature = models.CharField(
+        _("entity type"), max_length=24, choices=NatureCode.choices, default=NatureCode.ENTERPRISE
+    )
     country = models.CharField(_("country code (ISO 3166)"), max_length=3, default="CHN")
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
     organisation = models.ForeignKey(

@@ -371,7 +371,7 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if action == "submit":
             services.submit_contract(actor=user, contract_id=contract.pk)
-            messages.success(request, _("Submitted to the registration point."))
+            messages.success(request, _("Submitted to the registration office."))
             return redirect("contracts:detail", contract.pk)
         if action not in ("register", "refuse", "amend", "cancel"):
             raise Http404
