@@ -7,7 +7,7 @@ class InquiryStatus(models.TextChoices):
 
     CONTACTED = "contacted", _("Contacted")
     NEGOTIATING = "negotiating", _("Negotiating")
-    INTENTION_SIGNED = "intention_signed", _("Intention signed")
+    INTENTION_SIGNED = "intention_signed", _("Letter of intent signed")
     CONTRACT_SIGNED = "contract_signed", _("Contract signed")
     CLOSED = "closed", _("Closed")
 
@@ -34,5 +34,5 @@ class ItemStatus(models.TextChoices):
 
 
 class ResultKind(models.TextChoices):
-    INTENTION = "intention", _("Intention signed")
+    INTENTION = "intention", _("Letter of intent signed")
     CONTRACT = "contract", _("Contract signed")

@@ -75,7 +75,7 @@ class SessionForm(ValueMessagesMixin, StyledForm):
 
 
 class ResultForm(ValueMessagesMixin, StyledForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ResultKind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=ResultKind.choices)
     parties = forms.CharField(label=_("Parties"), max_length=300)
     amount = forms.DecimalField(label=_("Amount (10,000 yuan)"), max_digits=12, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -131,7 +131,7 @@ class Message(models.Model):
     @property
     def shown_text(self) -> str:
         """The message, or the system entry said in the active language: “Status changed: “Negotiating”
-        → “Intention signed”.”, with the reason for closing or the contract number when given; the
+        → “Letter of intent signed”.”, with the reason for closing or the contract number when given; the
         contract number recorded later, as “Contract registration number: 3601…”."""
         p = self.params
         if self.kind == EntryKind.CONTRACT:

@@ -78,7 +78,7 @@ def test_the_contract_number_is_part_of_the_entry(inquiry, applicant_admin):
     entry = inquiry.messages.last()
     with translation.override("en"):
         assert entry.shown_text == (
-            "Status changed: “Intention signed” → “Contract signed”.\nContract registration number: 3601002026000017"
+            "Status changed: “Letter of intent signed” → “Contract signed”.\nContract registration number: 3601002026000017"
         )
 
 
