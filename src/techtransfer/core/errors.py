@@ -63,7 +63,7 @@ class Errors:
         ),
         400,
     )
-    USCC_TAKEN = ErrorCode("uscc_taken", _("An organisation with this unified social credit code exists."), 409)
+    USCC_TAKEN = ErrorCode("uscc_taken", _("An organisation with this unified social credit code already exists."), 409)
     REGION_UNKNOWN = ErrorCode("region_unknown", _("Unknown administrative division code."), 400)
     OWN_ORGANISATION = ErrorCode(
         "own_organisation",

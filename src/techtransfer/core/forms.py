@@ -219,7 +219,7 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
     admin_display_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
     admin_email = forms.EmailField(label=_("Your e-mail"))
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Confirm password"), widget=forms.PasswordInput, strip=False)
 
     field_order = [
         "name", "name_en", "type", "uscc", "province", "city", "county", "address", "website",
@@ -234,7 +234,7 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
             raise forms.ValidationError(USCC_MESSAGES[reason], code=f"uscc_{reason}")
         if Organisation.objects.filter(uscc=code).exists():
             raise forms.ValidationError(
-                _("An organisation with this unified social credit code exists."), code="uscc_taken"
+                _("An organisation with this unified social credit code already exists."), code="uscc_taken"
             )
         return code
 
@@ -246,7 +246,7 @@ class OrganisationRegistrationForm(RegionChoiceMixin):
             self.add_error("uscc", forms.ValidationError(str(Errors.USCC_NOT_STATE_ORGAN.message), code="uscc_kind"))
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
+            self.add_error("password2", _("The two passwords do not match."))
         elif p1:
             try:
                 validate_password(p1)
@@ -291,7 +291,7 @@ class AcceptWithAccountForm(StyledForm):
     username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]{3,150}$")
     display_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Confirm password"), widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -301,7 +301,7 @@ class AcceptWithAccountForm(StyledForm):
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
+            self.add_error("password2", _("The two passwords do not match."))
         elif p1:  # Django's validators, their messages under the field, as the registration form does
             user = User(
                 username=data.get("username") or "", email=self.email, display_name=data.get("display_name", "")

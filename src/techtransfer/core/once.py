@@ -75,4 +75,4 @@ def tell(request: Any, made: bool, message: Any) -> None:
     if made:
         messages.success(request, message)
     else:
-        messages.info(request, _("This form had been sent already: here is the record it made."))
+        messages.info(request, _("This form was already submitted; here is the record it created."))

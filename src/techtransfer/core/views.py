@@ -189,7 +189,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             apply_domain_error(form, exc)
         else:
             link = request.build_absolute_uri(f"/invitations/{raw}/")
-            messages.success(request, _("Invitation sent. The link, valid once: %(link)s") % {"link": link})
+            messages.success(request, _("Invitation sent. The link can be used once: %(link)s") % {"link": link})
             return redirect("core:organisation", pk=org.pk)
     # A refusal shows the page again with what was typed and the message under its field (a
     # redirect emptied the form).

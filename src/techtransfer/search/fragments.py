@@ -152,7 +152,7 @@ def results_html(request: HttpRequest, r: Results) -> str:
         parts.append(f'<p id="did-you-mean">{asked}{escape(colon_gap())}{links}</p>')
     if r.fewer_words:
         links = escape(list_separator()).join(f'<a href="{_search_link(q)}">{escape(q)}</a>' for q in r.fewer_words)
-        fewer = escape(_("No record holds all of these words. Fewer words find some:"))
+        fewer = escape(_("No record contains all of these words. Fewer words find these:"))
         parts.append(f'<p id="fewer-words">{fewer}{escape(colon_gap())}{links}</p>')
     if r.some_words:
         note = _("No record holds most of the words of the question: these hold some of them, best matches first.")
@@ -170,7 +170,7 @@ def results_html(request: HttpRequest, r: Results) -> str:
         )
         parts.append(f'<p class="text-muted small" id="no-words">{escape(note)}</p>')
     if r.filtered_to_nothing:
-        note = escape(_("Nothing matches the question with these filters: remove a filter to see more."))
+        note = escape(_("Nothing matches your search with these filters: remove a filter to see more."))
         clear = _clear_filters(r.query, plain=True)
         parts.append(f'<p class="text-muted small" id="filtered-to-nothing">{note} {clear}</p>')
     if r.latin_only:

@@ -196,7 +196,7 @@ def test_a_normalised_code_still_fails_the_length_and_check_tests(client):
 def test_a_full_width_copy_of_a_registered_code_is_taken():
     OrganisationFactory(uscc=ENTERPRISE_CODE)
     form = OrganisationRegistrationForm(form_data(uscc="９１３６０７００ＭＡ３５ＱＡ３Ｔ２Ｂ"))
-    assert form.errors == {"uscc": ["An organisation with this unified social credit code exists."]}
+    assert form.errors == {"uscc": ["An organisation with this unified social credit code already exists."]}
 
 
 # --- 3. The county lies in the chosen city ---------------------------------------------------------

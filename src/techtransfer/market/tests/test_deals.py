@@ -41,7 +41,7 @@ def test_a_deal_form_sent_twice_makes_one_deal(client, listing, buyer, outsider,
     assert first.status_code == 302 and first["Location"] == f"/market/deals/{deal.pk}/"
     again = client.post(url, form, follow=True)
     assert again.redirect_chain == [(f"/market/deals/{deal.pk}/", 302)]
-    assert "This form had been sent already: here is the record it made." in again.content.decode()
+    assert "This form was already submitted; here is the record it created." in again.content.decode()
     assert list(Deal.objects.values_list("pk", flat=True)) == [deal.pk]
     # Another content, or the same offer on another listing, is another deal.
     changed = client.post(url, {**form, "amount": "125"})

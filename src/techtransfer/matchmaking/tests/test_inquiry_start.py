@@ -87,7 +87,7 @@ def test_the_same_inquiry_sent_twice_makes_one(achievement, outsider, other_org)
     assert (second.status_code, second["Location"]) == (302, f"/matchmaking/{inquiry.pk}/")
     assert [str(m) for m in get_messages(second.wsgi_request)] == [
         "Inquiry sent.",  # the first sending's, not read yet (its redirect was not followed)
-        "This form had been sent already: here is the record it made.",
+        "This form was already submitted; here is the record it created.",
     ]
     assert Inquiry.objects.count() == 1
     assert Message.objects.count() == 1

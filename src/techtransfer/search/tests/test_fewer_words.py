@@ -49,7 +49,7 @@ def test_the_words_some_record_holds_are_offered(client, records):
     line = body.split('id="fewer-words">')[1].split("</p>")[0]
     assert (
         line
-        == 'No record holds all of these words. Fewer words find some: <a href="/search/?q=%E7%9F%A2%E9%87%8F">矢量</a>'
+        == 'No record contains all of these words. Fewer words find these: <a href="/search/?q=%E7%9F%A2%E9%87%8F">矢量</a>'
     )
     chinese = client.get(reverse("search:search"), {"q": "5G 矢量"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "没有记录同时包含这些词。用更少的词可以找到：" in chinese

@@ -535,7 +535,7 @@ def test_nothing_found_offers_what_the_suggestions_make_of_the_question(client, 
         reverse("search:search"), {"q": "永磁", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'id="did-you-mean"' not in narrowed
-    assert "Nothing matches the question with these filters: remove a filter to see more." in narrowed
+    assert "Nothing matches your search with these filters: remove a filter to see more." in narrowed
     # A question that finds nothing without the filters either: the question is what to correct.
     typed = client.get(
         reverse("search:search"), {"q": "yongci", "plan_industry": "aviation"}, HTTP_ACCEPT_LANGUAGE="en"
