@@ -223,7 +223,7 @@ def test_contributor_ip_and_choice_problems_are_reported_per_column(applicant_or
         mode=io.ImportMode.ACCEPT_VALID,
     )  # fmt: skip
     assert report(outcome) == [
-        (2, "成果类型", "Kind: “应用” is not one of the choices."),
+        (2, "成果类型", "Achievement type: “应用” is not one of the choices."),
         (2, "拟转化方式", "Intended transfer modes: “赠送” is not one of the choices."),
         (2, "价格（万元）", "Price (10,000 yuan): give 0 or more, not “-5”."),
         (2, "价格面议", "Write 是 (yes) or 否 (no)."),
