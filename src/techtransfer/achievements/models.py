@@ -41,7 +41,9 @@ class Achievement(models.Model):
     Status = AchievementStatus
     Kind = AchievementKind
 
-    kind = models.CharField(_("achievement type"), max_length=8, choices=AchievementKind.choices, default=AchievementKind.APPLIED)
+    kind = models.CharField(
+        _("achievement type"), max_length=8, choices=AchievementKind.choices, default=AchievementKind.APPLIED
+    )
     name = models.CharField(_("achievement name"), max_length=200)
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="achievements", verbose_name=_("organisation")
