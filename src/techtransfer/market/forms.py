@@ -171,21 +171,6 @@ class CancelForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
-class DealBrokerForm(StyledForm):
-    """Name the deal's technology broker by user name (`services.set_deal_broker` checks who it is)."""
-
-    username = forms.CharField(label=_("User name of the broker"), max_length=150)
-
-
-class DealRatingForm(ValueMessagesMixin, StyledForm):
-    """A side's rating of the deal's broker, as of an inquiry's (`matchmaking.forms.RatingForm`)."""
-
-    score = forms.TypedChoiceField(
-        label=_("Stars"), coerce=int, choices=[(n, "★" * n + "☆" * (5 - n)) for n in range(5, 0, -1)]
-    )
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False)
-
-
 class AuctionForm(ValueMessagesMixin, StyledForm):
     reserve_price = forms.DecimalField(label=_("Reserve price (10,000 yuan)"), **MONEY)  # type: ignore[arg-type]
     min_increment = forms.DecimalField(

@@ -531,18 +531,10 @@ def rate_deal_broker(*, actor: User, deal_id: int, score: int, comment: str = ""
         raise DomainError(MarketErrors.BROKER_NOT_RATABLE)
     if brokers.broker_is_member_of(deal.broker, side):
         raise DomainError(MatchErrors.BROKER_OF_RATING_SIDE)
-    brokers.check_score(score)
-    comment = comment.strip()[:500]
-    before = DealBrokerRating.objects.filter(deal=deal, organisation=side).first()
-    rating, _created = DealBrokerRating.objects.update_or_create(
-        deal=deal, organisation=side,
-        defaults={"broker_id": deal.broker_id, "rated_by": actor, "score": score, "comment": comment},
-    )  # fmt: skip
-    record_event(
-        actor=actor, action="deal.rate_broker", obj=deal, organisation=side,
-        changes={"score": [before.score if before else None, score],
-                 "comment": [before.comment if before else None, comment]},
-    )  # fmt: skip
+    rating, changes = brokers.save_rating(
+        DealBrokerRating, side=side, actor=actor, broker_id=deal.broker_id, score=score, comment=comment, deal=deal
+    )
+    record_event(actor=actor, action="deal.rate_broker", obj=deal, organisation=side, changes=changes)
     notices.broker_rated(rating)
     return rating
 

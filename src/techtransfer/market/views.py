@@ -34,9 +34,7 @@ from techtransfer.market.forms import (
     AuctionForm,
     BidForm,
     CancelForm,
-    DealBrokerForm,
     DealForm,
-    DealRatingForm,
     DepositForm,
     InterestForm,
     ListingForm,
@@ -47,6 +45,7 @@ from techtransfer.market.models import AuctionSession, Deal, Listing
 from techtransfer.market.valuation import valuate
 from techtransfer.market.valuation_forms import ValuationForm
 from techtransfer.market.valuation_pdf import valuation_pdf
+from techtransfer.matchmaking.forms import BrokerForm, RatingForm
 
 S = ListingStatus
 PAGE_SIZE = 20
@@ -374,8 +373,8 @@ def deal_page(
     deal: Deal,
     *,
     status: int = 200,
-    broker_form: DealBrokerForm | None = None,
-    rating_form: DealRatingForm | None = None,
+    broker_form: BrokerForm | None = None,
+    rating_form: RatingForm | None = None,
 ) -> HttpResponse:
     """The deal page; with the broker or rating form sent back with its errors (`deal_broker`)."""
     user = _user(request)
@@ -405,7 +404,7 @@ def deal_page(
 
 
 def _broker_context(
-    user: User, deal: Deal, broker_form: DealBrokerForm | None, rating_form: DealRatingForm | None
+    user: User, deal: Deal, broker_form: BrokerForm | None, rating_form: RatingForm | None
 ) -> dict[str, Any]:
     """The deal's broker box: the form naming the broker, offered only to those who may name one now
     (`services.may_set_broker`); the rating form, to a member of a side once the deal is agreed
@@ -416,10 +415,10 @@ def _broker_context(
     ratings = list(deal.broker_ratings.select_related("organisation").order_by("pk")) if participant else []  # type: ignore[attr-defined]
     if side is not None and rating_form is None:
         mine = next((r for r in ratings if r.organisation_id == side.pk), None)
-        rating_form = DealRatingForm(initial={"score": mine.score, "comment": mine.comment} if mine else None)
+        rating_form = RatingForm(initial={"score": mine.score, "comment": mine.comment} if mine else None)
     may_set = services.may_set_broker(user, deal)
     return {
-        "broker_form": (broker_form or DealBrokerForm()) if may_set else None,
+        "broker_form": (broker_form or BrokerForm()) if may_set else None,
         "rating_form": rating_form if side is not None else None,
         "rating_side": side,
         "broker_ratings": ratings,
@@ -433,17 +432,17 @@ def deal_broker(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     its field, or above the page when the page offers no such form to this person now."""
     deal = _deal(request, pk)
     user = _user(request)
-    form: DealBrokerForm | DealRatingForm
+    form: BrokerForm | RatingForm
     if what == "broker":
-        form = DealBrokerForm(request.POST)
+        form = BrokerForm(request.POST)
     elif what == "rating":
-        form = DealRatingForm(request.POST)
+        form = RatingForm(request.POST)
     else:
         raise Http404
     if form.is_valid():
         d = form.cleaned_data
         try:
-            if isinstance(form, DealBrokerForm):
+            if isinstance(form, BrokerForm):
                 deal = services.set_deal_broker(actor=user, deal_id=deal.pk, username=d["username"])
                 done = _("%(broker)s now brokers this deal and has been told.") % {"broker": deal.broker}
             else:
@@ -465,7 +464,7 @@ def deal_broker(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 messages.error(
                     request, _("%(field)s: %(message)s") % {"field": label, "message": error} if label else error
                 )
-    if isinstance(form, DealBrokerForm):
+    if isinstance(form, BrokerForm):
         return deal_page(request, deal, status=400, broker_form=form)
     return deal_page(request, deal, status=400, rating_form=form)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.urls import reverse
@@ -27,7 +28,7 @@ from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import admin_ids, is_member, is_org_admin
 from techtransfer.matchmaking.choices import FINAL_STATES, InquiryStatus
 from techtransfer.matchmaking.errors import MatchErrors
-from techtransfer.matchmaking.models import BrokerRating, Inquiry, Message
+from techtransfer.matchmaking.models import BrokerRating, Inquiry, Message, RatingOfABroker
 from techtransfer.needs.selectors import need_for_matchmaking
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
@@ -111,6 +112,37 @@ def check_score(score: int) -> None:
     """A rating is 1 to 5 stars; DomainError SCORE (naming the field) otherwise."""
     if score not in range(1, 6):
         raise DomainError(MatchErrors.SCORE, details={"field": "score"})
+
+
+_Rating = TypeVar("_Rating", bound=RatingOfABroker)
+
+
+def save_rating(
+    model: type[_Rating],
+    *,
+    side: Organisation,
+    actor: User,
+    broker_id: int | None,
+    score: int,
+    comment: str,
+    **rated: Any,
+) -> tuple[_Rating, dict[str, list[Any]]]:
+    """`side`'s rating of the broker of what `rated` names (inquiry=… or deal=…), its score checked
+    (`check_score`) and its comment trimmed and cut to 500 characters, replacing the side's earlier one.
+    Returns the rating and the audit event's changes (score and comment before and after). Shared by
+    inquiries (`rate_broker`) and market deals (`market.services.rate_deal_broker`)."""
+    check_score(score)
+    comment = comment.strip()[:500]
+    before = model._default_manager.filter(organisation=side, **rated).first()
+    rating, _created = model._default_manager.update_or_create(
+        organisation=side, **rated,
+        defaults={"broker_id": broker_id, "rated_by": actor, "score": score, "comment": comment},
+    )  # fmt: skip
+    changes: dict[str, list[Any]] = {
+        "score": [before.score if before else None, score],
+        "comment": [before.comment if before else None, comment],
+    }
+    return rating, changes
 
 
 def _active_members(organisation_id: int, user_ids: set[int]) -> set[int]:
@@ -405,17 +437,10 @@ def rate_broker(*, actor: User, inquiry_id: int, score: int, comment: str = "") 
         raise DomainError(MatchErrors.NOT_RATABLE)
     if _broker_belongs_to(inquiry, side):
         raise DomainError(MatchErrors.BROKER_OF_RATING_SIDE)
-    check_score(score)
-    comment = comment.strip()[:500]
-    before = BrokerRating.objects.filter(inquiry=inquiry, organisation=side).first()
-    rating, _created = BrokerRating.objects.update_or_create(
-        inquiry=inquiry, organisation=side,
-        defaults={"broker_id": inquiry.broker_id, "rated_by": actor, "score": score, "comment": comment},
+    rating, changes = save_rating(
+        BrokerRating, side=side, actor=actor, broker_id=inquiry.broker_id, score=score, comment=comment,
+        inquiry=inquiry,
     )  # fmt: skip
-    changes = {
-        "score": [before.score if before else None, score],
-        "comment": [before.comment if before else None, comment],
-    }
     record_event(actor=actor, action="inquiry.rate_broker", obj=inquiry, organisation=side, changes=changes)
     notify(
         user_ids=[rating.broker_id],
