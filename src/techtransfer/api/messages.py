@@ -85,9 +85,9 @@ SENT_MESSAGES: Mapping[str, Any] = {
     "less_than_equal": filters.MAX_MESSAGE,
     "greater_than": _("%(field)s: give more than %(limit)s, not “%(value)s”."),
     "less_than": _("%(field)s: give less than %(limit)s, not “%(value)s”."),
-    "decimal_max_places": _("%(field)s: “%(value)s” has more than %(limit)s decimal places."),
-    "decimal_max_digits": _("%(field)s: “%(value)s” has more than %(limit)s digits."),
-    "decimal_whole_digits": _("%(field)s: “%(value)s” has more than %(limit)s digits before the decimal point."),
+    "decimal_max_places": filters.PLACES_MESSAGE,
+    "decimal_max_digits": filters.DIGITS_MESSAGE,
+    "decimal_whole_digits": filters.WHOLE_DIGITS_MESSAGE,
     "enum": SENT_CHOICE_MESSAGE,
     "literal_error": SENT_CHOICE_MESSAGE,
     "string_pattern_mismatch": filters.INVALID_MESSAGE,  # a choice (^(read|write)$): SENT_CHOICE_MESSAGE
