@@ -131,12 +131,18 @@ def value_error(field: forms.Field, label: str | None, error: ValidationError, t
         template = _invalid_message(field)
     if template is None or not _stock_message(field, str(error.code)):
         return None
-    value = shown_value(params["value"] if error.code == "invalid_choice" and "value" in params else typed)
+    value = params["value"] if error.code == "invalid_choice" and "value" in params else typed
+    message = say(template, label, value, params.get("limit_value", params.get("max", "")))
+    return ValidationError(message, code=error.code)
+
+
+def say(template: Any, label: str | None, value: Any, limit: Any = "") -> str:
+    """One of the refusals above (`CHOICE_MESSAGE`, `MIN_MESSAGE`, …) filled in: after the field's
+    `label`, or in its form without the label (`UNLABELLED`) when `label` is None, quoting `value`
+    (`shown_value`)."""
     if label is None:
         template = next(bare for labelled, bare in UNLABELLED if labelled is template)
-    limit = params.get("limit_value", params.get("max", ""))
-    message = str(template) % {"field": label, "value": value, "limit": limit}
-    return ValidationError(message, code=error.code)
+    return str(template) % {"field": label, "value": shown_value(value), "limit": limit}
 
 
 class FilterForm(forms.Form):

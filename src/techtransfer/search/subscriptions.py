@@ -117,24 +117,22 @@ def _range_errors(name: str, label: str | None, values: Sequence[float]) -> list
     for value in values:
         limit: float | str = ""
         if not math.isfinite(value):
-            pair = (filters.NUMBER_MESSAGE, filters.NUMBER_VALUE_MESSAGE)
+            template = filters.NUMBER_MESSAGE
         elif name not in services.RANGE_BOUNDS:
             continue
         else:
             low, high, whole = services.RANGE_BOUNDS[name]
             if whole and value != int(value):
-                pair = (filters.WHOLE_NUMBER_MESSAGE, filters.WHOLE_NUMBER_VALUE_MESSAGE)
+                template = filters.WHOLE_NUMBER_MESSAGE
             elif not whole and round(value, 2) != value:
-                pair, limit = (filters.PLACES_MESSAGE, filters.PLACES_VALUE_MESSAGE), 2
+                template, limit = filters.PLACES_MESSAGE, 2
             elif value < low:
-                pair, limit = (filters.MIN_MESSAGE, filters.MIN_VALUE_MESSAGE), low
+                template, limit = filters.MIN_MESSAGE, low
             elif value > high:
-                pair, limit = (filters.MAX_MESSAGE, filters.MAX_VALUE_MESSAGE), high
+                template, limit = filters.MAX_MESSAGE, high
             else:
                 continue
-        template = pair[0] if label is not None else pair[1]
-        shown = filters.shown_value(_bound_text(value))
-        said.append(str(template) % {"field": label, "value": shown, "limit": limit})
+        said.append(filters.say(template, label, _bound_text(value), limit))
     return list(dict.fromkeys(said))
 
 
