@@ -85,7 +85,7 @@ class CatalogueFilterForm(ValueMessagesMixin, StyledForm):
     transfer_mode = forms.ChoiceField(label=_("Transfer mode"), choices=[ANY, *TransferMode.choices], required=False)
     published_year = _year_field(_("Published in year"), required=False)
     embodiment = forms.ChoiceField(
-        label=_("Form of embodiment"), choices=[ANY, *EmbodimentForm.choices], required=False
+        label=_("Form of the results"), choices=[ANY, *EmbodimentForm.choices], required=False
     )
     evaluation_level = forms.ChoiceField(
         label=_("Evaluation level"), choices=[ANY, *EvaluationLevel.choices], required=False

@@ -135,7 +135,7 @@ class TransferMode(models.TextChoices):
     ASSIGNMENT = "assignment", _("Assignment (转让)")
     LICENCE = "licence", _("Licence (许可)")
     EQUITY = "equity", _("Equity investment (作价入股)")
-    JOINT_DEVELOPMENT = "joint_development", _("Joint development (合作开发)")
+    JOINT_DEVELOPMENT = "joint_development", _("Cooperative development (合作开发)")
     SERVICE = "service", _("Technical service (技术服务)")
     OTHER = "other", _("Other")
 

@@ -67,7 +67,7 @@ class Achievement(models.Model):
     )
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     embodiment = models.CharField(
-        _("form of embodiment"), max_length=12, choices=EmbodimentForm.choices, default=EmbodimentForm.NEW_TECHNOLOGY
+        _("form of the results"), max_length=12, choices=EmbodimentForm.choices, default=EmbodimentForm.NEW_TECHNOLOGY
     )
     evaluation_level = models.CharField(
         _("evaluation level"), max_length=16, choices=EvaluationLevel.choices, default=EvaluationLevel.NOT_EVALUATED

@@ -58,7 +58,7 @@ def amount_problems(
             AmountProblem("non_technical_costs", str(_("Non-technical costs cannot be more than the contract amount.")))
         )
     if c < 0:
-        out.append(AmountProblem("carrier_costs", str(_("Carrier costs cannot be negative."))))
+        out.append(AmountProblem("carrier_costs", str(_("The cost of goods supplied cannot be negative."))))
     elif 0 <= n < c:
         out.append(
             AmountProblem(
@@ -70,7 +70,7 @@ def amount_problems(
         out.append(
             AmountProblem(
                 "carrier_note",
-                str(_("Explain why the carrier items are a reasonable quantity (合理数量标的物).")),
+                str(_("Explain why the goods supplied are a reasonable quantity (合理数量标的物).")),
             )
         )
     return out

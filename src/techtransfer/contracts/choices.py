@@ -27,8 +27,8 @@ class ContractType(models.TextChoices):
     DEVELOPMENT = "development", _("Technology development (技术开发)")
     TRANSFER = "transfer", _("Technology transfer (技术转让)")
     LICENSING = "licensing", _("Technology licensing (技术许可)")
-    CONSULTING = "consulting", _("Technology consulting (技术咨询)")
-    SERVICE = "service", _("Technology service (技术服务)")
+    CONSULTING = "consulting", _("Technical consulting (技术咨询)")
+    SERVICE = "service", _("Technical service (技术服务)")
 
 
 class ContractSubtype(models.TextChoices):
@@ -45,9 +45,9 @@ class ContractSubtype(models.TextChoices):
     BIOMEDICAL_VARIETY = "biomedical_variety", _("New biomedical variety (生物医药新品种)")
     OTHER_TRANSFER = "other_transfer", _("Other (其他)")
     # 技术服务
-    GENERAL_SERVICE = "general_service", _("General technology service (一般技术服务)")
-    INTERMEDIARY = "intermediary", _("Technology intermediary (技术中介)")
-    TRAINING = "training", _("Technology training (技术培训)")
+    GENERAL_SERVICE = "general_service", _("General technical service (一般技术服务)")
+    INTERMEDIARY = "intermediary", _("Technical intermediary (技术中介)")
+    TRAINING = "training", _("Technical training (技术培训)")
 
 
 S = ContractSubtype
@@ -108,11 +108,11 @@ def ip_type_for(contract_type: str, subtype: str) -> str:
 class PlanCategory(models.TextChoices):
     """计划类别: which funding plan, if any, produced the technology."""
 
-    NATIONAL = "national", _("National plan (国家级计划)")
-    PROVINCIAL = "provincial", _("Provincial or ministerial plan (省部级计划)")
-    LOCAL = "local", _("City or county plan (地市县级计划)")
-    OTHER = "other", _("Other plan (其他计划)")
-    NONE = "none", _("Outside any plan (计划外)")
+    NATIONAL = "national", _("National programme (国家级计划)")
+    PROVINCIAL = "provincial", _("Provincial or ministerial programme (省部级计划)")
+    LOCAL = "local", _("City or county programme (地市县级计划)")
+    OTHER = "other", _("Other programme (其他计划)")
+    NONE = "none", _("Outside any programme (计划外)")
 
 
 class PartyRole(models.TextChoices):

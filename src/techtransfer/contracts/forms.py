@@ -304,7 +304,10 @@ class AmendForm(ValueMessagesMixin, StyledForm):
         label=_("Non-technical costs (yuan)"), max_digits=16, decimal_places=2, min_value=0
     )
     carrier_costs = forms.DecimalField(
-        label=_("Of which reasonable carrier costs (yuan)"), max_digits=16, decimal_places=2, min_value=0
+        label=_("Of which the cost of a reasonable quantity of goods supplied (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
     )
     carrier_note = forms.CharField(label=_("Carrier justification"), max_length=500, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=1000)

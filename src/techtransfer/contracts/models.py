@@ -60,7 +60,7 @@ class Contract(models.Model):
     tech_field = models.CharField(_("technical field"), max_length=32, choices=TechField.choices)
     ip_type = models.CharField(_("IP type"), max_length=24, choices=IPType.choices, default=IPType.NONE)
     plan_category = models.CharField(
-        _("plan category"), max_length=16, choices=PlanCategory.choices, default=PlanCategory.NONE
+        _("programme category"), max_length=16, choices=PlanCategory.choices, default=PlanCategory.NONE
     )
     signed_on = models.DateField(_("signing date"))
     term_start = models.DateField(_("term from"))
@@ -70,7 +70,10 @@ class Contract(models.Model):
         _("non-technical costs (yuan)"), default=Decimal(0), max_digits=16, decimal_places=2
     )
     carrier_costs = models.DecimalField(
-        _("of which reasonable carrier costs (yuan)"), default=Decimal(0), max_digits=16, decimal_places=2
+        _("of which the cost of a reasonable quantity of goods supplied (yuan)"),
+        default=Decimal(0),
+        max_digits=16,
+        decimal_places=2,
     )
     carrier_note = models.CharField(_("carrier justification"), max_length=500, blank=True)
     technology_amount = models.DecimalField(_("technology transaction amount (yuan)"), max_digits=16, decimal_places=2)

@@ -16,7 +16,7 @@ class ListingMode(models.TextChoices):
     SOLE_LICENCE = "sole_licence", _("Sole licence (排他许可)")
     NON_EXCLUSIVE_LICENCE = "non_exclusive_licence", _("Non-exclusive licence (普通许可)")
     EQUITY = "equity", _("Equity investment (作价入股)")
-    JOINT_DEVELOPMENT = "joint_development", _("Joint development (合作开发)")
+    JOINT_DEVELOPMENT = "joint_development", _("Cooperative development (合作开发)")
 
 
 class DealStatus(models.TextChoices):

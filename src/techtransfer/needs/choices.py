@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 class CooperationMode(models.TextChoices):
     ASSIGNMENT = "assignment", _("Assignment (转让)")
     LICENCE = "licence", _("Licence (许可)")
-    JOINT_DEVELOPMENT = "joint_development", _("Joint development (合作开发)")
+    JOINT_DEVELOPMENT = "joint_development", _("Cooperative development (合作开发)")
     COMMISSIONED = "commissioned", _("Commissioned development (委托开发)")
     SERVICE = "service", _("Technical service (技术服务)")
     OTHER = "other", _("Other")

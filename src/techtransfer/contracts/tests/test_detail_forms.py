@@ -114,8 +114,8 @@ def test_the_history_names_the_fields_and_formats_the_amounts(
     history = official.get(f"/contracts/{c.pk}/").content.decode().split('id="amendments">')[1].split("</ul>")[0]
     rows = [li.split("<br>")[1].removesuffix("</li>") for li in history.split("<li>")[1:]]
     assert rows == [
-        "Contract type: Technology transfer (技术转让) → Technology service (技术服务); "
-        "Subtype: Patent right (专利权) → Technology training (技术培训); "
+        "Contract type: Technology transfer (技术转让) → Technical service (技术服务); "
+        "Subtype: Patent right (专利权) → Technical training (技术培训); "
         "Contract amount (yuan): 1,000,000.00 → 2,000,000.00; Non-technical costs (yuan): 200,000.00 → 0.00; "
         "Technology transaction amount (yuan): 800,000.00 → 2,000,000.00",
         "Status: Registered → Cancelled",
