@@ -18,7 +18,8 @@ FINAL_STATES = frozenset({InquiryStatus.CONTRACT_SIGNED, InquiryStatus.CLOSED})
 class EntryKind(models.TextChoices):
     """What an entry of an inquiry's thread is: a participant's message, or a system entry that
     records a status change (who, when, from what to what) or the contract's registration number
-    recorded after the contract was signed (`services.record_contract_reference`); system entries are
+    recorded after the contract was signed or corrected (`services.record_contract_reference`,
+    `services.correct_contract_reference`); system entries are
     written in no language, shown in the reader's: `Message.shown_text`."""
 
     MESSAGE = "message", _("Message")

@@ -59,8 +59,22 @@ class MatchErrors:
     CONTRACT_REFERENCE_RECORDED = ErrorCode(
         "inquiry_contract_reference_recorded",
         _(
-            "This inquiry already names its contract's registration number; it is recorded once and "
-            "not changed afterwards."
+            "This inquiry already names its contract's registration number; it is recorded once. A "
+            "platform administrator can correct a wrong one."
         ),
         409,
     )
+    CORRECTION_NOT_ALLOWED = ErrorCode(
+        "inquiry_contract_reference_correction",
+        _("Only a platform administrator corrects a recorded contract registration number."),
+        403,
+    )
+    NOTHING_TO_CORRECT = ErrorCode(
+        "inquiry_contract_reference_none",
+        _("This inquiry names no contract registration number yet; record it instead of correcting it."),
+        409,
+    )
+    CORRECTION_SAME = ErrorCode(
+        "inquiry_contract_reference_same", _("This is the number already recorded; give the right one."), 400
+    )
+    CORRECTION_REASON = ErrorCode("inquiry_contract_reference_reason", _("Say why the number is corrected."), 400)

@@ -75,8 +75,8 @@ class ContractNumberForm(StyledForm):
     contract_reference = forms.CharField(
         label=_("Contract registration number"), max_length=64,
         help_text=_(
-            "The 16-digit registration number of the technology contract. It is recorded once and "
-            "cannot be changed afterwards."
+            "The 16-digit registration number of the technology contract. It is recorded once; a "
+            "platform administrator can correct a wrong one."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )  # fmt: skip
@@ -89,6 +89,24 @@ class ContractNumberForm(StyledForm):
         if not number:  # spaces only
             raise forms.ValidationError(self.fields["contract_reference"].error_messages["required"], code="required")
         return number
+
+
+class ContractCorrectionForm(ContractNumberForm):
+    """A platform admin's correction of a recorded contract number (`services.correct_contract_reference`):
+    the right number, checked as when recording, and why."""
+
+    reason = forms.CharField(
+        label=_("Why it is corrected"), max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract_reference"].label = _("Right contract registration number")
+        self.fields["contract_reference"].help_text = _(
+            "The 16-digit registration number of the technology contract. Both sides are told of the "
+            "correction, and the thread keeps the number it replaces."
+        )
 
 
 class MeetingForm(ValueMessagesMixin, StyledForm):

@@ -101,8 +101,9 @@ class Message(models.Model):
     `author` is who changed it and whose `params` say what changed: {"from", "to"} statuses and,
     when given, "reason" (closing) and "contract_reference" (contract signed); or the contract's
     registration number recorded after signing (`kind` CONTRACT, `services.record_contract_reference`,
-    params {"contract_reference"}). The entry stores codes and values, not a sentence, so that each
-    reader reads it in their own language (`shown_text`)."""
+    params {"contract_reference"}) or corrected by a platform admin (the same kind, params also
+    "previous" and "reason": `services.correct_contract_reference`). The entry stores codes and
+    values, not a sentence, so that each reader reads it in their own language (`shown_text`)."""
 
     Kind = EntryKind
 
@@ -134,6 +135,10 @@ class Message(models.Model):
         → “Letter of intent signed”.”, with the reason for closing or the contract number when given; the
         contract number recorded later, as “Contract registration number: 3601…”."""
         p = self.params
+        if self.kind == EntryKind.CONTRACT and p.get("previous"):  # corrected by a platform admin
+            return gettext("Contract registration number corrected: %(before)s → %(after)s. Reason: %(reason)s") % {
+                "before": p["previous"], "after": p.get("contract_reference", ""), "reason": p.get("reason", "")
+            }  # fmt: skip
         if self.kind == EntryKind.CONTRACT:
             return gettext("Contract registration number: %(number)s") % {"number": p.get("contract_reference", "")}
         if not self.is_status_change:

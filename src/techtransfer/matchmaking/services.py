@@ -349,6 +349,49 @@ def record_contract_reference(*, actor: User, inquiry_id: int, contract_referenc
     return inquiry
 
 
+def may_correct_contract_reference(user: User, inquiry: Inquiry) -> bool:
+    """Whether `user` may correct the recorded contract number of `inquiry`: a platform admin, once a
+    number is recorded (ADR 0014, addendum: the sides record once and cannot overwrite each other's)."""
+    return bool(user.is_authenticated and user.is_platform_admin and inquiry.contract_reference)
+
+
+@transaction.atomic
+def correct_contract_reference(*, actor: User, inquiry_id: int, contract_reference: str, reason: str) -> Inquiry:
+    """A platform admin replaces a wrong contract registration number recorded on an inquiry (with the
+    status or afterwards), saying why. Refused: NOT_FOUND for anyone taking no part; 403 for a
+    participant who is not a platform admin; 409 while no number is recorded (record it instead);
+    400 for a missing or malformed number (as when recording), for the number already recorded and
+    without a reason (`details["field"]` names the input). Checked under the row lock. Writes an
+    `inquiry.contract_reference_corrected` audit event ("before → after", the reason, the entry), a
+    thread entry (`Message` of kind CONTRACT with params {"contract_reference", "previous",
+    "reason"}) and tells both sides (`_tell`)."""
+    inquiry = _locked(actor, inquiry_id)
+    if not actor.is_platform_admin:
+        raise DomainError(MatchErrors.CORRECTION_NOT_ALLOWED)
+    if not inquiry.contract_reference:
+        raise DomainError(MatchErrors.NOTHING_TO_CORRECT)
+    number = contract_number(contract_reference)
+    if not number:
+        raise DomainError(MatchErrors.CONTRACT_REFERENCE_MISSING, details={"field": "contract_reference"})
+    if number == inquiry.contract_reference:
+        raise DomainError(MatchErrors.CORRECTION_SAME, details={"field": "contract_reference"})
+    why = " ".join(reason.split())[:500]
+    if not why:
+        raise DomainError(MatchErrors.CORRECTION_REASON, details={"field": "reason"})
+    before = inquiry.contract_reference
+    inquiry.contract_reference = number
+    inquiry.save(update_fields=["contract_reference", "updated_at"])
+    entry = Message.objects.create(
+        inquiry=inquiry, author=actor, kind=Message.Kind.CONTRACT,
+        params={"contract_reference": number, "previous": before, "reason": why},
+    )  # fmt: skip
+    record_event(actor=actor, action="inquiry.contract_reference_corrected", obj=inquiry,
+                 changes={"contract_reference": [before, number], "reason": why, "message": entry.pk})  # fmt: skip
+    _tell(inquiry, actor, lambda: _("%(subject)s: contract registration number corrected to %(number)s")
+          % {"subject": inquiry.subject, "number": number})  # fmt: skip
+    return inquiry
+
+
 def may_assign_broker(user: User, inquiry: Inquiry) -> bool:
     """Whether `user` may (re)assign the broker of `inquiry` now: an admin of either organisation or a
     platform admin, while the inquiry is unfinished (the broker of a finished one is the one who did

@@ -22,6 +22,7 @@ from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.matchmaking import access, selectors, services
 from techtransfer.matchmaking.forms import (
     BrokerForm,
+    ContractCorrectionForm,
     ContractNumberForm,
     InquiryForm,
     MeetingForm,
@@ -110,6 +111,10 @@ def _context(request: HttpRequest, inquiry: Inquiry, **forms: Any) -> dict[str, 
         "contract_form": (forms.get("contract_form") or ContractNumberForm())
         if services.may_record_contract_reference(request.user, inquiry)  # type: ignore[arg-type]
         else None,
+        # A platform admin's correction of a recorded number (`services.may_correct_contract_reference`).
+        "correct_form": (forms.get("correct_form") or ContractCorrectionForm())
+        if services.may_correct_contract_reference(request.user, inquiry)  # type: ignore[arg-type]
+        else None,
         # Offered only to those who may assign now (`services.may_assign_broker`), not to the broker.
         "broker_form": (forms.get("broker_form") or BrokerForm())
         if services.may_assign_broker(request.user, inquiry)  # type: ignore[arg-type]
@@ -140,7 +145,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """One endpoint per form on the thread page: message, status, contract number, meeting, broker, rating."""
+    """One endpoint per form on the thread page: message, status, contract number (and its correction),
+    meeting, broker, rating."""
     inquiry = _fetch(request, pk)
     user: User = request.user  # type: ignore[assignment]
     form: Any
@@ -161,6 +167,11 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         form = ContractNumberForm(request.POST)
         call = lambda d: services.record_contract_reference(  # noqa: E731
             actor=user, inquiry_id=pk, contract_reference=d["contract_reference"]
+        )
+    elif what == "correct":
+        form = ContractCorrectionForm(request.POST)
+        call = lambda d: services.correct_contract_reference(  # noqa: E731
+            actor=user, inquiry_id=pk, contract_reference=d["contract_reference"], reason=d["reason"]
         )
     elif what == "meeting":
         form = MeetingForm(request.POST)

@@ -1,7 +1,7 @@
 """An inquiry marked "contract signed" without the contract's registration number (the contract was
 registered later) gets it recorded once, by whoever may mark the contract signed: its participants.
 The number is checked as with the status change; the record is audited, is an entry of the thread
-and cannot be changed afterwards (ADR 0014, addendum).
+and is changed only by a platform admin's correction (ADR 0014, addendum).
 
 Personas: the outsider (university, other_org) asks the applicant enterprise, whose admin moves the
 inquiry on; province_reviewer takes no part in the inquiry.
@@ -29,7 +29,8 @@ NUMBER = "3601212026000042"
 WRONG = CONTRACT_NUMBER_FORMAT
 MISSING = "Give the technology contract's 16-digit registration number."
 RECORDED = (
-    "This inquiry already names its contract's registration number; it is recorded once and not changed afterwards."
+    "This inquiry already names its contract's registration number; it is recorded once. A platform administrator"
+    " can correct a wrong one."
 )
 NOT_SIGNED = "A contract registration number is recorded once the inquiry's status is “Contract signed”."
 
