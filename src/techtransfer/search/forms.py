@@ -244,14 +244,15 @@ class SearchForm(ValueMessagesMixin, StyledForm):
 
     def error_fields(self) -> dict[str, list[str]]:
         """The errors by field name, for the API: a facet's wrong value under the facet's name (as
-        saved searches report it), without the labelled copy the page shows above the form."""
+        saved searches report it), not also above the form as the page shows it; after the facet's
+        label when the form is `labelled`, as its other fields' messages are then."""
         labelled = {full for full, _bare in self.facet_errors.values()}
         fields = {
             name: kept
             for name, messages in self.errors.items()
             if (kept := [str(m) for m in messages if name != NON_FIELD_ERRORS or str(m) not in labelled])
         }
-        fields.update({name: [bare] for name, (_full, bare) in self.facet_errors.items()})
+        fields.update({name: [full if self.labelled else bare] for name, (full, bare) in self.facet_errors.items()})
         return fields
 
     def request_kwargs(self) -> dict[str, Any]:

@@ -190,7 +190,12 @@ def clean_criteria(
             errors[f"terms.{name}"] = [gettext("Unknown region code: %(values)s.") % {"values": run_in_list(unknown)}]
         elif allowed is not None and any(v not in allowed for v in kept):
             wrong = run_in_list(v for v in kept if v not in allowed)
-            errors[f"terms.{name}"] = [gettext("Unknown value: %(values)s.") % {"values": wrong}]
+            unknown_value = gettext("Unknown value: %(values)s.") % {"values": wrong}
+            errors[f"terms.{name}"] = [
+                gettext("%(field)s: %(message)s") % {"field": labels[name], "message": unknown_value}
+                if labelled
+                else unknown_value
+            ]
         elif kept:
             clean_terms[name] = kept
     clean_ranges: dict[str, list[float | None]] = {}
@@ -206,7 +211,10 @@ def clean_criteria(
         if refused:
             errors[f"ranges.{name}"] = refused
         elif lo is not None and hi is not None and lo > hi:
-            errors[f"ranges.{name}"] = [gettext("The upper bound must not be below the lower bound.")]
+            errors[f"ranges.{name}"] = [
+                gettext("The upper bound “%(upper)s” must not be below the lower bound “%(lower)s”.")
+                % {"upper": _bound_text(hi), "lower": _bound_text(lo)}
+            ]
         elif lo is not None or hi is not None:
             clean_ranges[name] = [lo, hi]
     if errors:

@@ -348,9 +348,9 @@ def test_api_refuses_criteria_the_search_page_could_not_show(client, owner, inde
     assert refused.json()["details"]["fields"] == {
         "types": ["Unknown record type: zzz."],
         "terms.region": ["Enter region codes of 2, 4 or 6 digits, separated by commas."],
-        "terms.plan_industry": ["Unknown value: a."],
+        "terms.plan_industry": ["Industry: Unknown value: a."],
         "terms.nonsense": ["Unknown filter."],
-        "ranges.trl": ["The upper bound must not be below the lower bound."],
+        "ranges.trl": ["The upper bound “1” must not be below the lower bound “9”."],
         "ranges.price": ["A range is [lower bound, upper bound]; either may be null."],
     }
     zh = client.post(

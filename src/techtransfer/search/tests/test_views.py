@@ -91,7 +91,9 @@ def test_filters_inside_the_engine(client, published):
     assert link.group(1) == reverse("search:search") + "?q=%E6%B0%B8%E7%A3%81&amp;plan_industry=new_energy"
     assert total(plan_industry="new_energy") == 1  # what the link shows
     api = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert api.status_code == 422 and api.json()["details"] == {"fields": {"plan_industry": ["Unknown value: bogus."]}}
+    assert api.status_code == 422 and api.json()["details"] == {
+        "fields": {"plan_industry": ["Industry: Unknown value: bogus."]}
+    }
     two = client.get("/api/v1/search", {"q": "永磁", "plan_industry": "bogus", "discipline": "x", "trl_min": "12"})
     assert sorted(two.json()["details"]["fields"]) == ["discipline", "plan_industry", "trl_min"]
     # Every keyword facet knows its values (listings declared the stage without them).
