@@ -80,6 +80,8 @@ KNOWN = {
     "内蒙古自治区": "Inner Mongolia Autonomous Region",
     "台湾省": "Taiwan Province",
     "市辖区": "City Districts",
+    # GB/T 2260's pseudo-city grouping a municipality's counties (重庆市 500200): not a place called Xian.
+    "县": "Counties",
     "新疆维吾尔自治区": "Xinjiang Uygur Autonomous Region",
     "省直辖县级行政区划": "County-level Divisions under the Province",
     "自治区直辖县级行政区划": "County-level Divisions under the Autonomous Region",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from techtransfer.core import uscc
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
@@ -67,33 +67,47 @@ def children_of(code: str) -> QuerySet[Region]:
 
 
 @functools.cache
-def _region_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+def _region_groups() -> tuple[tuple[tuple[str, str], tuple[tuple[str, str, str], ...]], ...]:
+    """Each province's (Chinese, English) name with (code, Chinese label, English label) of itself and its cities."""
     provinces = list(Region.objects.filter(parent__isnull=True).order_by("code"))
     cities: dict[str, list[Region]] = {}
     for city in Region.objects.filter(level="city").order_by("code"):
         cities.setdefault(city.parent_id or "", []).append(city)
     return tuple(
         (
-            p.name,
+            (p.name, p.name_en),
             (
-                (p.code, p.name),
-                *((c.code, _city_label(p, c)) for c in cities.get(p.code, []) if c.name != "市辖区"),
+                (p.code, p.name, p.name_en),
+                *((c.code, *_city_label(p, c)) for c in cities.get(p.code, []) if c.name != "市辖区"),
             ),
         )
         for p in provinces
     )
 
 
-def _city_label(province: Region, city: Region) -> str:
-    """A city's name in a list of cities; a pseudo-city grouping directly governed counties (重庆市
-    "县") would read as a city called "县", so it is shown with its province."""
-    return f"{province.name}{city.name}" if city.name in GROUPING_NAMES else city.name
+def _city_label(province: Region, city: Region) -> tuple[str, str]:
+    """A city's name in a list of cities, in Chinese and in English; a pseudo-city grouping directly
+    governed counties (重庆市 "县") would read as a city called "县", so it is shown with its province."""
+    if city.name in GROUPING_NAMES:
+        return f"{province.name}{city.name}", f"{province.name_en} {city.name_en}"
+    return city.name, city.name_en
 
 
 def region_filter_choices() -> list[tuple[str, object]]:
-    """Provinces and their cities, grouped by province, for region filters (a code selects everything inside).
+    """Provinces and their cities, grouped by province, for region filters (a code selects everything inside);
+    on English pages each reads 江西省 (Jiangxi Province), as the region selects of the forms do.
 
     The regions never change while the process runs (they come from a shipped file), so the list is
     built once per process.
     """
-    return [("", _("All")), *[(name, list(options)) for name, options in _region_groups()]]
+    english = get_language() == "en"
+    return [
+        ("", _("All")),
+        *[
+            (
+                f"{name} ({name_en})" if english else name,
+                [(code, f"{zh} ({en})" if english else zh) for code, zh, en in options],
+            )
+            for (name, name_en), options in _region_groups()
+        ],
+    ]

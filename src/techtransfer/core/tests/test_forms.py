@@ -168,13 +168,43 @@ def test_the_contracts_list_with_a_wrong_filter_says_so(client, applicant_admin)
 def test_region_filters_name_county_groups_with_their_province():
     """GB/T 2260's pseudo-cities of directly governed counties (重庆市 500200 "县") would read as a
     city called "县" in a list of cities."""
+    from django.utils import translation
+
     from techtransfer.core.selectors import _region_groups, region_filter_choices
 
     _region_groups.cache_clear()
-    groups = dict(region_filter_choices()[1:])
+    with translation.override("zh-hans"):
+        groups = dict(region_filter_choices()[1:])
     assert ("500200", "重庆市县") in groups["重庆市"]
     assert ("469000", "海南省省直辖县级行政区划") in groups["海南省"]
     assert ("360100", "南昌市") in groups["江西省"]
+
+
+@pytest.mark.django_db
+def test_region_filters_read_in_english_on_english_pages():
+    """The achievements' region filter listed 北京市, 南昌市 … untranslated on English pages, where
+    every other region select reads 江西省 (Jiangxi Province)."""
+    from django.utils import translation
+
+    from techtransfer.core.selectors import _region_groups, region_filter_choices
+
+    _region_groups.cache_clear()
+    with translation.override("en"):
+        choices = region_filter_choices()
+    groups = dict(choices[1:])
+    assert choices[0] == ("", "All")
+    assert ("360000", "江西省 (Jiangxi Province)") in groups["江西省 (Jiangxi Province)"]
+    assert ("360100", "南昌市 (Nanchang City)") in groups["江西省 (Jiangxi Province)"]
+    assert ("500200", "重庆市县 (Chongqing Counties)") in groups["重庆市 (Chongqing)"]
+    with translation.override("zh-hans"):
+        assert ("360100", "南昌市") in dict(region_filter_choices()[1:])["江西省"]
+
+
+def test_the_counties_of_a_municipality_are_not_a_place_called_xian():
+    from techtransfer.core.region_names import english
+
+    assert english("县") == "Counties"
+    assert english("南昌县") == "Nanchang County"
 
 
 def test_role_choices_offer_government_roles_only_in_government_departments(applicant_org, gov_orgs):
