@@ -16,7 +16,7 @@ from techtransfer.core.forms import StyledForm, ValueMessagesMixin, datetime_inp
 from techtransfer.core.models import Organisation
 from techtransfer.needs.choices import SolverType
 from techtransfer.needs.errors import NeedErrors
-from techtransfer.needs.models import Criterion, Proposal
+from techtransfer.needs.models import CRITERION_NAME_LENGTH, Criterion, Proposal
 
 DEFAULT_AGREEMENT = _(
     "I will keep the full problem description confidential, submit only work I have the right to "
@@ -80,7 +80,7 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
 
     def clean_criteria(self) -> list[tuple[str, int]]:
         rows: list[tuple[str, int]] = []
-        for line in self.cleaned_data["criteria"].splitlines():
+        for number, line in enumerate(self.cleaned_data["criteria"].splitlines(), 1):
             if not line.strip():
                 continue
             # ｜ is the bar a Chinese input method types; the weight read as NFKC, so that ５０ is 50 (and
@@ -89,7 +89,13 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
             weight = unicodedata.normalize("NFKC", typed).strip()
             if not sep or not name.strip() or not (weight.isascii() and weight.isdigit()):
                 raise forms.ValidationError(_("Write each criterion as “name | weight”, e.g. “Feasibility | 40”."))
-            rows.append((name.strip()[:200], int(weight)))
+            if len(name.strip()) > CRITERION_NAME_LENGTH:
+                # Said, not cut: the rest of a long name was dropped without a word.
+                raise forms.ValidationError(
+                    _("A criterion's name has at most %(limit)s characters; the one on line %(line)s has %(count)s.")
+                    % {"limit": CRITERION_NAME_LENGTH, "line": number, "count": len(name.strip())}
+                )
+            rows.append((name.strip(), int(weight)))
         if not rows or any(w <= 0 for _n, w in rows) or sum(w for _n, w in rows) != 100:
             raise forms.ValidationError(_("Criteria weights must be positive and add up to exactly 100."))
         return rows

@@ -24,7 +24,16 @@ from techtransfer.core.roles import is_author, is_member, is_org_admin
 from techtransfer.needs import notices
 from techtransfer.needs.choices import ChallengeStatus, RankBand, SolverType
 from techtransfer.needs.errors import NeedErrors
-from techtransfer.needs.models import AgreementAcceptance, Challenge, Criterion, Expert, Need, Proposal, Score
+from techtransfer.needs.models import (
+    CRITERION_NAME_LENGTH,
+    AgreementAcceptance,
+    Challenge,
+    Criterion,
+    Expert,
+    Need,
+    Proposal,
+    Score,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -115,7 +124,8 @@ def create_challenge(
     agreement: str,
     criteria: Sequence[tuple[str, int]],
 ) -> Challenge:
-    """The seeker runs its published need as a challenge. Criteria weights must add up to 100."""
+    """The seeker runs its published need as a challenge. Criteria weights must add up to 100; each
+    criterion is named, in at most `CRITERION_NAME_LENGTH` characters."""
     need = Need.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=need_id).first()
     if need is None or not (
         actor.is_platform_admin
@@ -133,6 +143,11 @@ def create_challenge(
     weights = [w for _n, w in criteria]
     if not criteria or any(w <= 0 for w in weights) or sum(weights) != 100:
         raise DomainError(NeedErrors.WEIGHTS_INVALID, details={"field": "criteria"})
+    # Checked here, not cut: a longer name failed the column on PostgreSQL (a server error) and was
+    # stored whole on SQLite.
+    criteria = [(n.strip(), w) for n, w in criteria]
+    if any(not n or len(n) > CRITERION_NAME_LENGTH for n, _w in criteria):
+        raise DomainError(NeedErrors.CRITERION_NAME_INVALID, details={"field": "criteria"})
     challenge = Challenge.objects.create(
         need=need, bounty=bounty.quantize(CENT), split=[str(s) for s in shares], deadline=deadline,
         eligible_types=[str(t) for t in eligible_types], eligible_regions=list(eligible_regions),

@@ -21,6 +21,9 @@ class NeedErrors:
     WEIGHTS_INVALID = ErrorCode(
         "challenge_weights_invalid", _("Criteria weights must be positive and add up to exactly 100."), 400
     )
+    CRITERION_NAME_INVALID = ErrorCode(
+        "challenge_criterion_name_invalid", _("Give each criterion a name of at most 200 characters."), 400
+    )
     DEADLINE_IN_PAST = ErrorCode("challenge_deadline_past", _("The submission deadline must be in the future."), 400)
     AGREEMENT_REQUIRED = ErrorCode(
         "challenge_agreement_required", _("Accept the challenge agreement before you see the problem or submit."), 403

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.achievements.choices import PlanIndustry
@@ -128,11 +129,18 @@ class Challenge(models.Model):
 
     @property
     def eligible_region_names(self) -> list[str]:
-        """The eligible regions by their full names (江西省南昌市), in the order stored; a code no longer
-        known is shown as it is."""
+        """The eligible regions by their full names (江西省南昌市, with the English reading beside it on
+        English pages), in the order stored; a code no longer known is shown as it is."""
         regions = Region.objects.filter(code__in=self.eligible_regions).select_related("parent__parent")
-        names = {r.code: r.full_name for r in regions}
+        english = get_language() == "en"
+        names = {r.code: f"{r.full_name} ({r.full_name_en})" if english else r.full_name for r in regions}
         return [names.get(code, code) for code in self.eligible_regions]
+
+    @property
+    def eligible_regions_label(self) -> str:
+        """The eligible regions in one line: 江西省、江西省南昌市, or on English pages 江西省 (Jiangxi
+        Province); 江西省南昌市 (Nanchang City, Jiangxi Province)."""
+        return ("; " if get_language() == "en" else "、").join(self.eligible_region_names)
 
     @property
     def bounty_label(self) -> str:
@@ -148,12 +156,15 @@ class Challenge(models.Model):
         return [Decimal(str(s)) for s in self.split]
 
 
+CRITERION_NAME_LENGTH = 200
+
+
 class Criterion(models.Model):
     """One evaluation criterion of a challenge; weights of a challenge add up to 100."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("criterion"), max_length=200)
+    name = models.CharField(_("criterion"), max_length=CRITERION_NAME_LENGTH)
     weight = models.PositiveSmallIntegerField(_("weight"))
 
     class Meta:

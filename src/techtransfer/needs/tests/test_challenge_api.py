@@ -105,3 +105,32 @@ def test_score_shortlist_award_through_the_api(client, world):
     client.force_login(world.other_solver)
     mine = client.get(f"/api/v1/challenges/{ch.pk}/proposals").json()["items"]
     assert [(p["title"], p["rank_band"]) for p in mine] == [("方案乙", "not_scored")]
+
+
+def test_a_criterion_name_over_200_characters_is_refused(client, applicant_org, applicant_admin, county_reviewer):
+    """A longer name went to the 200-character column: a server error on PostgreSQL, stored whole on SQLite."""
+    need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
+    payload = {
+        "need_id": need.pk, "bounty": "5000.00", "split": ["100"], "deadline": in_a_year().isoformat(),
+        "eligible_types": ["individual"], "agreement": "协议", "criteria": [["可" * 201, 60], ["成本", 40]],
+    }  # fmt: skip
+    client.force_login(applicant_admin)
+    r = client.post("/api/v1/challenges", payload, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
+    message = "Give each criterion a name of at most 200 characters."
+    assert (r.status_code, r.json()) == (
+        422,
+        {
+            "code": "challenge_criterion_name_invalid",
+            "message": message,
+            "details": {"fields": {"criteria": [message]}},
+        },
+    )
+    payload["criteria"] = [["   ", 60], ["成本", 40]]
+    assert (
+        client.post("/api/v1/challenges", payload, content_type=JSON).json()["code"]
+        == "challenge_criterion_name_invalid"
+    )
+    assert not Challenge.objects.exists()
+    payload["criteria"] = [[" 可行性 ", 60], ["成本", 40]]
+    assert client.post("/api/v1/challenges", payload, content_type=JSON).status_code == 201
+    assert list(Challenge.objects.get().criteria.values_list("name", flat=True)) == ["可行性", "成本"]

@@ -87,3 +87,10 @@ def test_the_deadline_is_offered_as_iso_in_chinese():
     with translation.override("zh-hans"):
         html = str(ChallengeForm(initial={"deadline": at})["deadline"])
     assert 'type="datetime-local" name="deadline" value="2027-01-15T18:00"' in html
+
+
+def test_a_criterion_name_over_200_characters_is_refused_not_cut():
+    """The form kept the first 200 characters of a longer name without a word."""
+    form = _form(criteria=f"可行性 | 60\n\n{'成' * 201} | 40")
+    assert _errors(form) == {"criteria": ["A criterion's name has at most 200 characters; the one on line 3 has 201."]}
+    assert _form(criteria=f"可行性 | 60\n{'成' * 200} | 40").is_valid()

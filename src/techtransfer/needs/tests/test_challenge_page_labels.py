@@ -66,3 +66,14 @@ def test_the_proposals_table_scrolls_inside_the_page_on_a_phone(client, world):
         page = _page(client, world.seeker, ch)
     assert '<div class="table-responsive" id="proposals-table"><table class="table table-sm"><thead>' in page
     assert "</tbody></table></div>" in page
+
+
+def test_eligible_regions_read_in_english_on_english_pages(client, world):
+    """English pages listed the eligible regions in Chinese alone, joined with 、."""
+    ch = world.challenge
+    Challenge.objects.filter(pk=ch.pk).update(eligible_regions=["360000", "360100"])
+    client.force_login(world.solver)
+    english = client.get(f"/challenges/{ch.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(f"/challenges/{ch.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert " · regions 江西省 (Jiangxi Province); 江西省南昌市 (Nanchang City, Jiangxi Province)</dd>" in english
+    assert " · 行政区划 江西省、江西省南昌市</dd>" in chinese
