@@ -292,7 +292,9 @@ def test_panels_render_the_why_table_within_a_query_budget(world, client, outsid
     assert 'id="recommend-achievement"' in body
     assert f'data-pk="{world["fit"].pk}"' in body
     assert "Industry" in body and "✓" in body
-    assert 'title="东湖区: in the same city"' in body and 'title="Licence (许可)"' in body  # names, not codes
+    assert (
+        'title="东湖区 (Donghu District): in the same city"' in body and 'title="Licence (许可)"' in body
+    )  # names, not codes
     # session, user, memberships (visibility), the record, the candidates re-loaded (the database is
     # the truth), the unread-notification badge (the passage vectors were looked for just now)
     with django_assert_max_num_queries(6):

@@ -148,7 +148,10 @@ def test_region_and_ranges_have_chips_and_clear_filters_shows_only_with_a_filter
     assert chips is not None
     found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]*) ×</a>', chips.group(1))
     assert [(href.replace("&amp;", "&"), label) for href, label in found] == [
-        ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&price_max=90", "Region: 江西省"),  # by name, not by code
+        (
+            "?q=%E6%B0%B8%E7%A3%81&trl_min=5&price_max=90",
+            "Region: 江西省 (Jiangxi Province)",
+        ),  # by name, not by code; English read beside it
         ("?q=%E6%B0%B8%E7%A3%81&price_max=90&region=36", "Technology readiness level: ≥ 5"),
         ("?q=%E6%B0%B8%E7%A3%81&trl_min=5&region=36", "Price (10,000 yuan): ≤ 90"),
     ]
