@@ -591,7 +591,7 @@ def _name_regions(groups: Sequence[Group]) -> None:
     parts = [c for g in groups for item in g.items for c in item.components if c.name == "region" and c.detail]
     if not parts:
         return
-    names = services.region_names(c.detail for c in parts)
+    names = services.region_labels(c.detail for c in parts)
 
     def label(c: Component) -> str:
         return str(REGION_REASONS[c.value or 0.0] % {"region": names.get(c.detail) or c.detail})

@@ -140,18 +140,25 @@ def index_stamp() -> str:
 
 def region_names(prefixes: Iterable[str]) -> dict[str, str]:
     """The names of the regions that GB/T 2260 code prefixes stand for (36 → 江西省 from 360000,
-    3601 → 南昌市 from 360100), for those that exist: one query, none for no prefixes. On English
-    pages each reads 江西省 (Jiangxi Province), as regions do everywhere else."""
+    3601 → 南昌市 from 360100), for those that exist: one query, none for no prefixes."""
     from techtransfer.core.models import Region
-    from techtransfer.core.region_names import english
 
     padded = {p: p.ljust(6, "0") for p in set(prefixes)}
     if not padded:
         return {}
     names = dict(Region.objects.filter(code__in=set(padded.values())).values_list("code", "name"))
-    if get_language() == "en":
-        names = {code: f"{name} ({english(name)})" for code, name in names.items()}
     return {p: names[code] for p, code in padded.items() if code in names}
+
+
+def region_labels(prefixes: Iterable[str]) -> dict[str, str]:
+    """`region_names` as a page shows them: on English pages each reads 江西省 (Jiangxi Province), as
+    regions do everywhere else (a filter chip read "Region: 江西省")."""
+    names = region_names(prefixes)
+    if get_language() != "en":
+        return names
+    from techtransfer.core.region_names import english
+
+    return {code: f"{name} ({english(name)})" for code, name in names.items()}
 
 
 def unknown_regions(prefixes: Sequence[str]) -> list[str]:

@@ -40,7 +40,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.services import diff, record_event, snapshot
@@ -48,6 +48,7 @@ from techtransfer.core import filters
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.filters import region_code_prefix
 from techtransfer.core.models import Membership, User
+from techtransfer.core.region_names import english
 from techtransfer.core.wording import clause_separator, labelled, run_in_list
 from techtransfer.notifications.registry import register_kind
 from techtransfer.notifications.services import notify
@@ -776,6 +777,13 @@ def region_codes_of(subs: Iterable[SearchSubscription]) -> set[str]:
     return {v for sub in subs for name, values in sub.terms.items() if name in prefix for v in values}
 
 
+def _region_with_code(name: str, code: str) -> str:
+    """南昌市 (3601), or on English pages 南昌市 (Nanchang City, 3601): the name was Chinese alone there."""
+    if get_language() == "en":
+        return f"{name} ({english(name)}, {code})"
+    return gettext("%(name)s (%(code)s)") % {"name": name, "code": code}
+
+
 def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) -> list[str]:
     """Human-readable filters of a subscription ("Industry: New energy", "Region: 南昌市 (3601)", ...);
     `regions`: the region names already looked up (`services.region_names`), else looked up here."""
@@ -793,9 +801,7 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
             continue
         if tspec.kind == FilterKind.PREFIX:
             names = services.region_names(values) if regions is None else regions
-            shown = run_in_list(
-                gettext("%(name)s (%(code)s)") % {"name": names[v], "code": v} if v in names else v for v in values
-            )
+            shown = run_in_list(_region_with_code(names[v], v) if v in names else v for v in values)
         else:
             label = services.value_labeller(name)
             shown = run_in_list(label(v) for v in values)

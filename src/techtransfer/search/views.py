@@ -178,7 +178,7 @@ def range_chips(
     `regions`: the region filter's code prefixes, shown by name (36 → 江西省)."""
     out = []
     if regions:
-        names = services.region_names(regions)
+        names = services.region_labels(regions)
         shown = run_in_list(names.get(code, code) for code in regions)
         out.append((labelled(_("Region"), shown), _without_params(base, ["region"])))
     for name, (lo, hi) in ranges.items():

@@ -317,6 +317,20 @@ def test_description_labels_a_value_from_whichever_type_knows_it():
     assert subscriptions.describe(sub) == ["Transfer mode: Commissioned development (委托开发), Licence (许可)"]
 
 
+@pytest.mark.django_db
+def test_description_reads_regions_in_english_on_english_pages():
+    """English pages described a region filter in Chinese alone ("Region: 江西省 (36)")."""
+    from django.utils import translation
+
+    sub = SearchSubscription(query="", types=[], terms={"region": ["36", "3601", "99"]}, ranges={})
+    with translation.override("en"):
+        assert subscriptions.describe(sub) == [
+            "Region: 江西省 (Jiangxi Province, 36), 南昌市 (Nanchang City, 3601), 99"
+        ]
+    with translation.override("zh-hans"):
+        assert subscriptions.describe(sub) == ["所在地区：江西省（36）、南昌市（3601）、99"]
+
+
 def test_worker_heartbeat_sends_due_digests(publish_now, subscriber):
     from techtransfer.jobs.periodic import run_due
 
