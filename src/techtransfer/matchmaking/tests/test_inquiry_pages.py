@@ -120,3 +120,15 @@ def test_the_start_page_names_nothing_it_may_not_show(applicant_org, applicant_a
     draft = AchievementFactory(organisation=applicant_org, created_by=applicant_admin, name="未发布的成果")
     page = _as(outsider).get(f"/matchmaking/new/?achievement={draft.pk}").content.decode()
     assert 'id="inquiry-about"' not in page and "未发布的成果" not in page
+
+
+def test_labels_end_in_the_page_language_s_colon(inquiry, applicant_admin):
+    """Chinese pages read 下次会谈: 2027-… and 技术经纪人: — with a Latin colon and space."""
+    at = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).replace(second=0, microsecond=0)
+    services.schedule_meeting(actor=applicant_admin, inquiry_id=inquiry.pk, at=at, note="腾讯会议")
+    client = _as(applicant_admin)
+    shown = at.strftime("%Y-%m-%d %H:%M")
+    chinese = client.get(f"/matchmaking/{inquiry.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(f"/matchmaking/{inquiry.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'<p id="meeting">下次会谈：{shown} 腾讯会议</p>' in chinese and " · 技术经纪人：—</p>" in chinese
+    assert f'<p id="meeting">Next meeting: {shown} 腾讯会议</p>' in english and " · Broker: —</p>" in english

@@ -44,6 +44,13 @@ def gap() -> str:
     return colon_gap()
 
 
+@register.simple_tag
+def colon() -> str:
+    """After a label written out in a template ({% translate "Broker" %}{% colon %}…): Chinese's
+    full-width ： alone, ": " otherwise (Chinese pages read 技术经纪人: 冯, with a Latin colon)."""
+    return "：" if (get_language() or "").startswith("zh") else ": "
+
+
 @register.filter
 def wan(value: object) -> str:
     """An amount in 10,000 yuan as people read it: "50.00 万元" in Chinese, "500,000 yuan" in English
