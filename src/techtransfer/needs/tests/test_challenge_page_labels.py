@@ -71,9 +71,15 @@ def test_the_proposals_table_scrolls_inside_the_page_on_a_phone(client, world):
 def test_eligible_regions_read_in_english_on_english_pages(client, world):
     """English pages listed the eligible regions in Chinese alone, joined with 、."""
     ch = world.challenge
-    Challenge.objects.filter(pk=ch.pk).update(eligible_regions=["360000", "360100"])
+    Challenge.objects.filter(pk=ch.pk).update(
+        eligible_regions=["360000", "360100"], eligible_types=["individual", "team", "organisation"]
+    )
     client.force_login(world.solver)
     english = client.get(f"/challenges/{ch.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     chinese = client.get(f"/challenges/{ch.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert " · regions 江西省 (Jiangxi Province); 江西省南昌市 (Nanchang City, Jiangxi Province)</dd>" in english
-    assert " · 行政区划 江西省、江西省南昌市</dd>" in chinese
+    assert (
+        "Individual, Team, Organisation · regions 江西省 (Jiangxi Province); 江西省南昌市 (Nanchang City, Jiangxi Province)</dd>"
+        in english
+    )
+    # The solvers were joined with a Latin comma on Chinese pages too (个人, 团队, 机构).
+    assert "个人、团队、机构 · 行政区划 江西省、江西省南昌市</dd>" in chinese

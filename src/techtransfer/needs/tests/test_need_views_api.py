@@ -293,3 +293,19 @@ def test_the_create_page_of_a_need_that_runs_a_challenge_shows_the_challenge(cli
     response = client.get(reverse("challenges:create", args=[needs[0].pk]), HTTP_ACCEPT_LANGUAGE="en", follow=True)
     assert response.redirect_chain == [(reverse("challenges:detail", args=[challenge.pk]), 302)]
     assert [str(m) for m in response.context["messages"]] == ["This need already runs as a challenge."]
+
+
+def test_cooperation_modes_are_listed_with_the_page_language_s_separator(
+    client, applicant_org, applicant_admin, county_reviewer
+):
+    """Chinese pages listed them with a Latin comma (委托开发, 许可)."""
+    need = published_need(
+        org=applicant_org,
+        author=applicant_admin,
+        reviewer=county_reviewer,
+        cooperation_modes=["commissioned", "licence"],
+    )
+    chinese = client.get(f"/needs/{need.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(f"/needs/{need.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dd class="col-sm-9">委托开发、许可</dd>' in chinese
+    assert '<dd class="col-sm-9">Commissioned development (委托开发), Licence (许可)</dd>' in english
