@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -192,10 +194,7 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            if isinstance(done, Inquiry) and what == "broker":
-                messages.success(
-                    request, _("%(broker)s now brokers this inquiry and has been told.") % {"broker": done.broker}
-                )
+            messages.success(request, _said_done(what, done))
             return redirect("matchmaking:detail", pk)
     ctx = _context(request, inquiry, **{f"{what}_form": form})
     if ctx.get(f"{what}_form") is not form:
@@ -208,6 +207,22 @@ def inquiry_post(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                     request, _("%(field)s: %(message)s") % {"field": label, "message": error} if label else error
                 )
     return render(request, "matchmaking/detail.html", ctx, status=400)
+
+
+def _said_done(what: str, done: Any) -> str:
+    """What the thread page says after one of its forms was done (`inquiry_post`)."""
+    if what == "broker":
+        return _("%(broker)s now brokers this inquiry and has been told.") % {"broker": done.broker}
+    if what == "status":
+        return _("The inquiry's status is now “%(status)s”.") % {"status": done.get_status_display()}
+    if what == "meeting":
+        return _("Meeting scheduled for %(time)s.") % {"time": date_format(localtime(done.meeting_at), "Y-m-d H:i")}
+    return {
+        "message": _("Message sent."),
+        "contract": _("Contract registration number recorded."),
+        "correct": _("Contract registration number corrected; both sides have been told."),
+        "rating": _("Rating saved."),
+    }[what]
 
 
 @login_required
