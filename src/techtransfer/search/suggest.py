@@ -15,7 +15,9 @@ Five ways to match the text typed so far, tried in this order:
   (`Suggester._cjk_fuzzy_table`), not a scan; after the homophones, most used first. Only for text
   that is no keyword's or title's start or part: a real word is not corrected.
 A Latin word is shown as the records write it (TiO2). The search page offers the suggestions of a
-question that found nothing ("Did you mean": xitu → 稀土).
+question that found nothing ("Did you mean": xitu → 稀土); a Chinese word that none of these finds
+gets the look-alike corrections that public records hold, as that "did you mean" does (稀士永磁 →
+稀土永磁, `services.look_alike_questions`).
 
 Everything is looked up in sorted lists (bisect) and dictionaries built once per process from the
 index (titles, through the normal search path with the visibility of an anonymous visitor, so only
@@ -42,7 +44,7 @@ from django.contrib.auth.models import AnonymousUser
 from pypinyin import lazy_pinyin
 
 from techtransfer.search import services, text
-from techtransfer.search.lookalike import look_alike, variants
+from techtransfer.search.lookalike import is_word, look_alike, variants
 from techtransfer.search.registry import types
 
 LIMIT = 8
@@ -496,6 +498,15 @@ def suggest(query: str, limit: int = LIMIT) -> list[Suggestion]:
             titles = _titles_containing(norm, limit - len(kept), {s.text for s in kept})
             if titles:
                 found = kept + titles
+    if not found and len(norm) >= MIN_CJK_FUZZY_START and is_word(norm):
+        # 稀士永磁: no keyword or title holds it nor one of its one-character corrections, since 稀土永磁
+        # is in records' texts, not among their keywords. The look-alikes that public records hold,
+        # as the results page's "did you mean" offers them (none when a record holds the text as
+        # typed: a real word), then the titles holding the first.
+        alike = services.look_alike_questions(AnonymousUser(), norm, min(limit, 3), found=True)
+        found = [Suggestion(v, "keyword", "", "fuzzy") for v in alike]
+        if found and len(found) < limit:
+            found += _titles_containing(alike[0], limit - len(found), {s.text for s in found})
     return found
 
 

@@ -195,3 +195,28 @@ def test_homophone_words_are_shown_together_the_word_most_used_first():
     assert texts(table.suggest("中要")) == ["中药材", "中药", "中药复方", "重要原因", "重要标志"]
     rarer = suggest.Suggester(Counter({"中药材": 1, "重要原因": 4, "重要标志": 1}), [])
     assert texts(rarer.suggest("zhongyao")) == ["重要原因", "重要标志", "中药材"]
+
+
+@pytest.mark.django_db
+def test_a_word_no_keyword_holds_gets_the_look_alikes_records_hold(
+    client, fresh_table, verified, applicant_member, applicant_admin, province_reviewer,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """稀士永磁: 稀土永磁 is in a record's title, not among the keywords, so the table offered nothing
+    while the results page said "did you mean 稀土永磁"; the box offers it now, then the title."""
+    record = draft(verified, applicant_member, name="高矫顽力稀土永磁体制备方法", keywords=["矫顽力"])
+    other = draft(verified, applicant_member, name="储能系统", keywords=["储能"],
+                  abstract="对比了锂电池与“锂电地”（一种地下储能方案）的成本。")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(record, applicant_admin, province_reviewer)
+        publish(other, applicant_admin, province_reviewer)
+    assert suggest.get_suggester().suggest("稀士永磁") == []  # the table alone
+    api = client.get("/api/v1/search/suggest", {"q": "稀士永磁"}).json()
+    assert [(s["text"], s["kind"], s["how"], s["url"]) for s in api["suggestions"]] == [
+        ("稀土永磁", "keyword", "fuzzy", ""),
+        ("高矫顽力稀土永磁体制备方法", "title", "contains", f"/achievements/{record.pk}/"),
+    ]
+    # Text a record holds as typed is no typo, even where no keyword or title holds it: 锂电地 is not
+    # corrected to 锂电池, which a record holds too; 锂电弛, which none holds, is.
+    assert suggest.suggest("锂电地") == []
+    assert suggest.suggest("锂电弛") == [suggest.Suggestion("锂电池", "keyword", "", "fuzzy")]
