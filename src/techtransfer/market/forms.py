@@ -162,7 +162,7 @@ class DealForm(ValueMessagesMixin, OrganisationChoiceMixin, StyledForm):
                     "%(amount)s (10,000 yuan) is far from the asking price of %(asked)s (10,000 yuan): check "
                     "the unit. Tick “The amount is right” to propose it anyway."
                 )
-                % {"amount": amount, "asked": "–".join(str(p) for p in dict.fromkeys(asked))},
+                % {"amount": f"{amount:,}", "asked": "–".join(f"{p:,}" for p in dict.fromkeys(asked))},
             )
         return data
 
