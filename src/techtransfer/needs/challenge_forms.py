@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -87,6 +88,12 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
             # ², which passes isdigit() but not int(), is 2 rather than a 500).
             name, sep, typed = line.replace("｜", "|").rpartition("|")
             weight = unicodedata.normalize("NFKC", typed).strip()
+            if sep and name.strip() and re.fullmatch(r"[0-9]*[.,][0-9]+", weight):
+                # 50.5: the form is right, the weight is not a whole number (the form message misled).
+                raise forms.ValidationError(
+                    _("Criteria weights are whole numbers; line %(line)s has “%(weight)s”.")
+                    % {"line": number, "weight": weight}
+                )
             if not sep or not name.strip() or not (weight.isascii() and weight.isdigit()):
                 raise forms.ValidationError(_("Write each criterion as “name | weight”, e.g. “Feasibility | 40”."))
             if len(name.strip()) > CRITERION_NAME_LENGTH:

@@ -46,6 +46,16 @@ def test_a_criterion_without_a_name_and_an_ascii_number_is_refused(criteria):
     }
 
 
+@pytest.mark.parametrize(
+    ("criteria", "said"), [("可行性 | 50.5\n成本 | 49.5", "50.5"), ("可行性 | 60\n成本 | ４０．０", "40.0")]
+)
+def test_a_weight_with_decimals_is_refused_as_not_whole(criteria, said):
+    line = 1 if said == "50.5" else 2
+    assert _errors(_form(criteria=criteria)) == {
+        "criteria": [f"Criteria weights are whole numbers; line {line} has “{said}”."]
+    }
+
+
 def test_a_superscript_weight_is_read_as_its_digit():
     """² passes str.isdigit() but not int(): read as NFKC it is 2, not a server error."""
     form = _form(criteria="可行性 | ²\n成本 | 98")
