@@ -157,7 +157,8 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
     form = AchievementForm(request.POST or None)
     children = ChildrenForm(request.POST or None)
     chosen = request.POST.get("organisation") or str(orgs[0][0])
-    if request.method == "POST" and form.is_valid() and children.is_valid():
+    # Both checked (not `and`): the contributors' and IP items' errors are shown with the record's.
+    if request.method == "POST" and all([form.is_valid(), children.is_valid()]):
         try:
             pk, made = once.create_once(
                 user, request.POST, "achievements.achievement",
@@ -193,7 +194,8 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     loaded_at = concurrency.form_stamp(request, a)
     form = AchievementForm(request.POST or None, instance=a)
     children = ChildrenForm(request.POST or None, initial=initial_children)
-    if request.method == "POST" and form.is_valid() and children.is_valid():
+    # Both checked (not `and`): the contributors' and IP items' errors are shown with the record's.
+    if request.method == "POST" and all([form.is_valid(), children.is_valid()]):
         # The ModelForm changed `a` in memory; services work from the locked database row.
         try:
             if published:
