@@ -149,5 +149,5 @@ def test_the_scope_is_chosen_by_name_among_the_regions_the_user_may_read(client,
     client.force_login(platform_admin)
     options = client.get("/contracts/statistics/", HTTP_ACCEPT_LANGUAGE="en").context["region_options"]
     assert options[0] == ("", "All regions")
-    assert ("360000", "江西省") in options and ("360100", "\u3000南昌市") in options
+    assert ("360000", "江西省 (Jiangxi Province)") in options and ("360100", "\u3000南昌市 (Nanchang City)") in options
     assert not any(code == "360102" for code, _label in options)  # counties only inside a jurisdiction

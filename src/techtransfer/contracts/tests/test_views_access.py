@@ -251,8 +251,8 @@ def test_the_flow_matrix_names_the_rest_of_the_province(contracts, city_reviewer
     c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = c.get("/contracts/statistics/?year=all")
     st = response.context["st"]
-    assert (st.matrix.sellers, st.matrix.buyers) == (["南昌县"], ["Elsewhere in the province"])
-    assert [(s, b, n) for s, b, n, _ta in st.flows] == [("南昌县", "Elsewhere in the province", 1)]
+    assert (st.matrix.sellers, st.matrix.buyers) == (["南昌县 (Nanchang County)"], ["Elsewhere in the province"])
+    assert [(s, b, n) for s, b, n, _ta in st.flows] == [("南昌县 (Nanchang County)", "Elsewhere in the province", 1)]
     matrix = response.content.decode().split('id="flow-matrix"')[1].split("</table>")[0]
     assert '<th scope="col">Elsewhere in the province</th><th scope="col">Total</th>' in matrix
     assert "江西省" not in matrix
@@ -265,7 +265,7 @@ def test_the_flow_matrix_shows_no_empty_row_or_column(contracts, city_reviewer) 
     c.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = c.get("/contracts/statistics/?year=all").content.decode()
     table = page.split('id="flow-matrix">')[1].split("</table>")[0]
-    assert re.findall(r'<th scope="row">([^<]*)</th>', table) == ["南昌县", "Total"]
+    assert re.findall(r'<th scope="row">([^<]*)</th>', table) == ["南昌县 (Nanchang County)", "Total"]
     assert table.count('<td class="text-end">') == 1
     assert '<td class="text-end">800,000.00</td><th class="text-end">800,000.00</th>' in table
     assert '<th class="text-end" id="flow-matrix-total">800,000.00</th>' in table
@@ -273,7 +273,7 @@ def test_the_flow_matrix_shows_no_empty_row_or_column(contracts, city_reviewer) 
     wb = load_workbook(io.BytesIO(c.get("/contracts/statistics/export.xlsx?year=all").content))
     assert list(wb["Flow matrix"].iter_rows(values_only=True)) == [
         ("Seller \\ buyer", "Elsewhere in the province", "Total"),
-        ("南昌县", 800000, 800000),
+        ("南昌县 (Nanchang County)", 800000, 800000),
         ("Total", 800000, 800000),
     ]
 
