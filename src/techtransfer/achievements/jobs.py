@@ -13,6 +13,7 @@ from typing import IO, Any
 from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from techtransfer.achievements import io
 from techtransfer.achievements.access import may_export_organisation
@@ -141,6 +142,22 @@ def import_achievements(ctx: JobContext) -> dict[str, Any]:
 
         ctx.progress(outcome.rows, outcome.rows, summary)
         ctx.log(summary)
+        if params["mode"] == io.ImportMode.ALL_OR_NOTHING and outcome.errors and not outcome.created:
+            # As for a refused file: not a green "succeeded, created: 0", but what happened and what to do.
+            Job.objects.filter(pk=ctx.job.pk).update(result=outcome.result())
+            rejected, rows = outcome.rejected_rows, outcome.rows
+            raise JobFailed(
+                lambda: (
+                    ngettext(
+                        "Nothing was imported: %(rejected)d of %(rows)d rows has errors and the import was all or "
+                        "nothing. Correct the rows the report lists, then import the file again.",
+                        "Nothing was imported: %(rejected)d of %(rows)d rows have errors and the import was all or "
+                        "nothing. Correct the rows the report lists, then import the file again.",
+                        rejected,
+                    )
+                    % {"rejected": rejected, "rows": rows}
+                )
+            )
     return outcome.result()
 
 

@@ -679,6 +679,41 @@ def test_a_refused_file_fails_the_job_with_the_reason(
     assert not Achievement.objects.exists()
 
 
+def test_an_all_or_nothing_import_with_bad_rows_fails_the_job_saying_nothing_was_imported(
+    applicant_org, applicant_member, django_capture_on_commit_callbacks
+):
+    """It ended green, "Succeeded · created: 0", though the mode had saved nothing."""
+    c = en_client(applicant_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run_import_job(c, applicant_org, "成果.xlsx", xlsx_bytes(BAD_HEADER, BAD_ROWS), mode="all_or_nothing")
+    job.refresh_from_db()
+    message = (
+        "Nothing was imported: 5 of 7 rows have errors and the import was all or nothing. "
+        "Correct the rows the report lists, then import the file again."
+    )
+    with translation.override("en"):
+        assert (job.status, job.shown_message) == (JobStatus.FAILED, message)
+    assert job.result == {"created": 0, "errors": 5, "rows": 7, "rejected_rows": 5}
+    page = c.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'id="job-status">Failed<' in page and message in page and 'id="job-download"' in page
+    content = b"".join(c.get(f"/jobs/{job.pk}/download/").streaming_content).decode("utf-8-sig")
+    assert list(csv.reader(stdio.StringIO(content)))[1:] == [[str(r), f, m] for r, f, m in BAD_REPORT]
+    assert not Achievement.objects.exists()
+
+
+def test_an_all_or_nothing_import_without_bad_rows_succeeds(
+    applicant_org, applicant_member, django_capture_on_commit_callbacks
+):
+    c = en_client(applicant_member)
+    good_rows = [BAD_ROWS[0], BAD_ROWS[-1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run_import_job(c, applicant_org, "成果.xlsx", xlsx_bytes(BAD_HEADER, good_rows), mode="all_or_nothing")
+    job.refresh_from_db()
+    with translation.override("en"):
+        assert (job.status, job.shown_message) == (JobStatus.SUCCEEDED, "Rows: 2 · created: 2 · problems: 0")
+    assert sorted(Achievement.objects.values_list("name", flat=True)) == ["好成果一", "好成果二"]
+
+
 def test_the_job_list_shows_an_imports_file_and_counts(
     applicant_org, applicant_member, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
