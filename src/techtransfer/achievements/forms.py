@@ -143,6 +143,10 @@ class AchievementForm(ValueMessagesMixin, StyledModelForm):
         if start and end and end < start:
             self.add_error("research_end", _("The research cannot end before it starts."))
         trl = data.get("trl")
+        if trl is not None and not TRL_RANGE[Stage.EARLY][0] <= int(trl) <= TRL_RANGE[Stage.MATURE][1]:
+            # Refused by the field's own range (1–9) after this method: no stage follows from it, nor is
+            # a chosen stage refused for not fitting it (a second error for the same mistake).
+            trl = None
         if trl and not data.get("stage"):
             data["stage"] = stage_for_trl(int(trl))
         elif trl and data.get("stage") in TRL_RANGE:

@@ -56,6 +56,13 @@ def test_a_stage_at_the_edge_of_its_trls_or_left_empty_is_accepted(stage, trl):
     assert _errors(stage=stage, trl=trl) == {}
 
 
+@pytest.mark.parametrize(("trl", "message"), [("12", "Give 9 or less, not “12”."), ("0", "Give 1 or more, not “0”.")])
+@pytest.mark.parametrize("stage", ["", "middle", "early"])
+def test_a_trl_out_of_range_is_refused_once_whatever_the_stage(trl, message, stage):
+    """A stage was also refused "does not fit TRL 12" for the same mistake (seen in an import report)."""
+    assert _errors(trl=trl, stage=stage) == {"trl": [message]}
+
+
 @pytest.mark.parametrize(
     ("price", "message"),
     [
