@@ -38,6 +38,7 @@ from techtransfer.achievements.report_access import manages_programme
 from techtransfer.audit.services import record_event, snapshot
 from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
+from techtransfer.core.ids import typed_number
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.core.roles import is_member
 
@@ -192,10 +193,11 @@ def create_project(
     """An official of the programme's department adds a project that must report.
 
     The report is due `report_due`, or `programme.report_due_days` after `end_date`. The number is
-    unique within the programme (the database constraint decides under concurrency). Writes
+    stored as `typed_number` reads it (full-width characters ASCII, no spaces) and is unique within
+    the programme (the database constraint decides under concurrency). Writes
     `fundedproject.create`.
     """
-    number = number.strip()
+    number = typed_number(number)  # ２０２４１ＢＢＥ００１ is 20241BBE001: one project, not two
     if report_due is not None and report_due < end_date:
         raise DomainError(
             Errors.VALIDATION, details={"report_due": [gettext("The report cannot be due before the project ends.")]}

@@ -125,11 +125,19 @@ def test_project_numbers_are_unique_per_programme(project, programme, province_o
             owner_id=owner.pk, principal_investigator="李四", end_date=END,
         )  # fmt: skip
     assert exc.value.error == services.ReportErrors.PROJECT_NUMBER_TAKEN
+    # Typed on a Chinese keyboard (full-width) or with spaces, it is the same number (it was a second project).
+    for typed in ("２０２４１ＢＢＥ００１", "20241 BBE 001"):
+        with pytest.raises(DomainError) as exc:
+            services.create_project(
+                actor=province_official, programme_id=programme.pk, number=typed, title="重复",
+                owner_id=owner.pk, principal_investigator="李四", end_date=END,
+            )  # fmt: skip
+        assert exc.value.error == services.ReportErrors.PROJECT_NUMBER_TAKEN
     other = services.create_programme(
         actor=province_official, department_id=gov_orgs["province"].pk, name="另一计划", year=2024
     )
     services.create_project(
-        actor=province_official, programme_id=other.pk, number="20241BBE001", title="同号不同计划",
+        actor=province_official, programme_id=other.pk, number="２０２４１ＢＢＥ００１", title="同号不同计划",
         owner_id=owner.pk, principal_investigator="李四", end_date=END,
     )  # fmt: skip
     assert FundedProject.objects.filter(number="20241BBE001").count() == 2
