@@ -1,7 +1,7 @@
 """How an audit event's changes read on the log page: field names as the model labels them, choice
 values by their labels, a related record by its name (`name_related` loads them for a page), the keys
 of a JSON field by the labels its app registered (`register_key_labels`: a contract's checklist),
-a change as "before → after", nothing shown as Python (None, True, [...])."""
+a change as "before → after", a time in local time, nothing shown as Python (None, True, [...])."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from techtransfer.audit.models import AuditEvent
@@ -74,6 +76,11 @@ def _value(
         # In the registered order (PostgreSQL's jsonb keeps its own key order), then the others.
         order = [k for k in keys if k in value] + [k for k in value if k not in keys]
         return ", ".join(f"{keys.get(k, k)}: {_value(value[k], None)}" for k in order) or "—"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            # Stored as ISO in UTC (2026-12-08T02:11:01.347+00:00); read in local time, as the event's own time.
+            return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%Y-%m-%d %H:%M:%S")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))  # type: ignore[arg-type]
     if field is not None and field.many_to_one and names:

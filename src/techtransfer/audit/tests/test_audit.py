@@ -1,10 +1,12 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.audit.services import record_event
 from techtransfer.contracts import services as contracts
+from techtransfer.contracts.models import Contract
 from techtransfer.contracts.tests.factories import FULL_CHECKLIST, submitted
 from techtransfer.core import services
 from techtransfer.core.choices import OrganisationStatus
@@ -211,6 +213,9 @@ def test_the_log_names_related_records_and_checklist_conditions(
     with django_assert_max_num_queries(9):
         page = client.get("/audit/?action=contract.register").content.decode()
     assert "<strong>decided by</strong>: — → 王审核</div>" in page
+    # In local time (Asia/Shanghai), as the event's own time: it read 2026-12-08T02:11:01.347305+00:00.
+    registered_at = timezone.localtime(Contract.objects.get(pk=c.pk).registered_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"<strong>registered at</strong>: — → {registered_at}</div>" in page
     assert (
         "<strong>recognition checklist</strong>: — → The contract is signed and sealed by all parties: yes, "
         "The subject is technology"
