@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from techtransfer.achievements.catalogue_access import catalogue_entries
 from techtransfer.achievements.choices import TransferMode
 from techtransfer.achievements.models import Catalogue, CatalogueEntry
+from techtransfer.core.forms import region_full_label
 from techtransfer.core.wording import list_separator
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -80,7 +81,7 @@ def entry_rows(entries: Iterable[CatalogueEntry], *, start: int = 1) -> list[Ent
                 name=a.name,
                 registration_number=a.registration_number or "",
                 organisation=a.organisation.name,
-                region=a.region.full_name,
+                region=region_full_label(a.region),
                 industry=str(industry or ""),
                 stage=_("%(stage)s (TRL %(trl)s)") % {"stage": a.get_stage_display(), "trl": a.trl},
                 transfer_modes=sep.join(str(modes.get(m, m)) for m in (a.transfer_modes or [])),

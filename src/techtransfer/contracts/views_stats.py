@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from techtransfer.contracts import access, exports, selectors, subsidies
 from techtransfer.contracts.models import SubsidyRule
 from techtransfer.core.filters import region_of_code
+from techtransfer.core.forms import region_full_label
 from techtransfer.core.ids import parse_id
 from techtransfer.core.models import Region, User
 
@@ -47,7 +48,7 @@ class Scope:
 
 def _scope_name(prefix: str) -> str:
     region = Region.objects.filter(code=prefix.ljust(6, "0")).first() if prefix else None
-    return region.full_name if region is not None else _("All regions")
+    return region_full_label(region) if region is not None else _("All regions")
 
 
 def _scope(request: HttpRequest) -> Scope:

@@ -164,6 +164,11 @@ def region_label(region: Region) -> str:
     return f"{region.name} ({region.name_en})" if get_language() == "en" else region.name
 
 
+def region_full_label(region: Region) -> str:
+    """江西省南昌市南昌县, or in English 江西省南昌市南昌县 (Nanchang County, Nanchang City, Jiangxi Province)."""
+    return f"{region.full_name} ({region.full_name_en})" if get_language() == "en" else region.full_name
+
+
 class RegionChoiceMixin(ValueMessagesMixin, StyledForm):
     """Province → city → county selects; the most specific chosen level is the region."""
 

@@ -533,10 +533,13 @@ def test_xlsx_cell_values(published_catalogue, record):
         "Maturity", "Transfer modes", "Editorial note",
     ]  # fmt: skip
     assert [c.value for c in ws[4]] == [
-        1, "稀土永磁材料低成本制备技术", "360202610001", record.organisation.name, "江西省南昌市南昌县",
-        "New materials", "Mature (TRL 7)", "Licence (许可), Assignment (转让)", "适合中小企业转化。",
+        1, "稀土永磁材料低成本制备技术", "360202610001", record.organisation.name,
+        "江西省南昌市南昌县 (Nanchang County, Nanchang City, Jiangxi Province)", "New materials", "Mature (TRL 7)", "Licence (许可), Assignment (转让)", "适合中小企业转化。",
     ]  # fmt: skip
     assert ws.max_row == 4
+    with translation.override("zh-hans"):
+        data = export_xlsx(published_catalogue, list(catalogue_entries(published_catalogue)))
+    assert load_workbook(io.BytesIO(data)).active["E4"].value == "江西省南昌市南昌县"
 
 
 def test_docx_lists_entries_with_east_asian_font(published_catalogue):

@@ -210,14 +210,16 @@ def test_a_county_official_asking_for_the_province_is_shown_the_county(contracts
     response = c.get("/contracts/statistics/?region=360000&year=all")
     assert (response.status_code, response.context["st"].prefix, response.context["year"]) == (200, "360121", None)
     assert [str(m) for m in response.context["messages"]] == [
-        "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 are shown."
+        "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 "
+        "(Nanchang County, Nanchang City, Jiangxi Province) are shown."
     ]
     assert response.context["query"] == "year=all&region=360121"
     this_year = timezone.localdate().year
     response = c.get("/contracts/statistics/?region=999999&year=abc")
     assert (response.status_code, response.context["st"].prefix, response.context["year"]) == (200, "360121", this_year)
     assert [str(m) for m in response.context["messages"]] == [
-        "“999999” is not a region code; the statistics of 江西省南昌市南昌县 are shown.",
+        "“999999” is not a region code; the statistics of 江西省南昌市南昌县 "
+        "(Nanchang County, Nanchang City, Jiangxi Province) are shown.",
         f"“abc” is not a year from 1990 to 2100; {this_year} is shown.",
     ]
     response = c.get("/contracts/statistics/?year=1900")
@@ -237,7 +239,8 @@ def test_the_export_of_a_scope_outside_the_jurisdiction_leads_to_the_page_of_one
     assert (response.status_code, response["Location"]) == (302, "/contracts/statistics/?year=all&region=360121")
     page = c.get(response["Location"])
     assert [str(m) for m in page.context["messages"]] == [
-        "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 are shown."
+        "You may read the statistics of your jurisdiction only; those of 江西省南昌市南昌县 "
+        "(Nanchang County, Nanchang City, Jiangxi Province) are shown."
     ]
     ok = c.get("/contracts/statistics/export.xlsx?region=360121&year=all")
     assert (ok.status_code, ok["Content-Disposition"]) == (
@@ -298,7 +301,10 @@ def test_statistics_page_and_export_show_the_registered_contract(contracts, prov
     rows = list(wb["Contracts"].iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in rows] == ["已登记合同"]
     # The file names its scope (QA: only its file name did), regions by code and name, dates as dates.
-    assert summary[3:5] == [("Region", "江西省", None, None), ("Year of registration", "All years", None, None)]
+    assert summary[3:5] == [
+        ("Region", "江西省 (Jiangxi Province)", None, None),
+        ("Year of registration", "All years", None, None),
+    ]
     registered = contracts["registered"]
     assert rows[0][3] == f"{registered.seller_region_id} {registered.seller_region.name}"
     assert rows[0][7] == datetime.datetime.combine(timezone.localdate(registered.registered_at), datetime.time())

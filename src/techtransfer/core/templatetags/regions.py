@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
-from techtransfer.core.forms import region_label
+from techtransfer.core.forms import region_full_label, region_label
 from techtransfer.core.models import Region
 
 register = template.Library()
@@ -22,6 +21,4 @@ def region_shown(region: Region | None) -> str:
 def region_full_shown(region: Region | None) -> str:
     """江西省南昌市南昌县, or on English pages 江西省南昌市南昌县 (Nanchang County, Nanchang City,
     Jiangxi Province); "" for no region."""
-    if not isinstance(region, Region):
-        return ""
-    return f"{region.full_name} ({region.full_name_en})" if get_language() == "en" else region.full_name
+    return region_full_label(region) if isinstance(region, Region) else ""
