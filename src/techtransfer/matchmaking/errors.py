@@ -40,9 +40,11 @@ class MatchErrors:
     NO_TARGET = ErrorCode("inquiry_no_target", _("Choose a need, an achievement or an organisation."), 400)
     CONTRACT_REFERENCE = ErrorCode(
         "inquiry_contract_reference",
+        # Not "leave it empty": recording the number of a signed inquiry's contract requires it (the status
+        # form says it is optional there, in its help text).
         _(
             "A technology contract's registration number has 16 digits: the registration point's region "
-            "code (6), the year (4) and a serial number (6). Leave it empty if the contract is not registered yet."
+            "code (6), the year (4) and a serial number (6)."
         ),
         400,
     )

@@ -8,10 +8,12 @@ from techtransfer.matchmaking.choices import InquiryStatus
 from techtransfer.matchmaking.models import Inquiry
 from techtransfer.needs.tests.factories import published_need
 
-# What the status change and the recording of a contract number say of a malformed number (English).
+# What the status change and the recording of a contract number say of a malformed number (English);
+# not "leave it empty if the contract is not registered yet", which the recording, where it is
+# required, also said.
 CONTRACT_NUMBER_FORMAT = (
     "A technology contract's registration number has 16 digits: the registration point's region code (6), "
-    "the year (4) and a serial number (6). Leave it empty if the contract is not registered yet."
+    "the year (4) and a serial number (6)."
 )
 
 
