@@ -29,6 +29,7 @@ from techtransfer.contracts.services import deal_amount_problem, is_country_code
 from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, ValueMessagesMixin, date_input
+from techtransfer.core.ids import typed_number
 from techtransfer.core.models import Organisation, Region
 from techtransfer.market.models import Deal
 
@@ -208,7 +209,7 @@ class PartyForm(ValueMessagesMixin, StyledForm):
         return code
 
     def clean_region(self) -> Region | None:
-        code = self.cleaned_data.get("region", "").strip()
+        code = typed_number(self.cleaned_data.get("region", ""))  # ３６０１２１ is 360121, as the credit code reads
         if not code:
             return None
         region = Region.objects.filter(code=code).first()
