@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -40,10 +41,10 @@ class MonthField(forms.CharField):
     def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
         if isinstance(value, datetime.date):
             return value.replace(day=1)
-        text = str(value or "").strip()
+        text = unicodedata.normalize("NFKC", str(value or "")).strip()  # ２０２１－０３ typed on a Chinese keyboard
         if not text:
             return None
-        m = re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?(-\d{1,2})?", text)
+        m = re.fullmatch(r"(\d{4})[-./年](\d{1,2})月?(-\d{1,2})?", text, re.ASCII)
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise forms.ValidationError(_("Enter a year and month, for example 2024-06."), code="month")
         year, latest = int(m.group(1)), timezone.localdate().year + 1
@@ -133,6 +134,10 @@ class AchievementForm(ValueMessagesMixin, StyledModelForm):
         if value in CLASSIFIED_LEVELS:
             raise forms.ValidationError(str(AchievementErrors.CLASSIFIED.message), code="classified_refused")
         return value
+
+    def clean_sector_code(self) -> str:
+        """C3841 as typed on a Chinese keyboard (Ｃ３８４１) or in lower case; the model's pattern checks it."""
+        return unicodedata.normalize("NFKC", str(self.cleaned_data.get("sector_code") or "")).strip().upper()
 
     def clean_transfer_modes(self) -> list[str]:
         return [str(m) for m in self.cleaned_data.get("transfer_modes") or []]

@@ -1,6 +1,8 @@
 """The achievement form's checks: research months in a plausible range, a stage that fits the TRL, one
 error for a price refused as a number."""
 
+import datetime
+
 import pytest
 from django.utils import timezone, translation
 
@@ -54,6 +56,20 @@ def test_a_stage_clearly_off_the_trl_is_refused(stage, trl, label):
 )
 def test_a_stage_at_the_edge_of_its_trls_or_left_empty_is_accepted(stage, trl):
     assert _errors(stage=stage, trl=trl) == {}
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("Ｃ３８４１", "C3841"), ("c3841", "C3841"), (" C38 ", "C38")])
+def test_a_sector_code_typed_full_width_or_in_lower_case_is_read(typed, stored):
+    form = AchievementForm(data=valid_form_data(sector_code=typed))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["sector_code"] == stored
+
+
+@pytest.mark.parametrize(("typed", "year", "month"), [("２０２１－０３", 2021, 3), ("２０２１年３月", 2021, 3)])
+def test_a_research_month_typed_full_width_is_read(typed, year, month):
+    form = AchievementForm(data=valid_form_data(research_start=typed))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["research_start"] == datetime.date(year, month, 1)
 
 
 @pytest.mark.parametrize(("trl", "message"), [("12", "Give 9 or less, not “12”."), ("0", "Give 1 or more, not “0”.")])
