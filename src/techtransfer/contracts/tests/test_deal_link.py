@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.achievements.choices import AchievementStatus
 from techtransfer.achievements.tests.factories import AchievementFactory
@@ -167,6 +167,10 @@ def test_the_path_is_shown_on_contract_deal_and_achievement_pages(
     assert f'href="/market/deals/{agreed.pk}/"' in contract_page
     assert f'href="/market/listings/{agreed.listing_id}/"' in contract_page
     assert "360202610077" in contract_page and c.registration_number in contract_page
+    # Named as what it is (English read a bare "Path"; 转化路径 in Chinese).
+    with translation.override("en"):
+        english = client.get(f"/contracts/{c.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dt class="col-sm-5">Transfer path</dt><dd class="col-sm-7" id="contract-path">' in english
     deal_page = client.get(f"/market/deals/{agreed.pk}/").content.decode()
     # The deal has its contract: no second one is offered, and its old link says why the form is empty.
     assert c.registration_number in deal_page and "/contracts/new/?deal=" not in deal_page
