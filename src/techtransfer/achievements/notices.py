@@ -22,6 +22,9 @@ services inside their transaction: a change that rolls back notifies nobody.
   admins of each admitted, verified organisation, when the catalogue is published (on publishing, for
   every organisation admitted; on admitting, if it is published already). A draft is seen only by its
   editors, so admissions to a draft are told when it is published.
+- A funded project's achievement report overdue, when its programme's department sends reminders
+  (`reports.remind_project`): the owner organisation's admins, in their inbox and by e-mail as each
+  chose; the organisation's contact address gets the e-mail only.
 """
 
 from __future__ import annotations
@@ -34,7 +37,14 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.achievements.access import can_decide_revision, can_on_achievement
 from techtransfer.achievements.catalogue_access import may_view_catalogue
 from techtransfer.achievements.disclosure_access import DisclosureAction, can_on_disclosure
-from techtransfer.achievements.models import Achievement, AchievementRevision, Catalogue, CatalogueAccess, Disclosure
+from techtransfer.achievements.models import (
+    Achievement,
+    AchievementRevision,
+    Catalogue,
+    CatalogueAccess,
+    Disclosure,
+    FundedProject,
+)
 from techtransfer.achievements.selectors import holder_department
 from techtransfer.core.choices import OrganisationStatus
 from techtransfer.core.jurisdiction import nearest_reviewer_ids, reviewer_ids
@@ -53,6 +63,9 @@ ACHIEVEMENT_WAITING = register_kind("achievements.waiting", _("Achievements wait
 ACHIEVEMENT_OUTCOME = register_kind("achievements.outcome", _("Review decisions on my achievements"))
 CATALOGUE_ADMITTED = register_kind(
     "achievements.catalogue_admitted", _("Restricted catalogues my organisation may read")
+)
+REPORT_OVERDUE = register_kind(
+    "achievements.report_overdue", _("Reminders of my organisation's overdue achievement reports")
 )
 
 
@@ -212,4 +225,28 @@ def revision_decided(revision: AchievementRevision, *, actor: User) -> None:
         ),
         body=revision.comment,
         url=reverse("achievements:detail", args=[a.pk]),
+    )
+
+
+def report_overdue(project: FundedProject) -> None:
+    """Tell the owner organisation's admins that the achievement report of `project` is overdue."""
+    notify(
+        user_ids=admin_ids([project.owner_id]),
+        kind=REPORT_OVERDUE,
+        title=lambda: str(_("Overdue achievement report: %(number)s")) % {"number": project.number},
+        body=lambda: (
+            str(
+                _(
+                    "The achievement report of project %(number)s “%(title)s” (%(programme)s) was due on %(due)s "
+                    "and has not been filed."
+                )
+            )
+            % {
+                "number": project.number,
+                "title": project.title,
+                "programme": project.programme.name,
+                "due": project.report_due.isoformat(),
+            }
+        ),
+        url=reverse("reports:project_detail", args=[project.pk]),
     )

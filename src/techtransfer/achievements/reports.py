@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from techtransfer.achievements import notices
 from techtransfer.achievements.models import (
     Achievement,
     FundedProject,
@@ -40,7 +41,7 @@ from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.ids import typed_number
 from techtransfer.core.models import Membership, Organisation, User
-from techtransfer.core.roles import is_member
+from techtransfer.core.roles import admin_ids, is_member
 
 logger = logging.getLogger(__name__)
 
@@ -313,14 +314,25 @@ def _mail(project: FundedProject, recipients: list[str]) -> None:
         logger.exception("reminder mail for project %s failed", project.pk)
 
 
-def remind_project(*, actor: User | None, project: FundedProject, today: datetime.date) -> str:
-    """Record and (after commit) mail one reminder; returns "sent", "already_today" or "no_recipients".
+def _contact_alone(owner: Organisation) -> list[str]:
+    """The owner's contact address, unless an admin has it (the admins are told as they chose)."""
+    contact = (owner.contact_email or "").strip()
+    shared = Membership.objects.filter(
+        organisation=owner, is_active=True, role=Role.ORG_ADMIN, user__is_active=True, user__email__iexact=contact
+    ).exists()
+    return [contact] if contact and not shared else []
 
-    The unique (project, day) row decides: a second reminder on the same day finds it and does nothing.
-    Writes `fundedproject.remind`.
+
+def remind_project(*, actor: User | None, project: FundedProject, today: datetime.date) -> str:
+    """Record and send one reminder; returns "sent", "already_today" or "no_recipients".
+
+    The owner's active admins are told in their inbox and by e-mail, as each chose
+    (`notices.report_overdue`); the organisation's contact address, when no admin has it, gets the
+    e-mail (after commit). The unique (project, day) row decides: a second reminder on the same day
+    finds it and does nothing. Writes `fundedproject.remind` with the addresses reminded.
     """
     recipients = recipients_for(project.owner)
-    if not recipients:
+    if not recipients and not admin_ids([project.owner_id]):
         return "no_recipients"
     try:
         with transaction.atomic():
@@ -334,7 +346,10 @@ def remind_project(*, actor: User | None, project: FundedProject, today: datetim
                 organisation=project.programme.department,
                 changes={"sent_on": today.isoformat(), "recipients": recipients, "reminder": reminder.pk},
             )
-            transaction.on_commit(lambda: _mail(project, recipients))
+            notices.report_overdue(project)
+            contact = _contact_alone(project.owner)
+            if contact:
+                transaction.on_commit(lambda: _mail(project, contact))
     except IntegrityError:
         return "already_today"
     return "sent"

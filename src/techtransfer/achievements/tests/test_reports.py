@@ -24,6 +24,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.tests.factories import MembershipFactory, UserFactory
 from techtransfer.jobs.models import Job, JobStatus
 from techtransfer.jobs.services import start_job
+from techtransfer.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -153,22 +154,34 @@ def test_reminder_mails_admins_and_contact_once_a_day(
     with django_capture_on_commit_callbacks(execute=True):
         result = services.send_reminders(actor=province_official, programme_id=programme.pk, today=overdue_day)
     assert result.as_dict() == {"sent": 1, "already_today": 0, "no_recipients": 0}
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["applicant_admin@example.org", "office@applicant.example.org"]
-    assert "20241BBE001" in message.subject
-    assert f"/reports/projects/{project.pk}/" in message.body and "2025-06-29" in message.body
+    # The admin through the notifications (inbox and e-mail, as they chose), the contact address by e-mail.
+    assert [m.to for m in mail.outbox] == [["applicant_admin@example.org"], ["office@applicant.example.org"]]
+    for message in mail.outbox:
+        assert "20241BBE001" in message.subject
+        assert f"/reports/projects/{project.pk}/" in message.body and "2025-06-29" in message.body
+    notice = Notification.objects.get()
+    assert (notice.user, notice.kind, notice.url) == (
+        applicant_admin,
+        "achievements.report_overdue",
+        f"/reports/projects/{project.pk}/",
+    )
+    with translation.override("en"):
+        assert (notice.shown_title, notice.shown_body) == (
+            "Overdue achievement report: 20241BBE001",
+            f"The achievement report of project 20241BBE001 “{project.title}” ({programme.name}) was due on "
+            "2025-06-29 and has not been filed.",
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
         again = services.send_reminders(actor=province_official, programme_id=programme.pk, today=overdue_day)
     assert again.as_dict() == {"sent": 0, "already_today": 1, "no_recipients": 0}
-    assert len(mail.outbox) == 1
+    assert (len(mail.outbox), Notification.objects.count()) == (2, 1)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.send_reminders(
             actor=province_official, programme_id=programme.pk, today=overdue_day + datetime.timedelta(days=1)
         )
-    assert len(mail.outbox) == 2
+    assert (len(mail.outbox), Notification.objects.count()) == (4, 2)
     assert list(ReportReminder.objects.order_by("sent_on").values_list("sent_on", "sent_by")) == [
         (overdue_day, province_official.pk),
         (overdue_day + datetime.timedelta(days=1), province_official.pk),
@@ -209,7 +222,7 @@ def test_command_reminds_across_programmes(project, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         call_command("remind_overdue_reports", date=(DUE + datetime.timedelta(days=1)).isoformat())
     assert "reminders sent: 1" in capsys.readouterr().out
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the admin and the contact address
     assert ReportReminder.objects.get().sent_by is None
 
 
@@ -221,12 +234,12 @@ def test_job_reminds_with_the_starters_permissions(
         job = start_job(actor=province_official, kind="reports.remind_overdue", params=params)
     job.refresh_from_db()
     assert (job.status, job.result) == (JobStatus.SUCCEEDED, {"sent": 1, "already_today": 0, "no_recipients": 0})
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
     with django_capture_on_commit_callbacks(execute=True):
         refused = start_job(actor=city_official, kind="reports.remind_overdue", params=params)
     refused.refresh_from_db()
     assert refused.status == JobStatus.FAILED
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 # --- permissions ------------------------------------------------------------------------------------------------
@@ -381,7 +394,7 @@ def test_programme_page_filters_overdue_and_the_button_starts_the_job(
     assert response["Location"] == f"/jobs/{job.pk}/"
     job.refresh_from_db()
     assert job.result == {"sent": 10, "already_today": 0, "no_recipients": 0}
-    assert len(mail.outbox) == 10
+    assert len(mail.outbox) == 20  # each project: the admin and the contact address
 
 
 def test_owner_files_a_report_from_the_project_page(project, applicant_member):
