@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -158,9 +159,12 @@ def field_name(loc: Any) -> str:
 
 def sent_text(value: Any) -> str | None:
     """A body field's value as quoted in its message: a JSON string, number or boolean as written
-    (`true`, `1.5`); None for null, a list or an object, whose errors keep the API's own message."""
+    (`true`, `1.5`); None for null, a list or an object, whose errors keep the API's own message, and
+    for a number too large to read (1e400 reads as infinity: "inf" is not what was written)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, str | int | float):
         return str(value)
     return None

@@ -8,6 +8,7 @@ its parameters (`ctx`); the common ones get a translated message here, the rest 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,16 +34,20 @@ MESSAGES: Mapping[str, Any] = {
     "int_parsing": _WHOLE_NUMBER,
     "int_type": _WHOLE_NUMBER,
     "int_from_float": _WHOLE_NUMBER,
+    # A whole number longer than Python reads from text (4300 digits): said as the characters it may have.
+    "int_parsing_size": _("Ensure this value has at most %(max_length)s characters."),
     "float_parsing": _NUMBER,
     "float_type": _NUMBER,
     "decimal_parsing": _NUMBER,
     "decimal_type": _NUMBER,
+    "finite_number": _NUMBER,  # "NaN", "Infinity", 1e400: no number a field can keep
     "bool_parsing": _("Enter true or false."),
     "bool_type": _("Enter true or false."),
     "string_type": _("Enter text."),
     "string_unicode": _("The text holds a character that is not valid Unicode (a lone surrogate)."),
     "string_pattern_mismatch": _("Enter a value of the expected form."),
     "list_type": _("Give a list ([…])."),
+    "tuple_type": _("Give a list ([…])."),  # a fixed-length pair in JSON is a list: ["name", 30]
     "dict_type": _OBJECT,
     "model_type": _OBJECT,
     "model_attributes_type": _OBJECT,
@@ -58,6 +63,7 @@ MESSAGES: Mapping[str, Any] = {
     "datetime_from_date_parsing": _DATE,
     "json_invalid": _("The request body is not valid JSON."),
     "uuid_parsing": _("Enter a valid UUID."),
+    "email_invalid": _("Enter a valid email address."),  # core.schemas.Email (Django's own words)
     "extra_forbidden": _("Unknown field."),
 }
 
@@ -74,6 +80,9 @@ SENT_MESSAGES: Mapping[str, Any] = {
     "float_type": filters.NUMBER_MESSAGE,
     "decimal_parsing": filters.NUMBER_MESSAGE,
     "decimal_type": filters.NUMBER_MESSAGE,
+    "finite_number": filters.NUMBER_MESSAGE,
+    "int_parsing_size": filters.INVALID_MESSAGE,
+    "email_invalid": filters.INVALID_MESSAGE,
     "date_parsing": filters.DATE_MESSAGE,
     "date_type": filters.DATE_MESSAGE,
     "date_from_datetime_parsing": filters.DATE_MESSAGE,
@@ -129,6 +138,8 @@ def message(error: Mapping[str, Any], *, field: str = "", sent: str | None = Non
     if template is None:
         return str(error.get("msg", ""))
     ctx = dict(error.get("ctx") or {})
+    if kind == "int_parsing_size":
+        ctx.setdefault("max_length", sys.get_int_max_str_digits())
     if expected is not None:
         ctx["expected"] = expected
         template = MESSAGES["enum"]

@@ -420,3 +420,32 @@ def test_a_typed_query_parameter_is_refused_naming_it_and_quoting_the_value(clie
         }
     }
     assert client.get("/api/v1/audit/events?since=2026-03-01").status_code == 200
+
+
+def test_a_number_too_long_to_read_is_refused_in_the_request_language(client):
+    """A whole number of more than 4300 digits (beyond what Python reads from text) in a path or a
+    query was refused in pydantic's English ("Unable to parse input string as an integer, exceeded
+    maximum size"); found by fuzzing the API (schemathesis). A long but readable one is no record."""
+    digits = "9" * 4301
+    r = client.get(f"/api/v1/achievements/{digits}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (r.status_code, r.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "部分字段填写有误。",
+            "details": {"fields": {"pk": ["最多 4300 个字符。"]}},
+        },
+    )
+    r = client.get(f"/api/v1/achievements?organisation={digits}&page_size={digits}", HTTP_ACCEPT_LANGUAGE="en")
+    shown = "9" * 39 + "…"
+    assert (r.status_code, r.json()["details"]) == (
+        422,
+        {
+            "fields": {
+                "organisation": [f"organisation: “{shown}” is not valid."],
+                "page_size": [f"page_size: “{shown}” is not valid."],
+            }
+        },
+    )
+    r = client.get(f"/api/v1/achievements/{'9' * 30}", HTTP_ACCEPT_LANGUAGE="en")
+    assert (r.status_code, r.json()["code"]) == (404, "not_found")

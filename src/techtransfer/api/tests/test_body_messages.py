@@ -1,6 +1,8 @@
 """A request body's field the schema refuses is said as a typed query parameter is: its name and the
 value sent, quoted ("price: “abc” is not a number."), not pydantic's "Enter a number." naming neither."""
 
+import json
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -88,3 +90,52 @@ def test_need_listing_and_achievement_bodies(c, applicant_org):
         "price": ["price：“abc”不是数字。"],
     }
     assert not (Need.objects.exists() or Listing.objects.exists() or Achievement.objects.exists())
+
+
+def test_an_email_the_schema_refuses_is_said_in_the_request_language(c, applicant_org):
+    """pydantic's e-mail check answered in English whatever the language ("value is not a valid email
+    address: An email address must have an @-sign."); found by fuzzing the API (schemathesis)."""
+    url = f"/api/v1/organisations/{applicant_org.pk}/invitations"
+    assert _fields(c, url, {"email": "AAA"}) == {"email": ["email: “AAA” is not valid."]}
+    assert _fields(c, url, {"email": "a@localhost"}, "zh-hans") == {"email": ["email：“a@localhost”无效。"]}
+    assert _fields(c, url, {"email": 5}) == {"email": ["Enter text."]}
+    org = f"/api/v1/organisations/{applicant_org.pk}"
+    assert _fields(c, org, {"contact_email": "联系人@"}, "zh-hans", method="patch") == {
+        "contact_email": ["contact_email：“联系人@”无效。"]
+    }
+    registration = {
+        "name": "示范机构", "type": "enterprise", "uscc": "91360100MA35XXXXXX", "region": "360100",
+        "admin_username": "new_admin", "admin_email": "new@", "admin_password": "long-enough-pw",
+    }  # fmt: skip
+    assert _fields(Client(), "/api/v1/organisations", registration) == {
+        "admin_email": ["admin_email: “new@” is not valid."]
+    }
+    accepted = c.post(url, {"email": "new.member@example.org"}, content_type=JSON)
+    assert (accepted.status_code, accepted.json()["email"]) == (201, "new.member@example.org")
+
+
+def test_numbers_no_field_can_keep_and_pairs_sent_as_objects(c, applicant_org):
+    """A decimal given "NaN" or "Infinity" (1e400 reads as infinity), and a [name, weight] pair given as
+    an object, were refused in pydantic's English ("Input should be a finite number", "Input should be
+    a valid tuple"); found by fuzzing the API (schemathesis)."""
+    challenge = {
+        "need_id": 1, "bounty": "NaN", "split": ["Infinity", 1e400], "deadline": "2030-01-01T00:00:00Z",
+        "eligible_types": ["enterprise"], "agreement": "协议", "criteria": [{}, ["创新性", 100]],
+    }  # fmt: skip
+    body = json.dumps(challenge).replace("Infinity]", "1e400]")  # json.dumps writes 1e400 as Infinity
+    response = c.post("/api/v1/challenges", body, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response.json()["details"]) == (
+        422,
+        {
+            "fields": {
+                "bounty": ["bounty: “NaN” is not a number."],
+                "split.0": ["split.0: “Infinity” is not a number."],
+                "split.1": ["Enter a number."],
+                "criteria.0": ["Give a list ([…])."],
+            }
+        },
+    )
+    assert _fields(c, "/api/v1/challenges", {**challenge, "split": [100]}, "zh-hans") == {
+        "bounty": ["bounty：“NaN”不是数字。"],
+        "criteria.0": ["请给出列表（[…]）。"],
+    }
