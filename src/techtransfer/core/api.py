@@ -23,6 +23,7 @@ from techtransfer.core.schemas import (
     OrganisationUpdateIn,
     RegionOut,
     RegisteredOut,
+    SuspendIn,
     TransitionIn,
 )
 
@@ -110,7 +111,7 @@ def verify_organisation(request: HttpRequest, org_id: int, payload: TransitionIn
 
 
 @router.post("/organisations/{org_id}/suspend", response=OrganisationOut)
-def suspend_organisation(request: HttpRequest, org_id: int, payload: TransitionIn) -> Organisation:
+def suspend_organisation(request: HttpRequest, org_id: int, payload: SuspendIn) -> Organisation:
     user = require_user(request)
     access.get_organisation_for_user(user, org_id, action="review")
     return services.suspend_organisation(actor=user, organisation_id=org_id, reason=payload.comment)

@@ -80,6 +80,11 @@ class TransitionIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
+class SuspendIn(Schema):
+    # Kept as the organisation's `status_reason` (500 characters); required (`A reason is required.`).
+    comment: str = Field("", max_length=500, description="Why the organisation is suspended (required).")
+
+
 class UserOut(Schema):
     id: int
     username: str

@@ -182,6 +182,11 @@ def suspend_organisation(*, actor: User, organisation_id: int, reason: str) -> O
     if not reason.strip():
         # Named as the web form and the API call the reason: `comment`, as for the other decisions.
         raise DomainError(Errors.VALIDATION, details={"comment": [gettext("A reason is required.")]})
+    if len(reason) > (limit := Organisation._meta.get_field("status_reason").max_length or 0):
+        # The reason is kept as the organisation's `status_reason`; the review form and the API take
+        # a comment of up to 2000 characters for every decision (PostgreSQL refused a longer one: a 500).
+        message = gettext("Ensure this value has at most %(max_length)s characters.") % {"max_length": limit}
+        raise DomainError(Errors.VALIDATION, details={"comment": [message]})
 
     def update(org: Organisation) -> list[str]:
         org.status_reason = reason

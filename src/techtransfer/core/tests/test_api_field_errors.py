@@ -33,6 +33,26 @@ def test_a_suspension_without_a_reason_is_refused_under_comment(applicant_org, c
     assert Organisation.objects.get(pk=applicant_org.pk).status == OrganisationStatus.REGISTERED
 
 
+def test_a_suspension_reason_longer_than_the_organisation_keeps_is_refused(applicant_org, city_reviewer):
+    """The reason is kept in `status_reason` (500 characters) but the API took a comment of 2000:
+    PostgreSQL refused the save and the API answered 500 (found by fuzzing with schemathesis)."""
+    url = f"/api/v1/organisations/{applicant_org.pk}/suspend"
+    c = _client(city_reviewer)
+    response = c.post(url, {"comment": "过" * 501}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (response.status_code, response.json()) == (
+        422,
+        {
+            "code": "validation_error",
+            "message": "部分字段填写有误。",
+            "details": {"fields": {"comment": ["最多 500 个字符。"]}},
+        },
+    )
+    assert Organisation.objects.get(pk=applicant_org.pk).status == OrganisationStatus.REGISTERED
+    response = c.post(url, {"comment": "过" * 500}, content_type="application/json")
+    assert (response.status_code, response.json()["status"]) == (200, OrganisationStatus.SUSPENDED)
+    assert Organisation.objects.get(pk=applicant_org.pk).status_reason == "过" * 500
+
+
 def test_a_bad_list_filter_is_refused_under_its_name(client, applicant_org):
     """It answered Django's form errors as the whole of `details`."""
     response = client.get("/api/v1/organisations", {"type": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")

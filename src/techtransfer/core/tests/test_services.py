@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core import services, uscc
@@ -111,6 +111,19 @@ def test_suspend_needs_a_reason_then_reinstate(applicant_org, city_reviewer):
         "organisation.suspend",
         "organisation.reinstate",
     ]
+
+
+def test_a_suspension_reason_must_fit_the_organisation(applicant_org, city_reviewer):
+    """The review form takes a comment of 2000 characters for every decision; a suspension keeps its
+    reason in `status_reason` (500): a longer one is refused under `comment`, not left to the database."""
+    with translation.override("en"), pytest.raises(DomainError) as exc:
+        services.suspend_organisation(actor=city_reviewer, organisation_id=applicant_org.pk, reason="x" * 501)
+    assert (exc.value.error, exc.value.details) == (
+        Errors.VALIDATION,
+        {"comment": ["Ensure this value has at most 500 characters."]},
+    )
+    assert Organisation.objects.get(pk=applicant_org.pk).status == OrganisationStatus.REGISTERED
+    assert not AuditEvent.objects.exists()
 
 
 def test_update_profile_records_only_changed_fields(applicant_org, applicant_admin, applicant_member):
