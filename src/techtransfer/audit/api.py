@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 from techtransfer.audit.access import events_visible_to, may_browse_audit
 from techtransfer.audit.filters import AuditEventFilterSet
 from techtransfer.audit.models import AuditEvent
-from techtransfer.core.api_support import PageNumberPagination, require_user
+from techtransfer.core.api_support import DateTimeIn, PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 
 router = Router(tags=["audit"])
@@ -44,8 +44,8 @@ class AuditFilters(Schema):
     actor: str | None = None
     organisation: int | None = None
     request_id: str | None = None
-    since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
+    since: DateTimeIn | None = None
+    until: DateTimeIn | None = None
 
 
 class AuditExportFilters(AuditFilters):

@@ -5,19 +5,42 @@ Authentication itself (tokens, session, anonymous) is set once on the API root i
 an endpoint reads `request.user` and fetches through its app's `access.py`.
 """
 
+import datetime
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.models import User
+
+
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    """A date and time sent with a UTC offset PostgreSQL cannot take, as the same instant in UTC.
+    ISO 8601 (and pydantic) allow offsets up to ±23:59, PostgreSQL ±15:59 ("time zone displacement
+    out of range": a 500); any other offset is kept as sent (an export's filters show it). An instant
+    before year 1 or after 9999 in UTC is refused as no date and time."""
+    if value.tzinfo is None:
+        return value  # read in the platform's time zone, as the forms read it
+    try:
+        utc = value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise PydanticCustomError("datetime_parsing", "Input should be a valid datetime") from None
+    offset = value.utcoffset() or datetime.timedelta(0)
+    return value if abs(offset) < datetime.timedelta(hours=16) else utc
+
+
+# A date and time in a request (a body field or a query parameter): what pydantic reads, at an
+# offset PostgreSQL takes.
+DateTimeIn = Annotated[datetime.datetime, AfterValidator(_utc)]
 
 
 class ErrorOut(Schema):

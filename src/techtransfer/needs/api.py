@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from techtransfer.core.api_support import PageNumberPagination, require_user, words_filter_description
+from techtransfer.core.api_support import DateTimeIn, PageNumberPagination, require_user, words_filter_description
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.filters import CHOICE_MESSAGE, shown_value
 from techtransfer.needs import access, challenge_access, challenges, selectors, services
@@ -305,7 +305,7 @@ class ChallengeIn(Schema):
     need_id: int
     bounty: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
     split: list[Decimal] = Field(..., min_length=1, description="Percent per winning place, adding up to 100")
-    deadline: datetime.datetime
+    deadline: DateTimeIn
     eligible_types: list[str] = Field(..., min_length=1)
     eligible_regions: list[str] = []
     agreement: str = Field(..., min_length=1, max_length=8000)

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
@@ -275,3 +277,23 @@ def test_government_reads_the_events_of_the_records_it_may_open_only(
     assert actions(province_official) == government
     assert actions(applicant_admin) == everything
     assert actions(platform_admin) == everything
+
+
+def test_the_api_reads_a_time_at_any_utc_offset_as_its_instant(applicant_org, platform_admin):
+    """`since` at -20:58 failed on PostgreSQL (offsets up to ±15:59) with a 500, and one before year 1
+    in UTC on every database (found by fuzzing the API with schemathesis)."""
+    record_event(actor=None, action="organisation.test", obj=applicant_org)
+    c = Client()
+    c.force_login(platform_admin)
+    far = datetime.timezone(-datetime.timedelta(hours=20, minutes=58))
+    before = (timezone.now() - datetime.timedelta(hours=1)).astimezone(far).replace(microsecond=0)
+    after = before + datetime.timedelta(hours=2)
+    r = c.get("/api/v1/audit/events", {"since": before.isoformat(), "until": after.isoformat()})
+    assert (r.status_code, [e["action"] for e in r.json()["items"]]) == (200, ["organisation.test"])
+    assert c.get("/api/v1/audit/events", {"until": before.isoformat()}).json()["count"] == 0
+    r = c.get("/api/v1/audit/events", {"since": "0001-01-01T00:00:00+05:00"}, HTTP_ACCEPT_LANGUAGE="en")
+    message = (
+        "since: “0001-01-01T00:00:00+05:00” is not a date and time; write it as YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
+    )
+    assert (r.status_code, r.json()["details"]) == (422, {"fields": {"since": [message]}})

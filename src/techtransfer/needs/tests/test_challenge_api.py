@@ -134,3 +134,28 @@ def test_a_criterion_name_over_200_characters_is_refused(client, applicant_org, 
     payload["criteria"] = [[" 可行性 ", 60], ["成本", 40]]
     assert client.post("/api/v1/challenges", payload, content_type=JSON).status_code == 201
     assert list(Challenge.objects.get().criteria.values_list("name", flat=True)) == ["可行性", "成本"]
+
+
+def test_a_deadline_with_any_utc_offset_is_kept_as_its_instant(client, applicant_org, applicant_admin, county_reviewer):
+    """ISO 8601 allows offsets up to ±23:59, PostgreSQL ±15:59: a deadline sent at -20:58 failed the
+    save with a 500 ("time zone displacement out of range"); one before year 1 in UTC failed on every
+    database (found by fuzzing the API with schemathesis). The API keeps the instant, in UTC."""
+    need = published_need(org=applicant_org, author=applicant_admin, reviewer=county_reviewer)
+    far = datetime.timezone(-datetime.timedelta(hours=20, minutes=58))
+    deadline = in_a_year().astimezone(far).replace(microsecond=0)
+    payload = {
+        "need_id": need.pk, "bounty": "5000.00", "split": ["100"], "deadline": "0001-01-01T00:00:00+05:00",
+        "eligible_types": ["individual"], "agreement": "协议", "criteria": [["可行性", 100]],
+    }  # fmt: skip
+    client.force_login(applicant_admin)
+    r = client.post("/api/v1/challenges", payload, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
+    message = (
+        "deadline: “0001-01-01T00:00:00+05:00” is not a date and time; write it as YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
+    )
+    assert (r.status_code, r.json()["details"]) == (422, {"fields": {"deadline": [message]}})
+    payload["deadline"] = deadline.isoformat()
+    r = client.post("/api/v1/challenges", payload, content_type=JSON)
+    assert r.status_code == 201
+    assert datetime.datetime.fromisoformat(r.json()["deadline"]) == deadline
+    assert Challenge.objects.get().deadline == deadline
