@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from techtransfer.audit.models import AuditEvent
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.filters import FilterForm
+from techtransfer.core.instants import IsoDateTimeFilter
 
 
 class AuditFilterForm(FilterForm):
@@ -51,8 +52,8 @@ class AuditEventFilterSet(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor__username", label=_("Actor user name"))
     organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation ID"))
     request_id = django_filters.CharFilter(label=_("Request id"))
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("From"))
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Until"))
+    since = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("From"))
+    until = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Until"))
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From date"))
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To date"))
 

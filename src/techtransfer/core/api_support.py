@@ -20,22 +20,18 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from techtransfer.core.errors import DomainError, Errors
+from techtransfer.core.instants import storable
 from techtransfer.core.models import User
 
 
 def _utc(value: datetime.datetime) -> datetime.datetime:
-    """A date and time sent with a UTC offset PostgreSQL cannot take, as the same instant in UTC.
-    ISO 8601 (and pydantic) allow offsets up to ±23:59, PostgreSQL ±15:59 ("time zone displacement
-    out of range": a 500); any other offset is kept as sent (an export's filters show it). An instant
+    """A date and time sent with a UTC offset PostgreSQL cannot take, as the same instant in UTC
+    (`instants.storable`); any other offset is kept as sent (an export's filters show it). An instant
     before year 1 or after 9999 in UTC is refused as no date and time."""
-    if value.tzinfo is None:
-        return value  # read in the platform's time zone, as the forms read it
     try:
-        utc = value.astimezone(datetime.UTC)
+        return storable(value)
     except OverflowError:
         raise PydanticCustomError("datetime_parsing", "Input should be a valid datetime") from None
-    offset = value.utcoffset() or datetime.timedelta(0)
-    return value if abs(offset) < datetime.timedelta(hours=16) else utc
 
 
 # A date and time in a request (a body field or a query parameter): what pydantic reads, at an

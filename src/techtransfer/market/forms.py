@@ -16,6 +16,7 @@ from techtransfer.achievements.access import achievements_visible_to
 from techtransfer.achievements.choices import AchievementStatus, PlanIndustry
 from techtransfer.core.forms import StyledForm, ValueMessagesMixin, date_input, datetime_input
 from techtransfer.core.ids import parse_id
+from techtransfer.core.instants import DateTimeField
 from techtransfer.core.models import Membership, Organisation, User
 from techtransfer.market.access import listable_achievements
 from techtransfer.market.choices import DepositStatus, ListingMode
@@ -176,8 +177,8 @@ class AuctionForm(ValueMessagesMixin, StyledForm):
     min_increment = forms.DecimalField(
         label=_("Minimum increment (10,000 yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=datetime_input())
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=datetime_input())
+    starts_at = DateTimeField(label=_("Starts at"), widget=datetime_input())
+    ends_at = DateTimeField(label=_("Ends at"), widget=datetime_input())
     extension_window_minutes = forms.IntegerField(
         label=_("Extension window (minutes)"), min_value=0, max_value=120, initial=5
     )

@@ -9,6 +9,7 @@ from techtransfer.achievements import registration_numbers
 from techtransfer.achievements.selectors import registered_achievement_id
 from techtransfer.core.forms import StyledForm, ValueMessagesMixin, date_input, datetime_input
 from techtransfer.core.ids import parse_id
+from techtransfer.core.instants import DateTimeField
 from techtransfer.matchmaking.choices import ResultKind
 from techtransfer.matchmaking.events import SESSION_LINK
 
@@ -67,7 +68,7 @@ class ItemForm(ValueMessagesMixin, StyledForm):
 
 class SessionForm(ValueMessagesMixin, StyledForm):
     title = forms.CharField(label=_("Session"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=datetime_input())
+    starts_at = DateTimeField(label=_("Starts at"), widget=datetime_input())
     link = forms.CharField(
         label=_("Video link"), max_length=300, required=False, validators=[SESSION_LINK],
         widget=forms.URLInput(attrs={"placeholder": "https://"}),

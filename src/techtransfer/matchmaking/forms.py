@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import StyledForm, ValueMessagesMixin, datetime_input
+from techtransfer.core.instants import DateTimeField
 from techtransfer.matchmaking.choices import InquiryStatus
 from techtransfer.matchmaking.services import contract_number
 
@@ -110,7 +111,7 @@ class ContractCorrectionForm(ContractNumberForm):
 
 
 class MeetingForm(ValueMessagesMixin, StyledForm):
-    at = forms.DateTimeField(label=_("Meeting time"), widget=datetime_input())
+    at = DateTimeField(label=_("Meeting time"), widget=datetime_input())
     note = forms.CharField(label=_("Place or video link"), max_length=300, required=False)
 
     def clean_at(self) -> datetime.datetime:

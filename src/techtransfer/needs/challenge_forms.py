@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techtransfer.core.filters import region_of_code
 from techtransfer.core.forms import StyledForm, ValueMessagesMixin, datetime_input
+from techtransfer.core.instants import DateTimeField
 from techtransfer.core.models import Organisation
 from techtransfer.needs.choices import SolverType
 from techtransfer.needs.errors import NeedErrors
@@ -31,7 +32,7 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
         label=_("Shares of the winners (%)"), initial="100",
         help_text=_("One percentage per winning place, separated by commas, adding up to 100, e.g. 60,40."),
     )  # fmt: skip
-    deadline = forms.DateTimeField(label=_("Submission deadline"), widget=datetime_input())
+    deadline = DateTimeField(label=_("Submission deadline"), widget=datetime_input())
     eligible_types = forms.MultipleChoiceField(
         label=_("Eligible solvers"), choices=SolverType.choices, widget=forms.CheckboxSelectMultiple,
         initial=[t.value for t in SolverType],

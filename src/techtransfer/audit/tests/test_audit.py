@@ -297,3 +297,22 @@ def test_the_api_reads_a_time_at_any_utc_offset_as_its_instant(applicant_org, pl
         "YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
     )
     assert (r.status_code, r.json()["details"]) == (422, {"fields": {"since": [message]}})
+
+
+def test_the_page_reads_a_time_at_any_utc_offset_as_its_instant(applicant_org, platform_admin):
+    """The page's `since`/`until` (a hand-edited link) at -20:58 failed on PostgreSQL with a 500, and
+    one before year 1 in UTC on every database, as the API's did (`core.instants`)."""
+    record_event(actor=None, action="organisation.test", obj=applicant_org)
+    c = Client(headers={"accept-language": "en"})
+    c.force_login(platform_admin)
+    far = datetime.timezone(-datetime.timedelta(hours=20, minutes=58))
+    before = (timezone.now() - datetime.timedelta(hours=1)).astimezone(far).replace(microsecond=0)
+    page = c.get("/audit/", {"since": before.isoformat(), "until": (before + datetime.timedelta(hours=2)).isoformat()})
+    assert page.status_code == 200 and "organisation.test" in page.content.decode()
+    assert "organisation.test" not in c.get("/audit/", {"until": before.isoformat()}).content.decode()
+    early = c.get("/audit/", {"since": "0001-01-01T00:00:00+05:00"})
+    assert early.status_code == 200
+    assert (
+        "From: “0001-01-01T00:00:00+05:00” is not a date and time; write it as YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
+    ) in early.content.decode()

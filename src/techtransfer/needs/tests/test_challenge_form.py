@@ -104,3 +104,18 @@ def test_a_criterion_name_over_200_characters_is_refused_not_cut():
     form = _form(criteria=f"可行性 | 60\n\n{'成' * 201} | 40")
     assert _errors(form) == {"criteria": ["A criterion's name has at most 200 characters; the one on line 3 has 201."]}
     assert _form(criteria=f"可行性 | 60\n{'成' * 200} | 40").is_valid()
+
+
+def test_a_deadline_at_any_utc_offset_is_its_instant_and_one_before_year_1_is_refused():
+    """Typed by hand (the box is a date-time picker): -20:58 is past PostgreSQL's ±15:59 and is kept
+    as its instant in UTC; an instant before year 1 in UTC was a server error (`core.instants`)."""
+    form = _form(deadline="2031-03-01T10:00-20:58")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["deadline"] == datetime.datetime(2031, 3, 2, 6, 58, tzinfo=datetime.UTC)
+    assert form.cleaned_data["deadline"].utcoffset() == datetime.timedelta(0)
+    assert _errors(_form(deadline="0001-01-01T00:00+05:00")) == {
+        "deadline": [
+            "“0001-01-01T00:00+05:00” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+            "e.g. 2026-03-01T09:30."
+        ]
+    }
