@@ -27,6 +27,18 @@ def _email(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 Email = Annotated[EmailStr, WrapValidator(_email)]
 
 
+def _email_or_blank(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """`_email`, but empty text (or spaces) is "": an address that may be cleared."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return _email(value, handler)
+
+
+# An e-mail address a record may go without (an organisation's contact address): "" clears it, as the
+# web form's empty box does.
+EmailOrBlank = Annotated[EmailStr, WrapValidator(_email_or_blank)]
+
+
 class RegionOut(Schema):
     code: str
     name: str
@@ -72,7 +84,7 @@ class OrganisationUpdateIn(Schema):
     address: str | None = Field(None, max_length=200)
     website: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=4000)
-    contact_email: Email | None = None
+    contact_email: EmailOrBlank | None = Field(None, description='"" clears it.')
     contact_phone: str | None = Field(None, max_length=32)
 
 

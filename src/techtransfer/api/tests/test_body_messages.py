@@ -139,3 +139,20 @@ def test_numbers_no_field_can_keep_and_pairs_sent_as_objects(c, applicant_org):
         "bounty": ["bounty：“NaN”不是数字。"],
         "criteria.0": ["请给出列表（[…]）。"],
     }
+
+
+def test_an_organisation_contact_address_can_be_cleared_as_on_the_web_form(c, applicant_org):
+    """ "" clears the contact address (the web form's empty box does); only a malformed one is refused."""
+    url = f"/api/v1/organisations/{applicant_org.pk}"
+
+    def stored() -> str:
+        applicant_org.refresh_from_db()
+        return applicant_org.contact_email
+
+    assert c.patch(url, {"contact_email": "office@example.org"}, content_type=JSON).status_code == 200
+    assert stored() == "office@example.org"
+    assert c.patch(url, {"contact_email": None, "address": "南昌市"}, content_type=JSON).status_code == 200
+    assert stored() == "office@example.org"  # null: unchanged
+    for blank in ("", "  "):
+        assert c.patch(url, {"contact_email": blank}, content_type=JSON).status_code == 200
+        assert stored() == ""
