@@ -58,14 +58,32 @@ ERROR_ANSWERS = {
         "Validation failed, or a rule refused a field (code is the rule's, e.g. uscc_invalid); "
         "details.fields lists the fields' errors"
     ),
+    "409": (
+        "记录当前的状态不允许此操作，或与已有记录冲突（如 invalid_transition、*_taken、last_admin）· "
+        "The record's state does not allow this, or it conflicts with an existing record "
+        "(e.g. invalid_transition, *_taken, last_admin)"
+    ),
+    "429": (
+        "未登录的请求本分钟内过多（rate_limited；details.retry_after 秒后重试）· "
+        "Too many requests without sign-in this minute (rate_limited; retry after details.retry_after seconds)"
+    ),
+    "503": (
+        "数据库繁忙，未保存任何内容（busy；按 Retry-After 秒后重试）· "
+        "The database was busy and nothing was saved (busy; retry after Retry-After seconds)"
+    ),
 }
+WRITES = frozenset({"post", "put", "patch", "delete"})
 
 
-def _error_answers(operation: dict[str, Any]) -> list[str]:
-    """The error statuses an operation can answer, from its parameters and body."""
+def _error_answers(method: str, operation: dict[str, Any]) -> list[str]:
+    """The error statuses an operation can answer, from its method, parameters and body: every one
+    may be refused for too many anonymous requests (429); a change may conflict with the record's
+    state or another record (409), or find the database busy (503)."""
     where = {p.get("in") for p in operation.get("parameters", [])}
     body = "requestBody" in operation
-    statuses = ["401", "403"]
+    statuses = ["401", "403", "429"]
+    if method in WRITES:
+        statuses += ["409", "503"]
     if "path" in where:
         statuses.append("404")
     if body:
@@ -92,9 +110,9 @@ class PlatformAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 answers = operation.setdefault("responses", {})
-                for status in _error_answers(operation):
+                for status in _error_answers(method, operation):
                     answers.setdefault(status, {"description": ERROR_ANSWERS[status], "content": error})
         return schema
 

@@ -265,13 +265,16 @@ def test_openapi_and_local_docs(client):
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     assert spec["components"]["schemas"]["Error"]["required"] == ["code", "message", "details"]
     need = spec["paths"]["/api/v1/needs/{pk}"]
-    assert sorted(need["get"]["responses"]) == ["200", "401", "403", "404", "422"]
-    assert sorted(need["put"]["responses"]) == ["200", "400", "401", "403", "404", "422"]
+    assert sorted(need["get"]["responses"]) == ["200", "401", "403", "404", "422", "429"]
+    assert sorted(need["put"]["responses"]) == ["200", "400", "401", "403", "404", "409", "422", "429", "503"]
     assert need["get"]["responses"]["404"]["content"] == error
-    assert sorted(spec["paths"]["/api/v1/notifications/unread-count"]["get"]["responses"]) == ["200", "401", "403"]
-    assert sorted(spec["paths"]["/api/v1/search/subscriptions/{subscription_id}"]["delete"]["responses"]) == [
-        "204", "401", "403", "404", "422",
+    assert sorted(spec["paths"]["/api/v1/notifications/unread-count"]["get"]["responses"]) == [
+        "200", "401", "403", "429",
     ]  # fmt: skip
+    assert sorted(spec["paths"]["/api/v1/search/subscriptions/{subscription_id}"]["delete"]["responses"]) == [
+        "204", "401", "403", "404", "409", "422", "429", "503",
+    ]  # fmt: skip
+    assert need["put"]["responses"]["409"]["description"].endswith("(e.g. invalid_transition, *_taken, last_admin)")
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn.jsdelivr.net" not in docs
