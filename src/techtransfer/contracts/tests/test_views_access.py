@@ -433,7 +433,7 @@ def test_the_decision_endpoints_document_their_input_and_the_422(client) -> None
     spec = client.get("/api/v1/openapi.json").json()
     for action, schema, required in (("register", "RegisterIn", None), ("refuse", "RefuseIn", ["reason"])):
         operation = spec["paths"][f"/api/v1/contracts/{{contract_id}}/{action}"]["post"]
-        assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "422"]
+        assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "409", "422", "429", "503"]
         assert "details.fields" in operation["responses"]["422"]["description"]
         assert "409 `invalid_transition`" in operation["description"]
         assert spec["components"]["schemas"][schema].get("required") == required
