@@ -286,8 +286,7 @@ def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             done = ACTIONS[action](user, a.pk, comment)
         except DomainError as exc:
-            extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
-            refusal = f"{_moved_on(user, a, exc, request.POST.get('seen', '')) or exc.refusal} {extra}".strip()
+            refusal = _moved_on(user, a, exc, request.POST.get("seen", "")) or exc.refusal_in_full
         else:
             messages.success(request, _where_now(done))
             return redirect("achievements:detail", pk=a.pk)
@@ -310,8 +309,7 @@ def revision_decide(request: HttpRequest, pk: int, revision_id: int) -> HttpResp
             comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:
-        extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
-        messages.error(request, f"{exc.refusal} {extra}".strip())
+        messages.error(request, exc.refusal_in_full)
     else:
         said = _("Changes approved: the published record shows them.") if approve else _("Changes rejected.")
         messages.success(request, said)

@@ -131,13 +131,32 @@ class DomainError(Exception):
         return str(self.error.message)
 
     @property
+    def said_details(self) -> list[str]:
+        """The messages its details carry (each refused input's: {"comment": ["Say what must change."]}
+        or {"fields": {...}}), in order."""
+        named = self.details.get("fields")
+        groups = named if isinstance(named, dict) else self.details
+        return [str(m) for messages in groups.values() if isinstance(messages, list) for m in messages]
+
+    @property
     def refusal(self) -> str:
         """The message for someone refused an action on a record they are looking at: "does not exist
         or you may not see it" (how services refuse what a user may not act on, telling nothing of
-        the record) would be wrong there; they may not do this."""
+        the record) would be wrong there; they may not do this. A refused input says what its
+        details say ("Say what must change."), not "Some fields are not valid.", which names no
+        field on a page that shows the refusal above it."""
         if self.error == Errors.NOT_FOUND:
             return str(Errors.PERMISSION_DENIED.message)
+        if self.error == Errors.VALIDATION and (said := self.said_details):
+            return " ".join(said)
         return self.message  # e.g. "This record is now “Published”: …" when another window acted first
+
+    @property
+    def refusal_in_full(self) -> str:
+        """`refusal` followed by what its details say (a rule's own message and, say, its reason)."""
+        if self.error == Errors.VALIDATION:
+            return self.refusal
+        return " ".join([self.refusal, *self.said_details])
 
     @property
     def http_status(self) -> int:

@@ -226,10 +226,9 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
             form = CommentForm(request.POST)
             form.is_valid()
             apply_domain_error(form, exc)
-            messages.error(request, exc.refusal)
+            messages.error(request, exc.message)  # "Some fields are not valid.": the box says which and why
             return render(request, "needs/detail.html", _detail_context(request, need, comment_form=form))
-        extra = " ".join(str(v) for vs in exc.details.values() if isinstance(vs, list) for v in vs)
-        messages.error(request, f"{exc.refusal} {extra}".strip())
+        messages.error(request, exc.refusal_in_full)
     else:
         done = _submitted_to(need) if action == "submit" else str(ACTION_DONE.get(action, _("Done.")))
         messages.success(request, done)

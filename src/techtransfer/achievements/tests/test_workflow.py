@@ -461,7 +461,7 @@ def test_rejecting_a_revision_needs_the_reason(
     response = client.post(
         f"/achievements/{a.pk}/revisions/{revision.pk}/", {"decision": "reject", "comment": ""}, follow=True
     )
-    assert [str(m) for m in response.context["messages"]] == ["部分字段填写有误。 请填写理由。"]
+    assert [str(m) for m in response.context["messages"]] == ["请填写理由。"]
     revision.refresh_from_db()
     assert (revision.status, revision.decided_by) == (AchievementRevision.Status.PENDING, None)
     assert not AuditEvent.objects.filter(action="achievement.reject_revision").exists()
@@ -476,7 +476,7 @@ def test_declining_and_withdrawing_need_the_reason_and_a_withdrawn_record_shows_
     assert (exc.value.error, exc.value.details) == (Errors.VALIDATION, {"comment": ["Say what must change."]})
     client.force_login(applicant_admin)
     response = client.post(f"/achievements/{draft.pk}/action/", {"action": "decline", "comment": ""}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["部分字段填写有误。 请说明需要修改的内容。"]
+    assert [str(m) for m in response.context["messages"]] == ["请说明需要修改的内容。"]
     assert Achievement.objects.get(pk=draft.pk).status == S.PENDING_CONFIRMATION
     assert not AuditEvent.objects.filter(action="achievement.decline").exists()
     services.decline_achievement(actor=applicant_admin, achievement_id=draft.pk, comment="请补充成果简介。")
