@@ -14,7 +14,9 @@ from techtransfer.achievements.models import Disclosure, DisclosureDecision, Dis
 from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import StyledForm, StyledModelForm, ValueMessagesMixin
 
-_SEPARATOR = re.compile(r"\s*[|｜,，;；\t]\s*")  # ｜: the bar a Chinese input method types
+# ｜: the bar a Chinese input method types; ：/: as the registration form's contributor lines
+# write a share (孙研究员：100).
+_SEPARATOR = re.compile(r"\s*[|｜,，;；:：\t]\s*")
 
 
 class InventorsField(forms.CharField):

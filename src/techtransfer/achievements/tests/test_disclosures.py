@@ -651,6 +651,7 @@ def test_list_query_budget(discloser, office, university, django_assert_max_num_
         "张三 | 60 | 化学学院\n李四 | 40 | 化学学院",
         "张三｜60｜化学学院\n李四 ｜ 40 ｜ 化学学院",
         "张三，60，化学学院\n李四；40；化学学院",
+        "张三：60 | 化学学院\n李四: 40: 化学学院",  # the colon of the registration form's contributor lines
     ],
 )
 def test_inventor_lines_are_read_with_the_separators_a_chinese_keyboard_types(typed):
