@@ -32,6 +32,11 @@ def colon_gap() -> str:
     return "" if _chinese() else " "
 
 
+def colon() -> str:
+    """After a label written out on its own: Chinese's full-width ： alone, ": " otherwise."""
+    return "：" if _chinese() else ": "
+
+
 def labelled(label: object, value: object) -> str:
     """ "Industry: New materials" / "行业：新材料"."""
     return gettext("%(filter)s: %(value)s") % {"filter": label, "value": value}

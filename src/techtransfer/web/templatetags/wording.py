@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from techtransfer.core.wording import clause_separator, colon_gap, labelled, list_separator, run_in_list
+from techtransfer.core.wording import colon as colon_text
 
 register = template.Library()
 
@@ -48,7 +49,7 @@ def gap() -> str:
 def colon() -> str:
     """After a label written out in a template ({% translate "Broker" %}{% colon %}…): Chinese's
     full-width ： alone, ": " otherwise (Chinese pages read 技术经纪人: 冯, with a Latin colon)."""
-    return "：" if (get_language() or "").startswith("zh") else ": "
+    return colon_text()
 
 
 @register.filter
