@@ -26,7 +26,7 @@ from techtransfer.contracts.models import Contract, HistoricalTurnover
 from techtransfer.core.choices import OrganisationType, Role
 from techtransfer.core.jurisdiction import jurisdiction_q
 from techtransfer.core.models import GROUPING_NAMES, Membership, Region, User
-from techtransfer.core.region_names import english as english_region_name
+from techtransfer.core.region_names import shown as shown_region_name
 from techtransfer.core.roles import own_organisation_ids
 from techtransfer.market.models import Deal
 from techtransfer.market.selectors import agreed_deals_of_sellers
@@ -69,7 +69,7 @@ def statistics_region_options(regions: list[Region] | None) -> list[tuple[str, s
     depth = {"province": 0, "city": 1, "county": 2}
     shown = list(rows.exclude(name__in=GROUPING_NAMES).order_by("code").only("code", "name", "level"))
     top = min((depth.get(r.level, 0) for r in shown), default=0)
-    options += [(r.code, "\u3000" * (depth.get(r.level, 0) - top) + _shown(r.name)) for r in shown]
+    options += [(r.code, "\u3000" * (depth.get(r.level, 0) - top) + shown_region_name(r.name)) for r in shown]
     return options
 
 
@@ -224,11 +224,7 @@ def _region_names(groups: set[str]) -> dict[str, str]:
     beside it: 南昌县 (Nanchang County)."""
     codes = {g.ljust(6, "0") for g in groups if g}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    return {code: _shown(name) for code, name in names.items()}
-
-
-def _shown(name: str) -> str:
-    return f"{name} ({english_region_name(name)})" if get_language() == "en" else name
+    return {code: shown_region_name(name) for code, name in names.items()}
 
 
 def _by_region(qs: QuerySet[Contract], field_name: str, prefix: str) -> list[Row]:

@@ -309,3 +309,11 @@ def _syllables(place: str) -> list[str]:
         if not fixed[i] and ch in CHARACTER_READINGS:
             syllables[i] = CHARACTER_READINGS[ch]
     return syllables
+
+
+def shown(name: str) -> str:
+    """A region's Chinese name as a page in the active language shows it: 南昌县, or on English pages
+    南昌县 (Nanchang County), as the region selects read."""
+    from django.utils.translation import get_language
+
+    return f"{name} ({english(name)})" if name and get_language() == "en" else name

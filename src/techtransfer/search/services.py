@@ -153,12 +153,9 @@ def region_names(prefixes: Iterable[str]) -> dict[str, str]:
 def region_labels(prefixes: Iterable[str]) -> dict[str, str]:
     """`region_names` as a page shows them: on English pages each reads 江西省 (Jiangxi Province), as
     regions do everywhere else (a filter chip read "Region: 江西省")."""
-    names = region_names(prefixes)
-    if get_language() != "en":
-        return names
-    from techtransfer.core.region_names import english
+    from techtransfer.core.region_names import shown
 
-    return {code: f"{name} ({english(name)})" for code, name in names.items()}
+    return {code: shown(name) for code, name in region_names(prefixes).items()}
 
 
 def unknown_regions(prefixes: Sequence[str]) -> list[str]:
