@@ -12,6 +12,56 @@ class AchievementsConfig(AppConfig):
         from techtransfer.achievements import jobs, periodic, report_jobs  # noqa: F401
 
         register_audit_scopes()
+        register_change_labels()
+
+
+def register_change_labels() -> None:
+    """The audit log names the keys this app's services write in events' changes that are no field of the
+    event's object (a reminder's addresses, a catalogue's entry, an attachment's type)."""
+    from techtransfer.achievements.catalogue_forms import CatalogueFilterForm
+    from techtransfer.audit.templatetags.audit_tags import ChangeLabel, register_change_labels, register_key_labels
+
+    attachment = {"attachment": _("attachment"), "mime": _("file type"), "size": _("size (bytes)")}
+    register_change_labels(
+        "achievements.achievement",
+        {
+            **attachment,
+            "contributors": ChangeLabel(_("contributors"), pair=True),  # rows: kind, name, affiliation, part
+            "ip_items": ChangeLabel(_("intellectual property"), pair=True),  # rows: type, title, numbers
+            "recipients": _("recipients"),  # how many were reminded of the validity's end
+        },
+    )
+    register_change_labels(
+        "achievements.fundedproject",
+        {
+            "sent_on": ChangeLabel(like="achievements.reportreminder.sent_on"),
+            "recipients": ChangeLabel(like="achievements.reportreminder.recipients"),
+            "reminder": _("reminder no."),  # its name is the project and the day, which the event shows
+        },
+    )
+    register_change_labels(
+        "achievements.catalogue",
+        {
+            # An achievement added to or taken from a catalogue is public: named by its name.
+            "achievement": ChangeLabel(_("achievement"), model="achievements.achievement", pair=True),
+            "achievements": ChangeLabel(_("achievements"), model="achievements.achievement"),
+            "added": _("achievements added"),
+            "position": ChangeLabel(_("position"), pair=True),
+            "organisation": ChangeLabel(_("organisation"), model="core.organisation", pair=True),
+        },
+    )
+    register_key_labels(
+        "achievements.catalogue", "criteria", {k: f.label for k, f in CatalogueFilterForm.base_fields.items()}
+    )
+    # The demo publishing (`achievements.demo`) writes its event on the organisation.
+    register_change_labels(
+        "core.organisation",
+        {
+            "published": _("records published"),
+            "first_id": _("first record no."),
+            "last_id": _("last record no."),
+        },
+    )
 
 
 def register_audit_scopes() -> None:

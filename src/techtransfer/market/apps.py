@@ -13,6 +13,43 @@ class MarketConfig(AppConfig):
 
         register_audit_scopes()
         register_brokered_deals()
+        register_change_labels()
+
+
+def register_change_labels() -> None:
+    """The audit log names the keys the market's services write in events' changes that are no field of
+    the event's object (a bid's number, an interest's message, a broker's rating)."""
+    from techtransfer.audit.templatetags.audit_tags import ChangeLabel, register_change_labels
+
+    organisation = ChangeLabel(_("organisation"), model="core.organisation")
+    register_change_labels(
+        "market.listing",
+        {
+            "attachment": _("attachment"),
+            "mime": _("file type"),
+            "size": _("size (bytes)"),
+            "organisation": organisation,  # who showed interest
+            "message": _("message"),
+            "new": _("first interest"),
+        },
+    )
+    register_change_labels(
+        "market.deal",
+        {
+            "auction": _("auction no."),
+            "score": ChangeLabel(like="market.dealbrokerrating.score"),
+            "comment": ChangeLabel(like="market.dealbrokerrating.comment"),
+        },
+    )
+    register_change_labels(
+        "market.auctionsession",
+        {
+            "organisation": organisation,  # the bidder, or the depositor
+            "bid": _("bid no."),
+            "amount": ChangeLabel(like="market.bid.amount"),
+            "extended": _("end extended"),
+        },
+    )
 
 
 def register_brokered_deals() -> None:

@@ -9,6 +9,37 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         register_audit_scopes()
+        register_change_labels()
+
+
+def register_change_labels() -> None:
+    """The audit log names the keys matchmaking's services write in events' changes that are no field of
+    the event's object: an inquiry's thread entry, an event's programme item, session and result."""
+    from techtransfer.audit.templatetags.audit_tags import ChangeLabel, register_change_labels
+
+    register_change_labels(
+        "matchmaking.inquiry",
+        {
+            # The entry's text is in the thread; its name would be "author id: text".
+            "message": _("thread entry no."),
+            "note": ChangeLabel(like="matchmaking.inquiry.meeting_note"),
+            "score": ChangeLabel(like="matchmaking.brokerrating.score"),
+            "comment": ChangeLabel(like="matchmaking.brokerrating.comment"),
+        },
+    )
+    register_change_labels(
+        "matchmaking.event",
+        {
+            "item": _("programme item no."),
+            "need": ChangeLabel(like="matchmaking.eventitem.need"),
+            "achievement": ChangeLabel(like="matchmaking.eventitem.achievement"),
+            "status": ChangeLabel(like="matchmaking.eventitem.status"),
+            "starts_at": ChangeLabel(like="matchmaking.session.starts_at"),
+            "kind": ChangeLabel(like="matchmaking.result.kind"),
+            "parties": ChangeLabel(like="matchmaking.result.parties"),
+            "amount": ChangeLabel(like="matchmaking.result.amount"),
+        },
+    )
 
 
 def register_audit_scopes() -> None:

@@ -9,6 +9,27 @@ class NeedsConfig(AppConfig):
 
     def ready(self) -> None:
         register_audit_scopes()
+        register_change_labels()
+
+
+def register_change_labels() -> None:
+    """The audit log names the keys the challenges' services write in events' changes that are no field of
+    the event's object. Proposals stay numbers: their titles are the solvers' (government never reads them)."""
+    from techtransfer.audit.templatetags.audit_tags import ChangeLabel, register_change_labels
+
+    register_change_labels(
+        "needs.challenge",
+        {
+            "criteria": _("criteria and weights"),
+            "expert": _("expert"),
+            "conflicts": _("proposals with a conflict of interest (no.)"),
+            "note": ChangeLabel(like="needs.expert.conflict_note"),
+            "shortlist": _("shortlisted proposals (no.)"),
+            "winners": _("winning proposals (no.)"),
+            "amounts": _("awards (yuan)"),
+        },
+    )
+    register_change_labels("needs.proposal", {"expert": _("expert"), "total": ChangeLabel(like="needs.score.total")})
 
 
 def register_audit_scopes() -> None:
