@@ -3,14 +3,26 @@
   var zh = (document.documentElement.lang || "zh-hans").indexOf("zh") === 0;
   var data = JSON.parse(document.getElementById("stats-data").textContent);
   var charts = [];
+  // What depends on a chart's width, set again when the window is resized.
+  var fits = [];
+  var SLANTS = [30, 45, 60, 90];  // of the category names, the least that keeps them apart
   function init(id) { var el = document.getElementById(id); if (!el) { return null; } var c = echarts.init(el); charts.push(c); return c; }
+  var ruler = document.createElement("canvas").getContext("2d");
+  ruler.font = "12px sans-serif";  // ECharts' label font
+  // How far left of its tick a category name slanted by `rotate` degrees reaches: ECharts hangs it by
+  // its right end, and containLabel keeps only its height inside the chart, not this.
+  function reach(name, width, rotate) {
+    var a = rotate * Math.PI / 180;
+    return Math.min(ruler.measureText(name).width, width) * Math.cos(a) + 7 * Math.sin(a);
+  }
   function bars(id, rows) {
     var c = init(id); if (!c) { return; }
-    c.setOption({
+    var option = {
       tooltip: { trigger: "axis" },
       legend: { data: [zh ? "合同金额" : "Contract amount", zh ? "技术交易额" : "Technology transaction amount"] },
-      // Labels inside the chart's box, rotated names cut short rather than cut off at its edge.
-      grid: { left: 10, right: 20, bottom: 10, top: 40, containLabel: true },
+      // Labels inside the chart's box, rotated names cut short rather than cut off at its edge; the
+      // axis name (万元) under the legend, which spans the whole width on a phone.
+      grid: { left: 10, right: 20, bottom: 10, top: 64, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
         axisLabel: { rotate: 30, width: 110, overflow: "truncate", interval: 0 } },
       yAxis: { type: "value", name: zh ? "万元" : "10,000 yuan" },
@@ -18,7 +30,43 @@
         { name: zh ? "合同金额" : "Contract amount", type: "bar", data: rows.map(function (r) { return r.contract; }) },
         { name: zh ? "技术交易额" : "Technology transaction amount", type: "bar", data: rows.map(function (r) { return r.tech; }) }
       ]
-    });
+    };
+    // Laid out with the names slanted by `rotate` degrees: drawn, measured, and the grid moved right by
+    // what the furthest-reaching name lacks (a tick moves by 1 - (i + ½) / n of the grid's left edge).
+    // Answers the slant the names need in the band they got: neighbours stand a band × sin(slant)
+    // apart across their slant, and a line of text needs 16 px (thirteen technical fields in a 366 px
+    // wide chart on a phone need 45°; there a name is cut shorter, as it takes more height).
+    var x = function (i) { return c.convertToPixel({ xAxisIndex: 0 }, i); };
+    var lay = function (rotate) {
+      var label = option.xAxis.axisLabel;
+      label.rotate = rotate;
+      label.width = rotate === 30 ? 110 : 64;
+      option.grid.left = 10;
+      c.setOption(option);
+      var move = 0;
+      rows.forEach(function (r, i) {
+        var lack = reach(r.name, label.width, rotate) + 2 - x(i);
+        if (lack > 0) { move = Math.max(move, lack / (1 - (i + 0.5) / rows.length)); }
+      });
+      if (move > 0) {
+        option.grid.left = 10 + Math.ceil(Math.min(move, c.getWidth() / 3));
+        c.setOption(option);
+      }
+      var band = rows.length > 1 ? x(1) - x(0) : Infinity;
+      return SLANTS.filter(function (a) { return band * Math.sin(a * Math.PI / 180) >= 16; })[0] || 90;
+    };
+    // The first time drawn again from scratch when laid out, so that nothing slides when the page opens.
+    var fit = function (first) {
+      var rotate = SLANTS[0];
+      for (var tries = 0; tries < SLANTS.length; tries++) {
+        var wanted = lay(rotate);
+        if (wanted <= rotate) { break; }
+        rotate = wanted;
+      }
+      if (first) { c.clear(); c.setOption(option); }
+    };
+    fit(true);
+    fits.push(fit);
   }
   if (data.by_month.length) { bars("chart-month", data.by_month); }
   bars("chart-type", data.by_type);
@@ -46,7 +94,8 @@
     }
     var colours = ["#5470c6", "#91cc75", "#ee6666"];
     h.setOption({
-      color: colours, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 150, right: 70, bottom: 30, top: 50 },
+      // The legend takes two lines on a phone in English.
+      color: colours, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 150, right: 70, bottom: 30, top: 64 },
       xAxis: { type: "category", data: axis_years },
       // Each series its own axis: the country's total is far above the province's, the platform's
       // far below both.
@@ -62,11 +111,23 @@
   if (f) {
     var names = {};
     data.flows.forEach(function (l) { names[l.source] = true; names[l.target] = true; });
-    f.setOption({
-      tooltip: { trigger: "item" },
-      series: [{ type: "sankey", emphasis: { focus: "adjacency" }, data: Object.keys(names).map(function (n) { return { name: n }; }),
-        links: data.flows.filter(function (l) { return l.value > 0; }) }]
-    });
+    // The buyers' names stand right of their nodes, in the room the series leaves on its right: a
+    // fifth of the chart (the library's default), at least 128 px on a phone; longer names are cut
+    // short there (the tooltip has them whole).
+    var room = function () {
+      var right = Math.max(128, Math.round(f.getWidth() / 5));
+      return { right: right, label: { width: right - 10, overflow: "truncate", ellipsis: "…" } };
+    };
+    var sankey = room();
+    sankey.type = "sankey";
+    sankey.emphasis = { focus: "adjacency" };
+    sankey.data = Object.keys(names).map(function (n) { return { name: n }; });
+    sankey.links = data.flows.filter(function (l) { return l.value > 0; });
+    f.setOption({ tooltip: { trigger: "item" }, series: [sankey] });
+    fits.push(function () { f.setOption({ series: [room()] }); });
   }
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("resize", function () {
+    charts.forEach(function (c) { c.resize(); });
+    fits.forEach(function (fit) { fit(false); });
+  });
 })();
