@@ -57,6 +57,8 @@ def test_post_challenge_submit_score_award_feedback(live_server, chromium_browse
     login(reviewer, base, "ch_reviewer")
     reviewer.goto(f"{base}/needs/{need.pk}/")
     reviewer.click("button[name=action][value=start_review]")
+    # The page after the first step, before the second (a PostgreSQL run under load once clicked on).
+    expect(reviewer.locator("#need-status")).to_have_text("审核中")
     reviewer.click("button[name=action][value=publish]")
     expect(reviewer.locator("#need-status")).to_have_text("已发布")
 
