@@ -20,6 +20,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from techtransfer.audit.models import AuditEvent
+from techtransfer.core.forms import region_label
+from techtransfer.core.models import Region
 
 register = template.Library()
 
@@ -123,12 +125,18 @@ def name_related(events: Iterable[AuditEvent]) -> None:
                 ids = value if isinstance(value, list) else [value]
                 wanted.setdefault(model, set()).update(i for i in ids if isinstance(i, int | str))
     names = {
-        (model, str(obj.pk)): str(obj)
+        (model, str(obj.pk)): _name(obj)
         for model, ids in wanted.items()
         for obj in model._default_manager.filter(pk__in=ids)
     }
     for event in events:
         event.related_names = names  # type: ignore[attr-defined]
+
+
+def _name(obj: models.Model) -> str:
+    """A related record as the log names it: a region as region selects read it (章贡区 (Zhanggong
+    District) on English pages), anything else by its own name."""
+    return region_label(obj) if isinstance(obj, Region) else str(obj)
 
 
 def _field(object_type: str, name: str) -> models.Field[Any, Any] | None:

@@ -316,3 +316,15 @@ def test_the_page_reads_a_time_at_any_utc_offset_as_its_instant(applicant_org, p
         "From: “0001-01-01T00:00:00+05:00” is not a date and time; write it as YYYY-MM-DD or "
         "YYYY-MM-DDTHH:MM, e.g. 2026-03-01T09:30."
     ) in early.content.decode()
+
+
+def test_the_log_names_a_region_as_region_selects_do(applicant_org, platform_admin):
+    """A region change read 青山湖区 → 章贡区 on English pages too; it reads as the region selects do."""
+    record_event(actor=None, action="organisation.update", obj=applicant_org, changes={"region": ["360111", "360702"]})
+    for language, expected in (
+        ("en", "<strong>region</strong>: 青山湖区 (Qingshanhu District) → 章贡区 (Zhanggong District)</div>"),
+        ("zh-hans", "<strong>行政区划</strong>：青山湖区 → 章贡区</div>"),
+    ):
+        client = Client(headers={"accept-language": language})
+        client.force_login(platform_admin)
+        assert expected in client.get("/audit/?action=organisation.update").content.decode()

@@ -65,8 +65,8 @@ def test_a_project_reminder_reads_with_labels(reminded, platform_admin):
     assert f"<strong>recipients</strong>: {emails}</div>" in page
     assert f"<strong>reminder no.</strong>: {reminded.pk}</div>" in page
     page = _page(platform_admin, "zh-hans", "action=fundedproject.remind")
-    assert "<strong>发送日期</strong>: 2025-06-30</div>" in page
-    assert f"<strong>收件人</strong>: {emails}</div>" in page
+    assert "<strong>发送日期</strong>：2025-06-30</div>" in page
+    assert f"<strong>收件人</strong>：{emails}</div>" in page
     assert "<strong>sent_on</strong>" not in page and "<strong>reminder</strong>" not in page
 
 
@@ -88,7 +88,7 @@ def test_an_inquirys_status_change_names_its_reason_and_thread_entry(
             "thread entry no.": str(entry.pk),
         }
     page = _page(platform_admin, "zh-hans", f"action=inquiry.status&object_id={inquiry.pk}")
-    assert "<strong>理由</strong>: —</div>" in page
+    assert "<strong>理由</strong>：—</div>" in page
     assert "<strong>reason</strong>" not in page and "<strong>message</strong>" not in page
     # A broker's rating (`save_rating`'s changes): keys labelled as the rating's fields, a pair as a change.
     rating = record_event(
@@ -113,7 +113,7 @@ def test_an_interest_in_a_listing_names_the_organisation(applicant_org, applican
     assert "<strong>message</strong>: 想了解许可条件</div>" in page
     assert "<strong>first interest</strong>: yes</div>" in page
     page = _page(platform_admin, "zh-hans", "action=listing.interest")
-    assert f"<strong>机构</strong>: {applicant_org.name}</div>" in page
+    assert f"<strong>机构</strong>：{applicant_org.name}</div>" in page
 
 
 def test_labelled_keys_cost_one_query_a_named_model(platform_admin, applicant_org, django_assert_max_num_queries):
