@@ -228,10 +228,11 @@ def revision_decided(revision: AchievementRevision, *, actor: User) -> None:
     )
 
 
-def report_overdue(project: FundedProject) -> None:
-    """Tell the owner organisation's admins that the achievement report of `project` is overdue."""
+def report_overdue(project: FundedProject, *, admins: list[int]) -> None:
+    """Tell the owner organisation's active admins (user ids, as `reports.addressees` found them) that
+    the achievement report of `project` is overdue."""
     notify(
-        user_ids=admin_ids([project.owner_id]),
+        user_ids=admins,
         kind=REPORT_OVERDUE,
         title=lambda: str(_("Overdue achievement report: %(number)s")) % {"number": project.number},
         body=lambda: (

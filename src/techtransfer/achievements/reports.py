@@ -41,7 +41,7 @@ from techtransfer.core.choices import OrganisationStatus, OrganisationType, Role
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.ids import typed_number
 from techtransfer.core.models import Membership, Organisation, User
-from techtransfer.core.roles import admin_ids, is_member
+from techtransfer.core.roles import is_member
 
 logger = logging.getLogger(__name__)
 
@@ -282,17 +282,32 @@ class ReminderResult:
         return {"sent": self.sent, "already_today": self.already_today, "no_recipients": self.no_recipients}
 
 
-def recipients_for(owner: Organisation) -> list[str]:
-    """The e-mail addresses of the owner's active admins and its contact address, without duplicates."""
-    emails = Membership.objects.filter(organisation=owner, is_active=True, role=Role.ORG_ADMIN).values_list(
-        "user__email", flat=True
+@dataclass(frozen=True)
+class Addressees:
+    """Whom an overdue-report reminder goes to (`addressees`)."""
+
+    recipients: list[str]  # every address reminded, as the reminder records them
+    admin_ids: list[int]  # the active admins, told through the notifications (inbox, e-mail as chosen)
+    contact_alone: list[str]  # the contact address when no active admin has it: mailed directly
+
+
+def addressees(owner: Organisation) -> Addressees:
+    """The e-mail addresses of the owner's active admins and its contact address, without duplicates;
+    the admins told through the notifications; the contact address no active admin has. One query."""
+    rows = list(
+        Membership.objects.filter(organisation=owner, is_active=True, role=Role.ORG_ADMIN).values_list(
+            "user_id", "user__email", "user__is_active"
+        )
     )
-    result: list[str] = []
-    for e in [*emails, owner.contact_email]:
+    recipients: list[str] = []
+    for e in [*(email for _id, email, _on in rows), owner.contact_email]:
         e = (e or "").strip()
-        if e and e.lower() not in (r.lower() for r in result):
-            result.append(e)
-    return result
+        if e and e.lower() not in (r.lower() for r in recipients):
+            recipients.append(e)
+    contact = (owner.contact_email or "").strip()
+    active = {user_id: (email or "").strip().lower() for user_id, email, on in rows if on}
+    alone = [contact] if contact and contact.lower() not in active.values() else []
+    return Addressees(recipients, list(active), alone)
 
 
 def _mail(project: FundedProject, recipients: list[str]) -> None:
@@ -314,15 +329,6 @@ def _mail(project: FundedProject, recipients: list[str]) -> None:
         logger.exception("reminder mail for project %s failed", project.pk)
 
 
-def _contact_alone(owner: Organisation) -> list[str]:
-    """The owner's contact address, unless an admin has it (the admins are told as they chose)."""
-    contact = (owner.contact_email or "").strip()
-    shared = Membership.objects.filter(
-        organisation=owner, is_active=True, role=Role.ORG_ADMIN, user__is_active=True, user__email__iexact=contact
-    ).exists()
-    return [contact] if contact and not shared else []
-
-
 def remind_project(*, actor: User | None, project: FundedProject, today: datetime.date) -> str:
     """Record and send one reminder; returns "sent", "already_today" or "no_recipients".
 
@@ -331,8 +337,9 @@ def remind_project(*, actor: User | None, project: FundedProject, today: datetim
     e-mail (after commit). The unique (project, day) row decides: a second reminder on the same day
     finds it and does nothing. Writes `fundedproject.remind` with the addresses reminded.
     """
-    recipients = recipients_for(project.owner)
-    if not recipients and not admin_ids([project.owner_id]):
+    to = addressees(project.owner)
+    recipients = to.recipients
+    if not recipients and not to.admin_ids:
         return "no_recipients"
     try:
         with transaction.atomic():
@@ -346,10 +353,9 @@ def remind_project(*, actor: User | None, project: FundedProject, today: datetim
                 organisation=project.programme.department,
                 changes={"sent_on": today.isoformat(), "recipients": recipients, "reminder": reminder.pk},
             )
-            notices.report_overdue(project)
-            contact = _contact_alone(project.owner)
-            if contact:
-                transaction.on_commit(lambda: _mail(project, contact))
+            notices.report_overdue(project, admins=to.admin_ids)
+            if to.contact_alone:
+                transaction.on_commit(lambda: _mail(project, to.contact_alone))
     except IntegrityError:
         return "already_today"
     return "sent"
