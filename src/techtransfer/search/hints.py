@@ -36,7 +36,10 @@ def for_page(user: Any, kwargs: Mapping[str, Any], page: services.SearchPage, nu
     # either (稀士 among achievements), the question is what to correct.
     question_finds = filtered and no_hits and bool(services.count(user, query, kwargs["mode"]))
     hinted = not filtered or (no_hits and not question_finds)
-    did_you_mean = suggest_module.suggest(query, DID_YOU_MEAN + 1) if no_hits and hinted else []
+    did_you_mean = (
+        # The look-alikes records hold are asked for below, with the visitor's visibility, not twice.
+        suggest_module.suggest(query, DID_YOU_MEAN + 1, look_alikes=False) if no_hits and hinted else []
+    )
     # One look-alike character mistyped (稀士 → 稀土): first, as records hold it. Also above what a
     # question of one word found by its parts (锂离了电池: 锂离 or 电池), when no record holds it whole.
     if hinted and number == 1 and query.strip():

@@ -487,7 +487,9 @@ def reset() -> None:
         _state.update(suggester=None, built_at=0.0, building=False, stamp="")
 
 
-def suggest(query: str, limit: int = LIMIT) -> list[Suggestion]:
+def suggest(query: str, limit: int = LIMIT, *, look_alikes: bool = True) -> list[Suggestion]:
+    """The suggestions for `query`; with `look_alikes` False, without the look-alikes that records
+    hold (the results page asks for those itself, with its visitor's visibility: `hints.for_page`)."""
     found = get_suggester().suggest(query[: services.MAX_QUERY_CHARS], limit)
     norm = " ".join(text.normalise(query).split())[:KEY_CHARS]
     if len(norm) >= 2 and _CJK_CHAR.search(norm):
@@ -498,7 +500,7 @@ def suggest(query: str, limit: int = LIMIT) -> list[Suggestion]:
             titles = _titles_containing(norm, limit - len(kept), {s.text for s in kept})
             if titles:
                 found = kept + titles
-    if not found and len(norm) >= MIN_CJK_FUZZY_START and is_word(norm):
+    if look_alikes and not found and len(norm) >= MIN_CJK_FUZZY_START and is_word(norm):
         # 稀士永磁: no keyword or title holds it nor one of its one-character corrections, since 稀土永磁
         # is in records' texts, not among their keywords. The look-alikes that public records hold,
         # as the results page's "did you mean" offers them (none when a record holds the text as

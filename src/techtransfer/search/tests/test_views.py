@@ -559,7 +559,7 @@ def test_did_you_mean_never_offers_the_question_itself(client, published, monkey
         suggest.Suggestion("无此词语材料", "keyword", "", "prefix"),
         suggest.Suggestion("无此词语", "title", "/achievements/1/", "prefix", "achievement"),  # a record: kept
     ]
-    monkeypatch.setattr(suggest, "suggest", lambda query, limit=8: offered[:limit])
+    monkeypatch.setattr(suggest, "suggest", lambda query, limit=8, look_alikes=True: offered[:limit])
     body = client.get(reverse("search:search"), {"q": "無此詞語"}).content.decode()  # traditional input
     offer = body.split('id="did-you-mean"')[1].split("</p>")[0]
     assert re.findall(r'href="([^"]+)"', offer) == [
