@@ -115,7 +115,9 @@ class ContractIn(Schema):
         description=(
             "With a deal_id, a contract_amount (yuan) other than the deal's agreed amount (10,000 yuan) × 10,000 "
             "is refused (409 contract_amount_differs, details naming both figures) unless this is true: send "
-            "true once the amount is checked (e.g. a renegotiated price)."
+            "true once the amount is checked (e.g. a renegotiated price). Without a deal_id, a contract_amount "
+            "below 1,000 yuan or of 100,000,000 yuan or more is refused the same way (409 "
+            "contract_amount_unusual, details: contract_amount, unusual: small or large)."
         ),
     )
     parties: list[PartyIO]

@@ -68,6 +68,14 @@ class ContractErrors:
         ),
         409,
     )
+    AMOUNT_UNUSUAL = ErrorCode(
+        "contract_amount_unusual",
+        _(
+            "The contract amount is unusual for a technology contract (less than 1,000 yuan, or 100 million yuan "
+            "or more): check the unit and the digits, or confirm that the amount is right."
+        ),
+        409,
+    )
     DATES = ErrorCode("contract_dates", _("The term must end on or after it starts."), 400)
     SIGNED_IN_FUTURE = ErrorCode("contract_signed_in_future", _("The signing date cannot be later than today."), 400)
     TERM_BEFORE_SIGNING = ErrorCode(

@@ -24,22 +24,36 @@ from techtransfer.contracts.choices import (
     NatureCode,
     PartyRole,
 )
+from techtransfer.contracts.errors import ContractErrors
 from techtransfer.contracts.models import Contract
-from techtransfer.contracts.services import deal_amount_problem, is_country_code, signing_problem
+from techtransfer.contracts.services import (
+    deal_amount_problem,
+    is_country_code,
+    signing_problem,
+    unusual_amount_problem,
+)
 from techtransfer.contracts.templatetags.contracts_tags import money
 from techtransfer.core import uscc
+from techtransfer.core.errors import DomainError
 from techtransfer.core.forms import USCC_MESSAGES, StyledForm, StyledModelForm, ValueMessagesMixin, date_input
 from techtransfer.core.ids import typed_number
 from techtransfer.core.models import Organisation, Region
+from techtransfer.core.plausible import confirmation_request
 from techtransfer.market.models import Deal
 
 MONEY_HELP = _("In yuan, with at most two decimal places.")
 
 
-def ask_amount_confirmation(form: forms.BaseForm, details: dict[str, Any]) -> None:
-    """Say, at the contract amount, that it differs from the linked deal's (`deal_amount_problem`'s
-    figures) and show the “The amount is right” box that lets it through."""
+def ask_amount_confirmation(form: forms.BaseForm, problem: DomainError) -> None:
+    """Say, at the contract amount, why it is asked (`deal_amount_problem`: it differs from the linked
+    deal's; `unusual_amount_problem`: below 1,000 yuan or 100 million yuan or more) and show the “The
+    amount is right” box that lets it through."""
     form.fields["confirm_amount"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+    details = problem.details
+    amount = money(Decimal(details["contract_amount"]))
+    if problem.error == ContractErrors.AMOUNT_UNUSUAL:
+        form.add_error("contract_amount", confirmation_request(details["unusual"], amount, _("The contract amount")))
+        return
     form.add_error(
         "contract_amount",
         _(
@@ -47,11 +61,7 @@ def ask_amount_confirmation(form: forms.BaseForm, details: dict[str, Any]) -> No
             "%(deal)s (10,000 yuan) = %(agreed)s yuan: check the unit. Tick “The amount is right” to "
             "save it anyway."
         )
-        % {
-            "amount": money(Decimal(details["contract_amount"])),
-            "deal": details["deal_amount"],
-            "agreed": money(Decimal(details["agreed_amount"])),
-        },
+        % {"amount": amount, "deal": details["deal_amount"], "agreed": money(Decimal(details["agreed_amount"]))},
     )
 
 
@@ -146,18 +156,22 @@ class ContractForm(ValueMessagesMixin, StyledModelForm):
         problem = signing_problem(data.get("signed_on"), start)
         if problem is not None and problem.details["field"] not in self.errors:
             self.add_error(problem.details["field"], problem.message)
-        self._check_deal_amount(data)
+        self._check_amount(data)
         return data
 
-    def _check_deal_amount(self, data: dict[str, Any]) -> None:
-        """The service's rule (`services.deal_amount_problem`), said with the other errors of the form:
-        an amount other than the deal's agreed amount (converted to yuan) is saved only once the
-        seller ticks that it is right."""
+    def _check_amount(self, data: dict[str, Any]) -> None:
+        """The service's rules (`services.deal_amount_problem`, `services.unusual_amount_problem`), said
+        with the other errors of the form: an amount other than the deal's agreed amount (converted to
+        yuan), or with no deal an unusual one, is saved only once the seller ticks that it is right."""
         deal, amount = data.get("deal"), data.get("contract_amount")
-        if deal is None or amount is None or "contract_amount" in self.errors or data.get("confirm_amount"):
+        if amount is None or "contract_amount" in self.errors or data.get("confirm_amount"):
             return
-        if (problem := deal_amount_problem(deal.amount, amount)) is not None:
-            ask_amount_confirmation(self, problem.details)
+        saved = (self.instance.deal_id, self.instance.contract_amount)
+        if self.instance.pk and (deal.pk if deal else None, amount) == saved:
+            return  # unchanged: confirmed when it was saved (the service asks again only on a change)
+        problem = deal_amount_problem(deal.amount, amount) if deal is not None else unusual_amount_problem(amount)
+        if problem is not None:
+            ask_amount_confirmation(self, problem)
 
     def amount_confirmed(self) -> bool:
         """Whether the seller ticked “The amount is right” (passed to the service as `confirm_amount`)."""

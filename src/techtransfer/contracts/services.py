@@ -44,6 +44,7 @@ from techtransfer.core.counters import take_serials
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, Region, User
+from techtransfer.core.plausible import unusual_yuan
 from techtransfer.core.roles import decides_own, is_member, organisation_refusal
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.core.workflow import Workflow, transition
@@ -175,8 +176,29 @@ def deal_amount_problem(deal_amount: Decimal, contract_amount: Any) -> DomainErr
     return DomainError(ContractErrors.AMOUNT_DIFFERS, details=details)
 
 
-def _check_deal_amount(deal_id: Any, contract_amount: Any, *, confirmed: bool) -> None:
-    if confirmed or not deal_id:
+def unusual_amount_problem(contract_amount: Any) -> DomainError | None:
+    """A contract amount (yuan) below 1,000 yuan or of 100 million yuan or more
+    (`core.plausible.unusual_yuan`): the refusal naming `contract_amount`, its figure and which way it is
+    unusual (`unusual`: "small" or "large"), else None. For a contract with no linked deal to compare
+    with: callers let it through when the user confirms the amount (`confirm_amount`)."""
+    if contract_amount is None or contract_amount == "":
+        return None
+    amount = Decimal(str(contract_amount))
+    kind = unusual_yuan(amount)
+    if kind is None:
+        return None
+    details = {"field": "contract_amount", "contract_amount": str(amount.quantize(CENT)), "unusual": kind}
+    return DomainError(ContractErrors.AMOUNT_UNUSUAL, details=details)
+
+
+def _check_amount(deal_id: Any, contract_amount: Any, *, confirmed: bool) -> None:
+    """Unless `confirmed`: a contract amount other than the linked deal's agreed amount, or, with no deal
+    linked, an unusual one, is refused."""
+    if confirmed:
+        return
+    if not deal_id:
+        if (problem := unusual_amount_problem(contract_amount)) is not None:
+            raise problem
         return
     deal_amount = Deal.objects.filter(pk=int(deal_id)).values_list("amount", flat=True).first()
     if deal_amount is not None and (problem := deal_amount_problem(deal_amount, contract_amount)) is not None:
@@ -347,15 +369,15 @@ def create_contract(
 
     `data` holds `DATA_FIELDS`, `parties` maps role → party fields (seller fields default to the
     organisation's). Validates amounts, subtype, dates and parties; a contract amount other than the
-    linked deal's agreed amount is refused unless `confirm_amount` (`deal_amount_problem`). Writes one
-    audit event.
+    linked deal's agreed amount, or with no deal an unusual one (`unusual_amount_problem`), is refused
+    unless `confirm_amount` (`deal_amount_problem`). Writes one audit event.
     """
     if not is_member(actor, organisation_id) and not actor.is_platform_admin:
         raise DomainError(Errors.NOT_FOUND)
     _check_data(data)
     data = _money(data)
     _check_deal(organisation_id, data)
-    _check_deal_amount(data.get("deal_id"), data.get("contract_amount"), confirmed=confirm_amount)
+    _check_amount(data.get("deal_id"), data.get("contract_amount"), confirmed=confirm_amount)
     _check_achievement(organisation_id, data)
     with transaction.atomic():
         org = Organisation.objects.get(pk=organisation_id)
@@ -384,8 +406,8 @@ def update_contract(
     """Change a draft or refused contract (members of its organisation only); `data` may be partial.
 
     A change of the amount or of the linked deal that leaves the amount other than the deal's agreed
-    amount is refused unless `confirm_amount`; an amount confirmed before stays accepted while neither
-    changes."""
+    amount (with no deal: unusual) is refused unless `confirm_amount`; an amount confirmed before stays
+    accepted while neither changes."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=contract_id)
         if not is_member(actor, contract.organisation_id) and not actor.is_platform_admin:
@@ -397,7 +419,7 @@ def update_contract(
         _check_deal(contract.organisation_id, data, contract_id=contract.pk)
         deal_id, amount = data.get("deal_id", contract.deal_id), data.get("contract_amount", contract.contract_amount)
         if (deal_id, amount) != (contract.deal_id, contract.contract_amount):
-            _check_deal_amount(deal_id, amount, confirmed=confirm_amount)
+            _check_amount(deal_id, amount, confirmed=confirm_amount)
         _check_achievement(contract.organisation_id, data)
         before = snapshot(contract, DATA_FIELDS)
         fields = _apply_values(contract, data)
@@ -606,10 +628,10 @@ def amend_contract(
 ) -> ContractAmendment:
     """Change the figures of a registered contract (registration officials only), keeping history.
 
-    A new contract amount other than the linked deal's agreed amount is refused unless `confirm_amount`
-    (as when the contract was drafted). Writes a `ContractAmendment` with the values that changed (as
-    numbers for the amounts: 0 and 0.00 are not a change) and an audit event; the contract row holds the
-    new current values, which statistics and subsidies read.
+    A new contract amount other than the linked deal's agreed amount (with no deal: unusual) is refused
+    unless `confirm_amount` (as when the contract was drafted). Writes a `ContractAmendment` with the
+    values that changed (as numbers for the amounts: 0 and 0.00 are not a change) and an audit event; the
+    contract row holds the new current values, which statistics and subsidies read.
     """
     reason = reason.strip()
     if not reason:
@@ -636,7 +658,7 @@ def amend_contract(
         _check_data(merged, signing=False)
         wanted = _money(wanted)
         if "contract_amount" in wanted and wanted["contract_amount"] != contract.contract_amount:
-            _check_deal_amount(contract.deal_id, wanted["contract_amount"], confirmed=confirm_amount)
+            _check_amount(contract.deal_id, wanted["contract_amount"], confirmed=confirm_amount)
         tracked = [*AMENDABLE_FIELDS, "technology_amount"]
         before = snapshot(contract, tracked)
         for k, v in wanted.items():

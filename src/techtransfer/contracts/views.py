@@ -174,8 +174,8 @@ def _party_initial(org: Organisation) -> dict[str, Any]:
 
 
 def _show_error(form: ContractForm, parties: dict[str, PartyForm], exc: DomainError) -> None:
-    if exc.error == ContractErrors.AMOUNT_DIFFERS:
-        ask_amount_confirmation(form, exc.details)
+    if exc.error in (ContractErrors.AMOUNT_DIFFERS, ContractErrors.AMOUNT_UNUSUAL):
+        ask_amount_confirmation(form, exc)
         return
     party = exc.details.get("party")
     if isinstance(party, str) and party in parties:
@@ -432,8 +432,8 @@ def _amend(request: HttpRequest, contract: Contract) -> HttpResponse:
             confirm_amount=confirmed,
         )
     except DomainError as exc:
-        if exc.error == ContractErrors.AMOUNT_DIFFERS:
-            ask_amount_confirmation(form, exc.details)
+        if exc.error in (ContractErrors.AMOUNT_DIFFERS, ContractErrors.AMOUNT_UNUSUAL):
+            ask_amount_confirmation(form, exc)
         elif exc.error == Errors.VALIDATION:  # nothing changed
             form.add_error(None, _("These are the registered figures already: change one to amend."))
         elif exc.error in (ContractErrors.AMOUNTS, ContractErrors.REASON_REQUIRED, ContractErrors.DATES):

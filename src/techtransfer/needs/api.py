@@ -312,6 +312,13 @@ class ChallengeIn(Schema):
     criteria: list[tuple[str, int]] = Field(
         ..., min_length=1, description="[name, weight] pairs; weights add up to 100"
     )
+    confirm_bounty: bool = Field(
+        False,
+        description=(
+            "A bounty below 1,000 yuan or of 100,000,000 yuan or more is refused (409 challenge_bounty_unusual, "
+            "details: bounty, unusual: small or large) unless this is true: send true once the amount is checked."
+        ),
+    )
 
 
 class IdsIn(Schema):

@@ -16,9 +16,10 @@ from techtransfer.core.filters import region_of_code
 from techtransfer.core.forms import StyledForm, ValueMessagesMixin, datetime_input
 from techtransfer.core.instants import DateTimeField
 from techtransfer.core.models import Organisation
+from techtransfer.core.plausible import confirmation_request, unusual_yuan
 from techtransfer.needs.choices import SolverType
 from techtransfer.needs.errors import NeedErrors
-from techtransfer.needs.models import CRITERION_NAME_LENGTH, Criterion, Proposal
+from techtransfer.needs.models import CRITERION_NAME_LENGTH, Criterion, Proposal, yuan_label
 
 DEFAULT_AGREEMENT = _(
     "I will keep the full problem description confidential, submit only work I have the right to "
@@ -46,10 +47,22 @@ class ChallengeForm(ValueMessagesMixin, StyledForm):
         help_text=_("One criterion per line as “name | weight”; the weights add up to 100."),
     )  # fmt: skip
     agreement = forms.CharField(label=_("Solver agreement"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+    # Shown (ticked to go on) only when the bounty is unusual (`clean`).
+    confirm_bounty = forms.BooleanField(label=_("The amount is right"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreement"].initial = DEFAULT_AGREEMENT
+
+    def clean(self) -> dict[str, Any]:
+        """A bounty below 1,000 yuan or of 100 million yuan or more (`create_challenge`'s rule) is said with
+        the other errors, and saved only once the seeker ticks that it is right."""
+        data = super().clean() or {}
+        bounty = data.get("bounty")
+        if bounty is not None and not data.get("confirm_bounty") and (unusual := unusual_yuan(bounty)):
+            self.fields["confirm_bounty"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+            self.add_error("bounty", confirmation_request(unusual, yuan_label(bounty), _("The bounty")))
+        return data
 
     def clean_deadline(self) -> datetime.datetime:
         """Said with the other fields' errors, not only once they are all right (the service checks

@@ -20,6 +20,7 @@ from techtransfer.audit.services import record_event
 from techtransfer.core.choices import ReviewStatus
 from techtransfer.core.errors import DomainError, ErrorCode, Errors
 from techtransfer.core.models import Organisation, Region, User
+from techtransfer.core.plausible import unusual_yuan
 from techtransfer.core.roles import is_author, is_member, is_org_admin
 from techtransfer.needs import notices
 from techtransfer.needs.choices import ChallengeStatus, RankBand, SolverType
@@ -123,9 +124,12 @@ def create_challenge(
     eligible_regions: Sequence[str],
     agreement: str,
     criteria: Sequence[tuple[str, int]],
+    confirm_bounty: bool = False,
 ) -> Challenge:
     """The seeker runs its published need as a challenge. Criteria weights must add up to 100; each
-    criterion is named, in at most `CRITERION_NAME_LENGTH` characters."""
+    criterion is named, in at most `CRITERION_NAME_LENGTH` characters. A bounty below 1,000 yuan or of
+    100 million yuan or more (`core.plausible.unusual_yuan`: most likely typed in 10,000 yuan, or with
+    digits too many) is refused unless `confirm_bounty`."""
     need = Need.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=need_id).first()
     if need is None or not (
         actor.is_platform_admin
@@ -138,6 +142,9 @@ def create_challenge(
     if Challenge.objects.filter(need=need).exists():
         raise DomainError(NeedErrors.CHALLENGE_EXISTS)
     shares = _check_split(split)
+    if not confirm_bounty and (unusual := unusual_yuan(bounty)) is not None:
+        details = {"field": "bounty", "bounty": str(bounty.quantize(CENT)), "unusual": unusual}
+        raise DomainError(NeedErrors.BOUNTY_UNUSUAL, details=details)
     if deadline <= timezone.now():
         raise DomainError(NeedErrors.DEADLINE_IN_PAST, details={"field": "deadline"})
     weights = [w for _n, w in criteria]

@@ -15,6 +15,14 @@ class NeedErrors:
     )
     NOT_PUBLISHED = ErrorCode("need_not_published", _("A challenge can only be run on a published need."), 409)
     CHALLENGE_EXISTS = ErrorCode("challenge_exists", _("This need already runs as a challenge."), 409)
+    BOUNTY_UNUSUAL = ErrorCode(
+        "challenge_bounty_unusual",
+        _(
+            "The bounty is unusual (less than 1,000 yuan, or 100 million yuan or more): check the unit and the "
+            "digits, or confirm that the amount is right."
+        ),
+        409,
+    )
     SPLIT_INVALID = ErrorCode(
         "challenge_split_invalid", _("The shares of the bounty must be positive and add up to exactly 100%."), 400
     )

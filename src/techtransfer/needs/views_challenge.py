@@ -80,7 +80,7 @@ def challenge_create(request: HttpRequest, need_pk: int) -> HttpResponse:
             challenge = challenges.create_challenge(
                 actor=request.user, need_id=need.pk, bounty=d["bounty"], split=d["split"],  # type: ignore[arg-type]
                 deadline=d["deadline"], eligible_types=d["eligible_types"], eligible_regions=d["eligible_regions"],
-                agreement=d["agreement"], criteria=d["criteria"],
+                agreement=d["agreement"], criteria=d["criteria"], confirm_bounty=d["confirm_bounty"],
             )  # fmt: skip
         except DomainError as exc:
             apply_domain_error(form, exc)

@@ -122,14 +122,14 @@ def test_the_edit_form_asks_through_the_service(seller, applicant_admin, agreed)
     from techtransfer.contracts.forms import ContractForm
     from techtransfer.contracts.views import _show_error
 
-    form = ContractForm({"contract_amount": "264.00"})
+    form = ContractForm({"contract_amount": "26400.00"})
     form.is_valid()
-    problem = services.deal_amount_problem(Decimal("264.00"), Decimal("264.00"))
+    problem = services.deal_amount_problem(Decimal("264.00"), Decimal("26400.00"))
     assert problem is not None
     with translation.override("zh-hans"):
         _show_error(form, {}, problem)
     assert form.errors["contract_amount"] == [
-        "合同成交额 264.00 元与交易约定金额 264.00 万元（= 2,640,000.00 元）不一致，请核对单位。"
+        "合同成交额 26,400.00 元与交易约定金额 264.00 万元（= 2,640,000.00 元）不一致，请核对单位。"
         "如确认无误，请勾选“金额无误”后保存。"
     ]
     assert 'type="checkbox" name="confirm_amount"' in str(form["confirm_amount"])

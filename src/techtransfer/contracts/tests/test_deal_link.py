@@ -269,8 +269,8 @@ def test_the_deals_amount_in_yuan_needs_no_confirmation(seller, applicant_admin,
     response = client.post("/contracts/new/", _contract_form(seller, agreed, "1000000.00"))
     assert response.status_code == 302
     assert Contract.objects.get().contract_amount == Decimal("1000000.00")
-    # Without a deal nothing is compared.
-    response = client.post("/contracts/new/", {**_contract_form(seller, agreed, "1.00"), "deal": ""})
+    # Without a deal there is nothing to compare with: a usual amount goes through as it is.
+    response = client.post("/contracts/new/", {**_contract_form(seller, agreed, "26400.00"), "deal": ""})
     assert response.status_code == 302 and Contract.objects.count() == 2
 
 
