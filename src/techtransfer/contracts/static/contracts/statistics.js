@@ -93,19 +93,34 @@
         axisLine: { show: true, lineStyle: { color: colour } } };
     }
     var colours = ["#5470c6", "#91cc75", "#ee6666"];
+    var names = [data.history.province ? data.history.province.name : "", data.history.national ? data.history.national.name : "", own];
+    // Each series its own axis: the country's total is far above the province's, the platform's far
+    // below both. On a phone the three axis names left the plot 146 px of a 366 px chart: there the
+    // legend names the series, each axis in its series' colour, and the unit stands once, above the
+    // left axis.
+    var layout = function () {
+      if (h.getWidth() >= 480) {
+        return { grid: { left: 150, right: 70, bottom: 30, top: 64 },
+          yAxis: [axis(names[0], "left", 0, colours[0], 42), axis(names[1], "right", 0, colours[1], 50), axis(names[2], "left", 78, colours[2], 36)] };
+      }
+      var bare = function (side, offset, colour) {
+        return { type: "value", name: "", position: side, offset: offset, splitLine: { show: offset === 0 && side === "left" },
+          axisLine: { show: true, lineStyle: { color: colour } } };
+      };
+      var left = bare("left", 0, colours[0]);
+      left.name = unit; left.nameLocation = "end"; left.nameGap = 10; left.nameTextStyle = { align: "left" };
+      return { grid: { left: 96, right: 48, bottom: 30, top: 78 }, yAxis: [left, bare("right", 0, colours[1]), bare("left", 46, colours[2])] };
+    };
+    var chosen = layout();
     h.setOption({
       // The legend takes two lines on a phone in English.
-      color: colours, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 150, right: 70, bottom: 30, top: 64 },
+      color: colours, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: chosen.grid,
       xAxis: { type: "category", data: axis_years },
-      // Each series its own axis: the country's total is far above the province's, the platform's
-      // far below both.
-      yAxis: [
-        axis(data.history.province ? data.history.province.name : "", "left", 0, colours[0], 42),
-        axis(data.history.national ? data.history.national.name : "", "right", 0, colours[1], 50),
-        axis(own, "left", 78, colours[2], 36)
-      ],
+      yAxis: chosen.yAxis,
       series: series
     });
+    // The axes replaced whole: merged, a phone's axis kept the rotation of a desktop's name.
+    fits.push(function () { var again = layout(); h.setOption({ grid: again.grid, yAxis: again.yAxis }, { replaceMerge: ["yAxis"] }); });
   }
   var f = init("chart-flows");
   if (f) {
