@@ -17,8 +17,12 @@ class AchievementsConfig(AppConfig):
 
 def register_change_labels() -> None:
     """The audit log names the keys this app's services write in events' changes that are no field of the
-    event's object (a reminder's addresses, a catalogue's entry, an attachment's type)."""
+    event's object (a reminder's addresses, a catalogue's entry, an attachment's type), and the keys of
+    the rows and dicts they hold (a contributor's, an IP item's, an inventor's)."""
+    from django.utils.translation import pgettext_lazy
+
     from techtransfer.achievements.catalogue_forms import CatalogueFilterForm
+    from techtransfer.achievements.services import CONTRIBUTOR_FIELDS, IP_FIELDS
     from techtransfer.audit.templatetags.audit_tags import ChangeLabel, register_change_labels, register_key_labels
 
     attachment = {"attachment": _("attachment"), "mime": _("file type"), "size": _("size (bytes)")}
@@ -26,11 +30,18 @@ def register_change_labels() -> None:
         "achievements.achievement",
         {
             **attachment,
-            "contributors": ChangeLabel(_("contributors"), pair=True),  # rows: kind, name, affiliation, part
-            "ip_items": ChangeLabel(_("intellectual property"), pair=True),  # rows: type, title, numbers
+            # [before rows, after rows], each row a list of the values of its columns (`_set_children`).
+            "contributors": ChangeLabel(
+                _("contributors"), pair=True, columns=CONTRIBUTOR_FIELDS,
+                keys={k: ChangeLabel(like=f"achievements.contributor.{k}") for k in CONTRIBUTOR_FIELDS},
+            ),
+            "ip_items": ChangeLabel(
+                _("intellectual property"), pair=True, columns=IP_FIELDS,
+                keys={k: ChangeLabel(like=f"achievements.ipitem.{k}") for k in IP_FIELDS},
+            ),
             "recipients": _("recipients"),  # how many were reminded of the validity's end
         },
-    )
+    )  # fmt: skip
     register_change_labels(
         "achievements.fundedproject",
         {
@@ -52,6 +63,13 @@ def register_change_labels() -> None:
     )
     register_key_labels(
         "achievements.catalogue", "criteria", {k: f.label for k, f in CatalogueFilterForm.base_fields.items()}
+    )
+    # A disclosure's inventors: [{"name", "share", "affiliation"}, ...] (`disclosures.clean_inventors`).
+    register_key_labels(
+        "achievements.disclosure",
+        "inventors",
+        # As the disclosure's page heads its table of inventors.
+        {"name": pgettext_lazy("person", "Name"), "share": _("Share"), "affiliation": _("Affiliation")},
     )
     # The demo publishing (`achievements.demo`) writes its event on the organisation.
     register_change_labels(

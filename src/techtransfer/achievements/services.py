@@ -127,8 +127,9 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-_CONTRIBUTOR_FIELDS = ("kind", "name", "affiliation", "contribution")
-_IP_FIELDS = ("kind", "title", "application_number", "publication_number")
+# The columns of the rows `_set_children` writes in an event's changes (the audit log reads them so).
+CONTRIBUTOR_FIELDS = ("kind", "name", "affiliation", "contribution")
+IP_FIELDS = ("kind", "title", "application_number", "publication_number")
 
 
 def _rows(items: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> list[list[str]]:
@@ -153,11 +154,11 @@ def _set_children(
             []
             if new_record
             else _rows(
-                achievement.contributors.order_by("kind", "position").values(*_CONTRIBUTOR_FIELDS),
-                _CONTRIBUTOR_FIELDS,
+                achievement.contributors.order_by("kind", "position").values(*CONTRIBUTOR_FIELDS),
+                CONTRIBUTOR_FIELDS,
             )
         )
-        new = _rows(sorted(contributors, key=lambda c: str(c["kind"])), _CONTRIBUTOR_FIELDS)
+        new = _rows(sorted(contributors, key=lambda c: str(c["kind"])), CONTRIBUTOR_FIELDS)
         if old != new:
             changes["contributors"] = [old, new]
             if not new_record:
@@ -180,8 +181,8 @@ def _set_children(
             Contributor.objects.bulk_create(rows)
     if ip_items is not None:
         ip_items = list(ip_items)
-        old = [] if new_record else _rows(achievement.ip_items.order_by("pk").values(*_IP_FIELDS), _IP_FIELDS)
-        new = _rows(ip_items, _IP_FIELDS)
+        old = [] if new_record else _rows(achievement.ip_items.order_by("pk").values(*IP_FIELDS), IP_FIELDS)
+        new = _rows(ip_items, IP_FIELDS)
         if old != new:
             changes["ip_items"] = [old, new]
             if not new_record:

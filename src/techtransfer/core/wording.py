@@ -26,6 +26,12 @@ def clause_separator() -> str:
     return "；" if _chinese() else "; "
 
 
+def phrase_separator() -> str:
+    """What separates the phrases of one clause ("name: 张三, affiliation: 南昌大学"): ， in Chinese, a
+    comma and a space elsewhere (、 would join the items of a list, not labelled phrases)."""
+    return "，" if _chinese() else ", "
+
+
 def colon_gap() -> str:
     """What follows a colon ending in the text itself ("Why this result:"): nothing after Chinese's
     full-width one, a space otherwise."""

@@ -20,7 +20,12 @@ def register_change_labels() -> None:
     register_change_labels(
         "needs.challenge",
         {
-            "criteria": _("criteria and weights"),
+            # [[name, weight], ...] in order (`create_challenge`).
+            "criteria": ChangeLabel(
+                _("criteria and weights"),
+                columns=("name", "weight"),
+                keys={k: ChangeLabel(like=f"needs.criterion.{k}") for k in ("name", "weight")},
+            ),
             "expert": _("expert"),
             "conflicts": _("proposals with a conflict of interest (no.)"),
             "note": ChangeLabel(like="needs.expert.conflict_note"),
