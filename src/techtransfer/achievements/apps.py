@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +20,9 @@ class AchievementsConfig(AppConfig):
 def register_change_labels() -> None:
     """The audit log names the keys this app's services write in events' changes that are no field of the
     event's object (a reminder's addresses, a catalogue's entry, an attachment's type), and the keys of
-    the rows and dicts they hold (a contributor's, an IP item's, an inventor's)."""
+    the rows and dicts they hold (a contributor's, an IP item's, an inventor's, a catalogue's filters)."""
     from django.utils.translation import pgettext_lazy
 
-    from techtransfer.achievements.catalogue_forms import CatalogueFilterForm
     from techtransfer.achievements.services import CONTRIBUTOR_FIELDS, IP_FIELDS
     from techtransfer.audit.templatetags.audit_tags import ChangeLabel, register_change_labels, register_key_labels
 
@@ -61,9 +62,7 @@ def register_change_labels() -> None:
             "organisation": ChangeLabel(_("organisation"), model="core.organisation", pair=True),
         },
     )
-    register_key_labels(
-        "achievements.catalogue", "criteria", {k: f.label for k, f in CatalogueFilterForm.base_fields.items()}
-    )
+    register_key_labels("achievements.catalogue", "criteria", catalogue_criteria_labels())
     # A disclosure's inventors: [{"name", "share", "affiliation"}, ...] (`disclosures.clean_inventors`).
     register_key_labels(
         "achievements.disclosure",
@@ -80,6 +79,26 @@ def register_change_labels() -> None:
             "last_id": _("last record no."),
         },
     )
+
+
+def catalogue_criteria_labels() -> dict[str, Any]:
+    """The labels of a catalogue's filters (`CatalogueCriteria.as_json()`, as the `catalogue.add_entries`
+    event and each set of `Catalogue.criteria` hold them): the filter form's labels, a choice by its label
+    (a discipline in the page's language); the discipline category, which the form does not offer; and
+    the count and time each stored set carries."""
+    from techtransfer.achievements.catalogue_forms import CatalogueFilterForm
+    from techtransfer.achievements.choices import discipline_choices
+    from techtransfer.audit.templatetags.audit_tags import ChangeLabel
+
+    labels: dict[str, Any] = {}
+    for name, field in CatalogueFilterForm.base_fields.items():
+        choices = discipline_choices if name == "discipline" else getattr(field, "choices", None)
+        labels[name] = ChangeLabel(field.label, choices=choices)
+        if name == "discipline":
+            labels["discipline_category"] = _("Discipline category")
+    labels["added"] = _("achievements added")
+    labels["at"] = ChangeLabel(_("Time"), like="audit.auditevent.created_at")
+    return labels
 
 
 def register_audit_scopes() -> None:

@@ -9,12 +9,26 @@ fails `unlabelled(event) == []`; the registry check below fails on a column nobo
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
+from techtransfer.achievements import catalogues
 from techtransfer.achievements import disclosures as disclosure_services
 from techtransfer.achievements import services as achievements
+from techtransfer.achievements.catalogues import CatalogueCriteria
+from techtransfer.achievements.choices import (
+    AchievementKind,
+    EmbodimentForm,
+    EmergingIndustry,
+    EvaluationLevel,
+    PlanIndustry,
+    Stage,
+)
+from techtransfer.achievements.tests.factories_catalogue import CatalogueFactory, PublishedAchievementFactory
 from techtransfer.audit.models import AuditEvent
 from techtransfer.audit.services import record_event
 from techtransfer.audit.templatetags import audit_tags
@@ -100,6 +114,57 @@ def test_a_disclosures_inventors_read_one_row_an_inventor(db):
     }
     assert _read(event, "zh-hans") == {
         "发明人": "姓名：张三，份额：60.00，所在单位：化学学院；姓名：李四，份额：40.00 → 姓名：张三，份额：100.00"
+    }
+
+
+def test_every_filter_of_a_catalogue_reads_by_its_label_and_a_choice_by_its_label(gov_orgs, province_official):
+    """Each field of `CatalogueCriteria` set, through the service that writes them: none reads as written."""
+    year = timezone.localdate().year
+    PublishedAchievementFactory(
+        name="稀土永磁材料制备", kind=AchievementKind.APPLIED, plan_industry=PlanIndustry.NEW_MATERIALS,
+        emerging_industry=EmergingIndustry.MATERIALS, discipline="材料科学与工程", discipline_category="工学",
+        stage=Stage.MATURE, trl=7, transfer_modes=["licence"], embodiment=EmbodimentForm.NEW_MATERIAL,
+        evaluation_level=EvaluationLevel.DOMESTIC_LEADING,
+    )  # fmt: skip
+    criteria = CatalogueCriteria(
+        q="永磁", plan_industry="new_materials", emerging_industry="3", discipline="材料科学与工程",
+        discipline_category="工学", achievement_kind="applied", stage="mature", trl_min=6, trl_max=8,
+        region_prefix="3601", transfer_mode="licence", published_year=year, embodiment="material",
+        evaluation_level="dom_leading",
+    )  # fmt: skip
+    assert set(criteria.as_json()) == {f.name for f in dataclasses.fields(CatalogueCriteria)}  # every one set
+    catalogue = CatalogueFactory(owner=gov_orgs["province"])
+    assert catalogues.add_entries_from_filters(actor=province_official, catalogue_id=catalogue.pk, criteria=criteria)
+    event = _latest("catalogue.add_entries")
+    assert unlabelled(event) == []
+    assert _read(event, "en")["filter criteria"] == (
+        "Name or abstract contains: 永磁, Industry (action plan): New materials, "
+        "Strategic emerging industry: New materials industry, Discipline: Materials science and engineering, "
+        "Discipline category: 工学, Achievement type: Applied technology, Stage: Mature, TRL from: 6, TRL to: 8, "
+        f"Region code: 3601, Transfer mode: Licence (许可), Published in year: {year}, "
+        "Form of the results: New material, Evaluation level: Domestic leading"
+    )
+    assert _read(event, "zh-hans")["筛选条件"] == (
+        "名称或简介包含：永磁，产业领域（行动计划）：新材料，战略性新兴产业：新材料产业，学科：材料科学与工程，"
+        "学科门类：工学，成果类型：应用技术，成果所处阶段：成熟应用阶段，技术就绪度下限：6，技术就绪度上限：8，"
+        f"行政区划代码：3601，转化方式：许可，发布年度：{year}，成果体现形式：新材料，评价水平：国内领先"
+    )
+
+
+def test_a_catalogues_stored_filters_read_one_row_a_set(gov_orgs, province_official):
+    """`Catalogue.criteria` holds a list of sets, each with its count and time: a change of it reads set by set."""
+    catalogue = CatalogueFactory(owner=gov_orgs["province"])
+    at = datetime.datetime(2026, 3, 1, 1, 30, tzinfo=datetime.UTC).isoformat()
+    first = {"stage": "mature", "added": 3, "at": at}
+    event = record_event(
+        actor=None, action="catalogue.test", obj=catalogue,
+        changes={"criteria": [[first], [first, {"plan_industry": "new_energy", "added": 1, "at": at}]]},
+    )  # fmt: skip
+    assert unlabelled(event) == []
+    assert _read(event, "en") == {
+        "filter criteria": "Stage: Mature, achievements added: 3, Time: 2026-03-01 09:30:00 → "
+        "Stage: Mature, achievements added: 3, Time: 2026-03-01 09:30:00; "
+        "Industry (action plan): New energy, achievements added: 1, Time: 2026-03-01 09:30:00"
     }
 
 
