@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -27,7 +27,13 @@ class AuditEventOut(Schema):
     object_type: str
     object_id: str
     object_repr: str
-    changes: dict[str, Any]
+    changes: dict[str, Any] = Field(
+        description=(
+            "What changed, as stored: keys are the object's field names (or the service's own keys), values "
+            "raw (choice codes, ids of related records, times in ISO 8601 UTC); a value [before, after] is a "
+            "change. Not translated: the audit log page and the CSV export's last column read them in words."
+        )
+    )
     comment: str
     request_id: str
     ip: str | None

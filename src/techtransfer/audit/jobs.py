@@ -1,24 +1,33 @@
-"""Audit export as a background job with progress (CSV, UTF-8 with BOM so spreadsheet tools read Chinese)."""
+"""Audit export as a background job with progress (CSV, UTF-8 with BOM so spreadsheet tools read Chinese).
+
+The columns are machine names and raw values (`changes` as JSON, as the API gives it), and a last column,
+the changes as the log page reads them, headed and written in the language of the person who started
+the export (recorded in the job's parameters when it starts, as the achievements exports do)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techtransfer.audit.access import events_visible_to
 from techtransfer.audit.filters import filter_events
 from techtransfer.audit.models import AuditEvent
+from techtransfer.audit.templatetags.audit_tags import name_related, readable_changes
+from techtransfer.core import wording
 from techtransfer.core.errors import DomainError
 from techtransfer.core.models import User
+from techtransfer.jobs.models import Job
 from techtransfer.jobs.registry import register
 from techtransfer.jobs.runtime import JobContext, JobFailed
+from techtransfer.jobs.services import start_job
 
 COLUMNS = [
     "time",
@@ -33,6 +42,8 @@ COLUMNS = [
     "request_id",
     "ip",
 ]
+# The job's parameter holding the language of its readable column; the others are the filters.
+LANGUAGE = "language"
 
 
 CHUNK = 1000
@@ -58,9 +69,40 @@ def _chunks(qs: QuerySet[AuditEvent]) -> Iterator[list[AuditEvent]]:
         last = rows[-1]
 
 
+def start_export(*, actor: User, filters: Mapping[str, str], language: str) -> Job:
+    """Start `audit.export_csv` over the events `actor` may see, filtered by `filters` (checked by the
+    caller: `filters.clean_filters`); its readable column in `language`, the starter's page (or API
+    request) language."""
+    return start_job(actor=actor, kind="audit.export_csv", params={**filters, LANGUAGE: language})
+
+
+def _write(writer: Any, rows: list[AuditEvent]) -> None:
+    """Write a chunk of events: the records their changes name are loaded for the chunk at once
+    (`name_related`: one query a related model, not one a row)."""
+    name_related(rows)
+    for e in rows:
+        writer.writerow(
+            [
+                timezone.localtime(e.created_at).isoformat(),
+                e.actor.username if e.actor else "",
+                e.organisation.name if e.organisation else "",
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                json.dumps(e.changes, ensure_ascii=False),
+                e.comment,
+                e.request_id,
+                e.ip or "",
+                "\n".join(wording.labelled(label, text) for label, text in readable_changes(e)),
+            ]
+        )
+
+
 @register("audit.export_csv", _("Export audit events (CSV)"))
 def export_csv(ctx: JobContext) -> dict[str, Any]:
-    """Export the events the job's creator may see, filtered by the saved filter parameters.
+    """Export the events the job's creator may see, filtered by the saved filter parameters, the last
+    column in the saved language.
 
     The events are those that existed when the export started (later ones, such as the audit events
     of this job, are left out), so the count logged first is the number of rows written.
@@ -68,7 +110,9 @@ def export_csv(ctx: JobContext) -> dict[str, Any]:
     user = User.objects.get(pk=ctx.job.created_by_id) if ctx.job.created_by_id else None
     if user is None:
         raise JobFailed(_("An export needs the person who started it."))
-    params = {k: str(v) for k, v in ctx.params.items()}
+    params = {k: str(v) for k, v in ctx.params.items() if k != LANGUAGE}
+    # An export started before the language was recorded: its owner's (the job runs in it).
+    language = str(ctx.params.get(LANGUAGE) or translation.get_language())
     try:
         qs = filter_events(events_visible_to(user), params)
     except DomainError as exc:  # parameters saved before they were checked when the export started
@@ -80,25 +124,12 @@ def export_csv(ctx: JobContext) -> dict[str, Any]:
     buf = io.StringIO()
     buf.write("\ufeff")
     writer = csv.writer(buf)
-    writer.writerow(COLUMNS)
+    with translation.override(language):
+        writer.writerow([*COLUMNS, gettext("what changed")])
     done = 0
     for rows in _chunks(qs):
-        for e in rows:
-            writer.writerow(
-                [
-                    timezone.localtime(e.created_at).isoformat(),
-                    e.actor.username if e.actor else "",
-                    e.organisation.name if e.organisation else "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.object_repr,
-                    json.dumps(e.changes, ensure_ascii=False),
-                    e.comment,
-                    e.request_id,
-                    e.ip or "",
-                ]
-            )
+        with translation.override(language):
+            _write(writer, rows)
         done += len(rows)
         ctx.check_cancelled()
         ctx.progress(done, total, f"{done}/{total}")

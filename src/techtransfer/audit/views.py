@@ -8,12 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from techtransfer.audit.access import events_visible_to, may_browse_audit
 from techtransfer.audit.filters import AuditEventFilterSet, filter_errors
+from techtransfer.audit.jobs import start_export
 from techtransfer.audit.templatetags.audit_tags import name_related
-from techtransfer.jobs.services import start_job
 
 
 @login_required
@@ -35,5 +36,5 @@ def export(request: HttpRequest) -> HttpResponse:
     params = {k: str(v) for k, v in request.POST.items() if k in AuditEventFilterSet.base_filters and v}
     if filter_errors(params):  # the log page, filtered the same way, shows what is wrong
         return redirect(f"{reverse('audit:log')}?{urlencode(params)}")
-    job = start_job(actor=request.user, kind="audit.export_csv", params=params)
+    job = start_export(actor=request.user, filters=params, language=get_language())  # type: ignore[arg-type]
     return redirect("jobs:detail", pk=job.pk)

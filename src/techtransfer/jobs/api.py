@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -12,6 +13,7 @@ from pydantic import ConfigDict
 from techtransfer.audit.access import may_browse_audit
 from techtransfer.audit.api import AuditExportFilters
 from techtransfer.audit.filters import clean_filters
+from techtransfer.audit.jobs import start_export
 from techtransfer.core.api_support import PageNumberPagination, require_user
 from techtransfer.core.errors import DomainError, Errors
 from techtransfer.jobs import services
@@ -101,9 +103,12 @@ def cancel_job(request: HttpRequest, job_id: int) -> Job:
 @router.post("/audit/exports", response={202: JobOut}, tags=["audit"])
 def start_audit_export(request: HttpRequest, payload: AuditExportIn) -> tuple[int, Job]:
     """Start a CSV export of the events the caller may see. Unknown keys, unknown filters and values
-    a filter cannot read are refused (422, each under its name: `filters.since`)."""
+    a filter cannot read are refused (422, each under its name: `filters.since`). The file's columns
+    are named as the event's fields and hold raw values (`changes` as JSON, field keys and codes as
+    stored), with a last column, the changes as the audit log page reads them, headed and written in
+    the request's language (Accept-Language)."""
     user = require_user(request)
     if not may_browse_audit(user):
         raise DomainError(Errors.PERMISSION_DENIED)
     params = clean_filters(payload.filters.as_params(), prefix="filters.")
-    return 202, services.start_job(actor=user, kind="audit.export_csv", params=params)
+    return 202, start_export(actor=user, filters=params, language=get_language())

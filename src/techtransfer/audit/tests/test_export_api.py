@@ -86,11 +86,15 @@ def test_a_valid_export_through_the_api_is_downloadable_with_a_read_token(
             URL,
             {"filters": {"action": "test.export", "date_from": "2020-01-01", "since": "2020-01-01T08:00:00+08:00"}},
             content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
             **bearer(write_raw),
         )
     assert r.status_code == 202
     job = Job.objects.get(pk=r.json()["id"])
-    assert job.params == {"action": "test.export", "since": "2020-01-01T08:00:00+08:00", "date_from": "2020-01-01"}
+    assert job.params == {
+        "action": "test.export", "since": "2020-01-01T08:00:00+08:00", "date_from": "2020-01-01",
+        "language": "en",  # the request's: the file's last column (the changes in words) reads in it
+    }  # fmt: skip
     assert (job.status, job.result) == (JobStatus.SUCCEEDED, {"rows": 3})
     _, read_raw = tokens.create_token(user=platform_admin, name="r", scope="read")
     body = api.get(f"/api/v1/jobs/{job.pk}", **bearer(read_raw)).json()
@@ -99,6 +103,7 @@ def test_a_valid_export_through_the_api_is_downloadable_with_a_read_token(
     assert (download.status_code, download["Content-Type"]) == (200, "text/csv")
     assert download["Content-Disposition"].startswith('attachment; filename="audit-')
     lines = b"".join(download.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert lines[0].endswith(",ip,what changed")
     assert [line.split(",")[3] for line in lines[1:]] == ["test.export0", "test.export1", "test.export2"]
     head = api.head(body["result_url"], **bearer(read_raw))
     assert (head.status_code, b"".join(head.streaming_content)) == (200, b"")
