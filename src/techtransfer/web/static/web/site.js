@@ -62,3 +62,66 @@
     remember(null);
   });
 })();
+
+// A table wider than the window scrolls sideways inside its .table-responsive box (phones). A box with
+// nothing focusable inside (no link, no button) could not be scrolled from the keyboard (WCAG 2.1.1,
+// axe's scrollable-region-focusable): while it overflows, such a box takes the focus itself, as a
+// region named by its table's caption or else the heading before it. Checked on load, when the window
+// is resized and after htmx swaps part of the page.
+(function () {
+  "use strict";
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+  var MARK = "data-scroll-focus";
+
+  function headingBefore(elt) {
+    for (var node = elt; node && node !== document.body; node = node.parentElement) {
+      for (var prev = node.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) { return prev; }
+        var inner = prev.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        if (inner.length) { return inner[inner.length - 1]; }
+      }
+    }
+    return null;
+  }
+
+  function name(box) {
+    var table = box.querySelector("table");
+    var caption = table && table.caption ? table.caption.textContent.trim() : "";
+    if (caption) { return caption; }
+    var heading = headingBefore(box);
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  function mark() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var overflows = box.scrollWidth > box.clientWidth + 1;
+      if (box.hasAttribute(MARK)) {
+        if (!overflows) {
+          ["tabindex", "role", "aria-label", MARK].forEach(function (a) { box.removeAttribute(a); });
+        }
+        return;
+      }
+      if (!overflows || box.hasAttribute("tabindex") || box.querySelector(FOCUSABLE)) { return; }
+      box.setAttribute("tabindex", "0");
+      box.setAttribute(MARK, "");
+      var label = name(box);
+      if (label) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", label);
+      }
+    });
+  }
+
+  var timer = null;
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(mark, 150);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mark);
+  } else {
+    mark();
+  }
+  window.addEventListener("resize", later);
+  document.addEventListener("htmx:afterSettle", later);
+})();
