@@ -312,6 +312,17 @@ def _apply_values(contract: Contract, values: Mapping[str, Any]) -> list[str]:
     return [*fields, "non_technical_costs", "carrier_costs", "technology_amount"]
 
 
+# The columns of the party rows a contract's events hold, [before rows, after rows] (the audit log
+# reads them so; `contracts.apps`). The region is its GB/T 2260 code.
+PARTY_COLUMNS = ("role", "name", "uscc", "region", "nature", "country", "legal_representative")
+
+
+def party_rows(contract: Contract) -> list[list[str]]:
+    """The contract's parties as rows of `PARTY_COLUMNS`, by role."""
+    fields = [f"{c}_id" if c == "region" else c for c in PARTY_COLUMNS]
+    return [[str(v or "") for v in row] for row in contract.parties.order_by("role").values_list(*fields)]
+
+
 def _set_parties(contract: Contract, parties: Mapping[str, Mapping[str, Any]]) -> None:
     """Replace the parties; the seller is always the registering organisation, with the name, credit
     code and region it registered with (they choose the registration point and the region the
@@ -390,7 +401,7 @@ def create_contract(
             action="contract.create",
             obj=contract,
             organisation=org,
-            changes={k: [None, jsonable(v)] for k, v in data.items()},
+            changes={**{k: [None, jsonable(v)] for k, v in data.items()}, "parties": [[], party_rows(contract)]},
         )
     return contract
 
@@ -424,14 +435,18 @@ def update_contract(
         before = snapshot(contract, DATA_FIELDS)
         fields = _apply_values(contract, data)
         _save_linked(contract, update_fields=[*fields, "updated_at"])
+        changes = diff(before, snapshot(contract, DATA_FIELDS))
         if parties is not None:
+            rows_before = party_rows(contract)
             _set_parties(contract, parties)
+            if (rows_after := party_rows(contract)) != rows_before:
+                changes["parties"] = [rows_before, rows_after]
         record_event(
             actor=actor,
             action="contract.update",
             obj=contract,
             organisation=contract.organisation,
-            changes=diff(before, snapshot(contract, DATA_FIELDS)),
+            changes=changes,
         )
     return contract
 
