@@ -23,3 +23,6 @@ class SearchConfig(AppConfig):
                     if exc.name != f"{config.name}.search":
                         raise
         register_after_event(on_objects_changed)
+        from techtransfer.search.subscriptions import register_change_labels
+
+        register_change_labels()

@@ -29,7 +29,7 @@ import json
 import logging
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -812,3 +812,51 @@ def describe(sub: SearchSubscription, regions: Mapping[str, str] | None = None) 
             continue
         out.append(labelled(rspec.label, services.range_text(lo, hi)))
     return out
+
+
+# --- the audit log ------------------------------------------------------------------------------
+
+
+class FilterLabels(Mapping[str, Any]):
+    """The audit log's labels of the keys of a subscription's `terms` (or `ranges`): each filter by its
+    label, a keyword filter's values by theirs (a region stays its code). Read from the record types'
+    declarations when the page shows, as `describe` reads them."""
+
+    def __init__(self, kinds: frozenset[FilterKind]) -> None:
+        self.kinds = kinds
+
+    def _specs(self) -> dict[str, FilterSpec]:
+        specs: dict[str, FilterSpec] = {}
+        for st in types().values():
+            for spec in st.filters:
+                if spec.kind in self.kinds:
+                    specs.setdefault(spec.name, spec)
+        return specs
+
+    def __getitem__(self, name: str) -> Any:
+        from techtransfer.audit.templatetags.audit_tags import ChangeLabel
+
+        spec = self._specs()[name]
+        if spec.kind != FilterKind.KEYWORD:
+            return ChangeLabel(spec.label)
+        return ChangeLabel(spec.label, choices=partial(_value_choices, name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs())
+
+    def __len__(self) -> int:
+        return len(self._specs())
+
+
+def _value_choices(name: str) -> list[tuple[str, str]]:
+    label = services.value_labeller(name)
+    return [(v, label(v)) for v in sorted(services.allowed_values(name) or ())]
+
+
+def register_change_labels() -> None:
+    """Label a subscription's filters in the audit log (`search.apps`)."""
+    from techtransfer.audit.templatetags.audit_tags import register_key_labels
+
+    terms, ranges = frozenset({FilterKind.KEYWORD, FilterKind.PREFIX}), frozenset({FilterKind.INT, FilterKind.FLOAT})
+    register_key_labels("search.searchsubscription", "terms", FilterLabels(terms))
+    register_key_labels("search.searchsubscription", "ranges", FilterLabels(ranges))
