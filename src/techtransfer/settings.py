@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techtransfer.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "techtransfer.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,9 +228,29 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS only in production (`check --deploy` asks for both); off by default, since the demo serves plain
+# HTTP and a browser that has seen an HSTS header refuses the site's HTTP for that long.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto (only if it always sets it).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
+# Scripts, styles, images and fonts come from this site only (vendored assets, no inline script: data
+# for scripts travels in json_script blocks); inline styles stay allowed (style attributes, ECharts'
+# tooltips). Empty: no header.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
 
 # django-filter: the empty choice of every filter select reads "All".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

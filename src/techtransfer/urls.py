@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -41,8 +39,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (signed contracts, draft attachments) are never served from MEDIA_URL, not even with
+# DEBUG on: only through the permission-checked download views.
 
 # Error pages in the site's layout and the visitor's language (500.html stays a plain page: it is
 # rendered when the database or the request may be what failed).

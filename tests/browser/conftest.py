@@ -49,10 +49,15 @@ def page(chromium_browser: Browser) -> Iterator[Page]:
     context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # Whatever the Content-Security-Policy blocked (an inline script or handler, an eval, an asset
+    # from elsewhere): chromium says so on the console.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     try:
         yield page
     finally:
         context.close()
+    assert refused == []
 
 
 @pytest.fixture

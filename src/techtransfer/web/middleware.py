@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +35,22 @@ class HtmxLoginNoticeMiddleware:
         page = request.headers.get("HX-Current-URL", "")
         notice = render_to_string("web/_session_ended.html", {"next": urlsplit(page).path or "/"}, request=request)
         return HttpResponse(notice)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends `settings.CONTENT_SECURITY_POLICY` with every response that has none of its own (Django 5.2
+    has no CSP support; 6.0 brings it). Placed right after SecurityMiddleware, so that static files
+    served by WhiteNoise carry it too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
 
 
 class BusyDatabaseMiddleware:

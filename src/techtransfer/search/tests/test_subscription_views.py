@@ -130,7 +130,7 @@ def test_save_search_from_the_search_page_with_one_button(client, owner, index_d
     # Browsing everything offers no subscription (it would match every new record).
     assert 'id="subscribe-form"' not in client.get(reverse("search:search"), {"q": ""}).content.decode()
     listing = client.get(reverse("search:subscriptions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "onsubmit=\"return window.confirm('Delete this subscription?')\"" in listing  # deleting asks first
+    assert 'data-confirm="Delete this subscription?"' in listing  # deleting asks first
 
 
 def test_search_page_offers_login_to_anonymous(client, index_dir):

@@ -125,3 +125,49 @@
   window.addEventListener("resize", later);
   document.addEventListener("htmx:afterSettle", later);
 })();
+
+// Behaviours that were inline attributes and scripts (onchange, onsubmit, onfocus, hx-on, a <script>
+// after the form's error summary), kept here so that the Content-Security-Policy allows scripts from
+// this site's files only (no 'unsafe-inline', no 'unsafe-eval' for htmx's hx-on).
+(function () {
+  "use strict";
+  // The summary of a form's errors takes the focus: on a phone the first field with an error may be
+  // screens below. On the page as loaded, and in what htmx swaps in (a form sent in place).
+  function focusSummary(root) {
+    var summary = root.matches && root.matches(".form-error-summary") ? root : root.querySelector(".form-error-summary");
+    if (summary) { summary.focus(); }
+  }
+  focusSummary(document);
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt !== document.body) { focusSummary(elt); }
+  });
+  // <select data-submit-on-change>: the language switch sends its form when a language is chosen.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field && field.form && field.hasAttribute("data-submit-on-change")) { field.form.submit(); }
+  });
+  // <form data-confirm="question">: sent only once the person confirms (deleting a subscription).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+  // <input data-select-on-focus>: the new API token is selected whole, ready to copy.
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field && field.hasAttribute && field.hasAttribute("data-select-on-focus")) { field.select(); }
+  });
+  // An optional panel (recommendations, "more like this") that fails to load removes itself.
+  document.addEventListener("htmx:responseError", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.hasAttribute("data-remove-on-error")) { elt.remove(); }
+  });
+  // data-clear-after-request="id": the county list empties when another province is chosen.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var id = elt && elt.getAttribute && elt.getAttribute("data-clear-after-request");
+    var target = id && document.getElementById(id);
+    if (target) { target.replaceChildren(); }
+  });
+})();
