@@ -26,6 +26,7 @@ from techtransfer.achievements.catalogue_access import catalogue_entries
 from techtransfer.achievements.choices import TransferMode
 from techtransfer.achievements.models import Catalogue, CatalogueEntry
 from techtransfer.core.forms import region_full_label
+from techtransfer.core.spreadsheets import without_formulas
 from techtransfer.core.wording import list_separator
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -185,7 +186,7 @@ def export_xlsx(catalogue: Catalogue, entries: Sequence[CatalogueEntry]) -> byte
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
-    wb.save(out)
+    without_formulas(wb).save(out)
     return out.getvalue()
 
 

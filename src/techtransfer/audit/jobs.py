@@ -6,7 +6,6 @@ the export (recorded in the job's parameters when it starts, as the achievements
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -24,6 +23,7 @@ from techtransfer.audit.templatetags.audit_tags import name_related, readable_ch
 from techtransfer.core import wording
 from techtransfer.core.errors import DomainError
 from techtransfer.core.models import User
+from techtransfer.core.spreadsheets import FormulaSafeWriter
 from techtransfer.jobs.models import Job
 from techtransfer.jobs.registry import register
 from techtransfer.jobs.runtime import JobContext, JobFailed
@@ -123,7 +123,7 @@ def export_csv(ctx: JobContext) -> dict[str, Any]:
     ctx.log(lambda: _("%(n)d events to export") % {"n": total})
     buf = io.StringIO()
     buf.write("\ufeff")
-    writer = csv.writer(buf)
+    writer = FormulaSafeWriter(buf)  # names, comments and changes are typed by users
     with translation.override(language):
         writer.writerow([*COLUMNS, gettext("what changed")])
     done = 0

@@ -16,6 +16,7 @@ from techtransfer.contracts import selectors
 from techtransfer.contracts.models import Contract
 from techtransfer.contracts.selectors import Row
 from techtransfer.core.models import Region
+from techtransfer.core.spreadsheets import without_formulas
 
 
 def _rows_sheet(ws: Worksheet, title: str, rows: Iterable[Row]) -> None:
@@ -77,7 +78,7 @@ def statistics_workbook(prefix: str, year: int | None, scope_name: str = "") -> 
                 elif isinstance(cell.value, datetime.date):
                     cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()
-    wb.save(buffer)
+    without_formulas(wb).save(buffer)
     return buffer.getvalue()
 
 
