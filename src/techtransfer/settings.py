@@ -174,6 +174,14 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 # Requests a minute the open API answers one address that sends no token nor session (0: no limit);
 # beyond, 429 with Retry-After. Signed-in callers are not limited.
 API_ANONYMOUS_PER_MINUTE = env_int("API_ANONYMOUS_PER_MINUTE", 120, minimum=0)
+# Password guessing: after this many failed sign-ins for one user name within LOGIN_FAILURE_WINDOW
+# seconds, signing in as that name is refused until the window ends (five times as many from one
+# address, whatever the names). 0: no limit.
+LOGIN_FAILURES_LIMIT = env_int("LOGIN_FAILURES_LIMIT", 10, minimum=0)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900, minimum=1)
+# Requests with an unknown, revoked or expired access token one address may send a minute (0: no
+# limit); beyond, every token from it is refused (429) for the rest of the minute.
+API_TOKEN_FAILURES_PER_MINUTE = env_int("API_TOKEN_FAILURES_PER_MINUTE", 20, minimum=0)
 # Contracts between the same two parties in opposite directions within this many days are flagged.
 CONTRACTS_CIRCULAR_WINDOW_DAYS = env_int("CONTRACTS_CIRCULAR_WINDOW_DAYS", 365, minimum=1)
 

@@ -64,8 +64,9 @@ ERROR_ANSWERS = {
         "(e.g. invalid_transition, *_taken, last_admin)"
     ),
     "429": (
-        "未登录的请求本分钟内过多（rate_limited；details.retry_after 秒后重试）· "
-        "Too many requests without sign-in this minute (rate_limited; retry after details.retry_after seconds)"
+        "未登录的请求或带无效令牌的请求本分钟内过多（rate_limited、token_failures；details.retry_after 秒后重试）· "
+        "Too many requests without sign-in, or with an unknown token, this minute (rate_limited, token_failures; "
+        "retry after details.retry_after seconds)"
     ),
     "503": (
         "数据库繁忙，未保存任何内容（busy；按 Retry-After 秒后重试）· "

@@ -19,6 +19,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from techtransfer.api import tokens
 from techtransfer.audit.middleware import client_ip
+from techtransfer.core import throttle
 from techtransfer.core.choices import TokenScope
 from techtransfer.core.errors import DomainError, Errors
 
@@ -29,8 +30,17 @@ READ_ONLY_POSTS = frozenset({"/api/v1/classify"})
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # Guessing tokens: an address that sent too many unknown ones this minute is refused any token
+        # for the rest of it (the secrets are 256 bits: this keeps the attempts from costing the database).
+        limit = settings.API_TOKEN_FAILURES_PER_MINUTE
+        now = time.time()
+        failures = throttle.key("api-token", f"{client_ip(request) or '-'}:{int(now // 60)}")
+        if limit and throttle.failures(failures) >= limit:
+            raise DomainError(Errors.TOKEN_FAILURES, details={"retry_after": 60 - int(now % 60)})
         found = tokens.authenticate(token)
         if found is None:
+            if limit:
+                throttle.fail(failures, 61)
             raise DomainError(Errors.NOT_AUTHENTICATED)
         reads = request.method in SAFE_METHODS or (request.method == "POST" and request.path in READ_ONLY_POSTS)
         if not reads and found.scope != TokenScope.WRITE:

@@ -37,6 +37,11 @@ class Errors:
     NOT_FOUND = ErrorCode("not_found", _("The object does not exist or you may not see it."), 404)
     PERMISSION_DENIED = ErrorCode("permission_denied", _("You are not allowed to do this."), 403)
     NOT_AUTHENTICATED = ErrorCode("not_authenticated", _("Please log in or send a valid access token."), 401)
+    TOKEN_FAILURES = ErrorCode(
+        "token_failures",
+        _("Too many requests with an unknown or expired access token from this address: wait a minute."),
+        429,
+    )
     RATE_LIMITED = ErrorCode(
         "rate_limited",
         _("Too many requests without an access token from this address: wait a minute, or send a token."),
