@@ -39,7 +39,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region, reviews_for_region
 from techtransfer.core.models import Membership, Organisation, Region, User
 from techtransfer.core.roles import is_author, is_member, is_org_admin, organisation_refusal, refuse_own
-from techtransfer.core.uploads import check_uploaded_file
+from techtransfer.core.uploads import check_uploaded_file, upload_name
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, clear_review_comment, transition
 
 S = AchievementStatus
@@ -334,7 +334,7 @@ def add_attachment(*, actor: User, achievement_id: int, file: UploadedFile) -> A
         raise DomainError(AchievementErrors.NOT_EDITABLE, details={"status": a.status})
     if a.attachments.count() >= MAX_ATTACHMENTS:
         raise DomainError(AchievementErrors.TOO_MANY_ATTACHMENTS, details={"max": MAX_ATTACHMENTS})
-    name = (file.name or "file").rsplit("/", 1)[-1][:200]
+    name = upload_name(file.name)
     mime = check_uploaded_file(file, name=name, size=file.size or 0)
     attachment = Attachment(achievement=a, name=name, mime=mime, size=file.size or 0, uploaded_by=actor)
     attachment.file.save(name, file, save=False)

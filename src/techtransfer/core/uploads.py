@@ -7,6 +7,7 @@ really a PNG is refused. Size is checked before the content is read.
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
 import filetype
@@ -23,6 +24,17 @@ KINDS: dict[str, tuple[str, frozenset[str]]] = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", frozenset({"xlsx"})),
 }
 DOCUMENTS_AND_IMAGES = frozenset({"pdf", "png", "jpeg", "webp"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def upload_name(name: str | None, *, limit: int = 200) -> str:
+    """The name an uploaded file is kept and downloaded under: its last part after any / or \\ (Django's
+    form parser does this, an uploaded file given to a service directly may not: "..\\x.png" made the
+    storage refuse it as a path traversal), without control characters (line breaks), at most `limit`
+    characters; "file" when nothing is left."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = _CONTROL.sub("", base).strip()
+    return base[:limit] if base.strip(".") else "file"
 
 
 def check_upload(

@@ -24,7 +24,7 @@ from techtransfer.core.errors import DomainError, Errors
 from techtransfer.core.jurisdiction import may_act_on_region
 from techtransfer.core.models import Organisation, User
 from techtransfer.core.roles import is_member, is_org_admin, organisation_refusal, refuse_own
-from techtransfer.core.uploads import check_uploaded_file
+from techtransfer.core.uploads import check_uploaded_file, upload_name
 from techtransfer.core.wording import run_in_list
 from techtransfer.core.workflow import REVIEW_TRANSITIONS, Workflow, transition
 from techtransfer.market import hooks, notices, selectors
@@ -193,7 +193,7 @@ def add_listing_attachment(*, actor: User, listing_id: int, file: UploadedFile) 
         raise DomainError(MarketErrors.NOT_EDITABLE, details={"status": listing.status})
     if listing.attachments.count() >= MAX_ATTACHMENTS:
         raise DomainError(MarketErrors.TOO_MANY_ATTACHMENTS, details={"max": MAX_ATTACHMENTS})
-    name = (file.name or "file").rsplit("/", 1)[-1][:200]
+    name = upload_name(file.name)
     mime = check_uploaded_file(file, name=name, size=file.size or 0)
     attachment = ListingAttachment(listing=listing, name=name, mime=mime, size=file.size or 0, uploaded_by=actor)
     attachment.file.save(name, file, save=False)
