@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from techtransfer.api.api import api
 from techtransfer.web import views as web_views
+from techtransfer.web.forms import AdminLoginForm
+
+# The admin's sign-in counts failed attempts like the site's (web.forms.ThrottledLoginMixin).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     # The search page first: Django tries patterns in order, and it is the most requested page (a

@@ -46,6 +46,21 @@ def test_a_user_name_that_failed_too_often_is_refused_even_with_the_right_passwo
     assert _sign_in(Client(), other.username, PASSWORD, address="10.0.0.2").status_code == 302
 
 
+def test_the_admin_sign_in_counts_the_same_failures(settings):
+    staff = UserFactory(username="staffer", is_staff=True)
+    settings.LOGIN_FAILURES_LIMIT = 3
+    client = Client()
+    for _ in range(3):
+        page = client.post(
+            "/admin/login/", {"username": "staffer", "password": "wrong-password"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert page.status_code == 200 and THROTTLED_EN not in page.content.decode()
+    page = client.post("/admin/login/", {"username": "staffer", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert THROTTLED_EN in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert _sign_in(Client(), staff.username, PASSWORD).status_code == 429  # the site's form too
+
+
 def test_one_address_guessing_many_names_is_refused(person, settings):
     settings.LOGIN_FAILURES_LIMIT = 2  # an address: five times as many (10)
     client = Client()

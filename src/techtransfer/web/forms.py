@@ -2,6 +2,7 @@ import math
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
@@ -14,21 +15,13 @@ from techtransfer.core.forms import style_fields
 ADDRESS_FACTOR = 5
 
 
-class LoginForm(AuthenticationForm):
-    """Django's sign-in form, which refuses a user name (or an address) that failed too often
+class ThrottledLoginMixin(AuthenticationForm):
+    """A sign-in form that refuses a user name (or an address) that failed too often
     (`LOGIN_FAILURES_LIMIT` within `LOGIN_FAILURE_WINDOW`): password guessing. The check comes before
     the password is checked, so a guess in a blocked window learns nothing; a successful sign-in
-    forgets the name's failures."""
+    forgets the name's failures. The site's and the admin's sign-in forms count the same failures."""
 
     throttled = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        style_fields(self)
 
     def _keys(self) -> list[tuple[str, int]]:
         limit = settings.LOGIN_FAILURES_LIMIT
@@ -64,3 +57,17 @@ class LoginForm(AuthenticationForm):
         finally:
             if self.user_cache is not None:  # the right password: the name starts afresh
                 throttle.forget(keys[0][0])
+
+
+class LoginForm(ThrottledLoginMixin):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        style_fields(self)
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's sign-in form (/admin/login/), limited like the site's: it was a way around it."""
