@@ -250,6 +250,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto (only if it always sets it).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", False) else None
+# How many reverse proxies in front append the address they saw to X-Forwarded-For: the client's
+# address is then the one the outermost saw (`audit.middleware.client_ip`: the audit trail, the sign-in
+# and API limits). 0: REMOTE_ADDR (no proxy; behind one, every visitor would share its address).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 # Scripts, styles, images and fonts come from this site only (vendored assets, no inline script: data
 # for scripts travels in json_script blocks); inline styles stay allowed (style attributes, ECharts'
 # tooltips). Empty: no header.
