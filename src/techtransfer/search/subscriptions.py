@@ -837,6 +837,8 @@ class FilterLabels(Mapping[str, Any]):
         from techtransfer.audit.templatetags.audit_tags import ChangeLabel
 
         spec = self._specs()[name]
+        if spec.kind in (FilterKind.INT, FilterKind.FLOAT):
+            return ChangeLabel(spec.label, text=_range_text)
         if spec.kind != FilterKind.KEYWORD:
             return ChangeLabel(spec.label)
         return ChangeLabel(spec.label, choices=partial(_value_choices, name))
@@ -846,6 +848,13 @@ class FilterLabels(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._specs())
+
+
+def _range_text(bounds: Any) -> str:
+    """A range's [from, to] as the subscriptions page says it ("≥ 6", "3–6"); anything else as written."""
+    if isinstance(bounds, list | tuple) and len(bounds) == 2:
+        return services.range_text(*bounds)
+    return str(bounds)
 
 
 def _value_choices(name: str) -> list[tuple[str, str]]:

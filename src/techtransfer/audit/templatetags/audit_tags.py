@@ -8,7 +8,7 @@ time in local time, nothing shown as Python (None, True, [...])."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,8 @@ class ChangeLabel:
     reads). `columns`: the value is a list of rows, each a list of the values of these keys in this order
     (as a service writes rows to save room: an achievement's contributors), read as rows of `keys`.
     `choices`: (value, label) pairs, or a function giving them when the page shows, that the value (or
-    each value of a list) reads by."""
+    each value of a list) reads by. `text`: a function giving the text of the value as a whole (a
+    range [from, to] as "≥ 6"), for a value none of the above reads."""
 
     label: Any = None
     like: str | None = None
@@ -56,6 +57,7 @@ class ChangeLabel:
     keys: Mapping[str, Any] | None = None
     columns: Sequence[str] | None = None
     choices: Any = None
+    text: Callable[[Any], str] | None = None
 
 
 # object type (or ANY_OBJECT) → the {key: label or ChangeLabel} mappings its apps registered.
@@ -95,6 +97,7 @@ class _Reading:
     columns: Sequence[str] | None = None  # the keys of the values of a row written as a list
     choices: Any = None  # (value, label) pairs, or a function giving them
     known: bool = True  # a field of the object, or a registered key
+    text: Callable[[Any], str] | None = None  # the value's text as a whole
 
 
 def _reading(object_type: str, name: str) -> _Reading:
@@ -119,7 +122,8 @@ def _given(given: Any, name: str, keys: Mapping[str, Any] | None = None) -> _Rea
     model = apps.get_model(given.model) if given.model else None
     pair = given.pair or (like is not None and not isinstance(like, models.JSONField))
     known = given.label is not None or like is not None  # a `like` naming no field gives no label
-    return _Reading(str(label), like, model, pair, keys or given.keys or None, given.columns, given.choices, known)
+    keys = keys or given.keys or None
+    return _Reading(str(label), like, model, pair, keys, given.columns, given.choices, known, given.text)
 
 
 def _key_reading(keys: Mapping[str, Any] | None, name: str) -> _Reading:
@@ -178,6 +182,8 @@ def _value(value: Any, r: _Reading | None = None, names: Mapping[Any, str] | Non
     r = r or _Reading("")
     if value is None or value == "":
         return "—"
+    if r.text is not None:
+        return r.text(value)
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list | tuple):

@@ -1,5 +1,5 @@
 """The audit log reads a subscription's filters by their labels, a keyword filter's values by theirs, in
-the page's language (they showed as `plan_industry: new_energy`); a region stays its code."""
+the page's language (they showed as `plan_industry: new_energy`), a range as "≥ 6"; a region stays its code."""
 
 import pytest
 from django.utils import translation
@@ -24,9 +24,9 @@ def test_a_subscriptions_filters_read_by_their_labels() -> None:
         chinese = dict(readable_changes(event))
     with translation.override("en"):
         english = dict(readable_changes(event))
-    # In the filters' declared order; a range as [from, to].
-    assert (chinese["筛选条件"], chinese["范围条件"]) == ("所在地区：3601，行业：新能源", "技术就绪度：6.0, —")
+    # In the filters' declared order; a range as the subscriptions page says it.
+    assert (chinese["筛选条件"], chinese["范围条件"]) == ("所在地区：3601，行业：新能源", "技术就绪度：≥ 6")
     assert (english["filters"], english["ranges"]) == (
         "Region: 3601, Industry: New energy",
-        "Technology readiness level: 6.0, —",
+        "Technology readiness level: ≥ 6",
     )
