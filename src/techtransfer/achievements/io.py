@@ -70,6 +70,7 @@ from techtransfer.core.ids import parse_id
 from techtransfer.core.languages import Text
 from techtransfer.core.models import User
 from techtransfer.core.roles import is_member
+from techtransfer.core.spreadsheets import FORMULA_START, csv_text
 from techtransfer.core.uploads import check_uploaded_file
 from techtransfer.jobs.runtime import JobCancelled
 
@@ -768,16 +769,15 @@ def import_file(
 
 # --- exporting -------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _guard(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection); undone on import."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection, `core.spreadsheets`);
+    undone on import."""
+    return str(csv_text(text))
 
 
 def _unguard(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _join_entries(entries: Iterable[str]) -> str:

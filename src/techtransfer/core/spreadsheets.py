@@ -2,7 +2,7 @@
 
 A CSV cell starting with = + - @ (or a tab or carriage return) is read as a formula by Excel and
 LibreOffice (`=HYPERLINK("http://…","click")`, DDE payloads): such text gets a leading apostrophe, as
-OWASP advises (`achievements.io` does the same, and undoes it on import). In an XLSX file only cells
+OWASP advises (`achievements.io` guards its CSV with it and undoes it on import). In an XLSX file only cells
 stored as formulas run; openpyxl stores every text starting with "=" as one, so those are stored as
 text again before the workbook is saved.
 """
